@@ -1,0 +1,23 @@
+package io.papers4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns any exception from a command into one readable line on stderr and exit code 1; the stack
+ * trace is printed only with {@code PAPERS4J_DEBUG=1}.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parse) {
+    String msg = ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
+    Throwable cause = ex.getCause();
+    if (ex.getMessage() == null && cause != null && cause.getMessage() != null) {
+      msg = cause.getMessage();
+    }
+    cl.getErr().println("papers4j " + cl.getCommandName() + ": error: " + msg);
+    if ("1".equals(System.getenv("PAPERS4J_DEBUG"))) ex.printStackTrace(cl.getErr());
+    return 1;
+  }
+}

@@ -1,0 +1,41 @@
+package io.papers4j.cli;
+
+import io.papers4j.core.cli.CliCommand;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code papers4j} command. System commands are found through {@link ServiceLoader} ({@link
+ * CliCommand}); {@code reproduce} and {@code bench} collect every module's reproductions and
+ * benchmarks the same way.
+ */
+@Command(
+    name = "papers4j",
+    mixinStandardHelpOptions = true,
+    version = "papers4j 0.1.0",
+    description = "Seventeen March-2024 ML systems in Java on libtorch.",
+    subcommands = {ReproduceCommand.class, BenchCommand.class, TestCommand.class})
+public final class Papers4j implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Papers4j());
+    for (CliCommand c : ServiceLoader.load(CliCommand.class)) {
+      cl.addSubcommand(c);
+    }
+    cl.setExecutionExceptionHandler(new ErrorHandler());
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    int rc = commandLine().execute(args);
+    System.exit(rc);
+  }
+}
