@@ -1,5 +1,6 @@
 package io.papers4j.lm.galore;
 
+import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.BlockwiseInt8;
 import io.papers4j.core.optim.LongLived;
 import io.papers4j.core.optim.Optimizer;
@@ -37,31 +38,6 @@ import org.bytedeco.pytorch.global.torch;
  * stay float32, as bitsandbytes does.
  */
 public final class GaLoreAdamW implements Optimizer {
-
-  /**
-   * Hugging Face AdamW hyperparameters (GaLore's defaults).
-   *
-   * @param lr peak learning rate η (GaLore uses 0.01 with α = 0.25; full-rank AdamW ≤ 0.001)
-   * @param beta1 first-moment decay β1 (0.9)
-   * @param beta2 second-moment decay β2 (0.999)
-   * @param eps ε added to sqrt(V) (1e-6 in the GaLore code; the paper says 1e-8)
-   * @param weightDecay decoupled weight decay λ (0 in all GaLore pre-training scripts)
-   * @param correctBias fold Adam's bias correction into the step size (true)
-   */
-  public record Hyper(
-      double lr, double beta1, double beta2, double eps, double weightDecay, boolean correctBias) {
-    public Hyper {
-      if (lr < 0) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
-      if (beta1 < 0 || beta1 >= 1) throw new IllegalArgumentException("beta1 must be in [0,1)");
-      if (beta2 < 0 || beta2 >= 1) throw new IllegalArgumentException("beta2 must be in [0,1)");
-      if (eps < 0) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
-    }
-
-    /** GaLore's defaults at learning rate {@code lr}. */
-    public static Hyper defaults(double lr) {
-      return new Hyper(lr, 0.9, 0.999, 1e-6, 0.0, true);
-    }
-  }
 
   /**
    * GaLore settings of a group.
@@ -124,22 +100,21 @@ public final class GaLoreAdamW implements Optimizer {
     }
   }
 
-  private final Hyper hyper;
-  private double lr;
+  private AdamConfig config;
   private final List<Group> groups;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Tensor signedCodes; // shared code books, null if no int8 moment exists
   private final Tensor unsignedCodes;
 
   /**
-   * @param hyper AdamW hyperparameters
+   * @param config AdamW hyperparameters ({@link AdamConfig#hfDefaults}: GaLore's β (0.9, 0.999), ε
+   *     1e-6, no decay; GaLore uses lr 0.01 with α = 0.25, full-rank AdamW ≤ 0.001)
    * @param groups disjoint parameter groups
    * @param blockSize int8 block size ({@link BlockwiseInt8#DEFAULT_BLOCK})
    * @param min8bitSize moments with fewer elements stay float32 (4,096 in bitsandbytes)
    */
-  public GaLoreAdamW(Hyper hyper, List<Group> groups, int blockSize, int min8bitSize) {
-    this.hyper = hyper;
-    this.lr = hyper.lr();
+  public GaLoreAdamW(AdamConfig config, List<Group> groups, int blockSize, int min8bitSize) {
+    this.config = config;
     this.groups = List.copyOf(groups);
     boolean anyInt8 = false;
     for (Group g : groups) {
@@ -246,22 +221,20 @@ public final class GaLoreAdamW implements Optimizer {
     try (NoGradGuard noGrad = new NoGradGuard()) {
       Tensor r = s.projector != null ? s.projector.project(grad, s.step) : grad; // projected R
       s.step++;
-      double b1 = hyper.beta1();
-      double b2 = hyper.beta2();
+      double b1 = config.beta1();
+      double b2 = config.beta2();
       Tensor m = s.expAvg.read();
       Tensor v = s.expAvgSq.read();
       m.mul_(new Scalar(b1)).add_(r, new Scalar(1 - b1));
       v.mul_(new Scalar(b2)).addcmul_(r, r, new Scalar(1 - b2));
-      Tensor n = m.div(v.sqrt().add_(new Scalar(hyper.eps()))); // N = M / (sqrt(V) + ε)
+      Tensor n = m.div(v.sqrt().add_(new Scalar(config.eps()))); // N = M / (sqrt(V) + ε)
       s.expAvg.write(m);
       s.expAvgSq.write(v);
-      double stepSize = lr;
-      if (hyper.correctBias()) {
-        stepSize *= Math.sqrt(1 - Math.pow(b2, s.step)) / (1 - Math.pow(b1, s.step));
-      }
+      double lr = config.lr();
+      double stepSize = lr * Math.sqrt(1 - Math.pow(b2, s.step)) / (1 - Math.pow(b1, s.step));
       Tensor update = s.projector != null ? s.projector.projectBack(n) : n; // (m, n)
       s.param.add_(update, new Scalar(-stepSize));
-      if (hyper.weightDecay() > 0) s.param.add_(s.param, new Scalar(-lr * hyper.weightDecay()));
+      if (config.weightDecay() > 0) s.param.add_(s.param, new Scalar(-lr * config.weightDecay()));
     }
   }
 
@@ -274,16 +247,16 @@ public final class GaLoreAdamW implements Optimizer {
 
   @Override
   public double learningRate() {
-    return lr;
+    return config.lr();
   }
 
   @Override
   public void setLearningRate(double lr) {
-    this.lr = lr;
+    config = config.withLr(lr);
   }
 
-  public Hyper hyper() {
-    return hyper;
+  public AdamConfig config() {
+    return config;
   }
 
   public List<Group> groups() {

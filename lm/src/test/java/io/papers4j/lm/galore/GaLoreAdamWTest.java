@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.lm.galore.GaLoreAdamW.Group;
 import io.papers4j.lm.galore.GaLoreAdamW.GroupState;
-import io.papers4j.lm.galore.GaLoreAdamW.Hyper;
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.HfAdamW;
 import io.papers4j.lm.galore.GaLoreAdamW.Projection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +23,10 @@ class GaLoreAdamWTest {
   /** HF AdamW written out element by element in double precision: the independent reference. */
   private static final class ReferenceAdamW {
     final double[] w, m, v;
-    final Hyper h;
+    final AdamConfig h;
     int t;
 
-    ReferenceAdamW(float[] w0, Hyper h) {
+    ReferenceAdamW(float[] w0, AdamConfig h) {
       w = new double[w0.length];
       for (int i = 0; i < w0.length; i++) w[i] = w0[i];
       m = new double[w.length];
@@ -63,7 +64,7 @@ class GaLoreAdamWTest {
   @Test
   void galore_with_identity_full_rank_projection_equals_adamw() {
     torch.manual_seed(11);
-    Hyper h = new Hyper(0.01, 0.9, 0.999, 1e-6, 0.1, true);
+    AdamConfig h = new AdamConfig(0.01, 0.9, 0.999, 1e-6, 0.1);
     Tensor tall = torch.randn(6, 4).requires_grad_(true);
     Tensor wide = torch.randn(3, 7).requires_grad_(true);
     Tensor bias = torch.randn(5).requires_grad_(true);
@@ -74,6 +75,10 @@ class GaLoreAdamWTest {
     GaLoreAdamW opt = new GaLoreAdamW(h, List.of(
         new Group("galore", projected, identity, false), new Group("adamw", params("bias", bias), null, false)), 2048, 4096);
     Tensor[] ps = {tall, wide, bias};
+    // the same parameters under core.optim.HfAdamW, the project's HF-style AdamW
+    Map<String, Tensor> copies = new LinkedHashMap<>();
+    for (int i = 0; i < 3; i++) copies.put("p" + i, ps[i].detach().clone().requires_grad_(true));
+    HfAdamW hf = new HfAdamW(copies, h);
     ReferenceAdamW[] refs = new ReferenceAdamW[3];
     for (int i = 0; i < 3; i++) refs[i] = new ReferenceAdamW(floats(ps[i]), h);
     for (int step = 0; step < 6; step++) {
@@ -82,15 +87,19 @@ class GaLoreAdamWTest {
       for (int i = 0; i < 3; i++) {
         Tensor g = torch.randn(ps[i].sizes());
         setGrad(ps[i], g);
+        setGrad(copies.get("p" + i), g);
         refs[i].step(floats(g), lr);
       }
       opt.step();
+      hf.setLearningRate(lr);
+      hf.step();
     }
     for (int i = 0; i < 3; i++) {
       float[] got = floats(ps[i]);
       for (int j = 0; j < got.length; j++) {
         assertThat(Math.abs(got[j] - refs[i].w[j])).as("param %d elem %d", i, j).isLessThan(1e-6);
       }
+      assertThat(maxAbsDiff(ps[i], copies.get("p" + i))).as("vs HfAdamW, param %d", i).isLessThan(1e-6);
     }
   }
 
@@ -99,7 +108,7 @@ class GaLoreAdamWTest {
   void projector_refreshes_every_t_steps_and_moments_carry_over() {
     torch.manual_seed(12);
     int gap = 3;
-    Hyper h = Hyper.defaults(0.01);
+    AdamConfig h = AdamConfig.hfDefaults(0.01);
     Tensor w = torch.randn(8, 5).requires_grad_(true);
     GaLoreAdamW opt = new GaLoreAdamW(h, List.of(new Group("galore", params("w", w),
         Projection.svd(2, gap, 0.25), false)), 2048, 4096);
@@ -134,7 +143,7 @@ class GaLoreAdamWTest {
     plain.put("embed", torch.zeros(100, 32).requires_grad_(true));
     plain.put("norm", torch.zeros(32).requires_grad_(true));
     int r = 8;
-    GaLoreAdamW opt = new GaLoreAdamW(Hyper.defaults(0.01), List.of(
+    GaLoreAdamW opt = new GaLoreAdamW(AdamConfig.hfDefaults(0.01), List.of(
         new Group("galore", projected, Projection.svd(r, 200, 0.25), false),
         new Group("adamw", plain, null, false)), 2048, 4096);
     long floats = (32 * r + 2 * 32 * r) + (32 * r + 2 * 88 * r) + (32 * r + 2 * 88 * r) + 2 * (100 * 32 + 32);
@@ -151,7 +160,7 @@ class GaLoreAdamWTest {
   void eight_bit_states_take_one_byte_per_element_plus_block_scales() {
     Map<String, Tensor> big = params("w", torch.zeros(64, 128).requires_grad_(true)); // 8192 ≥ 4096
     Map<String, Tensor> small = params("b", torch.zeros(100).requires_grad_(true)); // stays fp32
-    GaLoreAdamW opt = new GaLoreAdamW(Hyper.defaults(1e-3), List.of(
+    GaLoreAdamW opt = new GaLoreAdamW(AdamConfig.hfDefaults(1e-3), List.of(
         new Group("w", big, null, true), new Group("b", small, null, true)), 2048, 4096);
     List<GroupState> g = opt.stateBreakdown();
     assertThat(g.get(0).momentBytes()).isEqualTo(2L * 8192);
@@ -172,7 +181,7 @@ class GaLoreAdamWTest {
     Tensor[] finals = new Tensor[2];
     for (int k = 0; k < 2; k++) {
       Tensor w = init.clone().requires_grad_(true);
-      GaLoreAdamW opt = new GaLoreAdamW(Hyper.defaults(0.01), List.of(
+      GaLoreAdamW opt = new GaLoreAdamW(AdamConfig.hfDefaults(0.01), List.of(
           new Group("w", params("w", w), null, k == 1)), 2048, 4096);
       double first = 0, last = 0;
       for (int step = 0; step < 60; step++) {
@@ -200,13 +209,13 @@ class GaLoreAdamWTest {
     torch.manual_seed(14);
     Tensor w = torch.randn(40, 120).requires_grad_(true);
     Projection pr = Projection.svd(4, 5, 0.25);
-    GaLoreAdamW a = new GaLoreAdamW(Hyper.defaults(0.01), List.of(new Group("g", params("w", w), pr, true)), 256, 64);
+    GaLoreAdamW a = new GaLoreAdamW(AdamConfig.hfDefaults(0.01), List.of(new Group("g", params("w", w), pr, true)), 256, 64);
     for (int i = 0; i < 3; i++) {
       setGrad(w, torch.randn(40, 120));
       a.step();
     }
     Tensor w2 = w.detach().clone().requires_grad_(true);
-    GaLoreAdamW b = new GaLoreAdamW(Hyper.defaults(0.01), List.of(new Group("g", params("w", w2), pr, true)), 256, 64);
+    GaLoreAdamW b = new GaLoreAdamW(AdamConfig.hfDefaults(0.01), List.of(new Group("g", params("w", w2), pr, true)), 256, 64);
     Map<String, Tensor> state = new LinkedHashMap<>();
     a.stateTensors().forEach((k, v) -> state.put(k, v.clone()));
     assertThat(state).containsKeys("exp_avg.w.codes", "exp_avg.w.absmax", "exp_avg_sq.w.codes", "projector.w", "step.w");
@@ -223,7 +232,7 @@ class GaLoreAdamWTest {
 
   @Test
   void projection_of_a_non_matrix_fails_naming_the_parameter() {
-    assertThatThrownBy(() -> new GaLoreAdamW(Hyper.defaults(0.01), List.of(new Group("g",
+    assertThatThrownBy(() -> new GaLoreAdamW(AdamConfig.hfDefaults(0.01), List.of(new Group("g",
         params("model.norm.weight", torch.zeros(8).requires_grad_(true)), Projection.svd(2, 10, 0.25), false)), 2048, 4096))
         .hasMessageContaining("model.norm.weight");
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.lm.galore.GaLoreAdamW.Group;
-import io.papers4j.lm.galore.GaLoreAdamW.Hyper;
+import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.lm.galore.GaLoreAdamW.Projection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ class PerLayerUpdatesTest {
       proj.put("mlp.down", w2);
       Map<String, Tensor> plain = new LinkedHashMap<>();
       plain.put("bias", b);
-      return new GaLoreAdamW(Hyper.defaults(0.01), List.of(
+      return new GaLoreAdamW(AdamConfig.hfDefaults(0.01), List.of(
           new Group("galore", proj, Projection.svd(3, 2, 0.25), eightBit),
           new Group("adamw", plain, null, eightBit)), 64, 16);
     }
