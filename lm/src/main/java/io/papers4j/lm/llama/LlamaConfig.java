@@ -1,8 +1,8 @@
 package io.papers4j.lm.llama;
 
-import java.util.LinkedHashMap;
+import io.papers4j.core.io.HfLlamaConfig;
+import io.papers4j.core.io.RopeParameters;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Hyperparameters of a LLaMA-family decoder (LLaMA-2/3, Mistral, Yi), field for field the keys of
@@ -19,9 +19,9 @@ import java.util.Map;
  * @param headDim {@code head_dim}, D (HF default C / H)
  * @param maxPositionEmbeddings {@code max_position_embeddings}: the trained context
  * @param rmsNormEps {@code rms_norm_eps} (1e-5 for LLaMA-2/Mistral/Yi; HF default 1e-6)
- * @param ropeTheta {@code rope_theta} (10 000 LLaMA-2/Mistral, 500 000 LLaMA-3, 5 000 000 Yi)
- * @param ropeScaling {@code rope_scaling} block as read (null = plain RoPE); kept so configs
- *     round-trip, interpreted by {@code lm.rope}
+ * @param rope {@code rope_theta} (10 000 LLaMA-2/Mistral, 500 000 LLaMA-3, 5 000 000 Yi) and the
+ *     {@code rope_scaling} / {@code rope_parameters} block; {@link LlamaModel} applies plain RoPE
+ *     and needs a {@code PositionEncoding} from {@code lm.rope} for any other type
  * @param tieWordEmbeddings {@code tie_word_embeddings}: lm_head shares embed_tokens' matrix
  * @param slidingWindow {@code sliding_window} (Mistral; null or 0 = full attention)
  * @param attentionBias {@code attention_bias}: biases on q/k/v/o
@@ -44,8 +44,7 @@ public record LlamaConfig(
     int headDim,
     int maxPositionEmbeddings,
     double rmsNormEps,
-    double ropeTheta,
-    Map<String, Object> ropeScaling,
+    RopeParameters rope,
     boolean tieWordEmbeddings,
     Integer slidingWindow,
     boolean attentionBias,
@@ -75,16 +74,19 @@ public record LlamaConfig(
     require(headDim > 0 && headDim % 2 == 0, "head_dim must be positive and even, got " + headDim);
     require(maxPositionEmbeddings > 0, "max_position_embeddings must be > 0");
     require(rmsNormEps > 0, "rms_norm_eps must be > 0, got " + rmsNormEps);
-    require(ropeTheta > 0, "rope_theta must be > 0, got " + ropeTheta);
+    require(rope != null, "rope parameters must be set");
     require(slidingWindow == null || slidingWindow >= 0, "sliding_window must be >= 0");
     require("silu".equals(hiddenAct), "hidden_act '" + hiddenAct + "' is not supported (only silu)");
     eosTokenId = eosTokenId == null ? List.of() : List.copyOf(eosTokenId);
-    ropeScaling =
-        ropeScaling == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ropeScaling));
   }
 
   private static void require(boolean ok, String message) {
     if (!ok) throw new IllegalArgumentException("invalid LLaMA config: " + message);
+  }
+
+  /** RoPE base θ ({@code rope_theta}). */
+  public double ropeTheta() {
+    return rope.ropeTheta();
   }
 
   /** Window W for attention masks, 0 for full attention. */
@@ -113,7 +115,7 @@ public record LlamaConfig(
       double eps, double theta, boolean tied) {
     return new LlamaConfig(
         "llama", vocab, hidden, intermediate, layers, heads, kvHeads, hidden / heads, maxPos, eps,
-        theta, null, tied, null, false, false, "silu", 0.02, 1, List.of(2), null, "float32");
+        RopeParameters.standard(theta), tied, null, false, false, "silu", 0.02, 1, List.of(2), null, "float32");
   }
 
   /**
@@ -129,16 +131,16 @@ public record LlamaConfig(
       case "llama2-7b" -> llama(32000, 4096, 11008, 32, 32, 32, 4096, 1e-5, 10000.0, false);
       case "llama3-8b" ->
           new LlamaConfig(
-              "llama", 128256, 4096, 14336, 32, 32, 8, 128, 8192, 1e-5, 500000.0, null, false,
+              "llama", 128256, 4096, 14336, 32, 32, 8, 128, 8192, 1e-5, RopeParameters.standard(500000.0), false,
               null, false, false, "silu", 0.02, 128000, List.of(128001), null, "bfloat16");
       case "mistral-7b" ->
           new LlamaConfig(
-              "mistral", 32000, 4096, 14336, 32, 32, 8, 128, 32768, 1e-5, 10000.0, null, false,
+              "mistral", 32000, 4096, 14336, 32, 32, 8, 128, 32768, 1e-5, RopeParameters.standard(10000.0), false,
               4096, false, false, "silu", 0.02, 1, List.of(2), null, "bfloat16");
         // Yi-6B: GQA 32/4, RoPE base 5e6, vocab 64 000 (Yi paper Tbl 1 and its config.json)
       case "yi-6b" ->
           new LlamaConfig(
-              "llama", 64000, 4096, 11008, 32, 32, 4, 128, 4096, 1e-5, 5000000.0, null, false,
+              "llama", 64000, 4096, 11008, 32, 32, 4, 128, 4096, 1e-5, RopeParameters.standard(5000000.0), false,
               null, false, false, "silu", 0.02, 1, List.of(2), 0, "bfloat16");
       default ->
           throw new IllegalArgumentException(
@@ -149,7 +151,7 @@ public record LlamaConfig(
   public LlamaConfig withVocabSize(int v) {
     return new LlamaConfig(
         modelType, v, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, ropeTheta, ropeScaling,
+        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, rope,
         tieWordEmbeddings, slidingWindow, attentionBias, mlpBias, hiddenAct, initializerRange,
         bosTokenId, eosTokenId, padTokenId, torchDtype);
   }
@@ -157,7 +159,7 @@ public record LlamaConfig(
   public LlamaConfig withNumHiddenLayers(int n) {
     return new LlamaConfig(
         modelType, vocabSize, hiddenSize, intermediateSize, n, numAttentionHeads,
-        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, ropeTheta, ropeScaling,
+        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, rope,
         tieWordEmbeddings, slidingWindow, attentionBias, mlpBias, hiddenAct, initializerRange,
         bosTokenId, eosTokenId, padTokenId, torchDtype);
   }
@@ -166,14 +168,14 @@ public record LlamaConfig(
     return new LlamaConfig(
         w != null && w > 0 ? "mistral" : modelType, vocabSize, hiddenSize, intermediateSize,
         numHiddenLayers, numAttentionHeads, numKeyValueHeads, headDim, maxPositionEmbeddings,
-        rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, w, attentionBias, mlpBias,
+        rmsNormEps, rope, tieWordEmbeddings, w, attentionBias, mlpBias,
         hiddenAct, initializerRange, bosTokenId, eosTokenId, padTokenId, torchDtype);
   }
 
   public LlamaConfig withMaxPositionEmbeddings(int n) {
     return new LlamaConfig(
         modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, headDim, n, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings,
+        numKeyValueHeads, headDim, n, rmsNormEps, rope, tieWordEmbeddings,
         slidingWindow, attentionBias, mlpBias, hiddenAct, initializerRange, bosTokenId,
         eosTokenId, padTokenId, torchDtype);
   }
@@ -181,129 +183,55 @@ public record LlamaConfig(
   public LlamaConfig withRopeTheta(double theta) {
     return new LlamaConfig(
         modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, theta, ropeScaling,
+        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, rope.withTheta(theta),
         tieWordEmbeddings, slidingWindow, attentionBias, mlpBias, hiddenAct, initializerRange,
         bosTokenId, eosTokenId, padTokenId, torchDtype);
   }
 
-  /** The {@code config.json} object exactly as transformers writes it (keys in its order). */
-  public Map<String, Object> toHfJson() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("architectures", List.of(architecture()));
-    m.put("model_type", modelType);
-    m.put("vocab_size", vocabSize);
-    m.put("hidden_size", hiddenSize);
-    m.put("intermediate_size", intermediateSize);
-    m.put("num_hidden_layers", numHiddenLayers);
-    m.put("num_attention_heads", numAttentionHeads);
-    m.put("num_key_value_heads", numKeyValueHeads);
-    m.put("head_dim", headDim);
-    m.put("max_position_embeddings", maxPositionEmbeddings);
-    m.put("rms_norm_eps", rmsNormEps);
-    m.put("rope_theta", ropeTheta);
-    m.put("rope_scaling", ropeScaling);
-    m.put("tie_word_embeddings", tieWordEmbeddings);
-    if ("mistral".equals(modelType) || slidingWindow != null) m.put("sliding_window", slidingWindow);
-    m.put("attention_bias", attentionBias);
-    m.put("attention_dropout", 0.0);
-    m.put("mlp_bias", mlpBias);
-    m.put("hidden_act", hiddenAct);
-    m.put("initializer_range", initializerRange);
-    m.put("bos_token_id", bosTokenId);
-    m.put("eos_token_id", eosTokenId.size() == 1 ? eosTokenId.get(0) : eosTokenId);
-    m.put("pad_token_id", padTokenId);
-    m.put("torch_dtype", torchDtype);
-    m.put("use_cache", true);
-    return m;
+  public LlamaConfig withTorchDtype(String dtype) {
+    return new LlamaConfig(
+        modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, rope, tieWordEmbeddings,
+        slidingWindow, attentionBias, mlpBias, hiddenAct, initializerRange, bosTokenId,
+        eosTokenId, padTokenId, dtype);
   }
 
-  /**
-   * Reads a parsed {@code config.json}; missing optional keys take transformers' defaults.
-   * {@code origin} (the file) is named in every error.
-   */
-  @SuppressWarnings("unchecked")
-  public static LlamaConfig fromHfJson(Map<String, Object> j, String origin) {
-    try {
-      String type = str(j, "model_type", "llama");
-      if (!type.equals("llama") && !type.equals("mistral")) {
-        throw new IllegalArgumentException("model_type '" + type + "' is not a LLaMA-family model");
-      }
-      int hidden = integer(j, "hidden_size", null);
-      int heads = integer(j, "num_attention_heads", null);
-      Object eos = j.get("eos_token_id");
-      List<Integer> eosList =
-          eos == null
-              ? List.of()
-              : eos instanceof List<?> l
-                  ? l.stream().map(o -> ((Number) o).intValue()).toList()
-                  : List.of(((Number) eos).intValue());
-      Object sw = j.get("sliding_window");
-      Object scaling = j.get("rope_scaling");
-      double theta = number(j, "rope_theta", 10000.0);
-      // transformers 5.x nests rope_theta inside rope_parameters
-      if (j.get("rope_parameters") instanceof Map<?, ?> rp) {
-        if (rp.get("rope_theta") instanceof Number n) theta = n.doubleValue();
-        Object rt = rp.get("rope_type");
-        if (rt != null && !"default".equals(rt)) scaling = rp;
-      }
-      return new LlamaConfig(
-          type,
-          integer(j, "vocab_size", 32000),
-          hidden,
-          integer(j, "intermediate_size", null),
-          integer(j, "num_hidden_layers", null),
-          heads,
-          integer(j, "num_key_value_heads", heads),
-          integer(j, "head_dim", hidden / heads),
-          integer(j, "max_position_embeddings", 2048),
-          number(j, "rms_norm_eps", 1e-6),
-          theta,
-          (Map<String, Object>) scaling,
-          bool(j, "tie_word_embeddings", false),
-          sw == null ? null : ((Number) sw).intValue(),
-          bool(j, "attention_bias", false),
-          bool(j, "mlp_bias", false),
-          str(j, "hidden_act", "silu"),
-          number(j, "initializer_range", 0.02),
-          j.get("bos_token_id") == null ? null : ((Number) j.get("bos_token_id")).intValue(),
-          eosList,
-          j.get("pad_token_id") == null ? null : ((Number) j.get("pad_token_id")).intValue(),
-          str(j, "torch_dtype", str(j, "dtype", "float32")));
-    } catch (ClassCastException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
-    }
+  /** The core.io config record that {@code Checkpoint} writes as {@code config.json}. */
+  public HfLlamaConfig toHf() {
+    return HfLlamaConfig.builder()
+        .architectures(List.of(architecture()))
+        .modelType(modelType)
+        .vocabSize(vocabSize)
+        .hiddenSize(hiddenSize)
+        .intermediateSize(intermediateSize)
+        .numHiddenLayers(numHiddenLayers)
+        .numAttentionHeads(numAttentionHeads)
+        .numKeyValueHeads(numKeyValueHeads)
+        .headDim(headDim)
+        .hiddenAct(hiddenAct)
+        .maxPositionEmbeddings(maxPositionEmbeddings)
+        .rmsNormEps(rmsNormEps)
+        .rope(rope)
+        .slidingWindow(slidingWindow == null || slidingWindow == 0 ? null : slidingWindow)
+        .tieWordEmbeddings(tieWordEmbeddings)
+        .attentionBias(attentionBias)
+        .mlpBias(mlpBias)
+        .bosTokenId(bosTokenId)
+        .eosTokenId(eosTokenId)
+        .padTokenId(padTokenId)
+        .torchDtype(torchDtype)
+        .initializerRange(initializerRange)
+        .build();
   }
 
-  private static int integer(Map<String, Object> j, String key, Integer dflt) {
-    Object v = j.get(key);
-    if (v == null) {
-      if (dflt == null) throw new IllegalArgumentException("missing key " + key);
-      return dflt;
-    }
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new IllegalArgumentException("key " + key + " must be an integer, got " + v);
-    }
-    return n.intValue();
-  }
-
-  private static double number(Map<String, Object> j, String key, double dflt) {
-    Object v = j.get(key);
-    if (v == null) return dflt;
-    if (!(v instanceof Number n)) throw new IllegalArgumentException("key " + key + " must be a number, got " + v);
-    return n.doubleValue();
-  }
-
-  private static boolean bool(Map<String, Object> j, String key, boolean dflt) {
-    Object v = j.get(key);
-    if (v == null) return dflt;
-    if (!(v instanceof Boolean b)) throw new IllegalArgumentException("key " + key + " must be true/false, got " + v);
-    return b;
-  }
-
-  private static String str(Map<String, Object> j, String key, String dflt) {
-    Object v = j.get(key);
-    if (v == null) return dflt;
-    if (!(v instanceof String s)) throw new IllegalArgumentException("key " + key + " must be a string, got " + v);
-    return s;
+  /** From a parsed {@code config.json} (transformers 4.x or 5.x). */
+  public static LlamaConfig fromHf(HfLlamaConfig c) {
+    return new LlamaConfig(
+        c.modelType(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(),
+        c.numAttentionHeads(), c.numKeyValueHeads(), c.resolvedHeadDim(),
+        c.maxPositionEmbeddings(), c.rmsNormEps(), c.rope(), c.tieWordEmbeddings(),
+        c.slidingWindow(), c.attentionBias(), c.mlpBias(), c.hiddenAct(), c.initializerRange(),
+        c.bosTokenId(), c.eosTokenId(), c.padTokenId(),
+        c.torchDtype() == null ? "float32" : c.torchDtype());
   }
 }

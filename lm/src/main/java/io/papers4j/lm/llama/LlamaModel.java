@@ -114,10 +114,10 @@ public final class LlamaModel implements Trainable {
    */
   public LlamaModel(LlamaConfig config, Init init, PositionEncoding positionEncoding) {
     if (positionEncoding == null) {
-      if (config.ropeScaling() != null) {
+      if (!config.rope().isDefault()) {
         throw new IllegalArgumentException(
-            "config has rope_scaling " + config.ropeScaling()
-                + "; LlamaModel's default is plain RoPE, pass the matching PositionEncoding");
+            "config has rope type '" + config.rope().ropeType()
+                + "'; LlamaModel's default is plain RoPE, pass the matching PositionEncoding (lm.rope)");
       }
       positionEncoding = new RotaryEmbedding(config.headDim(), config.ropeTheta());
     }

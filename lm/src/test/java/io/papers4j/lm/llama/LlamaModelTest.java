@@ -144,18 +144,15 @@ class LlamaModelTest {
   }
 
   @Test
-  void config_round_trips_through_hf_json_keys() {
+  void config_round_trips_through_config_json() {
     for (String p : LlamaConfig.PRESETS) {
       LlamaConfig c = LlamaConfig.preset(p);
-      Map<String, Object> j = c.toHfJson();
-      assertThat(LlamaConfig.fromHfJson(j, "config.json")).isEqualTo(c);
+      String json = c.toHf().toJson();
+      assertThat(LlamaConfig.fromHf(io.papers4j.core.io.HfLlamaConfig.parse(json))).as(p).isEqualTo(c);
     }
-    Map<String, Object> j = new LinkedHashMap<>(LlamaConfig.preset("tiny").toHfJson());
-    j.remove("hidden_size");
-    assertThatThrownBy(() -> LlamaConfig.fromHfJson(j, "x/config.json"))
-        .hasMessageContaining("x/config.json")
-        .hasMessageContaining("missing key hidden_size");
-    assertThat(LlamaConfig.preset("mistral-7b").toHfJson()).containsEntry("sliding_window", 4096)
-        .containsEntry("architectures", List.of("MistralForCausalLM"));
+    String mistral = LlamaConfig.preset("mistral-7b").toHf().toJson();
+    assertThat(mistral).contains("\"sliding_window\": 4096").contains("MistralForCausalLM");
+    assertThat(LlamaConfig.preset("yi-6b").toHf().toJson()).contains("\"rope_theta\": 5000000.0")
+        .contains("\"num_key_value_heads\": 4").contains("\"vocab_size\": 64000");
   }
 }
