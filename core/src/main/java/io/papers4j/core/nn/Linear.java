@@ -1,0 +1,41 @@
+package io.papers4j.core.nn;
+
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Affine map {@code y = x Wᵀ + b}.
+ *
+ * <p>Shapes: x (…, in) → y (…, out); {@code weight} (out, in) exactly as Hugging Face stores it;
+ * {@code bias} (out) or absent. Weights start N(0, std²), the bias at 0 ({@link Init}).
+ */
+public final class Linear implements Parameterized {
+  public final Tensor weight; // (out, in)
+  public final Tensor bias; // (out) or null
+
+  public Linear(long in, long out, boolean bias, Init init) {
+    this.weight = init.weights(out, in);
+    this.bias = bias ? init.zeros(out) : null;
+  }
+
+  public Tensor forward(Tensor x) {
+    return bias == null
+        ? torch.linear(x, weight)
+        : torch.linear(x, weight, new TensorOptional(bias)); // (…, out)
+  }
+
+  public long inFeatures() {
+    return weight.size(1);
+  }
+
+  public long outFeatures() {
+    return weight.size(0);
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    return new Params().add("weight", weight).add("bias", bias).map();
+  }
+}
