@@ -51,8 +51,8 @@ class BpeTrainerTest {
     // The first merge is the most frequent adjacent byte pair within chunks, counted naively here.
     java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     for (String chunk : PreTokenizer.GPT2.split(TEXT)) {
-      String b = ByteLevel.encode(chunk);
-      for (int i = 0; i + 1 < b.length(); i++) counts.merge(b.substring(i, i + 2), 1, Integer::sum);
+      String bytes = ByteLevel.encode(chunk);
+      for (int i = 0; i + 1 < bytes.length(); i++) counts.merge(bytes.substring(i, i + 2), 1, Integer::sum);
     }
     int max = java.util.Collections.max(counts.values());
     String expected = counts.entrySet().stream().filter(e -> e.getValue() == max).findFirst().get().getKey();
