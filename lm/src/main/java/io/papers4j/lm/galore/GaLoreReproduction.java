@@ -70,7 +70,7 @@ public final class GaLoreReproduction implements Reproduction {
     long t0 = System.nanoTime();
     KjvTokens corpus = KjvTokens.load(LlamaConfig.preset("tiny").vocabSize());
     LlamaConfig config = LlamaConfig.preset("tiny").withVocabSize(corpus.vocabSize());
-    TokenWindows data = new TokenWindows(corpus.train(), corpus.validation(), p.batch(), p.seqLen(), SEED);
+    TokenWindows data = new TokenWindows(corpus.train(), corpus.validation(), p.batch(), p.seqLen(), SEED, p.evalBatches());
     List<Run> runs = GaLoreExperiment.runAll(p, config, data, SEED, outDir.resolve("runs"));
     double runtime = (System.nanoTime() - t0) / 1e9;
     Result result = summarise(p, runs, config, corpus, runtime);
