@@ -36,8 +36,8 @@ import javax.imageio.ImageIO;
  * cancelled), then a full-page screenshot (the document's scroll size). On any failure the official
  * fallback is returned: a blank white 1280×960 image.
  *
- * <p>One browser process serves many renders; every render gets a fresh tab. Not thread-safe for
- * parallel renders (calls are serialised).
+ * <p>One browser process and one tab serve many renders (each render is a fresh navigation; a
+ * failed render discards the tab). Calls are serialised.
  */
 public final class Chromium implements AutoCloseable {
   /** Playwright's default viewport. */
@@ -159,18 +159,41 @@ public final class Chromium implements AutoCloseable {
     return img;
   }
 
+  /** The reused tab: target id and session id, or null before the first render / after a failure. */
+  private String tabTarget, tabSession;
+
+  /** Opens (once) the tab every render navigates; a new renderer process per page would cost ~1 s. */
+  private String tab() throws Exception {
+    if (tabSession != null) return tabSession;
+    String targetId = call(null, "Target.createTarget", Map.of("url", "about:blank")).get("targetId").asText();
+    String session = call(null, "Target.attachToTarget", Map.of("targetId", targetId, "flatten", true)).get("sessionId").asText();
+    call(session, "Page.enable", Map.of());
+    call(session, "Runtime.enable", Map.of());
+    call(
+        session,
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", VIEWPORT_WIDTH, "height", VIEWPORT_HEIGHT, "deviceScaleFactor", 1, "mobile", false));
+    tabTarget = targetId;
+    tabSession = session;
+    return session;
+  }
+
+  private void dropTab() {
+    if (tabTarget != null) {
+      try {
+        call(null, "Target.closeTarget", Map.of("targetId", tabTarget));
+      } catch (Exception ignored) {
+        // the tab may already be gone; the next render opens a new one
+      }
+    }
+    tabTarget = null;
+    tabSession = null;
+  }
+
   private BufferedImage capture(String url) throws Exception {
     if (closed) throw new IOException("browser is closed");
-    String targetId = call(null, "Target.createTarget", Map.of("url", "about:blank")).get("targetId").asText();
     try {
-      String session =
-          call(null, "Target.attachToTarget", Map.of("targetId", targetId, "flatten", true)).get("sessionId").asText();
-      call(session, "Page.enable", Map.of());
-      call(session, "Runtime.enable", Map.of());
-      call(
-          session,
-          "Emulation.setDeviceMetricsOverride",
-          Map.of("width", VIEWPORT_WIDTH, "height", VIEWPORT_HEIGHT, "deviceScaleFactor", 1, "mobile", false));
+      String session = tab();
       CompletableFuture<JsonNode> loaded = new CompletableFuture<>();
       Consumer<JsonNode> onLoad =
           ev -> {
@@ -205,12 +228,9 @@ public final class Chromium implements AutoCloseable {
       BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(data)));
       if (img == null) throw new IOException("Chromium returned an unreadable PNG");
       return toRgb(img);
-    } finally {
-      try {
-        call(null, "Target.closeTarget", Map.of("targetId", targetId));
-      } catch (Exception ignored) {
-        // the tab may already be gone; the next render opens a new one
-      }
+    } catch (Exception e) {
+      dropTab(); // start the next render from a fresh tab
+      throw e;
     }
   }
 
