@@ -120,6 +120,9 @@ public final class BenchmarkSet {
     for (Map.Entry<String, String> e : pages.entrySet()) {
       Path html = out.resolve(e.getKey() + ".html");
       writeAtomically(html, e.getValue().getBytes(StandardCharsets.UTF_8));
+      String pruned = pruneCss(e.getValue(), browser.evaluateOn(html, PRUNE_CSS_JS));
+      writeAtomically(html, pruned.getBytes(StandardCharsets.UTF_8));
+      e.setValue(pruned);
       BufferedImage shot = browser.screenshot(html);
       Path png = out.resolve(e.getKey() + ".png");
       Path tmp = Files.createTempFile(out, ".shot", ".png.tmp");
@@ -130,6 +133,42 @@ public final class BenchmarkSet {
     }
     writeAtomically(out.resolve("manifest.json"), JSON.writeValueAsBytes(entries));
     return entries;
+  }
+
+  /**
+   * Keeps, per stylesheet, only the rules that can apply to this page (what CSS inliners and
+   * "critical CSS" tools do): a style rule stays if any selector, with state pseudo-classes and
+   * pseudo-elements removed, matches an element; @media/@supports blocks keep their matching
+   * rules; other at-rules (font-face, keyframes) stay; anything in doubt stays. The order of the
+   * rules, hence the cascade, is unchanged. Returns a JSON array of CSS texts, one per sheet.
+   */
+  static final String PRUNE_CSS_JS =
+      "(() => { const strip = s => s.replace(/::?(before|after|placeholder|marker|selection|first-line|first-letter|backdrop|file-selector-button|-webkit-[\\w-]+|-moz-[\\w-]+)/g, '')"
+          + ".replace(/:(hover|focus-visible|focus-within|focus|active|visited|checked|disabled|indeterminate|invalid|valid|placeholder-shown|autofill|read-only|required|target|empty|last-child|first-child|last-of-type|first-of-type|only-child|link|not\\([^)]*\\)|nth-child\\([^)]*\\)|nth-of-type\\([^)]*\\)|nth-last-child\\([^)]*\\))/g, '');"
+          + " const keep = sel => { if (sel.includes(':root')) return true; const t = strip(sel).trim();"
+          + " try { return document.querySelector(t === '' || /[>+~]$/.test(t) ? '*' : t) !== null; } catch (e) { return true; } };"
+          + " const walk = rules => { let out = ''; for (const r of rules) {"
+          + " if (r.type === 1) { if (r.selectorText.split(',').some(keep)) out += r.cssText + '\\n'; }"
+          + " else if (r.type === 4) { const i = walk(r.cssRules); if (i) out += '@media ' + r.conditionText + ' {\\n' + i + '}\\n'; }"
+          + " else if (r.type === 12) { const i = walk(r.cssRules); if (i) out += '@supports ' + r.conditionText + ' {\\n' + i + '}\\n'; }"
+          + " else out += r.cssText + '\\n'; } return out; };"
+          + " const sheets = []; for (const sh of document.styleSheets) { try { sheets.push(walk(sh.cssRules)); } catch (e) { sheets.push(null); } }"
+          + " return JSON.stringify(sheets); })()";
+
+  /** Replaces the i-th {@code <style>} of the page by the i-th pruned sheet (null = keep). */
+  static String pruneCss(String html, String sheetsJson) throws IOException {
+    String[] sheets = JSON.readValue(sheetsJson, String[].class);
+    Document doc = Recolor.parse(html);
+    doc.outputSettings().charset("UTF-8");
+    List<Element> styles = doc.select("style");
+    if (styles.size() != sheets.length) return html; // unexpected sheet structure: keep everything
+    for (int i = 0; i < sheets.length; i++) {
+      if (sheets[i] == null) continue;
+      Element st = styles.get(i);
+      st.empty();
+      st.appendChild(new org.jsoup.nodes.DataNode(sheets[i]));
+    }
+    return doc.outerHtml();
   }
 
   /** Reads a set's manifest. */

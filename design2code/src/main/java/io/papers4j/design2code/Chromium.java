@@ -125,7 +125,15 @@ public final class Chromium implements AutoCloseable {
       Listener listener = new Listener(msg -> self[0].dispatch(msg));
       WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, listener).get(30, TimeUnit.SECONDS);
       self[0] = new Chromium(p, profile, ws);
-      return self[0];
+      Chromium c = self[0];
+      // A JVM stopped by a signal must not leave the browser running.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!c.closed) {
+          p.destroyForcibly();
+          deleteTree(profile);
+        }
+      }));
+      return c;
     } catch (Exception e) {
       p.destroyForcibly();
       deleteTree(profile);
@@ -142,6 +150,23 @@ public final class Chromium implements AutoCloseable {
       failures++;
       System.err.println("[design2code] screenshot of " + html + " failed (" + e.getMessage() + "); using a blank 1280x960 image, as the official code does");
       return blank();
+    }
+  }
+
+  /**
+   * Loads {@code html} (a file) like {@link #screenshot} and returns the string value of the
+   * JavaScript expression {@code js} evaluated in it.
+   */
+  public synchronized String evaluateOn(Path html, String js) throws IOException {
+    try {
+      String session = load(html.toAbsolutePath().toUri().toString());
+      JsonNode v = evaluate(session, js, true);
+      if (v == null || !v.isTextual()) throw new IOException("script returned no string");
+      return v.asText();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("evaluating a script on " + html + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -190,7 +215,8 @@ public final class Chromium implements AutoCloseable {
     tabSession = null;
   }
 
-  private BufferedImage capture(String url) throws Exception {
+  /** Navigates the tab to {@code url}, waits for load and fonts; returns the session id. */
+  private String load(String url) throws Exception {
     if (closed) throw new IOException("browser is closed");
     try {
       String session = tab();
@@ -210,6 +236,16 @@ public final class Chromium implements AutoCloseable {
         eventListeners.remove(onLoad);
       }
       evaluate(session, "document.fonts ? document.fonts.ready.then(() => true) : true", true);
+      return session;
+    } catch (Exception e) {
+      dropTab(); // start the next render from a fresh tab
+      throw e;
+    }
+  }
+
+  private BufferedImage capture(String url) throws Exception {
+    String session = load(url);
+    try {
       evaluate(session, DISABLE_ANIMATIONS_JS, false);
       JsonNode sizeValue = evaluate(session, PAGE_SIZE_JS, false);
       int w = VIEWPORT_WIDTH, h = VIEWPORT_HEIGHT;
