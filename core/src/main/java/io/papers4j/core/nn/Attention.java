@@ -1,0 +1,190 @@
+package io.papers4j.core.nn;
+
+import java.util.Map;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Multi-head self-attention with grouped-query attention (Ainslie et al. 2023), pluggable
+ * position encoding, causal / sliding-window masks and an optional KV cache.
+ *
+ * <pre>Q = x W_qᵀ, K = x W_kᵀ, V = x W_vᵀ;  (Q, K) ← PE(Q, K, positions)
+ * head h uses K/V head ⌊h / (H / H_kv)⌋
+ * out = softmax(Q Kᵀ / √D + M) V;  y = out W_oᵀ</pre>
+ *
+ * <p>Shapes: x (B, T, C) → y (B, T, C); q_proj (H·D, C), k_proj and v_proj (H_kv·D, C), o_proj
+ * (C, H·D). H_kv = H is plain multi-head attention, H_kv = 1 multi-query attention. The fused
+ * kernel is libtorch's {@code scaled_dot_product_attention}; {@link #attendNaive} is its explicit
+ * twin, checked against it in the tests.
+ */
+public final class Attention implements Parameterized {
+
+  /**
+   * @param hiddenSize model width C
+   * @param numHeads query heads H
+   * @param numKvHeads key/value heads H_kv; must divide H
+   * @param headDim D (usually C / H)
+   * @param bias biases on q/k/v/o projections (false for LLaMA/Mistral)
+   * @param causal decoder self-attention (false for bidirectional encoders, e.g. ViT)
+   * @param slidingWindow Mistral's window W (each query sees W keys: itself and W − 1 before); 0 =
+   *     full attention
+   */
+  public record Config(
+      int hiddenSize,
+      int numHeads,
+      int numKvHeads,
+      int headDim,
+      boolean bias,
+      boolean causal,
+      int slidingWindow) {
+    public Config {
+      if (hiddenSize <= 0 || numHeads <= 0 || numKvHeads <= 0 || headDim <= 0) {
+        throw new IllegalArgumentException(
+            "attention sizes must be positive: hidden_size=" + hiddenSize + ", num_heads=" + numHeads
+                + ", num_key_value_heads=" + numKvHeads + ", head_dim=" + headDim);
+      }
+      if (numHeads % numKvHeads != 0) {
+        throw new IllegalArgumentException(
+            "num_attention_heads (" + numHeads + ") must be a multiple of num_key_value_heads ("
+                + numKvHeads + ")");
+      }
+      if (slidingWindow < 0) throw new IllegalArgumentException("sliding_window must be >= 0");
+    }
+  }
+
+  /** Which attention kernel {@link #forward} uses. */
+  public enum Kernel {
+    /** libtorch {@code scaled_dot_product_attention}. */
+    FUSED,
+    /** explicit softmax(QKᵀ/√D + M) V, the reference twin. */
+    NAIVE
+  }
+
+  public final Linear qProj; // (H·D, C)
+  public final Linear kProj; // (H_kv·D, C)
+  public final Linear vProj; // (H_kv·D, C)
+  public final Linear oProj; // (C, H·D)
+  private final Config config;
+  private final PositionEncoding positionEncoding;
+  private Kernel kernel = Kernel.FUSED;
+
+  public Attention(Config config, PositionEncoding positionEncoding, Init init) {
+    this.config = config;
+    this.positionEncoding = positionEncoding;
+    long c = config.hiddenSize();
+    long qDim = (long) config.numHeads() * config.headDim();
+    long kvDim = (long) config.numKvHeads() * config.headDim();
+    this.qProj = new Linear(c, qDim, config.bias(), init);
+    this.kProj = new Linear(c, kvDim, config.bias(), init);
+    this.vProj = new Linear(c, kvDim, config.bias(), init);
+    this.oProj = new Linear(qDim, c, config.bias(), init);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public PositionEncoding positionEncoding() {
+    return positionEncoding;
+  }
+
+  public Attention kernel(Kernel k) {
+    this.kernel = k;
+    return this;
+  }
+
+  /** Attention over the sequence itself (no cache); positions (T) int64. */
+  public Tensor forward(Tensor x, Tensor positions) {
+    return forward(x, positions, null);
+  }
+
+  /**
+   * @param x (B, T, C)
+   * @param positions (T) int64 absolute positions of the T tokens
+   * @param cache the layer's cache, or null to attend within {@code x} only
+   * @return (B, T, C)
+   */
+  public Tensor forward(Tensor x, Tensor positions, KVCache cache) {
+    long b = x.size(0);
+    long t = x.size(1);
+    int h = config.numHeads();
+    int hkv = config.numKvHeads();
+    int d = config.headDim();
+    Tensor q = qProj.forward(x).view(b, t, h, d).transpose(1, 2); // (B, H, T, D)
+    Tensor k = kProj.forward(x).view(b, t, hkv, d).transpose(1, 2); // (B, Hkv, T, D)
+    Tensor v = vProj.forward(x).view(b, t, hkv, d).transpose(1, 2); // (B, Hkv, T, D)
+    Tensor[] qk = positionEncoding.apply(q, k, positions);
+    q = qk[0];
+    k = qk[1];
+
+    Tensor mask = null; // (T, Tk) bool, true = attend
+    boolean isCausal = false;
+    if (cache != null) {
+      KVCache.View view = cache.update(k, v, positions);
+      k = view.keys(); // (B, Hkv, Tk, D)
+      v = view.values();
+      mask =
+          config.causal()
+              ? AttentionMask.causal(positions, view.positions(), config.slidingWindow())
+              : view.positions().ge(new Scalar(0)).unsqueeze(0); // (1, Tk)
+    } else if (config.causal()) {
+      if (config.slidingWindow() > 0 && config.slidingWindow() < t) {
+        mask = AttentionMask.causal(positions, positions, config.slidingWindow());
+      } else {
+        isCausal = true; // the fused kernel's own causal path; Tq = Tk here
+      }
+    }
+    k = repeatKv(k, h / hkv); // (B, H, Tk, D)
+    v = repeatKv(v, h / hkv);
+    Tensor out =
+        kernel == Kernel.FUSED
+            ? attendFused(q, k, v, mask, isCausal)
+            : attendNaive(q, k, v, mask, isCausal); // (B, H, T, D)
+    out = out.transpose(1, 2).reshape(b, t, (long) h * d); // (B, T, H·D)
+    return oProj.forward(out); // (B, T, C)
+  }
+
+  /** Each of the H_kv heads repeated {@code rep} times in place: (B, Hkv, T, D) → (B, Hkv·rep, T, D). */
+  public static Tensor repeatKv(Tensor x, int rep) {
+    if (rep == 1) return x;
+    long b = x.size(0), hkv = x.size(1), t = x.size(2), d = x.size(3);
+    return x.unsqueeze(2).expand(b, hkv, rep, t, d).reshape(b, hkv * rep, t, d);
+  }
+
+  /** libtorch SDPA: q (B, H, Tq, D), k/v (B, H, Tk, D), mask (Tq, Tk) bool or null. */
+  public static Tensor attendFused(Tensor q, Tensor k, Tensor v, Tensor mask, boolean isCausal) {
+    return torch.scaled_dot_product_attention(
+        q,
+        k,
+        v,
+        mask == null ? new TensorOptional() : new TensorOptional(mask),
+        0.0,
+        isCausal,
+        new DoubleOptional(),
+        false);
+  }
+
+  /** softmax(Q Kᵀ / √D + M) V with M = −∞ where {@code mask} is false. */
+  public static Tensor attendNaive(Tensor q, Tensor k, Tensor v, Tensor mask, boolean isCausal) {
+    long d = q.size(-1);
+    Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(d))); // (B, H, Tq, Tk)
+    if (isCausal) mask = torch.ones(q.size(-2), k.size(-2)).tril().to(torch.ScalarType.Bool);
+    if (mask != null) {
+      scores = scores.masked_fill(mask.logical_not(), new Scalar(Double.NEGATIVE_INFINITY));
+    }
+    return torch.softmax(scores, -1).matmul(v); // (B, H, Tq, D)
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    return new Params()
+        .add("q_proj", qProj)
+        .add("k_proj", kProj)
+        .add("v_proj", vProj)
+        .add("o_proj", oProj)
+        .map();
+  }
+}
