@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     name = "arena",
     mixinStandardHelpOptions = true,
     description = "Chatbot Arena (arXiv 2403.04132): voting platform, Bradley-Terry leaderboard, simulation.",
-    subcommands = {RatingsCommand.class, SimulateCommand.class})
+    subcommands = {ServeCommand.class, RatingsCommand.class, SimulateCommand.class})
 public final class ArenaCommand implements Runnable, CliCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

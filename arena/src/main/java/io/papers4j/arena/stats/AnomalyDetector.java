@@ -19,7 +19,10 @@ import org.apache.commons.math3.distribution.ChiSquaredDistribution;
  * flagged if any M_j ≥ χ²_{2j, 1−α/5} (Bonferroni over the 5 looks). This p-value is one-sided: a
  * user who prefers the <em>first</em> model of a sorted pair too often gets p = 1. The two-sided
  * variant uses p = min(1, 2 min(p⁺, p⁻)) with p⁻ = (1 + #{h ≤ H′}) / (|𝓗| + 1), also valid under
- * exchangeability (conservative).
+ * exchangeability (conservative). With votes in {0, ½, 1} these p-values are discrete and the
+ * χ² calibration is very conservative; the {@code randomized} variant breaks ties with the history
+ * at random, p⁺ = (#{h &gt; H′} + U·(1 + #{h = H′})) / (|𝓗| + 1) with U ~ Uniform(0, 1), which is
+ * exactly uniform under exchangeability (FastChat's code jitters votes by ±1e-5 for the same end).
  *
  * <p><b>Code (e-value).</b> Users with at least 5 votes; history per pair = wins (1) and losses (0)
  * of the alphabetically first model m, ties excluded; the user's vote v ∈ {1, 0.5, 0} for m;
@@ -47,6 +50,11 @@ public final class AnomalyDetector {
 
   /** Fisher-combination test, one-sided as in the paper or two-sided. */
   public Verdict fisher(List<Battle> userVotes, double alpha, long seed, boolean twoSided) {
+    return fisher(userVotes, alpha, seed, twoSided, false);
+  }
+
+  /** Fisher-combination test, one- or two-sided, with exact (as written) or randomized p-values. */
+  public Verdict fisher(List<Battle> userVotes, double alpha, long seed, boolean twoSided, boolean randomized) {
     int n = Math.min(100, userVotes.size());
     if (n == 0) return new Verdict(false, -1, 0);
     TreeSet<Integer> looks = new TreeSet<>();
@@ -64,8 +72,16 @@ public final class AnomalyDetector {
         if (k / 2.0 >= h) atLeast += c[k];
         if (k / 2.0 <= h) atMost += c[k];
       }
-      double p = (1 + atLeast) / (total + 1);
-      if (twoSided) p = Math.min(1, 2 * Math.min(p, (1 + atMost) / (total + 1)));
+      double p;
+      if (randomized) {
+        double equal = c[(int) Math.round(h * 2)];
+        p = (atLeast - equal + rng.nextDouble() * (1 + equal)) / (total + 1);
+        if (twoSided) p = 2 * Math.min(p, 1 - p);
+      } else {
+        p = (1 + atLeast) / (total + 1);
+        if (twoSided) p = Math.min(1, 2 * Math.min(p, (1 + atMost) / (total + 1)));
+      }
+      p = Math.max(p, Double.MIN_NORMAL);
       m += -2 * Math.log(p);
       j++;
       if (looks.contains(j)) {

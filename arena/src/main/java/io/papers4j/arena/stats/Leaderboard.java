@@ -17,7 +17,10 @@ public final class Leaderboard {
     BT,
     /** Online Elo; bootstrap median as rating (FastChat's "elo" system). */
     ELO,
-    /** Bradley-Terry MLE with the paper's sandwich interval (uncorrected, per model). */
+    /**
+     * Bradley-Terry MLE with the paper's sandwich interval (uncorrected, per model) on ξ_m − ξ_ref,
+     * the reference being the model with most battles (its own interval has zero width).
+     */
     SANDWICH
   }
 
@@ -78,13 +81,20 @@ public final class Leaderboard {
       }
       case SANDWICH -> {
         PairCounts pc = PairCounts.of(battles, models);
-        Sandwich.Fit f = Sandwich.fit(pc, 0, BradleyTerry.DEFAULT);
+        // the reference (ξ_ref = 0, zero width) is the model with most battles
+        long[] n = new long[m];
+        for (Battle b : battles) {
+          n[models.indexOf(b.modelA())]++;
+          n[models.indexOf(b.modelB())]++;
+        }
+        int ref = 0;
+        for (int i = 1; i < m; i++) if (n[i] > n[ref]) ref = i;
+        Sandwich.Fit f = Sandwich.fit(pc, ref, BradleyTerry.DEFAULT);
         double z = Sandwich.Fit.uncorrectedFactor(o.alpha());
         // back to Σξ = 0 before scaling, so the display convention matches BT
         double[] centred = BradleyTerry.centred(f.xi());
         rating = o.scale().ratings(centred, models);
         double ppn = o.scale().pointsPerNat();
-        // the reference's own se is 0 by construction; use the others' relative intervals
         for (int i = 0; i < m; i++) {
           lo[i] = rating[i] - z * f.se()[i] * ppn;
           hi[i] = rating[i] + z * f.se()[i] * ppn;

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class Linear implements Parameterized {
   public final Tensor weight; // (out, in)
   public final Tensor bias; // (out) or null
+  private WeightAdapter adapter; // null: y = x·weightᵀ + bias
 
   public Linear(long in, long out, boolean bias, Init init) {
     this.weight = init.weights(out, in);
@@ -21,6 +22,7 @@ public final class Linear implements Parameterized {
   }
 
   public Tensor forward(Tensor x) {
+    if (adapter != null) return adapter.forward(this, x);
     return bias == null
         ? torch.linear(x, weight)
         : torch.linear(x, weight, new TensorOptional(bias)); // (…, out)
@@ -34,8 +36,18 @@ public final class Linear implements Parameterized {
     return weight.size(0);
   }
 
+  /** Reparameterises the weight (LoRA, W = BA; see {@link WeightAdapter}); null removes it. */
+  public void setAdapter(WeightAdapter adapter) {
+    this.adapter = adapter;
+  }
+
+  public WeightAdapter adapter() {
+    return adapter;
+  }
+
   @Override
   public Map<String, Tensor> namedParameters() {
+    if (adapter != null) return adapter.namedParameters(this);
     return new Params().add("weight", weight).add("bias", bias).map();
   }
 }

@@ -1,0 +1,172 @@
+package io.papers4j.arena.store;
+
+import io.papers4j.arena.stats.Battle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The arena's vote store over JDBC: an SQLite file by default, PostgreSQL for a shared deployment.
+ * The schema is migrated with Flyway ({@code db/arena}, history table {@code
+ * arena_schema_history}). A vote is acknowledged only after its INSERT has committed (auto-commit;
+ * SQLite in WAL mode with {@code synchronous=FULL}, PostgreSQL with its default synchronous commit),
+ * and inserting the same vote id again is a no-op, so client retries never duplicate a vote.
+ */
+public final class ArenaStore implements AutoCloseable {
+  private final String url;
+  private final Connection conn;
+
+  private ArenaStore(String url, Connection conn) {
+    this.url = url;
+    this.conn = conn;
+  }
+
+  /** An SQLite file store (created with its directory if missing). */
+  public static ArenaStore sqlite(Path file) throws SQLException {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create the directory of " + file + ": " + e.getMessage(), e);
+    }
+    return open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
+  }
+
+  /**
+   * Opens {@code url} ({@code jdbc:sqlite:…} or {@code jdbc:postgresql:…}) and migrates the schema.
+   * User and password may be null (or part of the URL).
+   */
+  public static ArenaStore open(String url, String user, String password) throws SQLException {
+    if (url == null || !(url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql:"))) {
+      throw new SQLException("store URL must start with jdbc:sqlite: or jdbc:postgresql:, got " + url);
+    }
+    try {
+      Flyway.configure(ArenaStore.class.getClassLoader())
+          .dataSource(url, user, password)
+          .locations("classpath:db/arena")
+          .table("arena_schema_history")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new SQLException("cannot migrate the arena schema at " + redact(url) + ": " + e.getMessage(), e);
+    }
+    Connection c = DriverManager.getConnection(url, user, password);
+    if (url.startsWith("jdbc:sqlite:")) {
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("PRAGMA busy_timeout=5000");
+      }
+    }
+    c.setAutoCommit(true);
+    return new ArenaStore(url, c);
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("password=[^&]*", "password=***");
+  }
+
+  /** Stores a vote durably; false if a vote with this id was already stored. */
+  public synchronized boolean insert(VoteRecord v) throws SQLException {
+    String sql =
+        "INSERT INTO arena_vote (id, tstamp, vote_type, model_a, model_b, winner, anony, judge, turn, state_json)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setString(1, v.id());
+      ps.setDouble(2, v.tstamp());
+      ps.setString(3, v.type());
+      ps.setString(4, v.modelA());
+      ps.setString(5, v.modelB());
+      ps.setString(6, v.winner().json);
+      ps.setInt(7, v.anony() ? 1 : 0);
+      ps.setString(8, v.judge());
+      ps.setInt(9, v.turn());
+      ps.setString(10, v.stateJson());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** All votes in time order. */
+  public synchronized List<VoteRecord> votes() throws SQLException {
+    List<VoteRecord> out = new ArrayList<>();
+    try (Statement s = conn.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT id, tstamp, vote_type, model_a, model_b, anony, judge, turn, state_json"
+                    + " FROM arena_vote ORDER BY tstamp, id")) {
+      while (r.next()) {
+        out.add(
+            new VoteRecord(
+                r.getString(1), r.getDouble(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getInt(6) != 0, r.getString(7), r.getInt(8), r.getString(9)));
+      }
+    }
+    return out;
+  }
+
+  /** Anonymous battles of judges that are not flagged, in time order: the ratings' input. */
+  public List<Battle> ratedBattles() throws SQLException {
+    Map<String, String> flags = flags();
+    List<Battle> out = new ArrayList<>();
+    for (VoteRecord v : votes()) {
+      if (v.anony() && (v.judge() == null || !flags.containsKey(v.judge()))) out.add(v.battle());
+    }
+    return out;
+  }
+
+  public synchronized long count() throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM arena_vote")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /** Flags a judge (idempotent; a second flag keeps the first reason). */
+  public synchronized void flag(String judge, String reason, double tstamp) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "INSERT INTO arena_user_flag (judge, reason, tstamp) VALUES (?, ?, ?) ON CONFLICT (judge) DO NOTHING")) {
+      ps.setString(1, judge);
+      ps.setString(2, reason);
+      ps.setDouble(3, tstamp);
+      ps.executeUpdate();
+    }
+  }
+
+  public synchronized void unflag(String judge) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM arena_user_flag WHERE judge = ?")) {
+      ps.setString(1, judge);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Flagged judges with their reasons. */
+  public synchronized Map<String, String> flags() throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Statement s = conn.createStatement();
+        ResultSet r = s.executeQuery("SELECT judge, reason FROM arena_user_flag ORDER BY judge")) {
+      while (r.next()) out.put(r.getString(1), r.getString(2));
+    }
+    return out;
+  }
+
+  public String url() {
+    return redact(url);
+  }
+
+  @Override
+  public synchronized void close() throws SQLException {
+    conn.close();
+  }
+}

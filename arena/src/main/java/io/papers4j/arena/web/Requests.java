@@ -1,0 +1,57 @@
+package io.papers4j.arena.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.util.UUID;
+
+/** Request helpers shared by the handlers: JSON bodies, the judge cookie, the arena. */
+final class Requests {
+  private Requests() {}
+
+  static Arena arena(Context ctx) {
+    return ctx.appData(ArenaApp.ARENA);
+  }
+
+  /** The JSON object body; 400 when it is missing or not an object. */
+  static JsonNode body(Context ctx) {
+    String raw = ctx.body();
+    if (raw.isBlank()) return Arena.JSON.createObjectNode();
+    JsonNode n;
+    try {
+      n = Arena.JSON.readTree(raw);
+    } catch (Exception e) {
+      throw new ApiError(400, "request body is not valid JSON");
+    }
+    if (n == null || !n.isObject()) throw new ApiError(400, "request body must be a JSON object");
+    return n;
+  }
+
+  static String string(JsonNode body, String field, boolean required) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      if (required) throw new ApiError(400, "missing field '" + field + "'");
+      return null;
+    }
+    if (!v.isTextual()) throw new ApiError(400, "field '" + field + "' must be a string");
+    return v.asText();
+  }
+
+  /** {@code arena_user_<uid>} from the {@code arena_uid} cookie, set here when absent. */
+  static String judge(Context ctx) {
+    String uid = ctx.cookie("arena_uid");
+    if (uid == null || !uid.matches("[A-Za-z0-9-]{8,64}")) {
+      uid = UUID.randomUUID().toString();
+      ctx.cookie("arena_uid", uid, 365 * 24 * 3600);
+    }
+    return "arena_user_" + uid;
+  }
+
+  static void requireAdmin(Context ctx) {
+    String token = arena(ctx).config.adminToken();
+    if (token == null) throw new ApiError(403, "admin routes are disabled (no admin_token in the config)");
+    String given = ctx.header("Authorization");
+    if (given == null || !given.equals("Bearer " + token)) {
+      throw new ApiError(401, "admin route needs header Authorization: Bearer <admin_token>");
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.papers4j.core.train;
+
+import io.papers4j.core.optim.CosineSchedule;
+import io.papers4j.core.optim.GradClip;
+import io.papers4j.core.optim.LrSchedule;
+import io.papers4j.core.optim.Optimizer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The training loop: a plain script over a {@link Trainable}, an {@link Optimizer} and {@link
+ * TrainData}. Per step, inside one {@code PointerScope} (DESIGN.md trap 2: every temporary of the
+ * step is freed when it closes; the loss is read out as a Java float before):
+ *
+ * <pre>
+ * lr ← schedule(step); zero grads; loss = model.loss(batch(step)); backward;
+ * clip to global norm; optimizer.step()
+ * </pre>
+ *
+ * then the progress bar, the loss log ({@code OUT/log.jsonl}), a validation pass every {@code
+ * evalEvery} steps (mean loss and perplexity over {@code evalBatches} fixed batches) and a
+ * checkpoint every {@code checkpointEvery} steps ({@link TrainCheckpoint}). {@link #run(boolean)}
+ * with {@code resume} continues from the newest checkpoint and gives the same losses, bit for bit
+ * on CPU, as a run that was never interrupted.
+ *
+ * <pre>{@code
+ * TrainConfig cfg = TrainConfig.of(1000, 16, 3e-3, 42, Path.of("runs/tiny"));
+ * Optimizer opt = new AdamW(model.namedParameters(), AdamConfig.llama(cfg.lr()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+ * TrainResult r = new Trainer(cfg, model, opt, data).run(false);
+ * }</pre>
+ */
+public final class Trainer {
+  private final TrainConfig config;
+  private final Trainable model;
+  private final Optimizer optimizer;
+  private final TrainData data;
+  private LrSchedule schedule;
+  private TrainCheckpoint.Extra extra;
+  private Map<String, Object> info = new LinkedHashMap<>();
+  private String unit = "tok";
+  private ProgressBar.Mode progressMode = ProgressBar.detectMode();
+  private long stopAt = Long.MAX_VALUE;
+
+  public Trainer(TrainConfig config, Trainable model, Optimizer optimizer, TrainData data) {
+    this.config = config;
+    this.model = model;
+    this.optimizer = optimizer;
+    this.data = data;
+    this.schedule = new CosineSchedule(config.lr(), config.warmup(), config.steps(), config.minLrRatio());
+  }
+
+  /** Replaces the default schedule (cosine with warm-up from the config). */
+  public Trainer schedule(LrSchedule s) {
+    this.schedule = s;
+    return this;
+  }
+
+  /** Adds files (e.g. config.json, tokenizer.json) to every checkpoint. */
+  public Trainer extraFiles(TrainCheckpoint.Extra e) {
+    this.extra = e;
+    return this;
+  }
+
+  /** Anything to record in every checkpoint's trainer_state.json (the resolved run config). */
+  public Trainer info(Map<String, Object> m) {
+    this.info = new LinkedHashMap<>(m);
+    return this;
+  }
+
+  /** What {@link Batch#items} counts, for the throughput on the progress bar ("tok", "img"). */
+  public Trainer unit(String u) {
+    this.unit = u;
+    return this;
+  }
+
+  /**
+   * Stops after update {@code step} (writing a checkpoint there) although the schedule runs to
+   * {@code config.steps()}: an interruption on purpose, e.g. to split a run across sessions.
+   */
+  public Trainer stopAt(long step) {
+    this.stopAt = step;
+    return this;
+  }
+
+  public Trainer progress(ProgressBar.Mode mode) {
+    this.progressMode = mode;
+    return this;
+  }
+
+  /**
+   * Trains to {@code config.steps()}. With {@code resume}, continues from the newest checkpoint in
+   * the out directory (or starts fresh, saying so, when there is none).
+   */
+  public TrainResult run(boolean resume) {
+    Map<String, Tensor> params = model.namedParameters();
+    Path out = config.outDir();
+    long start = 0;
+    long items = 0;
+    long itemsBefore = 0;
+    double elapsedBefore = 0;
+    LossLog log;
+    Optional<Path> ckpt = resume ? TrainCheckpoint.latest(out) : Optional.empty();
+    if (ckpt.isPresent()) {
+      TrainCheckpoint.Restored r = TrainCheckpoint.load(ckpt.get(), params, optimizer::loadStateTensors);
+      start = r.step();
+      items = r.items();
+      itemsBefore = items;
+      elapsedBefore = r.elapsedS();
+      log = LossLog.resume(out, start);
+      System.err.println("resuming from " + ckpt.get() + " (step " + start + ")");
+    } else {
+      if (resume) System.err.println("no checkpoint in " + out + "; starting from step 0");
+      torch.manual_seed(config.seed());
+      log = LossLog.create(out);
+    }
+    Map<String, Object> ckptInfo = new LinkedHashMap<>(info);
+    ckptInfo.put("seed", config.seed());
+    ckptInfo.put("train_config", describe(config));
+
+    long t0 = System.nanoTime();
+    model.train(true);
+    try (log;
+        ProgressBar bar =
+            new ProgressBar("train", config.steps(), unit, System.err, progressMode, System::nanoTime, 10_000_000_000L)
+                .resumedAt(start)) {
+      if (start == 0 && config.evalBatches() > 0) log.add(evaluate(0));
+      double lastVal = Double.NaN;
+      long end = Math.min(config.steps(), stopAt);
+      for (long step = start; step < end; step++) {
+        double lr = schedule.lr(step);
+        optimizer.setLearningRate(lr);
+        float loss;
+        double gradNorm = Double.NaN;
+        long batchItems;
+        try (PointerScope scope = new PointerScope()) {
+          Batch b = data.train(step);
+          batchItems = b.items();
+          optimizer.zeroGrad();
+          Tensor l = model.loss(b.inputs(), b.targets());
+          l.backward();
+          if (config.clip() > 0) gradNorm = GradClip.clipGlobalNorm(params.values(), config.clip());
+          optimizer.step();
+          loss = l.item_float();
+        }
+        long done = step + 1;
+        if (!Float.isFinite(loss)) {
+          throw new IllegalStateException(
+              "training diverged: loss is " + loss + " at step " + done + " (lr " + lr
+                  + "); lower the learning rate or enable clipping");
+        }
+        items += batchItems;
+        double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+        log.add(new LossLog.TrainPoint(done, loss, lr, gradNorm, items, elapsed));
+        boolean last = done == config.steps();
+        if (config.evalBatches() > 0 && (last || (config.evalEvery() > 0 && done % config.evalEvery() == 0))) {
+          LossLog.EvalPoint e = evaluate(done);
+          log.add(e);
+          lastVal = e.perplexity();
+          bar.log(String.format(Locale.ROOT, "step %d: val loss %.4f, val ppl %.2f", done, e.loss(), e.perplexity()));
+        }
+        if (Double.isNaN(lastVal)) bar.update(done, loss, batchItems, "lr", lr);
+        else bar.update(done, loss, batchItems, "lr", lr, "val_ppl", String.format(Locale.ROOT, "%.2f", lastVal));
+        if (last || done == end || (config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0)) {
+          TrainCheckpoint.write(out, done, params, optimizer.stateTensors(), items,
+              elapsedBefore + (System.nanoTime() - t0) / 1e9, ckptInfo, config.keepCheckpoints(), extra);
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return new TrainResult(log.train(), log.eval(), start, seconds, items - itemsBefore);
+    }
+  }
+
+  /** Mean loss over the first {@code evalBatches} validation batches, without autograd. */
+  public LossLog.EvalPoint evaluate(long step) {
+    int n = Math.min(config.evalBatches(), data.validationBatches());
+    if (n <= 0) return new LossLog.EvalPoint(step, Double.NaN, Double.NaN);
+    model.train(false);
+    double sum = 0;
+    try {
+      for (int i = 0; i < n; i++) {
+        try (PointerScope scope = new PointerScope();
+            NoGradGuard noGrad = new NoGradGuard()) {
+          Batch b = data.validation(i);
+          sum += model.loss(b.inputs(), b.targets()).item_double();
+        }
+      }
+    } finally {
+      model.train(true);
+    }
+    double mean = sum / n;
+    return new LossLog.EvalPoint(step, mean, Math.exp(mean));
+  }
+
+  private static Map<String, Object> describe(TrainConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("steps", c.steps());
+    m.put("batch", c.batch());
+    m.put("lr", c.lr());
+    m.put("warmup", c.warmup());
+    m.put("min_lr_ratio", c.minLrRatio());
+    m.put("clip", c.clip());
+    m.put("eval_every", c.evalEvery());
+    m.put("eval_batches", c.evalBatches());
+    m.put("checkpoint_every", c.checkpointEvery());
+    m.put("seed", c.seed());
+    return m;
+  }
+}

@@ -1,0 +1,28 @@
+package io.papers4j.lm.cli;
+
+import io.papers4j.core.cli.CliCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code papers4j lm …}: LLaMA-family language models (LLaMA-2/3, Mistral, Yi).
+ *
+ * <p>Every verb of the group is listed in {@code subcommands} below — add new verbs there.
+ */
+@Command(
+    name = "lm",
+    mixinStandardHelpOptions = true,
+    description = "LLaMA-family language models: inspect, generate, score (Hugging Face checkpoints).",
+    subcommands = {
+      InfoCommand.class,
+      GenerateCommand.class,
+      ScoreCommand.class,
+    })
+public final class LmCommand implements Runnable, CliCommand {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

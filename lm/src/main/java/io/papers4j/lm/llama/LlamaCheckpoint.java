@@ -1,0 +1,58 @@
+package io.papers4j.lm.llama;
+
+import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.io.TensorSpec;
+import io.papers4j.core.nn.Init;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Saves and loads a {@link LlamaModel} as a Hugging Face-compatible checkpoint directory ({@code
+ * config.json}, {@code model.safetensors}, {@code papers4j.json}) through {@code core.io}. A real
+ * LLaMA / Mistral / Yi download (single or sharded safetensors) loads too: then extra buffers are
+ * ignored and bf16/f16 weights are converted to the model's float32.
+ */
+public final class LlamaCheckpoint {
+  private LlamaCheckpoint() {}
+
+  /** Writes {@code dir} atomically; {@code runInfo} is the papers4j.json record ({@link Checkpoint#runInfo}). */
+  public static void save(LlamaModel model, Path dir, Map<String, Object> runInfo) {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    model.namedParameters().forEach((k, v) -> tensors.put(k, v.detach()));
+    Checkpoint.save(dir, model.config().withTorchDtype(dtypeName(model)).toHf(), tensors, runInfo);
+  }
+
+  /** The config of a checkpoint directory. */
+  public static LlamaConfig readConfig(Path dir) {
+    return LlamaConfig.fromHf(Checkpoint.readLlamaConfig(dir));
+  }
+
+  /**
+   * Loads a model: builds it from config.json, then reads every tensor, checking names, shapes and
+   * dtypes (errors name the file and tensor). Our own checkpoints (with papers4j.json) must match
+   * exactly; plain Hugging Face directories may hold extra buffers and other float dtypes.
+   */
+  public static LlamaModel load(Path dir) {
+    LlamaConfig config = readConfig(dir);
+    LlamaModel model = new LlamaModel(config, Init.normal(0, config.initializerRange()), null);
+    Map<String, TensorSpec> expected = new LinkedHashMap<>();
+    model.namedParameters().forEach((k, v) -> expected.put(k, TensorSpec.of(v)));
+    boolean ours = Files.exists(dir.resolve(Checkpoint.PAPERS4J));
+    Map<String, Tensor> tensors =
+        Checkpoint.load(dir, expected, ours ? Checkpoint.LoadOptions.STRICT : Checkpoint.LoadOptions.HF_IMPORT);
+    model.load(tensors, dir.resolve(Checkpoint.WEIGHTS).toString());
+    return model;
+  }
+
+  private static String dtypeName(LlamaModel m) {
+    return switch (m.embedTokens.weight.scalar_type().intern()) {
+      case Double -> "float64";
+      case BFloat16 -> "bfloat16";
+      case Half -> "float16";
+      default -> "float32";
+    };
+  }
+}

@@ -1,0 +1,95 @@
+package io.papers4j.lm.bert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.papers4j.core.tensor.Engine;
+import java.io.InputStream;
+import java.nio.LongBuffer;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Our libtorch port of all-MiniLM-L6-v2 against onnxruntime running the original ONNX file. */
+class MiniLmOnnxReferenceTest {
+  static final List<String> SENTENCES = List.of(
+      "The court dismissed the appeal.",
+      "A judge rejected the appeal on procedural grounds, citing the statute of limitations.",
+      "The cat sat on the mat.",
+      "Licensed under the Apache License, Version 2.0; you may not use this file except in compliance.",
+      "héllo wörld — ünïcode, numbers 12345 and punctuation!?");
+
+  static BertEncoder ours;
+  static HuggingFaceTokenizer tok;
+
+  @BeforeAll
+  static void load() throws Exception {
+    Engine.init();
+    ours = MiniLm.load();
+    tok = MiniLm.tokenizer();
+  }
+
+  @Test
+  void last_hidden_state_matches_onnxruntime_within_1e_4() throws Exception {
+    Tensor[] enc = MiniLm.encode(tok, SENTENCES);
+    long b = enc[0].size(0);
+    long t = enc[0].size(1);
+    long[] ids = toLongs(enc[0]);
+    long[] mask = toLongs(enc[1]);
+    float[] reference;
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    byte[] model;
+    try (InputStream in = MiniLm.class.getResourceAsStream(MiniLm.ONNX_RESOURCE)) {
+      model = in.readAllBytes();
+    }
+    try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
+        OnnxTensor idT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {b, t});
+        OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {b, t});
+        OnnxTensor typeT = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), new long[] {b, t});
+        OrtSession.Result r = s.run(Map.of("input_ids", idT, "attention_mask", maskT, "token_type_ids", typeT))) {
+      OnnxTensor out = (OnnxTensor) r.get(0);
+      reference = new float[(int) (b * t * 384)];
+      out.getFloatBuffer().get(reference);
+    }
+    List<Tensor> hs = ours.hiddenStates(enc[0], enc[1]);
+    Tensor last = hs.get(hs.size() - 1).contiguous();
+    float[] got = new float[reference.length];
+    ((java.nio.FloatBuffer) last.createBuffer()).get(got);
+    double maxDiff = 0;
+    for (int i = 0; i < (int) b; i++) {
+      for (int j = 0; j < t; j++) {
+        if (mask[(int) (i * t + j)] == 0) continue; // padded positions are undefined in both
+        for (int k = 0; k < 384; k++) {
+          int idx = (int) ((i * t + j) * 384 + k);
+          maxDiff = Math.max(maxDiff, Math.abs(got[idx] - reference[idx]));
+        }
+      }
+    }
+    System.out.println("MiniLM vs onnxruntime: maxdiff = " + maxDiff);
+    assertThat(hs).hasSize(7);
+    assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
+  }
+
+  @Test
+  void sentence_embeddings_rank_paraphrases_above_unrelated_sentences() {
+    Tensor[] enc = MiniLm.encode(tok, SENTENCES.subList(0, 3));
+    Tensor e = ours.sentenceEmbedding(enc[0], enc[1]); // (3, 384), unit rows
+    Tensor sims = torch.matmul(e, e.t());
+    double paraphrase = sims.get(0).get(1).item_double();
+    double unrelated = sims.get(0).get(2).item_double();
+    assertThat(e.get(0).norm().item_double()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    assertThat(paraphrase).isGreaterThan(unrelated + 0.3);
+  }
+
+  private static long[] toLongs(Tensor t) {
+    long[] a = new long[(int) t.numel()];
+    ((LongBuffer) t.contiguous().createBuffer()).get(a);
+    return a;
+  }
+}
