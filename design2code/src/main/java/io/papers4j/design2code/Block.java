@@ -32,6 +32,23 @@ public record Block(String text, double x, double y, double w, double h, double[
     return new Block(text + " " + o.text, x0, y0, x1 - x0, y1 - y0, c);
   }
 
+  /** Value equality (the record default compares the colour array by identity). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Block b
+        && text.equals(b.text)
+        && x == b.x
+        && y == b.y
+        && w == b.w
+        && h == b.h
+        && java.util.Arrays.equals(color, b.color);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(text, x, y, w, h, java.util.Arrays.hashCode(color));
+  }
+
   @Override
   public String toString() {
     return String.format(

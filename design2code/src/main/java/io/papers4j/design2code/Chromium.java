@@ -36,8 +36,8 @@ import javax.imageio.ImageIO;
  * cancelled), then a full-page screenshot (the document's scroll size). On any failure the official
  * fallback is returned: a blank white 1280×960 image.
  *
- * <p>One browser process serves many renders; every render gets a fresh tab. Not thread-safe for
- * parallel renders (calls are serialised).
+ * <p>One browser process and one tab serve many renders (each render is a fresh navigation; a
+ * failed render discards the tab). Calls are serialised.
  */
 public final class Chromium implements AutoCloseable {
   /** Playwright's default viewport. */
@@ -125,7 +125,15 @@ public final class Chromium implements AutoCloseable {
       Listener listener = new Listener(msg -> self[0].dispatch(msg));
       WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, listener).get(30, TimeUnit.SECONDS);
       self[0] = new Chromium(p, profile, ws);
-      return self[0];
+      Chromium c = self[0];
+      // A JVM stopped by a signal must not leave the browser running.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (!c.closed) {
+          p.destroyForcibly();
+          deleteTree(profile);
+        }
+      }));
+      return c;
     } catch (Exception e) {
       p.destroyForcibly();
       deleteTree(profile);
@@ -145,6 +153,23 @@ public final class Chromium implements AutoCloseable {
     }
   }
 
+  /**
+   * Loads {@code html} (a file) like {@link #screenshot} and returns the string value of the
+   * JavaScript expression {@code js} evaluated in it.
+   */
+  public synchronized String evaluateOn(Path html, String js) throws IOException {
+    try {
+      String session = load(html.toAbsolutePath().toUri().toString());
+      JsonNode v = evaluate(session, js, true);
+      if (v == null || !v.isTextual()) throw new IOException("script returned no string");
+      return v.asText();
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("evaluating a script on " + html + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Number of renders that fell back to the blank image. */
   public synchronized int failures() {
     return failures;
@@ -159,18 +184,42 @@ public final class Chromium implements AutoCloseable {
     return img;
   }
 
-  private BufferedImage capture(String url) throws Exception {
-    if (closed) throw new IOException("browser is closed");
+  /** The reused tab: target id and session id, or null before the first render / after a failure. */
+  private String tabTarget, tabSession;
+
+  /** Opens (once) the tab every render navigates; a new renderer process per page would cost ~1 s. */
+  private String tab() throws Exception {
+    if (tabSession != null) return tabSession;
     String targetId = call(null, "Target.createTarget", Map.of("url", "about:blank")).get("targetId").asText();
+    String session = call(null, "Target.attachToTarget", Map.of("targetId", targetId, "flatten", true)).get("sessionId").asText();
+    call(session, "Page.enable", Map.of());
+    call(session, "Runtime.enable", Map.of());
+    call(
+        session,
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", VIEWPORT_WIDTH, "height", VIEWPORT_HEIGHT, "deviceScaleFactor", 1, "mobile", false));
+    tabTarget = targetId;
+    tabSession = session;
+    return session;
+  }
+
+  private void dropTab() {
+    if (tabTarget != null) {
+      try {
+        call(null, "Target.closeTarget", Map.of("targetId", tabTarget));
+      } catch (Exception ignored) {
+        // the tab may already be gone; the next render opens a new one
+      }
+    }
+    tabTarget = null;
+    tabSession = null;
+  }
+
+  /** Navigates the tab to {@code url}, waits for load and fonts; returns the session id. */
+  private String load(String url) throws Exception {
+    if (closed) throw new IOException("browser is closed");
     try {
-      String session =
-          call(null, "Target.attachToTarget", Map.of("targetId", targetId, "flatten", true)).get("sessionId").asText();
-      call(session, "Page.enable", Map.of());
-      call(session, "Runtime.enable", Map.of());
-      call(
-          session,
-          "Emulation.setDeviceMetricsOverride",
-          Map.of("width", VIEWPORT_WIDTH, "height", VIEWPORT_HEIGHT, "deviceScaleFactor", 1, "mobile", false));
+      String session = tab();
       CompletableFuture<JsonNode> loaded = new CompletableFuture<>();
       Consumer<JsonNode> onLoad =
           ev -> {
@@ -187,6 +236,16 @@ public final class Chromium implements AutoCloseable {
         eventListeners.remove(onLoad);
       }
       evaluate(session, "document.fonts ? document.fonts.ready.then(() => true) : true", true);
+      return session;
+    } catch (Exception e) {
+      dropTab(); // start the next render from a fresh tab
+      throw e;
+    }
+  }
+
+  private BufferedImage capture(String url) throws Exception {
+    String session = load(url);
+    try {
       evaluate(session, DISABLE_ANIMATIONS_JS, false);
       JsonNode sizeValue = evaluate(session, PAGE_SIZE_JS, false);
       int w = VIEWPORT_WIDTH, h = VIEWPORT_HEIGHT;
@@ -205,12 +264,9 @@ public final class Chromium implements AutoCloseable {
       BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(data)));
       if (img == null) throw new IOException("Chromium returned an unreadable PNG");
       return toRgb(img);
-    } finally {
-      try {
-        call(null, "Target.closeTarget", Map.of("targetId", targetId));
-      } catch (Exception ignored) {
-        // the tab may already be gone; the next render opens a new one
-      }
+    } catch (Exception e) {
+      dropTab(); // start the next render from a fresh tab
+      throw e;
     }
   }
 

@@ -52,7 +52,7 @@ public final class PredictionCleaner {
       String chunk = chunks.get(i);
       boolean joined = false;
       for (String key : seenKeys) {
-        if (SequenceMatcher.ratio(chunk, key) >= SIMILAR) {
+        if (quickRatioBound(chunk, key) >= SIMILAR && SequenceMatcher.ratio(chunk, key) >= SIMILAR) {
           List<Integer> idx = seen.get(key);
           idx.add(i);
           if (idx.size() >= REPEATS) {
@@ -71,6 +71,33 @@ public final class PredictionCleaner {
     }
     boolean repetitive = start != clean.length();
     return repetitive ? content.substring(0, Math.min(start, content.length())) : content;
+  }
+
+  /**
+   * difflib's {@code quick_ratio}: 2·|multiset intersection of characters|/(|a|+|b|), an upper
+   * bound of ratio; below the threshold the exact ratio need not be computed (same decisions,
+   * much faster on long pages with many chunks).
+   */
+  static double quickRatioBound(String a, String b) {
+    java.util.Map<Integer, Integer> counts = new HashMap<>();
+    int la = 0, lb = 0, common = 0;
+    for (int i = 0; i < b.length(); ) {
+      int cp = b.codePointAt(i);
+      counts.merge(cp, 1, Integer::sum);
+      i += Character.charCount(cp);
+      lb++;
+    }
+    for (int i = 0; i < a.length(); ) {
+      int cp = a.codePointAt(i);
+      Integer c = counts.get(cp);
+      if (c != null && c > 0) {
+        common++;
+        counts.put(cp, c - 1);
+      }
+      i += Character.charCount(cp);
+      la++;
+    }
+    return la + lb == 0 ? 1.0 : 2.0 * common / (la + lb);
   }
 
   /** Official {@code make_html}: no {@code <html…>} tag anywhere → wrap as a paragraph. */

@@ -29,9 +29,13 @@ public final class VisualScore {
     return encoder.name();
   }
 
+  // A reference page is compared with many candidates: its embedding (inpainting is the costly
+  // step) is kept per screenshot object and block list.
+  private final java.util.Map<BufferedImage, java.util.Map<List<Block>, float[]>> cache = new java.util.WeakHashMap<>();
+
   public double similarity(BufferedImage a, List<Block> blocksA, BufferedImage b, List<Block> blocksB) {
-    float[] ea = encoder.embed(preprocess(rescaleAndMask(a, blocksA)));
-    float[] eb = encoder.embed(preprocess(rescaleAndMask(b, blocksB)));
+    float[] ea = embed(a, blocksA);
+    float[] eb = embed(b, blocksB);
     double dot = 0, na = 0, nb = 0;
     for (int i = 0; i < ea.length; i++) {
       dot += (double) ea[i] * eb[i];
@@ -39,6 +43,17 @@ public final class VisualScore {
       nb += (double) eb[i] * eb[i];
     }
     return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+  }
+
+  private synchronized float[] embed(BufferedImage img, List<Block> blocks) {
+    java.util.Map<List<Block>, float[]> perImage = cache.computeIfAbsent(img, k -> new java.util.HashMap<>());
+    List<Block> key = List.copyOf(blocks);
+    float[] e = perImage.get(key);
+    if (e == null) {
+      e = encoder.embed(preprocess(rescaleAndMask(img, blocks)));
+      perImage.put(key, e);
+    }
+    return e;
   }
 
   /** Official {@code rescale_and_mask}: inpaint the text boxes (if any), then squash to a square. */

@@ -59,7 +59,11 @@ class ScorerBrowserTest {
 
   @AfterAll
   void stop() {
-    if (scorer != null) scorer.close();
+    if (scorer != null) {
+      double[] t = scorer.timings();
+      System.out.printf("render+detect %.1f s, matching %.1f s, visual %.1f s%n", t[0], t[1], t[2]);
+      scorer.close();
+    }
     if (dir != null) Chromium.deleteTree(dir);
   }
 

@@ -12,11 +12,12 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lm",
     mixinStandardHelpOptions = true,
-    description = "LLaMA-family language models: inspect, generate, score (Hugging Face checkpoints).",
+    description = "LLaMA-family language models: inspect, generate, score, serve (Hugging Face checkpoints).",
     subcommands = {
       InfoCommand.class,
       GenerateCommand.class,
       ScoreCommand.class,
+      ServeCommand.class,
     })
 public final class LmCommand implements Runnable, CliCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

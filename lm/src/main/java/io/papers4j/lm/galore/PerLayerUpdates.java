@@ -22,9 +22,9 @@ import org.bytedeco.pytorch.VoidTensorHook;
  * the {@code .grad} of every parameter updated earlier in this pass (its AccumulateGrad has run by
  * now), and (2) apply the wrapped optimizer's update to the parameter from the hook's gradient.
  * Updating in place during backward is safe because the node that used the weight has already
- * computed its input gradient; a weight used twice in one forward (tied embeddings) would fail
- * autograd's version check, so the factory keeps such weights out of this mode. At most the
- * gradients of the parameters whose hooks just ran are alive: the memory of the official hook,
+ * computed its input gradient, and AccumulateGrad (hence the hook) runs only after every use of
+ * the weight has contributed its part (tied embeddings included). At most the gradients of the
+ * parameters whose hooks just ran are alive: the memory of the official hook,
  * which sets {@code p.grad = None} right after the update. {@link #step()} releases the last ones.
  *
  * <p>Limits (as in the official code): no gradient clipping (the global norm is never available)

@@ -1,0 +1,173 @@
+package io.papers4j.lm.galore;
+
+import io.papers4j.core.nn.Linear;
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.BlockwiseInt8;
+import io.papers4j.core.optim.Optimizer;
+import io.papers4j.lm.galore.GaLoreAdamW.Group;
+import io.papers4j.lm.galore.GaLoreAdamW.Projection;
+import io.papers4j.lm.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The six optimizers of the GaLore comparison behind one factory, all in one code path ({@link
+ * GaLoreAdamW}) so that only the method differs between runs:
+ *
+ * <ul>
+ *   <li>{@code adamw}: full-rank HF-style AdamW (numerically equal to core's {@code HfAdamW}).
+ *   <li>{@code adam8bit}: the same with block-wise int8 moments.
+ *   <li>{@code galore}: 2-D attention/MLP weights projected to rank r, everything else AdamW.
+ *   <li>{@code galore8bit}: GaLore with int8 moments.
+ *   <li>{@code lowrank}: attention/MLP weights factorised W = B·A ({@link LowRankAdapter}), AdamW.
+ *   <li>{@code lora}: attention/MLP weights W₀ + (α/r)·B·A with W₀ frozen ({@link LoraAdapter}).
+ * </ul>
+ *
+ * {@code lowrank} and {@code lora} change the model: call {@link #prepareModel} before taking
+ * {@code model.namedParameters()}. Only parameters with {@code requires_grad} are optimized.
+ */
+public final class Optimizers {
+  private Optimizers() {}
+
+  public static final List<String> NAMES =
+      List.of("adamw", "adam8bit", "galore", "galore8bit", "lowrank", "lora");
+
+  /**
+   * Options of the factory.
+   *
+   * @param lr peak learning rate (GaLore 0.01 with α 0.25; AdamW, LoRA, low-rank ≈ 1e-3)
+   * @param rank r of GaLore, LoRA and low-rank (128 for the 60M model, i.e. d/4)
+   * @param updateGap T: steps between GaLore's SVD refreshes (200)
+   * @param galoreScale α, scales GaLore's back-projected update (0.25)
+   * @param loraAlpha LoRA's α; the update is scaled by α/r (32 in the paper's baseline)
+   * @param perLayer update each parameter inside backward ({@link PerLayerUpdates})
+   * @param blockSize int8 block size (2,048, Dettmers et al. 2022)
+   * @param min8bitSize moments smaller than this stay float32 (4,096, bitsandbytes)
+   * @param weightDecay decoupled weight decay (0 in GaLore's scripts)
+   * @param initStd std of the dense init, for the low-rank factors (0.02, LLaMA)
+   * @param seed seed of the adapters' initialisation
+   */
+  public record Options(
+      double lr,
+      int rank,
+      int updateGap,
+      double galoreScale,
+      double loraAlpha,
+      boolean perLayer,
+      int blockSize,
+      int min8bitSize,
+      double weightDecay,
+      double initStd,
+      long seed) {
+    public Options {
+      if (rank <= 0) throw new IllegalArgumentException("--rank must be > 0, got " + rank);
+      if (updateGap <= 0) throw new IllegalArgumentException("--update-gap must be > 0, got " + updateGap);
+      if (!(lr >= 0)) throw new IllegalArgumentException("--lr must be >= 0, got " + lr);
+    }
+
+    /** The paper's settings at learning rate {@code lr} and rank {@code rank}. */
+    public static Options defaults(double lr, int rank) {
+      return new Options(lr, rank, 200, 0.25, 32, false, BlockwiseInt8.DEFAULT_BLOCK, 4096, 0.0, 0.02, 0);
+    }
+
+    public Options withUpdateGap(int t) {
+      return new Options(lr, rank, t, galoreScale, loraAlpha, perLayer, blockSize, min8bitSize, weightDecay, initStd, seed);
+    }
+
+    public Options withPerLayer(boolean on) {
+      return new Options(lr, rank, updateGap, galoreScale, loraAlpha, on, blockSize, min8bitSize, weightDecay, initStd, seed);
+    }
+
+    public Options withScale(double alpha) {
+      return new Options(lr, rank, updateGap, alpha, loraAlpha, perLayer, blockSize, min8bitSize, weightDecay, initStd, seed);
+    }
+  }
+
+  /** Fails with the list of valid names. */
+  public static String check(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    if (!NAMES.contains(n)) {
+      throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected one of " + NAMES);
+    }
+    return n;
+  }
+
+  /**
+   * The paper's selection (torchrun_main.py): 2-D weights whose name contains "attn" or "mlp"
+   * (q, k, v, o, gate, up, down). Embeddings, norms and the LM head stay with plain AdamW.
+   */
+  public static boolean isProjected(String name, long dims) {
+    return dims == 2 && (name.contains("attn") || name.contains("mlp"));
+  }
+
+  /** Installs LoRA or the low-rank factorisation on every attention/MLP Linear; no-op otherwise. */
+  public static void prepareModel(String name, LlamaModel model, Options o) {
+    String n = check(name);
+    if (!n.equals("lora") && !n.equals("lowrank")) return;
+    long seed = o.seed() * 1000 + 17;
+    for (Linear l : targets(model)) {
+      if (n.equals("lora")) LoraAdapter.install(l, o.rank(), o.loraAlpha(), seed++);
+      else LowRankAdapter.install(l, o.rank(), o.initStd(), seed++);
+    }
+  }
+
+  /** The attention and MLP projections of every layer (q, k, v, o, gate, up, down). */
+  public static List<Linear> targets(LlamaModel model) {
+    List<Linear> out = new ArrayList<>();
+    for (LlamaModel.DecoderLayer layer : model.layers) {
+      out.add(layer.selfAttn.qProj);
+      out.add(layer.selfAttn.kProj);
+      out.add(layer.selfAttn.vProj);
+      out.add(layer.selfAttn.oProj);
+      out.add(layer.mlp.gateProj);
+      out.add(layer.mlp.upProj);
+      out.add(layer.mlp.downProj);
+    }
+    return out;
+  }
+
+  /**
+   * The optimizer called {@code name} over the trainable tensors of {@code params} (e.g. {@code
+   * model.namedParameters()} after {@link #prepareModel}).
+   */
+  public static Optimizer create(String name, Map<String, org.bytedeco.pytorch.Tensor> params, Options o) {
+    GaLoreAdamW inner = galoreAdamW(name, params, o);
+    return o.perLayer() ? new PerLayerUpdates(inner) : inner;
+  }
+
+  /** As {@link #create} without the per-layer wrapper, for state inspection. */
+  public static GaLoreAdamW galoreAdamW(String name, Map<String, org.bytedeco.pytorch.Tensor> params, Options o) {
+    String n = check(name);
+    boolean eightBit = n.equals("adam8bit") || n.equals("galore8bit");
+    boolean projected = n.equals("galore") || n.equals("galore8bit");
+    Map<String, org.bytedeco.pytorch.Tensor> low = new LinkedHashMap<>();
+    Map<String, org.bytedeco.pytorch.Tensor> rest = new LinkedHashMap<>();
+    for (Map.Entry<String, org.bytedeco.pytorch.Tensor> e : params.entrySet()) {
+      if (!e.getValue().requires_grad()) continue; // LoRA's frozen W₀
+      if (projected && isProjected(e.getKey(), e.getValue().dim())) low.put(e.getKey(), e.getValue());
+      else rest.put(e.getKey(), e.getValue());
+    }
+    if (low.isEmpty() && rest.isEmpty()) throw new IllegalArgumentException("no trainable parameters");
+    if (projected && low.isEmpty()) {
+      throw new IllegalArgumentException(
+          "optimizer " + n + " found no 2-D attention/MLP weight (names containing 'attn' or 'mlp')");
+    }
+    List<Group> groups = new ArrayList<>();
+    if (!low.isEmpty()) {
+      groups.add(new Group("galore", low, Projection.svd(o.rank(), o.updateGap(), o.galoreScale()), eightBit));
+    }
+    if (!rest.isEmpty()) groups.add(new Group(projected ? "adamw" : n, rest, null, eightBit));
+    AdamConfig c = new AdamConfig(o.lr(), 0.9, 0.999, 1e-6, o.weightDecay());
+    return new GaLoreAdamW(c, groups, o.blockSize(), o.min8bitSize());
+  }
+
+  /** The GaLoreAdamW inside {@code opt} (also through the per-layer wrapper), or null. */
+  public static GaLoreAdamW unwrap(Optimizer opt) {
+    if (opt instanceof GaLoreAdamW g) return g;
+    if (opt instanceof PerLayerUpdates p) return p.inner();
+    return null;
+  }
+}
