@@ -1,5 +1,6 @@
 package io.papers4j.lm.shortgpt;
 
+import io.papers4j.core.nn.BlockInfluence;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.papers4j.lm.bert.BertEncoder;
 import io.papers4j.lm.bert.MiniLm;

@@ -1,5 +1,6 @@
 package io.papers4j.lm.shortgpt;
 
+import io.papers4j.core.nn.BlockInfluence;
 import io.papers4j.lm.llama.LayerSurgery;
 import io.papers4j.lm.llama.LlamaModel;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.papers4j.lm.shortgpt;
 
+import io.papers4j.core.nn.BlockInfluence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

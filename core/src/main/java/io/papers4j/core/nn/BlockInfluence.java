@@ -1,4 +1,4 @@
-package io.papers4j.lm.shortgpt;
+package io.papers4j.core.nn;
 
 import java.util.List;
 import org.bytedeco.pytorch.DoubleOptional;

@@ -1,4 +1,4 @@
-package io.papers4j.lm.shortgpt;
+package io.papers4j.core.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,18 +74,5 @@ class BlockInfluenceTest {
     assertThatThrownBy(() -> bi.add(List.of(x, x), null))
         .hasMessageContaining("expected 4 hidden states for 3 layers");
     assertThatThrownBy(bi::blockInfluence).hasMessageContaining("no calibration tokens");
-  }
-
-  @Test
-  void orderings_follow_their_definitions() {
-    double[] bi = {0.3, 0.1, 0.2, 0.05};
-    double[] mag = {0.4, 0.5, 0.1, 0.2};
-    assertThat(LayerOrdering.BI.removalOrder(bi, mag, 0)).containsExactly(3, 1, 2, 0);
-    assertThat(LayerOrdering.SEQUENTIAL.removalOrder(bi, mag, 0)).containsExactly(0, 1, 2, 3);
-    assertThat(LayerOrdering.REVERSE.removalOrder(bi, mag, 0)).containsExactly(3, 2, 1, 0);
-    assertThat(LayerOrdering.MAGNITUDE.removalOrder(bi, mag, 0)).containsExactly(2, 3, 0, 1);
-    assertThat(LayerOrdering.RANDOM.removalOrder(bi, mag, 5)).containsExactlyInAnyOrder(0, 1, 2, 3);
-    assertThat(LayerOrdering.BI.kept(bi, mag, 2, 0)).containsExactly(0, 2);
-    assertThatThrownBy(() -> LayerOrdering.parse("best")).hasMessageContaining("unknown ordering 'best'");
   }
 }

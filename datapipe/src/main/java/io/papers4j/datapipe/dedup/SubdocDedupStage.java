@@ -1,0 +1,176 @@
+package io.papers4j.datapipe.dedup;
+
+import io.papers4j.datapipe.Doc;
+import io.papers4j.datapipe.Stage;
+import io.papers4j.datapipe.Verdict;
+import io.papers4j.datapipe.text.Hash64;
+import io.papers4j.datapipe.text.Words;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * Sub-document exact-match dedup (Yi §2.1; RefinedWeb's exact-substring step): a span that already
+ * occurred — earlier in the corpus or earlier in the same document — is cut out; the first
+ * occurrence (lowest seq, then position) stays.
+ *
+ * <ul>
+ *   <li>{@code span}: every window of {@code spanTokens} whitespace tokens is hashed; a window seen
+ *       before marks its tokens. The union of repeated windows is exactly the union of repeated
+ *       spans of ≥ {@code spanTokens} tokens, which is what RefinedWeb finds with a suffix array
+ *       (up to 64-bit hash collisions).
+ *   <li>{@code paragraph}: paragraphs (separated by blank lines) of at least {@code
+ *       minParagraphChars} are compared after collapsing whitespace.
+ * </ul>
+ *
+ * A document left with fewer than {@code minWordsAfter} words is dropped.
+ */
+public final class SubdocDedupStage implements Stage {
+
+  /**
+   * @param mode span or paragraph
+   * @param spanTokens window length in tokens (50, RefinedWeb)
+   * @param minParagraphChars shorter paragraphs are never removed (40: headings and blank-ish lines
+   *     repeat legitimately)
+   * @param minWordsAfter a document shorter than this after removal is dropped (20)
+   */
+  public record Config(boolean enabled, String mode, int spanTokens, int minParagraphChars, int minWordsAfter)
+      implements Serializable {
+    public static Config defaults() {
+      return new Config(true, "span", 50, 40, 20);
+    }
+  }
+
+  private static final int POS_BITS = 24;
+  private static final Pattern PARAGRAPH = Pattern.compile("\\S(?:.|\\n(?!\\s*\\n))*");
+
+  private final Config c;
+
+  public SubdocDedupStage(Config c) {
+    if (!c.mode().equals("span") && !c.mode().equals("paragraph")) {
+      throw new IllegalArgumentException("subdoc.mode must be span or paragraph, got '" + c.mode() + "'");
+    }
+    this.c = c;
+  }
+
+  @Override
+  public String name() {
+    return "subdoc";
+  }
+
+  /** Units of a text as char ranges {start, end} with their hashes (windows or paragraphs). */
+  record Units(int[] ranges, long[] hashes) {}
+
+  static Units units(String text, Config c) {
+    if (c.mode().equals("paragraph")) {
+      List<int[]> r = new ArrayList<>();
+      List<Long> h = new ArrayList<>();
+      Matcher m = PARAGRAPH.matcher(text);
+      while (m.find()) {
+        String p = m.group().strip().replaceAll("\\s+", " ");
+        if (p.length() < c.minParagraphChars()) continue;
+        r.add(new int[] {m.start(), m.end()});
+        h.add(Hash64.of(p));
+      }
+      int[] flat = new int[r.size() * 2];
+      long[] hs = new long[r.size()];
+      for (int i = 0; i < r.size(); i++) {
+        flat[2 * i] = r.get(i)[0];
+        flat[2 * i + 1] = r.get(i)[1];
+        hs[i] = h.get(i);
+      }
+      return new Units(flat, hs);
+    }
+    int[] sp = Words.spans(text);
+    int n = sp.length / 2, w = c.spanTokens();
+    if (n < w) return new Units(new int[0], new long[0]);
+    long[] tok = new long[n];
+    for (int i = 0; i < n; i++) tok[i] = Hash64.of(text.substring(sp[2 * i], sp[2 * i + 1]));
+    // Polynomial rolling hash over w token hashes: H(i+1) = (H(i) − t_i·B^(w−1))·B + t_(i+w), mod 2^64.
+    final long base = 0x100000001b3L;
+    long top = 1;
+    for (int i = 0; i < w - 1; i++) top *= base;
+    long h = 0;
+    for (int i = 0; i < w; i++) h = h * base + tok[i];
+    int count = n - w + 1;
+    int[] ranges = new int[2 * count];
+    long[] hashes = new long[count];
+    for (int i = 0; i < count; i++) {
+      if (i > 0) h = (h - tok[i - 1] * top) * base + tok[i + w - 1];
+      ranges[2 * i] = sp[2 * i];
+      ranges[2 * i + 1] = sp[2 * (i + w - 1) + 1];
+      hashes[i] = Hash64.mix(h);
+    }
+    return new Units(ranges, hashes);
+  }
+
+  @Override
+  public JavaRDD<Verdict> apply(JavaRDD<Doc> docs, SparkSession spark) {
+    Config cf = c;
+    JavaPairRDD<Long, Long> occurrences =
+        docs.flatMapToPair(d -> {
+          Units u = units(d.text(), cf);
+          List<Tuple2<Long, Long>> out = new ArrayList<>(u.hashes().length);
+          for (int i = 0; i < u.hashes().length; i++) out.add(new Tuple2<>(u.hashes()[i], (d.seq() << POS_BITS) | i));
+          return out.iterator();
+        });
+    // Every occurrence but the first of each hash is a repeat: (seq, unit index).
+    JavaPairRDD<Long, Iterable<Integer>> repeats =
+        occurrences.groupByKey()
+            .flatMapToPair(g -> {
+              List<Long> codes = new ArrayList<>();
+              g._2().forEach(codes::add);
+              List<Tuple2<Long, Integer>> out = new ArrayList<>();
+              if (codes.size() < 2) return out.iterator();
+              codes.sort(null);
+              for (int i = 1; i < codes.size(); i++) {
+                out.add(new Tuple2<>(codes.get(i) >>> POS_BITS, (int) (codes.get(i) & ((1 << POS_BITS) - 1))));
+              }
+              return out.iterator();
+            })
+            .groupByKey();
+    return docs.keyBy(Doc::seq)
+        .leftOuterJoin(repeats)
+        .values()
+        .map(t -> {
+          if (!t._2().isPresent()) return Verdict.keep(t._1());
+          Doc d = t._1();
+          Units u = units(d.text(), cf);
+          boolean[] cut = new boolean[d.text().length()];
+          for (int i : t._2().get()) for (int k = u.ranges()[2 * i]; k < u.ranges()[2 * i + 1]; k++) cut[k] = true;
+          String rest = remove(d.text(), cut);
+          int words = Words.split(rest).size();
+          long removed = d.text().length() - rest.length();
+          if (words < cf.minWordsAfter()) {
+            return Verdict.drop(d, "subdoc:too-short-after", String.format(Locale.ROOT, "%d chars repeated, %d words left", removed, words));
+          }
+          return new Verdict(d.withText(rest), null, null, removed);
+        });
+  }
+
+  /** The text without the cut characters; whitespace left around a cut collapses to one separator. */
+  static String remove(String text, boolean[] cut) {
+    StringBuilder sb = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      if (!cut[i]) {
+        sb.append(text.charAt(i));
+      } else if (i == 0 || !cut[i - 1]) {
+        // start of a cut: drop whitespace we just wrote, keep one newline if the cut spanned one
+        int end = i;
+        while (end < text.length() && cut[end]) end++;
+        while (sb.length() > 0 && sb.charAt(sb.length() - 1) == ' ') sb.setLength(sb.length() - 1);
+        i = end - 1;
+        while (i + 1 < text.length() && text.charAt(i + 1) == ' ') i++;
+        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') sb.append(' ');
+      }
+    }
+    return sb.toString().replaceAll("\n{3,}", "\n\n").strip();
+  }
+}
