@@ -81,12 +81,35 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--time-budget", description = "Stop after this many seconds (with a final checkpoint).")
   Double timeBudget;
 
+  @Option(names = "--optimizer", description = {
+      "adamw|adam8bit|galore|galore8bit|lowrank|lora: the GaLore paper's HF-style AdamW family (lm.galore),",
+      "applied with --weight-decay to every parameter (the paper uses 0). Omitted: LLaMA AdamW."})
+  String optimizer;
+
+  @Option(names = "--rank", defaultValue = "0", description = "Rank r of galore/lora/lowrank; 0 = hidden_size/4 (default ${DEFAULT-VALUE}).")
+  int rank;
+
+  @Option(names = "--update-gap", defaultValue = "200", description = "GaLore: steps T between SVD refreshes (default ${DEFAULT-VALUE}).")
+  int updateGap;
+
+  @Option(names = "--galore-scale", defaultValue = "0.25", description = "GaLore: scale alpha of the projected update (default ${DEFAULT-VALUE}).")
+  double galoreScale;
+
+  @Option(names = "--lora-alpha", defaultValue = "32", description = "LoRA: alpha, update scaled by alpha/r (default ${DEFAULT-VALUE}).")
+  double loraAlpha;
+
+  @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
+  boolean perLayer;
+
   @Override
   public Integer call() {
     LmTrainOptions o = new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup,
         minLrRatio, clip, weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume,
         timeBudget == null ? Double.POSITIVE_INFINITY : timeBudget);
-    LmTraining.Run run = LmTraining.train(o);
+    if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
+    LmTraining.OptimizerChoice choice = optimizer == null ? null
+        : new LmTraining.OptimizerChoice(optimizer, rank, updateGap, galoreScale, loraAlpha, perLayer);
+    LmTraining.Run run = LmTraining.train(o, choice);
     LmEval.Score s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
     double unigram = UnigramBaseline.perplexity(run.tokens().train(), run.tokens().validation(),
         run.tokens().tokenizer().vocabSize());

@@ -21,7 +21,7 @@ import java.util.List;
  * @param rmsNormEps {@code rms_norm_eps} (1e-5 for LLaMA-2/Mistral/Yi; HF default 1e-6)
  * @param rope {@code rope_theta} (10 000 LLaMA-2/Mistral, 500 000 LLaMA-3, 5 000 000 Yi) and the
  *     {@code rope_scaling} / {@code rope_parameters} block; {@link LlamaModel} applies plain RoPE
- *     and needs a {@code PositionEncoding} from {@code lm.rope} for any other type
+ *     or, for a scaling block, the matching {@code lm.rope} encoding
  * @param tieWordEmbeddings {@code tie_word_embeddings}: lm_head shares embed_tokens' matrix
  * @param slidingWindow {@code sliding_window} (Mistral; null or 0 = full attention)
  * @param attentionBias {@code attention_bias}: biases on q/k/v/o

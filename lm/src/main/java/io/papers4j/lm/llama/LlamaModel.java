@@ -10,6 +10,7 @@ import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.PositionEncoding;
 import io.papers4j.core.nn.RMSNorm;
 import io.papers4j.core.nn.RotaryEmbedding;
+import io.papers4j.lm.rope.RopeEncodings;
 import io.papers4j.core.nn.SwiGLU;
 import io.papers4j.core.train.Trainable;
 import java.util.ArrayList;
@@ -108,18 +109,16 @@ public final class LlamaModel implements Trainable {
 
   /**
    * @param init weight initialiser (its dtype is the model's dtype)
-   * @param positionEncoding the encoding every layer uses; null = standard RoPE with {@code
-   *     rope_theta} (a config with {@code rope_scaling} then fails: pass the matching encoding
-   *     from {@code lm.rope})
+   * @param positionEncoding the encoding every layer uses; null = the one config.json asks for:
+   *     standard RoPE with {@code rope_theta}, or the {@code lm.rope} encoding of its {@code
+   *     rope_scaling} (linear, dynamic, yarn, papers4j Resonance)
    */
   public LlamaModel(LlamaConfig config, Init init, PositionEncoding positionEncoding) {
     if (positionEncoding == null) {
-      if (!config.rope().isDefault()) {
-        throw new IllegalArgumentException(
-            "config has rope type '" + config.rope().ropeType()
-                + "'; LlamaModel's default is plain RoPE, pass the matching PositionEncoding (lm.rope)");
-      }
-      positionEncoding = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+      // rope_scaling (linear, dynamic, yarn, papers4j Resonance) → lm.rope; plain RoPE → core
+      positionEncoding =
+          RopeEncodings.forLlama(config.rope(), config.headDim(), config.maxPositionEmbeddings());
+      if (positionEncoding == null) positionEncoding = new RotaryEmbedding(config.headDim(), config.ropeTheta());
     }
     this.config = config;
     this.positionEncoding = positionEncoding;

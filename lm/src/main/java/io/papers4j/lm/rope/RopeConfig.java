@@ -1,5 +1,6 @@
 package io.papers4j.lm.rope;
 
+import io.papers4j.core.io.RopeParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -240,6 +241,58 @@ public record RopeConfig(
     }
     if (resonance) block.put(RESONANCE_KEY, true);
     config.put("rope_scaling", block);
+  }
+
+  // ---------------------------------------------------------------- core.io.RopeParameters
+
+  /**
+   * From the parsed rope block of {@code core.io} ({@link RopeParameters}, which keeps the papers4j
+   * and DeepSeek keys in {@code extra}) for a model with {@code headDim} and {@code
+   * maxPositionEmbeddings}.
+   */
+  public static RopeConfig fromRopeParameters(RopeParameters p, int headDim, int maxPositionEmbeddings) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("head_dim", headDim);
+    config.put("max_position_embeddings", maxPositionEmbeddings);
+    config.put("rope_theta", p.ropeTheta());
+    Map<String, Object> block = new LinkedHashMap<>(p.extra());
+    block.put("rope_type", p.ropeType());
+    if (p.factor() != null) block.put("factor", p.factor());
+    if (p.originalMaxPositionEmbeddings() != null)
+      block.put("original_max_position_embeddings", p.originalMaxPositionEmbeddings());
+    if (p.betaFast() != null) block.put("beta_fast", p.betaFast());
+    if (p.betaSlow() != null) block.put("beta_slow", p.betaSlow());
+    if (p.attentionFactor() != null) block.put("attention_factor", p.attentionFactor());
+    config.put("rope_scaling", block);
+    return fromHfConfig(config);
+  }
+
+  /**
+   * This configuration as {@code core.io} {@link RopeParameters} plus the {@code
+   * max_position_embeddings} to write beside it: {@code {parameters, maxPositionEmbeddings}}.
+   */
+  public Object[] toRopeParameters(int maxPositionEmbeddings) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("max_position_embeddings", maxPositionEmbeddings);
+    writeHfConfig(config);
+    double theta = ((Number) config.get("rope_theta")).doubleValue();
+    int maxPos = ((Number) config.get("max_position_embeddings")).intValue();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> block = (Map<String, Object>) config.get("rope_scaling");
+    if (block == null) return new Object[] {RopeParameters.standard(theta), maxPos};
+    Map<String, Object> extra = new LinkedHashMap<>(block);
+    for (String k : List.of("rope_type", "factor", "original_max_position_embeddings", "beta_fast", "beta_slow",
+        "attention_factor")) extra.remove(k);
+    RopeParameters rp = new RopeParameters((String) block.get("rope_type"), theta, dbl(block.get("factor")),
+        block.get("original_max_position_embeddings") == null ? null
+            : ((Number) block.get("original_max_position_embeddings")).intValue(),
+        dbl(block.get("beta_fast")), dbl(block.get("beta_slow")), dbl(block.get("attention_factor")), null, null,
+        extra);
+    return new Object[] {rp, maxPos};
+  }
+
+  private static Double dbl(Object o) {
+    return o == null ? null : ((Number) o).doubleValue();
   }
 
   private static int headDim(Map<String, ?> config) {

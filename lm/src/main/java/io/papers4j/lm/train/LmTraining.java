@@ -7,13 +7,16 @@ import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.io.Safetensors;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.optim.Optimizer;
 import io.papers4j.core.optim.WeightDecay;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
+import io.papers4j.core.train.PeakRss;
 import io.papers4j.core.train.TrainCheckpoint;
 import io.papers4j.core.train.TrainConfig;
 import io.papers4j.core.train.TrainResult;
 import io.papers4j.core.train.Trainer;
+import io.papers4j.lm.galore.Optimizers;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
@@ -50,8 +53,33 @@ public final class LmTraining {
 
   private LmTraining() {}
 
+  /**
+   * An optimizer of the GaLore comparison ({@link Optimizers}) instead of the default LLaMA AdamW.
+   *
+   * @param name adamw|adam8bit|galore|galore8bit|lowrank|lora
+   * @param rank r of GaLore/LoRA/low-rank; 0 = hidden_size / 4 (the paper's 128/512)
+   * @param updateGap T, steps between GaLore's SVD refreshes (200)
+   * @param scale GaLore's α (0.25)
+   * @param loraAlpha LoRA's α (32)
+   * @param perLayer update each weight inside backward (needs --clip 0)
+   */
+  public record OptimizerChoice(
+      String name, int rank, int updateGap, double scale, double loraAlpha, boolean perLayer) {}
+
   public static Run train(LmTrainOptions o) {
+    return train(o, null);
+  }
+
+  /** As {@link #train(LmTrainOptions)} with {@code choice} (null: the default LLaMA AdamW). */
+  public static Run train(LmTrainOptions o, OptimizerChoice choice) {
     Engine.init();
+    if (choice != null) {
+      Optimizers.check(choice.name());
+      if (choice.perLayer() && o.clip() > 0) {
+        throw new IllegalArgumentException(
+            "--per-layer updates each weight inside backward, so gradients cannot be clipped: pass --clip 0");
+      }
+    }
     Path out = o.out();
     Optional<Path> ckpt = o.resume() ? TrainCheckpoint.latest(out) : Optional.empty();
 
@@ -81,11 +109,23 @@ public final class LmTraining {
     LlamaModel model = new LlamaModel(config, o.seed());
     System.err.printf("model: %s preset, %,d parameters%n", o.preset(), config.parameterCount());
 
-    AdamW opt = new AdamW(model.namedParameters(),
-        new AdamConfig(o.lr(), 0.9, 0.95, 1e-8, o.weightDecay()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+    Optimizer opt;
+    if (choice == null) {
+      opt = new AdamW(model.namedParameters(),
+          new AdamConfig(o.lr(), 0.9, 0.95, 1e-8, o.weightDecay()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+    } else {
+      int rank = choice.rank() > 0 ? choice.rank() : Math.max(1, config.hiddenSize() / 4);
+      Optimizers.Options go = new Optimizers.Options(o.lr(), rank, choice.updateGap(), choice.scale(),
+          choice.loraAlpha(), choice.perLayer(), 2048, 4096, o.weightDecay(), config.initializerRange(), o.seed());
+      Optimizers.prepareModel(choice.name(), model, go); // LoRA / W = BA change the model's tensors
+      opt = Optimizers.create(choice.name(), model.namedParameters(), go);
+      System.err.printf("optimizer: %s (rank %d, T %d, alpha %.3g%s), state %.3f MB%n", choice.name(), rank,
+          choice.updateGap(), choice.scale(), choice.perLayer() ? ", per-layer" : "", opt.stateBytes() / 1048576.0);
+    }
     TrainConfig tc = new TrainConfig(o.steps(), o.batch(), o.lr(), o.resolvedWarmup(), o.minLrRatio(), o.clip(),
         o.resolvedEvalEvery(), o.evalBatches(), o.resolvedCheckpointEvery(), 2, o.seed(), out);
     Map<String, Object> runConfig = describe(o);
+    if (choice != null) runConfig.put("optimizer", describe(choice));
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -100,6 +140,8 @@ public final class LmTraining {
             .extraFiles((dir, step) -> writeModelFiles(dir, model, tokens, runConfig, step, false))
             .run(o.resume());
     writeModelFiles(out, model, tokens, runConfig, result.steps(), true);
+    System.err.printf("optimizer state %.3f MB, peak RSS %.0f MB%n", opt.stateBytes() / 1048576.0,
+        PeakRss.bytes() / 1048576.0);
     return new Run(model, tokens, result, out);
   }
 
@@ -134,6 +176,17 @@ public final class LmTraining {
       throw new UncheckedIOException(e);
     }
     if (!fin) tokens.tokenizer().save(dir.resolve(TOKENIZER));
+  }
+
+  static Map<String, Object> describe(OptimizerChoice c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", c.name());
+    m.put("rank", c.rank());
+    m.put("update_proj_gap", c.updateGap());
+    m.put("galore_scale", c.scale());
+    m.put("lora_alpha", c.loraAlpha());
+    m.put("per_layer", c.perLayer());
+    return m;
   }
 
   static Map<String, Object> describe(LmTrainOptions o) {

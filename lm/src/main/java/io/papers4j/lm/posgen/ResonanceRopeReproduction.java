@@ -1,0 +1,32 @@
+package io.papers4j.lm.posgen;
+
+import io.papers4j.core.report.Reproduction;
+import io.papers4j.core.report.Result;
+import java.nio.file.Path;
+
+/**
+ * {@code papers4j reproduce resonance-rope [--quick|--full]}: RoPE, Resonance RoPE, YaRN and
+ * Resonance YaRN on PosGen; quick = semi-recursive × 2 seeds, full = all three tasks × 3 seeds.
+ * The protocol defaults to the official code's (train plain, evaluate scaled); {@code
+ * -Dpapers4j.resonance.protocol=paper} trains with the scaled encoding instead.
+ */
+public final class ResonanceRopeReproduction implements Reproduction {
+  @Override
+  public String name() {
+    return "resonance-rope";
+  }
+
+  @Override
+  public String title() {
+    return "Resonance RoPE + YaRN on PosGen: OOD accuracy by encoding (arXiv 2403.00071)";
+  }
+
+  @Override
+  public Result run(String preset, Path outDir) throws Exception {
+    Protocol protocol = Protocol.parse(System.getProperty("papers4j.resonance.protocol", "code"));
+    PosGenPreset p = PosGenPreset.named(preset, protocol);
+    long start = System.nanoTime();
+    PosGenStudy.Results r = PosGenStudy.run(p);
+    return ResonanceRopeReport.write(r, outDir, (System.nanoTime() - start) / 1e9);
+  }
+}
