@@ -47,6 +47,7 @@ public final class Trainer {
   private String unit = "tok";
   private ProgressBar.Mode progressMode = ProgressBar.detectMode();
   private long stopAt = Long.MAX_VALUE;
+  private double timeBudgetS = Double.POSITIVE_INFINITY;
 
   public Trainer(TrainConfig config, Trainable model, Optimizer optimizer, TrainData data) {
     this.config = config;
@@ -86,6 +87,15 @@ public final class Trainer {
    */
   public Trainer stopAt(long step) {
     this.stopAt = step;
+    return this;
+  }
+
+  /**
+   * Stops (with a final evaluation and checkpoint) after the first step that ends past {@code
+   * seconds} of wall time in this run; {@link TrainResult#steps()} then tells how far it got.
+   */
+  public Trainer timeBudget(double seconds) {
+    this.timeBudgetS = seconds;
     return this;
   }
 
@@ -158,7 +168,9 @@ public final class Trainer {
         items += batchItems;
         double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
         log.add(new LossLog.TrainPoint(done, loss, lr, gradNorm, items, elapsed));
-        boolean last = done == config.steps();
+        boolean outOfTime = (System.nanoTime() - t0) / 1e9 > timeBudgetS && done < end;
+        if (outOfTime) bar.log("time budget of " + timeBudgetS + " s used up after step " + done);
+        boolean last = done == config.steps() || outOfTime;
         if (config.evalBatches() > 0 && (last || (config.evalEvery() > 0 && done % config.evalEvery() == 0))) {
           LossLog.EvalPoint e = evaluate(done);
           log.add(e);
@@ -171,6 +183,7 @@ public final class Trainer {
           TrainCheckpoint.write(out, done, params, optimizer.stateTensors(), items,
               elapsedBefore + (System.nanoTime() - t0) / 1e9, ckptInfo, config.keepCheckpoints(), extra);
         }
+        if (outOfTime) break;
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       return new TrainResult(log.train(), log.eval(), start, seconds, items - itemsBefore);

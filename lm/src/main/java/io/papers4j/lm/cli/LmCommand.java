@@ -12,12 +12,14 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lm",
     mixinStandardHelpOptions = true,
-    description = "LLaMA-family language models: inspect, generate, score, serve (Hugging Face checkpoints).",
+    description = "LLaMA-family language models: train, evaluate, inspect, generate, score, serve (Hugging Face checkpoints).",
     subcommands = {
       InfoCommand.class,
       GenerateCommand.class,
       ScoreCommand.class,
       ServeCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
     })
 public final class LmCommand implements Runnable, CliCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -39,8 +39,8 @@ public final class GaLoreReproduction implements Reproduction {
   /**
    * Presets. The model is the {@code tiny} LLaMA (d 128, 4 layers, 4 heads, SwiGLU 352, tied, BPE
    * 2048): the paper's 60M shape scaled down with r/d = 32/128 as its 128/512. Learning rates:
-   * GaLore 0.01 with α 0.25 (the paper's); AdamW, LoRA and low-rank use 2e-3 (the paper tunes
-   * baselines over {1e-4 … 1e-2}; 2e-3 was best for AdamW among {1e-3, 2e-3, 5e-3} in our sweep).
+   * GaLore 0.01 with α 0.25 (the paper's); AdamW, LoRA and low-rank use 2e-3, chosen without a
+   * sweep (the paper tunes baselines over {1e-4 … 1e-2}; a sweep is left to a longer run).
    */
   static Preset preset(String name) {
     double base = 2e-3;
