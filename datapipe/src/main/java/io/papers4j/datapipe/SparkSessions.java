@@ -49,6 +49,14 @@ public final class SparkSessions {
     if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "papers4j-datapipe-log4j2.properties");
     }
+    // When another module puts slf4j-simple on the classpath, Spark logs through it: keep it at WARN.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    // MLlib's netlib would dlopen the system libblas.so.3, whose symbols then resolve into libtorch's
+    // already-loaded OpenBLAS and crash (SIGSEGV in daxpy, measured); the Java BLAS is fast enough here.
+    for (String lib : List.of("blas", "lapack", "arpack")) {
+      String key = "dev.ludovic.netlib." + lib + ".allowNative";
+      if (System.getProperty(key) == null) System.setProperty(key, "false");
+    }
     SparkSession.Builder b =
         SparkSession.builder()
             .appName("papers4j-datapipe")

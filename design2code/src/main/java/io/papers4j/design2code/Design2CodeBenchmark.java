@@ -59,8 +59,8 @@ public final class Design2CodeBenchmark implements Benchmark {
     String cores = Runtime.getRuntime().availableProcessors() + " cores";
     String md =
         String.format(
-            "Command: `papers4j bench design2code` (%s, one headless Chromium, %d real pages of the quick set, each scored "
-                + "against its layout-shuffled variant; %d reference blocks in all). Measured under load on a shared machine.%n%n"
+            "%s, one headless Chromium, %d real pages of the quick set, each scored "
+                + "against its layout-shuffled variant; %d reference blocks in all. Measured under load on a shared machine.%n%n"
                 + "| pages/min | render + block detection (s) | matching (s) | visual score (s) | wall (s) |%n|---|---|---|---|---|%n"
                 + "| %.1f | %.1f | %.2f | %.1f | %.1f |%n",
             cores, entries.size(), blocks, perMin, split[0], split[1], split[2], wall);

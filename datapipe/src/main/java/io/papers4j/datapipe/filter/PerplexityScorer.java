@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * A language model that scores documents for the perplexity filter (Yi's learned filter (i), a
  * KenLM model in CCNet). Implementations: {@link CharNgramLm} (a KenLM stand-in trained on a
- * reference corpus); scorer = lm (a papers4j LM checkpoint) waits for the lm module's LlamaModel.
+ * reference corpus) and {@link LlamaPerplexity} (a papers4j LM checkpoint).
  */
 public interface PerplexityScorer extends Serializable {
   /** exp of the mean negative log-likelihood per unit (character or token) of {@code text}. */

@@ -39,6 +39,8 @@ public final class PerplexityStage implements Stage {
    * @param order character n-gram order (5, as CCNet's KenLM models)
    * @param maxReferenceChars training text is cut here (3,000,000: seconds to train, ~100 MB of counts)
    * @param checkpoint directory of an lm checkpoint (scorer = lm)
+   * @param maxTokens tokens scored per document under an LM checkpoint (512: CPU forward passes are
+   *     the cost of this stage)
    * @param maxStd standard deviations of ln PPL above the mean that are still kept (2.0)
    * @param maxPerplexity absolute cap, 0 = off
    */
@@ -49,11 +51,12 @@ public final class PerplexityStage implements Stage {
       int order,
       int maxReferenceChars,
       String checkpoint,
+      int maxTokens,
       double maxStd,
       double maxPerplexity)
       implements Serializable {
     public static Config defaults() {
-      return new Config(false, "charngram", List.of(), 5, 3_000_000, null, 2.0, 0);
+      return new Config(false, "charngram", List.of(), 5, 3_000_000, null, 512, 2.0, 0);
     }
   }
 
@@ -78,7 +81,7 @@ public final class PerplexityStage implements Stage {
   public static PerplexityScorer scorer(Config c) throws IOException {
     return switch (c.scorer()) {
       case "charngram" -> trainCharNgram(c);
-      case "lm" -> ScorerFactory.lm(c.checkpoint());
+      case "lm" -> ScorerFactory.lm(c.checkpoint(), c.maxTokens());
       default -> throw new IllegalArgumentException("perplexity.scorer must be charngram or lm, got '" + c.scorer() + "'");
     };
   }

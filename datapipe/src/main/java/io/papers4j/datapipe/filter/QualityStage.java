@@ -35,13 +35,15 @@ public final class QualityStage implements Stage {
   /**
    * @param trainPath labelled JSON-lines (text, label)
    * @param minScore documents with P(good) below are dropped (0.5)
-   * @param numFeatures hashed vocabulary size (2^18, MLlib's default)
+   * @param numFeatures hashed vocabulary size (2^16: a few hundred labelled documents use far fewer
+   *     words; MLlib's 2^18 makes every L-BFGS iteration ship 2 MB of coefficients)
    * @param regParam L2 strength (0.01)
+   * @param maxIter L-BFGS iterations (20: each is one Spark job)
    */
-  public record Config(boolean enabled, String trainPath, double minScore, int numFeatures, double regParam, long seed)
+  public record Config(boolean enabled, String trainPath, double minScore, int numFeatures, double regParam, int maxIter, long seed)
       implements Serializable {
     public static Config defaults() {
-      return new Config(false, null, 0.5, 1 << 18, 0.01, 42);
+      return new Config(false, null, 0.5, 1 << 16, 0.01, 20, 42);
     }
   }
 
@@ -73,7 +75,7 @@ public final class QualityStage implements Stage {
                   new RegexTokenizer().setInputCol("text").setOutputCol("words").setPattern("\\W+").setToLowercase(true),
                   new HashingTF().setInputCol("words").setOutputCol("tf").setNumFeatures(c.numFeatures()),
                   new IDF().setInputCol("tf").setOutputCol("features"),
-                  new LogisticRegression().setRegParam(c.regParam()).setMaxIter(100)
+                  new LogisticRegression().setRegParam(c.regParam()).setMaxIter(c.maxIter())
                 });
     PipelineModel model = p.fit(split[0]);
     Dataset<Row> pred = model.transform(split[1]);
