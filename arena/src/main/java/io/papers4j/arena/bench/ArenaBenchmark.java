@@ -123,7 +123,7 @@ public final class ArenaBenchmark implements Benchmark {
         out.printf(Locale.ROOT, "(b) %d votes, 8 clients: %.0f votes/s, p50 %.1f ms, p99 %.1f ms, acknowledged %d, stored %d%n",
             votes, votes / secs, p50, p99, ok, stored);
         md.append(String.format(Locale.ROOT,
-            "(b) Vote ingest over loopback, SQLite file store (WAL, synchronous=FULL, one commit per vote), 8 client threads, %d votes: "
+            "(b) Vote ingest over loopback, SQLite file store (WAL, synchronous=FULL, group commit: a vote is acknowledged after its batch commits), 8 client threads, %d votes: "
                 + "**%.0f votes/s**, p50 %.1f ms, p99 %.1f ms; %d acknowledged, %d stored (loss: %d; target ≥ 1,000 votes/s).%n",
             votes, votes / secs, p50, p99, ok, stored, ok - stored));
       } finally {
