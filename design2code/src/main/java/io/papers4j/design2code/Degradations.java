@@ -20,7 +20,7 @@ public final class Degradations {
     IDENTICAL("identical", "the reference itself"),
     COLORS_STRIPPED("colors_stripped", "all text black, all backgrounds and borders neutral; layout untouched"),
     LAYOUT_SHUFFLED("layout_shuffled", "children of every element put in a seeded random order"),
-    TRUNCATED("truncated", "HTML cut at 60% of its length, as a generation stopped by the token limit"),
+    TRUNCATED("truncated", "body HTML cut at 60% of its length (head and CSS kept), as a generation stopped by the token limit"),
     TEXT_ONLY("text_only", "the visible texts as plain paragraphs, no layout or style");
     public final String key, description;
 
@@ -35,9 +35,16 @@ public final class Degradations {
       case IDENTICAL -> html;
       case COLORS_STRIPPED -> stripColors(html);
       case LAYOUT_SHUFFLED -> shuffle(html, seed);
-      case TRUNCATED -> html.substring(0, (int) (html.length() * 0.6));
+      case TRUNCATED -> truncate(html, 0.6);
       case TEXT_ONLY -> textOnly(html);
     };
+  }
+
+  /** Keeps everything before {@code <body} and the first {@code keep} share of the rest. */
+  static String truncate(String html, double keep) {
+    int body = html.toLowerCase(java.util.Locale.ROOT).indexOf("<body");
+    int start = Math.max(0, body);
+    return html.substring(0, start + (int) ((html.length() - start) * keep));
   }
 
   static String stripColors(String html) {

@@ -59,7 +59,7 @@ public final class Design2CodeCommand implements CliCommand, Runnable {
 
     @Override
     public Integer call() throws Exception {
-      int total = BenchmarkSet.read(set).size();
+      long total = BenchmarkSet.read(set).stream().filter(e -> java.nio.file.Files.isRegularFile(predictions.resolve(e.id() + ".html"))).count();
       try (Scorer s = Scorer.launch();
           io.papers4j.core.train.ProgressBar bar = new io.papers4j.core.train.ProgressBar("design2code eval", total, "pages")) {
         int[] done = {0};

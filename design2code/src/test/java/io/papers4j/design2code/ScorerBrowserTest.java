@@ -73,8 +73,14 @@ class ScorerBrowserTest {
     return p;
   }
 
+  private PageScore identity;
+
   private PageScore score(String html) throws Exception {
-    return scorer.score(reference, scorer.candidatePage(write(html)));
+    String base = page(BASE[0], BASE[1], BASE[2], BASE[3], BASE[4]);
+    if (html.equals(base) && identity != null) return identity; // the unperturbed page, scored once
+    PageScore s = scorer.score(reference, scorer.candidatePage(write(html)));
+    if (html.equals(base)) identity = s;
+    return s;
   }
 
   @Test
@@ -105,7 +111,7 @@ class ScorerBrowserTest {
 
   @Test
   void movingABlockLowersPositionOnly() throws Exception {
-    List<PageScore> s = sweep(d -> page(d, BASE[1], BASE[2], BASE[3], BASE[4]), 0, 40, 160, 480);
+    List<PageScore> s = sweep(d -> page(d, BASE[1], BASE[2], BASE[3], BASE[4]), 0, 60, 400);
     assertDecreasing(s, PageScore::position, "position");
     PageScore far = s.get(s.size() - 1);
     assertThat(far.text()).isCloseTo(1.0, within(1e-9));
@@ -115,7 +121,7 @@ class ScorerBrowserTest {
 
   @Test
   void recolouringTextLowersColorOnly() throws Exception {
-    List<PageScore> s = sweep(r -> page(BASE[0], r, BASE[2], BASE[3], BASE[4]), 40, 100, 170, 250);
+    List<PageScore> s = sweep(r -> page(BASE[0], r, BASE[2], BASE[3], BASE[4]), 40, 140, 250);
     assertDecreasing(s, PageScore::color, "color");
     PageScore last = s.get(s.size() - 1);
     assertThat(last.text()).isCloseTo(1.0, within(1e-9));
@@ -125,25 +131,25 @@ class ScorerBrowserTest {
 
   @Test
   void deletingTextLowersBlockMatch() throws Exception {
-    List<PageScore> s = sweep(k -> page(BASE[0], BASE[1], k, BASE[3], BASE[4]), 0, 1, 2, 3);
+    List<PageScore> s = sweep(k -> page(BASE[0], BASE[1], k, BASE[3], BASE[4]), 0, 1, 3);
     assertDecreasing(s, PageScore::block, "block");
     // surviving matches keep their text and colour
-    assertThat(s.get(3).text()).isCloseTo(1.0, within(1e-9));
-    assertThat(s.get(3).color()).isGreaterThan(0.99);
+    assertThat(s.get(2).text()).isCloseTo(1.0, within(1e-9));
+    assertThat(s.get(2).color()).isGreaterThan(0.99);
   }
 
   @Test
   void editingTextLowersTextSimilarity() throws Exception {
-    List<PageScore> s = sweep(k -> page(BASE[0], BASE[1], BASE[2], k, BASE[4]), 0, 5, 15, 25);
+    List<PageScore> s = sweep(k -> page(BASE[0], BASE[1], BASE[2], k, BASE[4]), 0, 8, 25);
     assertDecreasing(s, PageScore::text, "text");
-    assertThat(s.get(3).color()).isGreaterThan(0.98);
+    assertThat(s.get(2).color()).isGreaterThan(0.98);
   }
 
   @Test
   void changingLayoutLowersPositionAndVisual() throws Exception {
-    List<PageScore> s = sweep(w -> page(BASE[0], BASE[1], BASE[2], BASE[3], w), 300, 500, 700, 900);
+    List<PageScore> s = sweep(w -> page(BASE[0], BASE[1], BASE[2], BASE[3], w), 300, 600, 900);
     assertDecreasing(s, PageScore::position, "position");
     assertDecreasing(s, PageScore::visual, "visual");
-    assertThat(s.get(3).text()).isCloseTo(1.0, within(1e-9));
+    assertThat(s.get(2).text()).isCloseTo(1.0, within(1e-9));
   }
 }

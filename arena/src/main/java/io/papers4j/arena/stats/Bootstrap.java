@@ -49,7 +49,7 @@ public final class Bootstrap {
     ModelIndex models = ModelIndex.of(battles);
     PairCounts pc = PairCounts.of(battles, models);
     int[] rowTriple = how == Resampling.ROWS ? PairCounts.tripleOfRow(battles, models, pc) : null;
-    double[] cumulative = cumulative(pc.count);
+    Alias alias = new Alias(pc.count);
     int n = battles.size();
     long[] seeds = new SplittableRandom(seed).longs(rounds).toArray();
     double[][] out = new double[rounds][];
@@ -62,7 +62,7 @@ public final class Bootstrap {
               if (how == Resampling.ROWS) {
                 for (int i = 0; i < n; i++) counts[rowTriple[rng.nextInt(n)]]++;
               } else {
-                for (int i = 0; i < n; i++) counts[draw(cumulative, rng.nextDouble())]++;
+                for (int i = 0; i < n; i++) counts[alias.draw(rng)]++;
               }
               out[r] = scale.ratings(bt.fit(pc.withCounts(counts)), models);
             });
@@ -96,26 +96,44 @@ public final class Bootstrap {
     return new Samples(models, out);
   }
 
-  static double[] cumulative(double[] weights) {
-    double[] c = new double[weights.length];
-    double s = 0;
-    for (int i = 0; i < weights.length; i++) {
-      s += weights[i];
-      c[i] = s;
-    }
-    for (int i = 0; i < c.length; i++) c[i] /= s;
-    c[c.length - 1] = 1.0;
-    return c;
-  }
+  /**
+   * Walker/Vose alias table: one uniform draw picks a column and a biased coin picks the column's
+   * own index or its alias, so each draw is O(1) (the multinomial's n draws dominate the bootstrap).
+   */
+  static final class Alias {
+    final double[] prob;
+    final int[] alias;
 
-  /** Smallest i with cumulative[i] > u (binary search). */
-  static int draw(double[] cumulative, double u) {
-    int lo = 0, hi = cumulative.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] > u) hi = mid;
-      else lo = mid + 1;
+    Alias(double[] weights) {
+      int k = weights.length;
+      prob = new double[k];
+      alias = new int[k];
+      double sum = 0;
+      for (double w : weights) sum += w;
+      double[] scaled = new double[k];
+      int[] small = new int[k], large = new int[k];
+      int ns = 0, nl = 0;
+      for (int i = 0; i < k; i++) {
+        scaled[i] = weights[i] * k / sum;
+        if (scaled[i] < 1) small[ns++] = i;
+        else large[nl++] = i;
+      }
+      while (ns > 0 && nl > 0) {
+        int s = small[--ns], l = large[--nl];
+        prob[s] = scaled[s];
+        alias[s] = l;
+        scaled[l] = scaled[l] + scaled[s] - 1;
+        if (scaled[l] < 1) small[ns++] = l;
+        else large[nl++] = l;
+      }
+      while (nl > 0) prob[large[--nl]] = 1;
+      while (ns > 0) prob[small[--ns]] = 1; // rounding leftovers
     }
-    return lo;
+
+    int draw(SplittableRandom rng) {
+      double u = rng.nextDouble() * prob.length;
+      int i = (int) u;
+      return (u - i) < prob[i] ? i : alias[i];
+    }
   }
 }

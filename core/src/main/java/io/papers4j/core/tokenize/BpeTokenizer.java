@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *
  * <p>Instances are immutable apart from the cache and safe to share between threads.
  */
-public final class BpeTokenizer {
+public final class BpeTokenizer implements Tokenizer {
   private static final int CACHE_LIMIT = 200_000; // distinct chunks kept before the cache is reset
 
   private final String[] idToToken;
@@ -204,20 +204,29 @@ public final class BpeTokenizer {
             "byte 0x" + Integer.toHexString(bytes[i] & 0xFF) + " has no token in this vocabulary");
       }
     }
+    return merge(sym, mergeTable);
+  }
+
+  /**
+   * The BPE loop shared by every BPE flavour: while some adjacent pair has a merge rule, merge
+   * every non-overlapping occurrence (left to right) of the lowest-ranked one.
+   *
+   * @param table pair(a, b) → rank << 32 | merged id
+   */
+  static int[] merge(int[] sym, Map<Long, Long> table) {
     int n = sym.length;
     while (n > 1) {
       long best = Long.MAX_VALUE;
       for (int i = 0; i + 1 < n; i++) {
-        Long v = mergeTable.get(pair(sym[i], sym[i + 1]));
+        Long v = table.get(pair(sym[i], sym[i + 1]));
         if (v != null && v < best) best = v;
       }
       if (best == Long.MAX_VALUE) break;
       int merged = (int) best;
-      // Find the pair again and merge every non-overlapping occurrence, left to right.
       int w = 0;
       for (int i = 0; i < n; ) {
         if (i + 1 < n) {
-          Long v = mergeTable.get(pair(sym[i], sym[i + 1]));
+          Long v = table.get(pair(sym[i], sym[i + 1]));
           if (v != null && v == best) {
             sym[w++] = merged;
             i += 2;

@@ -119,10 +119,10 @@ final class TokenizerJson {
     if (!type.equals("BPE")) {
       throw new IllegalArgumentException("model.type '" + type + "' is not supported (only BPE)");
     }
-    if (model.path("byte_fallback").asBoolean(false)) {
+    if (isSentencePiece(root)) {
       throw new IllegalArgumentException(
-          "model.byte_fallback (a SentencePiece-style tokenizer such as LLaMA-2's or Mistral's) is"
-              + " not supported; only byte-level BPE is");
+          "a SentencePiece-style tokenizer (byte_fallback / Metaspace, as LLaMA-2's or Mistral's) is"
+              + " not byte-level BPE: load it with Tokenizer.load");
     }
     if (!root.path("normalizer").isNull() && !root.path("normalizer").isMissingNode()) {
       throw new IllegalArgumentException(
@@ -130,6 +130,16 @@ final class TokenizerJson {
     }
     PreTokenizer pre = preTokenizer(root.path("pre_tokenizer"));
 
+    Map<String, Integer> vocab = vocab(model);
+    List<String[]> merges = merges(model);
+    Map<String, Integer> specials = new LinkedHashMap<>();
+    for (JsonNode t : root.path("added_tokens")) {
+      specials.put(t.path("content").asText(), t.path("id").asInt());
+    }
+    return new BpeTokenizer(vocab, merges, specials, pre, model.path("ignore_merges").asBoolean(false));
+  }
+
+  private static Map<String, Integer> vocab(JsonNode model) {
     JsonNode v = model.path("vocab");
     if (!v.isObject()) throw new IllegalArgumentException("model.vocab is missing or not an object");
     Map<String, Integer> vocab = new LinkedHashMap<>();
@@ -140,6 +150,10 @@ final class TokenizerJson {
       }
       vocab.put(e.getKey(), e.getValue().intValue());
     }
+    return vocab;
+  }
+
+  private static List<String[]> merges(JsonNode model) {
     List<String[]> merges = new ArrayList<>();
     JsonNode ms = model.path("merges");
     if (!ms.isArray()) throw new IllegalArgumentException("model.merges is missing or not a list");
@@ -156,11 +170,91 @@ final class TokenizerJson {
         throw new IllegalArgumentException("merge " + m + " is neither \"a b\" nor [\"a\", \"b\"]");
       }
     }
-    Map<String, Integer> specials = new LinkedHashMap<>();
-    for (JsonNode t : root.path("added_tokens")) {
-      specials.put(t.path("content").asText(), t.path("id").asInt());
+    return merges;
+  }
+
+  /** Whether the file describes SentencePiece-style BPE (LLaMA-2, Mistral, Yi). */
+  static boolean isSentencePiece(JsonNode root) {
+    JsonNode model = root.path("model");
+    if (model.path("byte_fallback").asBoolean(false)) return true;
+    if (root.path("pre_tokenizer").path("type").asText("").equals("Metaspace")) return true;
+    for (JsonNode n : root.path("normalizer").path("normalizers")) {
+      if (n.path("type").asText("").equals("Prepend")) return true;
     }
-    return new BpeTokenizer(vocab, merges, specials, pre, model.path("ignore_merges").asBoolean(false));
+    return false;
+  }
+
+  /** Any supported tokenizer.json: byte-level or SentencePiece-style BPE. */
+  static Tokenizer readAny(Path file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw CheckpointException.of(file, "no such file");
+    } catch (IOException e) {
+      throw CheckpointException.of(file, "not valid JSON: " + e.getMessage(), e);
+    }
+    try {
+      if (root != null && root.isObject() && isSentencePiece(root)) return parseSentencePiece(root);
+      return parse(root);
+    } catch (IllegalArgumentException e) {
+      throw CheckpointException.of(file, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * LLaMA-2 (legacy): normalizer Sequence[Prepend("▁"), Replace(" " → "▁")], no pre-tokenizer.
+   * Newer conversions: no normalizer, pre_tokenizer Metaspace(replacement "▁", prepend_scheme,
+   * split). Both: BPE with byte_fallback over {@code <0xNN>} tokens.
+   */
+  static SentencePieceBpe parseSentencePiece(JsonNode root) {
+    JsonNode model = root.path("model");
+    String type = model.path("type").asText("BPE");
+    if (!type.equals("BPE")) {
+      throw new IllegalArgumentException("model.type '" + type + "' is not supported (only BPE)");
+    }
+    SentencePieceBpe.Prepend prepend = SentencePieceBpe.Prepend.NEVER;
+    boolean split = false;
+    JsonNode norm = root.path("normalizer");
+    if (!norm.isNull() && !norm.isMissingNode()) {
+      List<JsonNode> parts = new ArrayList<>();
+      if (norm.path("type").asText().equals("Sequence")) norm.path("normalizers").forEach(parts::add);
+      else parts.add(norm);
+      for (JsonNode n : parts) {
+        String t = n.path("type").asText();
+        if (t.equals("Prepend") && n.path("prepend").asText().equals("\u2581")) {
+          prepend = SentencePieceBpe.Prepend.ALWAYS;
+        } else if (t.equals("Replace") && n.path("pattern").path("String").asText().equals(" ")
+            && n.path("content").asText().equals("\u2581")) {
+          // spaces become '▁': what SentencePieceBpe always does
+        } else {
+          throw new IllegalArgumentException("normalizer '" + t + "' is not supported");
+        }
+      }
+    }
+    JsonNode pre = root.path("pre_tokenizer");
+    if (!pre.isNull() && !pre.isMissingNode()) {
+      if (!pre.path("type").asText().equals("Metaspace")
+          || !pre.path("replacement").asText("\u2581").equals("\u2581")) {
+        throw new IllegalArgumentException(
+            "pre_tokenizer '" + pre.path("type").asText() + "' is not supported with byte_fallback");
+      }
+      String scheme = pre.path("prepend_scheme").asText(
+          pre.path("add_prefix_space").asBoolean(true) ? "always" : "never");
+      prepend = switch (scheme) {
+        case "always" -> SentencePieceBpe.Prepend.ALWAYS_UNLESS_SPACE;
+        case "first" -> SentencePieceBpe.Prepend.FIRST;
+        case "never" -> SentencePieceBpe.Prepend.NEVER;
+        default -> throw new IllegalArgumentException("Metaspace prepend_scheme '" + scheme + "' is not supported");
+      };
+      split = pre.path("split").asBoolean(true);
+    }
+    Map<String, Integer> vocab = vocab(model);
+    List<String[]> merges = merges(model);
+    Map<String, Integer> specials = new LinkedHashMap<>();
+    for (JsonNode t : root.path("added_tokens")) specials.put(t.path("content").asText(), t.path("id").asInt());
+    String unk = model.path("unk_token").isTextual() ? model.path("unk_token").asText() : null;
+    return new SentencePieceBpe(vocab, merges, specials, unk, prepend, split);
   }
 
   private static PreTokenizer preTokenizer(JsonNode n) {

@@ -179,7 +179,8 @@ public final class TrainCheckpoint {
     for (int i = 0; i < all.size() - keep; i++) deleteTree(all.get(i));
   }
 
-  static void deleteTree(Path dir) {
+  /** Deletes a directory tree (used to clear checkpoints and stale runs). */
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) return;
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -35,7 +35,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--corpus", defaultValue = "kjv", description = "Corpus name (default ${DEFAULT-VALUE}).")
   String corpus;
 
-  @Option(names = "--seq", defaultValue = "128", description = "Window length T (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--seq", "--context"}, defaultValue = "128",
+      description = "Window length T; may exceed the trained length to test extrapolation (default ${DEFAULT-VALUE}).")
   int seq;
 
   @Option(names = "--batch", defaultValue = "16", description = "Windows per forward pass (default ${DEFAULT-VALUE}).")
@@ -54,8 +55,9 @@ final class EvalCommand implements Callable<Integer> {
           model + ": tokenizer.json has " + tok.vocabSize() + " tokens but the model only " + m.config().vocabSize());
     }
     if (seq > m.config().maxPositionEmbeddings()) {
-      throw new IllegalArgumentException(
-          "--seq " + seq + " exceeds the model's max_position_embeddings " + m.config().maxPositionEmbeddings());
+      // allowed on purpose: evaluating past the trained context is how RoPE scaling is compared
+      System.err.println("note: --context " + seq + " exceeds max_position_embeddings "
+          + m.config().maxPositionEmbeddings() + " (extrapolation)");
     }
     CorpusTokens tokens = CorpusTokens.load(corpus, tok);
     LmEval.Score s = LmEval.score(m, tokens.validation(), batch, seq);

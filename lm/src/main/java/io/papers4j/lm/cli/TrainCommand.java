@@ -98,6 +98,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lora-alpha", defaultValue = "32", description = "LoRA: alpha, update scaled by alpha/r (default ${DEFAULT-VALUE}).")
   double loraAlpha;
 
+  @Option(names = "--rope", description = {
+      "Position encoding of a new model: rope, linear, ntk, dynamic, yarn, resonance, resonance-linear,",
+      "resonance-ntk, resonance-yarn (default: the preset's plain RoPE). Written to config.json."})
+  String rope;
+
+  @Option(names = "--rope-factor", defaultValue = "4", description = "Scale s = target/trained length for --rope (default ${DEFAULT-VALUE}).")
+  double ropeFactor;
+
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
 
@@ -109,7 +117,7 @@ final class TrainCommand implements Callable<Integer> {
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
     LmTraining.OptimizerChoice choice = optimizer == null ? null
         : new LmTraining.OptimizerChoice(optimizer, rank, updateGap, galoreScale, loraAlpha, perLayer);
-    LmTraining.Run run = LmTraining.train(o, choice);
+    LmTraining.Run run = LmTraining.train(o, choice, rope == null ? null : new LmTraining.RopeChoice(rope, ropeFactor));
     LmEval.Score s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
     double unigram = UnigramBaseline.perplexity(run.tokens().train(), run.tokens().validation(),
         run.tokens().tokenizer().vocabSize());

@@ -188,6 +188,15 @@ public record LlamaConfig(
         bosTokenId, eosTokenId, padTokenId, torchDtype);
   }
 
+  /** Another rope block (e.g. from {@code lm.rope.RopeConfig#toRopeParameters}). */
+  public LlamaConfig withRope(io.papers4j.core.io.RopeParameters r) {
+    return new LlamaConfig(
+        modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+        numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, r, tieWordEmbeddings,
+        slidingWindow, attentionBias, mlpBias, hiddenAct, initializerRange, bosTokenId,
+        eosTokenId, padTokenId, torchDtype);
+  }
+
   public LlamaConfig withTorchDtype(String dtype) {
     return new LlamaConfig(
         modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,

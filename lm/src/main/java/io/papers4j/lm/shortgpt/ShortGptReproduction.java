@@ -32,7 +32,8 @@ public final class ShortGptReproduction implements Reproduction {
       return switch (name) {
         case "quick" -> new Preset(800, 64, 128, 128); // ~5 min on 2 cores
         case "full" -> new Preset(2000, 64, 512, 512);
-        default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick or full)");
+        case "smoke" -> new Preset(4, 2, 2, 4); // plumbing check for tests only
+        default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick, full or smoke)");
       };
     }
   }

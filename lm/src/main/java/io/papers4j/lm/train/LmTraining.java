@@ -19,6 +19,7 @@ import io.papers4j.core.train.Trainer;
 import io.papers4j.lm.galore.Optimizers;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaConfig;
+import io.papers4j.lm.rope.RopeConfig;
 import io.papers4j.lm.llama.LlamaModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,8 +71,21 @@ public final class LmTraining {
     return train(o, null);
   }
 
+  /**
+   * The position encoding of a fresh model ({@code --rope NAME --rope-factor S}): a variant of
+   * {@code lm.rope.RopeConfig#NAMES} for a model trained at {@code --seq} positions and meant for
+   * s times as many. It goes into config.json's rope block (and so into every checkpoint), from
+   * which {@code LlamaModel} rebuilds the same encoding when the model is loaded.
+   */
+  public record RopeChoice(String name, double factor) {}
+
   /** As {@link #train(LmTrainOptions)} with {@code choice} (null: the default LLaMA AdamW). */
   public static Run train(LmTrainOptions o, OptimizerChoice choice) {
+    return train(o, choice, null);
+  }
+
+  /** As {@link #train(LmTrainOptions, OptimizerChoice)} with a rope variant (null: the preset's). */
+  public static Run train(LmTrainOptions o, OptimizerChoice choice, RopeChoice rope) {
     Engine.init();
     if (choice != null) {
       Optimizers.check(choice.name());
@@ -100,7 +114,7 @@ public final class LmTraining {
 
     LlamaConfig config = ckpt.isPresent()
         ? LlamaCheckpoint.readConfig(ckpt.get())
-        : modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq());
+        : withRope(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()), rope, o.seq());
     if (config.vocabSize() != tokens.tokenizer().vocabSize()) {
       throw new IllegalArgumentException(
           "checkpoint " + ckpt.orElse(out) + " has vocab_size " + config.vocabSize() + " but the tokenizer has "
@@ -143,6 +157,15 @@ public final class LmTraining {
     System.err.printf("optimizer state %.3f MB, peak RSS %.0f MB%n", opt.stateBytes() / 1048576.0,
         PeakRss.bytes() / 1048576.0);
     return new Run(model, tokens, result, out);
+  }
+
+  /** {@code c} with the rope variant {@code rope} for training length {@code seq} (null: unchanged). */
+  static LlamaConfig withRope(LlamaConfig c, RopeChoice rope, int seq) {
+    if (rope == null) return c;
+    RopeConfig rc = RopeConfig.named(rope.name(), c.headDim(), c.ropeTheta(), rope.factor(), seq);
+    Object[] rp = rc.toRopeParameters(c.maxPositionEmbeddings());
+    System.err.printf("rope: %s (factor %.3g, trained length %d)%n", rc.name(), rc.factor(), seq);
+    return c.withRope((io.papers4j.core.io.RopeParameters) rp[0]).withMaxPositionEmbeddings((Integer) rp[1]);
   }
 
   /** The preset's shape with the tokenizer's vocabulary and a context that holds {@code seq}. */

@@ -37,7 +37,8 @@ public final class YiDepthReproduction implements Reproduction {
       return switch (name) {
         case "quick" -> new Preset(600, 300, 128);
         case "full" -> new Preset(1500, 600, 512);
-        default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick or full)");
+        case "smoke" -> new Preset(4, 2, 2); // plumbing check for tests only
+        default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick, full or smoke)");
       };
     }
   }

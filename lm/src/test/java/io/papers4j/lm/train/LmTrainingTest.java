@@ -1,0 +1,136 @@
+package io.papers4j.lm.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import io.papers4j.core.data.Corpora;
+import io.papers4j.core.data.TextCorpus;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tokenize.BpeTokenizer;
+import io.papers4j.core.tokenize.BpeTrainer;
+import io.papers4j.core.tokenize.PreTokenizer;
+import io.papers4j.core.train.Batch;
+import io.papers4j.core.train.LossLog;
+import io.papers4j.core.train.TrainCheckpoint;
+import io.papers4j.lm.cli.LmCommand;
+import io.papers4j.lm.llama.LlamaCheckpoint;
+import io.papers4j.lm.llama.LlamaModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LmTrainingTest {
+  static final String CORPUS = "lmtrain-test";
+  @TempDir static Path tmp;
+  static Path tokenizerFile;
+
+  /** 400 short lines of a counting text: enough structure to learn in a few steps. */
+  @BeforeAll
+  static void setUp() {
+    Engine.init(1);
+    List<String> units = new ArrayList<>();
+    String[] words = {"and", "the", "lord", "said", "unto", "moses", "in", "the", "beginning"};
+    for (int i = 0; i < 400; i++) {
+      units.add(words[i % words.length] + " " + words[(i * 7) % words.length] + " verse " + (i % 50) + ".");
+    }
+    TextCorpus c = TextCorpus.of(CORPUS, "synthetic test text", units);
+    Corpora.register(CORPUS, () -> c);
+    BpeTokenizer tok = BpeTrainer.train(String.join("\n", units), 300, List.of(), PreTokenizer.GPT2);
+    tokenizerFile = tmp.resolve("tok.json");
+    tok.save(tokenizerFile);
+  }
+
+  private static LmTrainOptions options(Path out, long steps, boolean resume) {
+    return new LmTrainOptions("tiny", CORPUS, 0, tokenizerFile, steps, 2, 16, 3e-3, 1, 0.1, 1.0, 0.1, 2, 1, 2, 5,
+        out, resume, Double.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void trains_saves_a_loadable_model_directory_and_resumes() throws Exception {
+    Path out = tmp.resolve("run");
+    LmTraining.Run first = LmTraining.train(options(out, 6, false));
+    assertThat(first.result().steps()).isEqualTo(6);
+    for (String f : List.of("config.json", "model.safetensors", "papers4j.json", "tokenizer.json", "log.jsonl")) {
+      assertThat(out.resolve(f)).isRegularFile();
+    }
+    // Every checkpoint is itself a model directory.
+    Path ckpt = TrainCheckpoint.latest(out).orElseThrow();
+    assertThat(ckpt.resolve("tokenizer.json")).isRegularFile();
+    LlamaModel loaded = LlamaCheckpoint.load(out);
+    int[] val = first.tokens().validation();
+    LmEval.Score a = LmEval.score(first.model(), val, 2, 16);
+    LmEval.Score b = LmEval.score(loaded, val, 2, 16);
+    assertThat(b.loss()).isEqualTo(a.loss());
+    assertThat(a.perplexity()).isCloseTo(Math.exp(a.loss()), offset(1e-9));
+
+    // Resume: drop the step-6 checkpoint, continue from step 4 to 6: the same losses as straight.
+    List<Double> straight = LossLog.read(out).train().stream().map(LossLog.TrainPoint::loss).toList();
+    TrainCheckpoint.deleteTree(TrainCheckpoint.dirFor(out, 6));
+    LmTraining.Run resumed = LmTraining.train(options(out, 6, true));
+    assertThat(resumed.result().startStep()).isEqualTo(4);
+    assertThat(LossLog.read(out).train().stream().map(LossLog.TrainPoint::loss).toList()).isEqualTo(straight);
+  }
+
+  @Test
+  void cli_train_then_eval() {
+    Path out = tmp.resolve("cli");
+    StringWriter sw = new StringWriter();
+    CommandLine cl = new CommandLine(new LmCommand());
+    cl.setOut(new PrintWriter(sw));
+    int rc = cl.execute("train", "--corpus", CORPUS, "--tokenizer", tokenizerFile.toString(), "--steps", "3",
+        "--batch", "2", "--seq", "16", "--eval-batches", "1", "--out", out.toString());
+    assertThat(rc).isZero();
+    assertThat(sw.toString()).contains("trained 3 steps").contains("perplexity");
+    StringWriter ev = new StringWriter();
+    cl.setOut(new PrintWriter(ev));
+    rc = cl.execute("eval", "--model", out.toString(), "--corpus", CORPUS, "--seq", "16", "--batch", "2", "--json");
+    assertThat(rc).isZero();
+    assertThat(ev.toString()).contains("\"val_ppl\"").contains("\"unigram_ppl\"");
+  }
+
+  @Test
+  void eval_without_tokenizer_names_the_file() {
+    Path empty = tmp.resolve("empty");
+    CommandLine cl = new CommandLine(new LmCommand());
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    int rc = cl.execute("eval", "--model", empty.toString());
+    assertThat(rc).isNotZero();
+  }
+
+  @Test
+  void unigram_baseline_hand_computed() {
+    // train counts: a=3, b=1 over V=3 (c unseen); add-one: p(a)=4/7, p(b)=2/7, p(c)=1/7
+    int[] train = {0, 0, 0, 1};
+    int[] val = {0, 2};
+    double expected = Math.exp(-(Math.log(4.0 / 7) + Math.log(1.0 / 7)) / 2);
+    assertThat(UnigramBaseline.perplexity(train, val, 3)).isCloseTo(expected, offset(1e-12));
+  }
+
+  @Test
+  void token_data_batches_are_functions_of_the_step_and_validation_covers_the_stream() {
+    int[] train = new int[500];
+    for (int i = 0; i < train.length; i++) train[i] = i % 97;
+    int[] val = new int[41]; // 41 tokens, T = 8: 5 windows, batch 2 → 3 batches (2, 2, 1)
+    for (int i = 0; i < val.length; i++) val[i] = i;
+    TokenTrainData d = new TokenTrainData(train, val, 2, 8, 3);
+    Batch b1 = d.train(7);
+    Batch b2 = new TokenTrainData(train, val, 2, 8, 3).train(7);
+    assertThat(b1.inputs().equal(b2.inputs())).isTrue();
+    assertThat(b1.items()).isEqualTo(16);
+    assertThat(d.validationBatches()).isEqualTo(3);
+    Batch last = d.validation(2);
+    assertThat(last.inputs().shape()).containsExactly(1, 8);
+    assertThat(last.inputs().get(0).get(0).item_long()).isEqualTo(32);
+    assertThat(last.targets().get(0).get(7).item_long()).isEqualTo(40);
+    assertThatThrownBy(() -> d.validation(3)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+}
