@@ -88,6 +88,11 @@ public record VisionConfig(
         intermediateSize, r, ropeTheta, norm, layerScale, numClasses, labelSmoothing);
   }
 
+  public VisionConfig withLayerScale(double gamma) {
+    return new VisionConfig(arch, imageSize, channels, patchSize, hiddenSize, depth, numHeads,
+        intermediateSize, rope, ropeTheta, norm, gamma, numClasses, labelSmoothing);
+  }
+
   public int headDim() {
     return hiddenSize / numHeads;
   }

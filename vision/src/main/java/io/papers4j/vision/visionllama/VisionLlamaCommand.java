@@ -77,6 +77,10 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--layer-scale", defaultValue = "1e-4",
+        description = "LayerScale init γ, 0 disables (default ${DEFAULT-VALUE}, the official code's value).")
+    double layerScale;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -89,7 +93,7 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
       if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
       Engine.init(threads);
       Engine.seed(seed);
-      VisionConfig config = VisionConfig.of(arch).withRope(rope);
+      VisionConfig config = VisionConfig.of(arch).withRope(rope).withLayerScale(layerScale);
       FashionMnistData d =
           new FashionMnistData(FashionMnist.load("train"), FashionMnist.load("t10k"), trainImages, testImages, batch, 2, seed);
       VisionTraining.Recipe recipe = new VisionTraining.Recipe(lr, 0.05, 100, 1.0);
@@ -98,6 +102,7 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
       cfg.put("rope", rope);
+      cfg.put("layer_scale", layerScale);
       cfg.put("epochs", epochs);
       cfg.put("train_images", trainImages);
       cfg.put("batch", batch);
