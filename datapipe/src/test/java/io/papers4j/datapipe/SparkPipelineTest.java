@@ -184,6 +184,48 @@ class SparkPipelineTest {
   }
 
   @Test
+  void quality_classifier_separates_prose_from_machine_text(@TempDir Path dir) throws Exception {
+    // Real labelled text: paragraphs of the common licences (prose, 1) vs dpkg md5sums files (0).
+    List<String> prose = new ArrayList<>();
+    for (RealCorpus.Text t : RealCorpus.commonLicenses()) {
+      for (String p : t.text().split("\n\\s*\n")) if (p.length() > 400) prose.add(p.strip());
+    }
+    List<String> machine = new ArrayList<>();
+    Path info = Path.of("/var/lib/dpkg/info");
+    Assumptions.assumeTrue(Files.isDirectory(info), "needs /var/lib/dpkg/info");
+    try (Stream<Path> s = Files.list(info)) {
+      for (Path f : s.filter(f -> f.toString().endsWith(".md5sums")).sorted().toList()) {
+        String t = Files.readString(f);
+        if (t.length() > 400) machine.add(t.length() > 3000 ? t.substring(0, 3000) : t);
+      }
+    }
+    Assumptions.assumeTrue(prose.size() >= 80 && machine.size() >= 80, "needs licences and md5sums files");
+    java.util.Collections.shuffle(prose, new java.util.Random(1));
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      labels.add(JSON.createObjectNode().put("text", prose.get(i)).put("label", 1).toString());
+      labels.add(JSON.createObjectNode().put("text", machine.get(i)).put("label", 0).toString());
+    }
+    Path train = dir.resolve("labels.jsonl");
+    Files.write(train, labels);
+    List<String> texts = new ArrayList<>();
+    int held = Math.min(20, Math.min(prose.size(), machine.size()) - 60);
+    for (int i = 0; i < held; i++) texts.add(prose.get(60 + i));
+    for (int i = 0; i < held; i++) texts.add(machine.get(60 + i));
+    PipelineConfig c = PipelineConfig.override(only("quality"),
+        JSON.readTree("{\"quality\":{\"trainPath\":" + JSON.writeValueAsString(train.toString()) + ",\"maxIter\":10}}"), "test");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Pipeline.Outcome o = new Pipeline(spark, c, QUIET).runStages(jsc.parallelize(docs(texts), 2));
+    Set<Integer> removed = removedSeqs(o, texts.size());
+    long proseKept = java.util.stream.IntStream.range(0, held).filter(i -> !removed.contains(i)).count();
+    long machineRemoved = java.util.stream.IntStream.range(held, 2 * held).filter(removed::contains).count();
+    System.out.printf("quality: held-out prose kept %d/%d, machine text removed %d/%d, details %s%n",
+        proseKept, held, machineRemoved, held, o.stages().get(0).details());
+    assertThat(proseKept).isGreaterThanOrEqualTo((long) Math.ceil(0.8 * held));
+    assertThat(machineRemoved).isGreaterThanOrEqualTo((long) Math.ceil(0.8 * held));
+  }
+
+  @Test
   void unknown_config_keys_are_named() {
     assertThatThrownBy(() -> PipelineConfig.override(PipelineConfig.defaults(), JSON.readTree("{\"minhash\":{\"bandz\":3}}"), "x.yaml"))
         .hasMessageContaining("minhash.bandz");

@@ -4,16 +4,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Model names in sorted order with their dense indices (FastChat sorts model names too). */
 public final class ModelIndex {
   private final List<String> names;
-  private final Map<String, Integer> index = new TreeMap<>();
+  private final Map<String, Integer> index = new java.util.HashMap<>();
 
   public ModelIndex(Collection<String> models) {
-    for (String m : models) index.putIfAbsent(m, 0);
-    names = new ArrayList<>(index.keySet());
+    names = new ArrayList<>(new java.util.TreeSet<>(models));
     for (int i = 0; i < names.size(); i++) index.put(names.get(i), i);
   }
 

@@ -84,10 +84,19 @@ public final class PairCounts {
   public static final class Builder {
     private final ModelIndex models;
     private final Map<Long, Integer> slot = new HashMap<>();
+    /** Dense slot table (a·M + b)·3 + 2y for up to 1,000 models: no boxing on the hot path. */
+    private final int[] dense;
     private final java.util.ArrayList<double[]> rows = new java.util.ArrayList<>();
 
     public Builder(ModelIndex models) {
       this.models = models;
+      int m = models.size();
+      if (m <= 1000) {
+        dense = new int[m * m * 3];
+        java.util.Arrays.fill(dense, -1);
+      } else {
+        dense = null;
+      }
     }
 
     static long key(int a, int b, double y) {
@@ -99,12 +108,24 @@ public final class PairCounts {
     public Builder add(int a, int b, double y, double weight) {
       if (a == b) throw new IllegalArgumentException("a model cannot battle itself: " + a);
       if (y != 0 && y != 0.5 && y != 1) throw new IllegalArgumentException("outcome must be 0, 0.5 or 1: " + y);
-      long k = key(a, b, y);
-      Integer s = slot.get(k);
-      if (s == null) {
-        s = rows.size();
-        slot.put(k, s);
-        rows.add(new double[] {a, b, y, 0, 0, 0});
+      int s;
+      if (dense != null) {
+        int k = (a * models.size() + b) * 3 + (int) Math.round(y * 2);
+        s = dense[k];
+        if (s < 0) {
+          s = rows.size();
+          dense[k] = s;
+          rows.add(new double[] {a, b, y, 0, 0, 0});
+        }
+      } else {
+        long k = key(a, b, y);
+        Integer boxed = slot.get(k);
+        if (boxed == null) {
+          boxed = rows.size();
+          slot.put(k, boxed);
+          rows.add(new double[] {a, b, y, 0, 0, 0});
+        }
+        s = boxed;
       }
       double[] r = rows.get(s);
       r[3] += 1;

@@ -108,12 +108,19 @@ final class YiDataCorpus {
     return all;
   }
 
-  /** Labelled examples for the quality classifier: English man pages (1) vs dpkg md5sums files (0). */
-  static void writeQualityLabels(Path jsonl, int perClass) throws IOException {
+  /**
+   * Labelled examples for the quality classifier: English prose (1: man pages and KJV chapters from
+   * Revelation backwards, which the corpus never holds) vs machine text (0: dpkg md5sums/conffiles).
+   */
+  static void writeQualityLabels(Path jsonl, int perClass) throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<String> lines = new ArrayList<>();
+    List<Text> kjv = RealCorpus.kjvChapters(1189);
+    for (int i = kjv.size() - 1; i >= Math.max(0, kjv.size() - perClass / 2); i--) {
+      lines.add(json.createObjectNode().put("text", kjv.get(i).text()).put("label", 1).toString());
+    }
     Path man1 = Path.of("/usr/share/man/man1");
-    int good = 0;
+    int good = lines.size();
     if (Files.isDirectory(man1)) {
       try (Stream<Path> s = Files.list(man1)) {
         for (Path p : s.filter(f -> f.toString().endsWith(".gz")).sorted().toList()) {

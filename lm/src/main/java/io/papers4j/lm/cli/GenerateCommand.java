@@ -1,7 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.tensor.Engine;
-import io.papers4j.core.tokenize.BpeTokenizer;
+import io.papers4j.core.tokenize.Tokenizer;
 import io.papers4j.lm.llama.Generation;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
@@ -50,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     Sampling sampling = new Sampling(temperature, topK, topP, seed);
     Engine.init();
-    BpeTokenizer tok = ModelDir.tokenizer(model);
+    Tokenizer tok = ModelDir.anyTokenizer(model);
     LlamaModel m = LlamaCheckpoint.load(model);
     int[] enc = tok.encode(prompt);
     if (enc.length == 0) throw new IllegalArgumentException("--prompt encodes to no tokens");

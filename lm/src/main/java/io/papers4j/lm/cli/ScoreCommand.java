@@ -52,7 +52,7 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Engine.init();
     long[] ids = input.ids;
-    if (ids == null) ids = Arrays.stream(ModelDir.tokenizer(model).encode(input.text)).asLongStream().toArray();
+    if (ids == null) ids = Arrays.stream(ModelDir.anyTokenizer(model).encode(input.text)).asLongStream().toArray();
     if (ids.length == 0) throw new IllegalArgumentException("no token ids to score");
     LlamaModel m = LlamaCheckpoint.load(model);
     for (long id : ids) {

@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
   double lr;
 
-  @Option(names = "--warmup", defaultValue = "-1", description = "Warm-up steps; -1 = 5% of steps (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "-1", description = "Warm-up steps; -1 = 5%% of steps (default ${DEFAULT-VALUE}).")
   long warmup;
 
   @Option(names = "--min-lr-ratio", defaultValue = "0.1", description = "Cosine floor / peak (default ${DEFAULT-VALUE}).")

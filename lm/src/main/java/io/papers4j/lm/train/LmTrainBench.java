@@ -6,6 +6,7 @@ import io.papers4j.core.cli.Benchmark;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
+import io.papers4j.core.train.PeakRss;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
 import java.io.BufferedReader;
@@ -70,7 +71,9 @@ public final class LmTrainBench implements Benchmark {
     Path script = Path.of(TORCH_SCRIPT);
     if (withTorch) checkTorch(script);
 
-    out.printf("papers4j: %s preset, batch %d x %d, %d threads%n", preset, batch, seq, torch.get_num_threads());
+    String load = loadAverage();
+    out.printf("papers4j: %s preset, batch %d x %d, %d threads, load average %s%n", preset, batch, seq,
+        torch.get_num_threads(), load);
     Numbers ours = runOurs(c, batch, seq, steps, warmup, out);
     print(out, ours);
     Numbers theirs = null;
@@ -88,7 +91,20 @@ public final class LmTrainBench implements Benchmark {
       }
       out.printf(Locale.ROOT, "ratio (ours / PyTorch ms per step): %.2fx%n", ours.msPerStep / theirs.msPerStep);
     }
-    return markdown(preset, batch, seq, steps, warmup, ours, theirs);
+    String md = markdown(preset, batch, seq, steps, warmup, ours, theirs);
+    return md + "\nLoad average (1, 5, 15 min) when the benchmark started: " + load + " on "
+        + Runtime.getRuntime().availableProcessors() + " cores; a load well above the core count means the numbers"
+        + " were measured under load (shared machine) and are not the machine's quiet speed.\n";
+  }
+
+  /** /proc/loadavg's first three fields, or "unknown". */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + ", " + f[1] + ", " + f[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
   }
 
   static Numbers runOurs(LlamaConfig c, int batch, int seq, int steps, int warmup, PrintStream out) {
@@ -121,7 +137,7 @@ public final class LmTrainBench implements Benchmark {
     double cpuMs = (processCpuNanos() - cpu0) / 1e6 / steps;
     double median = median(ms);
     return new Numbers("papers4j (libtorch 2.10 via JavaCPP)", torch.get_num_threads(), c.parameterCount(),
-        median, cpuMs, batch * seq / (median / 1000), PeakMemory.peakRssMb(), "libtorch's bundled oneDNN/OpenBLAS");
+        median, cpuMs, batch * seq / (median / 1000), PeakRss.bytes() / 1048576.0, "libtorch's bundled oneDNN/OpenBLAS");
   }
 
   static void checkTorch(Path script) throws Exception {

@@ -1,0 +1,28 @@
+package io.papers4j.vision.visionllama;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.LayerNorm;
+import io.papers4j.core.nn.Parameterized;
+import io.papers4j.core.nn.RMSNorm;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** LayerNorm (with bias, eps 1e-6, the paper's choice) or RMSNorm, behind one type. */
+final class Norm implements Parameterized {
+  private final LayerNorm layerNorm;
+  private final RMSNorm rmsNorm;
+
+  Norm(String kind, long dim, Init init) {
+    this.layerNorm = kind.equals("layernorm") ? new LayerNorm(dim, 1e-6, true, init) : null;
+    this.rmsNorm = kind.equals("rmsnorm") ? new RMSNorm(dim, 1e-6, init) : null;
+  }
+
+  Tensor forward(Tensor x) {
+    return layerNorm != null ? layerNorm.forward(x) : rmsNorm.forward(x);
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    return layerNorm != null ? layerNorm.namedParameters() : rmsNorm.namedParameters();
+  }
+}

@@ -1,0 +1,63 @@
+package io.papers4j.vision.visionllama;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.io.TensorSpec;
+import io.papers4j.core.nn.Params;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A VisionLLaMA / ViT checkpoint directory: {@code config.json} (the {@link VisionConfig} record
+ * with {@code model_type}), {@code model.safetensors} and {@code papers4j.json}, written atomically
+ * by {@link Checkpoint}.
+ */
+public final class VisionCheckpoint {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private VisionCheckpoint() {}
+
+  public static void save(Path dir, VisionModel model, Map<String, Object> runInfo) {
+    try {
+      Map<String, Object> cfg = new LinkedHashMap<>();
+      cfg.put("model_type", "visionllama");
+      cfg.putAll(JSON.convertValue(model.config(), Map.class));
+      Checkpoint.save(dir, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg) + "\n",
+          model.namedParameters(), runInfo);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise the config: " + e.getMessage(), e);
+    }
+  }
+
+  public static VisionConfig readConfig(Path dir) {
+    String text = Checkpoint.readConfigJson(dir);
+    try {
+      Map<?, ?> m = JSON.readValue(text, Map.class);
+      if (!"visionllama".equals(m.get("model_type"))) {
+        throw new IllegalArgumentException(
+            dir.resolve(Checkpoint.CONFIG) + ": model_type is " + m.get("model_type") + ", expected visionllama");
+      }
+      return JSON.convertValue(m, VisionConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().contains("model_type")) {
+        throw iae;
+      }
+      throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": invalid VisionLLaMA config: " + e.getMessage(), e);
+    }
+  }
+
+  public static VisionModel load(Path dir) {
+    VisionModel model = new VisionModel(readConfig(dir), 0);
+    Map<String, TensorSpec> expected = new LinkedHashMap<>();
+    for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+      expected.put(e.getKey(), TensorSpec.of(e.getValue()));
+    }
+    Map<String, Tensor> tensors = Checkpoint.load(dir, expected, Checkpoint.LoadOptions.STRICT);
+    Params.load(model, tensors, dir.resolve(Checkpoint.WEIGHTS).toString());
+    return model;
+  }
+}

@@ -1,0 +1,201 @@
+package io.papers4j.vision.visionllama;
+
+import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.ProgressBar;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code papers4j visionllama train|eval|classify}: VisionLLaMA and the ViT baseline on Fashion-MNIST. */
+@Command(
+    name = "visionllama",
+    mixinStandardHelpOptions = true,
+    description = "VisionLLaMA (arXiv 2403.00522): LLaMA blocks with 2D RoPE / AS2DRoPE for images, against a DeiT-style ViT.",
+    subcommands = {VisionLlamaCommand.Train.class, VisionLlamaCommand.Eval.class, VisionLlamaCommand.Classify.class})
+public final class VisionLlamaCommand implements CliCommand, Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static void requireFashionMnist(String data) {
+    if (!data.equals("fashion-mnist")) {
+      throw new IllegalArgumentException("--data must be fashion-mnist (the only image data set wired in), got " + data);
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a classifier on Fashion-MNIST and save a checkpoint.")
+  static final class Train implements Callable<Integer> {
+    @Option(names = "--arch", defaultValue = "plain", description = "plain (VisionLLaMA) or vit (default ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--rope", defaultValue = "2d", description = "2d or 1d rotary table for --arch plain (default ${DEFAULT-VALUE}).")
+    String rope;
+
+    @Option(names = "--data", defaultValue = "fashion-mnist", description = "Data set (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training subset (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--steps", defaultValue = "0", description = "Stop after this many steps (0 = all epochs).")
+    long steps;
+
+    @Option(names = "--train-images", defaultValue = "60000", description = "Training subset size (default ${DEFAULT-VALUE}).")
+    int trainImages;
+
+    @Option(names = "--test-images", defaultValue = "10000", description = "Test subset size (default ${DEFAULT-VALUE}).")
+    int testImages;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--layer-scale", defaultValue = "1e-4",
+        description = "LayerScale init γ, 0 disables (default ${DEFAULT-VALUE}, the official code's value).")
+    double layerScale;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+      requireFashionMnist(data);
+      if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
+      Engine.init(threads);
+      Engine.seed(seed);
+      VisionConfig config = VisionConfig.of(arch).withRope(rope).withLayerScale(layerScale);
+      FashionMnistData d =
+          new FashionMnistData(FashionMnist.load("train"), FashionMnist.load("t10k"), trainImages, testImages, batch, 2, seed);
+      VisionTraining.Recipe recipe = new VisionTraining.Recipe(lr, 0.05, 100, 1.0);
+      Path work = out.resolveSibling("." + out.getFileName() + ".train");
+      VisionTraining.Run run = VisionTraining.train(config, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode());
+      Map<String, Object> cfg = new LinkedHashMap<>();
+      cfg.put("arch", arch);
+      cfg.put("rope", rope);
+      cfg.put("layer_scale", layerScale);
+      cfg.put("epochs", epochs);
+      cfg.put("train_images", trainImages);
+      cfg.put("batch", batch);
+      cfg.put("lr", lr);
+      cfg.put("test_accuracy_by_epoch", run.epochAccuracy());
+      VisionCheckpoint.save(out, run.model(), Checkpoint.runInfo(cfg, seed, "fashion-mnist", run.steps()));
+      System.out.printf(Locale.ROOT, "%s: %d steps in %.0f s; test accuracy by epoch %s; saved %s%n",
+          arch, run.steps(), run.seconds(), fmt(run.epochAccuracy()), out);
+      return 0;
+    }
+  }
+
+  static String fmt(List<Double> acc) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < acc.size(); i++) b.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", acc.get(i)));
+    return b.append(']').toString();
+  }
+
+  @Command(name = "eval", mixinStandardHelpOptions = true, description = "Test accuracy of a checkpoint, optionally at another resolution.")
+  static final class Eval implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--resolution", defaultValue = "28", description = "Test side in pixels; bilinear upsampling (default ${DEFAULT-VALUE}).")
+    int resolution;
+
+    @Option(names = "--rule", defaultValue = "auto-scale",
+        description = "RoPE positions off the training grid: auto-scale (AS2DRoPE), unscaled, ntk (default ${DEFAULT-VALUE}).")
+    String rule;
+
+    @Option(names = "--test-images", defaultValue = "10000", description = "Test images (default ${DEFAULT-VALUE}).")
+    int testImages;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+      Engine.init(threads);
+      VisionModel m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
+      FashionMnist.Split test = FashionMnist.load("t10k");
+      FashionMnistData d = new FashionMnistData(test, test, 128, testImages, 128, 0, 0);
+      double acc = Accuracy.of(m, d, resolution);
+      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s: top-1 %.4f on %d test images%n",
+          model, m.config().arch(), resolution, rule, acc, testImages);
+      return 0;
+    }
+  }
+
+  static PositionRule parseRule(String r) {
+    return switch (r) {
+      case "auto-scale" -> PositionRule.AUTO_SCALE;
+      case "unscaled" -> PositionRule.UNSCALED;
+      case "ntk" -> PositionRule.NTK;
+      default -> throw new IllegalArgumentException("--rule must be auto-scale, unscaled or ntk, got " + r);
+    };
+  }
+
+  @Command(name = "classify", mixinStandardHelpOptions = true,
+      description = "Classify an image (converted to grayscale and resized to the training size; Fashion-MNIST style: light garment on a dark background).")
+  static final class Classify implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Parameters(index = "0", description = "Image file (PNG, JPEG, …).")
+    Path image;
+
+    @Override
+    public Integer call() throws Exception {
+      Engine.init(1);
+      VisionModel m = VisionCheckpoint.load(model);
+      int side = m.config().imageSize();
+      if (!Files.isRegularFile(image)) throw new IllegalArgumentException("image not found: " + image);
+      BufferedImage src = ImageIO.read(image.toFile());
+      if (src == null) throw new IllegalArgumentException(image + ": not a readable image (PNG, JPEG, GIF, BMP)");
+      BufferedImage gray = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+      Graphics2D g = gray.createGraphics();
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(src, 0, 0, side, side, null);
+      g.dispose();
+      byte[] px = new byte[side * side];
+      gray.getRaster().getDataElements(0, 0, side, side, px);
+      try (PointerScope scope = new PointerScope();
+          NoGradGuard ng = new NoGradGuard()) {
+        Tensor x = FashionMnist.images(px, 1);
+        Tensor probs = torch.softmax(m.forward(x), -1).select(0, 0);
+        int best = (int) probs.argmax().item_long();
+        System.out.printf(Locale.ROOT, "%s: %s (p = %.3f)%n", image, FashionMnist.CLASSES[best], probs.get(best).item_double());
+        for (int c = 0; c < FashionMnist.CLASSES.length; c++) {
+          System.out.printf(Locale.ROOT, "  %-12s %.3f%n", FashionMnist.CLASSES[c], probs.get(c).item_double());
+        }
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.papers4j.vision.visionllama;
+
+/**
+ * Sizes of the reproduction runs.
+ *
+ * @param hidden width d
+ * @param depth blocks
+ * @param heads heads (head dim must be divisible by 4)
+ * @param swiglu SwiGLU hidden size of VisionLLaMA (≈ (8/3)d)
+ * @param gelu GELU MLP hidden size of the ViT (4d; equal MLP parameters when swiglu = (8/3)d)
+ * @param trainImages training subset
+ * @param testImages test subset
+ * @param epochs passes over the training subset
+ * @param batch batch size
+ */
+public record VisionLlamaPreset(
+    String name, int hidden, int depth, int heads, int swiglu, int gelu, int trainImages, int testImages,
+    int epochs, int batch) {
+
+  public static VisionLlamaPreset named(String name) {
+    return switch (name) {
+      // quick: a few minutes on 2 shared cores — small models, a 12k-image subset, 3 epochs
+      case "quick" -> new VisionLlamaPreset("quick", 48, 3, 2, 128, 192, 12_000, 2_000, 3, 128);
+      // full: the spec's 1A sizes (d 72, depth 5, heads 3, SwiGLU 192), all data, 3 epochs
+      case "full" -> new VisionLlamaPreset("full", 72, 5, 3, 192, 288, 60_000, 10_000, 3, 128);
+      // smoke: seconds, for the end-to-end test only
+      case "smoke" -> new VisionLlamaPreset("smoke", 24, 1, 2, 64, 96, 256, 128, 2, 64);
+      default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full, smoke)");
+    };
+  }
+
+  /**
+   * Both arms without LayerScale (the spec allows "1e-4, or neither"): with a few hundred steps a
+   * 1e-4 gate keeps the class token nearly blind to the patches for much of the run.
+   */
+  VisionConfig config(String arch, String rope) {
+    return VisionConfig.of(arch).withSize(hidden, depth, heads, arch.equals("vit") ? gelu : swiglu).withRope(rope)
+        .withLayerScale(0);
+  }
+}
