@@ -45,8 +45,13 @@ class VisionLlamaEndToEndTest {
     VisionTraining.Run run = VisionTraining.train(cfg, data, 3, 0, new VisionTraining.Recipe(5e-3, 0.05, 4, 1.0), 1,
         dir.resolve("work"), ProgressBar.Mode.OFF);
     assertThat(run.epochAccuracy()).hasSize(3);
-    // chance is 0.1 (±0.013 at 512 images); tiny ViT-style models learn slowly in 48 steps (0.27 measured)
-    assertThat(run.finalAccuracy()).isGreaterThan(0.2);
+    // "Learns" means accuracy far outside what guessing gives: with 10 balanced classes and 512
+    // images, chance accuracy is 0.1 with standard deviation sqrt(0.1 * 0.9 / 512) = 0.013, so we ask
+    // for 7 standard deviations above it (p < 1e-11). It is no claim about speed of learning; the
+    // reproduction measures that.
+    double chance = 0.1;
+    double sigma = Math.sqrt(chance * (1 - chance) / 512);
+    assertThat(run.finalAccuracy()).isGreaterThan(chance + 7 * sigma);
     VisionCheckpoint.save(dir.resolve("ckpt"), run.model(), Map.of("step", run.steps()));
     VisionModel back = VisionCheckpoint.load(dir.resolve("ckpt"));
     assertThat(back.config()).isEqualTo(cfg);
