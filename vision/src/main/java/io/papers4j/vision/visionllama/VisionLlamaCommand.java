@@ -47,7 +47,8 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a classifier on Fashion-MNIST and save a checkpoint.")
   static final class Train implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "plain", description = "plain (VisionLLaMA) or vit (default ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "plain",
+        description = "plain (VisionLLaMA), pyramid (Twins-style LSA/GSA VisionLLaMA) or vit (default ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = "--rope", defaultValue = "2d", description = "2d or 1d rotary table for --arch plain (default ${DEFAULT-VALUE}).")
@@ -77,9 +78,17 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--layer-scale", defaultValue = "1e-4",
-        description = "LayerScale init γ, 0 disables (default ${DEFAULT-VALUE}, the official code's value).")
-    double layerScale;
+    @Option(names = "--layer-scale",
+        description = "LayerScale init γ, 0 disables (default 1e-4 for plain/vit, the official code's value; 0 for pyramid, its released wols models).")
+    Double layerScale;
+
+    @Option(names = "--key-placement", defaultValue = "paper",
+        description = "Pyramid GSA key coordinates: paper (window centres, Fig. 5) or code (the official GSAttention formula) (default ${DEFAULT-VALUE}).")
+    String keyPlacement;
+
+    @Option(names = "--auto-scale-base", defaultValue = "0",
+        description = "Pyramid only: 0 = AS2DRoPE scales GSA positions by training/test grid per stage; N > 0 = the official code's auto_scale (s = N / H_stage at every stage; the code uses 14) (default ${DEFAULT-VALUE}).")
+    int autoScaleBase;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -93,16 +102,17 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
       if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
       Engine.init(threads);
       Engine.seed(seed);
-      VisionConfig config = VisionConfig.of(arch).withRope(rope).withLayerScale(layerScale);
+      ImageClassifier model = model(arch, rope, layerScale, keyPlacement, autoScaleBase, seed);
       FashionMnistData d =
           new FashionMnistData(FashionMnist.load("train"), FashionMnist.load("t10k"), trainImages, testImages, batch, 2, seed);
       VisionTraining.Recipe recipe = new VisionTraining.Recipe(lr, 0.05, 100, 1.0);
       Path work = out.resolveSibling("." + out.getFileName() + ".train");
-      VisionTraining.Run run = VisionTraining.train(config, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode());
+      VisionTraining.Run run = VisionTraining.train(model, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
       cfg.put("rope", rope);
       cfg.put("layer_scale", layerScale);
+      if (arch.equals("pyramid")) cfg.put("key_placement", keyPlacement);
       cfg.put("epochs", epochs);
       cfg.put("train_images", trainImages);
       cfg.put("batch", batch);
@@ -113,6 +123,19 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
           arch, run.steps(), run.seconds(), fmt(run.epochAccuracy()), out);
       return 0;
     }
+  }
+
+  /** The model the train command builds: the paper's toy sizes for 28×28 images. */
+  static ImageClassifier model(String arch, String rope, Double layerScale, String keyPlacement, int autoScaleBase, long seed) {
+    if (arch.equals("pyramid")) {
+      if (!rope.equals("2d")) throw new IllegalArgumentException("--rope 1d is only available for --arch plain");
+      return new PyramidVisionModel(PyramidConfig.fashionMnist().withKeyPlacement(keyPlacement)
+          .withAutoScaleBase(autoScaleBase).withLayerScale(layerScale == null ? 0 : layerScale), seed);
+    }
+    if (!arch.equals("plain") && !arch.equals("vit")) {
+      throw new IllegalArgumentException("--arch must be plain, pyramid or vit, got " + arch);
+    }
+    return new VisionModel(VisionConfig.of(arch).withRope(rope).withLayerScale(layerScale == null ? 1e-4 : layerScale), seed);
   }
 
   static String fmt(List<Double> acc) {
@@ -142,12 +165,12 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Override
     public Integer call() {
       Engine.init(threads);
-      VisionModel m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
+      ImageClassifier m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
       FashionMnist.Split test = FashionMnist.load("t10k");
       FashionMnistData d = new FashionMnistData(test, test, 128, testImages, 128, 0, 0);
       double acc = Accuracy.of(m, d, resolution);
       System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s: top-1 %.4f on %d test images%n",
-          model, m.config().arch(), resolution, rule, acc, testImages);
+          model, m.arch(), resolution, rule, acc, testImages);
       return 0;
     }
   }
@@ -173,8 +196,8 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Override
     public Integer call() throws Exception {
       Engine.init(1);
-      VisionModel m = VisionCheckpoint.load(model);
-      int side = m.config().imageSize();
+      ImageClassifier m = VisionCheckpoint.load(model);
+      int side = m.imageSize();
       if (!Files.isRegularFile(image)) throw new IllegalArgumentException("image not found: " + image);
       BufferedImage src = ImageIO.read(image.toFile());
       if (src == null) throw new IllegalArgumentException(image + ": not a readable image (PNG, JPEG, GIF, BMP)");

@@ -146,7 +146,7 @@ public final class VisionLlamaReproduction implements Reproduction {
     return d;
   }
 
-  private static double[] sweep(VisionModel m, FashionMnistData data) {
+  private static double[] sweep(ImageClassifier m, FashionMnistData data) {
     double[] acc = new double[RESOLUTIONS.length];
     for (int i = 0; i < RESOLUTIONS.length; i++) acc[i] = Accuracy.of(m, data, RESOLUTIONS[i]);
     return acc;
