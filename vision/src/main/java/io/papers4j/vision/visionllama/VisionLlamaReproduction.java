@@ -44,7 +44,7 @@ public final class VisionLlamaReproduction implements Reproduction {
         new FashionMnistData(FashionMnist.load("train"), FashionMnist.load("t10k"), p.trainImages(), p.testImages(),
             p.batch(), 2, SEED);
     Path work = Files.createTempDirectory("visionllama-repro");
-    VisionTraining.Recipe recipe = VisionTraining.Recipe.spec();
+    VisionTraining.Recipe recipe = p.recipe();
     ProgressBar.Mode mode = ProgressBar.detectMode();
     VisionTraining.Run plain = VisionTraining.train(p.config("plain", "2d"), data, p.epochs(), 0, recipe, SEED, work.resolve("plain"), mode);
     VisionTraining.Run vit = VisionTraining.train(p.config("vit", "2d"), data, p.epochs(), 0, recipe, SEED, work.resolve("vit"), mode);
@@ -101,7 +101,7 @@ public final class VisionLlamaReproduction implements Reproduction {
     metrics.put("load_average_end", loadAfter);
     metrics.put("preset", Map.of("hidden", p.hidden(), "depth", p.depth(), "heads", p.heads(), "swiglu", p.swiglu(),
         "gelu", p.gelu(), "train_images", p.trainImages(), "test_images", p.testImages(), "epochs", p.epochs(),
-        "batch", p.batch()));
+        "batch", p.batch(), "lr", p.lr()));
 
     Map<String, Object> paper = new LinkedHashMap<>();
     paper.put("table2_plain_top1_visionllama_vs_deit3", Map.of("S", "81.6 vs 81.4", "B", "83.6 vs 83.8", "L", "84.6 vs 84.5"));
@@ -183,9 +183,9 @@ public final class VisionLlamaReproduction implements Reproduction {
     b.append("# VisionLLaMA (arXiv 2403.00522) — small-scale reproduction\n\n");
     b.append(String.format(Locale.ROOT,
         "Preset `%s`: Fashion-MNIST 28×28, patch 4, d %d, depth %d, heads %d (SwiGLU %d vs GELU %d), %d training / %d test images, "
-            + "%d epochs, batch %d, no LayerScale in either arm, AdamW 1e-3 wd 0.05, cosine with min(100, 10%% of the steps) warm-up steps, crop+flip, label smoothing 0.1. One seed. "
+            + "%d epochs, batch %d, no LayerScale in either arm, AdamW peak lr %s wd 0.05, cosine with min(100, 10%% of the steps) warm-up steps, crop+flip, label smoothing 0.1. One seed. "
             + "Total %.0f s on 2 CPU cores; load average (1/5/15 min) %s at the start and %s at the end.%n%n",
-        p.name(), p.hidden(), p.depth(), p.heads(), p.swiglu(), p.gelu(), p.trainImages(), p.testImages(), p.epochs(), p.batch(), runtime,
+        p.name(), p.hidden(), p.depth(), p.heads(), p.swiglu(), p.gelu(), p.trainImages(), p.testImages(), p.epochs(), p.batch(), p.lr(), runtime,
         loadBefore, loadAfter));
     b.append("## 1A: VisionLLaMA vs ViT at equal width, depth and recipe (paper Table 2: parity; Fig. 3: faster convergence)\n\n");
     b.append("| epoch | VisionLLaMA (2D RoPE) | ViT (abs. PE) | VisionLLaMA (1D RoPE) |\n|---|---|---|---|\n");
