@@ -46,7 +46,7 @@ public final class ArenaBenchmark implements Benchmark {
     int models = intArg(args, "--models", 50);
     int rounds = intArg(args, "--rounds", 100);
     int votes = intArg(args, "--votes", 4000);
-    int clients = intArg(args, "--clients", 16);
+    int clients = intArg(args, "--clients", 32);
     String only = stringArg(args, "--only", "all");
     if (!List.of("all", "recompute", "ingest").contains(only)) {
       throw new IllegalArgumentException("--only must be recompute or ingest, got " + only);
