@@ -21,7 +21,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -55,13 +61,23 @@ public final class DatapipeBenchmark implements Benchmark {
     return "datapipe documents/s on local[2]: whole cascade, and MinHash-LSH alone vs Spark MLlib MinHashLSH and exact all-pairs Jaccard";
   }
 
-  /** Corpus sizes: {@code --quick} is the yi-data quick corpus; the default is about 3x larger. */
+  /** Corpus sizes: {@code --quick} is the yi-data quick corpus; the default is about 1.6x larger. */
   static YiDataCorpus.Sizes sizes(boolean quick) {
-    return quick ? new YiDataCorpus.Sizes(220, 80, 6, 40, 20, 8, 20) : new YiDataCorpus.Sizes(700, 250, 12, 100, 50, 16, 40);
+    return quick ? new YiDataCorpus.Sizes(220, 80, 6, 40, 20, 8, 20) : new YiDataCorpus.Sizes(400, 150, 8, 60, 30, 12, 30);
   }
 
-  /** Timing and outcome of one near-duplicate detector on the English documents. */
-  record DedupRun(String name, String parameters, double seconds, Set<Integer> removed, Object candidates) {}
+  /** Seconds the peer may run before its Spark jobs are cancelled (MLlib's join grows with n²). */
+  static final int PEER_LIMIT_S = 300;
+
+  /**
+   * Timing and outcome of one near-duplicate detector on the English documents; {@code removed} is
+   * null when it was cancelled at {@code seconds}.
+   */
+  record DedupRun(String name, String parameters, double seconds, Set<Integer> removed, Object candidates) {
+    boolean finished() {
+      return removed != null;
+    }
+  }
 
   @Override
   public String run(List<String> args, PrintStream out) throws Exception {
@@ -106,9 +122,10 @@ public final class DatapipeBenchmark implements Benchmark {
       runs.add(minhashOnly(spark, rdd, docs.size(), "own", "papers4j MinHashStage (own LSH)",
           String.format(Locale.ROOT, "%d-word shingles, %d bands × %d rows = %d hashes, exact Jaccard ≥ %.1f", mh.shingleSize(), mh.bands(), mh.rows(),
               mh.bands() * mh.rows(), mh.threshold()), quiet));
-      runs.add(minhashOnly(spark, rdd, docs.size(), "mllib", "Spark MLlib MinHashLSH (peer)",
-          String.format(Locale.ROOT, "same shingles, %d hash tables, approxSimilarityJoin at distance < %.1f (exact Jaccard)", mh.bands(),
-              1 - mh.threshold()), quiet));
+      String peerParams = String.format(Locale.ROOT, "same shingles, %d hash tables, approxSimilarityJoin at distance < %.1f (exact Jaccard)",
+          mh.bands(), 1 - mh.threshold());
+      runs.add(withLimit(jsc, PEER_LIMIT_S, "Spark MLlib MinHashLSH (peer)", peerParams,
+          () -> minhashOnly(spark, rdd, docs.size(), "mllib", "Spark MLlib MinHashLSH (peer)", peerParams, quiet)));
       rdd.unpersist(false);
     }
     // Baseline: exact Jaccard of every pair (length-pruned), the definition of what should go.
@@ -124,6 +141,30 @@ public final class DatapipeBenchmark implements Benchmark {
     String md = render(quick, corpus, corpusBytes, eng.size(), warmSecs, wholeSecs, stats, runs, truth, loadBefore, loadAfter);
     out.print(md);
     return md;
+  }
+
+  /** Runs {@code body} in its own Spark job group and cancels it after {@code limitS} seconds. */
+  private static DedupRun withLimit(JavaSparkContext jsc, int limitS, String name, String params, Callable<DedupRun> body) throws Exception {
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    String group = "bench-peer";
+    Future<DedupRun> f = ex.submit(() -> {
+      jsc.setJobGroup(group, name, true); // a thread-local property: set in the thread that submits the jobs
+      try {
+        return body.call();
+      } finally {
+        jsc.clearJobGroup();
+      }
+    });
+    try {
+      return f.get(limitS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      jsc.cancelJobGroup(group);
+      f.cancel(true);
+      System.out.printf(Locale.ROOT, "%s: cancelled after %d s%n", name, limitS);
+      return new DedupRun(name, params, limitS, null, "—");
+    } finally {
+      ex.shutdownNow();
+    }
   }
 
   /** MinHash-LSH alone over the cached documents with the given backend, timed from the cached RDD to the kept set. */
@@ -171,10 +212,21 @@ public final class DatapipeBenchmark implements Benchmark {
             + "shingles; %,d should go by exact Jaccard):%n%n", nEng, truth.size()));
     sb.append("| detector | parameters | wall (s) | **documents/s** | candidate pairs | removed | precision | recall |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
     for (DedupRun r : runs) {
+      if (!r.finished()) {
+        sb.append(String.format(Locale.ROOT, "| %s | %s | > %.0f (cancelled) | **< %.1f** | — | — | — | — |%n", r.name(), r.parameters(), r.seconds(),
+            nEng / r.seconds()));
+        continue;
+      }
       DedupQuality.Score sc = DedupQuality.score(r.removed(), truth);
       sb.append(String.format(Locale.ROOT, "| %s | %s | %.1f | **%.1f** | %s | %d | %.3f | %.3f |%n", r.name(), r.parameters(), r.seconds(),
           nEng / r.seconds(), r.candidates() instanceof Number ? String.format(Locale.ROOT, "%,d", ((Number) r.candidates()).longValue()) : r.candidates(),
           r.removed().size(), sc.precision(), sc.recall()));
+    }
+    if (!runs.get(1).finished()) {
+      sb.append(String.format(Locale.ROOT, "%nMLlib did not finish within %d s, so there is no agreement figure; ours vs the exact baseline is in "
+          + "the table.%n%n", PEER_LIMIT_S));
+      appendLoad(sb, loadBefore, loadAfter);
+      return sb.toString();
     }
     Set<Integer> own = runs.get(0).removed(), peer = runs.get(1).removed();
     Set<Integer> both = new HashSet<>(own);
@@ -186,11 +238,15 @@ public final class DatapipeBenchmark implements Benchmark {
             + "Ours / MLlib wall-time ratio: **%.2f×** (below 1 = ours faster).%n%n",
         both.size(), own.size() - both.size(), peer.size() - both.size(), either.isEmpty() ? 1.0 : both.size() / (double) either.size(),
         runs.get(0).seconds() / runs.get(1).seconds()));
+    appendLoad(sb, loadBefore, loadAfter);
+    return sb.toString();
+  }
+
+  private static void appendLoad(StringBuilder sb, String loadBefore, String loadAfter) {
     sb.append(String.format(Locale.ROOT,
         "Load average (1, 5, 15 min) at the start: %s; at the end: %s, on 2 cores. The machine is shared by several sessions: "
             + "the run held the project's heavy-run lock, but a load above 2 means other work still competed (measured under load).%n",
         loadBefore, loadAfter));
-    return sb.toString();
   }
 
   private static String loadAverage() {
