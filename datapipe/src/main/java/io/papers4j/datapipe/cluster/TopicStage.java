@@ -46,7 +46,8 @@ public final class TopicStage implements Stage {
    * @param vocabSize most frequent words kept (5000)
    * @param minDocFreq a word counts only when at least this many documents hold it (3: words shared
    *     by just two documents are near-unique under IDF and pull unrelated documents together;
-   *     measured on 45 real documents of three sources, k = 6: cluster purity 0.71 with 2, 1.00 with 3)
+   *     in one measurement on 45 real documents of three sources, k = 6, one k-means start, cluster
+   *     purity rose from 0.71 with 2 to 1.00 with 3)
    * @param seed k-means initialisation seed (42; same seed and input, same clusters)
    * @param restarts k-means runs from different starts (seeds seed, seed + 1, ...); the one with
    *     the lowest within-cluster sum of squares is kept (5, like scikit-learn's n_init)
