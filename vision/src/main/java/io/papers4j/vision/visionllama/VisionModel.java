@@ -4,7 +4,6 @@ import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.PositionEncoding;
-import io.papers4j.core.train.Trainable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ import org.bytedeco.pytorch.global.torch;
  * positions per {@link #positionRule}; the ViT's learned embedding is bicubically interpolated to
  * the new grid (the DeiT3 practice).
  */
-public final class VisionModel implements Trainable {
+public final class VisionModel implements ImageClassifier {
   private final VisionConfig config;
   private final Tensor patchWeight; // (C, in, p, p)
   private final Tensor patchBias; // (C)
@@ -63,11 +62,23 @@ public final class VisionModel implements Trainable {
     this.head = new Linear(c, config.numClasses(), true, init);
   }
 
+  @Override
   public VisionConfig config() {
     return config;
   }
 
+  @Override
+  public String arch() {
+    return config.arch();
+  }
+
+  @Override
+  public int imageSize() {
+    return config.imageSize();
+  }
+
   /** Selects how RoPE positions adapt to a new resolution (no effect at the training one, nor on a ViT). */
+  @Override
   public VisionModel positionRule(PositionRule rule) {
     this.positionRule = rule;
     if (trainedRope != null) {
@@ -81,6 +92,7 @@ public final class VisionModel implements Trainable {
   }
 
   /** images (B, channels, H, W) with H, W multiples of the patch size → logits (B, classes). */
+  @Override
   public Tensor forward(Tensor images) {
     if (images.dim() != 4 || images.size(1) != config.channels()) {
       throw new IllegalArgumentException(

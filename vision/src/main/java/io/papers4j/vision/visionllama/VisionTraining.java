@@ -32,14 +32,14 @@ public final class VisionTraining {
   }
 
   /** The trained model, test accuracy after each epoch (at the training resolution), wall time. */
-  public record Run(VisionModel model, List<Double> epochAccuracy, double seconds, long steps) {
+  public record Run(ImageClassifier model, List<Double> epochAccuracy, double seconds, long steps) {
     public double finalAccuracy() {
       return epochAccuracy.get(epochAccuracy.size() - 1);
     }
   }
 
   /** Decay matrices (…weight with ≥ 2 dims: projections, patch conv, head), not norms/biases/tokens. */
-  static Predicate<String> decays(VisionModel m) {
+  static Predicate<String> decays(io.papers4j.core.nn.Parameterized m) {
     Map<String, org.bytedeco.pytorch.Tensor> p = m.namedParameters();
     return name -> name.endsWith("weight") && !name.contains("norm") && p.get(name).dim() >= 2;
   }
@@ -54,7 +54,13 @@ public final class VisionTraining {
   public static Run train(
       VisionConfig config, FashionMnistData data, int epochs, long maxSteps, Recipe recipe, long seed,
       Path outDir, ProgressBar.Mode progress) {
-    VisionModel model = new VisionModel(config, seed);
+    return train(new VisionModel(config, seed), data, epochs, maxSteps, recipe, seed, outDir, progress);
+  }
+
+  /** As above for an already built model (any architecture of this package). */
+  public static Run train(
+      ImageClassifier model, FashionMnistData data, int epochs, long maxSteps, Recipe recipe, long seed,
+      Path outDir, ProgressBar.Mode progress) {
     long spe = data.stepsPerEpoch();
     long total = spe * epochs;
     if (maxSteps > 0 && maxSteps < total) total = maxSteps;
@@ -65,7 +71,7 @@ public final class VisionTraining {
         new TrainConfig(total, data.batch(), recipe.lr(), Math.min(recipe.warmup(), total), 0.0,
             recipe.clip(), 0, 0, spe, 1, seed, outDir);
     Map<String, Object> info = new LinkedHashMap<>();
-    info.put("vision_config", config);
+    info.put("vision_config", model.config());
     List<Double> acc = new ArrayList<>();
     long t0 = System.nanoTime();
     long done = 0;
@@ -73,7 +79,7 @@ public final class VisionTraining {
       long next = Math.min(total, done + spe);
       new Trainer(tc, model, opt, data).info(info).unit("img").progress(progress).stopAt(next).run(done > 0);
       done = next;
-      acc.add(Accuracy.of(model, data, config.imageSize()));
+      acc.add(Accuracy.of(model, data, model.imageSize()));
     }
     return new Run(model, acc, (System.nanoTime() - t0) / 1e9, total);
   }

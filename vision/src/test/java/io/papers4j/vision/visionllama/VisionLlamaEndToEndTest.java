@@ -53,7 +53,7 @@ class VisionLlamaEndToEndTest {
     double sigma = Math.sqrt(chance * (1 - chance) / 512);
     assertThat(run.finalAccuracy()).isGreaterThan(chance + 7 * sigma);
     VisionCheckpoint.save(dir.resolve("ckpt"), run.model(), Map.of("step", run.steps()));
-    VisionModel back = VisionCheckpoint.load(dir.resolve("ckpt"));
+    ImageClassifier back = VisionCheckpoint.load(dir.resolve("ckpt"));
     assertThat(back.config()).isEqualTo(cfg);
     assertThat(Accuracy.of(back, data, 28)).isEqualTo(Accuracy.of(run.model(), data, 28));
   }

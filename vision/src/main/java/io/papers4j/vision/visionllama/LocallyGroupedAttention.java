@@ -1,0 +1,100 @@
+package io.papers4j.vision.visionllama;
+
+import io.papers4j.core.nn.Attention;
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.Linear;
+import io.papers4j.core.nn.Parameterized;
+import io.papers4j.core.nn.Params;
+import io.papers4j.core.nn.RotaryEmbedding;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Locally-grouped self-attention (LSA; Twins-SVT, code {@code GroupAttention}): the H×W map is
+ * zero-padded to multiples of ws and cut into ws×ws windows; every window attends within itself,
+ * with 2D RoPE on window-local coordinates (the same rotation in every window).
+ *
+ * <pre>x (B, H·W, C) → windows (B·n_win, ws², C) → softmax(R q (R k)ᵀ/√D + M) v → (B, H·W, C)</pre>
+ *
+ * <p>M masks padded keys (−∞), so a padded map gives the same result for real tokens as an
+ * unpadded one would (the classification code of Twins simply requires divisibility; the
+ * segmentation code masks likewise). With ws ≥ max(H, W) there is one window and LSA is global
+ * attention.
+ */
+final class LocallyGroupedAttention implements Parameterized {
+  final Linear qProj;
+  final Linear kProj;
+  final Linear vProj;
+  final Linear oProj;
+  private final int heads;
+  private final int ws;
+  private final Tensor[] cosSin; // each (ws², D)
+
+  LocallyGroupedAttention(int dim, int heads, int ws, double theta, Init init) {
+    this.qProj = new Linear(dim, dim, true, init);
+    this.kProj = new Linear(dim, dim, true, init);
+    this.vProj = new Linear(dim, dim, true, init);
+    this.oProj = new Linear(dim, dim, true, init);
+    this.heads = heads;
+    this.ws = ws;
+    GridRope rope = new GridRope(GridRope.Kind.ROPE_2D, dim / heads, theta);
+    this.cosSin = rope.cosSin(PyramidPositions.window(ws), torch.ScalarType.Float);
+  }
+
+  /** x (B, H·W, C) → (B, H·W, C). */
+  Tensor forward(Tensor x, int h, int w) {
+    long b = x.size(0);
+    long c = x.size(2);
+    long d = c / heads;
+    int padB = (ws - h % ws) % ws;
+    int padR = (ws - w % ws) % ws;
+    int hp = h + padB;
+    int wp = w + padR;
+    int nh = hp / ws;
+    int nw = wp / ws;
+    long win = (long) ws * ws;
+    long nWin = (long) nh * nw;
+    Tensor g = x.view(b, h, w, c);
+    if (padB > 0 || padR > 0) g = torch.constant_pad_nd(g, new long[] {0, 0, 0, padR, 0, padB}); // (B, Hp, Wp, C)
+    g = g.view(b, nh, ws, nw, ws, c).permute(0, 1, 3, 2, 4, 5).reshape(b * nWin, win, c); // (B·n_win, ws², C)
+    Tensor q = split(qProj.forward(g), d); // (B·n_win, heads, ws², D)
+    Tensor k = split(kProj.forward(g), d);
+    Tensor v = split(vProj.forward(g), d);
+    q = RotaryEmbedding.rotate(q, cosSin[0], cosSin[1]);
+    k = RotaryEmbedding.rotate(k, cosSin[0], cosSin[1]);
+    Tensor mask = null;
+    if (padB > 0 || padR > 0) {
+      mask = paddingMask(h, w, nh, nw).expand(b, nWin, 1, 1, win).reshape(b * nWin, 1, 1, win);
+    }
+    Tensor out = Attention.attendFused(q, k, v, mask, false); // (B·n_win, heads, ws², D)
+    out = out.transpose(1, 2).reshape(b, nh, nw, ws, ws, c).permute(0, 1, 3, 2, 4, 5).reshape(b, hp, wp, c);
+    if (padB > 0 || padR > 0) out = out.narrow(1, 0, h).narrow(2, 0, w);
+    return oProj.forward(out.reshape(b, (long) h * w, c)); // (B, H·W, C)
+  }
+
+  /** (1, n_win, 1, 1, ws²) bool: true where the window position is a real token, not padding. */
+  private Tensor paddingMask(int h, int w, int nh, int nw) {
+    float[] valid = new float[nh * nw * ws * ws];
+    for (int wi = 0; wi < nh; wi++) {
+      for (int wj = 0; wj < nw; wj++) {
+        for (int a = 0; a < ws; a++) {
+          for (int c = 0; c < ws; c++) {
+            boolean real = wi * ws + a < h && wj * ws + c < w;
+            valid[((wi * nw + wj) * ws + a) * ws + c] = real ? 1f : 0f;
+          }
+        }
+      }
+    }
+    return Tensor.create(valid).view(1, (long) nh * nw, 1, 1, (long) ws * ws).to(torch.ScalarType.Bool);
+  }
+
+  private Tensor split(Tensor t, long d) {
+    return t.view(t.size(0), t.size(1), heads, d).transpose(1, 2);
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    return new Params().add("q_proj", qProj).add("k_proj", kProj).add("v_proj", vProj).add("o_proj", oProj).map();
+  }
+}

@@ -1,0 +1,156 @@
+package io.papers4j.vision.visionllama;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.LayerNorm;
+import io.papers4j.core.nn.Linear;
+import io.papers4j.core.nn.Params;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The pyramid VisionLLaMA classifier (paper §3.2, Twins-SVT layout without its PEG; code {@code
+ * PyramidVisionLLaMA}).
+ *
+ * <pre>for stage i:  x = LN(Conv_{p_i×p_i, stride p_i}(x))        // (B, H_i·W_i, C_i); p_0 = patch, then 2
+ *               x = blocks_i(x)   (LSA, GSA, LSA, GSA, …)
+ * logits = head(mean_tokens(LN(x)))                              // (B, classes)</pre>
+ *
+ * <p>No class token and no absolute position embedding: position enters only through 2D RoPE, on
+ * window-local coordinates in LSA and on (scaled) grid coordinates in GSA. At another resolution
+ * the {@link PositionRule} acts on GSA only, like the code: AUTO_SCALE (AS2DRoPE) multiplies GSA
+ * coordinates by (training grid / test grid) of the stage (or base / H_stage with {@code
+ * auto_scale_base}), NTK uses θ' = 2θ, UNSCALED extrapolates. (The code applies LN twice before
+ * the head, LN(mean(LN(x))); we use Twins' single LN.)
+ */
+public final class PyramidVisionModel implements ImageClassifier {
+  private final PyramidConfig config;
+  private final List<Tensor> patchWeights = new ArrayList<>(); // (C_i, C_{i-1}, p, p)
+  private final List<Tensor> patchBiases = new ArrayList<>();
+  private final List<LayerNorm> patchNorms = new ArrayList<>();
+  private final List<List<PyramidBlock>> stages = new ArrayList<>();
+  private final LayerNorm norm;
+  private final Linear head;
+  private PositionRule positionRule = PositionRule.AUTO_SCALE;
+
+  public PyramidVisionModel(PyramidConfig config, long seed) {
+    this.config = config;
+    Init init = Init.normal(seed, 0.02);
+    int in = config.channels();
+    for (int i = 0; i < config.stages(); i++) {
+      int c = config.dims()[i];
+      int p = config.stagePatch(i);
+      patchWeights.add(init.weights(c, in, p, p));
+      patchBiases.add(init.zeros(c));
+      patchNorms.add(new LayerNorm(c, 1e-5, true, init));
+      List<PyramidBlock> blocks = new ArrayList<>();
+      for (int j = 0; j < config.depths()[i]; j++) blocks.add(new PyramidBlock(config, i, j % 2 == 0, init));
+      stages.add(blocks);
+      in = c;
+    }
+    int last = config.dims()[config.stages() - 1];
+    this.norm = new LayerNorm(last, 1e-6, true, init);
+    this.head = new Linear(last, config.numClasses(), true, init);
+  }
+
+  @Override
+  public PyramidConfig config() {
+    return config;
+  }
+
+  @Override
+  public String arch() {
+    return "pyramid";
+  }
+
+  @Override
+  public int imageSize() {
+    return config.imageSize();
+  }
+
+  @Override
+  public PyramidVisionModel positionRule(PositionRule rule) {
+    this.positionRule = rule;
+    return this;
+  }
+
+  public PositionRule positionRule() {
+    return positionRule;
+  }
+
+  /** images (B, channels, H, W) → logits (B, classes). */
+  @Override
+  public Tensor forward(Tensor images) {
+    if (images.dim() != 4 || images.size(1) != config.channels()) {
+      throw new IllegalArgumentException("images must be (B, " + config.channels() + ", H, W), got "
+          + java.util.Arrays.toString(images.shape()));
+    }
+    int side = (int) Math.min(images.size(2), images.size(3));
+    for (int i = 0; i < config.stages(); i++) {
+      int g = config.stageGrid(i, side);
+      if (g < config.srRatios()[i]) {
+        throw new IllegalArgumentException("image " + images.size(2) + "×" + images.size(3) + " gives a " + g
+            + "-token side at stage " + i + ", smaller than its sr_ratio " + config.srRatios()[i]);
+      }
+    }
+    long b = images.size(0);
+    Tensor x = images; // (B, C_in, H, W)
+    Tensor tokens = null;
+    for (int i = 0; i < config.stages(); i++) {
+      int p = config.stagePatch(i);
+      Tensor map = torch.conv2d(x, patchWeights.get(i), new TensorOptional(patchBiases.get(i)), new long[] {p, p},
+          new long[] {0, 0}, new long[] {1, 1}, 1); // (B, C_i, H_i, W_i)
+      int h = (int) map.size(2);
+      int w = (int) map.size(3);
+      tokens = patchNorms.get(i).forward(map.flatten(2, 3).transpose(1, 2)); // (B, H_i·W_i, C_i)
+      StagePositions sp = stagePositions(i, h, w);
+      for (PyramidBlock block : stages.get(i)) tokens = block.forward(tokens, h, w, sp.rope, sp.q, sp.k);
+      x = tokens.transpose(1, 2).reshape(b, config.dims()[i], h, w); // (B, C_i, H_i, W_i) for the next merge
+    }
+    return head.forward(norm.forward(tokens).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())); // (B, classes)
+  }
+
+  /** The GSA rope table and query/key coordinates of stage i at an h×w map under the current rule. */
+  record StagePositions(GridRope rope, Tensor q, Tensor k) {}
+
+  StagePositions stagePositions(int i, int h, int w) {
+    int headDim = config.dims()[i] / config.heads()[i];
+    double theta = positionRule == PositionRule.NTK ? 2 * config.ropeTheta() : config.ropeTheta();
+    GridRope table = new GridRope(GridRope.Kind.ROPE_2D, headDim, theta);
+    double sh = 1.0;
+    double sw = 1.0;
+    if (positionRule == PositionRule.AUTO_SCALE) {
+      if (config.autoScaleBase() > 0) { // the code: s = base / H at every stage, one scale for both axes
+        sh = sw = (double) config.autoScaleBase() / h;
+      } else { // the paper's rule: training grid / test grid, 1 at the training resolution
+        int train = config.stageGrid(i, config.imageSize());
+        sh = (double) train / h;
+        sw = (double) train / w;
+      }
+    }
+    int sr = config.srRatios()[i];
+    return new StagePositions(table, PyramidPositions.queries(h, w, sh, sw),
+        PyramidPositions.keys(h, w, sr, config.keyPlacement(), sh, sw));
+  }
+
+  /** Cross-entropy with label smoothing ε (config), mean over the batch; targets (B) int64. */
+  @Override
+  public Tensor loss(Tensor images, Tensor targets) {
+    return torch.cross_entropy_loss(
+        forward(images), targets, new TensorOptional(), 1 /* mean */, -100, config.labelSmoothing());
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    Params p = new Params();
+    for (int i = 0; i < config.stages(); i++) {
+      p.add("patch_embeds." + i + ".proj.weight", patchWeights.get(i)).add("patch_embeds." + i + ".proj.bias", patchBiases.get(i))
+          .add("patch_embeds." + i + ".norm", patchNorms.get(i));
+      for (int j = 0; j < stages.get(i).size(); j++) p.add("blocks." + i + "." + j, stages.get(i).get(j));
+    }
+    return p.add("norm", norm).add("head", head).map();
+  }
+}
