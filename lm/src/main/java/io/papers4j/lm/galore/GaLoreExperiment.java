@@ -19,7 +19,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * One run per method on the same model, data and token budget: the GaLore comparison of paper
  * Table 2 at tiny scale. Every run starts from the same seeded initialisation and sees the same
- * batches ({@link TokenWindows} is a function of the step).
+ * batches (training batch i of {@code lm.train.TokenTrainData} is a function of the seed and i;
+ * validation uses the first {@code evalBatches} non-overlapping windows).
  */
 public final class GaLoreExperiment {
   private GaLoreExperiment() {}

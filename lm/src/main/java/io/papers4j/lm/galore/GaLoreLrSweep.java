@@ -5,6 +5,8 @@ import io.papers4j.lm.galore.GaLoreExperiment.Method;
 import io.papers4j.lm.galore.GaLoreExperiment.Preset;
 import io.papers4j.lm.galore.GaLoreExperiment.Run;
 import io.papers4j.lm.llama.LlamaConfig;
+import io.papers4j.lm.train.CorpusTokens;
+import io.papers4j.lm.train.TokenTrainData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +51,10 @@ public final class GaLoreLrSweep {
     }
     Preset p = new Preset(base.name() + "-sweep", steps, base.batch(), base.seqLen(), base.evalEvery(),
         base.evalBatches(), base.rank(), base.galoreScale(), methods);
-    KjvTokens corpus = KjvTokens.load(LlamaConfig.preset("tiny").vocabSize());
-    LlamaConfig config = LlamaConfig.preset("tiny").withVocabSize(corpus.vocabSize());
-    TokenWindows data = new TokenWindows(corpus.train(), corpus.validation(), p.batch(), p.seqLen(),
-        GaLoreReproduction.SEED, p.evalBatches());
+    CorpusTokens corpus = CorpusTokens.load("kjv", LlamaConfig.preset("tiny").vocabSize());
+    LlamaConfig config = LlamaConfig.preset("tiny").withVocabSize(corpus.tokenizer().vocabSize());
+    TokenTrainData data =
+        new TokenTrainData(corpus.train(), corpus.validation(), p.batch(), p.seqLen(), GaLoreReproduction.SEED);
     Path out = Path.of(System.getProperty("java.io.tmpdir"), "galore-lr-sweep");
     StringBuilder table = new StringBuilder("| method | lr | T | val ppl | ms/step |\n|---|---|---|---|---|\n");
     for (Method m : methods) {
