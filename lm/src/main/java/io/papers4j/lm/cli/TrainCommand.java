@@ -82,8 +82,9 @@ final class TrainCommand implements Callable<Integer> {
   Double timeBudget;
 
   @Option(names = "--optimizer", description = {
-      "adamw|adam8bit|galore|galore8bit|lowrank|lora: the GaLore paper's HF-style AdamW family (lm.galore),",
-      "applied with --weight-decay to every parameter (the paper uses 0). Omitted: LLaMA AdamW."})
+      "adamw|adam8bit|galore|galore8bit|lowrank|lora: the GaLore paper's HF-style AdamW family (lm.galore);",
+      "adafactor|galore_adafactor: HF Adafactor without/with GaLore's projection (external lr, no beta1).",
+      "--weight-decay applies to every parameter (the paper uses 0). Omitted: LLaMA AdamW."})
   String optimizer;
 
   @Option(names = "--rank", defaultValue = "0", description = "Rank r of galore/lora/lowrank; 0 = hidden_size/4 (default ${DEFAULT-VALUE}).")

@@ -19,7 +19,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * One run per method on the same model, data and token budget: the GaLore comparison of paper
  * Table 2 at tiny scale. Every run starts from the same seeded initialisation and sees the same
- * batches ({@link TokenWindows} is a function of the step).
+ * batches (training batch i of {@code lm.train.TokenTrainData} is a function of the seed and i;
+ * validation uses the first {@code evalBatches} non-overlapping windows).
  */
 public final class GaLoreExperiment {
   private GaLoreExperiment() {}
@@ -78,7 +79,6 @@ public final class GaLoreExperiment {
     Optimizers.prepareModel(m.optimizer(), model, o);
     Map<String, Tensor> params = model.namedParameters();
     Optimizer opt = Optimizers.create(m.optimizer(), params, o);
-    GaLoreAdamW inner = Optimizers.unwrap(opt);
     long trainable = 0;
     for (Tensor t : params.values()) if (t.requires_grad()) trainable += t.numel();
     // the paper's schedule: 10% linear warm-up, cosine to 10% of the peak; no clipping (GaLore's
@@ -93,7 +93,7 @@ public final class GaLoreExperiment {
     double seconds = (System.nanoTime() - t0) / 1e9;
     long peak = PeakRss.bytes();
     return new Run(m, r, trainable, opt.stateBytes(), MemoryFormula.stateBytes(m.optimizer(), params, o),
-        inner.stateBreakdown(), peak, seconds);
+        Optimizers.breakdown(opt), peak, seconds);
   }
 
   /** Runs every method of the preset in order. */

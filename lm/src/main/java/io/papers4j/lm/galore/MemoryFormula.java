@@ -13,6 +13,8 @@ import org.bytedeco.pytorch.Tensor;
  *       min(r, m, n); the paper writes mr + 2nr for m ≤ n.
  *   <li>8-bit moments (≥ 4,096 elements): 1 byte per element + 4 bytes per block of 2,048; smaller
  *       ones stay float32; plus 2 × 256 float32 code-book entries once.
+ *   <li>Adafactor (GaLore's settings, no β₁): a factored second moment of a × b floats' worth of
+ *       statistics a + b for 2-D tensors (R's shape a × b under GaLore), n for 1-D ones.
  * </ul>
  */
 public final class MemoryFormula {
@@ -21,7 +23,8 @@ public final class MemoryFormula {
   /** Predicted optimizer-state bytes of {@code optimizer} (a name of {@link Optimizers#NAMES}). */
   public static long stateBytes(String optimizer, Map<String, Tensor> params, Optimizers.Options o) {
     String n = Optimizers.check(optimizer);
-    boolean projected = n.equals("galore") || n.equals("galore8bit");
+    boolean projected = Optimizers.isProjectedMethod(n);
+    boolean adafactor = Optimizers.isAdafactor(n);
     boolean eightBit = n.equals("adam8bit") || n.equals("galore8bit");
     long bytes = 0;
     boolean anyInt8 = false;
@@ -29,13 +32,18 @@ public final class MemoryFormula {
       Tensor p = e.getValue();
       if (!p.requires_grad()) continue;
       long momentNumel = p.numel();
+      long[] momentShape = p.sizes().vec().get();
       if (projected && Optimizers.isProjected(e.getKey(), p.dim())) {
         long m = p.size(0), c = p.size(1);
         long r = Math.min(o.rank(), Math.min(m, c));
         bytes += 4 * r * Math.min(m, c); // projector
         momentNumel = r * Math.max(m, c);
+        momentShape = GaLoreProjector.projectedShape(m, c, o.rank());
       }
-      if (eightBit && momentNumel >= o.min8bitSize()) {
+      if (adafactor) {
+        // factored rows + columns for 2-D, the full second moment for 1-D
+        bytes += 4 * (momentShape.length == 2 ? momentShape[0] + momentShape[1] : momentNumel);
+      } else if (eightBit && momentNumel >= o.min8bitSize()) {
         anyInt8 = true;
         long blocks = (momentNumel + o.blockSize() - 1) / o.blockSize();
         bytes += 2 * (momentNumel + 4 * blocks);

@@ -24,6 +24,8 @@ import java.util.Map;
  *   <li>{@code galore8bit}: GaLore with int8 moments.
  *   <li>{@code lowrank}: attention/MLP weights factorised W = B·A ({@link LowRankAdapter}), AdamW.
  *   <li>{@code lora}: attention/MLP weights W₀ + (α/r)·B·A with W₀ frozen ({@link LoraAdapter}).
+ *   <li>{@code adafactor}, {@code galore_adafactor}: Hugging Face Adafactor with GaLore's settings
+ *       (external lr, no β₁), without and with the projection ({@link GaLoreAdafactor}).
  * </ul>
  *
  * {@code lowrank} and {@code lora} change the model: call {@link #prepareModel} before taking
@@ -33,7 +35,17 @@ public final class Optimizers {
   private Optimizers() {}
 
   public static final List<String> NAMES =
-      List.of("adamw", "adam8bit", "galore", "galore8bit", "lowrank", "lora");
+      List.of("adamw", "adam8bit", "galore", "galore8bit", "lowrank", "lora", "adafactor", "galore_adafactor");
+
+  /** The Adafactor family ({@link GaLoreAdafactor}); the rest run on {@link GaLoreAdamW}. */
+  static boolean isAdafactor(String name) {
+    return name.equals("adafactor") || name.equals("galore_adafactor");
+  }
+
+  /** Names whose attention/MLP weights GaLore projects. */
+  static boolean isProjectedMethod(String name) {
+    return name.equals("galore") || name.equals("galore8bit") || name.equals("galore_adafactor");
+  }
 
   /**
    * Options of the factory.
@@ -134,15 +146,30 @@ public final class Optimizers {
    * model.namedParameters()} after {@link #prepareModel}).
    */
   public static Optimizer create(String name, Map<String, org.bytedeco.pytorch.Tensor> params, Options o) {
-    GaLoreAdamW inner = galoreAdamW(name, params, o);
+    String n = check(name);
+    if (isAdafactor(n)) {
+      if (o.perLayer()) {
+        throw new IllegalArgumentException("--per-layer is implemented for the AdamW family only, not " + n);
+      }
+      List<Group> groups = groups(n, params, o);
+      return new GaLoreAdafactor(GaLoreAdafactor.Config.galoreDefaults(o.lr(), o.weightDecay()), groups);
+    }
+    GaLoreAdamW inner = galoreAdamW(n, params, o);
     return o.perLayer() ? new PerLayerUpdates(inner) : inner;
   }
 
   /** As {@link #create} without the per-layer wrapper, for state inspection. */
   public static GaLoreAdamW galoreAdamW(String name, Map<String, org.bytedeco.pytorch.Tensor> params, Options o) {
     String n = check(name);
+    if (isAdafactor(n)) throw new IllegalArgumentException(n + " is not an AdamW-family optimizer");
+    AdamConfig c = new AdamConfig(o.lr(), 0.9, 0.999, 1e-6, o.weightDecay());
+    return new GaLoreAdamW(c, groups(n, params, o), o.blockSize(), o.min8bitSize());
+  }
+
+  /** The paper's grouping: projected attention/MLP weights ("galore") and the rest. */
+  private static List<Group> groups(String n, Map<String, org.bytedeco.pytorch.Tensor> params, Options o) {
     boolean eightBit = n.equals("adam8bit") || n.equals("galore8bit");
-    boolean projected = n.equals("galore") || n.equals("galore8bit");
+    boolean projected = isProjectedMethod(n);
     Map<String, org.bytedeco.pytorch.Tensor> low = new LinkedHashMap<>();
     Map<String, org.bytedeco.pytorch.Tensor> rest = new LinkedHashMap<>();
     for (Map.Entry<String, org.bytedeco.pytorch.Tensor> e : params.entrySet()) {
@@ -159,9 +186,17 @@ public final class Optimizers {
     if (!low.isEmpty()) {
       groups.add(new Group("galore", low, Projection.svd(o.rank(), o.updateGap(), o.galoreScale()), eightBit));
     }
-    if (!rest.isEmpty()) groups.add(new Group(projected ? "adamw" : n, rest, null, eightBit));
-    AdamConfig c = new AdamConfig(o.lr(), 0.9, 0.999, 1e-6, o.weightDecay());
-    return new GaLoreAdamW(c, groups, o.blockSize(), o.min8bitSize());
+    String restName = projected ? (isAdafactor(n) ? "adafactor" : "adamw") : n;
+    if (!rest.isEmpty()) groups.add(new Group(restName, rest, null, eightBit));
+    return groups;
+  }
+
+  /** Optimizer-state bytes per group of any optimizer made by {@link #create}. */
+  public static List<GaLoreAdamW.GroupState> breakdown(Optimizer opt) {
+    if (opt instanceof GaLoreAdafactor a) return a.stateBreakdown();
+    GaLoreAdamW g = unwrap(opt);
+    if (g == null) throw new IllegalArgumentException("not an optimizer of this factory: " + opt.getClass().getName());
+    return g.stateBreakdown();
   }
 
   /** The GaLoreAdamW inside {@code opt} (also through the per-layer wrapper), or null. */

@@ -3,6 +3,7 @@ package io.papers4j.lm.llama;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.io.TensorSpec;
 import io.papers4j.core.nn.Init;
+import io.papers4j.lm.galore.AdapterMerge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,7 +14,9 @@ import org.bytedeco.pytorch.Tensor;
  * Saves and loads a {@link LlamaModel} as a Hugging Face-compatible checkpoint directory ({@code
  * config.json}, {@code model.safetensors}, {@code papers4j.json}) through {@code core.io}. A real
  * LLaMA / Mistral / Yi download (single or sharded safetensors) loads too: then extra buffers are
- * ignored and bf16/f16 weights are converted to the model's float32.
+ * ignored and bf16/f16 weights are converted to the model's float32. A model trained with LoRA or
+ * W = BA ({@code lm train --optimizer lora|lowrank}) loads with its factors merged into dense
+ * weights ({@link AdapterMerge}).
  */
 public final class LlamaCheckpoint {
   private LlamaCheckpoint() {}
@@ -38,13 +41,30 @@ public final class LlamaCheckpoint {
   public static LlamaModel load(Path dir) {
     LlamaConfig config = readConfig(dir);
     LlamaModel model = new LlamaModel(config, Init.normal(0, config.initializerRange()), null);
+    boolean ours = Files.exists(dir.resolve(Checkpoint.PAPERS4J));
+    if (ours && Checkpoint.readHeaders(dir).stream().anyMatch(h -> AdapterMerge.hasAdapters(h.tensors().keySet()))) {
+      // lm train --optimizer lora|lowrank: W₀ + (α/r)·B·A or B·A merged into dense weights
+      Map<String, Tensor> merged =
+          AdapterMerge.merge(Checkpoint.loadAll(dir), loraAlpha(dir), dir.resolve(Checkpoint.WEIGHTS).toString());
+      model.load(merged, dir.resolve(Checkpoint.WEIGHTS).toString());
+      return model;
+    }
     Map<String, TensorSpec> expected = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> expected.put(k, TensorSpec.of(v)));
-    boolean ours = Files.exists(dir.resolve(Checkpoint.PAPERS4J));
     Map<String, Tensor> tensors =
         Checkpoint.load(dir, expected, ours ? Checkpoint.LoadOptions.STRICT : Checkpoint.LoadOptions.HF_IMPORT);
     model.load(tensors, dir.resolve(Checkpoint.WEIGHTS).toString());
     return model;
+  }
+
+  /** LoRA's α from papers4j.json (config.optimizer.lora_alpha), NaN when absent. */
+  private static double loraAlpha(Path dir) {
+    Object config = Checkpoint.readRunInfo(dir).get("config");
+    if (config instanceof Map<?, ?> c && c.get("optimizer") instanceof Map<?, ?> o
+        && o.get("lora_alpha") instanceof Number a) {
+      return a.doubleValue();
+    }
+    return Double.NaN;
   }
 
   private static String dtypeName(LlamaModel m) {

@@ -57,7 +57,7 @@ public final class LmTraining {
   /**
    * An optimizer of the GaLore comparison ({@link Optimizers}) instead of the default LLaMA AdamW.
    *
-   * @param name adamw|adam8bit|galore|galore8bit|lowrank|lora
+   * @param name one of {@link Optimizers#NAMES}
    * @param rank r of GaLore/LoRA/low-rank; 0 = hidden_size / 4 (the paper's 128/512)
    * @param updateGap T, steps between GaLore's SVD refreshes (200)
    * @param scale GaLore's α (0.25)

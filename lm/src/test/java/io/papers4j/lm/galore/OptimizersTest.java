@@ -56,6 +56,12 @@ class OptimizersTest {
         assertThat(params.get("model.layers.0.self_attn.q_proj.weight").requires_grad()).isFalse();
         assertThat(params).containsKey("model.layers.0.mlp.down_proj.lora_B.weight");
       }
+      if (name.equals("galore_adafactor")) {
+        GaLoreAdafactor a = (GaLoreAdafactor) opt;
+        assertThat(a.projector("model.layers.0.self_attn.o_proj.weight")).isNotNull();
+        assertThat(a.projector("model.norm.weight")).isNull();
+        assertThat(Optimizers.breakdown(opt).get(0).group()).isEqualTo("galore");
+      }
       if (name.equals("galore")) {
         GaLoreAdamW inner = Optimizers.unwrap(opt);
         assertThat(inner.projector("model.layers.1.mlp.down_proj.weight")).isNotNull();
