@@ -35,7 +35,14 @@ public final class Simulator {
   }
 
   public static String name(int model) {
-    return String.format("m%02d", model);
+    return model < NAMES.length ? NAMES[model] : String.format("m%02d", model);
+  }
+
+  /** Cached names: String.format per battle dominated simulating a million battles. */
+  private static final String[] NAMES = new String[1000];
+
+  static {
+    for (int i = 0; i < NAMES.length; i++) NAMES[i] = String.format("m%02d", i);
   }
 
   /** H for one vote on {@code pair}: 1 if the second model is preferred. */

@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
  * FastChat's two eras: {@link Resampling#ROWS} picks n row indices uniformly (pandas
  * {@code sample(frac=1, replace=True)}); {@link Resampling#TRIPLES} draws the counts of the unique
  * (a, b, outcome) triples from Multinomial(n, w/Σw). Both have the same distribution; the second
- * never touches the rows. Each round has its own seed taken from one {@link SplittableRandom}
- * seeded with {@code seed}, so results do not depend on the number of threads; rounds run in
+ * never touches the rows and costs O(#triples) per round (conditional binomials, {@link
+ * Multinomial}). Each round has its own seed taken from one {@link SplittableRandom} seeded with {@code seed}, so results do not depend on the number of threads; rounds run in
  * parallel.
  */
 public final class Bootstrap {
@@ -48,25 +48,46 @@ public final class Bootstrap {
       Resampling how) {
     ModelIndex models = ModelIndex.of(battles);
     PairCounts pc = PairCounts.of(battles, models);
-    int[] rowTriple = how == Resampling.ROWS ? PairCounts.tripleOfRow(battles, models, pc) : null;
-    Alias alias = new Alias(pc.count);
+    if (how == Resampling.TRIPLES) return bradleyTerry(pc, bt, scale, rounds, seed);
+    int[] rowTriple = PairCounts.tripleOfRow(battles, models, pc);
     int n = battles.size();
+    return rounds(pc, bt, scale, rounds, seed, rng -> {
+      double[] counts = new double[pc.size()];
+      for (int i = 0; i < n; i++) counts[rowTriple[rng.nextInt(n)]]++;
+      return counts;
+    });
+  }
+
+  /**
+   * Multinomial-triple bootstrap of unit-weight battles already collapsed to triples: each round
+   * draws the triple counts from Multinomial(Σ count, count/Σ count) with {@link Multinomial} (k
+   * conditional binomials, so a round costs O(#triples), not O(#battles)) and refits.
+   */
+  public static Samples bradleyTerry(PairCounts pc, BradleyTerry bt, RatingScale scale, int rounds, long seed) {
+    long n = Math.round(pc.battles());
+    return rounds(pc, bt, scale, rounds, seed, rng -> {
+      long[] drawn = Multinomial.sample(n, pc.count, rng);
+      double[] counts = new double[drawn.length];
+      for (int t = 0; t < counts.length; t++) counts[t] = drawn[t];
+      return counts;
+    });
+  }
+
+  /** Runs the rounds in parallel; round r uses its own generator seeded from {@code seed}. */
+  private static Samples rounds(
+      PairCounts pc,
+      BradleyTerry bt,
+      RatingScale scale,
+      int rounds,
+      long seed,
+      java.util.function.Function<SplittableRandom, double[]> resample) {
     long[] seeds = new SplittableRandom(seed).longs(rounds).toArray();
+    double[] start = bt.fit(pc); // every round's Newton starts at the full-data fit
     double[][] out = new double[rounds][];
     IntStream.range(0, rounds)
         .parallel()
-        .forEach(
-            r -> {
-              SplittableRandom rng = new SplittableRandom(seeds[r]);
-              double[] counts = new double[pc.size()];
-              if (how == Resampling.ROWS) {
-                for (int i = 0; i < n; i++) counts[rowTriple[rng.nextInt(n)]]++;
-              } else {
-                for (int i = 0; i < n; i++) counts[alias.draw(rng)]++;
-              }
-              out[r] = scale.ratings(bt.fit(pc.withCounts(counts)), models);
-            });
-    return new Samples(models, out);
+        .forEach(r -> out[r] = scale.ratings(bt.fit(pc.withCounts(resample.apply(new SplittableRandom(seeds[r]))), start), pc.models));
+    return new Samples(pc.models, out);
   }
 
   /**
@@ -94,46 +115,5 @@ public final class Bootstrap {
               out[r] = row;
             });
     return new Samples(models, out);
-  }
-
-  /**
-   * Walker/Vose alias table: one uniform draw picks a column and a biased coin picks the column's
-   * own index or its alias, so each draw is O(1) (the multinomial's n draws dominate the bootstrap).
-   */
-  static final class Alias {
-    final double[] prob;
-    final int[] alias;
-
-    Alias(double[] weights) {
-      int k = weights.length;
-      prob = new double[k];
-      alias = new int[k];
-      double sum = 0;
-      for (double w : weights) sum += w;
-      double[] scaled = new double[k];
-      int[] small = new int[k], large = new int[k];
-      int ns = 0, nl = 0;
-      for (int i = 0; i < k; i++) {
-        scaled[i] = weights[i] * k / sum;
-        if (scaled[i] < 1) small[ns++] = i;
-        else large[nl++] = i;
-      }
-      while (ns > 0 && nl > 0) {
-        int s = small[--ns], l = large[--nl];
-        prob[s] = scaled[s];
-        alias[s] = l;
-        scaled[l] = scaled[l] + scaled[s] - 1;
-        if (scaled[l] < 1) small[ns++] = l;
-        else large[nl++] = l;
-      }
-      while (nl > 0) prob[large[--nl]] = 1;
-      while (ns > 0) prob[small[--ns]] = 1; // rounding leftovers
-    }
-
-    int draw(SplittableRandom rng) {
-      double u = rng.nextDouble() * prob.length;
-      int i = (int) u;
-      return (u - i) < prob[i] ? i : alias[i];
-    }
   }
 }

@@ -28,19 +28,40 @@ public record BradleyTerry(int maxIter, double tol) {
 
   /** Natural-log strengths with Σξ = 0, one per model of {@code pc.models}. */
   public double[] fit(PairCounts pc) {
+    return fit(pc, null);
+  }
+
+  /**
+   * Same, with Newton started from {@code start} (any shift; null = all zero). A bootstrap round
+   * starts from the full-data fit, which is already close, so it needs fewer steps; the optimum
+   * (the likelihood is strictly concave on Σξ = 0 when the battle graph is connected) is the same.
+   *
+   * <p>The triples are first reduced to their sufficient statistics per unordered pair i &lt; j:
+   * total weight W_ij and i's weighted score S_ij = Σ w·y (from i's side). With d = ξ_i − ξ_j the
+   * pair's negative log-likelihood is (W − S)·d − W·log σ(d), its gradient W·σ(d) − S, its Hessian
+   * W·σ(d)(1 − σ(d)), so a Newton step costs one exponential per pair instead of per triple, and
+   * one pass gives gradient and Hessian together.
+   */
+  public double[] fit(PairCounts pc, double[] start) {
     int m = pc.models.size();
     double[] xi = new double[m];
     if (m < 2) return xi;
+    Pairs p = Pairs.of(pc);
     double total = 0;
-    for (double v : pc.w) total += v;
+    for (double v : p.w) total += v;
     if (total <= 0) return xi;
-    double f = negLogLik(pc, xi);
+    if (start != null) {
+      if (start.length != m) throw new IllegalArgumentException("start has " + start.length + " strengths, need " + m);
+      for (int i = 0; i < m; i++) xi[i] = start[i] - start[0];
+    }
+    double f = p.negLogLik(xi);
+    double[] g = new double[m];
+    double[][] h = new double[m][m];
     for (int it = 0; it < maxIter; it++) {
-      double[] g = gradient(pc, xi);
+      p.gradientAndHessian(xi, g, h);
       double gmax = 0;
       for (int i = 1; i < m; i++) gmax = Math.max(gmax, Math.abs(g[i]));
       if (gmax / total < tol) break;
-      double[][] h = hessian(pc, xi);
       double[][] hr = new double[m - 1][m - 1];
       double[] gr = new double[m - 1];
       double scale = 0;
@@ -48,7 +69,7 @@ public record BradleyTerry(int maxIter, double tol) {
       double ridge = 1e-9 * Math.max(scale, 1e-12);
       for (int i = 1; i < m; i++) {
         gr[i - 1] = -g[i];
-        for (int j = 1; j < m; j++) hr[i - 1][j - 1] = h[i][j];
+        System.arraycopy(h[i], 1, hr[i - 1], 0, m - 1);
         hr[i - 1][i - 1] += ridge;
       }
       double[] d = Linalg.solve(hr, gr);
@@ -59,7 +80,7 @@ public record BradleyTerry(int maxIter, double tol) {
       double fNext;
       while (true) {
         for (int i = 1; i < m; i++) next[i] = xi[i] + step * d[i - 1];
-        fNext = negLogLik(pc, next);
+        fNext = p.negLogLik(next);
         // the last term absorbs rounding in f near the optimum, where Newton steps are tiny
         if (fNext <= f + 1e-4 * step * slope + 1e-13 * Math.abs(f) || step < 1e-12) break;
         step /= 2;
@@ -69,6 +90,62 @@ public record BradleyTerry(int maxIter, double tol) {
       f = fNext;
     }
     return centred(xi);
+  }
+
+  /** Per unordered pair i &lt; j: total weight w and i's weighted score s. */
+  private record Pairs(int[] i, int[] j, double[] w, double[] s) {
+    static Pairs of(PairCounts pc) {
+      int m = pc.models.size();
+      java.util.Map<Long, Integer> slot = new java.util.HashMap<>();
+      int[] dense = m <= 2000 ? new int[m * m] : null;
+      if (dense != null) Arrays.fill(dense, -1);
+      int n = 0;
+      int[] pi = new int[pc.size()], pj = new int[pc.size()];
+      double[] pw = new double[pc.size()], ps = new double[pc.size()];
+      for (int t = 0; t < pc.size(); t++) {
+        int a = pc.a[t], b = pc.b[t];
+        int lo = Math.min(a, b), hi = Math.max(a, b);
+        int k;
+        if (dense != null) {
+          k = dense[lo * m + hi];
+          if (k < 0) k = dense[lo * m + hi] = n++;
+        } else {
+          k = slot.computeIfAbsent(((long) lo << 32) | hi, x -> slot.size());
+          n = Math.max(n, k + 1);
+        }
+        pi[k] = lo;
+        pj[k] = hi;
+        pw[k] += pc.w[t];
+        ps[k] += pc.w[t] * (a == lo ? pc.y[t] : 1 - pc.y[t]);
+      }
+      return new Pairs(Arrays.copyOf(pi, n), Arrays.copyOf(pj, n), Arrays.copyOf(pw, n), Arrays.copyOf(ps, n));
+    }
+
+    double negLogLik(double[] xi) {
+      double f = 0;
+      for (int k = 0; k < w.length; k++) {
+        double d = xi[i[k]] - xi[j[k]];
+        f += (w[k] - s[k]) * d - w[k] * logSigmoid(d);
+      }
+      return f;
+    }
+
+    void gradientAndHessian(double[] xi, double[] g, double[][] h) {
+      Arrays.fill(g, 0);
+      for (double[] row : h) Arrays.fill(row, 0);
+      for (int k = 0; k < w.length; k++) {
+        int a = i[k], b = j[k];
+        double p = sigmoid(xi[a] - xi[b]);
+        double r = w[k] * p - s[k];
+        double v = w[k] * p * (1 - p);
+        g[a] += r;
+        g[b] -= r;
+        h[a][a] += v;
+        h[b][b] += v;
+        h[a][b] -= v;
+        h[b][a] -= v;
+      }
+    }
   }
 
   /** Shifts ξ to Σξ = 0. */

@@ -62,8 +62,12 @@ public final class Leaderboard {
     double qlo = o.alpha() / 2, qhi = 1 - o.alpha() / 2;
     switch (o.method()) {
       case BT -> {
-        rating = o.scale().ratings(BradleyTerry.DEFAULT.fit(PairCounts.of(battles, models)), models);
-        var s = Bootstrap.bradleyTerry(battles, BradleyTerry.DEFAULT, o.scale(), o.bootstrap(), o.seed(), o.resampling());
+        PairCounts pc = PairCounts.of(battles, models);
+        rating = o.scale().ratings(BradleyTerry.DEFAULT.fit(pc), models);
+        // triples: reuse the collapsed counts (a round then costs O(#triples), not O(#battles))
+        var s = o.resampling() == Bootstrap.Resampling.TRIPLES
+            ? Bootstrap.bradleyTerry(pc, BradleyTerry.DEFAULT, o.scale(), o.bootstrap(), o.seed())
+            : Bootstrap.bradleyTerry(battles, BradleyTerry.DEFAULT, o.scale(), o.bootstrap(), o.seed(), o.resampling());
         for (int i = 0; i < m; i++) {
           lo[i] = s.quantile(i, qlo);
           hi[i] = s.quantile(i, qhi);

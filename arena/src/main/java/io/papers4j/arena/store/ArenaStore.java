@@ -71,8 +71,8 @@ public final class ArenaStore implements AutoCloseable {
   private synchronized List<Boolean> insertBatch(List<VoteRecord> votes) throws SQLException {
     List<Boolean> out = new ArrayList<>(votes.size());
     conn.setAutoCommit(false);
-    try {
-      for (VoteRecord v : votes) out.add(insertOne(v));
+    try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
+      for (VoteRecord v : votes) out.add(insertOne(ps, v));
       conn.commit();
     } catch (SQLException e) {
       conn.rollback();
@@ -147,23 +147,22 @@ public final class ArenaStore implements AutoCloseable {
     }
   }
 
-  private boolean insertOne(VoteRecord v) throws SQLException {
-    String sql =
-        "INSERT INTO arena_vote (id, tstamp, vote_type, model_a, model_b, winner, anony, judge, turn, state_json)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      ps.setString(1, v.id());
-      ps.setDouble(2, v.tstamp());
-      ps.setString(3, v.type());
-      ps.setString(4, v.modelA());
-      ps.setString(5, v.modelB());
-      ps.setString(6, v.winner().json);
-      ps.setInt(7, v.anony() ? 1 : 0);
-      ps.setString(8, v.judge());
-      ps.setInt(9, v.turn());
-      ps.setString(10, v.stateJson());
-      return ps.executeUpdate() == 1;
-    }
+  private static final String INSERT =
+      "INSERT INTO arena_vote (id, tstamp, vote_type, model_a, model_b, winner, anony, judge, turn, state_json)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+
+  private static boolean insertOne(PreparedStatement ps, VoteRecord v) throws SQLException {
+    ps.setString(1, v.id());
+    ps.setDouble(2, v.tstamp());
+    ps.setString(3, v.type());
+    ps.setString(4, v.modelA());
+    ps.setString(5, v.modelB());
+    ps.setString(6, v.winner().json);
+    ps.setInt(7, v.anony() ? 1 : 0);
+    ps.setString(8, v.judge());
+    ps.setInt(9, v.turn());
+    ps.setString(10, v.stateJson());
+    return ps.executeUpdate() == 1;
   }
 
   /** All votes in time order. */

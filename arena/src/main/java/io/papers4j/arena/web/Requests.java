@@ -36,10 +36,12 @@ final class Requests {
     return v.asText();
   }
 
+  private static final java.util.regex.Pattern UID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{8,64}");
+
   /** {@code arena_user_<uid>} from the {@code arena_uid} cookie, set here when absent. */
   static String judge(Context ctx) {
     String uid = ctx.cookie("arena_uid");
-    if (uid == null || !uid.matches("[A-Za-z0-9-]{8,64}")) {
+    if (uid == null || !UID.matcher(uid).matches()) {
       uid = UUID.randomUUID().toString();
       ctx.cookie("arena_uid", uid, 365 * 24 * 3600);
     }

@@ -39,22 +39,6 @@ class BootstrapTest {
   }
 
   @Test
-  void alias_table_draws_each_category_with_its_probability() {
-    double[] w = {1, 0, 3, 6, 0.5};
-    Bootstrap.Alias a = new Bootstrap.Alias(w);
-    int[] c = new int[w.length];
-    SplittableRandom rng = new SplittableRandom(3);
-    int n = 1_050_000;
-    for (int i = 0; i < n; i++) c[a.draw(rng)]++;
-    double total = 10.5;
-    for (int i = 0; i < w.length; i++) {
-      double p = w[i] / total, sd = Math.sqrt(p * (1 - p) / n);
-      assertThat(c[i] / (double) n).as("category %d", i).isCloseTo(p, within(5 * sd + 1e-12));
-    }
-    assertThat(c[1]).isZero();
-  }
-
-  @Test
   void quantiles_interpolate_like_numpy() {
     // numpy.quantile([1, 2, 3, 4], 0.25) = 1.75; 0.975 of 1..100 = 97.525
     assertThat(Quantiles.of(new double[] {4, 1, 3, 2}, 0.25)).isEqualTo(1.75);

@@ -35,6 +35,25 @@ class BradleyTerryTest {
   }
 
   @Test
+  void warm_start_and_side_order_do_not_change_the_optimum() {
+    // pair reduction: (A beat B) and (B lost to A) are the same observation from the two sides
+    List<Battle> battles = Simulator.beta(8, 2, 4).uniformBattles(3000, new SplittableRandom(5));
+    List<Battle> swapped = new ArrayList<>();
+    for (Battle b : battles) swapped.add(Battle.of(b.modelB(), b.modelA(), b.winner().swapped()));
+    double[] xi = BradleyTerry.DEFAULT.fit(PairCounts.of(battles));
+    double[] xs = BradleyTerry.DEFAULT.fit(PairCounts.of(swapped));
+    double[] start = {3, -2, 0.5, 7, 1, 1, -4, 0}; // far away and not centred
+    double[] xw = BradleyTerry.DEFAULT.fit(PairCounts.of(battles), start);
+    for (int i = 0; i < xi.length; i++) {
+      assertThat(xs[i]).isCloseTo(xi[i], within(1e-9));
+      assertThat(xw[i]).isCloseTo(xi[i], within(1e-9));
+    }
+    // the optimum zeroes the triple-form gradient too
+    double[] g = BradleyTerry.gradient(PairCounts.of(battles), xi);
+    for (double v : g) assertThat(Math.abs(v) / battles.size()).isLessThan(1e-12);
+  }
+
+  @Test
   void ties_count_as_half_a_win_for_each_side() {
     // A: 2 wins, 1 tie, 1 loss → score 2.5 of 4 → Δξ = ln(2.5 / 1.5)
     List<Battle> battles = new ArrayList<>(repeat("A", "B", Winner.MODEL_A, 2));

@@ -59,6 +59,15 @@ public final class ResonanceRopeReport {
 
   /** Writes result.json, README.md and plots into {@code dir}; returns the result. */
   public static Result write(PosGenStudy.Results r, Path dir, double runtimeS) throws IOException {
+    return write(r, null, dir, runtimeS);
+  }
+
+  /**
+   * As {@link #write(PosGenStudy.Results, Path, double)} with the language-model length study (Fig. 4
+   * analogue; null: not run). Its outcome is reported beside the PosGen verdict, not folded into it.
+   */
+  public static Result write(PosGenStudy.Results r, LmLengthStudy.Results lm, Path dir, double runtimeS)
+      throws IOException {
     Files.createDirectories(dir);
     PosGenPreset p = r.preset();
     Map<String, Object> metrics = new LinkedHashMap<>();
@@ -115,6 +124,15 @@ public final class ResonanceRopeReport {
       metrics.put("semi_recursive_ood_seed_spread", spread);
     }
     metrics.put("id_gate_90pct_passed", gatePassed);
+    String lmVerdict = null;
+    if (lm != null) {
+      metrics.put("lm_perplexity_by_length", lmMetrics(lm));
+      reference.put("lm_fig4", "qualitative (Fig. 4, LLaMA2-Chat 7B fine-tuned at s = 8, GovReport / Proofpile):"
+          + " Resonance YaRN has the lowest perplexity at every evaluated length, YaRN next, RoPE far above"
+          + " beyond the trained length");
+      lmVerdict = lmVerdict(lm);
+      plotPerplexity(lm, dir.resolve("perplexity_by_length.png"));
+    }
     String notes = verdict + ". Protocol: " + protocolText(p.protocol()) + ". Preset " + p.name() + ": M="
         + p.spec().modulus() + ", j=" + p.spec().far() + ", k=" + p.spec().near() + ", L=" + p.spec().trainLength()
         + " -> L'=" + p.spec().testLength() + ", " + p.spec().trainSize() + "/" + p.spec().testSize()
@@ -122,12 +140,107 @@ public final class ResonanceRopeReport {
         + " heads " + p.model().heads() + "x" + p.model().dKv() + ", " + p.train().steps() + " steps of "
         + p.train().batchSize() + ", seeds " + p.seeds() + ". Std is the sample std over seeds; the paper"
         + " reports a 'variance'." + (gatePassed ? "" : " WARNING: some ID accuracy is below the 90% gate,"
-        + " so OOD numbers of those rows say little about extrapolation.");
+        + " so OOD numbers of those rows say little about extrapolation.")
+        + (lmVerdict == null ? " The language-model length study was not run." : " " + lmVerdict + ".");
     Result result = new Result("resonance-rope", PAPER, CLAIM, p.name(), p.seeds().get(0), runtimeS, metrics,
         reference, reproduced, notes);
     result.write(dir);
-    writeReadme(dir, p, table.toString(), verdict, result, gatePassed);
+    writeReadme(dir, p, table.toString(), verdict, result, gatePassed, lm, lmVerdict);
     return result;
+  }
+
+  /** Perplexity curves, per-length differences and the run's settings, for result.json. */
+  static Map<String, Object> lmMetrics(LmLengthStudy.Results lm) {
+    LmLengthStudy.Config c = lm.config();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("preset", c.preset());
+    m.put("corpus", c.corpus());
+    m.put("train_length", c.seq());
+    m.put("rope_factor", c.factor());
+    m.put("eval_lengths", c.lengths());
+    m.put("eval_tokens", c.evalTokens());
+    m.put("steps", c.steps());
+    m.put("batch", c.batch());
+    m.put("lr", c.lr());
+    m.put("seed", c.seed());
+    m.put("unigram_ppl", lm.unigramPerplexity());
+    Map<String, Object> curves = new LinkedHashMap<>();
+    for (LmLengthStudy.Curve k : lm.curves()) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("val_ppl", k.perplexity());
+      e.put("steps_done", k.steps());
+      e.put("train_seconds", k.trainSeconds());
+      curves.put(k.encoding(), e);
+    }
+    m.put("curves", curves);
+    double[] ry = curve(lm, "resonance-yarn");
+    double[] y = curve(lm, "yarn");
+    if (ry != null && y != null) {
+      double[] d = new double[ry.length];
+      boolean below = true;
+      for (int i = 0; i < d.length; i++) {
+        d[i] = ry[i] - y[i];
+        below &= d[i] < 0;
+      }
+      m.put("resonance_yarn_minus_yarn_ppl", d);
+      m.put("resonance_yarn_below_yarn_at_every_length", below);
+    }
+    return m;
+  }
+
+  static double[] curve(LmLengthStudy.Results lm, String enc) {
+    for (LmLengthStudy.Curve k : lm.curves()) if (k.encoding().equals(enc)) return k.perplexity();
+    return null;
+  }
+
+  /** One sentence: how the curves compare with Fig. 4 (one seed, so no spread is available). */
+  static String lmVerdict(LmLengthStudy.Results lm) {
+    int[] len = lm.config().lengths();
+    double[] ry = curve(lm, "resonance-yarn");
+    double[] y = curve(lm, "yarn");
+    double[] r = curve(lm, "rope");
+    StringBuilder s = new StringBuilder("LM (Fig. 4 analogue, one seed): ");
+    if (ry == null || y == null) return s.append("YaRN and Resonance YaRN were not both run").toString();
+    int below = 0;
+    for (int i = 0; i < len.length; i++) if (ry[i] < y[i]) below++;
+    s.append(String.format(Locale.ROOT, "Resonance YaRN below YaRN at %d of %d lengths", below, len.length));
+    int last = len.length - 1;
+    s.append(String.format(Locale.ROOT, " (at %d: %.2f vs %.2f", len[last], ry[last], y[last]));
+    if (r != null) s.append(String.format(Locale.ROOT, ", RoPE %.2f", r[last]));
+    return s.append(")").toString();
+  }
+
+  static String lmSection(LmLengthStudy.Results lm, String verdict) {
+    LmLengthStudy.Config c = lm.config();
+    int[] len = c.lengths();
+    StringBuilder md = new StringBuilder("## Language model: perplexity against evaluation length (Fig. 4 analogue)\n\n");
+    md.append(String.format(Locale.ROOT, "`%s` LLaMA trained on %s for %d steps of %d × %d tokens (L = %d) with"
+            + " each encoding through the `lm train --rope NAME --rope-factor %.0f` path, reloaded from its"
+            + " config.json as `lm eval` does, and scored at k·L on the same %,d validation tokens"
+            + " (non-overlapping windows). One seed (%d); add-one unigram perplexity of these tokens %.1f.%n%n",
+        c.preset(), c.corpus(), c.steps(), c.batch(), c.seq(), c.seq(), c.factor(), c.evalTokens(), c.seed(),
+        lm.unigramPerplexity()));
+    md.append("| encoding |");
+    for (int l : len) md.append(" ppl @ ").append(l).append(" |");
+    md.append("\n|---|");
+    for (int ignored : len) md.append("---|");
+    md.append("\n");
+    for (LmLengthStudy.Curve k : lm.curves()) {
+      md.append("| ").append(k.encoding()).append(" |");
+      for (double v : k.perplexity()) md.append(String.format(Locale.ROOT, " %.2f |", v));
+      md.append("\n");
+    }
+    md.append("\nPaper (Fig. 4, qualitative): Resonance YaRN lowest at every length. Ours: ").append(verdict)
+        .append(".\n\n");
+    return md.toString();
+  }
+
+  static void plotPerplexity(LmLengthStudy.Results lm, Path file) throws IOException {
+    var chart = Plot.line("Validation perplexity against evaluation length (trained at L = " + lm.config().seq() + ")")
+        .xLabel("evaluation context (tokens)").yLabel("perplexity").logY(true);
+    double[] x = java.util.Arrays.stream(lm.config().lengths()).asDoubleStream().toArray();
+    for (LmLengthStudy.Curve k : lm.curves()) chart.series(k.encoding(), x, k.perplexity());
+    chart.write(file);
   }
 
   static String protocolText(Protocol p) {
@@ -181,8 +294,8 @@ public final class ResonanceRopeReport {
     chart.write(file);
   }
 
-  static void writeReadme(Path dir, PosGenPreset p, String table, String verdict, Result r, boolean gate)
-      throws IOException {
+  static void writeReadme(Path dir, PosGenPreset p, String table, String verdict, Result r, boolean gate,
+      LmLengthStudy.Results lm, String lmVerdict) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Resonance RoPE (arXiv ").append(PAPER).append(") — PosGen reproduction, preset `")
         .append(p.name()).append("`\n\n");
@@ -205,8 +318,10 @@ public final class ResonanceRopeReport {
         p.model().dKv(), gap.get("train_positions"), gap.get("train_positions"), gap.get("test_positions"),
         gap.get("pre_critical_pairs"), (double) gap.get("rope_max_pre_critical_gap_rad"),
         (double) gap.get("resonance_max_pre_critical_gap_rad")));
+    if (lm != null) md.append(lmSection(lm, lmVerdict));
     md.append("Plots: ");
     for (PosGenTask t : p.tasks()) md.append("`accuracy_by_position_").append(t.id).append(".png` ");
+    if (lm != null) md.append("`perplexity_by_length.png`");
     md.append("\n\nRuntime: ").append(String.format(Locale.ROOT, "%.0f s", r.runtimeS()))
         .append(" (measured on a shared machine under load).\n");
     Path tmp = Files.createTempFile(dir, ".readme", ".tmp");

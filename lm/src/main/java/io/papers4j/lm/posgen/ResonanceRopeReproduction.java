@@ -1,5 +1,6 @@
 package io.papers4j.lm.posgen;
 
+import io.papers4j.core.data.Papers4jHome;
 import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
 import java.nio.file.Path;
@@ -9,6 +10,11 @@ import java.nio.file.Path;
  * Resonance YaRN on PosGen; quick = semi-recursive × 2 seeds, full = all three tasks × 3 seeds.
  * The protocol defaults to the official code's (train plain, evaluate scaled); {@code
  * -Dpapers4j.resonance.protocol=paper} trains with the scaled encoding instead.
+ *
+ * <p>After PosGen it runs {@link LmLengthStudy} (the paper's Fig. 4 at toy scale: perplexity against
+ * evaluation length for RoPE, YaRN and Resonance YaRN language models; model directories under
+ * {@code $PAPERS4J_HOME/runs/resonance-rope-lm-<preset>}); {@code -Dpapers4j.resonance.lm=false}
+ * skips it.
  */
 public final class ResonanceRopeReproduction implements Reproduction {
   @Override
@@ -27,6 +33,9 @@ public final class ResonanceRopeReproduction implements Reproduction {
     PosGenPreset p = PosGenPreset.named(preset, protocol);
     long start = System.nanoTime();
     PosGenStudy.Results r = PosGenStudy.run(p);
-    return ResonanceRopeReport.write(r, outDir, (System.nanoTime() - start) / 1e9);
+    LmLengthStudy.Results lm = null;
+    if (Boolean.parseBoolean(System.getProperty("papers4j.resonance.lm", "true")))
+      lm = LmLengthStudy.run(LmLengthStudy.Config.named(preset), Papers4jHome.resolve("runs", "resonance-rope-lm-" + preset));
+    return ResonanceRopeReport.write(r, lm, outDir, (System.nanoTime() - start) / 1e9);
   }
 }
