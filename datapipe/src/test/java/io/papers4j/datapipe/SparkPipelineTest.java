@@ -25,13 +25,12 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pipeline on an embedded Spark (one session for the class, small real data). */
+/** The pipeline on an embedded Spark (the module's one test session, small real data). */
 class SparkPipelineTest {
   static SparkSession spark;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -39,12 +38,7 @@ class SparkPipelineTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSessions.open("local[2]", 4);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    spark.close();
+    spark = TestSpark.session();
   }
 
   /** Defaults with only the named stages enabled. */
@@ -213,7 +207,7 @@ class SparkPipelineTest {
     for (int i = 0; i < held; i++) texts.add(prose.get(60 + i));
     for (int i = 0; i < held; i++) texts.add(machine.get(60 + i));
     PipelineConfig c = PipelineConfig.override(only("quality"),
-        JSON.readTree("{\"quality\":{\"trainPath\":" + JSON.writeValueAsString(train.toString()) + ",\"maxIter\":10}}"), "test");
+        JSON.readTree("{\"quality\":{\"trainPath\":" + JSON.writeValueAsString(train.toString()) + ",\"maxIter\":10,\"numFeatures\":4096}}"), "test");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Pipeline.Outcome o = new Pipeline(spark, c, QUIET).runStages(jsc.parallelize(docs(texts), 2));
     Set<Integer> removed = removedSeqs(o, texts.size());

@@ -1,10 +1,11 @@
 package io.papers4j.datapipe.eval;
 
 import io.papers4j.datapipe.dedup.Shingles;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Ground truth for near-duplicate removal from exact all-pairs Jaccard: document j (in seq order)
@@ -17,25 +18,30 @@ public final class DedupQuality {
   /** Precision, recall and the counts behind them. */
   public record Score(double precision, double recall, int truePositives, int removed, int shouldRemove) {}
 
-  /** Indices (into {@code texts}, i.e. seq order) of the documents the exact rule removes. */
+  /**
+   * Indices (into {@code texts}, i.e. seq order) of the documents the exact rule removes. Documents
+   * are checked in parallel (common fork-join pool): each j is independent of the others.
+   */
   public static Set<Integer> truth(List<String> texts, int shingleSize, double threshold) {
-    List<long[]> sh = new ArrayList<>(texts.size());
-    for (String t : texts) sh.add(Shingles.of(t, shingleSize));
-    Set<Integer> out = new HashSet<>();
-    for (int j = 0; j < texts.size(); j++) {
-      if (sh.get(j).length == 0) continue;
-      for (int i = 0; i < j; i++) {
-        long[] a = sh.get(i), b = sh.get(j);
-        if (a.length == 0) continue;
-        // |A∩B| ≤ min and |A∪B| ≥ max, so J ≤ min/max: skip pairs that cannot reach the threshold.
-        if (Math.min(a.length, b.length) < threshold * Math.max(a.length, b.length)) continue;
-        if (Shingles.jaccard(a, b) >= threshold) {
-          out.add(j);
-          break;
-        }
-      }
+    List<long[]> sh = texts.parallelStream().map(t -> Shingles.of(t, shingleSize)).toList();
+    return IntStream.range(0, sh.size()).parallel()
+        .filter(j -> hasEarlierDuplicate(sh, j, threshold))
+        .boxed()
+        .collect(Collectors.toCollection(HashSet::new));
+  }
+
+  /** Whether some document i < j has exact Jaccard ≥ threshold with document j. */
+  static boolean hasEarlierDuplicate(List<long[]> sh, int j, double threshold) {
+    long[] b = sh.get(j);
+    if (b.length == 0) return false;
+    for (int i = 0; i < j; i++) {
+      long[] a = sh.get(i);
+      if (a.length == 0) continue;
+      // |A∩B| ≤ min and |A∪B| ≥ max, so J ≤ min/max: skip pairs that cannot reach the threshold.
+      if (Math.min(a.length, b.length) < threshold * Math.max(a.length, b.length)) continue;
+      if (Shingles.jaccard(a, b) >= threshold) return true;
     }
-    return out;
+    return false;
   }
 
   public static Score score(Set<Integer> removed, Set<Integer> truth) {

@@ -66,7 +66,8 @@ public final class QualityStage implements Stage {
 
   /** Trains the classifier on a labelled DataFrame (columns text, label) and reports held-out quality. */
   public PipelineModel train(Dataset<Row> labelled) {
-    Dataset<Row> data = labelled.select(functions.col("text"), functions.col("label").cast("double").as("label"));
+    // Cached: the split, IDF, the L-BFGS iterations and the held-out metrics each scan it again.
+    Dataset<Row> data = labelled.select(functions.col("text"), functions.col("label").cast("double").as("label")).cache();
     Dataset<Row>[] split = data.randomSplit(new double[] {0.8, 0.2}, c.seed());
     Pipeline p =
         new Pipeline()
@@ -86,6 +87,7 @@ public final class QualityStage implements Stage {
     details.put("heldout_examples", n);
     details.put("heldout_accuracy", n == 0 ? Double.NaN : right / (double) n);
     details.put("heldout_auc", auc);
+    data.unpersist(false);
     return model;
   }
 

@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * near-duplicates at controlled edit rates, a paragraph pasted into many documents). Planted
  * documents come last, so they are the later copies the dedup stages should remove.
  */
-final class YiDataCorpus {
+public final class YiDataCorpus {
   private YiDataCorpus() {}
 
   /** Sizes of one preset. */
-  record Sizes(int copyright, int kjv, int manPerLanguage, int fileLists, int exactCopies, int nearPerRate, int pasted) {}
+  public record Sizes(int copyright, int kjv, int manPerLanguage, int fileLists, int exactCopies, int nearPerRate, int pasted) {}
 
-  static final double[] EDIT_RATES = {0.01, 0.02, 0.05, 0.10, 0.20};
+  public static final double[] EDIT_RATES = {0.01, 0.02, 0.05, 0.10, 0.20};
 
   /** The shared paragraph: GPL-3's first preamble paragraph, pasted into {@code pasted} documents. */
   static String sharedParagraph() throws IOException {
@@ -59,7 +59,7 @@ final class YiDataCorpus {
   }
 
   /** Writes the corpus as JSON-lines and returns its documents in order. */
-  static List<Text> build(Sizes z, long seed, Path jsonl) throws Exception {
+  public static List<Text> build(Sizes z, long seed, Path jsonl) throws Exception {
     List<Text> real = new ArrayList<>();
     real.addAll(RealCorpus.copyrightFiles(z.copyright()));
     real.addAll(RealCorpus.commonLicenses());
