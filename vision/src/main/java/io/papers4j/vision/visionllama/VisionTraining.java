@@ -22,7 +22,7 @@ public final class VisionTraining {
   /**
    * @param lr peak learning rate (1e-3)
    * @param weightDecay AdamW decay on weight matrices (0.05)
-   * @param warmup warm-up steps (100, capped at the total)
+   * @param warmup warm-up steps (100; capped at 10% of the run: the spec has 100 of ~1,400 steps)
    * @param clip global grad-norm clip (1.0)
    */
   public record Recipe(double lr, double weightDecay, long warmup, double clip) {
@@ -68,7 +68,7 @@ public final class VisionTraining {
         new AdamW(model.namedParameters(), AdamConfig.torchDefaults(recipe.lr()).withWeightDecay(recipe.weightDecay()),
             decays(model));
     TrainConfig tc =
-        new TrainConfig(total, data.batch(), recipe.lr(), Math.min(recipe.warmup(), total), 0.0,
+        new TrainConfig(total, data.batch(), recipe.lr(), Math.min(recipe.warmup(), Math.max(1, total / 10)), 0.0,
             recipe.clip(), 0, 0, spe, 1, seed, outDir);
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("vision_config", model.config());
