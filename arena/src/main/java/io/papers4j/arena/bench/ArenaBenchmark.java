@@ -85,7 +85,7 @@ public final class ArenaBenchmark implements Benchmark {
     md.append(String.format(Locale.ROOT,
         "**(a) Leaderboard recompute**, %,d synthetic battles among %d models (random sides, 15%% ties; %,d unique (a, b, outcome) triples), %d bootstrap rounds:%n%n"
             + "| implementation | collapse to counts (s) | BT fit (s) | bootstrap + CIs (s) | **total (s)** |%n|---|---:|---:|---:|---:|%n"
-            + "| papers4j (Newton on triples, multinomial bootstrap by conditional binomials, parallel rounds) | %.2f | %.3f | %.2f | **%.2f** |%n",
+            + "| papers4j (Newton on pair statistics, multinomial bootstrap by conditional binomials, warm-started parallel rounds) | %.2f | %.3f | %.2f | **%.2f** |%n",
         n, m, pc.size(), rounds, collapse, fit, bootS, total));
     if (python) {
       md.append(FastChatPeer.compare(data, models, rating, lo, hi, rounds, out));

@@ -34,7 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--demo-max-tokens", defaultValue = "96", description = "demo only: reply length limit in tokens (default: ${DEFAULT-VALUE})")
   int demoMaxTokens;
 
-  @Option(names = "--db", description = "JDBC URL: jdbc:sqlite:FILE or jdbc:postgresql://… (default: jdbc:sqlite:$PAPERS4J_HOME/arena/arena.db)")
+  @Option(names = "--db", description = "JDBC URL: jdbc:sqlite:FILE or jdbc:postgresql://… (default: jdbc:sqlite:$PAPERS4J_HOME/arena/arena.db; the demo: …/arena/demo.db)")
   String db;
 
   @Option(names = "--db-user", description = "database user (PostgreSQL)")

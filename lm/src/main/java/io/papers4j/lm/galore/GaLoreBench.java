@@ -38,6 +38,8 @@ public final class GaLoreBench implements Benchmark {
       {"adamw", "false"}, {"adam8bit", "false"}, {"galore", "false"}, {"galore8bit", "false"},
       {"galore8bit", "true"}, {"adamw", "true"}
     };
+    double loadStart = GaLoreReproduction.loadAverage();
+    long t0 = System.nanoTime();
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
         "LLaMA `%s` preset, batch %d x %d tokens, rank %d, %d timed steps per method after 2 warm-up steps, one JVM"
@@ -56,6 +58,8 @@ public final class GaLoreBench implements Benchmark {
       out.println(line);
       md.append(line).append('\n');
     }
+    md.append(String.format(Locale.ROOT, "%nLoad average (1 min) %.2f at the start, %.2f at the end; %.0f s in all.%n",
+        loadStart, GaLoreReproduction.loadAverage(), (System.nanoTime() - t0) / 1e9));
     return md.toString();
   }
 

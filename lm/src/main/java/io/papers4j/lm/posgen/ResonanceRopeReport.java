@@ -94,6 +94,7 @@ public final class ResonanceRopeReport {
         m.put("ood_std", oodMs[1]);
         m.put("id_runs", id);
         m.put("ood_runs", ood);
+        if (task == PosGenTask.SEMI_RECURSIVE) m.putAll(pairSplit(ee.getValue(), p.spec()));
         perEnc.put(enc.id, m);
         double[] paper = TABLE1.get(task).get(enc);
         refEnc.put(enc.id, Map.of("ood_mean", paper[0] / 100, "ood_variance_reported_pct", paper[1]));
@@ -147,6 +148,31 @@ public final class ResonanceRopeReport {
     result.write(dir);
     writeReadme(dir, p, table.toString(), verdict, result, gatePassed, lm, lmVerdict);
     return result;
+  }
+
+  /**
+   * Semi-recursive accuracy split by the two outputs that share one far block. For the first of a
+   * pair (l − (j+k) even) the far tokens at p = ⌊(l − (j+k))/2⌋ are needed; the second follows from
+   * near tokens alone, x_l = 2·x_{l−1} − x_{l−1−k} mod M (subtract the two sums), a rule at fixed
+   * offsets that a model can learn without locating p. Means over seeds of the per-position
+   * accuracies, inside (l < L) and beyond (l ≥ L) the trained length.
+   */
+  static Map<String, Object> pairSplit(List<PosGenRun.Accuracy> runs, PosGenSpec spec) {
+    int first = spec.initialTokens();
+    double[] sum = new double[4]; // id far, id shortcut, ood far, ood shortcut
+    int[] n = new int[4];
+    for (PosGenRun.Accuracy a : runs) {
+      double[] byPos = a.byPosition();
+      for (int l = first; l < byPos.length; l++) {
+        int k = (l < spec.trainLength() ? 0 : 2) + ((l - first) % 2 == 0 ? 0 : 1);
+        sum[k] += byPos[l];
+        n[k]++;
+      }
+    }
+    String[] keys = {"id_far_needed", "id_near_shortcut", "ood_far_needed", "ood_near_shortcut"};
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < 4; i++) m.put(keys[i], n[i] == 0 ? Double.NaN : sum[i] / n[i]);
+    return m;
   }
 
   /** Perplexity curves, per-length differences and the run's settings, for result.json. */
@@ -243,6 +269,27 @@ public final class ResonanceRopeReport {
     chart.write(file);
   }
 
+  /** The semi-recursive accuracy split by output parity (see {@link #pairSplit}), as markdown. */
+  @SuppressWarnings("unchecked")
+  static String pairSplitTable(Result r, PosGenSpec spec) {
+    Map<String, Object> semi = (Map<String, Object>) r.metrics().get(PosGenTask.SEMI_RECURSIVE.id);
+    if (semi == null) return "";
+    int first = spec.initialTokens();
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Semi-recursive accuracy %% split by the two"
+        + " outputs that share a far block: the first needs the far token(s) at p = ⌊(l − %d)/2⌋; the second"
+        + " equals 2·x_{l−1} − x_{l−%d} mod M, a near-only rule.%n%n", first, spec.near() + 1)
+        + "| encoding | ID far-needed | ID near-only | OOD far-needed | OOD near-only |\n"
+        + "|---|---|---|---|---|\n");
+    for (PosGenEncoding e : PosGenEncoding.ALL) {
+      Map<String, Object> m = (Map<String, Object>) semi.get(e.id);
+      if (m == null) continue;
+      md.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", e.title(),
+          100 * (double) m.get("id_far_needed"), 100 * (double) m.get("id_near_shortcut"),
+          100 * (double) m.get("ood_far_needed"), 100 * (double) m.get("ood_near_shortcut")));
+    }
+    return md.append("\n").toString();
+  }
+
   static String protocolText(Protocol p) {
     return p == Protocol.TRAIN_PLAIN_EVAL_SCALED
         ? "train with RoPE / Resonance RoPE, evaluate with YaRN / Resonance YaRN swapped in (official code)"
@@ -306,6 +353,7 @@ public final class ResonanceRopeReport {
         + " reflect an under-trained model.\n\n");
     md.append("Protocol: ").append(protocolText(p.protocol())).append(".\n\n");
     md.append(table).append("\n");
+    md.append(pairSplitTable(r, p.spec()));
     md.append("Paper numbers: Table 1, 2-layer T5-small decoder, M = 17, L = 64 → 256, mean ± \"variance\" over 5"
         + " seeds. Ours: mean ± sample std over ").append(p.seeds().size()).append(" seeds at the preset's scale"
         + " (M = ").append(p.spec().modulus()).append(", L = ").append(p.spec().trainLength()).append(" → ")

@@ -49,6 +49,25 @@ class PosGenDataTest {
   }
 
   @Test
+  void every_second_semi_recursive_output_follows_from_near_tokens_alone() {
+    // x_l − x_{l−1} = x_{l−1} − x_{l−1−k} when l and l−1 share their far block: the shortcut the
+    // report's far-needed / near-only split is built on
+    int m = 7;
+    int[] x = PosGenTask.SEMI_RECURSIVE.extend(new int[] {3, 6, 1, 5}, 64, m, 1, 3);
+    int checked = 0;
+    for (int l = 4; l < 64; l++) {
+      if ((l - 4) % 2 == 1) {
+        assertThat(x[l]).as("l=%d", l).isEqualTo(Math.floorMod(2 * x[l - 1] - x[l - 4], m));
+        checked++;
+      }
+    }
+    assertThat(checked).isEqualTo(30);
+    // the first of each pair is not such a function: it changes with the far token alone
+    int[] y = PosGenTask.SEMI_RECURSIVE.extend(new int[] {4, 6, 1, 5}, 8, m, 1, 3);
+    assertThat(y[4]).isNotEqualTo(x[4]);
+  }
+
+  @Test
   void seeds_are_disjoint_across_splits_and_sequences_have_the_split_lengths() {
     PosGenSpec spec = new PosGenSpec(M, 1, 3, 64, 256, 3000, 500, 9);
     PosGenData d = PosGenData.generate(PosGenTask.SEMI_RECURSIVE, spec);
