@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * conversation_a, conversation_b, turn, anony, language, tstamp}, dropping a battle when any message
  * names a model or vendor (identity leak), carries an error or moderation string or the unfinished
  * stream cursor, or is missing. Differences: {@code num_tokens} counts whitespace-separated words
- * (no tiktoken here) and {@code language} is "unknown" (no language detector).
+ * (no tiktoken here) and {@code language} is {@link LanguageGuess}'s guess (script, then function words)
+ * instead of polyglot's model.
  */
 public final class Cleaner {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,7 +112,15 @@ public final class Cleaner {
     o.set("conversation_b", convs[1]);
     o.put("turn", turn);
     o.put("anony", anony);
-    o.put("language", "unknown");
+    // FastChat: the language of the first user message (polyglot there, LanguageGuess here)
+    String firstUser = "";
+    for (JsonNode m : convs[0]) {
+      if (m.path("role").asText().equals("user")) {
+        firstUser = m.path("content").asText();
+        break;
+      }
+    }
+    o.put("language", LanguageGuess.of(firstUser));
     o.put("tstamp", row.path("tstamp").asDouble());
     return o;
   }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -168,7 +169,11 @@ public final class GaLoreAdafactor implements Optimizer {
   }
 
   private void update(Slot s, Tensor grad) {
-    try (NoGradGuard noGrad = new NoGradGuard()) {
+    // one scope per parameter: the temporaries of this update (projected gradient, dequantised
+    // moments, bucketize indices) are freed before the next parameter's, instead of piling up until
+    // the end of the training step; every state tensor is long-lived and written with copy_
+    try (PointerScope scope = new PointerScope();
+        NoGradGuard noGrad = new NoGradGuard()) {
       Tensor r = s.projector != null ? s.projector.project(grad, s.step) : grad; // R
       r = r.to(torch.ScalarType.Float);
       s.step++;

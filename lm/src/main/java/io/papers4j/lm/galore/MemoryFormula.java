@@ -35,10 +35,11 @@ public final class MemoryFormula {
       long[] momentShape = p.sizes().vec().get();
       if (projected && Optimizers.isProjected(e.getKey(), p.dim())) {
         long m = p.size(0), c = p.size(1);
-        long r = Math.min(o.rank(), Math.min(m, c));
+        int rank = Optimizers.projectionRank(n, o.rank());
+        long r = Math.min(rank, Math.min(m, c));
         bytes += 4 * r * Math.min(m, c); // projector
         momentNumel = r * Math.max(m, c);
-        momentShape = GaLoreProjector.projectedShape(m, c, o.rank());
+        momentShape = GaLoreProjector.projectedShape(m, c, rank);
       }
       if (adafactor) {
         // factored rows + columns for 2-D, the full second moment for 1-D

@@ -26,6 +26,9 @@ import java.util.Map;
  *   <li>{@code lora}: attention/MLP weights W₀ + (α/r)·B·A with W₀ frozen ({@link LoraAdapter}).
  *   <li>{@code adafactor}, {@code galore_adafactor}: Hugging Face Adafactor with GaLore's settings
  *       (external lr, no β₁), without and with the projection ({@link GaLoreAdafactor}).
+ *   <li>{@code adamw_split}: an ablation, full-rank AdamW with GaLore's learning-rate split: the
+ *       attention/MLP weights move at α·lr, everything else at lr (GaLore with the identity
+ *       projection at full rank), to separate the effect of the projection from that of the split.
  * </ul>
  *
  * {@code lowrank} and {@code lora} change the model: call {@link #prepareModel} before taking
@@ -35,7 +38,8 @@ public final class Optimizers {
   private Optimizers() {}
 
   public static final List<String> NAMES =
-      List.of("adamw", "adam8bit", "galore", "galore8bit", "lowrank", "lora", "adafactor", "galore_adafactor");
+      List.of("adamw", "adam8bit", "galore", "galore8bit", "lowrank", "lora", "adafactor", "galore_adafactor",
+          "adamw_split");
 
   /** The Adafactor family ({@link GaLoreAdafactor}); the rest run on {@link GaLoreAdamW}. */
   static boolean isAdafactor(String name) {
@@ -44,7 +48,13 @@ public final class Optimizers {
 
   /** Names whose attention/MLP weights GaLore projects. */
   static boolean isProjectedMethod(String name) {
-    return name.equals("galore") || name.equals("galore8bit") || name.equals("galore_adafactor");
+    return name.equals("galore") || name.equals("galore8bit") || name.equals("galore_adafactor")
+        || name.equals("adamw_split");
+  }
+
+  /** Rank used by the projection of {@code name}: full rank (the identity) for adamw_split. */
+  static int projectionRank(String name, int rank) {
+    return name.equals("adamw_split") ? Integer.MAX_VALUE : rank;
   }
 
   /**
@@ -184,7 +194,10 @@ public final class Optimizers {
     }
     List<Group> groups = new ArrayList<>();
     if (!low.isEmpty()) {
-      groups.add(new Group("galore", low, Projection.svd(o.rank(), o.updateGap(), o.galoreScale()), eightBit));
+      Projection proj = n.equals("adamw_split")
+          ? new Projection(Integer.MAX_VALUE, Integer.MAX_VALUE, o.galoreScale(), GaLoreProjector.Type.IDENTITY)
+          : Projection.svd(o.rank(), o.updateGap(), o.galoreScale());
+      groups.add(new Group("galore", low, proj, eightBit));
     }
     String restName = projected ? (isAdafactor(n) ? "adafactor" : "adamw") : n;
     if (!rest.isEmpty()) groups.add(new Group(restName, rest, null, eightBit));

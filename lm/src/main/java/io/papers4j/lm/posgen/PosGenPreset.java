@@ -32,9 +32,9 @@ public record PosGenPreset(
    * 64-dim head (the 32 rotary pairs, hence the critical dimension, are those of the paper), 2,000 /
    * 200 sequences, 800 steps of 32 at a OneCycle peak of 3e-3 ({@code -Dpapers4j.resonance.steps=N}
    * overrides the steps). Far from convergence a smaller batch with more updates learns faster per
-   * token, hence batches of 32 (600 × 32 reached 56% ID accuracy where 300 × 64 had 33%). The model does not reach the
-   * spec's 90% ID gate at this budget (see docs/resonance-rope.md), so its OOD numbers are those of
-   * an under-trained model.
+   * token: 600 × 32 reached 56% ID accuracy where 300 × 64 had 33%. The far-token half of the
+   * outputs stays at chance at this budget (docs/resonance-rope.md), so the spec's 90% ID gate is
+   * not reached.
    */
   public static PosGenPreset quick(Protocol protocol) {
     PosGenSpec spec = new PosGenSpec(7, 1, 3, 32, 128, 2000, 200, 1);

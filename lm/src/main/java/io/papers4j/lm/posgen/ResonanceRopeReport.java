@@ -233,7 +233,13 @@ public final class ResonanceRopeReport {
     int last = len.length - 1;
     s.append(String.format(Locale.ROOT, " (at %d: %.2f vs %.2f", len[last], ry[last], y[last]));
     if (r != null) s.append(String.format(Locale.ROOT, ", RoPE %.2f", r[last]));
-    return s.append(")").toString();
+    s.append("); lowest per length:");
+    for (int i = 0; i < len.length; i++) {
+      LmLengthStudy.Curve best = lm.curves().get(0);
+      for (LmLengthStudy.Curve k : lm.curves()) if (k.perplexity()[i] < best.perplexity()[i]) best = k;
+      s.append(i == 0 ? " " : ", ").append(best.encoding());
+    }
+    return s.toString();
   }
 
   static String lmSection(LmLengthStudy.Results lm, String verdict) {
@@ -263,7 +269,7 @@ public final class ResonanceRopeReport {
 
   static void plotPerplexity(LmLengthStudy.Results lm, Path file) throws IOException {
     var chart = Plot.line("Validation perplexity against evaluation length (trained at L = " + lm.config().seq() + ")")
-        .xLabel("evaluation context (tokens)").yLabel("perplexity").logY(true);
+        .xLabel("evaluation context (tokens)").yLabel("perplexity");
     double[] x = java.util.Arrays.stream(lm.config().lengths()).asDoubleStream().toArray();
     for (LmLengthStudy.Curve k : lm.curves()) chart.series(k.encoding(), x, k.perplexity());
     chart.write(file);

@@ -118,7 +118,7 @@ class LmLengthStudyTest {
     assertThat((double[]) m.get("resonance_yarn_minus_yarn_ppl")).hasSize(4);
     String readme = Files.readString(out.resolve("README.md"));
     assertThat(readme).contains("ppl @ 64").contains("| resonance-yarn |").contains("Fig. 4");
-    assertThat(result.notes()).contains("Resonance YaRN below YaRN at");
+    assertThat(result.notes()).contains("Resonance YaRN below YaRN at").contains("lowest per length:");
     assertThat(Result.readJson(out.resolve("result.json"))).containsKey("paper_reference");
   }
 

@@ -117,7 +117,7 @@ public final class VisionLlamaReproduction implements Reproduction {
         "Fashion-MNIST 28 px, patch 4 (7x7 tokens), preset " + p.name() + ". 1A reproduced if VisionLLaMA's final top-1 >= ViT - 0.3 pp"
             + " and its epoch-1 top-1 >= ViT's; 1B reproduced if at 56 px AS2DRoPE >= 2D RoPE and NTK, 2D RoPE beats 1D RoPE by >= 10 pp,"
             + " and AS2DRoPE loses less accuracy than the ViT with interpolated embeddings. reproduced = 1A and 1B."
-            + " One seed; the test subset is small in the quick preset (500 test images in the quick preset: differences under ~2-3 pp are noise)."
+            + " One seed; the test subset is small in the quick preset (2,000 test images in the quick preset: one standard error is about 1 pp)."
             + " Load average (1/5/15 min) at start " + loadBefore + ", at end " + loadAfter + " on a 2-core machine.";
     Result result = new Result("visionllama", "2403.00522",
         "A LLaMA block with 2D RoPE matches ViT (DeiT3) on classification, converges faster, and with AS2DRoPE generalises better to unseen resolutions.",
