@@ -43,7 +43,8 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Corpus: the yi-data corpus builder (real Debian copyright files, licences, KJV chapters,
  * translated man pages, dpkg file lists, plus planted exact and near-duplicates); MinHash alone runs
- * on its English part. Arguments: {@code --quick} for the reproduction's small corpus.
+ * on its English part. Arguments: {@code --quick} for the reproduction's small corpus, given after
+ * {@code --} so that the CLI passes it on: {@code papers4j bench datapipe -- --quick}.
  */
 public final class DatapipeBenchmark implements Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,7 +83,7 @@ public final class DatapipeBenchmark implements Benchmark {
   @Override
   public String run(List<String> args, PrintStream out) throws Exception {
     boolean quick = args.contains("--quick");
-    for (String a : args) if (!a.equals("--quick")) throw new IllegalArgumentException("bench datapipe: unknown argument '" + a + "' (only --quick)");
+    for (String a : args) if (!a.equals("--quick")) throw new IllegalArgumentException("bench datapipe: unknown argument '" + a + "' (only --quick, after --)");
     String loadBefore = loadAverage();
     Path work = Path.of(System.getenv().getOrDefault("PAPERS4J_HOME", System.getProperty("user.home") + "/.cache/papers4j"))
         .resolve("datapipe").resolve(quick ? "bench-quick" : "bench");
