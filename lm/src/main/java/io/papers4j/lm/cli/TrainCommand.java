@@ -107,6 +107,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--rope-factor", defaultValue = "4", description = "Scale s = target/trained length for --rope (default ${DEFAULT-VALUE}).")
   double ropeFactor;
 
+  @Option(names = "--init-from", description = {
+      "Start from the weights of this model directory (its shape and tokenizer) instead of a fresh model;",
+      "--rope then sets the fine-tuned encoding (e.g. YaRN on a RoPE-pretrained model), written to config.json."})
+  Path initFrom;
+
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
 
@@ -118,7 +123,8 @@ final class TrainCommand implements Callable<Integer> {
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
     LmTraining.OptimizerChoice choice = optimizer == null ? null
         : new LmTraining.OptimizerChoice(optimizer, rank, updateGap, galoreScale, loraAlpha, perLayer);
-    LmTraining.Run run = LmTraining.train(o, choice, rope == null ? null : new LmTraining.RopeChoice(rope, ropeFactor));
+    LmTraining.Run run = LmTraining.train(o, choice, rope == null ? null : new LmTraining.RopeChoice(rope, ropeFactor),
+        initFrom);
     LmEval.Score s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
     double unigram = UnigramBaseline.perplexity(run.tokens().train(), run.tokens().validation(),
         run.tokens().tokenizer().vocabSize());

@@ -14,39 +14,44 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The paper's Fig. 4 at toy scale: validation perplexity against evaluation length for language
- * models that differ only in their position encoding.
+ * The paper's Fig. 4 at toy scale: validation perplexity against evaluation length for a
+ * RoPE-pretrained language model fine-tuned with different position encodings.
  *
- * <p>Each encoding trains a fresh model at L = {@code seq} tokens through exactly the path of
- * {@code papers4j lm train --rope NAME --rope-factor s} ({@link LmTraining#train}, which writes the
- * rope block into config.json), then the saved directory is reloaded as {@code papers4j lm eval}
- * does ({@link LlamaCheckpoint#load}) and scored at contexts k·L. Every context length predicts the
- * same validation tokens: a prefix of {@code evalBlocks · L · lcm(multiples)} tokens cut into
+ * <p>As in App. C.2 (LLaMA2-Chat fine-tuned with YaRN / Resonance YaRN at s = 4 or 8, e.g. 400 steps
+ * at the pretraining length of 4K), one model is pretrained with plain RoPE at L = {@code seq}
+ * through the path of {@code papers4j lm train}; then a copy is fine-tuned for each encoding through
+ * {@code papers4j lm train --init-from PRETRAINED --rope NAME --rope-factor s}
+ * ({@link LmTraining#train(LmTrainOptions, LmTraining.OptimizerChoice, LmTraining.RopeChoice, Path)},
+ * which writes the rope block into config.json). "rope" is the fair baseline: the same fine-tune
+ * budget with the encoding unchanged. Every directory is reloaded as {@code papers4j lm eval} does
+ * ({@link LlamaCheckpoint#load}) and scored at contexts k·L. Every context length predicts the same
+ * validation tokens: a prefix of {@code evalBlocks · L · lcm(multiples)} tokens cut into
  * non-overlapping windows of k·L, so the curves differ only in how much context each token sees and
- * at which positions. (The paper fine-tunes LLaMA-2 with YaRN / Resonance YaRN at s = 8 or 4; here
- * the scaled models are trained with the scaled encoding from the start, which App. C.1 does for
- * PosGen.)
+ * at which positions.
  */
 public final class LmLengthStudy {
   private LmLengthStudy() {}
 
   /**
-   * @param encodings {@code --rope} names to train ("rope", "yarn", "resonance-yarn" for Fig. 4)
+   * @param encodings {@code --rope} names to fine-tune with ("rope", "yarn", "resonance-yarn" for Fig. 4)
    * @param factor {@code --rope-factor} s of the scaled encodings (4 = the longest evaluation / L)
    * @param preset model shape ({@code tiny}: 4 layers, C = 128, 4 heads × 32, ≈ 1M parameters)
    * @param corpus corpus name ("kjv", as {@code lm train})
    * @param tokenizer a tokenizer.json to use (null: the cached byte-level BPE {@code lm train} trains)
-   * @param steps optimizer steps per model
-   * @param batch sequences per step
-   * @param seq training length L
-   * @param lr peak learning rate (3e-3, the {@code lm train} default for tiny)
+   * @param pretrainSteps optimizer steps of the RoPE pretraining
+   * @param finetuneSteps optimizer steps of each fine-tune (the same for every encoding)
+   * @param batch sequences per step (pretraining and fine-tuning)
+   * @param seq training length L (pretraining and fine-tuning, the paper's 4K regime)
+   * @param lr peak learning rate of pretraining (3e-3, the {@code lm train} default for tiny)
+   * @param finetuneLr peak learning rate of fine-tuning (lower, as the paper's 2e-5 vs LLaMA's 3e-4)
    * @param multiples evaluation lengths as multiples of L (1, 2, 3, 4)
    * @param evalBlocks evaluation size in units of L · lcm(multiples) tokens
-   * @param seed model init and batch order (the same for every encoding)
+   * @param seed model init and pretraining batch order; fine-tunes draw batches with seed + 1
    */
   public record Config(
-      List<String> encodings, double factor, String preset, String corpus, Path tokenizer, long steps, int batch, int seq,
-      double lr, int[] multiples, int evalBlocks, long seed) {
+      List<String> encodings, double factor, String preset, String corpus, Path tokenizer, long pretrainSteps,
+      long finetuneSteps, int batch, int seq, double lr, double finetuneLr, int[] multiples, int evalBlocks,
+      long seed) {
     public Config {
       if (encodings.isEmpty()) throw new IllegalArgumentException("LM length study needs at least one encoding");
       if (multiples.length == 0 || Arrays.stream(multiples).anyMatch(m -> m < 1))
@@ -66,19 +71,21 @@ public final class LmLengthStudy {
     }
 
     /**
-     * Quick: the three encodings of Fig. 4 on {@code tiny} at L = 64, s = 4, evaluated at 64 … 256
-     * on 12,288 validation tokens; 500 steps of 8 × 64 per model (about 40 s each on 2 idle cores;
-     * {@code -Dpapers4j.resonance.lmSteps=N} overrides the steps).
+     * Quick: {@code tiny} at L = 64 pretrained with RoPE for 500 steps of 8 × 64 (lr 3e-3), then
+     * 150 fine-tune steps (lr 1e-3) per encoding of Fig. 4 at s = 4, evaluated at 64 … 256 on 12,288
+     * validation tokens ({@code -Dpapers4j.resonance.lmSteps=N} overrides the pretraining steps,
+     * {@code -Dpapers4j.resonance.lmFinetuneSteps=N} the fine-tune steps).
      */
     public static Config quick() {
-      return new Config(FIG4, 4, "tiny", "kjv", null, Long.getLong("papers4j.resonance.lmSteps", 500), 8, 64, 3e-3,
-          new int[] {1, 2, 3, 4}, 16, 0);
+      return new Config(FIG4, 4, "tiny", "kjv", null, Long.getLong("papers4j.resonance.lmSteps", 500),
+          Long.getLong("papers4j.resonance.lmFinetuneSteps", 150), 8, 64, 3e-3, 1e-3, new int[] {1, 2, 3, 4}, 16, 0);
     }
 
-    /** Full: {@code tiny} at L = 128, s = 4, 2,000 steps of 16, evaluated at 128 … 512 on 49K tokens. */
+    /** Full: {@code tiny} at L = 128, 2,000 pretraining + 400 fine-tune steps of 16, evaluated at 128 … 512. */
     public static Config full() {
-      return new Config(FIG4, 4, "tiny", "kjv", null, Long.getLong("papers4j.resonance.lmSteps", 2000), 16, 128, 3e-3,
-          new int[] {1, 2, 3, 4}, 32, 0);
+      return new Config(FIG4, 4, "tiny", "kjv", null, Long.getLong("papers4j.resonance.lmSteps", 2000),
+          Long.getLong("papers4j.resonance.lmFinetuneSteps", 400), 16, 128, 3e-3, 1e-3, new int[] {1, 2, 3, 4}, 32,
+          0);
     }
 
     public static Config named(String preset) {
@@ -93,48 +100,70 @@ public final class LmLengthStudy {
   /** The encodings of the paper's Fig. 4. */
   public static final List<String> FIG4 = List.of("rope", "yarn", "resonance-yarn");
 
+  /** Directory name (under the work directory) of the RoPE-pretrained model. */
+  public static final String PRETRAINED = "pretrained-rope";
+
   /**
-   * One encoding's curve.
+   * One model's curve.
    *
    * @param encoding the {@code --rope} name
    * @param perplexity validation perplexity at each of {@link Config#lengths()}
-   * @param steps optimizer steps done
-   * @param trainSeconds wall time of training
-   * @param modelDir where the trained model directory was written
+   * @param steps optimizer steps done (of this run: fine-tune steps for a fine-tuned model)
+   * @param trainSeconds wall time of this run's training
+   * @param modelDir where the model directory was written
    */
   public record Curve(String encoding, double[] perplexity, long steps, double trainSeconds, Path modelDir) {}
 
   /**
+   * @param pretrained the RoPE model before fine-tuning (the starting point of every curve)
+   * @param curves one per fine-tuned encoding, in the order of {@link Config#encodings()}
    * @param unigramPerplexity add-one unigram perplexity of the same validation prefix (a floor of
    *     what "no context" gives)
    */
-  public record Results(Config config, List<Curve> curves, double unigramPerplexity, double seconds) {}
+  public record Results(Config config, Curve pretrained, List<Curve> curves, double unigramPerplexity,
+      double seconds) {}
 
-  /** Trains and evaluates every encoding; model directories go to {@code workDir/<encoding>}. */
+  /**
+   * Pretrains with RoPE into {@code workDir/pretrained-rope}, fine-tunes a copy per encoding into
+   * {@code workDir/<encoding>} and evaluates all of them.
+   */
   public static Results run(Config c, Path workDir) {
     long start = System.nanoTime();
+    Path pre = workDir.resolve(PRETRAINED);
+    TrainCheckpoint.deleteTree(pre); // every run starts from scratch
+    System.err.printf("LM length study: pretraining rope at L = %d for %d steps%n", c.seq(), c.pretrainSteps());
+    LmTraining.Run run = LmTraining.train(options(c, c.pretrainSteps(), c.lr(), c.seed(), pre), null,
+        new LmTraining.RopeChoice("rope", c.factor()));
+    int[] val = prefix(run.tokens().validation(), c.evalTokens() + 1);
+    CorpusTokens t = run.tokens();
+    double unigram = UnigramBaseline.perplexity(t.train(), val, t.tokenizer().vocabSize());
+    Curve pretrained = evaluate(c, "rope", pre, val, run.result().steps(), run.result().seconds());
     List<Curve> curves = new ArrayList<>();
-    double unigram = Double.NaN;
     for (String enc : c.encodings()) {
       Path dir = workDir.resolve(enc);
-      TrainCheckpoint.deleteTree(dir); // every run starts from scratch
-      LmTrainOptions o = new LmTrainOptions(c.preset(), c.corpus(), 0, c.tokenizer(), c.steps(), c.batch(), c.seq(), c.lr(),
-          -1, 0.1, 1.0, 0.1, c.steps(), 2, c.steps(), c.seed(), dir, false, Double.POSITIVE_INFINITY);
-      System.err.printf("LM length study: training %s (factor %.3g) at L = %d for %d steps%n", enc, c.factor(),
-          c.seq(), c.steps());
-      LmTraining.Run run = LmTraining.train(o, null, new LmTraining.RopeChoice(enc, c.factor()));
-      int[] val = prefix(run.tokens().validation(), c.evalTokens() + 1);
-      if (Double.isNaN(unigram)) {
-        CorpusTokens t = run.tokens();
-        unigram = UnigramBaseline.perplexity(t.train(), val, t.tokenizer().vocabSize());
-      }
-      LlamaModel reloaded = LlamaCheckpoint.load(dir); // as lm eval: the encoding comes from config.json
-      double[] ppl = perplexityByLength(reloaded, val, c.lengths());
-      System.err.printf("LM length study: %s perplexity at %s = %s%n", enc, Arrays.toString(c.lengths()),
-          Arrays.toString(ppl));
-      curves.add(new Curve(enc, ppl, run.result().steps(), run.result().seconds(), dir));
+      TrainCheckpoint.deleteTree(dir);
+      System.err.printf("LM length study: fine-tuning %s (factor %.3g) from %s for %d steps%n", enc, c.factor(),
+          PRETRAINED, c.finetuneSteps());
+      // as lm train --init-from PRE --rope ENC --rope-factor s: pretrained weights, this run's encoding
+      LmTraining.Run ft = LmTraining.train(options(c, c.finetuneSteps(), c.finetuneLr(), c.seed() + 1, dir), null,
+          new LmTraining.RopeChoice(enc, c.factor()), pre);
+      curves.add(evaluate(c, enc, dir, val, ft.result().steps(), ft.result().seconds()));
     }
-    return new Results(c, curves, unigram, (System.nanoTime() - start) / 1e9);
+    return new Results(c, pretrained, curves, unigram, (System.nanoTime() - start) / 1e9);
+  }
+
+  static LmTrainOptions options(Config c, long steps, double lr, long seed, Path dir) {
+    return new LmTrainOptions(c.preset(), c.corpus(), 0, c.tokenizer(), steps, c.batch(), c.seq(), lr, -1, 0.1, 1.0,
+        0.1, steps, 2, steps, seed, dir, false, Double.POSITIVE_INFINITY);
+  }
+
+  /** Reloads {@code dir} as lm eval does (the encoding comes from config.json) and scores every length. */
+  static Curve evaluate(Config c, String enc, Path dir, int[] val, long steps, double seconds) {
+    LlamaModel reloaded = LlamaCheckpoint.load(dir);
+    double[] ppl = perplexityByLength(reloaded, val, c.lengths());
+    System.err.printf("LM length study: %s (%s) perplexity at %s = %s%n", enc, dir.getFileName(),
+        Arrays.toString(c.lengths()), Arrays.toString(ppl));
+    return new Curve(enc, ppl, steps, seconds, dir);
   }
 
   /**

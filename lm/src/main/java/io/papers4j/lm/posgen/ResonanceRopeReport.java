@@ -185,20 +185,32 @@ public final class ResonanceRopeReport {
     m.put("rope_factor", c.factor());
     m.put("eval_lengths", c.lengths());
     m.put("eval_tokens", c.evalTokens());
-    m.put("steps", c.steps());
+    m.put("protocol", "pretrain with RoPE, then fine-tune a copy per encoding (App. C.2); rope = same budget,"
+        + " encoding unchanged");
+    m.put("pretrain_steps", c.pretrainSteps());
+    m.put("finetune_steps", c.finetuneSteps());
     m.put("batch", c.batch());
     m.put("lr", c.lr());
+    m.put("finetune_lr", c.finetuneLr());
     m.put("seed", c.seed());
     m.put("unigram_ppl", lm.unigramPerplexity());
+    Map<String, Object> pre = new LinkedHashMap<>();
+    pre.put("val_ppl", lm.pretrained().perplexity());
+    pre.put("steps_done", lm.pretrained().steps());
+    pre.put("train_seconds", lm.pretrained().trainSeconds());
+    m.put("pretrained_rope", pre);
     Map<String, Object> curves = new LinkedHashMap<>();
     for (LmLengthStudy.Curve k : lm.curves()) {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("val_ppl", k.perplexity());
-      e.put("steps_done", k.steps());
+      e.put("finetune_steps_done", k.steps());
       e.put("train_seconds", k.trainSeconds());
       curves.put(k.encoding(), e);
     }
     m.put("curves", curves);
+    Boolean[] claims = claims(lm);
+    m.put("resonance_yarn_below_yarn_beyond_L", claims[0]);
+    m.put("yarn_and_resonance_yarn_below_rope_beyond_L", claims[1]);
     double[] ry = curve(lm, "resonance-yarn");
     double[] y = curve(lm, "yarn");
     if (ry != null && y != null) {
@@ -217,6 +229,25 @@ public final class ResonanceRopeReport {
   static double[] curve(LmLengthStudy.Results lm, String enc) {
     for (LmLengthStudy.Curve k : lm.curves()) if (k.encoding().equals(enc)) return k.perplexity();
     return null;
+  }
+
+  /**
+   * Fig. 4's two claims at the lengths past L (multiples > 1): {Resonance YaRN below YaRN at each,
+   * YaRN and Resonance YaRN both below the RoPE fine-tune at each}; null where a curve is missing.
+   */
+  static Boolean[] claims(LmLengthStudy.Results lm) {
+    int[] mult = lm.config().multiples();
+    double[] ry = curve(lm, "resonance-yarn");
+    double[] y = curve(lm, "yarn");
+    double[] r = curve(lm, "rope");
+    Boolean ryBelowY = ry == null || y == null ? null : true;
+    Boolean belowRope = ry == null || y == null || r == null ? null : true;
+    for (int i = 0; i < mult.length; i++) {
+      if (mult[i] <= 1) continue;
+      if (ryBelowY != null) ryBelowY &= ry[i] < y[i];
+      if (belowRope != null) belowRope &= ry[i] < r[i] && y[i] < r[i];
+    }
+    return new Boolean[] {ryBelowY, belowRope};
   }
 
   /** One sentence: how the curves compare with Fig. 4 (one seed, so no spread is available). */
@@ -239,23 +270,35 @@ public final class ResonanceRopeReport {
       for (LmLengthStudy.Curve k : lm.curves()) if (k.perplexity()[i] < best.perplexity()[i]) best = k;
       s.append(i == 0 ? " " : ", ").append(best.encoding());
     }
+    Boolean[] c = claims(lm);
+    s.append(". Verdict: Resonance YaRN beats YaRN beyond L: ").append(yesNo(c[0]))
+        .append("; YaRN and Resonance YaRN both beat RoPE past L: ").append(yesNo(c[1]));
     return s.toString();
+  }
+
+  static String yesNo(Boolean b) {
+    return b == null ? "not run" : b ? "yes" : "no";
   }
 
   static String lmSection(LmLengthStudy.Results lm, String verdict) {
     LmLengthStudy.Config c = lm.config();
     int[] len = c.lengths();
     StringBuilder md = new StringBuilder("## Language model: perplexity against evaluation length (Fig. 4 analogue)\n\n");
-    md.append(String.format(Locale.ROOT, "`%s` LLaMA trained on %s for %d steps of %d × %d tokens (L = %d) with"
-            + " each encoding through the `lm train --rope NAME --rope-factor %.0f` path, reloaded from its"
-            + " config.json as `lm eval` does, and scored at k·L on the same %,d validation tokens"
-            + " (non-overlapping windows). One seed (%d); add-one unigram perplexity of these tokens %.1f.%n%n",
-        c.preset(), c.corpus(), c.steps(), c.batch(), c.seq(), c.seq(), c.factor(), c.evalTokens(), c.seed(),
-        lm.unigramPerplexity()));
+    md.append(String.format(Locale.ROOT, "As the paper (App. C.2): one `%s` LLaMA pretrained with plain RoPE on %s"
+            + " for %d steps of %d × %d tokens (L = %d, lr %.0e), then a copy fine-tuned per encoding for %d steps"
+            + " at L (lr %.0e) through `lm train --init-from PRETRAINED --rope NAME --rope-factor %.0f`; `rope` is"
+            + " the same fine-tune with the encoding unchanged. Each model is reloaded from its config.json as"
+            + " `lm eval` does and scored at k·L on the same %,d validation tokens (non-overlapping windows)."
+            + " One seed (%d); add-one unigram perplexity of these tokens %.1f.%n%n",
+        c.preset(), c.corpus(), c.pretrainSteps(), c.batch(), c.seq(), c.seq(), c.lr(), c.finetuneSteps(),
+        c.finetuneLr(), c.factor(), c.evalTokens(), c.seed(), lm.unigramPerplexity()));
     md.append("| encoding |");
     for (int l : len) md.append(" ppl @ ").append(l).append(" |");
     md.append("\n|---|");
     for (int ignored : len) md.append("---|");
+    md.append("\n");
+    md.append("| rope, pretrained (no fine-tune) |");
+    for (double v : lm.pretrained().perplexity()) md.append(String.format(Locale.ROOT, " %.2f |", v));
     md.append("\n");
     for (LmLengthStudy.Curve k : lm.curves()) {
       md.append("| ").append(k.encoding()).append(" |");
@@ -268,10 +311,11 @@ public final class ResonanceRopeReport {
   }
 
   static void plotPerplexity(LmLengthStudy.Results lm, Path file) throws IOException {
-    var chart = Plot.line("Validation perplexity against evaluation length (trained at L = " + lm.config().seq() + ")")
+    var chart = Plot.line("Validation perplexity against evaluation length (pretrained and fine-tuned at L = " + lm.config().seq() + ")")
         .xLabel("evaluation context (tokens)").yLabel("perplexity");
     double[] x = java.util.Arrays.stream(lm.config().lengths()).asDoubleStream().toArray();
-    for (LmLengthStudy.Curve k : lm.curves()) chart.series(k.encoding(), x, k.perplexity());
+    chart.series("rope (pretrained, no fine-tune)", x, lm.pretrained().perplexity());
+    for (LmLengthStudy.Curve k : lm.curves()) chart.series(k.encoding() + " (fine-tuned)", x, k.perplexity());
     chart.write(file);
   }
 

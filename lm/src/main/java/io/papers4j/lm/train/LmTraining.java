@@ -86,6 +86,18 @@ public final class LmTraining {
 
   /** As {@link #train(LmTrainOptions, OptimizerChoice)} with a rope variant (null: the preset's). */
   public static Run train(LmTrainOptions o, OptimizerChoice choice, RopeChoice rope) {
+    return train(o, choice, rope, null);
+  }
+
+  /**
+   * As {@link #train(LmTrainOptions, OptimizerChoice, RopeChoice)}, starting from the weights of the
+   * model directory {@code initFrom} ({@code lm train --init-from DIR}; null: a fresh model). The
+   * shape and tokenizer come from that directory; the position encoding is this run's {@code rope}
+   * (null: the one in its config.json), so a RoPE-pretrained model can be fine-tuned with YaRN as
+   * in Resonance RoPE App. C.2. With {@code --resume} and a checkpoint in {@code out}, the
+   * checkpoint wins.
+   */
+  public static Run train(LmTrainOptions o, OptimizerChoice choice, RopeChoice rope, Path initFrom) {
     Engine.init();
     if (choice != null) {
       Optimizers.check(choice.name());
@@ -96,10 +108,14 @@ public final class LmTraining {
     }
     Path out = o.out();
     Optional<Path> ckpt = o.resume() ? TrainCheckpoint.latest(out) : Optional.empty();
+    Path init = ckpt.isPresent() ? null : initFrom;
+    if (init != null && !Files.exists(init.resolve(Checkpoint.CONFIG)))
+      throw new IllegalArgumentException("--init-from " + init + " is not a model directory (no config.json)");
 
     BpeTokenizer tok;
     if (o.resume() && Files.exists(out.resolve(TOKENIZER))) tok = BpeTokenizer.load(out.resolve(TOKENIZER));
     else if (o.tokenizer() != null) tok = BpeTokenizer.load(o.tokenizer());
+    else if (init != null && Files.exists(init.resolve(TOKENIZER))) tok = BpeTokenizer.load(init.resolve(TOKENIZER));
     else tok = null;
     CorpusTokens tokens;
     if (tok != null) {
@@ -114,13 +130,20 @@ public final class LmTraining {
 
     LlamaConfig config = ckpt.isPresent()
         ? LlamaCheckpoint.readConfig(ckpt.get())
-        : withRope(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()), rope, o.seq());
+        : init != null
+            ? withRope(LlamaCheckpoint.readConfig(init), rope, o.seq())
+            : withRope(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()), rope, o.seq());
     if (config.vocabSize() != tokens.tokenizer().vocabSize()) {
       throw new IllegalArgumentException(
-          "checkpoint " + ckpt.orElse(out) + " has vocab_size " + config.vocabSize() + " but the tokenizer has "
-              + tokens.tokenizer().vocabSize());
+          "checkpoint " + ckpt.orElse(init != null ? init : out) + " has vocab_size " + config.vocabSize()
+              + " but the tokenizer has " + tokens.tokenizer().vocabSize());
     }
     LlamaModel model = new LlamaModel(config, o.seed());
+    if (init != null) {
+      // the weights only: the encoding has no parameters, so a new rope block needs no conversion
+      model.load(LlamaCheckpoint.load(init).namedParameters(), init.resolve(Checkpoint.WEIGHTS).toString());
+      System.err.println("init: weights from " + init);
+    }
     System.err.printf("model: %s preset, %,d parameters%n", o.preset(), config.parameterCount());
 
     Optimizer opt;
@@ -140,6 +163,7 @@ public final class LmTraining {
         o.resolvedEvalEvery(), o.evalBatches(), o.resolvedCheckpointEvery(), 2, o.seed(), out);
     Map<String, Object> runConfig = describe(o);
     if (choice != null) runConfig.put("optimizer", describe(choice));
+    if (init != null) runConfig.put("init_from", init.toString());
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
