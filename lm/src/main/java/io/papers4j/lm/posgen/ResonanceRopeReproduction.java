@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * -Dpapers4j.resonance.protocol=paper} trains with the scaled encoding instead.
  *
  * <p>After PosGen it runs {@link LmLengthStudy} (the paper's Fig. 4 at toy scale: perplexity against
- * evaluation length for RoPE, YaRN and Resonance YaRN language models; model directories under
+ * evaluation length for a RoPE-pretrained language model fine-tuned with RoPE, YaRN and Resonance YaRN; model directories under
  * {@code $PAPERS4J_HOME/runs/resonance-rope-lm-<preset>}); {@code -Dpapers4j.resonance.lm=false}
  * skips it.
  */
