@@ -96,15 +96,19 @@ final class TokenizerJson {
     return n;
   }
 
-  static BpeTokenizer read(Path file) {
-    JsonNode root;
+  /** The file's JSON tree; a missing or unparsable file is a {@link CheckpointException} naming it. */
+  private static JsonNode readTree(Path file) {
     try {
-      root = JSON.readTree(file.toFile());
+      return JSON.readTree(file.toFile());
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw CheckpointException.of(file, "no such file");
     } catch (IOException e) {
       throw CheckpointException.of(file, "not valid JSON: " + e.getMessage(), e);
     }
+  }
+
+  static BpeTokenizer read(Path file) {
+    JsonNode root = readTree(file);
     try {
       return parse(root);
     } catch (IllegalArgumentException e) {
@@ -186,14 +190,7 @@ final class TokenizerJson {
 
   /** Any supported tokenizer.json: byte-level or SentencePiece-style BPE. */
   static Tokenizer readAny(Path file) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      throw CheckpointException.of(file, "no such file");
-    } catch (IOException e) {
-      throw CheckpointException.of(file, "not valid JSON: " + e.getMessage(), e);
-    }
+    JsonNode root = readTree(file);
     try {
       if (root != null && root.isObject() && isSentencePiece(root)) return parseSentencePiece(root);
       return parse(root);
