@@ -1,5 +1,6 @@
 package io.papers4j.core.nn;
 
+import io.papers4j.core.nn.pos.PositionEncoding;
 import java.util.Map;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;

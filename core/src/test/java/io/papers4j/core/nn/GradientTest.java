@@ -2,6 +2,7 @@ package io.papers4j.core.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.papers4j.core.nn.pos.RotaryEmbedding;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;

@@ -4,18 +4,18 @@ import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /** Small tensor helpers for the nn tests. */
-final class T {
+public final class T {
   private T() {}
 
-  static double maxDiff(Tensor a, Tensor b) {
+  public static double maxDiff(Tensor a, Tensor b) {
     return a.sub(b).abs().max().item_double();
   }
 
-  static Tensor randn(long seed, ScalarType dtype, long... shape) {
+  public static Tensor randn(long seed, ScalarType dtype, long... shape) {
     return torch.normal(
         0.0,
         1.0,
@@ -24,11 +24,11 @@ final class T {
         new TensorOptions().dtype(new ScalarTypeOptional(dtype)));
   }
 
-  static Tensor arange(long n) {
+  public static Tensor arange(long n) {
     return torch.arange(new org.bytedeco.pytorch.Scalar(n));
   }
 
-  static Tensor arange(long from, long to) {
+  public static Tensor arange(long from, long to) {
     return torch.arange(new org.bytedeco.pytorch.Scalar(from), new org.bytedeco.pytorch.Scalar(to));
   }
 }

@@ -1,7 +1,7 @@
 package io.papers4j.lm.llama;
 
 import io.papers4j.core.io.HfLlamaConfig;
-import io.papers4j.core.io.RopeParameters;
+import io.papers4j.core.nn.pos.RopeParameters;
 import java.util.List;
 
 /**
@@ -21,7 +21,7 @@ import java.util.List;
  * @param rmsNormEps {@code rms_norm_eps} (1e-5 for LLaMA-2/Mistral/Yi; HF default 1e-6)
  * @param rope {@code rope_theta} (10 000 LLaMA-2/Mistral, 500 000 LLaMA-3, 5 000 000 Yi) and the
  *     {@code rope_scaling} / {@code rope_parameters} block; {@link LlamaModel} applies plain RoPE
- *     or, for a scaling block, the matching {@code lm.rope} encoding
+ *     or, for a scaling block, the matching {@code core.nn.pos} encoding
  * @param tieWordEmbeddings {@code tie_word_embeddings}: lm_head shares embed_tokens' matrix
  * @param slidingWindow {@code sliding_window} (Mistral; null or 0 = full attention)
  * @param attentionBias {@code attention_bias}: biases on q/k/v/o
@@ -188,8 +188,8 @@ public record LlamaConfig(
         bosTokenId, eosTokenId, padTokenId, torchDtype);
   }
 
-  /** Another rope block (e.g. from {@code lm.rope.RopeConfig#toRopeParameters}). */
-  public LlamaConfig withRope(io.papers4j.core.io.RopeParameters r) {
+  /** Another rope block (e.g. from {@code core.nn.pos.RopeConfig#toRopeParameters}). */
+  public LlamaConfig withRope(io.papers4j.core.nn.pos.RopeParameters r) {
     return new LlamaConfig(
         modelType, vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
         numKeyValueHeads, headDim, maxPositionEmbeddings, rmsNormEps, r, tieWordEmbeddings,

@@ -5,13 +5,13 @@ import io.papers4j.core.nn.Embedding;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.KVCache;
 import io.papers4j.core.nn.Linear;
-import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.Parameterized;
-import io.papers4j.core.nn.PositionEncoding;
+import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.RMSNorm;
-import io.papers4j.core.nn.RotaryEmbedding;
-import io.papers4j.lm.rope.RopeEncodings;
 import io.papers4j.core.nn.SwiGLU;
+import io.papers4j.core.nn.pos.PositionEncoding;
+import io.papers4j.core.nn.pos.RopeEncodings;
+import io.papers4j.core.nn.pos.RotaryEmbedding;
 import io.papers4j.core.train.Trainable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A LLaMA-family decoder (LLaMA-2/3, Mistral, Yi) with Hugging Face tensor names, so a real
@@ -110,12 +110,12 @@ public final class LlamaModel implements Trainable {
   /**
    * @param init weight initialiser (its dtype is the model's dtype)
    * @param positionEncoding the encoding every layer uses; null = the one config.json asks for:
-   *     standard RoPE with {@code rope_theta}, or the {@code lm.rope} encoding of its {@code
+   *     standard RoPE with {@code rope_theta}, or the {@code core.nn.pos} encoding of its {@code
    *     rope_scaling} (linear, dynamic, yarn, papers4j Resonance)
    */
   public LlamaModel(LlamaConfig config, Init init, PositionEncoding positionEncoding) {
     if (positionEncoding == null) {
-      // rope_scaling (linear, dynamic, yarn, papers4j Resonance) → lm.rope; plain RoPE → core
+      // rope_scaling (linear, dynamic, yarn, papers4j Resonance) → core.nn.pos; plain RoPE → core
       positionEncoding =
           RopeEncodings.forLlama(config.rope(), config.headDim(), config.maxPositionEmbeddings());
       if (positionEncoding == null) positionEncoding = new RotaryEmbedding(config.headDim(), config.ropeTheta());

@@ -5,16 +5,16 @@ import io.papers4j.core.nn.Embedding;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Params;
-import io.papers4j.core.nn.PositionEncoding;
 import io.papers4j.core.nn.RMSNorm;
+import io.papers4j.core.nn.pos.PositionEncoding;
 import io.papers4j.core.train.Trainable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * The PosGen model: a decoder-only T5-small-style stack with a rotary position encoding that can

@@ -1,9 +1,9 @@
 package io.papers4j.lm.posgen;
 
-import io.papers4j.lm.rope.Pairing;
-import io.papers4j.lm.rope.RopeConfig;
-import io.papers4j.lm.rope.RopeType;
-import io.papers4j.lm.rope.ScaledRotaryEmbedding;
+import io.papers4j.core.nn.pos.Pairing;
+import io.papers4j.core.nn.pos.RopeConfig;
+import io.papers4j.core.nn.pos.RopeType;
+import io.papers4j.core.nn.pos.ScaledRotaryEmbedding;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,11 +1,11 @@
 package io.papers4j.lm.posgen;
 
+import io.papers4j.core.nn.pos.FeatureGap;
+import io.papers4j.core.nn.pos.RopeConfig;
+import io.papers4j.core.nn.pos.RopeFrequencies;
+import io.papers4j.core.nn.pos.RopeSchedule;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Result;
-import io.papers4j.lm.rope.FeatureGap;
-import io.papers4j.lm.rope.RopeConfig;
-import io.papers4j.lm.rope.RopeFrequencies;
-import io.papers4j.lm.rope.RopeSchedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

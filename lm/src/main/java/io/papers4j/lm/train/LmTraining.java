@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.io.Safetensors;
+import io.papers4j.core.nn.pos.RopeConfig;
+import io.papers4j.core.nn.pos.RopeParameters;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.Optimizer;
@@ -19,7 +21,6 @@ import io.papers4j.core.train.Trainer;
 import io.papers4j.lm.galore.Optimizers;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaConfig;
-import io.papers4j.lm.rope.RopeConfig;
 import io.papers4j.lm.llama.LlamaModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,7 +74,7 @@ public final class LmTraining {
 
   /**
    * The position encoding of a fresh model ({@code --rope NAME --rope-factor S}): a variant of
-   * {@code lm.rope.RopeConfig#NAMES} for a model trained at {@code --seq} positions and meant for
+   * {@code core.nn.pos.RopeConfig#NAMES} for a model trained at {@code --seq} positions and meant for
    * s times as many. It goes into config.json's rope block (and so into every checkpoint), from
    * which {@code LlamaModel} rebuilds the same encoding when the model is loaded.
    */
@@ -189,7 +190,7 @@ public final class LmTraining {
     RopeConfig rc = RopeConfig.named(rope.name(), c.headDim(), c.ropeTheta(), rope.factor(), seq);
     Object[] rp = rc.toRopeParameters(c.maxPositionEmbeddings());
     System.err.printf("rope: %s (factor %.3g, trained length %d)%n", rc.name(), rc.factor(), seq);
-    return c.withRope((io.papers4j.core.io.RopeParameters) rp[0]).withMaxPositionEmbeddings((Integer) rp[1]);
+    return c.withRope((RopeParameters) rp[0]).withMaxPositionEmbeddings((Integer) rp[1]);
   }
 
   /** The preset's shape with the tokenizer's vocabulary and a context that holds {@code seq}. */

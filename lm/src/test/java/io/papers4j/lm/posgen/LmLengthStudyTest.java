@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.data.Corpora;
 import io.papers4j.core.data.TextCorpus;
+import io.papers4j.core.nn.pos.ScaledRotaryEmbedding;
 import io.papers4j.core.report.Result;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
@@ -13,7 +14,6 @@ import io.papers4j.core.tokenize.PreTokenizer;
 import io.papers4j.lm.cli.LmCommand;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
-import io.papers4j.lm.rope.ScaledRotaryEmbedding;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

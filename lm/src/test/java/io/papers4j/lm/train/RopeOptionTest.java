@@ -3,11 +3,11 @@ package io.papers4j.lm.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.papers4j.core.io.HfLlamaConfig;
+import io.papers4j.core.nn.pos.RopeConfig;
+import io.papers4j.core.nn.pos.RopeSchedule;
+import io.papers4j.core.nn.pos.ScaledRotaryEmbedding;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
-import io.papers4j.lm.rope.RopeConfig;
-import io.papers4j.lm.rope.RopeSchedule;
-import io.papers4j.lm.rope.ScaledRotaryEmbedding;
 import org.junit.jupiter.api.Test;
 
 /** {@code lm train --rope NAME --rope-factor S}: the choice goes into config.json and reloads the same. */

@@ -1,5 +1,6 @@
 package io.papers4j.vision.visionllama;
 
+import io.papers4j.core.nn.pos.PositionRule;
 import io.papers4j.core.train.Trainable;
 import org.bytedeco.pytorch.Tensor;
 

@@ -4,9 +4,10 @@ import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.SwiGLU;
+import io.papers4j.core.nn.pos.GridRope;
+import io.papers4j.core.nn.vision.Norm;
+import io.papers4j.core.nn.vision.VisionBlock;
 import java.util.Map;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -35,17 +36,8 @@ final class PyramidBlock implements Parameterized {
     this.gsa = local ? null : new GlobalSubsampledAttention(dim, heads, c.srRatios()[stage], init);
     this.norm2 = new Norm("layernorm", dim, init);
     this.mlp = new SwiGLU(dim, c.swigluHidden(stage), false, init);
-    this.gamma1 = layerScale(c.layerScale(), dim, init);
-    this.gamma2 = layerScale(c.layerScale(), dim, init);
-  }
-
-  private static Tensor layerScale(double gamma, int dim, Init init) {
-    if (gamma <= 0) return null;
-    Tensor g = init.ones(dim);
-    try (NoGradGuard ng = new NoGradGuard()) {
-      g.mul_(new Scalar(gamma));
-    }
-    return g;
+    this.gamma1 = VisionBlock.layerScale(c.layerScale(), dim, init);
+    this.gamma2 = VisionBlock.layerScale(c.layerScale(), dim, init);
   }
 
   boolean local() {

@@ -1,5 +1,7 @@
 package io.papers4j.vision.visionllama;
 
+import io.papers4j.core.nn.pos.GridPositions;
+import io.papers4j.core.nn.pos.GridRope;
 import org.bytedeco.pytorch.Tensor;
 
 /**

@@ -4,6 +4,10 @@ import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.LayerNorm;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Params;
+import io.papers4j.core.nn.pos.GridRope;
+import io.papers4j.core.nn.pos.PositionRule;
+import io.papers4j.core.nn.vision.ImageShapes;
+import io.papers4j.core.nn.vision.PatchEmbed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +32,7 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class PyramidVisionModel implements ImageClassifier {
   private final PyramidConfig config;
-  private final List<Tensor> patchWeights = new ArrayList<>(); // (C_i, C_{i-1}, p, p)
-  private final List<Tensor> patchBiases = new ArrayList<>();
+  private final List<PatchEmbed> patchEmbeds = new ArrayList<>(); // (C_i, C_{i-1}, p, p) conv + bias
   private final List<LayerNorm> patchNorms = new ArrayList<>();
   private final List<List<PyramidBlock>> stages = new ArrayList<>();
   private final LayerNorm norm;
@@ -43,8 +46,7 @@ public final class PyramidVisionModel implements ImageClassifier {
     for (int i = 0; i < config.stages(); i++) {
       int c = config.dims()[i];
       int p = config.stagePatch(i);
-      patchWeights.add(init.weights(c, in, p, p));
-      patchBiases.add(init.zeros(c));
+      patchEmbeds.add(new PatchEmbed(in, c, p, init));
       patchNorms.add(new LayerNorm(c, 1e-5, true, init));
       List<PyramidBlock> blocks = new ArrayList<>();
       for (int j = 0; j < config.depths()[i]; j++) blocks.add(new PyramidBlock(config, i, j % 2 == 0, init));
@@ -84,10 +86,7 @@ public final class PyramidVisionModel implements ImageClassifier {
   /** images (B, channels, H, W) → logits (B, classes). */
   @Override
   public Tensor forward(Tensor images) {
-    if (images.dim() != 4 || images.size(1) != config.channels()) {
-      throw new IllegalArgumentException("images must be (B, " + config.channels() + ", H, W), got "
-          + java.util.Arrays.toString(images.shape()));
-    }
+    ImageShapes.requireImages(images, config.channels());
     int side = (int) Math.min(images.size(2), images.size(3));
     for (int i = 0; i < config.stages(); i++) {
       int g = config.stageGrid(i, side);
@@ -100,12 +99,10 @@ public final class PyramidVisionModel implements ImageClassifier {
     Tensor x = images; // (B, C_in, H, W)
     Tensor tokens = null;
     for (int i = 0; i < config.stages(); i++) {
-      int p = config.stagePatch(i);
-      Tensor map = torch.conv2d(x, patchWeights.get(i), new TensorOptional(patchBiases.get(i)), new long[] {p, p},
-          new long[] {0, 0}, new long[] {1, 1}, 1); // (B, C_i, H_i, W_i)
+      Tensor map = patchEmbeds.get(i).forward(x); // (B, C_i, H_i, W_i)
       int h = (int) map.size(2);
       int w = (int) map.size(3);
-      tokens = patchNorms.get(i).forward(map.flatten(2, 3).transpose(1, 2)); // (B, H_i·W_i, C_i)
+      tokens = patchNorms.get(i).forward(PatchEmbed.tokens(map)); // (B, H_i·W_i, C_i)
       StagePositions sp = stagePositions(i, h, w);
       for (PyramidBlock block : stages.get(i)) tokens = block.forward(tokens, h, w, sp.rope, sp.q, sp.k);
       x = tokens.transpose(1, 2).reshape(b, config.dims()[i], h, w); // (B, C_i, H_i, W_i) for the next merge
@@ -118,7 +115,7 @@ public final class PyramidVisionModel implements ImageClassifier {
 
   StagePositions stagePositions(int i, int h, int w) {
     int headDim = config.dims()[i] / config.heads()[i];
-    double theta = positionRule == PositionRule.NTK ? 2 * config.ropeTheta() : config.ropeTheta();
+    double theta = positionRule.theta(config.ropeTheta());
     GridRope table = new GridRope(GridRope.Kind.ROPE_2D, headDim, theta);
     double sh = 1.0;
     double sw = 1.0;
@@ -127,8 +124,8 @@ public final class PyramidVisionModel implements ImageClassifier {
         sh = sw = (double) config.autoScaleBase() / h;
       } else { // the paper's rule: training grid / test grid, 1 at the training resolution
         int train = config.stageGrid(i, config.imageSize());
-        sh = (double) train / h;
-        sw = (double) train / w;
+        sh = positionRule.scale(train, h);
+        sw = positionRule.scale(train, w);
       }
     }
     int sr = config.srRatios()[i];
@@ -147,8 +144,7 @@ public final class PyramidVisionModel implements ImageClassifier {
   public Map<String, Tensor> namedParameters() {
     Params p = new Params();
     for (int i = 0; i < config.stages(); i++) {
-      p.add("patch_embeds." + i + ".proj.weight", patchWeights.get(i)).add("patch_embeds." + i + ".proj.bias", patchBiases.get(i))
-          .add("patch_embeds." + i + ".norm", patchNorms.get(i));
+      p.add("patch_embeds." + i, patchEmbeds.get(i)).add("patch_embeds." + i + ".norm", patchNorms.get(i));
       for (int j = 0; j < stages.get(i).size(); j++) p.add("blocks." + i + "." + j, stages.get(i).get(j));
     }
     return p.add("norm", norm).add("head", head).map();

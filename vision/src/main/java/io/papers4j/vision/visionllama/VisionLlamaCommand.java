@@ -1,8 +1,12 @@
 package io.papers4j.vision.visionllama;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.data.Accuracy;
 import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.data.FashionMnistData;
+import io.papers4j.core.data.ImageDataSets;
 import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.nn.pos.PositionRule;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
 import java.awt.Graphics2D;
@@ -20,10 +24,10 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code papers4j visionllama train|eval|classify}: plain and pyramid VisionLLaMA and the ViT baseline on Fashion-MNIST or MNIST. */
 @Command(
@@ -171,7 +175,7 @@ public final class VisionLlamaCommand implements CliCommand, Runnable {
       FashionMnist.Split test = ImageDataSets.test(set);
       int n = testImages > 0 ? Math.min(testImages, test.count()) : test.count();
       FashionMnistData d = new FashionMnistData(test, test, 128, n, 128, 0, 0);
-      double acc = Accuracy.of(m, d, resolution);
+      double acc = Accuracy.of(m, m::forward, d, resolution);
       System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s: top-1 %.4f on %d %s test images%n",
           model, m.arch(), resolution, rule, acc, n, set);
       return 0;

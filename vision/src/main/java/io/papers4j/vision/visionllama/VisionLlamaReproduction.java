@@ -1,6 +1,9 @@
 package io.papers4j.vision.visionllama;
 
+import io.papers4j.core.data.Accuracy;
 import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.data.FashionMnistData;
+import io.papers4j.core.nn.pos.PositionRule;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
@@ -167,7 +170,7 @@ public final class VisionLlamaReproduction implements Reproduction {
   private static double[] sweep(ImageClassifier m, FashionMnistData data, double at28) {
     double[] acc = new double[RESOLUTIONS.length];
     for (int i = 0; i < RESOLUTIONS.length; i++) {
-      acc[i] = RESOLUTIONS[i] == 28 && !Double.isNaN(at28) ? at28 : Accuracy.of(m, data, RESOLUTIONS[i]);
+      acc[i] = RESOLUTIONS[i] == 28 && !Double.isNaN(at28) ? at28 : Accuracy.of(m, m::forward, data, RESOLUTIONS[i]);
     }
     return acc;
   }

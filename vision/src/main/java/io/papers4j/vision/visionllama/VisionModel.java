@@ -3,7 +3,14 @@ package io.papers4j.vision.visionllama;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Params;
-import io.papers4j.core.nn.PositionEncoding;
+import io.papers4j.core.nn.pos.GridPositions;
+import io.papers4j.core.nn.pos.GridRope;
+import io.papers4j.core.nn.pos.PositionEncoding;
+import io.papers4j.core.nn.pos.PositionRule;
+import io.papers4j.core.nn.vision.ImageShapes;
+import io.papers4j.core.nn.vision.Norm;
+import io.papers4j.core.nn.vision.PatchEmbed;
+import io.papers4j.core.nn.vision.VisionBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +33,7 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class VisionModel implements ImageClassifier {
   private final VisionConfig config;
-  private final Tensor patchWeight; // (C, in, p, p)
-  private final Tensor patchBias; // (C)
+  private final PatchEmbed patchEmbed; // (C, in, p, p) conv + bias
   private final Tensor clsToken; // (1, 1, C)
   private final Tensor posEmbed; // (1, 1+N, C) for vit, else null
   private final List<VisionBlock> blocks = new ArrayList<>();
@@ -42,8 +48,7 @@ public final class VisionModel implements ImageClassifier {
     Init init = Init.normal(seed, 0.02);
     int c = config.hiddenSize();
     int p = config.patchSize();
-    this.patchWeight = init.weights(c, config.channels(), p, p);
-    this.patchBias = init.zeros(c);
+    this.patchEmbed = new PatchEmbed(config.channels(), c, p, init);
     this.clsToken = init.weights(1, 1, c);
     boolean vit = config.arch().equals("vit");
     int n = config.trainGrid() * config.trainGrid();
@@ -57,7 +62,9 @@ public final class VisionModel implements ImageClassifier {
     this.rope = trainedRope;
     // One table shared by every layer and head; a lambda so that NTK can swap θ at test time.
     PositionEncoding pe = vit ? PositionEncoding.NONE : (q, k, pos) -> rope.apply(q, k, pos);
-    for (int i = 0; i < config.depth(); i++) blocks.add(new VisionBlock(config, pe, init));
+    VisionBlock.Config block = new VisionBlock.Config(
+        c, config.numHeads(), config.intermediateSize(), config.norm(), !vit, config.layerScale());
+    for (int i = 0; i < config.depth(); i++) blocks.add(new VisionBlock(block, pe, init));
     this.norm = new Norm(config.norm(), c, init);
     this.head = new Linear(c, config.numClasses(), true, init);
   }
@@ -82,7 +89,7 @@ public final class VisionModel implements ImageClassifier {
   public VisionModel positionRule(PositionRule rule) {
     this.positionRule = rule;
     if (trainedRope != null) {
-      this.rope = rule == PositionRule.NTK ? trainedRope.withTheta(2 * trainedRope.theta()) : trainedRope;
+      this.rope = rule == PositionRule.NTK ? trainedRope.withTheta(rule.theta(trainedRope.theta())) : trainedRope;
     }
     return this;
   }
@@ -94,23 +101,11 @@ public final class VisionModel implements ImageClassifier {
   /** images (B, channels, H, W) with H, W multiples of the patch size → logits (B, classes). */
   @Override
   public Tensor forward(Tensor images) {
-    if (images.dim() != 4 || images.size(1) != config.channels()) {
-      throw new IllegalArgumentException(
-          "images must be (B, " + config.channels() + ", H, W), got " + java.util.Arrays.toString(images.shape()));
-    }
-    int p = config.patchSize();
-    long h = images.size(2);
-    long w = images.size(3);
-    if (h % p != 0 || w % p != 0) {
-      throw new IllegalArgumentException("image size " + h + "×" + w + " is not a multiple of the patch size " + p);
-    }
-    int gh = (int) (h / p);
-    int gw = (int) (w / p);
+    int[] grid = ImageShapes.patchGrid(images, config.channels(), config.patchSize());
+    int gh = grid[0];
+    int gw = grid[1];
     long b = images.size(0);
-    Tensor x =
-        torch.conv2d(images, patchWeight, new TensorOptional(patchBias), new long[] {p, p}, new long[] {0, 0},
-            new long[] {1, 1}, 1); // (B, C, gh, gw)
-    x = x.flatten(2, 3).transpose(1, 2); // (B, N, C)
+    Tensor x = PatchEmbed.tokens(patchEmbed.forward(images)); // (B, C, gh, gw) → (B, N, C)
     Tensor cls = clsToken.expand(b, 1, config.hiddenSize());
     x = torch.cat(new TensorVector(cls, x), 1); // (B, 1+N, C)
     if (posEmbed != null) x = x.add(positionEmbedding(gh, gw));
@@ -123,9 +118,8 @@ public final class VisionModel implements ImageClassifier {
   Tensor positions(int gh, int gw) {
     if (trainedRope == null) return torch.zeros(1 + (long) gh * gw, 2);
     int grid = config.trainGrid();
-    boolean scale = positionRule == PositionRule.AUTO_SCALE;
-    double sh = scale ? (double) grid / gh : 1.0;
-    double sw = scale ? (double) grid / gw : 1.0;
+    double sh = positionRule.scale(grid, gh);
+    double sw = positionRule.scale(grid, gw);
     return GridPositions.of(trainedRope.kind(), gh, gw, sh, sw, true);
   }
 
@@ -150,8 +144,7 @@ public final class VisionModel implements ImageClassifier {
 
   @Override
   public Map<String, Tensor> namedParameters() {
-    Params p = new Params().add("patch_embed.proj.weight", patchWeight).add("patch_embed.proj.bias", patchBias)
-        .add("cls_token", clsToken).add("pos_embed", posEmbed);
+    Params p = new Params().add("patch_embed", patchEmbed).add("cls_token", clsToken).add("pos_embed", posEmbed);
     for (int i = 0; i < blocks.size(); i++) p.add("blocks." + i, blocks.get(i));
     return p.add("norm", norm).add("head", head).map();
   }

@@ -1,5 +1,7 @@
 package io.papers4j.vision.visionllama;
 
+import io.papers4j.core.data.Accuracy;
+import io.papers4j.core.data.FashionMnistData;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.train.ProgressBar;
@@ -79,7 +81,7 @@ public final class VisionTraining {
       long next = Math.min(total, done + spe);
       new Trainer(tc, model, opt, data).info(info).unit("img").progress(progress).stopAt(next).run(done > 0);
       done = next;
-      acc.add(Accuracy.of(model, data, model.imageSize()));
+      acc.add(Accuracy.of(model, model::forward, data, model.imageSize()));
     }
     return new Run(model, acc, (System.nanoTime() - t0) / 1e9, total);
   }

@@ -3,7 +3,9 @@ package io.papers4j.vision.visionllama;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.papers4j.core.data.Accuracy;
 import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.data.FashionMnistData;
 import io.papers4j.core.report.Result;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
@@ -55,7 +57,7 @@ class VisionLlamaEndToEndTest {
     VisionCheckpoint.save(dir.resolve("ckpt"), run.model(), Map.of("step", run.steps()));
     ImageClassifier back = VisionCheckpoint.load(dir.resolve("ckpt"));
     assertThat(back.config()).isEqualTo(cfg);
-    assertThat(Accuracy.of(back, data, 28)).isEqualTo(Accuracy.of(run.model(), data, 28));
+    assertThat(Accuracy.of(back, back::forward, data, 28)).isEqualTo(Accuracy.of(run.model(), run.model()::forward, data, 28));
   }
 
   @Test

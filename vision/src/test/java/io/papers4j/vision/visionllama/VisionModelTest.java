@@ -3,6 +3,7 @@ package io.papers4j.vision.visionllama;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.papers4j.core.nn.pos.PositionRule;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.tensor.Engine;
