@@ -2,6 +2,7 @@ package io.papers4j.design2code;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.papers4j.core.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,19 +119,17 @@ public final class BenchmarkSet {
     List<Entry> entries = new ArrayList<>();
     for (Map.Entry<String, String> e : pages.entrySet()) {
       Path html = out.resolve(e.getKey() + ".html");
-      writeAtomically(html, e.getValue().getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(html, e.getValue().getBytes(StandardCharsets.UTF_8));
       String pruned = pruneCss(e.getValue(), browser.evaluateOn(html, PRUNE_CSS_JS));
-      writeAtomically(html, pruned.getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(html, pruned.getBytes(StandardCharsets.UTF_8));
       e.setValue(pruned);
       BufferedImage shot = browser.screenshot(html);
       Path png = out.resolve(e.getKey() + ".png");
-      Path tmp = Files.createTempFile(out, ".shot", ".png.tmp");
-      ImageIO.write(shot, "png", tmp.toFile());
-      Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(png, tmp -> ImageIO.write(shot, "png", tmp.toFile()));
       String[] m = meta.get(e.getKey());
       entries.add(new Entry(e.getKey(), m[0], m[1], m[2], shot.getWidth(), shot.getHeight(), e.getValue().length()));
     }
-    writeAtomically(out.resolve("manifest.json"), JSON.writeValueAsBytes(entries));
+    AtomicFiles.write(out.resolve("manifest.json"), JSON.writeValueAsBytes(entries));
     return entries;
   }
 
@@ -296,7 +294,7 @@ public final class BenchmarkSet {
   }
 
   /** A deterministic stand-in photo for {@code rick.jpg} (the official placeholder image is not shipped). */
-  static void writePlaceholder(Path p) throws IOException {
+  public static void writePlaceholder(Path p) {
     if (Files.exists(p)) return;
     BufferedImage img = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -306,18 +304,6 @@ public final class BenchmarkSet {
     g.fillOval(150, 60, 100, 110);
     g.fillRect(120, 180, 160, 120);
     g.dispose();
-    Path tmp = Files.createTempFile(p.getParent(), ".rick", ".jpg.tmp");
-    ImageIO.write(img, "jpg", tmp.toFile());
-    Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  static void writeAtomically(Path target, byte[] data) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".tmp", ".part");
-    try {
-      Files.write(tmp, data);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(p, tmp -> ImageIO.write(img, "jpg", tmp.toFile()));
   }
 }

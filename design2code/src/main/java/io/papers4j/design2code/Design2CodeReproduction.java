@@ -1,5 +1,6 @@
 package io.papers4j.design2code;
 
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
@@ -63,7 +64,7 @@ public final class Design2CodeReproduction implements Reproduction {
             Files.createDirectories(dir);
             Files.copy(setDir.resolve(BenchmarkSet.PLACEHOLDER), dir.resolve(BenchmarkSet.PLACEHOLDER), StandardCopyOption.REPLACE_EXISTING);
             Path cand = dir.resolve(e.id() + ".html");
-            BenchmarkSet.writeAtomically(cand, Degradations.apply(v, html, seed).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(cand, Degradations.apply(v, html, seed).getBytes(StandardCharsets.UTF_8));
             PageScore s = scorer.score(ref, scorer.candidatePage(cand));
             scores.computeIfAbsent(v, k -> new LinkedHashMap<>())
                 .put(e.id(), new double[] {s.block(), s.text(), s.position(), s.color(), s.visual(), s.finalScore()});
@@ -219,6 +220,6 @@ public final class Design2CodeReproduction implements Reproduction {
       }
     sb.append("\nPlots: `metrics_by_degradation.png`, `final_by_degradation.png`. Data: Debian `libjs-bootstrap5-doc` (CC-BY-3.0 docs, MIT code), ")
         .append("`postgresql-doc-15` (PostgreSQL Licence). The set (HTML + reference screenshots) stays in `work/set/`.\n");
-    BenchmarkSet.writeAtomically(out.resolve("README.md"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(out.resolve("README.md"), sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

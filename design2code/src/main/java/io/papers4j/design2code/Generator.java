@@ -1,5 +1,6 @@
 package io.papers4j.design2code;
 
+import io.papers4j.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class Generator {
         }
       }
       String html = Prompts.cleanupResponse(client.complete(parts));
-      BenchmarkSet.writeAtomically(target, html.getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(target, html.getBytes(StandardCharsets.UTF_8));
       written.add(e.id());
     }
     return written;

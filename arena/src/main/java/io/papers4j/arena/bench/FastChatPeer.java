@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * ~14% between two independent runs; averaged over 50 models that is ~2%, so the mean width must
  * agree within {@value #WIDTH_TOLERANCE} (three standard errors, rounded up).
  */
-final class FastChatPeer {
+public final class FastChatPeer {
   static final String PYTHON = "/usr/bin/python3";
   static final Path SCRIPT = Path.of("bench", "arena_fastchat_bt.py");
   static final double POINT_TOLERANCE = 0.1;
@@ -39,7 +39,7 @@ final class FastChatPeer {
 
   private FastChatPeer() {}
 
-  static String compare(List<Battle> data, ModelIndex models, double[] rating, double[] lo, double[] hi, int rounds, PrintStream out)
+  public static String compare(List<Battle> data, ModelIndex models, double[] rating, double[] lo, double[] hi, int rounds, PrintStream out)
       throws Exception {
     if (!Files.isExecutable(Path.of(PYTHON)) || !Files.isRegularFile(SCRIPT)) {
       return "\n(FastChat/sklearn peer not run: needs " + PYTHON + " and " + SCRIPT + " in the working directory.)\n";

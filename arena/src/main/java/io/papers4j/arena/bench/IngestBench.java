@@ -35,10 +35,10 @@ import java.util.concurrent.Future;
  * committed). Throughput = V / wall time of the vote phase; latency per request; loss = acknowledged
  * votes missing from the store (checked id by id after the run).
  */
-final class IngestBench {
+public final class IngestBench {
   private IngestBench() {}
 
-  static String run(int votes, int clients, PrintStream out) throws Exception {
+  public static String run(int votes, int clients, PrintStream out) throws Exception {
     Path dir = Files.createTempDirectory("arena-bench");
     ArenaConfig cfg = new ArenaConfig(List.of(
         new ArenaConfig.ModelEndpoint("a", "http://unused", null, "a", 1),

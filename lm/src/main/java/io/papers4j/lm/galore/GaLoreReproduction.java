@@ -166,7 +166,7 @@ public final class GaLoreReproduction implements Reproduction {
   }
 
   /** The 1-minute load average from /proc/loadavg (NaN where unavailable). */
-  static double loadAverage() {
+  public static double loadAverage() {
     try {
       return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
     } catch (Exception e) {

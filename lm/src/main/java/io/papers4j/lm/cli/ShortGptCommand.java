@@ -1,4 +1,4 @@
-package io.papers4j.lm.shortgpt;
+package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.data.Corpora;
@@ -10,6 +10,8 @@ import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
+import io.papers4j.lm.shortgpt.LayerOrdering;
+import io.papers4j.lm.shortgpt.ShortGpt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,4 +1,4 @@
-package io.papers4j.datapipe.bench;
+package io.papers4j.datapipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

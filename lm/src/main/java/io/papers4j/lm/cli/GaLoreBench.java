@@ -1,6 +1,8 @@
-package io.papers4j.lm.galore;
+package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.Benchmark;
+import io.papers4j.lm.galore.GaLoreBenchWorker;
+import io.papers4j.lm.galore.GaLoreReproduction;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;

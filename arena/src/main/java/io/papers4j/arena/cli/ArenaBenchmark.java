@@ -1,5 +1,7 @@
-package io.papers4j.arena.bench;
+package io.papers4j.arena.cli;
 
+import io.papers4j.arena.bench.FastChatPeer;
+import io.papers4j.arena.bench.IngestBench;
 import io.papers4j.arena.sim.Simulator;
 import io.papers4j.arena.stats.ApproximateRank;
 import io.papers4j.arena.stats.Battle;

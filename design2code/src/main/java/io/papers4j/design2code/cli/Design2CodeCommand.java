@@ -1,8 +1,16 @@
-package io.papers4j.design2code;
+package io.papers4j.design2code.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.design2code.BenchmarkSet;
+import io.papers4j.design2code.ChatClient;
+import io.papers4j.design2code.Chromium;
+import io.papers4j.design2code.Evaluation;
+import io.papers4j.design2code.Generator;
+import io.papers4j.design2code.PageScore;
+import io.papers4j.design2code.Scorer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +84,7 @@ public final class Design2CodeCommand implements CliCommand, Runnable {
           double[] m = r.means();
           out.put("mean", Map.of("block", m[0], "text", m[1], "position", m[2], "color", m[3], "visual", m[4], "final", m[5]));
           out.put("skipped", r.missing());
-          BenchmarkSet.writeAtomically(json, JSON.writeValueAsBytes(out));
+          AtomicFiles.write(json, JSON.writeValueAsBytes(out));
         }
       }
       return 0;

@@ -1,4 +1,4 @@
-package io.papers4j.lm.yi;
+package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.io.Checkpoint;
@@ -6,6 +6,7 @@ import io.papers4j.core.tensor.Engine;
 import io.papers4j.lm.llama.LayerSurgery;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
+import io.papers4j.lm.yi.DepthUpscaling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

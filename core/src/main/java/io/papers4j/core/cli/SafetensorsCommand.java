@@ -1,4 +1,4 @@
-package io.papers4j.core.io.cli;
+package io.papers4j.core.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.io.Safetensors;

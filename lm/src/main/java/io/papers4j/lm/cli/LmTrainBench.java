@@ -1,4 +1,4 @@
-package io.papers4j.lm.train;
+package io.papers4j.lm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

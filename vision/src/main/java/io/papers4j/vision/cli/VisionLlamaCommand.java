@@ -1,4 +1,4 @@
-package io.papers4j.vision.visionllama;
+package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.data.Accuracy;
@@ -9,6 +9,13 @@ import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.pos.PositionRule;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
+import io.papers4j.vision.visionllama.ImageClassifier;
+import io.papers4j.vision.visionllama.PyramidConfig;
+import io.papers4j.vision.visionllama.PyramidVisionModel;
+import io.papers4j.vision.visionllama.VisionCheckpoint;
+import io.papers4j.vision.visionllama.VisionConfig;
+import io.papers4j.vision.visionllama.VisionModel;
+import io.papers4j.vision.visionllama.VisionTraining;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

@@ -1,11 +1,11 @@
-package io.papers4j.core.tokenize.cli;
+package io.papers4j.core.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.papers4j.core.data.Corpora;
 import io.papers4j.core.data.TextCorpus;
 import io.papers4j.core.io.Safetensors;
-import io.papers4j.core.io.cli.SafetensorsCommand;
+import io.papers4j.core.cli.SafetensorsCommand;
 import io.papers4j.core.tokenize.BpeTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

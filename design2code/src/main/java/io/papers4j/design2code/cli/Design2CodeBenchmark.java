@@ -1,6 +1,12 @@
-package io.papers4j.design2code;
+package io.papers4j.design2code.cli;
 
 import io.papers4j.core.cli.Benchmark;
+import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.design2code.BenchmarkSet;
+import io.papers4j.design2code.Chromium;
+import io.papers4j.design2code.Degradations;
+import io.papers4j.design2code.PageScore;
+import io.papers4j.design2code.Scorer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +53,7 @@ public final class Design2CodeBenchmark implements Benchmark {
       for (BenchmarkSet.Entry e : entries) {
         String html = Files.readString(set.resolve(e.id() + ".html"), StandardCharsets.UTF_8);
         Path cand = cands.resolve(e.id() + ".html");
-        BenchmarkSet.writeAtomically(cand, Degradations.apply(Degradations.Variant.LAYOUT_SHUFFLED, html, 1).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(cand, Degradations.apply(Degradations.Variant.LAYOUT_SHUFFLED, html, 1).getBytes(StandardCharsets.UTF_8));
         PageScore p = s.score(set.resolve(e.id() + ".html"), cand);
         blocks += p.referenceBlocks();
         out.printf("%-36s blocks %3d/%3d  final %.3f%n", e.id(), p.predictedBlocks(), p.referenceBlocks(), p.finalScore());
