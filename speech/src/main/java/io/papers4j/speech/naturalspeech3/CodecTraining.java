@@ -1,0 +1,117 @@
+package io.papers4j.speech.naturalspeech3;
+
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.optim.GradClip;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.ProgressBar;
+import io.papers4j.speech.data.SpeechCorpus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Codec training, script-like: random crops, every loss of {@link Facodec#losses}, detail dropout
+ * drawn per utterance, AdamW (lr 1e-3, betas 0.9/0.99 as in DAC-style codecs, no decay), linear
+ * warm-up then cosine decay, gradient clip 1.0. Returns the mean losses of the last 10% of steps.
+ */
+public final class CodecTraining {
+  /**
+   * @param steps optimizer steps
+   * @param batch crops per step
+   * @param cropFrames frames per crop (64 = 0.8 s)
+   * @param lr peak learning rate
+   */
+  public record Recipe(int steps, int batch, int cropFrames, double lr) {
+    public Recipe {
+      if (steps < 1 || batch < 1 || cropFrames < 4) throw new IllegalArgumentException("codec recipe: steps, batch >= 1, crop >= 4 frames");
+    }
+  }
+
+  public record Run(Facodec model, List<Double> lossCurve, Map<String, Double> finalLosses, double seconds) {}
+
+  private CodecTraining() {}
+
+  public static Run train(FacodecConfig config, List<SpeechCorpus.Utt> train, Recipe r, long seed, String label) {
+    boolean onednn = torch.globalContext().userEnabledMkldnn();
+    torch.globalContext().setUserEnabledMkldnn(false);
+    try {
+      return trainImpl(config, train, r, seed, label);
+    } finally {
+      torch.globalContext().setUserEnabledMkldnn(onednn);
+    }
+  }
+
+  /**
+   * oneDNN's conv1d backward returned NaN gradients for the encoder (finite when computed with
+   * libtorch's native convolution, and finite for every subset of the losses): measured with
+   * libtorch 2.10 on this CPU. Training therefore runs with oneDNN off, restored afterwards.
+   */
+  private static Run trainImpl(FacodecConfig config, List<SpeechCorpus.Utt> train, Recipe r, long seed, String label) {
+    Engine.init();
+    Engine.seed(seed);
+    Facodec model = new Facodec(config, seed);
+    AdamW opt = new AdamW(model.namedParameters(), new AdamConfig(r.lr(), 0.9, 0.99, 1e-8, 0.0));
+    Random rnd = new Random(seed);
+    List<Double> curve = new ArrayList<>();
+    Map<String, Double> tail = new java.util.LinkedHashMap<>();
+    int tailFrom = r.steps() - Math.max(1, r.steps() / 10);
+    int warm = Math.max(1, r.steps() / 20);
+    long t0 = System.nanoTime();
+    try (ProgressBar bar = new ProgressBar(label, r.steps(), "s-audio")) {
+      for (int step = 0; step < r.steps(); step++) {
+        double lr = step < warm ? r.lr() * (step + 1) / warm
+            : r.lr() * 0.5 * (1 + Math.cos(Math.PI * (step - warm) / Math.max(1, r.steps() - warm)));
+        opt.setLearningRate(lr);
+        try (PointerScope scope = new PointerScope()) {
+          Facodec.Batch b = Batches.crops(train, r.batch(), r.cropFrames(), rnd);
+          float[] keepV = new float[r.batch()];
+          for (int i = 0; i < keepV.length; i++) keepV[i] = rnd.nextDouble() < config.detailDropout() ? 0f : 1f;
+          Tensor keep = Batches.floats(keepV, r.batch());
+          opt.zeroGrad();
+          Map<String, Tensor> losses = model.losses(b, keep);
+          losses.get("total").backward();
+          GradClip.clipGlobalNorm(model.namedParameters().values(), 1.0);
+          opt.step();
+          double total = losses.get("total").item_float();
+          if (!Double.isFinite(total)) {
+            StringBuilder parts = new StringBuilder();
+            for (Map.Entry<String, Tensor> e : losses.entrySet()) parts.append(' ').append(e.getKey()).append('=').append(e.getValue().item_float());
+            throw new IllegalStateException(label + ": loss became " + total + " at step " + step + " (" + parts.toString().trim() + ")");
+          }
+          curve.add(total);
+          if (step >= tailFrom) {
+            for (Map.Entry<String, Tensor> e : losses.entrySet()) {
+              tail.merge(e.getKey(), (double) e.getValue().item_float() / (r.steps() - tailFrom), Double::sum);
+            }
+          }
+          bar.update(step + 1, total, (long) r.batch() * r.cropFrames() * SpeechCorpus.HOP / 16000,
+              "mel", String.format("%.3f", losses.get("mel_l1").item_float()));
+        }
+      }
+    }
+    return new Run(model, curve, tail, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Mean mel L1 over whole utterances, with or without detail codes (no gradient). */
+  public static double melL1(Facodec m, List<SpeechCorpus.Utt> utts, boolean withDetail) {
+    double s = 0;
+    try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+      for (SpeechCorpus.Utt u : utts) {
+        try (PointerScope scope = new PointerScope()) {
+          Facodec.Batch b = Batches.whole(u);
+          Facodec.Encoded e = m.encode(b.wave());
+          Tensor mel = m.config.factorised()
+              ? m.decode(e.zp(), e.zc(), withDetail ? e.zd() : null, null, e.timbre())
+              : m.decode(null, null, e.zd(), null, null);
+          s += torch.l1_loss(mel, b.mel()).item_float();
+        }
+      }
+    }
+    return s / utts.size();
+  }
+}

@@ -1,0 +1,289 @@
+package io.papers4j.speech.naturalspeech3;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.LayerNorm;
+import io.papers4j.core.nn.Linear;
+import io.papers4j.core.nn.Parameterized;
+import io.papers4j.core.nn.Params;
+import io.papers4j.speech.naturalspeech3.Layers.Conv;
+import io.papers4j.speech.naturalspeech3.Layers.Head;
+import io.papers4j.speech.naturalspeech3.Layers.ResUnit;
+import io.papers4j.speech.naturalspeech3.Layers.Snake;
+import io.papers4j.speech.naturalspeech3.Layers.TransformerLayer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * FACodec (NaturalSpeech 3, §3.2; spec 6(b)), in data-flow order: waveform → convolutional encoder
+ * (strides 2·4·5·5 = hop 200) → h; timbre extractor (Transformer, mean over time) → h_t; three FVQ
+ * groups on h — prosody (1 codebook) and content (2) in parallel, acoustic detail (3) on
+ * h − sg(z_p + z_c); decoder input sg(z_p) + sg(z_c) + z_d (the released gradient routing), with
+ * the detail codes zeroed per utterance with probability {@code detailDropout}; LayerNorm without
+ * affine then conditional LayerNorm x·γ(h_t) + β(h_t); a convolutional decoder that predicts the
+ * 80-band log-mel at the code rate (turned into a waveform by Griffin-Lim, see docs).
+ *
+ * <p>Supervision: z_p → z-scored log F0 and voicing; z_c → frame phone; h_t → speaker. Gradient
+ * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d).
+ *
+ * <p>With {@code factorised = false} it is the baseline codec: one residual group of the same six
+ * codebooks on h, a plain (affine) LayerNorm, no timbre, no heads.
+ */
+public final class Facodec implements Parameterized {
+  /** Gradient-reversal coefficient λ: the encoder receives −λ × the adversary's gradient (1 made the adversaries diverge). */
+  public static final double GRL_LAMBDA = 0.1;
+  /** Frame-level latents (B, T, D), the timbre vector (B, D) or null, codes (B, T, n), VQ loss. */
+  public record Encoded(Tensor h, Tensor zp, Tensor zc, Tensor zd, Tensor timbre, Tensor codes, Tensor vqLoss) {}
+
+  public final FacodecConfig config;
+  // encoder
+  final Conv stem;
+  final List<List<ResUnit>> encUnits = new ArrayList<>();
+  final List<Snake> encActs = new ArrayList<>();
+  final List<Conv> encDown = new ArrayList<>();
+  final Snake encAct;
+  final Conv encOut;
+  // timbre extractor
+  final List<TransformerLayer> timbre = new ArrayList<>();
+  final LayerNorm timbreNorm;
+  // quantisers
+  final Fvq prosody, content, detail, plain;
+  // decoder
+  final Linear gamma, beta; // conditional LN from h_t
+  final LayerNorm plainNorm;
+  final Conv decIn;
+  final List<ResUnit> decUnits = new ArrayList<>();
+  final Snake decAct;
+  final Conv decOut;
+  // supervision and gradient-reversal heads
+  final Head f0Head, phoneHead, grlPhoneP, grlF0C, grlPhoneD, grlF0D;
+  final Linear speakerHead, grlSpeaker;
+
+  public Facodec(FacodecConfig c, long seed) {
+    this.config = c;
+    Init init = Init.normal(seed, 0.02);
+    int d = c.dim();
+    stem = new Conv(init, 1, c.ngf(), 7, 1, 1);
+    long ch = c.ngf();
+    for (int s : c.strides()) {
+      List<ResUnit> units = new ArrayList<>();
+      for (int k = 0; k < c.resUnits(); k++) units.add(new ResUnit(init, ch, 7, new int[] {1, 3, 9}[k]));
+      encUnits.add(units);
+      encActs.add(new Snake(init, ch));
+      encDown.add(new Conv(init, ch, ch * 2, 2 * s, s, 1));
+      ch *= 2;
+    }
+    encAct = new Snake(init, ch);
+    encOut = new Conv(init, ch, d, 3, 1, 1);
+    if (c.factorised()) {
+      for (int i = 0; i < c.timbreLayers(); i++) timbre.add(new TransformerLayer(init, d, 4, 4L * d));
+      timbreNorm = new LayerNorm(d, 1e-5, true, init);
+      prosody = new Fvq(init, d, c.prosodyCodebooks(), c.codeDim(), c.codebookSize(), c.commitWeight());
+      content = new Fvq(init, d, c.contentCodebooks(), c.codeDim(), c.codebookSize(), c.commitWeight());
+      detail = c.detailCodebooks() > 0 ? new Fvq(init, d, c.detailCodebooks(), c.codeDim(), c.codebookSize(), c.commitWeight()) : null;
+      plain = null;
+      gamma = Layers.linear(init, d, d);
+      beta = Layers.linear(init, d, d);
+      try (NoGradGuard g = new NoGradGuard()) {
+        gamma.weight.zero_();
+        gamma.bias.fill_(new Scalar(1)); // γ(h_t) starts at 1, β at 0
+        beta.weight.zero_();
+      }
+      plainNorm = null;
+      int hid = d / 2;
+      f0Head = new Head(init, d, hid, 2);
+      phoneHead = new Head(init, d, hid, c.phones());
+      grlPhoneP = new Head(init, d, hid, c.phones());
+      grlF0C = new Head(init, d, hid, 2);
+      grlPhoneD = new Head(init, d, hid, c.phones());
+      grlF0D = new Head(init, d, hid, 2);
+      speakerHead = Layers.linear(init, d, c.speakers());
+      grlSpeaker = Layers.linear(init, d, c.speakers());
+    } else {
+      timbreNorm = null;
+      prosody = content = detail = null;
+      plain = new Fvq(init, d, c.totalCodebooks(), c.codeDim(), c.codebookSize(), c.commitWeight());
+      gamma = beta = null;
+      plainNorm = new LayerNorm(d, 1e-5, true, init);
+      f0Head = phoneHead = grlPhoneP = grlF0C = grlPhoneD = grlF0D = null;
+      speakerHead = grlSpeaker = null;
+    }
+    decIn = new Conv(init, d, c.decoderChannels(), 7, 1, 1);
+    for (int dil : new int[] {1, 3, 9}) decUnits.add(new ResUnit(init, c.decoderChannels(), 7, dil));
+    decAct = new Snake(init, c.decoderChannels());
+    decOut = new Conv(init, c.decoderChannels(), c.mels(), 7, 1, 1);
+  }
+
+  /** Waveform (B, L) with L a multiple of the hop → h (B, L/hop, D). */
+  public Tensor encoder(Tensor wave) {
+    if (wave.size(1) % config.hop() != 0) {
+      throw new IllegalArgumentException("waveform length " + wave.size(1) + " is not a multiple of the hop " + config.hop());
+    }
+    Tensor x = stem.forward(wave.unsqueeze(1)); // (B, ngf, L)
+    for (int i = 0; i < encDown.size(); i++) {
+      for (ResUnit u : encUnits.get(i)) x = u.forward(x);
+      x = encDown.get(i).forward(encActs.get(i).forward(x)); // (B, 2C, L/stride)
+    }
+    return encOut.forward(encAct.forward(x)).transpose(1, 2); // (B, T, D)
+  }
+
+  /** Time lengths after the stem and after each down-sampling block (for the shape test). */
+  List<Long> encoderLengths(Tensor wave) {
+    List<Long> out = new ArrayList<>();
+    Tensor x = stem.forward(wave.unsqueeze(1));
+    out.add(x.size(2));
+    for (int i = 0; i < encDown.size(); i++) {
+      for (ResUnit u : encUnits.get(i)) x = u.forward(x);
+      x = encDown.get(i).forward(encActs.get(i).forward(x));
+      out.add(x.size(2));
+    }
+    return out;
+  }
+
+  /** Timbre vector h_t (B, D) from h (B, T, D): Transformer layers, LayerNorm, mean over time. */
+  public Tensor timbre(Tensor h) {
+    Tensor x = h;
+    for (TransformerLayer l : timbre) x = l.forward(x, null);
+    return timbreNorm.forward(x).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+  }
+
+  public Encoded encode(Tensor wave) {
+    Tensor h = encoder(wave);
+    if (!config.factorised()) {
+      Fvq.Out q = plain.forward(h);
+      return new Encoded(h, null, null, q.z(), null, q.codes(), q.loss());
+    }
+    Tensor ht = timbre(h);
+    Fvq.Out p = prosody.forward(h);
+    Fvq.Out c = content.forward(h);
+    Tensor loss = p.loss().add(c.loss());
+    Tensor zd = null, codes = torch.cat(new org.bytedeco.pytorch.TensorVector(p.codes(), c.codes()), 2);
+    if (detail != null) {
+      Fvq.Out r = detail.forward(h.sub(p.z().add(c.z()).detach()));
+      zd = r.z();
+      loss = loss.add(r.loss());
+      codes = torch.cat(new org.bytedeco.pytorch.TensorVector(codes, r.codes()), 2);
+    }
+    return new Encoded(h, p.z(), c.z(), zd, ht, codes, loss);
+  }
+
+  /**
+   * Log-mel (B, T, mels) from the latents; {@code zd} may be null (no detail codes), {@code keep}
+   * (B) scales z_d per utterance (detail dropout). Baseline codec: pass z in {@code zd}, rest null.
+   */
+  public Tensor decode(Tensor zp, Tensor zc, Tensor zd, Tensor keep, Tensor timbre) {
+    Tensor x;
+    if (config.factorised()) {
+      x = zp.detach().add(zc.detach());
+      if (zd != null) x = x.add(keep == null ? zd : zd.mul(keep.view(-1, 1, 1)));
+      x = torch.layer_norm(x, new long[] {config.dim()}, new TensorOptional(), new TensorOptional(), 1e-5, false);
+      x = x.mul(gamma.forward(timbre).unsqueeze(1)).add(beta.forward(timbre).unsqueeze(1)); // conditional LN
+    } else {
+      x = plainNorm.forward(zd);
+    }
+    Tensor y = decIn.forward(x.transpose(1, 2)); // (B, C, T)
+    for (ResUnit u : decUnits) y = u.forward(y);
+    return decOut.forward(decAct.forward(y)).transpose(1, 2); // (B, T, mels)
+  }
+
+  /** Codes (B, T, n) in the order prosody, content, detail (or the plain group) → log-mel. */
+  public Tensor decodeCodes(Tensor codes, Tensor timbre) {
+    if (!config.factorised()) return decode(null, null, plain.decode(codes), null, null);
+    int np = config.prosodyCodebooks(), nc = config.contentCodebooks(), nd = config.detailCodebooks();
+    Tensor zp = prosody.decode(codes.narrow(2, 0, np));
+    Tensor zc = content.decode(codes.narrow(2, np, nc));
+    Tensor zd = nd > 0 && codes.size(2) == np + nc + nd ? detail.decode(codes.narrow(2, np + nc, nd)) : null;
+    return decode(zp, zc, zd, null, timbre);
+  }
+
+  /** Training batch: waveform (B, L), log-mel (B, T, M), phones (B, T) int64, lf0/uv (B, T), speaker (B) int64. */
+  public record Batch(Tensor wave, Tensor mel, Tensor phones, Tensor lf0, Tensor uv, Tensor speaker) {}
+
+  /**
+   * Every loss of 6(e): mel L1 (reconstruction), VQ (codebook + commitment), and for the FACodec F0
+   * (MSE on voiced frames) + voicing (BCE) on z_p, phone CE on z_c, speaker CE on h_t, and the GRL
+   * terms (the same losses through reversed gradients). {@code keep}: per-utterance detail mask or
+   * null. Returns the total first, then each named part.
+   */
+  public Map<String, Tensor> losses(Batch b, Tensor keep) {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    Encoded e = encode(b.wave());
+    Tensor mel = decode(e.zp(), e.zc(), e.zd(), keep, e.timbre());
+    m.put("mel_l1", torch.l1_loss(mel, b.mel()));
+    m.put("vq", e.vqLoss());
+    if (config.factorised()) {
+      Tensor f0 = f0Loss(f0Head.forward(e.zp()), b);
+      Tensor ph = phoneLoss(phoneHead.forward(e.zc()), b);
+      Tensor spk = torch.cross_entropy_loss(speakerHead.forward(e.timbre()), b.speaker());
+      m.put("f0_uv", f0);
+      m.put("phone", ph);
+      m.put("speaker", spk);
+      Tensor grl = null;
+      if (config.grlProsodyPhone()) grl = sum(grl, phoneLoss(grlPhoneP.forward(Layers.reverseGradient(e.zp(), GRL_LAMBDA)), b));
+      if (config.grlContentF0()) grl = sum(grl, f0Loss(grlF0C.forward(Layers.reverseGradient(e.zc(), GRL_LAMBDA)), b));
+      if (config.grlDetail() && e.zd() != null) {
+        Tensor rd = Layers.reverseGradient(e.zd(), GRL_LAMBDA);
+        grl = sum(grl, phoneLoss(grlPhoneD.forward(rd), b).add(f0Loss(grlF0D.forward(rd), b)));
+      }
+      if (config.grlSpeaker()) {
+        Tensor z = e.zp().add(e.zc());
+        if (e.zd() != null) z = z.add(e.zd());
+        Tensor pooled = z.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+        grl = sum(grl, torch.cross_entropy_loss(grlSpeaker.forward(Layers.reverseGradient(pooled, GRL_LAMBDA)), b.speaker()));
+      }
+      if (grl != null) m.put("grl", grl);
+    }
+    Tensor total = null;
+    for (Tensor t : m.values()) total = sum(total, t);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    out.put("total", total);
+    out.putAll(m);
+    return out;
+  }
+
+  private static Tensor sum(Tensor a, Tensor b) {
+    return a == null ? b : a.add(b);
+  }
+
+  /** MSE of z-scored log F0 on voiced frames + BCE of the voicing logit; pred (B, T, 2). */
+  static Tensor f0Loss(Tensor pred, Batch b) {
+    Tensor diff = pred.select(2, 0).sub(b.lf0());
+    Tensor mse = diff.mul(diff).mul(b.uv()).sum().div(b.uv().sum().clamp_min(new Scalar(1)));
+    return mse.add(torch.binary_cross_entropy_with_logits(pred.select(2, 1), b.uv()));
+  }
+
+  static Tensor phoneLoss(Tensor logits, Batch b) { // logits (B, T, P)
+    return torch.cross_entropy_loss(logits.reshape(-1, logits.size(2)), b.phones().reshape(-1));
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    Params p = new Params().add("encoder.stem", stem);
+    for (int i = 0; i < encDown.size(); i++) {
+      for (int j = 0; j < config.resUnits(); j++) p.add("encoder.blocks." + i + ".res." + j, encUnits.get(i).get(j));
+      p.add("encoder.blocks." + i + ".act", encActs.get(i)).add("encoder.blocks." + i + ".down", encDown.get(i));
+    }
+    p.add("encoder.act", encAct).add("encoder.out", encOut);
+    if (config.factorised()) {
+      for (int i = 0; i < timbre.size(); i++) p.add("timbre.layers." + i, timbre.get(i));
+      p.add("timbre.norm", timbreNorm);
+      p.add("fvq.prosody", prosody).add("fvq.content", content);
+      if (detail != null) p.add("fvq.detail", detail);
+      p.add("decoder.cond_gamma", gamma).add("decoder.cond_beta", beta);
+      p.add("heads.f0", f0Head).add("heads.phone", phoneHead).add("heads.speaker", speakerHead);
+      p.add("grl.prosody_phone", grlPhoneP).add("grl.content_f0", grlF0C).add("grl.detail_phone", grlPhoneD)
+          .add("grl.detail_f0", grlF0D).add("grl.speaker", grlSpeaker);
+    } else {
+      p.add("fvq.residual", plain).add("decoder.norm", plainNorm);
+    }
+    p.add("decoder.in", decIn);
+    for (int i = 0; i < decUnits.size(); i++) p.add("decoder.res." + i, decUnits.get(i));
+    return p.add("decoder.act", decAct).add("decoder.out", decOut).map();
+  }
+}

@@ -1,0 +1,131 @@
+package io.papers4j.speech.naturalspeech3;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A FACodec (or, with {@code factorised = false}, the plain residual-VQ baseline codec of equal
+ * bitrate) at the small scale of 6(e). Defaults are {@link #small}.
+ *
+ * @param factorised true: prosody/content/detail groups + timbre + heads + GRLs; false: one group of
+ *     {@code prosodyCodebooks + contentCodebooks + detailCodebooks} residual codebooks, no timbre
+ * @param ngf encoder base channels (32 official; 8 here), doubled after each of the strides
+ * @param resUnits residual units per encoder block (3 official, dilations 1, 3, 9; 1 here for
+ *     speed on 2 cores: the first blocks run at 16 and 8 kHz)
+ * @param strides encoder down-sampling (2, 4, 5, 5): hop 200 = 12.5 ms at 16 kHz
+ * @param dim latent width D (256 official; 64 here)
+ * @param codeDim FVQ projection dim, the bottleneck (8 official; D = "no bottleneck" ablation)
+ * @param codebookSize entries per codebook (1024 official; 256 here)
+ * @param prosodyCodebooks 1, @param contentCodebooks 2, @param detailCodebooks 3 (official)
+ * @param timbreLayers Transformer layers of the timbre extractor (4 official; 2 here), 4 heads
+ * @param decoderChannels decoder conv width (the decoder predicts an 80-band log-mel at 80 Hz)
+ * @param mels log-mel bands predicted
+ * @param phones phone classes, @param speakers training speakers (head sizes)
+ * @param detailDropout probability that an utterance's detail codes are zeroed in training (0.75)
+ * @param commitWeight VQ commitment weight (0.005 official)
+ * @param grlProsodyPhone paper's phone-GRL on z_p, @param grlContentF0 F0-GRL on z_c,
+ * @param grlDetail phone+F0 GRLs on z_d, @param grlSpeaker speaker-GRL on z_p+z_c+z_d
+ */
+public record FacodecConfig(
+    boolean factorised, int ngf, int resUnits, int[] strides, int dim, int codeDim, int codebookSize,
+    int prosodyCodebooks, int contentCodebooks, int detailCodebooks, int timbreLayers, int decoderChannels,
+    int mels, int phones, int speakers, double detailDropout, double commitWeight,
+    boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker) {
+
+  public FacodecConfig {
+    if (resUnits < 1 || resUnits > 3 || ngf < 1 || dim < 4 || dim % 4 != 0) throw new IllegalArgumentException("FACodec: ngf >= 1 and dim a multiple of 4 required");
+    if (strides.length == 0) throw new IllegalArgumentException("FACodec: at least one stride");
+    if (codeDim < 1 || codeDim > dim) throw new IllegalArgumentException("FACodec: codeDim must be in 1.." + dim + ", got " + codeDim);
+    if (codebookSize < 2) throw new IllegalArgumentException("FACodec: codebook size must be >= 2");
+    if (prosodyCodebooks < 1 || contentCodebooks < 1 || detailCodebooks < 0) throw new IllegalArgumentException("FACodec: codebook counts");
+    if (phones < 2 || speakers < 2) throw new IllegalArgumentException("FACodec: needs >= 2 phones and speakers");
+    if (!(detailDropout >= 0 && detailDropout <= 1)) throw new IllegalArgumentException("FACodec: detail dropout in [0, 1]");
+  }
+
+  /** The 6(e) scale with the paper's four GRLs on. */
+  public static FacodecConfig small(int phones, int speakers) {
+    return new FacodecConfig(true, 8, 1, new int[] {2, 4, 5, 5}, 64, 8, 256, 1, 2, 3, 2, 96, 80, phones, speakers,
+        0.75, 0.005, true, true, true, true);
+  }
+
+  public int hop() {
+    int h = 1;
+    for (int s : strides) h *= s;
+    return h;
+  }
+
+  public int totalCodebooks() {
+    return prosodyCodebooks + contentCodebooks + detailCodebooks;
+  }
+
+  /** Bits per second at 16 kHz. */
+  public double bitrate() {
+    return totalCodebooks() * (Math.log(codebookSize) / Math.log(2)) * 16000.0 / hop();
+  }
+
+  public FacodecConfig withFactorised(boolean f) {
+    return new FacodecConfig(f, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
+        detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker);
+  }
+
+  public FacodecConfig withCodeDim(int d) {
+    return new FacodecConfig(factorised, ngf, resUnits, strides, dim, d, codebookSize, prosodyCodebooks, contentCodebooks,
+        detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker);
+  }
+
+  public FacodecConfig withWidth(int ngf, int dim, int decoderChannels) {
+    return new FacodecConfig(factorised, ngf, resUnits, strides, dim, Math.min(codeDim, dim), codebookSize, prosodyCodebooks,
+        contentCodebooks, detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout,
+        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker);
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("factorised", factorised);
+    m.put("ngf", ngf);
+    m.put("res_units", resUnits);
+    m.put("strides", strides);
+    m.put("dim", dim);
+    m.put("code_dim", codeDim);
+    m.put("codebook_size", codebookSize);
+    m.put("prosody_codebooks", prosodyCodebooks);
+    m.put("content_codebooks", contentCodebooks);
+    m.put("detail_codebooks", detailCodebooks);
+    m.put("timbre_layers", timbreLayers);
+    m.put("decoder_channels", decoderChannels);
+    m.put("mels", mels);
+    m.put("phones", phones);
+    m.put("speakers", speakers);
+    m.put("detail_dropout", detailDropout);
+    m.put("commit_weight", commitWeight);
+    m.put("grl_prosody_phone", grlProsodyPhone);
+    m.put("grl_content_f0", grlContentF0);
+    m.put("grl_detail", grlDetail);
+    m.put("grl_speaker", grlSpeaker);
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static FacodecConfig fromMap(Map<String, Object> m) {
+    try {
+      java.util.List<Number> s = (java.util.List<Number>) m.get("strides");
+      int[] strides = s.stream().mapToInt(Number::intValue).toArray();
+      return new FacodecConfig((Boolean) m.get("factorised"), num(m, "ngf"), num(m, "res_units"), strides, num(m, "dim"), num(m, "code_dim"),
+          num(m, "codebook_size"), num(m, "prosody_codebooks"), num(m, "content_codebooks"), num(m, "detail_codebooks"),
+          num(m, "timbre_layers"), num(m, "decoder_channels"), num(m, "mels"), num(m, "phones"), num(m, "speakers"),
+          ((Number) m.get("detail_dropout")).doubleValue(), ((Number) m.get("commit_weight")).doubleValue(),
+          (Boolean) m.get("grl_prosody_phone"), (Boolean) m.get("grl_content_f0"), (Boolean) m.get("grl_detail"),
+          (Boolean) m.get("grl_speaker"));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("config.json is not a FACodec config: " + e.getMessage());
+    }
+  }
+
+  private static int num(Map<String, Object> m, String k) {
+    Object v = m.get(k);
+    if (!(v instanceof Number n)) throw new IllegalArgumentException("missing or non-numeric key " + k);
+    return n.intValue();
+  }
+}

@@ -1,0 +1,165 @@
+package io.papers4j.speech.naturalspeech3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.speech.data.SpeechCorpus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FacodecTest {
+  @BeforeAll
+  static void engine() {
+    Engine.init(1);
+  }
+
+  static float[] values(Tensor t) {
+    Tensor c = t.contiguous();
+    float[] v = new float[(int) c.numel()];
+    c.data_ptr_float().get(v);
+    return v;
+  }
+
+  @Test
+  void straightThroughGradientEqualsTheUnquantisedPath() {
+    Engine.seed(1);
+    Fvq q = new Fvq(Init.normal(3, 0.02), 16, 1, 4, 32, 0.005);
+    Tensor x = torch.randn(2, 5, 16).set_requires_grad(true);
+    Tensor w = torch.randn(2, 5, 16);
+    q.forward(x).z().mul(w).sum().backward();
+    float[] gq = values(x.grad());
+    // same weights with the code replaced by the (normalised) input: d out / d e is identical
+    Tensor x2 = x.detach().clone().set_requires_grad(true);
+    Tensor e = Layers.l2normalise(q.projIn.get(0).forward(x2));
+    q.projOut.get(0).forward(e).mul(w).sum().backward();
+    float[] ge = values(x2.grad());
+    for (int i = 0; i < gq.length; i++) assertThat(gq[i]).isCloseTo(ge[i], org.assertj.core.data.Offset.offset(1e-5f));
+    // and the forward output is the quantised one, not e
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor out = q.forward(x).z();
+      Tensor codes = q.forward(x).codes();
+      float[] a = values(out), b = values(q.decode(codes));
+      for (int i = 0; i < a.length; i++) assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
+  void codebookLossMovesOnlyTheChosenCodesTowardTheInputs() {
+    Engine.seed(2);
+    Fvq q = new Fvq(Init.normal(4, 0.02), 8, 1, 4, 64, 0.005);
+    Tensor x = torch.randn(1, 6, 8);
+    Fvq.Out o = q.forward(x);
+    o.loss().backward();
+    Tensor grad = q.codebooks.get(0).grad();
+    long[] codes = new long[6];
+    o.codes().contiguous().data_ptr_long().get(codes);
+    java.util.Set<Long> used = new java.util.HashSet<>();
+    for (long c : codes) used.add(c);
+    float[] g = values(grad.abs().sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+    for (int k = 0; k < 64; k++) {
+      if (used.contains((long) k)) assertThat(g[k]).isGreaterThan(0f);
+      else assertThat(g[k]).isZero();
+    }
+    // one SGD step on the codebook lowers the codebook term
+    double before = o.loss().item_float();
+    try (NoGradGuard ng = new NoGradGuard()) {
+      q.codebooks.get(0).sub_(grad.mul(new Scalar(50.0)));
+    }
+    Fvq.Out after = q.forward(x);
+    assertThat(after.codes().equal(o.codes())).isTrue();
+    assertThat((double) after.loss().item_float()).isLessThan(before);
+  }
+
+  @Test
+  void gradientReversalFlipsAndScalesTheSign() {
+    Tensor x = torch.randn(3, 4).set_requires_grad(true);
+    Tensor w = torch.randn(3, 4);
+    Tensor y = Layers.reverseGradient(x, 0.7);
+    assertThat(values(y)).containsExactly(values(x.detach()));
+    y.mul(w).sum().backward();
+    float[] g = values(x.grad()), wv = values(w);
+    for (int i = 0; i < g.length; i++) assertThat(g[i]).isCloseTo(-0.7f * wv[i], org.assertj.core.data.Offset.offset(1e-6f));
+  }
+
+  static FacodecConfig tiny(boolean factorised) {
+    return FacodecConfig.small(7, 3).withWidth(4, 16, 16).withFactorised(factorised);
+  }
+
+  @Test
+  void encodeDecodeShapesAtEveryHop() {
+    for (boolean f : new boolean[] {true, false}) {
+      Facodec m = new Facodec(tiny(f), 5);
+      int frames = 6;
+      Tensor wave = torch.randn(2, frames * 200L);
+      try (NoGradGuard g = new NoGradGuard()) {
+        assertThat(m.encoderLengths(wave)).containsExactly(1200L, 600L, 150L, 30L, 6L);
+        Facodec.Encoded e = m.encode(wave);
+        assertThat(e.h().shape()).containsExactly(2, frames, 16);
+        assertThat(e.codes().shape()).containsExactly(2, frames, 6);
+        if (f) {
+          assertThat(e.timbre().shape()).containsExactly(2, 16);
+          assertThat(e.zp().shape()).containsExactly(2, frames, 16);
+        }
+        Tensor mel = m.decodeCodes(e.codes(), e.timbre());
+        assertThat(mel.shape()).containsExactly(2, frames, 80);
+        // decoding the codes equals decoding the straight-through latents
+        Tensor direct = f ? m.decode(e.zp(), e.zc(), e.zd(), null, e.timbre()) : m.decode(null, null, e.zd(), null, null);
+        float[] a = values(mel), b = values(direct);
+        for (int i = 0; i < a.length; i++) assertThat(a[i]).isCloseTo(b[i], org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      assertThatThrownBy(() -> m.encode(torch.randn(1, 333))).hasMessageContaining("not a multiple of the hop 200");
+    }
+    assertThat(FacodecConfig.small(10, 4).bitrate()).isEqualTo(6 * 8 * 80.0);
+  }
+
+  static List<SpeechCorpus.Utt> fakeUtts(int n, int frames, long seed) {
+    Random r = new Random(seed);
+    List<SpeechCorpus.Utt> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] a = new float[frames * 200];
+      for (int j = 0; j < a.length; j++) a[j] = (float) (0.3 * Math.sin(j * (0.05 + 0.01 * i)) + 0.01 * r.nextGaussian());
+      float[][] mel = new float[frames][80];
+      int[] ph = new int[frames];
+      float[] lf0 = new float[frames], uv = new float[frames];
+      for (int t = 0; t < frames; t++) {
+        for (int m = 0; m < 80; m++) mel[t][m] = (float) r.nextGaussian();
+        ph[t] = r.nextInt(7);
+        lf0[t] = (float) r.nextGaussian();
+        uv[t] = r.nextBoolean() ? 1 : 0;
+      }
+      out.add(new SpeechCorpus.Utt(i % 3, "x", a, mel, ph, lf0, uv));
+    }
+    return out;
+  }
+
+  @Test
+  void trainingIsDeterministicBySeedAndLossesAreFinite() {
+    List<SpeechCorpus.Utt> data = fakeUtts(6, 12, 0);
+    CodecTraining.Recipe r = new CodecTraining.Recipe(3, 2, 8, 1e-3);
+    CodecTraining.Run a = CodecTraining.train(tiny(true), data, r, 11, "t");
+    CodecTraining.Run b = CodecTraining.train(tiny(true), data, r, 11, "t");
+    assertThat(a.lossCurve()).isEqualTo(b.lossCurve());
+    assertThat(a.finalLosses().keySet()).contains("mel_l1", "vq", "f0_uv", "phone", "speaker", "grl");
+    for (Map.Entry<String, Tensor> e : a.model().namedParameters().entrySet()) {
+      assertThat(values(e.getValue())).as(e.getKey()).containsExactly(values(b.model().namedParameters().get(e.getKey())));
+    }
+    CodecTraining.Run c = CodecTraining.train(tiny(true), data, r, 12, "t");
+    assertThat(c.lossCurve()).isNotEqualTo(a.lossCurve());
+  }
+
+  @Test
+  void badConfigIsOneMessage() {
+    assertThatThrownBy(() -> FacodecConfig.small(10, 4).withCodeDim(100)).hasMessageContaining("codeDim must be in 1..64");
+    assertThatThrownBy(() -> FacodecConfig.small(1, 4)).hasMessageContaining("phones");
+  }
+}
