@@ -1,10 +1,9 @@
 package io.papers4j.cli;
 
+import io.papers4j.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 
 /** Replaces (or appends) one benchmark's section of docs/BENCHMARKS.md, written atomically. */
@@ -29,9 +28,6 @@ final class BenchmarkDoc {
     } else {
       text = text.stripTrailing() + "\n\n" + section + "\n";
     }
-    Files.createDirectories(doc.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(doc.toAbsolutePath().getParent(), ".bench", ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, doc, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(doc, text);
   }
 }

@@ -2,8 +2,8 @@ package io.papers4j.design2code;
 
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.train.ProgressBar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,22 +22,17 @@ import java.util.Map;
  * hits Position, truncation hits Block-Match, and Text saturates (varies less than Block-Match),
  * as the paper observes for real systems (Text 94–98 for every strong model, Tab. 1).
  */
-public final class Design2CodeReproduction implements Reproduction {
+public final class Design2CodeReproduction extends TimedReproduction {
   static final String[] METRICS = {"block", "text", "position", "color", "visual", "final"};
 
-  @Override
-  public String name() {
-    return "design2code";
+  public Design2CodeReproduction() {
+    super("design2code", "2403.03163",
+        "Design2Code (2403.03163): fine-grained screenshot-to-code metrics on real pages, in headless Chromium",
+        "Fine-grained, OCR-free block metrics (Block-Match, Text, Position, Color) plus a visual score isolate the kinds of error a screenshot-to-code model makes, while Text similarity saturates.");
   }
 
   @Override
-  public String title() {
-    return "Design2Code (2403.03163): fine-grained screenshot-to-code metrics on real pages, in headless Chromium";
-  }
-
-  @Override
-  public Result run(String preset, Path outDir) throws Exception {
-    long t0 = System.nanoTime();
+  protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     long seed = 2024;
     BenchmarkSet.Selection sel = "full".equals(preset) ? BenchmarkSet.Selection.full() : BenchmarkSet.Selection.quick();
     Path work = outDir.resolve("work");
@@ -75,7 +70,7 @@ public final class Design2CodeReproduction implements Reproduction {
       encoder = scorer.encoderName();
       split = scorer.timings();
     }
-    double runtime = (System.nanoTime() - t0) / 1e9;
+    double runtime = run.seconds();
 
     // ---- aggregate and check ----
     Map<Degradations.Variant, double[]> mean = new LinkedHashMap<>();
@@ -102,42 +97,38 @@ public final class Design2CodeReproduction implements Reproduction {
     boolean textSaturates = sdText < sdBlock;
     boolean reproduced = identity && colorHit && positionHit && blockHit && textSaturates;
 
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("pages", scores.get(Degradations.Variant.IDENTICAL).size());
+    Result.Builder b = run.result().seed(seed).runtimeS(runtime);
+    b.metric("pages", scores.get(Degradations.Variant.IDENTICAL).size());
     for (Degradations.Variant v : variants)
-      for (int k = 0; k < METRICS.length; k++) metrics.put(v.key + "." + METRICS[k], round(mean.get(v)[k]));
-    metrics.put("check.identity_scores_one", identity);
-    metrics.put("check.colors_stripped_hits_color_most", colorHit);
-    metrics.put("check.layout_shuffled_hits_position_more_than_text", positionHit);
-    metrics.put("check.truncated_hits_block_more_than_text", blockHit);
-    metrics.put("check.text_varies_less_than_block", textSaturates);
-    metrics.put("sd_text_over_degraded", round(sdText));
-    metrics.put("sd_block_over_degraded", round(sdBlock));
-    metrics.put("visual_encoder", encoder);
-    metrics.put("seconds_render_and_detect", round(split[0]));
-    metrics.put("seconds_matching", round(split[1]));
-    metrics.put("seconds_visual", round(split[2]));
+      for (int k = 0; k < METRICS.length; k++) b.metric(v.key + "." + METRICS[k], round(mean.get(v)[k]));
+    b.metric("check.identity_scores_one", identity);
+    b.metric("check.colors_stripped_hits_color_most", colorHit);
+    b.metric("check.layout_shuffled_hits_position_more_than_text", positionHit);
+    b.metric("check.truncated_hits_block_more_than_text", blockHit);
+    b.metric("check.text_varies_less_than_block", textSaturates);
+    b.metric("sd_text_over_degraded", round(sdText));
+    b.metric("sd_block_over_degraded", round(sdBlock));
+    b.metric("visual_encoder", encoder);
+    b.metric("seconds_render_and_detect", round(split[0]));
+    b.metric("seconds_matching", round(split[1]));
+    b.metric("seconds_visual", round(split[2]));
 
-    Map<String, Object> paper = new LinkedHashMap<>();
     String[] rows = {"gpt4v_direct", "gpt4v_text_augmented", "gpt4v_self_revision", "gemini_direct", "websight_vlm_8b", "design2code_18b"};
     double[][] vals = {
       {85.8, 97.4, 80.5, 73.3, 86.9}, {87.6, 98.2, 80.2, 73.0, 87.2}, {88.8, 98.1, 81.1, 72.9, 87.2},
       {80.2, 94.6, 72.3, 66.2, 84.4}, {55.9, 86.6, 77.3, 79.4, 87.6}, {78.5, 96.4, 74.3, 67.0, 85.8}
     };
     String[] names = {"block", "text", "position", "color", "clip"};
-    for (int r = 0; r < rows.length; r++) for (int k = 0; k < 5; k++) paper.put(rows[r] + "." + names[k], vals[r][k] / 100.0);
+    for (int r = 0; r < rows.length; r++) for (int k = 0; k < 5; k++) b.reference(rows[r] + "." + names[k], vals[r][k] / 100.0);
 
     String notes =
-        "Metric-behaviour study on " + metrics.get("pages") + " real pages (Bootstrap 5 examples, PostgreSQL 15 docs; Debian packages). "
+        "Metric-behaviour study on " + scores.get(Degradations.Variant.IDENTICAL).size() + " real pages (Bootstrap 5 examples, PostgreSQL 15 docs; Debian packages). "
             + "Reproduced = identity scores 1 on all five metrics AND stripped colours lower Color more than Block/Text/Position AND a shuffled layout "
             + "lowers Position more than Text AND truncation lowers Block-Match more than Text AND Text has a smaller spread than Block-Match over all "
             + "degraded candidates. The visual score uses '" + encoder + "', not CLIP (weights not obtainable offline): its values are not comparable "
             + "to the paper's CLIP column. paper_reference holds the paper's Table 1 (later version) for model outputs, which we cannot generate offline.";
-    Result result =
-        new Result(name(), "2403.03163", "Fine-grained, OCR-free block metrics (Block-Match, Text, Position, Color) plus a visual score isolate the kinds of error a screenshot-to-code model makes, while Text similarity saturates.",
-            preset, seed, runtime, metrics, paper, reproduced, notes);
-    result.write(outDir);
-    writeReadme(outDir, preset, scores, mean, metrics, reproduced, encoder, runtime, split);
+    Result result = b.reproduced(reproduced).notes(notes).build();
+    writeReadme(outDir, preset, scores, mean, result.metrics(), reproduced, encoder, runtime, split);
     writePlots(outDir, mean);
     Chromium.deleteTree(work.resolve("candidates"));
     return result;

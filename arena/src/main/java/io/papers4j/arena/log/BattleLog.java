@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.papers4j.arena.stats.Battle;
 import io.papers4j.arena.stats.Winner;
+import io.papers4j.core.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -101,16 +101,10 @@ public final class BattleLog {
 
   /** Writes battles as JSON lines atomically (temporary file, then move). */
   public static void writeJsonl(List<Battle> battles, Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".battles", ".tmp");
-    try {
+    AtomicFiles.write(file, tmp -> {
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         for (Battle b : battles) w.write(JSON.writeValueAsString(toJson(b)) + "\n");
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 }

@@ -7,22 +7,21 @@ import io.papers4j.arena.stats.Bootstrap;
 import io.papers4j.arena.stats.Leaderboard;
 import io.papers4j.arena.stats.LeaderboardFormat;
 import io.papers4j.arena.stats.RatingScale;
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * {@code papers4j reproduce arena}: the paper's own validation by simulation (§7.1, App. A, Tab. 5,
  * §4) plus the leaderboard of the 2,136 real judged battles of arena-hard-v0.1.
  */
-public final class ArenaReproduction implements Reproduction {
+public final class ArenaReproduction extends TimedReproduction {
   static final long SEED = 20240306L;
 
   /**
@@ -42,22 +41,16 @@ public final class ArenaReproduction implements Reproduction {
     };
   }
 
-  @Override
-  public String name() {
-    return "arena";
+  public ArenaReproduction() {
+    super("arena", "2403.04132",
+        "Chatbot Arena: sandwich CI coverage, active vs uniform sampling, anomalous users, BT vs Elo order, real leaderboard",
+        "Sandwich intervals on BT scores cover at the nominal rate, active sampling reaches a given win-matrix precision with fewer votes, the Fisher test flags anomalous voters, and BT (unlike online Elo) does not depend on battle order.");
   }
 
   @Override
-  public String title() {
-    return "Chatbot Arena: sandwich CI coverage, active vs uniform sampling, anomalous users, BT vs Elo order, real leaderboard";
-  }
-
-  @Override
-  public Result run(String presetName, Path out) throws Exception {
-    long start = System.nanoTime();
+  protected Result reproduce(String presetName, Path out, Context run) throws Exception {
     Preset p = preset(presetName);
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    Map<String, Object> paper = new LinkedHashMap<>();
+    Result.Builder result = run.result().seed(SEED);
     StringBuilder md = new StringBuilder();
     List<String> failed = new ArrayList<>();
     md.append("# Chatbot Arena (arXiv 2403.04132) — reproduction, preset `").append(presetName).append("`\n\n");
@@ -80,9 +73,9 @@ public final class ArenaReproduction implements Reproduction {
         cs[j] = cell.coverage();
         ws[j] = cell.width();
         md.append(String.format(Locale.ROOT, "| %d | %d | %.3f | %.3f | %.3f |%n", m, cell.votes(), cell.coverage(), cell.jointCorrected(), cell.width()));
-        metrics.put("coverage_M" + m + "_n" + cell.votes(), cell.coverage());
-        metrics.put("joint_corrected_coverage_M" + m + "_n" + cell.votes(), cell.jointCorrected());
-        metrics.put("width_M" + m + "_n" + cell.votes(), cell.width());
+        result.metric("coverage_M" + m + "_n" + cell.votes(), cell.coverage());
+        result.metric("joint_corrected_coverage_M" + m + "_n" + cell.votes(), cell.jointCorrected());
+        result.metric("width_M" + m + "_n" + cell.votes(), cell.width());
         if (cell.votes() >= 10_000) {
           if (cell.coverage() < 0.93 || cell.coverage() > 0.97) coverageOk = false;
           if (cell.jointCorrected() < 0.95) jointOk = false;
@@ -94,16 +87,16 @@ public final class ArenaReproduction implements Reproduction {
     cov.reference(0.95, "nominal 0.95").write(out.resolve("coverage.png"));
     wid.write(out.resolve("width.png"));
     double[] sb = CoverageExperiment.sandwichVsBootstrap(10, 10_000, SEED);
-    metrics.put("sandwich_width_M10_n10000", sb[0]);
-    metrics.put("bootstrap_width_M10_n10000", sb[1]);
+    result.metric("sandwich_width_M10_n10000", sb[0]);
+    result.metric("bootstrap_width_M10_n10000", sb[1]);
     md.append(String.format(Locale.ROOT,
         "%nSandwich vs bootstrap (100 rounds) mean width, M = 10, 10,000 votes: %.3f vs %.3f (paper App. A: similar, sandwich slightly smaller in large samples).%n%n",
         sb[0], sb[1]));
-    metrics.put("criterion_coverage_in_0.93_0.97_at_n_ge_10k", coverageOk);
-    metrics.put("criterion_joint_corrected_ge_0.95", jointOk);
+    result.metric("criterion_coverage_in_0.93_0.97_at_n_ge_10k", coverageOk);
+    result.metric("criterion_joint_corrected_ge_0.95", jointOk);
     if (!coverageOk) failed.add("per-model coverage outside [0.93, 0.97] in some cell with n ≥ 10k");
     if (!jointOk) failed.add("joint corrected coverage < 0.95 in some cell with n ≥ 10k");
-    paper.put("coverage_nominal", 0.95);
+    result.reference("coverage_nominal", 0.95);
 
     // 2. active vs uniform (Fig. 7), for several floors ε (uniform is 1/45 ≈ 0.022 per pair)
     int sm = 10;
@@ -159,18 +152,18 @@ public final class ArenaReproduction implements Reproduction {
           reach(counts[0] > 0 ? (int) (sums[0] / counts[0]) : -1), reach(counts[0] > 0 ? (int) (sums[1] / counts[0]) : -1), extraWin,
           reach(counts[2] > 0 ? (int) (sums[2] / counts[2]) : -1), reach(counts[2] > 0 ? (int) (sums[3] / counts[2]) : -1), extraBt,
           activeBelow, p.samplingSeeds()));
-      metrics.put("uniform_extra_votes_pct_winmatrix_width_0.2_eps" + eps, extraWin);
-      metrics.put("uniform_extra_votes_pct_bt_width_0.3_eps" + eps, extraBt);
-      metrics.put("active_below_uniform_seeds_eps" + eps, activeBelow);
+      result.metric("uniform_extra_votes_pct_winmatrix_width_0.2_eps" + eps, extraWin);
+      result.metric("uniform_extra_votes_pct_bt_width_0.3_eps" + eps, extraBt);
+      result.metric("active_below_uniform_seeds_eps" + eps, activeBelow);
       if (activeBelow * 5 >= 4 * p.samplingSeeds()) samplingOk = true;
     }
     samp.reference(0.2, "0.2").write(out.resolve("sampling_winmatrix.png"));
     sampBt.reference(0.3, "0.3").write(out.resolve("sampling_bt.png"));
-    paper.put("uniform_extra_votes_pct_winmatrix_width_0.2", 54.5); // 6,800 vs 4,400
-    paper.put("uniform_extra_votes_pct_bt_width_0.3", 4.9); // 17,200 vs 16,400
+    result.reference("uniform_extra_votes_pct_winmatrix_width_0.2", 54.5); // 6,800 vs 4,400
+    result.reference("uniform_extra_votes_pct_bt_width_0.3", 4.9); // 17,200 vs 16,400
     md.append("\nPaper: uniform needs 54.5% more votes for win-matrix width 0.2 (6,800 vs 4,400) and 4.9% more for BT width 0.3 (17,200 vs 16,400). ")
         .append("The IPW variance grows with 1/P_t(a), so a pair sampled while its probability sits near the floor inflates its interval: the floor ε decides whether eq. 9 helps.\n\n");
-    metrics.put("criterion_active_below_uniform_in_4_of_5_seeds_some_eps", samplingOk);
+    result.metric("criterion_active_below_uniform_in_4_of_5_seeds_some_eps", samplingOk);
     if (!samplingOk) failed.add("active sampling not below uniform in ≥ 4/5 of seeds for any ε tried");
 
     // 3. anomalous users (Tab. 5)
@@ -181,17 +174,17 @@ public final class ArenaReproduction implements Reproduction {
     for (var sc : scores) {
       md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %d | %d |%n", sc.detector(), sc.flagged(), sc.truePositives(), sc.precision(), sc.recall(), sc.passed(), sc.trueNegatives()));
       String key = sc.detector().replaceAll("[^A-Za-z0-9.]+", "_");
-      metrics.put("anomaly_precision_" + key, sc.precision());
-      metrics.put("anomaly_recall_" + key, sc.recall());
+      result.metric("anomaly_precision_" + key, sc.precision());
+      result.metric("anomaly_recall_" + key, sc.recall());
       if (sc.detector().startsWith("fisher (paper") && sc.detector().endsWith("0.1") && !(sc.precision() >= 0.9 && sc.recall() >= 0.5)) anomalyOk = false;
       if (sc.detector().startsWith("fisher (paper") && sc.detector().endsWith("0.3") && sc.recall() < 0.8) anomalyOk = false;
     }
     md.append("\nPaper Tab. 5: α = 0.1 → 14 flagged, 13 true (precision 0.93, recall 0.52); α = 0.3 → 29 flagged, 21 true (precision 0.72, recall 0.84).\n\n");
-    paper.put("anomaly_precision_alpha_0.1", 13 / 14.0);
-    paper.put("anomaly_recall_alpha_0.1", 13 / 25.0);
-    paper.put("anomaly_precision_alpha_0.3", 21 / 29.0);
-    paper.put("anomaly_recall_alpha_0.3", 21 / 25.0);
-    metrics.put("criterion_anomaly_paper_test", anomalyOk);
+    result.reference("anomaly_precision_alpha_0.1", 13 / 14.0);
+    result.reference("anomaly_recall_alpha_0.1", 13 / 25.0);
+    result.reference("anomaly_precision_alpha_0.3", 21 / 29.0);
+    result.reference("anomaly_recall_alpha_0.3", 21 / 25.0);
+    result.metric("criterion_anomaly_paper_test", anomalyOk);
     if (!anomalyOk) failed.add("paper's Fisher test below precision 0.9 / recall 0.5 at α = 0.1 or recall 0.8 at α = 0.3");
 
     // 4. order dependence (§4)
@@ -202,12 +195,12 @@ public final class ArenaReproduction implements Reproduction {
     boolean orderOk = ord.btMaxChange() < 1e-6;
     for (int k = 0; k < ks.length; k++) {
       md.append(String.format(Locale.ROOT, "- online Elo K = %.0f: mean per-model sd across orders %.2f points%n", ks[k], ord.eloSpread()[k]));
-      metrics.put("elo_order_sd_K" + (int) ks[k], ord.eloSpread()[k]);
+      result.metric("elo_order_sd_K" + (int) ks[k], ord.eloSpread()[k]);
       if (!(ord.eloSpread()[k] > 0)) orderOk = false;
       if (k > 0 && !(ord.eloSpread()[k] > ord.eloSpread()[k - 1])) orderOk = false;
     }
-    metrics.put("bt_order_max_change", ord.btMaxChange());
-    metrics.put("criterion_bt_order_free_elo_order_dependent", orderOk);
+    result.metric("bt_order_max_change", ord.btMaxChange());
+    result.metric("criterion_bt_order_free_elo_order_dependent", orderOk);
     if (!orderOk) failed.add("BT changed with order, or Elo spread not > 0 / not shrinking with K");
 
     // 5. real judged battles
@@ -222,8 +215,8 @@ public final class ArenaReproduction implements Reproduction {
       md.append("Order on the arena-hard-auto v0.1 leaderboard for these models: claude-3-5-sonnet > gpt-4o > gpt-4o-mini > claude-3-opus > claude-3-haiku.\n");
       List<String> order = rows.stream().map(Leaderboard.Row::model).toList();
       boolean sameOrder = order.equals(List.of("claude-3-5-sonnet-20240620", "gpt-4o", "gpt-4o-mini", "claude-3-opus-20240229", "claude-3-haiku-20240307"));
-      metrics.put("arena_hard_order_matches_published", sameOrder);
-      for (var r : rows) metrics.put("arena_hard_rating_" + r.model(), r.rating());
+      result.metric("arena_hard_order_matches_published", sameOrder);
+      for (var r : rows) result.metric("arena_hard_rating_" + r.model(), r.rating());
     } else {
       md.append("shared/data/arena-hard-v0.1/battles.jsonl not found; skipped.\n");
     }
@@ -235,12 +228,8 @@ public final class ArenaReproduction implements Reproduction {
         + "recall ≥ 0.5 at α = 0.1 and recall ≥ 0.8 at α = 0.3; BT order-free, Elo spread > 0 and growing with K. "
         + (ok ? "All met." : "Not met: " + String.join("; ", failed) + ".");
     md.append("\n## Verdict\n\n").append(notes).append("\n");
-    Files.writeString(out.resolve("README.md"), md.toString());
-    Result res = new Result("arena", "2403.04132",
-        "Sandwich intervals on BT scores cover at the nominal rate, active sampling reaches a given win-matrix precision with fewer votes, the Fisher test flags anomalous voters, and BT (unlike online Elo) does not depend on battle order.",
-        presetName, SEED, (System.nanoTime() - start) / 1e9, metrics, paper, ok, notes);
-    res.write(out);
-    return res;
+    AtomicFiles.writeString(out.resolve("README.md"), md.toString());
+    return result.reproduced(ok).notes(notes).build();
   }
 
   private static String reach(int v) {

@@ -7,8 +7,6 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,22 +14,17 @@ import java.util.List;
  * error bars given either as symmetric half-widths ({@link #errors}) or as absolute intervals
  * ({@link #intervals}, e.g. bootstrap confidence intervals).
  */
-public final class BarChart {
-  private final String title;
+public final class BarChart extends Chart<BarChart> {
   private String[] labels = new String[0];
   private double[] values = new double[0];
   private double[] low;
   private double[] high;
-  private String xLabel = "";
-  private String yLabel = "";
   private boolean distinctColors;
   private Double reference;
   private String referenceLabel = "";
-  private int width = Plot.DEFAULT_WIDTH;
-  private int height = Plot.DEFAULT_HEIGHT;
 
   BarChart(String title) {
-    this.title = title;
+    super(title, Plot.DEFAULT_WIDTH, Plot.DEFAULT_HEIGHT);
   }
 
   public BarChart labels(String... labels) {
@@ -66,16 +59,6 @@ public final class BarChart {
     return this;
   }
 
-  public BarChart xLabel(String label) {
-    this.xLabel = label;
-    return this;
-  }
-
-  public BarChart yLabel(String label) {
-    this.yLabel = label;
-    return this;
-  }
-
   /** One palette colour per bar instead of one colour for all. */
   public BarChart distinctColors(boolean on) {
     this.distinctColors = on;
@@ -89,17 +72,7 @@ public final class BarChart {
     return this;
   }
 
-  public BarChart size(int width, int height) {
-    Plot.checkSize(width, height);
-    this.width = width;
-    this.height = height;
-    return this;
-  }
-
-  public Path write(Path file) throws IOException {
-    return Plot.writePng(render(), file);
-  }
-
+  @Override
   public BufferedImage render() {
     if (labels.length != values.length) {
       throw new IllegalArgumentException(

@@ -5,8 +5,6 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,7 +13,7 @@ import java.util.Locale;
  * labels below, each cell coloured by its value and annotated with it, a colour bar on the right.
  * NaN cells (e.g. a model against itself) are drawn grey and left blank.
  */
-public final class Heatmap {
+public final class Heatmap extends Chart<Heatmap> {
   /** Colour scales: sequential (viridis) or diverging around the middle of the range (coolwarm). */
   public enum Colormap {
     VIRIDIS(
@@ -49,7 +47,6 @@ public final class Heatmap {
 
   static final Color MISSING = new Color(0xcccccc);
 
-  private final String title;
   private String[] rows;
   private String[] cols;
   private double[][] values;
@@ -58,13 +55,9 @@ public final class Heatmap {
   private String format = "%.2f";
   private boolean annotate = true;
   private Colormap colormap = Colormap.VIRIDIS;
-  private String xLabel = "";
-  private String yLabel = "";
-  private int width = Plot.DEFAULT_WIDTH;
-  private int height = Plot.DEFAULT_WIDTH - 100;
 
   Heatmap(String title) {
-    this.title = title;
+    super(title, Plot.DEFAULT_WIDTH, Plot.DEFAULT_WIDTH - 100);
   }
 
   public Heatmap rows(String... labels) {
@@ -117,29 +110,7 @@ public final class Heatmap {
     return this;
   }
 
-  /** Caption under the column labels. */
-  public Heatmap xLabel(String label) {
-    this.xLabel = label;
-    return this;
-  }
-
-  /** Caption left of the row labels. */
-  public Heatmap yLabel(String label) {
-    this.yLabel = label;
-    return this;
-  }
-
-  public Heatmap size(int width, int height) {
-    Plot.checkSize(width, height);
-    this.width = width;
-    this.height = height;
-    return this;
-  }
-
-  public Path write(Path file) throws IOException {
-    return Plot.writePng(render(), file);
-  }
-
+  @Override
   public BufferedImage render() {
     if (values == null || values.length == 0) {
       throw new IllegalArgumentException("heatmap '" + title + "' has no values");

@@ -5,8 +5,6 @@ import java.awt.Color;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,45 +12,22 @@ import java.util.List;
  * A line chart of named (x, y) series, e.g. training and validation loss against the step. NaN or
  * infinite points break the line; with {@link #logY} non-positive values are rejected.
  */
-public final class LineChart {
+public final class LineChart extends Chart<LineChart> {
   private record Series(String name, double[] x, double[] y, Color color) {}
 
   private record Reference(double y, String label) {}
 
-  private final String title;
   private final List<Series> series = new ArrayList<>();
   private final List<Reference> references = new ArrayList<>();
-  private String xLabel = "";
-  private String yLabel = "";
   private boolean logY;
-  private int width = Plot.DEFAULT_WIDTH;
-  private int height = Plot.DEFAULT_HEIGHT;
 
   LineChart(String title) {
-    this.title = title;
-  }
-
-  public LineChart xLabel(String label) {
-    this.xLabel = label;
-    return this;
-  }
-
-  public LineChart yLabel(String label) {
-    this.yLabel = label;
-    return this;
+    super(title, Plot.DEFAULT_WIDTH, Plot.DEFAULT_HEIGHT);
   }
 
   /** Logarithmic y axis (default linear). */
   public LineChart logY(boolean on) {
     this.logY = on;
-    return this;
-  }
-
-  /** Image size in pixels (default 800x500). */
-  public LineChart size(int width, int height) {
-    Plot.checkSize(width, height);
-    this.width = width;
-    this.height = height;
     return this;
   }
 
@@ -87,11 +62,8 @@ public final class LineChart {
     return this;
   }
 
-  public Path write(Path file) throws IOException {
-    return Plot.writePng(render(), file);
-  }
-
   /** Draws the chart into a new image. */
+  @Override
   public BufferedImage render() {
     double xLo = Double.POSITIVE_INFINITY, xHi = Double.NEGATIVE_INFINITY;
     double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;

@@ -1,11 +1,10 @@
 package io.papers4j.core.report;
 
+import io.papers4j.core.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -64,17 +63,11 @@ public final class Plot {
 
   /** Writes {@code image} as PNG to {@code file} atomically; creates the parent directory. */
   static Path writePng(BufferedImage image, Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), ".plot", ".png.tmp");
-    try {
+    AtomicFiles.write(file.toAbsolutePath(), tmp -> {
       if (!ImageIO.write(image, "png", tmp.toFile())) {
         throw new IOException("no PNG writer available in this JVM (writing " + file + ")");
       }
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
     return file;
   }
 

@@ -2,12 +2,12 @@ package io.papers4j.core.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.papers4j.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The result-file contract of DESIGN.md: {@code reports/<system>/result.json}.
@@ -56,15 +56,8 @@ public record Result(
 
   /** Writes {@code result.json} into {@code dir} atomically (temporary file, then move). */
   public Path write(Path dir) throws IOException {
-    Files.createDirectories(dir);
     Path target = dir.resolve("result.json");
-    Path tmp = Files.createTempFile(dir, ".result", ".json.tmp");
-    try {
-      JSON.writeValue(tmp.toFile(), toJsonMap());
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(target, tmp -> JSON.writeValue(tmp.toFile(), toJsonMap()));
     return target;
   }
 
@@ -72,5 +65,110 @@ public record Result(
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readJson(Path file) throws IOException {
     return JSON.readValue(file.toFile(), Map.class);
+  }
+
+  /** A builder for {@code system} (its CLI name) and {@code paper} (arXiv id). */
+  public static Builder builder(String system, String paper) {
+    return new Builder(system, paper);
+  }
+
+  /**
+   * Builds a {@link Result}: metrics and paper references keep the order they are added in (the
+   * order of result.json). Required: claim, preset, reproduced and notes; the seed defaults to 0
+   * and the run time to the seconds since {@link #startedAt} when it is not set.
+   */
+  public static final class Builder {
+    private final String system;
+    private final String paper;
+    private String claim;
+    private String preset;
+    private long seed;
+    private double runtimeS = Double.NaN;
+    private long startNanos = -1;
+    private final Map<String, Object> metrics = new LinkedHashMap<>();
+    private final Map<String, Object> paperReference = new LinkedHashMap<>();
+    private Boolean reproduced;
+    private String notes;
+
+    private Builder(String system, String paper) {
+      this.system = Objects.requireNonNull(system, "system");
+      this.paper = Objects.requireNonNull(paper, "paper");
+    }
+
+    public Builder claim(String claim) {
+      this.claim = claim;
+      return this;
+    }
+
+    public Builder preset(String preset) {
+      this.preset = preset;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Wall time of the run in seconds (overrides {@link #startedAt}). */
+    public Builder runtimeS(double seconds) {
+      this.runtimeS = seconds;
+      return this;
+    }
+
+    /** {@link System#nanoTime()} at the start of the run: {@link #build} reports the seconds since. */
+    public Builder startedAt(long nanoTime) {
+      this.startNanos = nanoTime;
+      return this;
+    }
+
+    public Builder metric(String name, Object value) {
+      metrics.put(name, value);
+      return this;
+    }
+
+    public Builder metrics(Map<String, ?> values) {
+      metrics.putAll(values);
+      return this;
+    }
+
+    /** The paper's number for a metric (paper_reference). */
+    public Builder reference(String name, Object value) {
+      paperReference.put(name, value);
+      return this;
+    }
+
+    public Builder references(Map<String, ?> values) {
+      paperReference.putAll(values);
+      return this;
+    }
+
+    public Builder reproduced(boolean reproduced) {
+      this.reproduced = reproduced;
+      return this;
+    }
+
+    public Builder notes(String notes) {
+      this.notes = notes;
+      return this;
+    }
+
+    public Result build() {
+      require(claim, "claim");
+      require(preset, "preset");
+      require(reproduced, "reproduced");
+      require(notes, "notes");
+      double runtime = runtimeS;
+      if (Double.isNaN(runtime)) {
+        if (startNanos < 0) throw new IllegalStateException(system + " result: set runtimeS or startedAt");
+        runtime = (System.nanoTime() - startNanos) / 1e9;
+      }
+      return new Result(system, paper, claim, preset, seed, runtime, new LinkedHashMap<>(metrics),
+          new LinkedHashMap<>(paperReference), reproduced, notes);
+    }
+
+    private void require(Object value, String field) {
+      if (value == null) throw new IllegalStateException(system + " result: " + field + " is not set");
+    }
   }
 }

@@ -2,13 +2,13 @@ package io.papers4j.core.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.papers4j.core.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -152,27 +152,18 @@ public final class LossLog implements AutoCloseable {
   /** Writes the kept entries to a temporary file and moves it over the log. */
   private void rewrite() {
     close();
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".log", ".jsonl.tmp");
-      try {
-        LossLog staging = new LossLog(tmp);
-        // Interleave in step order, train before eval of the same step, as they were written.
-        int i = 0, j = 0;
-        while (i < train.size() || j < eval.size()) {
-          boolean takeTrain =
-              j >= eval.size() || (i < train.size() && train.get(i).step <= eval.get(j).step);
-          if (takeTrain) staging.add(train.get(i++));
-          else staging.add(eval.get(j++));
-        }
-        staging.close();
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
+    AtomicFiles.write(file, tmp -> {
+      LossLog staging = new LossLog(tmp);
+      // Interleave in step order, train before eval of the same step, as they were written.
+      int i = 0, j = 0;
+      while (i < train.size() || j < eval.size()) {
+        boolean takeTrain =
+            j >= eval.size() || (i < train.size() && train.get(i).step <= eval.get(j).step);
+        if (takeTrain) staging.add(train.get(i++));
+        else staging.add(eval.get(j++));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+      staging.close();
+    });
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.papers4j.datapipe.filter;
 
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.datapipe.text.RoffText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,31 +101,31 @@ public final class LanguageIdTrainer {
       for (String g : LanguageIdentifier.grams(s.text())) c.merge(g, 1L, Long::sum);
     }
     Map<String, Long> sizes = new TreeMap<>();
-    Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".langid", ".tmp");
-    try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(tmp));
-        Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8)) {
-      w.write("#langid\t" + String.join(",", counts.keySet()) + "\n");
-      for (Map.Entry<String, Map<String, Long>> e : counts.entrySet()) {
-        Map<String, Long> c = e.getValue();
-        long n = c.values().stream().mapToLong(Long::longValue).sum();
-        double denom = n + c.size() + 1;
-        sizes.put(e.getKey(), n);
-        List<Map.Entry<String, Long>> top =
-            c.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(topK)
-                .toList();
-        // Grams outside the kept list share the rest of the mass evenly, so a language trained on
-        // more text is not penalised on rare grams (a plain 1/(N+V) would be).
-        long keptMass = top.stream().mapToLong(Map.Entry::getValue).sum();
-        double rest = (n - keptMass + 1) / denom / (c.size() - top.size() + 1);
-        w.write(e.getKey() + "\t<unseen>\t" + (float) Math.log(rest) + "\n");
-        for (Map.Entry<String, Long> g : top) {
-          w.write(e.getKey() + "\t" + g.getKey() + "\t" + (float) Math.log((g.getValue() + 1) / denom) + "\n");
+    AtomicFiles.write(out, tmp -> {
+      try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(tmp));
+          Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8)) {
+        w.write("#langid\t" + String.join(",", counts.keySet()) + "\n");
+        for (Map.Entry<String, Map<String, Long>> e : counts.entrySet()) {
+          Map<String, Long> c = e.getValue();
+          long n = c.values().stream().mapToLong(Long::longValue).sum();
+          double denom = n + c.size() + 1;
+          sizes.put(e.getKey(), n);
+          List<Map.Entry<String, Long>> top =
+              c.entrySet().stream()
+                  .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                  .limit(topK)
+                  .toList();
+          // Grams outside the kept list share the rest of the mass evenly, so a language trained on
+          // more text is not penalised on rare grams (a plain 1/(N+V) would be).
+          long keptMass = top.stream().mapToLong(Map.Entry::getValue).sum();
+          double rest = (n - keptMass + 1) / denom / (c.size() - top.size() + 1);
+          w.write(e.getKey() + "\t<unseen>\t" + (float) Math.log(rest) + "\n");
+          for (Map.Entry<String, Long> g : top) {
+            w.write(e.getKey() + "\t" + g.getKey() + "\t" + (float) Math.log((g.getValue() + 1) / denom) + "\n");
+          }
         }
       }
-    }
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
     return sizes;
   }
 

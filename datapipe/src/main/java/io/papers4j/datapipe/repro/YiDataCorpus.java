@@ -2,15 +2,15 @@ package io.papers4j.datapipe.repro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.datapipe.eval.Planter;
-import io.papers4j.datapipe.eval.RealCorpus;
 import io.papers4j.datapipe.eval.RealCorpus.Text;
+import io.papers4j.datapipe.eval.RealCorpus;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -92,19 +92,18 @@ public final class YiDataCorpus {
       all.add(new Text("planted/paragraph/" + i, "planted-paragraph", Planter.withParagraph(body, para)));
     }
     ObjectMapper json = new ObjectMapper();
-    Files.createDirectories(jsonl.getParent());
-    Path tmp = Files.createTempFile(jsonl.getParent(), ".corpus", ".tmp");
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      for (Text t : all) {
-        ObjectNode o = json.createObjectNode();
-        o.put("id", t.id());
-        o.put("text", t.text());
-        o.put("source", t.source());
-        w.write(o.toString());
-        w.write('\n');
+    AtomicFiles.write(jsonl, tmp -> {
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        for (Text t : all) {
+          ObjectNode o = json.createObjectNode();
+          o.put("id", t.id());
+          o.put("text", t.text());
+          o.put("source", t.source());
+          w.write(o.toString());
+          w.write('\n');
+        }
       }
-    }
-    Files.move(tmp, jsonl, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    });
     return all;
   }
 

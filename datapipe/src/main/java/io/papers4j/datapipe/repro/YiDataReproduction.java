@@ -2,9 +2,10 @@ package io.papers4j.datapipe.repro;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.datapipe.Doc;
 import io.papers4j.datapipe.Pipeline;
 import io.papers4j.datapipe.PipelineConfig;
@@ -15,7 +16,6 @@ import io.papers4j.datapipe.dedup.Shingles;
 import io.papers4j.datapipe.eval.DedupQuality;
 import io.papers4j.datapipe.eval.RealCorpus.Text;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,18 +34,14 @@ import org.apache.spark.sql.SparkSession;
  * duplicates — the funnel of every stage, and near-duplicate precision/recall of MinHash-LSH against
  * exact all-pairs Jaccard (the research note's success criterion: both ≥ 0.95).
  */
-public final class YiDataReproduction implements Reproduction {
+public final class YiDataReproduction extends TimedReproduction {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEED = 42;
 
-  @Override
-  public String name() {
-    return "yi-data";
-  }
-
-  @Override
-  public String title() {
-    return "Yi (2403.04652) data cascade on Spark: funnel on real Debian text, MinHash-LSH near-dup P/R vs exact Jaccard";
+  public YiDataReproduction() {
+    super("yi-data", "2403.04652",
+        "Yi (2403.04652) data cascade on Spark: funnel on real Debian text, MinHash-LSH near-dup P/R vs exact Jaccard",
+        "Cascaded filtering then MinHash and sub-document dedup removes planted duplicates with high precision and recall");
   }
 
   static YiDataCorpus.Sizes sizes(String preset) {
@@ -55,8 +51,7 @@ public final class YiDataReproduction implements Reproduction {
   }
 
   @Override
-  public Result run(String preset, Path outDir) throws Exception {
-    long t0 = System.nanoTime();
+  protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     Path work = Path.of(System.getenv().getOrDefault("PAPERS4J_HOME", System.getProperty("user.home") + "/.cache/papers4j"))
         .resolve("datapipe").resolve("yi-data-" + preset);
     Files.createDirectories(work);
@@ -71,7 +66,8 @@ public final class YiDataReproduction implements Reproduction {
             "{\"perplexity\":{\"enabled\":true,\"maxReferenceChars\":" + (preset.equals("full") ? 3_000_000 : 1_000_000) + "},"
                 + "\"quality\":{\"enabled\":true,\"trainPath\":" + JSON.writeValueAsString(labels.toString()) + "},"
                 + "\"topics\":{\"enabled\":" + preset.equals("full") + ",\"k\":8}}"), "yi-data");
-    Map<String, Object> metrics = new LinkedHashMap<>();
+    Result.Builder result = run.result().seed(SEED);
+    Map<String, Object> planted;
     Map<String, Object> stats;
     Map<String, Object> dedup;
     try (SparkSession spark = SparkSessions.open(null, config.partitions())) {
@@ -79,7 +75,8 @@ public final class YiDataReproduction implements Reproduction {
       stats = new Pipeline(spark, config, System.err).run(corpusFile.toString(), out.toString(), "jsonl", true);
       Files.copy(out.resolve(Pipeline.STATS_FILE), outDir.resolve("stats.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Set<String> survivors = survivingIds(out);
-      metrics.putAll(plantedOutcome(corpus, survivors));
+      planted = plantedOutcome(corpus, survivors);
+      result.metrics(planted);
       dedup = dedupQuality(spark, corpus, preset.equals("full"));
     }
     JsonNode st = JSON.valueToTree(stats);
@@ -92,11 +89,11 @@ public final class YiDataReproduction implements Reproduction {
       funnel.put(s.get("name").asText(), Map.of("in", s.get("input").asLong(), "kept", s.get("kept").asLong(),
           "removed_by_reason", JSON.convertValue(s.get("removedByReason"), Map.class), "seconds", s.get("seconds").asDouble()));
     }
-    metrics.put("funnel", funnel);
-    metrics.put("documents_in", st.get("ingest").get("documents").asLong());
-    metrics.put("documents_out", st.get("output_documents").asLong());
-    metrics.put("pipeline_seconds", st.get("seconds").asDouble());
-    metrics.putAll(dedup);
+    result.metric("funnel", funnel)
+        .metric("documents_in", st.get("ingest").get("documents").asLong())
+        .metric("documents_out", st.get("output_documents").asLong())
+        .metric("pipeline_seconds", st.get("seconds").asDouble())
+        .metrics(dedup);
 
     Plot.bar("yi-data funnel: documents after each stage (" + preset + ")").labels(stageNames)
         .values(remaining.stream().mapToDouble(Double::doubleValue).toArray()).yLabel("documents").write(outDir.resolve("funnel.png"));
@@ -123,22 +120,19 @@ public final class YiDataReproduction implements Reproduction {
         .series("theory", s, pc).reference(mh.threshold(), "threshold").write(outDir.resolve("s-curve.png"));
 
     double p = (Double) dedup.get("near_dup_precision"), r = (Double) dedup.get("near_dup_recall");
-    boolean exactAll = ((Double) metrics.get("planted_exact_removed")) >= 1.0;
+    boolean exactAll = ((Double) planted.get("planted_exact_removed")) >= 1.0;
     boolean reproduced = p >= 0.95 && r >= 0.95 && exactAll;
-    Map<String, Object> ref = new LinkedHashMap<>();
-    ref.put("near_dup_precision", ">= 0.95 (research-note criterion; Yi publishes no dedup quality or thresholds)");
-    ref.put("near_dup_recall", ">= 0.95 (research-note criterion)");
-    ref.put("pretraining_tokens_after_cascade", "3.1T (Yi §2.1; stage counts shown only as a figure, none published as numbers)");
-    ref.put("minhash_settings", "RefinedWeb: 9,000 hashes over 5-grams in 20 buckets of 450 (ours: 120 = 20 bands x 6 rows, exact verification)");
-    double runtime = (System.nanoTime() - t0) / 1e9;
-    Result res = new Result("yi-data", "2403.04652",
-        "Cascaded filtering then MinHash and sub-document dedup removes planted duplicates with high precision and recall",
-        preset, SEED, runtime, metrics, ref, reproduced,
-        "Criterion: near-duplicate precision and recall >= 0.95 at Jaccard 0.8 against exact all-pairs Jaccard (own MinHash-LSH, exact verification) "
+    Result res = result
+        .reference("near_dup_precision", ">= 0.95 (research-note criterion; Yi publishes no dedup quality or thresholds)")
+        .reference("near_dup_recall", ">= 0.95 (research-note criterion)")
+        .reference("pretraining_tokens_after_cascade", "3.1T (Yi §2.1; stage counts shown only as a figure, none published as numbers)")
+        .reference("minhash_settings", "RefinedWeb: 9,000 hashes over 5-grams in 20 buckets of 450 (ours: 120 = 20 bands x 6 rows, exact verification)")
+        .reproduced(reproduced)
+        .notes("Criterion: near-duplicate precision and recall >= 0.95 at Jaccard 0.8 against exact all-pairs Jaccard (own MinHash-LSH, exact verification) "
             + "and every planted exact copy removed. Corpus: Debian copyright files, common licences, KJV chapters, translated man pages, dpkg file "
-            + "lists, plus planted copies. Yi publishes no per-stage numbers, so the funnel has no paper column. Measured on a shared, loaded 2-core machine.");
-    res.write(outDir);
-    Files.writeString(outDir.resolve("README.md"), YiDataReadme.render(res, st, dedup), StandardCharsets.UTF_8);
+            + "lists, plus planted copies. Yi publishes no per-stage numbers, so the funnel has no paper column. Measured on a shared, loaded 2-core machine.")
+        .build();
+    AtomicFiles.writeString(outDir.resolve("README.md"), YiDataReadme.render(res, st, dedup));
     return res;
   }
 

@@ -1,8 +1,8 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.Benchmark;
+import io.papers4j.core.report.Machine;
 import io.papers4j.lm.galore.GaLoreBenchWorker;
-import io.papers4j.lm.galore.GaLoreReproduction;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -40,7 +40,7 @@ public final class GaLoreBench implements Benchmark {
       {"adamw", "false"}, {"adam8bit", "false"}, {"galore", "false"}, {"galore8bit", "false"},
       {"galore8bit", "true"}, {"adamw", "true"}
     };
-    double loadStart = GaLoreReproduction.loadAverage();
+    double loadStart = Machine.load1();
     long t0 = System.nanoTime();
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT,
@@ -61,7 +61,7 @@ public final class GaLoreBench implements Benchmark {
       md.append(line).append('\n');
     }
     md.append(String.format(Locale.ROOT, "%nLoad average (1 min) %.2f at the start, %.2f at the end; %.0f s in all.%n",
-        loadStart, GaLoreReproduction.loadAverage(), (System.nanoTime() - t0) / 1e9));
+        loadStart, Machine.load1(), (System.nanoTime() - t0) / 1e9));
     return md.toString();
   }
 

@@ -1,8 +1,10 @@
 package io.papers4j.lm.galore;
 
+import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.core.report.Machine;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.LossLog;
 import io.papers4j.lm.galore.GaLoreExperiment.Method;
@@ -11,11 +13,8 @@ import io.papers4j.lm.galore.GaLoreExperiment.Run;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.train.CorpusTokens;
 import io.papers4j.lm.train.TokenTrainData;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,18 +23,17 @@ import java.util.Map;
  * {@code papers4j reproduce galore}: GaLore's perplexity is close to full-rank AdamW's while its
  * optimizer state shrinks as the memory formula says (paper Table 2, 60M row, at tiny scale).
  */
-public final class GaLoreReproduction implements Reproduction {
+public final class GaLoreReproduction extends TimedReproduction {
   static final long SEED = 42;
   static final double MB = 1024.0 * 1024.0;
+  static final String PAPER = "2403.03507";
+  static final String CLAIM = "GaLore pre-trains with perplexity close to full-rank AdamW while its optimizer state shrinks from 2mn"
+      + " to mr + 2nr floats per m x n weight";
 
-  @Override
-  public String name() {
-    return "galore";
-  }
-
-  @Override
-  public String title() {
-    return "GaLore (2403.03507): low-rank gradient projection matches full-rank AdamW at a fraction of the optimizer memory";
+  public GaLoreReproduction() {
+    super("galore", PAPER,
+        "GaLore (2403.03507): low-rank gradient projection matches full-rank AdamW at a fraction of the optimizer memory",
+        CLAIM);
   }
 
   /**
@@ -73,18 +71,15 @@ public final class GaLoreReproduction implements Reproduction {
   }
 
   @Override
-  public Result run(String presetName, Path outDir) throws Exception {
+  protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     Engine.init();
-    Preset p = preset(presetName);
-    double loadStart = loadAverage();
-    long t0 = System.nanoTime();
+    Preset p = preset(preset);
+    double loadStart = Machine.load1();
     CorpusTokens corpus = CorpusTokens.load("kjv", LlamaConfig.preset("tiny").vocabSize());
     LlamaConfig config = LlamaConfig.preset("tiny").withVocabSize(corpus.tokenizer().vocabSize());
     TokenTrainData data = new TokenTrainData(corpus.train(), corpus.validation(), p.batch(), p.seqLen(), SEED);
     List<Run> runs = GaLoreExperiment.runAll(p, config, data, SEED, outDir.resolve("runs"));
-    double runtime = (System.nanoTime() - t0) / 1e9;
-    Result result = summarise(p, runs, config, corpus, runtime, loadStart, loadAverage());
-    result.write(outDir);
+    Result result = summarise(p, runs, config, corpus, run.seconds(), loadStart, Machine.load1());
     writePlots(runs, outDir);
     writeReadme(result, runs, p, outDir);
     return result;
@@ -92,23 +87,23 @@ public final class GaLoreReproduction implements Reproduction {
 
   static Result summarise(Preset p, List<Run> runs, LlamaConfig config, CorpusTokens corpus, double runtime,
       double loadStart, double loadEnd) {
-    Map<String, Object> metrics = new LinkedHashMap<>();
+    Result.Builder b = Result.builder("galore", PAPER).claim(CLAIM).preset(p.name()).seed(SEED).runtimeS(round(runtime, 1));
     Run full = find(runs, "adamw");
     Run galore = find(runs, "galore");
     for (Run r : runs) {
       String l = r.method().label();
-      metrics.put("val_ppl." + l, round(r.valPerplexity(), 3));
-      metrics.put("optimizer_state_mb." + l, round(r.stateBytes() / MB, 4));
-      metrics.put("formula_state_mb." + l, round(r.formulaBytes() / MB, 4));
-      metrics.put("trainable_params." + l, r.trainableParams());
-      metrics.put("peak_rss_mb." + l, round(r.peakRssBytes() / MB, 1));
-      metrics.put("ms_per_step." + l, round(r.result().msPerStep(), 1));
+      b.metric("val_ppl." + l, round(r.valPerplexity(), 3));
+      b.metric("optimizer_state_mb." + l, round(r.stateBytes() / MB, 4));
+      b.metric("formula_state_mb." + l, round(r.formulaBytes() / MB, 4));
+      b.metric("trainable_params." + l, r.trainableParams());
+      b.metric("peak_rss_mb." + l, round(r.peakRssBytes() / MB, 1));
+      b.metric("ms_per_step." + l, round(r.result().msPerStep(), 1));
     }
     double pplRatio = galore.valPerplexity() / full.valPerplexity();
-    metrics.put("galore_over_fullrank_ppl", round(pplRatio, 4));
+    b.metric("galore_over_fullrank_ppl", round(pplRatio, 4));
     Run split = runs.stream().filter(r -> r.method().label().equals("adamw_split")).findFirst().orElse(null);
     if (split != null) {
-      metrics.put("galore_over_adamw_split_ppl", round(galore.valPerplexity() / split.valPerplexity(), 4));
+      b.metric("galore_over_adamw_split_ppl", round(galore.valPerplexity() / split.valPerplexity(), 4));
     }
     // the projected weights' state: measured GaLore bytes against full-rank Adam's 2mn floats
     long projectedGalore = galore.groups().stream().filter(g -> g.group().equals("galore"))
@@ -117,25 +112,24 @@ public final class GaLoreReproduction implements Reproduction {
     long formulaGalore = 4 * galoreFloatsFor(config, p.rank());
     double measuredCut = (double) projectedGalore / projectedAdam;
     double formulaCut = (double) formulaGalore / projectedAdam;
-    metrics.put("projected_state_ratio_measured", round(measuredCut, 4));
-    metrics.put("projected_state_ratio_formula", round(formulaCut, 4));
-    metrics.put("total_state_ratio_galore_over_adamw", round((double) galore.stateBytes() / full.stateBytes(), 4));
-    metrics.put("train_tokens_per_method", (long) p.steps() * p.batch() * p.seqLen());
+    b.metric("projected_state_ratio_measured", round(measuredCut, 4));
+    b.metric("projected_state_ratio_formula", round(formulaCut, 4));
+    b.metric("total_state_ratio_galore_over_adamw", round((double) galore.stateBytes() / full.stateBytes(), 4));
+    b.metric("train_tokens_per_method", (long) p.steps() * p.batch() * p.seqLen());
     // wall times on a shared machine mean little without the load beside them
-    metrics.put("load_average_1min_start", loadStart);
-    metrics.put("load_average_1min_end", loadEnd);
+    b.metric("load_average_1min_start", loadStart);
+    b.metric("load_average_1min_end", loadEnd);
 
-    Map<String, Object> paper = new LinkedHashMap<>();
-    paper.put("val_ppl.adamw", 34.06);
-    paper.put("val_ppl.galore", 34.88);
-    paper.put("val_ppl.lowrank", 78.18);
-    paper.put("val_ppl.lora", 34.99);
-    paper.put("memory_gb_weights_plus_states.adamw", 0.36);
-    paper.put("memory_gb_weights_plus_states.galore", 0.24);
-    paper.put("memory_gb_weights_plus_states.lowrank", 0.26);
-    paper.put("memory_gb_weights_plus_states.lora", 0.36);
-    paper.put("galore_over_fullrank_ppl", round(34.88 / 34.06, 4));
-    paper.put("projected_state_ratio_formula_60M", round(galore60mRatio(), 4));
+    b.reference("val_ppl.adamw", 34.06);
+    b.reference("val_ppl.galore", 34.88);
+    b.reference("val_ppl.lowrank", 78.18);
+    b.reference("val_ppl.lora", 34.99);
+    b.reference("memory_gb_weights_plus_states.adamw", 0.36);
+    b.reference("memory_gb_weights_plus_states.galore", 0.24);
+    b.reference("memory_gb_weights_plus_states.lowrank", 0.26);
+    b.reference("memory_gb_weights_plus_states.lora", 0.36);
+    b.reference("galore_over_fullrank_ppl", round(34.88 / 34.06, 4));
+    b.reference("projected_state_ratio_formula_60M", round(galore60mRatio(), 4));
 
     boolean memoryAsFormula = galore.stateBytes() == galore.formulaBytes() && projectedGalore == formulaGalore
         && measuredCut < 1;
@@ -159,20 +153,9 @@ public final class GaLoreReproduction implements Reproduction {
             + " with GaLore's lr split: %g on embeddings/norms, %g on attention/MLP): perplexity %.3f, GaLore/split"
             + " %.4f.", split.method().lr(), split.method().lr() * p.galoreScale(), split.valPerplexity(),
             galore.valPerplexity() / split.valPerplexity()));
-    return new Result("galore", "2403.03507",
-        "GaLore pre-trains with perplexity close to full-rank AdamW while its optimizer state shrinks from 2mn"
-            + " to mr + 2nr floats per m x n weight",
-        p.name(), SEED, round(runtime, 1), metrics, paper, pplOk && memoryAsFormula, notes);
+    return b.reproduced(pplOk && memoryAsFormula).notes(notes).build();
   }
 
-  /** The 1-minute load average from /proc/loadavg (NaN where unavailable). */
-  public static double loadAverage() {
-    try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
-    } catch (Exception e) {
-      return Double.NaN;
-    }
-  }
 
   /** Paper §4.2 at the 60M shapes (d 512, F 1376, 8 layers, r 128): GaLore's state over Adam's. */
   static double galore60mRatio() {
@@ -261,12 +244,6 @@ public final class GaLoreReproduction implements Reproduction {
         100 * (double) r.metrics().get("projected_state_ratio_formula"),
         100 * (double) r.metrics().get("projected_state_ratio_measured"), 100 * galore60mRatio()));
     sb.append("\n![validation loss](val_loss.png)\n\n![optimizer state](optimizer_state.png)\n");
-    Path tmp = Files.createTempFile(outDir, ".readme", ".md.tmp");
-    try {
-      Files.writeString(tmp, sb.toString());
-      Files.move(tmp, outDir.resolve("README.md"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(outDir.resolve("README.md"), sb.toString());
   }
 }

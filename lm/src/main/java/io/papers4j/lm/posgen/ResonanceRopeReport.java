@@ -1,5 +1,6 @@
 package io.papers4j.lm.posgen;
 
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.nn.pos.FeatureGap;
 import io.papers4j.core.nn.pos.RopeConfig;
 import io.papers4j.core.nn.pos.RopeFrequencies;
@@ -7,10 +8,8 @@ import io.papers4j.core.nn.pos.RopeSchedule;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Result;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,10 +67,18 @@ public final class ResonanceRopeReport {
    */
   public static Result write(PosGenStudy.Results r, LmLengthStudy.Results lm, Path dir, double runtimeS)
       throws IOException {
+    Result result = report(r, lm, dir, runtimeS);
+    result.write(dir);
+    return result;
+  }
+
+  /** As {@link #write(PosGenStudy.Results, LmLengthStudy.Results, Path, double)} but without result.json. */
+  static Result report(PosGenStudy.Results r, LmLengthStudy.Results lm, Path dir, double runtimeS)
+      throws IOException {
     Files.createDirectories(dir);
     PosGenPreset p = r.preset();
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    Map<String, Object> reference = new LinkedHashMap<>();
+    Result.Builder b = Result.builder("resonance-rope", PAPER).claim(CLAIM).preset(p.name()).seed(p.seeds().get(0))
+        .runtimeS(runtimeS);
     StringBuilder table = new StringBuilder();
     table.append("| task | encoding | ID acc % (ours) | OOD acc % (ours) | OOD acc % (paper Tbl 1) |\n");
     table.append("|---|---|---|---|---|\n");
@@ -101,11 +108,11 @@ public final class ResonanceRopeReport {
         table.append(String.format(Locale.ROOT, "| %s | %s | %.2f ± %.2f | %.2f ± %.2f | %.2f ± %.2f |%n",
             task.id, enc.title(), 100 * idMs[0], 100 * idMs[1], 100 * oodMs[0], 100 * oodMs[1], paper[0], paper[1]));
       }
-      metrics.put(task.id, perEnc);
-      reference.put(task.id, refEnc);
+      b.metric(task.id, perEnc);
+      b.reference(task.id, refEnc);
       plotByPosition(task, te.getValue(), p, dir.resolve("accuracy_by_position_" + task.id + ".png"));
     }
-    metrics.put("feature_gap", featureGaps(p));
+    b.metric("feature_gap", featureGaps(p));
 
     // the claim: Resonance YaRN's mean OOD beats YaRN's by more than the seed spread (semi-recursive)
     boolean reproduced = false;
@@ -121,14 +128,14 @@ public final class ResonanceRopeReport {
           "semi-recursive OOD: Resonance YaRN %.2f%% vs YaRN %.2f%%, gap %+.2f points, seed spread (larger std)"
               + " %.2f points -> %s", 100 * ry[0], 100 * y[0], 100 * gap, 100 * spread,
           reproduced ? "reproduced" : "not reproduced");
-      metrics.put("semi_recursive_ood_gap_resonance_yarn_minus_yarn", gap);
-      metrics.put("semi_recursive_ood_seed_spread", spread);
+      b.metric("semi_recursive_ood_gap_resonance_yarn_minus_yarn", gap);
+      b.metric("semi_recursive_ood_seed_spread", spread);
     }
-    metrics.put("id_gate_90pct_passed", gatePassed);
+    b.metric("id_gate_90pct_passed", gatePassed);
     String lmVerdict = null;
     if (lm != null) {
-      metrics.put("lm_perplexity_by_length", lmMetrics(lm));
-      reference.put("lm_fig4", "qualitative (Fig. 4, LLaMA2-Chat 7B fine-tuned at s = 8, GovReport / Proofpile):"
+      b.metric("lm_perplexity_by_length", lmMetrics(lm));
+      b.reference("lm_fig4", "qualitative (Fig. 4, LLaMA2-Chat 7B fine-tuned at s = 8, GovReport / Proofpile):"
           + " Resonance YaRN has the lowest perplexity at every evaluated length, YaRN next, RoPE far above"
           + " beyond the trained length");
       lmVerdict = lmVerdict(lm);
@@ -143,9 +150,7 @@ public final class ResonanceRopeReport {
         + " reports a 'variance'." + (gatePassed ? "" : " WARNING: some ID accuracy is below the 90% gate,"
         + " so OOD numbers of those rows say little about extrapolation.")
         + (lmVerdict == null ? " The language-model length study was not run." : " " + lmVerdict + ".");
-    Result result = new Result("resonance-rope", PAPER, CLAIM, p.name(), p.seeds().get(0), runtimeS, metrics,
-        reference, reproduced, notes);
-    result.write(dir);
+    Result result = b.reproduced(reproduced).notes(notes).build();
     writeReadme(dir, p, table.toString(), verdict, result, gatePassed, lm, lmVerdict);
     return result;
   }
@@ -422,8 +427,6 @@ public final class ResonanceRopeReport {
     if (lm != null) md.append("`perplexity_by_length.png`");
     md.append("\n\nRuntime: ").append(String.format(Locale.ROOT, "%.0f s", r.runtimeS()))
         .append(" (measured on a shared machine under load).\n");
-    Path tmp = Files.createTempFile(dir, ".readme", ".tmp");
-    Files.writeString(tmp, md.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, dir.resolve("README.md"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(dir.resolve("README.md"), md.toString());
   }
 }

@@ -1,8 +1,8 @@
 package io.papers4j.lm.posgen;
 
 import io.papers4j.core.data.Papers4jHome;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import java.nio.file.Path;
 
 /**
@@ -16,26 +16,20 @@ import java.nio.file.Path;
  * {@code $PAPERS4J_HOME/runs/resonance-rope-lm-<preset>}); {@code -Dpapers4j.resonance.lm=false}
  * skips it.
  */
-public final class ResonanceRopeReproduction implements Reproduction {
-  @Override
-  public String name() {
-    return "resonance-rope";
+public final class ResonanceRopeReproduction extends TimedReproduction {
+  public ResonanceRopeReproduction() {
+    super("resonance-rope", ResonanceRopeReport.PAPER,
+        "Resonance RoPE + YaRN on PosGen: OOD accuracy by encoding (arXiv 2403.00071)", ResonanceRopeReport.CLAIM);
   }
 
   @Override
-  public String title() {
-    return "Resonance RoPE + YaRN on PosGen: OOD accuracy by encoding (arXiv 2403.00071)";
-  }
-
-  @Override
-  public Result run(String preset, Path outDir) throws Exception {
+  protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     Protocol protocol = Protocol.parse(System.getProperty("papers4j.resonance.protocol", "code"));
     PosGenPreset p = PosGenPreset.named(preset, protocol);
-    long start = System.nanoTime();
     PosGenStudy.Results r = PosGenStudy.run(p);
     LmLengthStudy.Results lm = null;
     if (Boolean.parseBoolean(System.getProperty("papers4j.resonance.lm", "true")))
       lm = LmLengthStudy.run(LmLengthStudy.Config.named(preset), Papers4jHome.resolve("runs", "resonance-rope-lm-" + preset));
-    return ResonanceRopeReport.write(r, lm, outDir, (System.nanoTime() - start) / 1e9);
+    return ResonanceRopeReport.report(r, lm, outDir, run.seconds());
   }
 }

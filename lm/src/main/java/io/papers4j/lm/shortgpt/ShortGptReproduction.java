@@ -1,15 +1,15 @@
 package io.papers4j.lm.shortgpt;
 
-import io.papers4j.core.nn.BlockInfluence;
 import io.papers4j.core.data.KjvBible;
+import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.core.nn.BlockInfluence;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.train.TrainResult;
 import io.papers4j.lm.llama.ByteLmExperiment;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,7 +25,7 @@ import java.util.Random;
  * BI correlates with the loss increase from removing a single layer — on a deep, narrow byte-level
  * LLaMA trained on the KJV Bible, and on the real pretrained all-MiniLM-L6-v2.
  */
-public final class ShortGptReproduction implements Reproduction {
+public final class ShortGptReproduction extends TimedReproduction {
   /** Experiment sizes; the spec's model is 12 layers, d = 64, 4 heads, SwiGLU 172, T = 128, B = 16. */
   record Preset(long steps, int calibrationWindows, int evalWindows, int sentences) {
     static Preset of(String name) {
@@ -43,20 +43,15 @@ public final class ShortGptReproduction implements Reproduction {
   static final int RANDOM_DRAWS = 5;
   static final long SEED = 1234;
 
-  @Override
-  public String name() {
-    return "shortgpt";
+  public ShortGptReproduction() {
+    super("shortgpt", "2403.03853", "ShortGPT: Block Influence layer removal (2403.03853)",
+        "Deleting the layers with the lowest Block Influence removes ~25% of layers while keeping most "
+            + "of the model's quality, better than other layer orderings");
   }
 
   @Override
-  public String title() {
-    return "ShortGPT: Block Influence layer removal (2403.03853)";
-  }
-
-  @Override
-  public Result run(String presetName, Path out) throws Exception {
-    Preset p = Preset.of(presetName);
-    long t0 = System.nanoTime();
+  protected Result reproduce(String preset, Path out, Context run) throws Exception {
+    Preset p = Preset.of(preset);
     ByteLmExperiment.Data data = ByteLmExperiment.kjv();
     LlamaModel base = new LlamaModel(ByteLmExperiment.config(64, LAYERS, 172, 128), SEED);
     TrainResult tr = ByteLmExperiment.train(base, data, p.steps(), 16, 128, 3e-3, null, SEED, out.resolve("train"));
@@ -100,30 +95,12 @@ public final class ShortGptReproduction implements Reproduction {
 
     writePlots(out, bi, deltaPpl, pruned, basePpl, tr);
     boolean reproduced = biBest && rho > 0.5;
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("base_perplexity", basePpl);
-    metrics.put("block_influence", bi);
-    metrics.put("relative_magnitude", rm);
-    metrics.put("single_layer_delta_perplexity", deltaPpl);
-    metrics.put("spearman_bi_vs_delta_ppl", rho);
-    metrics.put("pruned_perplexity_25pct", pruned);
-    metrics.put("removed_layers_25pct", removedBy);
-    metrics.put("minilm_block_influence", mini.blockInfluence());
-    metrics.put("minilm_single_removal_cosine", mini.singleRemovalSimilarity());
-    metrics.put("minilm_spearman_bi_vs_cosine_drop", miniRho);
     Map<String, Object> miniTable = new LinkedHashMap<>();
     mini.similarityByRemoved().forEach((n, row) -> {
       Map<String, Double> r = new LinkedHashMap<>();
       row.forEach((o, v) -> r.put(key(o), v));
       miniTable.put(n + "_removed", r);
     });
-    metrics.put("minilm_cosine_to_unpruned", miniTable);
-    Map<String, Object> paper = new LinkedHashMap<>();
-    paper.put("llama2_7b_removed_layers", List.of(21, 22, 23, 24, 25, 26, 27, 28, 29));
-    paper.put("llama2_7b_avg_benchmark_dense", 47.78);
-    paper.put("llama2_7b_avg_benchmark_shortgpt_27pct", 41.24);
-    paper.put("llama2_7b_retained_pct", 86.31);
-    paper.put("tbl10_claim", "BI ordering beats sequential, reverse-order and relative magnitude");
     String notes = String.format(Locale.ROOT,
         "reproduced = BI gives the lowest (or tied) 25%%-pruned held-out perplexity (%s) and Spearman "
             + "rho(BI, delta ppl) > 0.5 (%.3f). Byte-level 12x64 LLaMA trained %d steps on KJV; BI on %d "
@@ -131,12 +108,25 @@ public final class ShortGptReproduction implements Reproduction {
             + "RMSNorm); perplexity on %d disjoint held-out windows. MiniLM: cosine of pruned to unpruned "
             + "sentence embeddings on %d held-out verses, BI on %d others.",
         biBest ? "yes" : "no", rho, p.steps(), p.calibrationWindows(), p.evalWindows(), p.sentences(), p.sentences());
-    Result r = new Result("shortgpt", "2403.03853",
-        "Deleting the layers with the lowest Block Influence removes ~25% of layers while keeping most "
-            + "of the model's quality, better than other layer orderings",
-        presetName, SEED, (System.nanoTime() - t0) / 1e9, metrics, paper, reproduced, notes);
-    r.write(out);
-    Files.writeString(out.resolve("README.md"), readme(r, bi, deltaPpl, pruned, removedBy, basePpl, mini, rho, miniRho));
+    Result r = run.result().seed(SEED)
+        .metric("base_perplexity", basePpl)
+        .metric("block_influence", bi)
+        .metric("relative_magnitude", rm)
+        .metric("single_layer_delta_perplexity", deltaPpl)
+        .metric("spearman_bi_vs_delta_ppl", rho)
+        .metric("pruned_perplexity_25pct", pruned)
+        .metric("removed_layers_25pct", removedBy)
+        .metric("minilm_block_influence", mini.blockInfluence())
+        .metric("minilm_single_removal_cosine", mini.singleRemovalSimilarity())
+        .metric("minilm_spearman_bi_vs_cosine_drop", miniRho)
+        .metric("minilm_cosine_to_unpruned", miniTable)
+        .reference("llama2_7b_removed_layers", List.of(21, 22, 23, 24, 25, 26, 27, 28, 29))
+        .reference("llama2_7b_avg_benchmark_dense", 47.78)
+        .reference("llama2_7b_avg_benchmark_shortgpt_27pct", 41.24)
+        .reference("llama2_7b_retained_pct", 86.31)
+        .reference("tbl10_claim", "BI ordering beats sequential, reverse-order and relative magnitude")
+        .reproduced(reproduced).notes(notes).build();
+    AtomicFiles.writeString(out.resolve("README.md"), readme(r, bi, deltaPpl, pruned, removedBy, basePpl, mini, rho, miniRho));
     return r;
   }
 

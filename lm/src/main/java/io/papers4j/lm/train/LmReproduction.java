@@ -6,8 +6,8 @@ import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.LossLog;
 import io.papers4j.core.train.TrainCheckpoint;
@@ -17,7 +17,6 @@ import io.papers4j.lm.llama.LlamaModel;
 import io.papers4j.lm.llama.Sampling;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,24 +34,20 @@ import org.bytedeco.pytorch.global.torch;
  * steps calibrated so training takes about 150 s on this machine (100 to 2,000 steps).
  * {@code full}: the {@code small} preset (~10M), batch 16 × 128, 3,000 steps.
  */
-public final class LmReproduction implements Reproduction {
+public final class LmReproduction extends TimedReproduction {
   static final double QUICK_BUDGET_S = 150;
   static final String PROMPT = "In the beginning";
 
-  @Override
-  public String name() {
-    return "lm";
+  public LmReproduction() {
+    super("lm", "2302.13971",
+        "LLaMA architecture trained from scratch on the KJV Bible: perplexity vs the unigram baseline",
+        "A LLaMA-architecture decoder trained from scratch learns the language: validation perplexity well below"
+            + " a context-free (unigram) model");
   }
 
   @Override
-  public String title() {
-    return "LLaMA architecture trained from scratch on the KJV Bible: perplexity vs the unigram baseline";
-  }
-
-  @Override
-  public Result run(String preset, Path outDir) throws Exception {
+  protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     Engine.init();
-    long t0 = System.nanoTime();
     boolean quick = !"full".equals(preset);
     Path runDir = Papers4jHome.resolve("runs", "lm-" + (quick ? "quick" : "full"));
     TrainCheckpoint.deleteTree(runDir); // a reproduction starts from scratch
@@ -72,45 +67,40 @@ public final class LmReproduction implements Reproduction {
     System.err.println("lm reproduction: " + stepsNote);
     LmTrainOptions o = new LmTrainOptions(base.preset(), "kjv", 0, null, steps, batch, 128, quick ? 3e-3 : 1e-3,
         -1, 0.1, 1.0, 0.1, 0, 8, 0, 0, runDir, false, quick ? QUICK_BUDGET_S * 2 : Double.POSITIVE_INFINITY);
-    LmTraining.Run run = LmTraining.train(o);
-    CorpusTokens tokens = run.tokens();
-    LmEval.Score score = LmEval.score(run.model(), tokens.validation(), 16, 128);
+    LmTraining.Run trained = LmTraining.train(o);
+    CorpusTokens tokens = trained.tokens();
+    LmEval.Score score = LmEval.score(trained.model(), tokens.validation(), 16, 128);
     double unigram = UnigramBaseline.perplexity(tokens.train(), tokens.validation(), tokens.tokenizer().vocabSize());
     double reduction = 1 - score.perplexity() / unigram;
     boolean reproduced = reduction >= 0.40;
-    String sample = sample(run.model(), tokens);
+    String sample = sample(trained.model(), tokens);
 
     LossLog log = LossLog.read(runDir);
     plots(log, unigram, score.perplexity(), outDir);
 
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("val_ppl", score.perplexity());
-    metrics.put("val_loss", score.loss());
-    metrics.put("unigram_ppl", unigram);
-    metrics.put("ppl_reduction_vs_unigram", reduction);
-    metrics.put("val_tokens", score.tokens());
-    metrics.put("train_loss_final", run.result().finalTrainLoss(20));
-    metrics.put("steps", run.result().steps());
-    metrics.put("tokens_trained", (long) run.result().steps() * batch * 128);
-    metrics.put("parameters", run.model().config().parameterCount());
-    metrics.put("vocab_size", tokens.tokenizer().vocabSize());
-    metrics.put("ms_per_step", run.result().msPerStep());
-    metrics.put("tokens_per_s", run.result().itemsPerSecond());
-    Map<String, Object> paper = new LinkedHashMap<>();
-    paper.put("adamw_beta1", 0.9);
-    paper.put("adamw_beta2", 0.95);
-    paper.put("weight_decay", 0.1);
-    paper.put("grad_clip", 1.0);
-    paper.put("final_lr_ratio", 0.1);
     String notes = "Criterion: validation perplexity at least 40% below the add-one unigram baseline on the same BPE"
         + " tokens (KJV, blocks of 100 verses, seeded 5% validation). LLaMA reports no KJV numbers; paper_reference"
         + " lists the LLaMA training settings we use. " + stepsNote + "; model, log and checkpoints in " + runDir
-        + (run.result().steps() < steps ? "; stopped early by the time budget" : "") + ".";
-    Result r = new Result("lm", "2302.13971",
-        "A LLaMA-architecture decoder trained from scratch learns the language: validation perplexity well below"
-            + " a context-free (unigram) model",
-        preset, o.seed(), (System.nanoTime() - t0) / 1e9, metrics, paper, reproduced, notes);
-    r.write(outDir);
+        + (trained.result().steps() < steps ? "; stopped early by the time budget" : "") + ".";
+    Result r = run.result().seed(o.seed())
+        .metric("val_ppl", score.perplexity())
+        .metric("val_loss", score.loss())
+        .metric("unigram_ppl", unigram)
+        .metric("ppl_reduction_vs_unigram", reduction)
+        .metric("val_tokens", score.tokens())
+        .metric("train_loss_final", trained.result().finalTrainLoss(20))
+        .metric("steps", trained.result().steps())
+        .metric("tokens_trained", (long) trained.result().steps() * batch * 128)
+        .metric("parameters", trained.model().config().parameterCount())
+        .metric("vocab_size", tokens.tokenizer().vocabSize())
+        .metric("ms_per_step", trained.result().msPerStep())
+        .metric("tokens_per_s", trained.result().itemsPerSecond())
+        .reference("adamw_beta1", 0.9)
+        .reference("adamw_beta2", 0.95)
+        .reference("weight_decay", 0.1)
+        .reference("grad_clip", 1.0)
+        .reference("final_lr_ratio", 0.1)
+        .reproduced(reproduced).notes(notes).build();
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(r, o, score, unigram, sample, tokens));
     return r;
   }

@@ -1,23 +1,20 @@
 package io.papers4j.lm.yi;
 
-import io.papers4j.core.data.KjvBible;
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.nn.BlockInfluence;
 import io.papers4j.core.optim.LrSchedule;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.train.LossLog;
 import io.papers4j.core.train.TrainResult;
 import io.papers4j.lm.llama.ByteLmExperiment;
 import io.papers4j.lm.llama.LlamaModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -31,7 +28,7 @@ import org.bytedeco.pytorch.Tensor;
  * copies after layer 6 (12 layers, mirroring Yi-9B's copy of 12–27 of 32); both models then train
  * the same number of further steps at a constant learning rate, as Yi-9B's continued pretraining.
  */
-public final class YiDepthReproduction implements Reproduction {
+public final class YiDepthReproduction extends TimedReproduction {
   record Preset(long baseSteps, long continueSteps, int evalWindows) {
     static Preset of(String name) {
       return switch (name) {
@@ -49,20 +46,16 @@ public final class YiDepthReproduction implements Reproduction {
   static final double LR = 3e-3;
   static final double CONTINUE_LR = 1e-3;
 
-  @Override
-  public String name() {
-    return "yi-depth";
+  public YiDepthReproduction() {
+    super("yi-depth", "2403.04652",
+        "Yi depth up-scaling: duplicate middle layers, keep quality, train further (2403.04652 §7.3)",
+        "Duplicating high-cosine middle layers gives a deeper model that starts as good as the base and "
+            + "improves beyond it with continued training");
   }
 
   @Override
-  public String title() {
-    return "Yi depth up-scaling: duplicate middle layers, keep quality, train further (2403.04652 §7.3)";
-  }
-
-  @Override
-  public Result run(String presetName, Path out) throws Exception {
-    Preset p = Preset.of(presetName);
-    long t0 = System.nanoTime();
+  protected Result reproduce(String preset, Path out, Context run) throws Exception {
+    Preset p = Preset.of(preset);
     ByteLmExperiment.Data data = ByteLmExperiment.kjv();
     LlamaModel base = new LlamaModel(ByteLmExperiment.config(64, 8, 172, 128), SEED);
     ByteLmExperiment.train(base, data, p.baseSteps(), 16, 128, LR, null, SEED, out.resolve("train-base"));
@@ -92,26 +85,6 @@ public final class YiDepthReproduction implements Reproduction {
     boolean reproduced = initOk && trainOk;
 
     plot(out, cosine, contBase, contUp);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("layer_cosine", cosine);
-    m.put("median_cosine", median);
-    m.put("copied_layers_min_cosine", copiedMin);
-    m.put("base_perplexity", basePpl);
-    m.put("upscaled_init_perplexity", initPpl);
-    m.put("init_perplexity_ratio", initRatio);
-    m.put("base_continued_perplexity", baseAfter);
-    m.put("upscaled_continued_perplexity", upAfter);
-    m.put("copied_layers_cosine_at_least_median", cosineOk);
-    m.put("base_parameters", base.config().parameterCount());
-    m.put("upscaled_parameters", up.config().parameterCount());
-    Map<String, Object> paper = new LinkedHashMap<>();
-    paper.put("yi6b_mmlu", 63.2);
-    paper.put("yi9b_init_mmlu", 63.0);
-    paper.put("yi9b_mmlu", 68.4);
-    paper.put("yi6b_gsm8k", 32.5);
-    paper.put("yi9b_init_gsm8k", 31.3);
-    paper.put("yi9b_gsm8k", 52.3);
-    paper.put("layers", "32 -> 48 (copies of 12-27 inserted after 27)");
     String notes = String.format(Locale.ROOT,
         "reproduced = held-out perplexity of the up-scaled model at initialisation within 3%% of the base "
             + "(ratio %.4f) and lower than the base after %d further steps for both (%.3f vs %.3f). Secondary: "
@@ -119,12 +92,27 @@ public final class YiDepthReproduction implements Reproduction {
             + "copies of layers %d-%d inserted after layer %d -> 12 layers; continued at constant lr %.0e.",
         initRatio, p.continueSteps(), upAfter, baseAfter, copiedMin, median, cosineOk ? "holds" : "does not hold",
         p.baseSteps(), FIRST, LAST, LAST, CONTINUE_LR);
-    Result r = new Result("yi-depth", "2403.04652",
-        "Duplicating high-cosine middle layers gives a deeper model that starts as good as the base and "
-            + "improves beyond it with continued training",
-        presetName, SEED, (System.nanoTime() - t0) / 1e9, m, paper, reproduced, notes);
-    r.write(out);
-    Files.writeString(out.resolve("README.md"), readme(r, cosine, basePpl, initPpl, baseAfter, upAfter));
+    Result r = run.result().seed(SEED)
+        .metric("layer_cosine", cosine)
+        .metric("median_cosine", median)
+        .metric("copied_layers_min_cosine", copiedMin)
+        .metric("base_perplexity", basePpl)
+        .metric("upscaled_init_perplexity", initPpl)
+        .metric("init_perplexity_ratio", initRatio)
+        .metric("base_continued_perplexity", baseAfter)
+        .metric("upscaled_continued_perplexity", upAfter)
+        .metric("copied_layers_cosine_at_least_median", cosineOk)
+        .metric("base_parameters", base.config().parameterCount())
+        .metric("upscaled_parameters", up.config().parameterCount())
+        .reference("yi6b_mmlu", 63.2)
+        .reference("yi9b_init_mmlu", 63.0)
+        .reference("yi9b_mmlu", 68.4)
+        .reference("yi6b_gsm8k", 32.5)
+        .reference("yi9b_init_gsm8k", 31.3)
+        .reference("yi9b_gsm8k", 52.3)
+        .reference("layers", "32 -> 48 (copies of 12-27 inserted after 27)")
+        .reproduced(reproduced).notes(notes).build();
+    AtomicFiles.writeString(out.resolve("README.md"), readme(r, cosine, basePpl, initPpl, baseAfter, upAfter));
     return r;
   }
 

@@ -3,10 +3,12 @@ package io.papers4j.vision.visionllama;
 import io.papers4j.core.data.Accuracy;
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.data.FashionMnistData;
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.nn.pos.PositionRule;
+import io.papers4j.core.report.Machine;
 import io.papers4j.core.report.Plot;
-import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
 import java.nio.file.Files;
@@ -22,27 +24,22 @@ import java.util.Map;
  * and 56 px: 1D RoPE, 2D RoPE, NTK, AS2DRoPE, ViT with bicubically interpolated embeddings) of the
  * spec, on Fashion-MNIST.
  */
-public final class VisionLlamaReproduction implements Reproduction {
+public final class VisionLlamaReproduction extends TimedReproduction {
   static final int[] RESOLUTIONS = {28, 44, 56};
   static final long SEED = 0;
 
-  @Override
-  public String name() {
-    return "visionllama";
+  public VisionLlamaReproduction() {
+    super("visionllama", "2403.00522",
+        "VisionLLaMA vs ViT and AS2DRoPE resolution generalisation on Fashion-MNIST (arXiv 2403.00522)",
+        "A LLaMA block with 2D RoPE matches ViT (DeiT3) on classification, converges faster, and with AS2DRoPE generalises better to unseen resolutions.");
   }
 
   @Override
-  public String title() {
-    return "VisionLLaMA vs ViT and AS2DRoPE resolution generalisation on Fashion-MNIST (arXiv 2403.00522)";
-  }
-
-  @Override
-  public Result run(String preset, Path outDir) throws Exception {
+  protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     VisionLlamaPreset p = VisionLlamaPreset.named(preset);
     Engine.init(2);
     Engine.seed(SEED);
-    long t0 = System.nanoTime();
-    String loadBefore = loadAverage();
+    String loadBefore = run.loadAtStart();
     FashionMnistData data =
         new FashionMnistData(FashionMnist.load("train"), FashionMnist.load("t10k"), p.trainImages(), p.testImages(),
             p.batch(), 2, SEED);
@@ -62,8 +59,8 @@ public final class VisionLlamaReproduction implements Reproduction {
     arms.put("NTK (θ×2)", sweep(plain.model().positionRule(PositionRule.NTK), data, Double.NaN));
     arms.put("AS2DRoPE", sweep(plain.model().positionRule(PositionRule.AUTO_SCALE), data, plain.finalAccuracy()));
     arms.put("ViT (interpolated abs. PE)", sweep(vit.model(), data, vit.finalAccuracy()));
-    double runtime = (System.nanoTime() - t0) / 1e9;
-    String loadAfter = loadAverage();
+    double runtime = run.seconds();
+    String loadAfter = Machine.loadAverage();
     deleteTree(work); // Trainer checkpoints of the three arms; the report keeps what matters
 
     // criteria (spec 1(e))
@@ -82,35 +79,34 @@ public final class VisionLlamaReproduction implements Reproduction {
     boolean claim1a = parity && faster;
     boolean claim1b = asBest && oneDCollapses && asBeatsVit;
 
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("1A_visionllama_accuracy_by_epoch", plain.epochAccuracy());
-    metrics.put("1A_vit_accuracy_by_epoch", vit.epochAccuracy());
-    metrics.put("1A_rope1d_accuracy_by_epoch", rope1d.epochAccuracy());
-    metrics.put("1A_parity_final_within_0.3pp", parity);
-    metrics.put("1A_faster_convergence_epoch1", faster);
-    metrics.put("1A_seconds_visionllama", plain.seconds());
-    metrics.put("1A_seconds_vit", vit.seconds());
     Map<String, Object> table = new LinkedHashMap<>();
     for (Map.Entry<String, double[]> e : arms.entrySet()) {
       Map<String, Object> row = new LinkedHashMap<>();
       for (int i = 0; i < RESOLUTIONS.length; i++) row.put(RESOLUTIONS[i] + "px", e.getValue()[i]);
       table.put(e.getKey(), row);
     }
-    metrics.put("1B_accuracy_by_resolution", table);
-    metrics.put("1B_as2drope_best_rope_at_56", asBest);
-    metrics.put("1B_1d_rope_collapses_at_56", oneDCollapses);
-    metrics.put("1B_as2drope_drops_less_than_vit_at_56", asBeatsVit);
-    metrics.put("load_average_start", loadBefore);
-    metrics.put("load_average_end", loadAfter);
-    metrics.put("preset", Map.of("hidden", p.hidden(), "depth", p.depth(), "heads", p.heads(), "swiglu", p.swiglu(),
+    Result.Builder result = run.result().preset(p.name()).seed(SEED).runtimeS(runtime)
+        .metric("1A_visionllama_accuracy_by_epoch", plain.epochAccuracy())
+        .metric("1A_vit_accuracy_by_epoch", vit.epochAccuracy())
+        .metric("1A_rope1d_accuracy_by_epoch", rope1d.epochAccuracy())
+        .metric("1A_parity_final_within_0.3pp", parity)
+        .metric("1A_faster_convergence_epoch1", faster)
+        .metric("1A_seconds_visionllama", plain.seconds())
+        .metric("1A_seconds_vit", vit.seconds())
+        .metric("1B_accuracy_by_resolution", table)
+        .metric("1B_as2drope_best_rope_at_56", asBest)
+        .metric("1B_1d_rope_collapses_at_56", oneDCollapses)
+        .metric("1B_as2drope_drops_less_than_vit_at_56", asBeatsVit)
+        .metric("load_average_start", loadBefore)
+        .metric("load_average_end", loadAfter)
+        .metric("preset", Map.of("hidden", p.hidden(), "depth", p.depth(), "heads", p.heads(), "swiglu", p.swiglu(),
         "gelu", p.gelu(), "train_images", p.trainImages(), "test_images", p.testImages(), "epochs", p.epochs(),
         "batch", p.batch(), "lr", p.lr()));
 
-    Map<String, Object> paper = new LinkedHashMap<>();
-    paper.put("table2_plain_top1_visionllama_vs_deit3", Map.of("S", "81.6 vs 81.4", "B", "83.6 vs 83.8", "L", "84.6 vs 84.5"));
-    paper.put("table11_L_at_512_768_deit3", List.of(82.1, 76.5));
-    paper.put("table11_L_at_512_768_visionllama", List.of(83.5, 79.1));
-    paper.put("table12_pyramid_S_224_448_512", Map.of(
+    result.reference("table2_plain_top1_visionllama_vs_deit3", Map.of("S", "81.6 vs 81.4", "B", "83.6 vs 83.8", "L", "84.6 vs 84.5"))
+        .reference("table11_L_at_512_768_deit3", List.of(82.1, 76.5))
+        .reference("table11_L_at_512_768_visionllama", List.of(83.5, 79.1))
+        .reference("table12_pyramid_S_224_448_512", Map.of(
         "1D RoPE", List.of(81.5, 0.01, 0.01),
         "2D RoPE", List.of(81.6, 79.5, 78.4),
         "NTK", List.of(81.6, 79.6, 78.5),
@@ -122,10 +118,6 @@ public final class VisionLlamaReproduction implements Reproduction {
             + " and AS2DRoPE loses less accuracy than the ViT with interpolated embeddings. reproduced = 1A and 1B."
             + " One seed; the test subset is small in the quick preset (2,000 test images in the quick preset: one standard error is about 1 pp)."
             + " Load average (1/5/15 min) at start " + loadBefore + ", at end " + loadAfter + " on a 2-core machine.";
-    Result result = new Result("visionllama", "2403.00522",
-        "A LLaMA block with 2D RoPE matches ViT (DeiT3) on classification, converges faster, and with AS2DRoPE generalises better to unseen resolutions.",
-        p.name(), SEED, runtime, metrics, paper, claim1a && claim1b, notes);
-    result.write(outDir);
 
     double[] epochs = new double[plain.epochAccuracy().size()];
     for (int i = 0; i < epochs.length; i++) epochs[i] = i + 1;
@@ -139,19 +131,9 @@ public final class VisionLlamaReproduction implements Reproduction {
     for (Map.Entry<String, double[]> e : arms.entrySet()) chart.series(e.getKey(), res, e.getValue());
     chart.write(outDir.resolve("accuracy_vs_resolution.png"));
 
-    Files.writeString(outDir.resolve("README.md"), readme(p, plain, vit, rope1d, arms, claim1a, claim1b, parity, faster,
+    AtomicFiles.writeString(outDir.resolve("README.md"), readme(p, plain, vit, rope1d, arms, claim1a, claim1b, parity, faster,
         asBest, oneDCollapses, asBeatsVit, runtime, loadBefore, loadAfter));
-    return result;
-  }
-
-  /** The 1/5/15-minute load averages from /proc/loadavg ("unknown" elsewhere): timings mean little without them. */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (java.io.IOException | RuntimeException e) {
-      return "unknown";
-    }
+    return result.reproduced(claim1a && claim1b).notes(notes).build();
   }
 
   private static void deleteTree(Path dir) throws java.io.IOException {
