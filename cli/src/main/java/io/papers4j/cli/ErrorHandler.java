@@ -1,8 +1,8 @@
 package io.papers4j.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns any exception from a command into one readable line on stderr and exit code 1; the stack

@@ -1,14 +1,17 @@
 package io.papers4j.cli;
 
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** Writes reports/index.html: one row per system with its verdict and a link to its report. */
+/**
+ * Writes reports/index.html: one row per system with its verdict and links to its report, "failed"
+ * with the message where its last run failed ({@code error.txt}), or "not run yet".
+ */
 final class IndexPage {
   private IndexPage() {}
 
@@ -23,9 +26,13 @@ final class IndexPage {
         .append("<th>runtime (s)</th><th>report</th></tr>\n");
     for (Reproduction r : all.values()) {
       Path dir = reports.resolve(r.name());
-      Path json = dir.resolve("result.json");
+      Path json = dir.resolve(ReproduceRun.RESULT);
+      Path error = dir.resolve(ReproduceRun.ERROR);
       h.append("<tr><td>").append(esc(r.name())).append("</td>");
-      if (Files.exists(json)) {
+      if (Files.exists(error)) { // the last run failed: its message, never an older verdict
+        h.append("<td>").append(esc(r.title())).append("</td><td colspan=\"4\" class=\"no\">failed: ")
+            .append(esc(Files.readString(error).strip())).append("</td>");
+      } else if (Files.exists(json)) {
         Map<String, Object> m = Result.readJson(json);
         boolean ok = Boolean.TRUE.equals(m.get("reproduced"));
         h.append("<td>").append(esc(String.valueOf(m.get("claim")))).append("</td>")
@@ -40,20 +47,14 @@ final class IndexPage {
                   .append("\">").append(esc(p.getFileName().toString())).append("</a>"));
         }
         h.append("</td>");
-      } else if (Files.exists(dir.resolve("error.txt"))) {
-        h.append("<td colspan=\"5\" class=\"no\">failed: ")
-            .append(esc(Files.readString(dir.resolve("error.txt")).strip())).append("</td>");
       } else {
         h.append("<td>").append(esc(r.title())).append("</td><td colspan=\"4\">not run yet</td>");
       }
       h.append("</tr>\n");
     }
     h.append("</table>\n</body></html>\n");
-    Files.createDirectories(reports);
     Path index = reports.resolve("index.html");
-    Path tmp = Files.createTempFile(reports, ".index", ".tmp");
-    Files.writeString(tmp, h);
-    Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(index, h.toString());
     return index;
   }
 

@@ -2,8 +2,8 @@ package io.papers4j.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import java.util.ServiceLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code papers4j} command. System commands are found through {@link ServiceLoader} ({@link

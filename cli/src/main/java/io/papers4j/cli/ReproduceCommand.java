@@ -1,12 +1,11 @@
 package io.papers4j.cli;
 
 import io.papers4j.core.report.Reproduction;
-import io.papers4j.core.report.Result;
 import io.papers4j.core.tensor.Engine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -16,8 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code papers4j reproduce [system] [--quick|--full]}: runs one paper's reproduction, or every one
- * when no system is named, and rewrites {@code reports/index.html}.
+ * {@code papers4j reproduce [system] [--quick|--full] [--force]}: runs one paper's reproduction, or
+ * every one when no system is named, writing each report and {@code reports/index.html} as soon as
+ * the system is done; systems whose result.json is current for the same code and preset are skipped
+ * unless {@code --force} (see {@link ReproduceRun}).
  */
 @Command(
     name = "reproduce",
@@ -45,6 +46,9 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--list", description = "List the reproductions and exit.")
   boolean list;
 
+  @Option(names = "--force", description = "Rerun systems whose result.json is current for this code and preset.")
+  boolean force;
+
   @Override
   public Integer call() throws Exception {
     TreeMap<String, Reproduction> all = new TreeMap<>();
@@ -66,26 +70,9 @@ final class ReproduceCommand implements Callable<Integer> {
       todo.add(r);
     }
     Engine.init();
-    int failures = 0;
-    for (Reproduction r : todo) {
-      Path out = reports.resolve(r.name());
-      Files.createDirectories(out);
-      System.out.printf("== reproduce %s (%s) ==%n", r.name(), presetName);
-      long t0 = System.nanoTime();
-      try {
-        Result res = r.run(presetName, out);
-        System.out.printf(
-            "== %s: reproduced=%s (%.0f s) -> %s%n",
-            r.name(), res.reproduced(), (System.nanoTime() - t0) / 1e9, out.resolve("result.json"));
-      } catch (Exception e) {
-        failures++;
-        System.err.printf("== %s: FAILED: %s%n", r.name(), e);
-        if ("1".equals(System.getenv("PAPERS4J_DEBUG"))) e.printStackTrace();
-        Files.writeString(out.resolve("error.txt"), String.valueOf(e) + System.lineSeparator());
-      }
-    }
-    Path index = IndexPage.write(reports, all);
-    System.out.println("wrote " + index);
+    Map<String, ReproduceRun.Status> outcome =
+        new ReproduceRun(reports, presetName, force, r -> CodeFingerprint.of(r.getClass()), System.out).run(todo, all);
+    long failures = outcome.values().stream().filter(s -> s == ReproduceRun.Status.FAILED).count();
     return failures == 0 ? 0 : 1;
   }
 }

@@ -61,6 +61,11 @@ public record Result(
     return target;
   }
 
+  /** Writes a result.json map (e.g. one read back and extended) to {@code file}, formatted as {@link #write} does. */
+  public static void writeJson(Path file, Map<String, Object> json) throws IOException {
+    JSON.writeValue(file.toFile(), json);
+  }
+
   /** Reads a result.json back (for the index page). */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readJson(Path file) throws IOException {
