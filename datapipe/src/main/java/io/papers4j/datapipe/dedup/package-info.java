@@ -1,0 +1,2 @@
+/** Deduplication stages: exact, MinHash-LSH near-duplicate and sub-document. */
+package io.papers4j.datapipe.dedup;

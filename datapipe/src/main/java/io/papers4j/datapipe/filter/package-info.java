@@ -1,0 +1,4 @@
+/**
+ * Filtering stages: language identification, Gopher heuristics, perplexity and quality classifiers.
+ */
+package io.papers4j.datapipe.filter;
