@@ -1,0 +1,99 @@
+package io.papers4j.lm.yi;
+
+import io.papers4j.core.tokenize.Tokenizer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Passkey retrieval, the needle-in-a-haystack test of long-context models (Mohtashami & Jaggi 2023;
+ * Yi reports it at 200K tokens, arXiv 2403.04652 §7.1, Fig. 6), built at the token level:
+ *
+ * <pre>
+ *   [haystack · depth] [needle] [haystack · (1 − depth)] [question] → answer
+ *   needle   = " The pass key is 48213. Remember it. 48213 is the pass key."
+ *   question = " What is the pass key? The pass key is"
+ *   answer   = " 48213."
+ * </pre>
+ *
+ * The haystack is real text (windows of a corpus's token stream). Each piece is encoded on its
+ * own and the ids are concatenated, so the needle and answer tokenise the same wherever they sit.
+ * The same construction makes the synthetic passkey documents mixed into long-context training
+ * ({@link #document}), which is how a model this small learns the retrieval task at all.
+ */
+public final class Passkey {
+  static final int DIGITS = 5;
+
+  private final Tokenizer tokenizer;
+  private final int[] question;
+
+  public Passkey(Tokenizer tokenizer) {
+    this.tokenizer = tokenizer;
+    this.question = tokenizer.encode(" What is the pass key? The pass key is");
+  }
+
+  /** A prompt and the answer the model must produce after it. */
+  public record Trial(int[] prompt, int[] answer, String key, int needleAt) {}
+
+  /** A random five-digit key, never starting with 0 so its length is fixed. */
+  public static String randomKey(SplittableRandom rng) {
+    return Integer.toString(10_000 + rng.nextInt(90_000));
+  }
+
+  int[] needle(String key) {
+    return tokenizer.encode(" The pass key is " + key + ". Remember it. " + key + " is the pass key.");
+  }
+
+  int[] answer(String key) {
+    return tokenizer.encode(" " + key + ".");
+  }
+
+  /**
+   * A prompt of exactly {@code length} tokens: haystack from {@code hay} starting at {@code offset}
+   * (wrapping around), the needle after a fraction {@code depth} of the haystack, then the question.
+   */
+  public Trial trial(int[] hay, int offset, int length, double depth, String key) {
+    if (!(depth >= 0 && depth <= 1)) throw new IllegalArgumentException("depth must be in [0, 1], got " + depth);
+    int[] needle = needle(key);
+    int fill = length - needle.length - question.length;
+    if (fill < 0) {
+      throw new IllegalArgumentException(
+          "length " + length + " cannot hold the needle and the question (" + (needle.length + question.length) + " tokens)");
+    }
+    if (hay.length == 0) throw new IllegalArgumentException("the haystack text is empty");
+    int before = (int) Math.round(depth * fill);
+    int[] prompt = new int[length];
+    int p = 0;
+    for (int i = 0; i < before; i++) prompt[p++] = hay[Math.floorMod(offset + i, hay.length)];
+    int needleAt = p;
+    for (int t : needle) prompt[p++] = t;
+    for (int i = before; i < fill; i++) prompt[p++] = hay[Math.floorMod(offset + i, hay.length)];
+    for (int t : question) prompt[p++] = t;
+    return new Trial(prompt, answer(key), key, needleAt);
+  }
+
+  /**
+   * A training document of exactly {@code length} tokens: a trial whose prompt is shortened so that
+   * the answer ends the document. Key, depth and haystack offset are drawn from {@code rng}.
+   */
+  public int[] document(int[] hay, int length, SplittableRandom rng) {
+    String key = randomKey(rng);
+    int[] answer = answer(key);
+    Trial t = trial(hay, rng.nextInt(hay.length), length - answer.length, rng.nextDouble(), key);
+    int[] doc = Arrays.copyOf(t.prompt(), length);
+    System.arraycopy(answer, 0, doc, t.prompt().length, answer.length);
+    return doc;
+  }
+
+  /** True when the generated ids decode to text whose first digit run is the key. */
+  public boolean correct(int[] generated, String key) {
+    String text = tokenizer.decode(generated);
+    int i = 0;
+    while (i < text.length() && !Character.isDigit(text.charAt(i))) {
+      if (!Character.isWhitespace(text.charAt(i))) return false; // anything but the key first is wrong
+      i++;
+    }
+    int j = i;
+    while (j < text.length() && Character.isDigit(text.charAt(j))) j++;
+    return text.substring(i, j).equals(key);
+  }
+}

@@ -1,0 +1,80 @@
+package io.papers4j.lm.yi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.papers4j.core.tokenize.BpeTokenizer;
+import io.papers4j.core.tokenize.BpeTrainer;
+import io.papers4j.core.tokenize.PreTokenizer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class PasskeyTest {
+  static final String TEXT =
+      "In the beginning God created the heaven and the earth. And the earth was without form, and void; "
+          + "and darkness was upon the face of the deep. The pass key is 12345. What is it? 0 1 2 3 4 5 6 7 8 9";
+  static BpeTokenizer tok;
+  static int[] hay;
+
+  @BeforeAll
+  static void tokenizer() {
+    tok = BpeTrainer.train(TEXT, 300, List.of(), PreTokenizer.GPT2);
+    hay = tok.encode(TEXT.repeat(4));
+  }
+
+  @Test
+  void trial_has_the_requested_length_and_ends_with_the_question() {
+    Passkey p = new Passkey(tok);
+    Passkey.Trial t = p.trial(hay, 7, 120, 0.5, "48213");
+    assertThat(t.prompt()).hasSize(120);
+    int[] q = tok.encode(" What is the pass key? The pass key is");
+    assertThat(Arrays.copyOfRange(t.prompt(), 120 - q.length, 120)).containsExactly(q);
+    assertThat(tok.decode(t.prompt())).contains("The pass key is 48213. Remember it. 48213 is the pass key.");
+    assertThat(tok.decode(t.answer())).isEqualTo(" 48213.");
+  }
+
+  @Test
+  void depth_places_the_needle_at_that_fraction_of_the_haystack() {
+    Passkey p = new Passkey(tok);
+    int needle = p.needle("48213").length;
+    int q = tok.encode(" What is the pass key? The pass key is").length;
+    int fill = 200 - needle - q;
+    assertThat(p.trial(hay, 0, 200, 0, "48213").needleAt()).isZero();
+    assertThat(p.trial(hay, 0, 200, 1, "48213").needleAt()).isEqualTo(fill);
+    assertThat(p.trial(hay, 0, 200, 0.25, "48213").needleAt()).isEqualTo(Math.round(0.25 * fill));
+    // the haystack around the needle is the text in order, from the offset
+    Passkey.Trial t = p.trial(hay, 5, 200, 0.25, "48213");
+    assertThat(Arrays.copyOfRange(t.prompt(), 0, t.needleAt())).containsExactly(Arrays.copyOfRange(hay, 5, 5 + t.needleAt()));
+  }
+
+  @Test
+  void document_ends_with_the_answer_and_has_the_exact_length() {
+    Passkey p = new Passkey(tok);
+    int[] doc = p.document(hay, 150, new SplittableRandom(3));
+    assertThat(doc).hasSize(150);
+    String text = tok.decode(doc);
+    String key = text.replaceAll("(?s).*The pass key is (\\d{5})\\. Remember it\\..*", "$1");
+    assertThat(text).endsWith("The pass key is " + key + ".");
+    assertThat(new Passkey(tok).document(hay, 150, new SplittableRandom(3))).containsExactly(doc);
+  }
+
+  @Test
+  void scoring_is_exact_match_of_the_first_number() {
+    Passkey p = new Passkey(tok);
+    assertThat(p.correct(tok.encode(" 48213."), "48213")).isTrue();
+    assertThat(p.correct(tok.encode(" 48213"), "48213")).isTrue();
+    assertThat(p.correct(tok.encode(" 4821"), "48213")).isFalse();
+    assertThat(p.correct(tok.encode(" 482133"), "48213")).isFalse();
+    assertThat(p.correct(tok.encode(" the 48213"), "48213")).isFalse();
+  }
+
+  @Test
+  void too_short_a_length_is_refused_clearly() {
+    assertThatThrownBy(() -> new Passkey(tok).trial(hay, 0, 10, 0.5, "48213"))
+        .hasMessageContaining("cannot hold the needle");
+    assertThatThrownBy(() -> new Passkey(tok).trial(hay, 0, 100, 1.5, "48213")).hasMessageContaining("depth");
+  }
+}
