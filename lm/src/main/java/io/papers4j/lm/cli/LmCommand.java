@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      NeedleCommand.class,
     })
 public final class LmCommand implements Runnable, CliCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

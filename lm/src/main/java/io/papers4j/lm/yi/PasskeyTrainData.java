@@ -1,0 +1,77 @@
+package io.papers4j.lm.yi;
+
+import io.papers4j.core.train.Batch;
+import io.papers4j.core.train.TrainData;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Language-model training data with a stated fraction of synthetic passkey documents: each row of
+ * a training batch is, with probability {@code fraction}, a {@link Passkey#document} of T + 1
+ * tokens over a random stretch of the training text, otherwise the ordinary window of the wrapped
+ * data. Yi's long-context data mixes in synthetic retrieval-style QA the same way (§7.1); a model
+ * this small learns passkey retrieval only when it sees the task. Validation is left to the
+ * wrapped data, so perplexity is measured on real text only.
+ *
+ * <p>Which rows are replaced, and by what, is a function of {@code (seed, step)}, so resuming keeps
+ * the batches of an uninterrupted run.
+ */
+public final class PasskeyTrainData implements TrainData {
+  private final TrainData text;
+  private final int[] hay;
+  private final Passkey passkey;
+  private final double fraction;
+  private final long seed;
+
+  /**
+   * @param text the ordinary token windows (its train batches fix B and T)
+   * @param hay training token ids the passkey documents are built from
+   * @param passkey the needle and question in the model's tokenizer
+   * @param fraction share of rows replaced, in [0, 1]
+   * @param seed fixes which rows are replaced and by what
+   */
+  public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, long seed) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("--passkey-fraction must be in [0, 1], got " + fraction);
+    }
+    this.text = text;
+    this.hay = hay;
+    this.passkey = passkey;
+    this.fraction = fraction;
+    this.seed = seed;
+  }
+
+  @Override
+  public Batch train(long step) {
+    Batch b = text.train(step);
+    if (fraction == 0) return b;
+    long rows = b.inputs().size(0);
+    int seq = (int) b.inputs().size(1);
+    SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (step + 0x5851F42D4C957F2DL));
+    Tensor x = b.inputs().clone(); // (B, T)
+    Tensor y = b.targets().clone(); // (B, T)
+    for (long r = 0; r < rows; r++) {
+      if (rng.nextDouble() >= fraction) continue;
+      int[] doc = passkey.document(hay, seq + 1, rng);
+      long[] in = new long[seq];
+      long[] out = new long[seq];
+      for (int t = 0; t < seq; t++) {
+        in[t] = doc[t];
+        out[t] = doc[t + 1];
+      }
+      x.select(0, r).copy_(Tensor.create(in));
+      y.select(0, r).copy_(Tensor.create(out));
+    }
+    return new Batch(x, y, b.items());
+  }
+
+  @Override
+  public Batch validation(int i) {
+    return text.validation(i);
+  }
+
+  @Override
+  public int validationBatches() {
+    return text.validationBatches();
+  }
+}
