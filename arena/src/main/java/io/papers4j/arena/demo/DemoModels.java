@@ -44,8 +44,9 @@ public final class DemoModels {
 
     LmTrainOptions options(Path out) {
       // warm-up 5%, cosine to 10%, clip 1.0, decay 0.1 (LLaMA's); eval at the end only; resume on
-      return new LmTrainOptions(preset, "kjv", vocab, null, steps, batch, seq, lr, -1, 0.1, 1.0, 0.1,
-          steps, 2, Math.max(1, steps / 4), seed, out, true, Double.POSITIVE_INFINITY);
+      return LmTrainOptions.builder(preset, steps, out).optVocab(vocab).optBatch(batch).optSeq(seq).optLr(lr)
+          .optEvalEvery(steps).optEvalBatches(2).optCheckpointEvery(Math.max(1, steps / 4)).optSeed(seed)
+          .optResume(true).build();
     }
   }
 

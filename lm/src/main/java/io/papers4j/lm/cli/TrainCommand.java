@@ -1,9 +1,12 @@
 package io.papers4j.lm.cli;
 
+import io.papers4j.lm.galore.Optimizers;
 import io.papers4j.lm.train.LmEval;
 import io.papers4j.lm.train.LmTrainOptions;
 import io.papers4j.lm.train.LmTraining;
 import io.papers4j.lm.train.UnigramBaseline;
+import io.papers4j.lm.yi.Passkey;
+import io.papers4j.lm.yi.PasskeyTrainData;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -112,19 +115,37 @@ final class TrainCommand implements Callable<Integer> {
       "--rope then sets the fine-tuned encoding (e.g. YaRN on a RoPE-pretrained model), written to config.json."})
   Path initFrom;
 
+  @Option(names = "--rope-theta", description = {
+      "RoPE base theta of this run (written to config.json as rope_theta); with --init-from it replaces the",
+      "loaded model's, e.g. raised for long-context continual pretraining (Yi's ABF). Default: keep."})
+  Double ropeTheta;
+
+  @Option(names = "--passkey-fraction", defaultValue = "0", description = {
+      "Share of training sequences replaced by synthetic pass-key retrieval documents built from the",
+      "training text (what lm needle tests), e.g. 0.2 (default ${DEFAULT-VALUE})."})
+  double passkeyFraction;
+
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
 
   @Override
   public Integer call() {
-    LmTrainOptions o = new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup,
-        minLrRatio, clip, weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume,
-        timeBudget == null ? Double.POSITIVE_INFINITY : timeBudget);
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
-    LmTraining.OptimizerChoice choice = optimizer == null ? null
-        : new LmTraining.OptimizerChoice(optimizer, rank, updateGap, galoreScale, loraAlpha, perLayer);
-    LmTraining.Run run = LmTraining.train(o, choice, rope == null ? null : new LmTraining.RopeChoice(rope, ropeFactor),
-        initFrom);
+    LmTrainOptions o = LmTrainOptions.builder(preset, steps, out)
+        .optCorpus(corpus).optVocab(vocab).optTokenizer(tokenizer).optBatch(batch).optSeq(seq).optLr(lr)
+        .optWarmup(warmup).optMinLrRatio(minLrRatio).optClip(clip).optWeightDecay(weightDecay)
+        .optEvalEvery(evalEvery).optEvalBatches(evalBatches).optCheckpointEvery(checkpointEvery).optSeed(seed)
+        .optResume(resume).optTimeBudgetS(timeBudget == null ? Double.POSITIVE_INFINITY : timeBudget)
+        .optOptimizer(optimizer == null ? null
+            : Optimizers.factory(optimizer, rank, updateGap, galoreScale, loraAlpha, perLayer, lr, weightDecay, seed))
+        .optRope(rope == null ? null : new LmTrainOptions.RopeChoice(rope, ropeFactor))
+        .optInitFrom(initFrom)
+        .optRopeTheta(ropeTheta)
+        .optDataWrapper(passkeyFraction > 0
+            ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction, seed)
+            : null)
+        .build();
+    LmTraining.Run run = LmTraining.train(o);
     LmEval.Score s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
     double unigram = UnigramBaseline.perplexity(run.tokens().train(), run.tokens().validation(),
         run.tokens().tokenizer().vocabSize());

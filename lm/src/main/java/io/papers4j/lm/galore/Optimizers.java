@@ -1,9 +1,12 @@
 package io.papers4j.lm.galore;
 
 import io.papers4j.core.nn.Linear;
+import io.papers4j.core.nn.adapter.LoraAdapter;
+import io.papers4j.core.nn.adapter.LowRankAdapter;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.BlockwiseInt8;
 import io.papers4j.core.optim.Optimizer;
+import io.papers4j.core.optim.OptimizerFactory;
 import io.papers4j.lm.galore.GaLoreAdamW.Group;
 import io.papers4j.lm.galore.GaLoreAdamW.Projection;
 import io.papers4j.lm.llama.LlamaModel;
@@ -106,6 +109,43 @@ public final class Optimizers {
     public Options withScale(double alpha) {
       return new Options(lr, rank, updateGap, alpha, loraAlpha, perLayer, blockSize, min8bitSize, weightDecay, initStd, seed);
     }
+  }
+
+  /**
+   * What {@code lm train --optimizer NAME} hands the training glue: a rank of 0 resolves to
+   * hidden_size / 4 (the paper's 128 for d = 512) and the low-rank init std to the model's
+   * initializer_range, both read from the model the factory is given.
+   */
+  public static OptimizerFactory<LlamaModel> factory(String name, int rank, int updateGap, double scale,
+      double loraAlpha, boolean perLayer, double lr, double weightDecay, long seed) {
+    String n = check(name);
+    return new OptimizerFactory<>() {
+      @Override
+      public Optimizer create(LlamaModel model) {
+        int r = rank > 0 ? rank : Math.max(1, model.config().hiddenSize() / 4);
+        Options o = new Options(lr, r, updateGap, scale, loraAlpha, perLayer, BlockwiseInt8.DEFAULT_BLOCK, 4096,
+            weightDecay, model.config().initializerRange(), seed);
+        prepareModel(n, model, o); // LoRA / W = BA change the model's tensors
+        return Optimizers.create(n, model.namedParameters(), o);
+      }
+
+      @Override
+      public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", n);
+        m.put("rank", rank);
+        m.put("update_proj_gap", updateGap);
+        m.put("galore_scale", scale);
+        m.put("lora_alpha", loraAlpha);
+        m.put("per_layer", perLayer);
+        return m;
+      }
+
+      @Override
+      public boolean updatesInsideBackward() {
+        return perLayer;
+      }
+    };
   }
 
   /** Fails with the list of valid names. */

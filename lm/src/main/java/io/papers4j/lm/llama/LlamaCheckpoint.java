@@ -3,7 +3,7 @@ package io.papers4j.lm.llama;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.io.TensorSpec;
 import io.papers4j.core.nn.Init;
-import io.papers4j.lm.galore.AdapterMerge;
+import io.papers4j.core.nn.adapter.AdapterMerge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -21,7 +21,7 @@ import java.util.List;
  * at the pretraining length of 4K), one model is pretrained with plain RoPE at L = {@code seq}
  * through the path of {@code papers4j lm train}; then a copy is fine-tuned for each encoding through
  * {@code papers4j lm train --init-from PRETRAINED --rope NAME --rope-factor s}
- * ({@link LmTraining#train(LmTrainOptions, LmTraining.OptimizerChoice, LmTraining.RopeChoice, Path)},
+ * ({@link LmTraining#train(LmTrainOptions)} with a rope choice and {@code --init-from},
  * which writes the rope block into config.json). "rope" is the fair baseline: the same fine-tune
  * budget with the encoding unchanged. Every directory is reloaded as {@code papers4j lm eval} does
  * ({@link LlamaCheckpoint#load}) and scored at contexts k·L. Every context length predicts the same
@@ -132,8 +132,8 @@ public final class LmLengthStudy {
     Path pre = workDir.resolve(PRETRAINED);
     TrainCheckpoint.deleteTree(pre); // every run starts from scratch
     System.err.printf("LM length study: pretraining rope at L = %d for %d steps%n", c.seq(), c.pretrainSteps());
-    LmTraining.Run run = LmTraining.train(options(c, c.pretrainSteps(), c.lr(), c.seed(), pre), null,
-        new LmTraining.RopeChoice("rope", c.factor()));
+    LmTraining.Run run = LmTraining.train(options(c, c.pretrainSteps(), c.lr(), c.seed(), pre)
+        .optRope(new LmTrainOptions.RopeChoice("rope", c.factor())).build());
     int[] val = prefix(run.tokens().validation(), c.evalTokens() + 1);
     CorpusTokens t = run.tokens();
     double unigram = UnigramBaseline.perplexity(t.train(), val, t.tokenizer().vocabSize());
@@ -145,16 +145,17 @@ public final class LmLengthStudy {
       System.err.printf("LM length study: fine-tuning %s (factor %.3g) from %s for %d steps%n", enc, c.factor(),
           PRETRAINED, c.finetuneSteps());
       // as lm train --init-from PRE --rope ENC --rope-factor s: pretrained weights, this run's encoding
-      LmTraining.Run ft = LmTraining.train(options(c, c.finetuneSteps(), c.finetuneLr(), c.seed() + 1, dir), null,
-          new LmTraining.RopeChoice(enc, c.factor()), pre);
+      LmTraining.Run ft = LmTraining.train(options(c, c.finetuneSteps(), c.finetuneLr(), c.seed() + 1, dir)
+          .optRope(new LmTrainOptions.RopeChoice(enc, c.factor())).optInitFrom(pre).build());
       curves.add(evaluate(c, enc, dir, val, ft.result().steps(), ft.result().seconds()));
     }
     return new Results(c, pretrained, curves, unigram, (System.nanoTime() - start) / 1e9);
   }
 
-  static LmTrainOptions options(Config c, long steps, double lr, long seed, Path dir) {
-    return new LmTrainOptions(c.preset(), c.corpus(), 0, c.tokenizer(), steps, c.batch(), c.seq(), lr, -1, 0.1, 1.0,
-        0.1, steps, 2, steps, seed, dir, false, Double.POSITIVE_INFINITY);
+  static LmTrainOptions.Builder options(Config c, long steps, double lr, long seed, Path dir) {
+    return LmTrainOptions.builder(c.preset(), steps, dir).optCorpus(c.corpus()).optTokenizer(c.tokenizer())
+        .optBatch(c.batch()).optSeq(c.seq()).optLr(lr).optEvalEvery(steps).optEvalBatches(2).optCheckpointEvery(steps)
+        .optSeed(seed);
   }
 
   /** Reloads {@code dir} as lm eval does (the encoding comes from config.json) and scores every length. */

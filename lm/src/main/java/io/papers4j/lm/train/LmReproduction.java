@@ -65,8 +65,8 @@ public final class LmReproduction extends TimedReproduction {
       stepsNote = "3000 steps";
     }
     System.err.println("lm reproduction: " + stepsNote);
-    LmTrainOptions o = new LmTrainOptions(base.preset(), "kjv", 0, null, steps, batch, 128, quick ? 3e-3 : 1e-3,
-        -1, 0.1, 1.0, 0.1, 0, 8, 0, 0, runDir, false, quick ? QUICK_BUDGET_S * 2 : Double.POSITIVE_INFINITY);
+    LmTrainOptions o = LmTrainOptions.builder(base.preset(), steps, runDir).optBatch(batch).optSeq(128)
+        .optLr(quick ? 3e-3 : 1e-3).optTimeBudgetS(quick ? QUICK_BUDGET_S * 2 : Double.POSITIVE_INFINITY).build();
     LmTraining.Run trained = LmTraining.train(o);
     CorpusTokens tokens = trained.tokens();
     LmEval.Score score = LmEval.score(trained.model(), tokens.validation(), 16, 128);

@@ -1,10 +1,14 @@
 package io.papers4j.lm.train;
 
+import io.papers4j.core.optim.OptimizerFactory;
+import io.papers4j.core.train.TrainData;
+import io.papers4j.lm.llama.LlamaModel;
 import java.nio.file.Path;
 
 /**
  * Everything {@code papers4j lm train} needs, with the defaults of the {@code tiny} preset on 2
- * CPU cores.
+ * CPU cores. Built with {@link #builder(String, long, Path)}; every {@code optX} setter names its
+ * default.
  *
  * @param preset model shape from {@code LlamaConfig.preset} ("tiny" ≈ 1M parameters, "small" ≈ 10M)
  * @param corpus corpus name ("kjv")
@@ -27,6 +31,11 @@ import java.nio.file.Path;
  *     log.jsonl and checkpoint-NNNNNN/ directories
  * @param resume continue from the newest checkpoint in {@code out}
  * @param timeBudgetS stop after this much wall time (infinite by default)
+ * @param optimizer the optimizer (null: LLaMA's AdamW, betas (0.9, 0.95), decay on matrices)
+ * @param rope a position-encoding variant for the run (null: the preset's or the loaded model's)
+ * @param initFrom start from this model directory's weights (null: a fresh model)
+ * @param ropeTheta RoPE base for this run, e.g. raised for long context as Yi's "ABF" (null: keep)
+ * @param dataWrapper wraps the corpus windows, e.g. to mix in synthetic documents (null: none)
  */
 public record LmTrainOptions(
     String preset,
@@ -47,18 +56,68 @@ public record LmTrainOptions(
     long seed,
     Path out,
     boolean resume,
-    double timeBudgetS) {
+    double timeBudgetS,
+    OptimizerFactory<LlamaModel> optimizer,
+    RopeChoice rope,
+    Path initFrom,
+    Double ropeTheta,
+    DataWrapper dataWrapper) {
+
+  /**
+   * The position encoding of a run ({@code --rope NAME --rope-factor S}): a variant of {@code
+   * core.nn.pos.RopeConfig#NAMES} for a model trained at {@code --seq} positions and meant for s
+   * times as many. It goes into config.json's rope block (and so into every checkpoint).
+   */
+  public record RopeChoice(String name, double factor) {}
+
+  /** Wraps a run's corpus windows, e.g. to mix in synthetic documents built from its tokens. */
+  @FunctionalInterface
+  public interface DataWrapper {
+    TrainData wrap(TrainData text, CorpusTokens tokens);
+  }
 
   public LmTrainOptions {
     if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
     if (batch < 1 || seq < 2) throw new IllegalArgumentException("--batch must be >= 1 and --seq >= 2");
     if (out == null) throw new IllegalArgumentException("--out is required");
+    if (ropeTheta != null && !(ropeTheta > 0)) throw new IllegalArgumentException("--rope-theta must be > 0, got " + ropeTheta);
   }
 
   /** Defaults for {@code preset} writing to {@code out}. */
   public static LmTrainOptions defaults(String preset, long steps, Path out) {
-    return new LmTrainOptions(preset, "kjv", 0, null, steps, 16, 128, 3e-3, -1, 0.1, 1.0, 0.1, 0, 8, 0, 0, out,
-        false, Double.POSITIVE_INFINITY);
+    return builder(preset, steps, out).build();
+  }
+
+  /** A builder with the required values; everything else at its documented default. */
+  public static Builder builder(String preset, long steps, Path out) {
+    return new Builder(preset, steps, out);
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder(preset, steps, out);
+    b.corpus = corpus;
+    b.vocab = vocab;
+    b.tokenizer = tokenizer;
+    b.batch = batch;
+    b.seq = seq;
+    b.lr = lr;
+    b.warmup = warmup;
+    b.minLrRatio = minLrRatio;
+    b.clip = clip;
+    b.weightDecay = weightDecay;
+    b.evalEvery = evalEvery;
+    b.evalBatches = evalBatches;
+    b.checkpointEvery = checkpointEvery;
+    b.seed = seed;
+    b.resume = resume;
+    b.timeBudgetS = timeBudgetS;
+    b.optimizer = optimizer;
+    b.rope = rope;
+    b.initFrom = initFrom;
+    b.ropeTheta = ropeTheta;
+    b.dataWrapper = dataWrapper;
+    return b;
   }
 
   public long resolvedWarmup() {
@@ -74,7 +133,89 @@ public record LmTrainOptions(
   }
 
   public LmTrainOptions withTimeBudget(double s) {
-    return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
-        weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, s);
+    return toBuilder().optTimeBudgetS(s).build();
+  }
+
+  /** Builds {@link LmTrainOptions}; the constructor validates on {@link #build()}. */
+  public static final class Builder {
+    private final String preset;
+    private final long steps;
+    private final Path out;
+    private String corpus = "kjv";
+    private int vocab = 0;
+    private Path tokenizer;
+    private int batch = 16;
+    private int seq = 128;
+    private double lr = 3e-3;
+    private long warmup = -1;
+    private double minLrRatio = 0.1;
+    private double clip = 1.0;
+    private double weightDecay = 0.1;
+    private long evalEvery = 0;
+    private int evalBatches = 8;
+    private long checkpointEvery = 0;
+    private long seed = 0;
+    private boolean resume;
+    private double timeBudgetS = Double.POSITIVE_INFINITY;
+    private OptimizerFactory<LlamaModel> optimizer;
+    private RopeChoice rope;
+    private Path initFrom;
+    private Double ropeTheta;
+    private DataWrapper dataWrapper;
+
+    private Builder(String preset, long steps, Path out) {
+      this.preset = preset;
+      this.steps = steps;
+      this.out = out;
+    }
+
+    /** Corpus name (default "kjv"). */
+    public Builder optCorpus(String v) { corpus = v; return this; }
+    /** BPE vocabulary size (default 0 = the preset's). */
+    public Builder optVocab(int v) { vocab = v; return this; }
+    /** An existing tokenizer.json (default: train one). */
+    public Builder optTokenizer(Path v) { tokenizer = v; return this; }
+    /** Sequences per batch (default 16). */
+    public Builder optBatch(int v) { batch = v; return this; }
+    /** Tokens per sequence (default 128). */
+    public Builder optSeq(int v) { seq = v; return this; }
+    /** Peak learning rate (default 3e-3). */
+    public Builder optLr(double v) { lr = v; return this; }
+    /** Warm-up steps (default -1 = 5% of steps). */
+    public Builder optWarmup(long v) { warmup = v; return this; }
+    /** Cosine floor / peak (default 0.1). */
+    public Builder optMinLrRatio(double v) { minLrRatio = v; return this; }
+    /** Max gradient norm, 0 = off (default 1.0). */
+    public Builder optClip(double v) { clip = v; return this; }
+    /** AdamW decay on matrices (default 0.1). */
+    public Builder optWeightDecay(double v) { weightDecay = v; return this; }
+    /** Validate every N steps (default 0 = steps / 10). */
+    public Builder optEvalEvery(long v) { evalEvery = v; return this; }
+    /** Validation batches per evaluation (default 8). */
+    public Builder optEvalBatches(int v) { evalBatches = v; return this; }
+    /** Checkpoint every N steps (default 0 = steps / 5). */
+    public Builder optCheckpointEvery(long v) { checkpointEvery = v; return this; }
+    /** Seed (default 0). */
+    public Builder optSeed(long v) { seed = v; return this; }
+    /** Continue from the newest checkpoint in out (default false). */
+    public Builder optResume(boolean v) { resume = v; return this; }
+    /** Wall-time budget in seconds (default infinite). */
+    public Builder optTimeBudgetS(double v) { timeBudgetS = v; return this; }
+    /** Optimizer (default null = LLaMA's AdamW). */
+    public Builder optOptimizer(OptimizerFactory<LlamaModel> v) { optimizer = v; return this; }
+    /** Position-encoding variant (default null = unchanged). */
+    public Builder optRope(RopeChoice v) { rope = v; return this; }
+    /** Initial weights (default null = fresh). */
+    public Builder optInitFrom(Path v) { initFrom = v; return this; }
+    /** RoPE base θ (default null = unchanged). */
+    public Builder optRopeTheta(Double v) { ropeTheta = v; return this; }
+    /** Wraps the training data (default null = none). */
+    public Builder optDataWrapper(DataWrapper v) { dataWrapper = v; return this; }
+
+    public LmTrainOptions build() {
+      return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
+          weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, timeBudgetS, optimizer, rope,
+          initFrom, ropeTheta, dataWrapper);
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.papers4j.core.nn.pos.RopeParameters;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.Optimizer;
+import io.papers4j.core.optim.OptimizerFactory;
 import io.papers4j.core.optim.WeightDecay;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
@@ -17,8 +18,9 @@ import io.papers4j.core.train.PeakRss;
 import io.papers4j.core.train.TrainCheckpoint;
 import io.papers4j.core.train.TrainConfig;
 import io.papers4j.core.train.TrainResult;
+import io.papers4j.core.train.TrainData;
 import io.papers4j.core.train.Trainer;
-import io.papers4j.lm.galore.Optimizers;
+import io.papers4j.lm.train.LmTrainOptions.RopeChoice;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
@@ -56,56 +58,21 @@ public final class LmTraining {
   private LmTraining() {}
 
   /**
-   * An optimizer of the GaLore comparison ({@link Optimizers}) instead of the default LLaMA AdamW.
-   *
-   * @param name one of {@link Optimizers#NAMES}
-   * @param rank r of GaLore/LoRA/low-rank; 0 = hidden_size / 4 (the paper's 128/512)
-   * @param updateGap T, steps between GaLore's SVD refreshes (200)
-   * @param scale GaLore's α (0.25)
-   * @param loraAlpha LoRA's α (32)
-   * @param perLayer update each weight inside backward (needs --clip 0)
+   * Trains as {@code o} says: a fresh model of {@code o.preset()}, or the weights of {@code
+   * o.initFrom()} (shape and tokenizer from that directory; the position encoding is {@code o.rope()}
+   * or, when null, the one in its config.json, with {@code o.ropeTheta()} replacing θ when given), so
+   * a RoPE-pretrained model can be fine-tuned with YaRN as in Resonance RoPE App. C.2 or continued at
+   * a longer length with a raised base as Yi's long-context recipe. With {@code --resume} and a
+   * checkpoint in {@code out}, the checkpoint wins.
    */
-  public record OptimizerChoice(
-      String name, int rank, int updateGap, double scale, double loraAlpha, boolean perLayer) {}
-
   public static Run train(LmTrainOptions o) {
-    return train(o, null);
-  }
-
-  /**
-   * The position encoding of a fresh model ({@code --rope NAME --rope-factor S}): a variant of
-   * {@code core.nn.pos.RopeConfig#NAMES} for a model trained at {@code --seq} positions and meant for
-   * s times as many. It goes into config.json's rope block (and so into every checkpoint), from
-   * which {@code LlamaModel} rebuilds the same encoding when the model is loaded.
-   */
-  public record RopeChoice(String name, double factor) {}
-
-  /** As {@link #train(LmTrainOptions)} with {@code choice} (null: the default LLaMA AdamW). */
-  public static Run train(LmTrainOptions o, OptimizerChoice choice) {
-    return train(o, choice, null);
-  }
-
-  /** As {@link #train(LmTrainOptions, OptimizerChoice)} with a rope variant (null: the preset's). */
-  public static Run train(LmTrainOptions o, OptimizerChoice choice, RopeChoice rope) {
-    return train(o, choice, rope, null);
-  }
-
-  /**
-   * As {@link #train(LmTrainOptions, OptimizerChoice, RopeChoice)}, starting from the weights of the
-   * model directory {@code initFrom} ({@code lm train --init-from DIR}; null: a fresh model). The
-   * shape and tokenizer come from that directory; the position encoding is this run's {@code rope}
-   * (null: the one in its config.json), so a RoPE-pretrained model can be fine-tuned with YaRN as
-   * in Resonance RoPE App. C.2. With {@code --resume} and a checkpoint in {@code out}, the
-   * checkpoint wins.
-   */
-  public static Run train(LmTrainOptions o, OptimizerChoice choice, RopeChoice rope, Path initFrom) {
     Engine.init();
-    if (choice != null) {
-      Optimizers.check(choice.name());
-      if (choice.perLayer() && o.clip() > 0) {
-        throw new IllegalArgumentException(
-            "--per-layer updates each weight inside backward, so gradients cannot be clipped: pass --clip 0");
-      }
+    OptimizerFactory<LlamaModel> choice = o.optimizer();
+    RopeChoice rope = o.rope();
+    Path initFrom = o.initFrom();
+    if (choice != null && choice.updatesInsideBackward() && o.clip() > 0) {
+      throw new IllegalArgumentException(
+          "--per-layer updates each weight inside backward, so gradients cannot be clipped: pass --clip 0");
     }
     Path out = o.out();
     Optional<Path> ckpt = o.resume() ? TrainCheckpoint.latest(out) : Optional.empty();
@@ -132,8 +99,9 @@ public final class LmTraining {
     LlamaConfig config = ckpt.isPresent()
         ? LlamaCheckpoint.readConfig(ckpt.get())
         : init != null
-            ? withRope(LlamaCheckpoint.readConfig(init), rope, o.seq())
-            : withRope(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()), rope, o.seq());
+            ? withTheta(withRope(LlamaCheckpoint.readConfig(init), rope, o.seq()), o.ropeTheta(), o.seq())
+            : withRope(withTheta(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()), o.ropeTheta(),
+                o.seq()), rope, o.seq());
     if (config.vocabSize() != tokens.tokenizer().vocabSize()) {
       throw new IllegalArgumentException(
           "checkpoint " + ckpt.orElse(init != null ? init : out) + " has vocab_size " + config.vocabSize()
@@ -152,18 +120,13 @@ public final class LmTraining {
       opt = new AdamW(model.namedParameters(),
           new AdamConfig(o.lr(), 0.9, 0.95, 1e-8, o.weightDecay()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
     } else {
-      int rank = choice.rank() > 0 ? choice.rank() : Math.max(1, config.hiddenSize() / 4);
-      Optimizers.Options go = new Optimizers.Options(o.lr(), rank, choice.updateGap(), choice.scale(),
-          choice.loraAlpha(), choice.perLayer(), 2048, 4096, o.weightDecay(), config.initializerRange(), o.seed());
-      Optimizers.prepareModel(choice.name(), model, go); // LoRA / W = BA change the model's tensors
-      opt = Optimizers.create(choice.name(), model.namedParameters(), go);
-      System.err.printf("optimizer: %s (rank %d, T %d, alpha %.3g%s), state %.3f MB%n", choice.name(), rank,
-          choice.updateGap(), choice.scale(), choice.perLayer() ? ", per-layer" : "", opt.stateBytes() / 1048576.0);
+      opt = choice.create(model); // LoRA / W = BA change the model's tensors first
+      System.err.printf("optimizer: %s, state %.3f MB%n", choice.describe(), opt.stateBytes() / 1048576.0);
     }
     TrainConfig tc = new TrainConfig(o.steps(), o.batch(), o.lr(), o.resolvedWarmup(), o.minLrRatio(), o.clip(),
         o.resolvedEvalEvery(), o.evalBatches(), o.resolvedCheckpointEvery(), 2, o.seed(), out);
     Map<String, Object> runConfig = describe(o);
-    if (choice != null) runConfig.put("optimizer", describe(choice));
+    if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
     try {
       Files.createDirectories(out);
@@ -172,7 +135,7 @@ public final class LmTraining {
     }
     tokens.tokenizer().save(out.resolve(TOKENIZER));
     TrainResult result =
-        new Trainer(tc, model, opt, new TokenTrainData(tokens.train(), tokens.validation(), o.batch(), o.seq(), o.seed()))
+        new Trainer(tc, model, opt, data(o, tokens))
             .info(Map.of("run", runConfig))
             .timeBudget(o.timeBudgetS())
             // every checkpoint is also a model directory that lm eval/generate can open
@@ -226,15 +189,20 @@ public final class LmTraining {
     if (!fin) tokens.tokenizer().save(dir.resolve(TOKENIZER));
   }
 
-  static Map<String, Object> describe(OptimizerChoice c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", c.name());
-    m.put("rank", c.rank());
-    m.put("update_proj_gap", c.updateGap());
-    m.put("galore_scale", c.scale());
-    m.put("lora_alpha", c.loraAlpha());
-    m.put("per_layer", c.perLayer());
-    return m;
+  /** The corpus windows, wrapped by {@code o.dataWrapper()} when one is given. */
+  static TrainData data(LmTrainOptions o, CorpusTokens tokens) {
+    TrainData d = new TokenTrainData(tokens.train(), tokens.validation(), o.batch(), o.seq(), o.seed());
+    return o.dataWrapper() == null ? d : o.dataWrapper().wrap(d, tokens);
+  }
+
+  /**
+   * {@code c} with RoPE base {@code theta} (null: unchanged); the context grows to hold {@code seq},
+   * as Yi's long-context configs keep θ and raise max_position_embeddings.
+   */
+  static LlamaConfig withTheta(LlamaConfig c, Double theta, int seq) {
+    if (theta == null) return c;
+    System.err.printf("rope: theta %.6g (was %.6g), context %d%n", theta, c.ropeTheta(), Math.max(seq, c.maxPositionEmbeddings()));
+    return c.withRopeTheta(theta).withMaxPositionEmbeddings(Math.max(seq, c.maxPositionEmbeddings()));
   }
 
   static Map<String, Object> describe(LmTrainOptions o) {

@@ -178,7 +178,8 @@ class LmLengthStudyTest {
     assertThat(Files.readString(ft.resolve("tokenizer.json"))).isEqualTo(Files.readString(pre.resolve("tokenizer.json")));
     // a directory without a model is named
     assertThatThrownBy(() -> io.papers4j.lm.train.LmTraining.train(
-        io.papers4j.lm.train.LmTrainOptions.defaults("tiny", 1, tmp.resolve("x")), null, null, tmp.resolve("nothing")))
+        io.papers4j.lm.train.LmTrainOptions.builder("tiny", 1, tmp.resolve("x")).optInitFrom(tmp.resolve("nothing"))
+            .build()))
         .hasMessageContaining("--init-from").hasMessageContaining("nothing");
   }
 

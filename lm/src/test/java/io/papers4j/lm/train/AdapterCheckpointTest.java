@@ -11,7 +11,7 @@ import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.core.tokenize.BpeTrainer;
 import io.papers4j.core.tokenize.PreTokenizer;
 import io.papers4j.lm.cli.LmCommand;
-import io.papers4j.lm.galore.AdapterMerge;
+import io.papers4j.core.nn.adapter.AdapterMerge;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
 import java.io.PrintWriter;
@@ -54,10 +54,13 @@ class AdapterCheckpointTest {
   }
 
   private static LmTraining.Run train(String optimizer, Path out) {
-    LmTrainOptions o = new LmTrainOptions("tiny", CORPUS, 0, tokenizerFile, 2, 2, 16, 1e-2, 0, 0.1, 0, 0, 2, 1, 0, 7,
-        out, false, Double.POSITIVE_INFINITY);
     // rank 8, LoRA α 32 (scale 4) so that the merge is far from W₀ after two steps
-    return LmTraining.train(o, new LmTraining.OptimizerChoice(optimizer, 8, 200, 0.25, 32, false));
+    LmTrainOptions o = LmTrainOptions.builder("tiny", 2, out).optCorpus(CORPUS).optTokenizer(tokenizerFile)
+        .optBatch(2).optSeq(16).optLr(1e-2).optWarmup(0).optClip(0).optWeightDecay(0).optEvalEvery(2)
+        .optEvalBatches(1).optSeed(7)
+        .optOptimizer(io.papers4j.lm.galore.Optimizers.factory(optimizer, 8, 200, 0.25, 32, false, 1e-2, 0, 7))
+        .build();
+    return LmTraining.train(o);
   }
 
   private static Tensor logits(LlamaModel m) {

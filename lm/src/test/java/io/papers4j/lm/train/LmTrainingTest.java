@@ -49,8 +49,9 @@ class LmTrainingTest {
   }
 
   private static LmTrainOptions options(Path out, long steps, boolean resume) {
-    return new LmTrainOptions("tiny", CORPUS, 0, tokenizerFile, steps, 2, 16, 3e-3, 1, 0.1, 1.0, 0.1, 2, 1, 2, 5,
-        out, resume, Double.POSITIVE_INFINITY);
+    return LmTrainOptions.builder("tiny", steps, out).optCorpus(CORPUS).optTokenizer(tokenizerFile).optBatch(2)
+        .optSeq(16).optWarmup(1).optEvalEvery(2).optEvalBatches(1).optCheckpointEvery(2).optSeed(5).optResume(resume)
+        .build();
   }
 
   @Test

@@ -17,7 +17,7 @@ class RopeOptionTest {
   void every_rope_choice_is_written_to_config_json_and_rebuilds_the_same_encoding() {
     for (String name : RopeConfig.NAMES) {
       LlamaConfig base = LmTraining.modelConfig("tiny", 300, 64);
-      LlamaConfig c = LmTraining.withRope(base, new LmTraining.RopeChoice(name, 4), 64);
+      LlamaConfig c = LmTraining.withRope(base, new LmTrainOptions.RopeChoice(name, 4), 64);
       String json = c.toHf().toJson();
       LlamaConfig back = LlamaConfig.fromHf(HfLlamaConfig.parse(json));
       LlamaModel model = new LlamaModel(back, 1);
@@ -37,7 +37,7 @@ class RopeOptionTest {
   @Test
   void yarn_choice_writes_the_transformers_keys_and_the_extended_context() {
     LlamaConfig c = LmTraining.withRope(LmTraining.modelConfig("tiny", 300, 128),
-        new LmTraining.RopeChoice("resonance-yarn", 4), 128);
+        new LmTrainOptions.RopeChoice("resonance-yarn", 4), 128);
     String json = c.toHf().toJson();
     assertThat(json).contains("\"rope_type\"").contains("yarn").contains("\"original_max_position_embeddings\"")
         .contains("papers4j_resonance");

@@ -1,6 +1,5 @@
-package io.papers4j.lm.galore;
+package io.papers4j.core.nn.adapter;
 
-import static io.papers4j.lm.galore.TensorData.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.papers4j.core.nn.Init;
@@ -58,5 +57,9 @@ class AdaptersTest {
     assertThat(layer.weight.storage().nbytes()).isEqualTo(4);
     assertThat(layer.inFeatures()).isEqualTo(64);
     assertThat(layer.outFeatures()).isEqualTo(48);
+  }
+
+  private static double maxAbsDiff(Tensor a, Tensor b) {
+    return a.detach().sub(b.detach()).abs().max().item_double();
   }
 }

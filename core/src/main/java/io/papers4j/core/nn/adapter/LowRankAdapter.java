@@ -1,4 +1,4 @@
-package io.papers4j.lm.galore;
+package io.papers4j.core.nn.adapter;
 
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
