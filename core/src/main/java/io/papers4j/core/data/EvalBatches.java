@@ -1,5 +1,6 @@
 package io.papers4j.core.data;
 
+import io.papers4j.core.train.Batch;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 

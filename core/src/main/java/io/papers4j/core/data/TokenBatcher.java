@@ -1,5 +1,6 @@
 package io.papers4j.core.data;
 
+import io.papers4j.core.train.Batch;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
@@ -83,7 +84,7 @@ public final class TokenBatcher {
         y[i * blockSize + t] = tokens[s + t + 1];
       }
     }
-    return new Batch(tensor(x, b, blockSize), tensor(y, b, blockSize));
+    return new Batch(tensor(x, b, blockSize), tensor(y, b, blockSize), (long) b * blockSize);
   }
 
   private static Tensor tensor(long[] v, int b, int t) {

@@ -37,6 +37,17 @@ import org.bytedeco.pytorch.global.torch;
  * }</pre>
  */
 public final class Trainer {
+  /**
+   * The loss of one step, the hook through which a method that is not "model.loss(inputs, targets)"
+   * reuses the loop: a diffusion model samples its timesteps and noise from {@code step} (so resume
+   * stays exact), an RL method computes its policy loss on rollouts it drew for this step. Called
+   * inside the step's {@code PointerScope}; must return a scalar that backward can run through.
+   */
+  @FunctionalInterface
+  public interface StepLoss {
+    Tensor loss(long step, Batch batch);
+  }
+
   private final TrainConfig config;
   private final Trainable model;
   private final Optimizer optimizer;
@@ -48,6 +59,8 @@ public final class Trainer {
   private ProgressBar.Mode progressMode = ProgressBar.detectMode();
   private long stopAt = Long.MAX_VALUE;
   private double timeBudgetS = Double.POSITIVE_INFINITY;
+  private StepLoss stepLoss;
+  private StepLoss validationLoss;
 
   public Trainer(TrainConfig config, Trainable model, Optimizer optimizer, TrainData data) {
     this.config = config;
@@ -96,6 +109,21 @@ public final class Trainer {
    */
   public Trainer timeBudget(double seconds) {
     this.timeBudgetS = seconds;
+    return this;
+  }
+
+  /** Replaces {@code model.loss(inputs, targets)} for training steps (see {@link StepLoss}). */
+  public Trainer stepLoss(StepLoss loss) {
+    this.stepLoss = loss;
+    return this;
+  }
+
+  /**
+   * Replaces {@code model.loss(inputs, targets)} for validation batch {@code i} (called with {@code
+   * step = i}); the reported perplexity is exp of the mean of these losses.
+   */
+  public Trainer validationLoss(StepLoss loss) {
+    this.validationLoss = loss;
     return this;
   }
 
@@ -153,7 +181,7 @@ public final class Trainer {
           Batch b = data.train(step);
           batchItems = b.items();
           optimizer.zeroGrad();
-          Tensor l = model.loss(b.inputs(), b.targets());
+          Tensor l = stepLoss != null ? stepLoss.loss(step, b) : model.loss(b.inputs(), b.targets());
           l.backward();
           if (config.clip() > 0) gradNorm = GradClip.clipGlobalNorm(params.values(), config.clip());
           optimizer.step();
@@ -201,7 +229,8 @@ public final class Trainer {
         try (PointerScope scope = new PointerScope();
             NoGradGuard noGrad = new NoGradGuard()) {
           Batch b = data.validation(i);
-          sum += model.loss(b.inputs(), b.targets()).item_double();
+          Tensor l = validationLoss != null ? validationLoss.loss(i, b) : model.loss(b.inputs(), b.targets());
+          sum += l.item_double();
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 package io.papers4j.core.data;
 
+import io.papers4j.core.train.Batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

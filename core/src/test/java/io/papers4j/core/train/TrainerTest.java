@@ -71,6 +71,37 @@ class TrainerTest {
   }
 
   @Test
+  void a_step_hook_replaces_the_loss_and_resume_stays_exact() {
+    // the hook that computes the default loss gives the default curve
+    TinyModel m = new TinyModel(11);
+    TrainConfig c = config(tmp.resolve("plain"));
+    AdamW opt = new AdamW(m.namedParameters(), AdamConfig.llama(c.lr()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+    TrainResult hooked = new Trainer(c, m, opt, TinyModel.data(3, c.batch(), 12)).progress(ProgressBar.Mode.OFF)
+        .stepLoss((step, b) -> m.loss(b.inputs(), b.targets())).run(false);
+    TrainResult plain = trainer(config(tmp.resolve("plain2"))).run(false);
+    assertThat(hooked.train()).extracting(LossLog.TrainPoint::loss)
+        .isEqualTo(plain.train().stream().map(LossLog.TrainPoint::loss).toList());
+
+    // a step-dependent loss (as a diffusion step draws its noise level from the step) is what is
+    // trained and logged, and a resumed run reproduces it bit for bit
+    java.util.function.Function<Path, Trainer> weighted = dir -> {
+      TinyModel w = new TinyModel(11);
+      TrainConfig wc = config(dir);
+      AdamW wo = new AdamW(w.namedParameters(), AdamConfig.llama(wc.lr()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+      return new Trainer(wc, w, wo, TinyModel.data(3, wc.batch(), 12)).progress(ProgressBar.Mode.OFF)
+          .stepLoss((step, b) -> w.loss(b.inputs(), b.targets()).mul(new org.bytedeco.pytorch.Scalar(1 + step % 3)))
+          .validationLoss((i, b) -> org.bytedeco.pytorch.global.torch.full(new long[] {}, new org.bytedeco.pytorch.Scalar(2.0)));
+    };
+    TrainResult straight = weighted.apply(tmp.resolve("w1")).run(false);
+    weighted.apply(tmp.resolve("w2")).stopAt(N).run(false);
+    TrainResult resumed = weighted.apply(tmp.resolve("w2")).run(true);
+    assertThat(resumed.train()).extracting(LossLog.TrainPoint::loss)
+        .isEqualTo(straight.train().stream().map(LossLog.TrainPoint::loss).toList());
+    assertThat(straight.train().get(2).loss()).isGreaterThan(2 * straight.train().get(3).loss() * 0.9);
+    assertThat(straight.eval()).allSatisfy(e -> assertThat(e.loss()).isEqualTo(2.0));
+  }
+
+  @Test
   void resuming_from_an_older_checkpoint_drops_the_later_log_lines() throws Exception {
     Path dir = tmp.resolve("older");
     TrainResult straight = trainer(config(dir)).run(false);

@@ -2,10 +2,10 @@ package io.papers4j.lm.cli;
 
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.Tokenizer;
-import io.papers4j.lm.llama.Generation;
+import io.papers4j.lm.generate.Generation;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
-import io.papers4j.lm.llama.Sampling;
+import io.papers4j.lm.generate.Sampling;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;

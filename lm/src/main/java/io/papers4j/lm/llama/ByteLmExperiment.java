@@ -34,15 +34,15 @@ public final class ByteLmExperiment {
      * Held-out windows {@code [from, from + count)} of {@code block} tokens (+1 for the target),
      * as (B, T + 1)-free batches of inputs/targets.
      */
-    public List<io.papers4j.core.data.Batch> windows(int block, int from, int count, int batch) {
+    public List<Batch> windows(int block, int from, int count, int batch) {
       int needed = (from + count) * block + 1;
       if (validation.length < needed) {
         throw new IllegalArgumentException("validation split has " + validation.length
             + " tokens, need " + needed + " for " + (from + count) + " windows of " + block);
       }
       int[] slice = java.util.Arrays.copyOfRange(validation, from * block, (from + count) * block + 1);
-      List<io.papers4j.core.data.Batch> out = new ArrayList<>();
-      for (io.papers4j.core.data.Batch b : new EvalBatches(slice, batch, block)) out.add(b);
+      List<Batch> out = new ArrayList<>();
+      for (Batch b : new EvalBatches(slice, batch, block)) out.add(b);
       return out;
     }
   }
@@ -83,18 +83,16 @@ public final class ByteLmExperiment {
 
   static TrainData trainData(Data data, int batch, int block, long seed) {
     TokenBatcher train = new TokenBatcher(data.train(), batch, block, seed);
-    List<io.papers4j.core.data.Batch> val = data.windows(block, 0, 8 * batch, batch);
+    List<Batch> val = data.windows(block, 0, 8 * batch, batch);
     return new TrainData() {
       @Override
       public Batch train(long step) {
-        io.papers4j.core.data.Batch b = train.batch(step);
-        return new Batch(b.inputs(), b.targets(), b.inputs().numel());
+        return train.batch(step);
       }
 
       @Override
       public Batch validation(int i) {
-        io.papers4j.core.data.Batch b = val.get(i);
-        return new Batch(b.inputs(), b.targets(), b.inputs().numel());
+        return val.get(i);
       }
 
       @Override
@@ -105,11 +103,11 @@ public final class ByteLmExperiment {
   }
 
   /** exp(mean next-token cross entropy) over the given batches, without autograd. */
-  public static double perplexity(LlamaModel model, List<io.papers4j.core.data.Batch> batches) {
+  public static double perplexity(LlamaModel model, List<Batch> batches) {
     double sum = 0;
     long n = 0;
     try (NoGradGuard g = new NoGradGuard()) {
-      for (io.papers4j.core.data.Batch b : batches) {
+      for (Batch b : batches) {
         try (PointerScope scope = new PointerScope()) {
           long tokens = b.targets().numel();
           sum += model.loss(b.inputs(), b.targets()).item_double() * tokens;
@@ -121,9 +119,9 @@ public final class ByteLmExperiment {
   }
 
   /** The inputs of {@code batches}, for calibration passes. */
-  public static List<Tensor> inputs(List<io.papers4j.core.data.Batch> batches) {
+  public static List<Tensor> inputs(List<Batch> batches) {
     List<Tensor> out = new ArrayList<>();
-    for (io.papers4j.core.data.Batch b : batches) out.add(b.inputs());
+    for (Batch b : batches) out.add(b.inputs());
     return out;
   }
 }

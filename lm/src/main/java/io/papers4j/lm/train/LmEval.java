@@ -1,6 +1,6 @@
 package io.papers4j.lm.train;
 
-import io.papers4j.core.data.Batch;
+import io.papers4j.core.train.Batch;
 import io.papers4j.core.data.EvalBatches;
 import io.papers4j.lm.llama.LlamaModel;
 import org.bytedeco.javacpp.PointerScope;

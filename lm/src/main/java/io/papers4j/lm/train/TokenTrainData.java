@@ -36,8 +36,7 @@ public final class TokenTrainData implements TrainData {
 
   @Override
   public Batch train(long step) {
-    io.papers4j.core.data.Batch b = batcher.batch(step);
-    return new Batch(b.inputs(), b.targets(), (long) batch * seq);
+    return batcher.batch(step);
   }
 
   /** Windows {@code i·B … i·B + B − 1} of stride T: every validation token is predicted once overall. */

@@ -2,9 +2,9 @@ package io.papers4j.lm.yi;
 
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.tokenize.Tokenizer;
-import io.papers4j.lm.llama.Generation;
+import io.papers4j.lm.generate.Generation;
 import io.papers4j.lm.llama.LlamaModel;
-import io.papers4j.lm.llama.Sampling;
+import io.papers4j.lm.generate.Sampling;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.nn.Params;
+import io.papers4j.lm.generate.Generation;
+import io.papers4j.lm.generate.Sampling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

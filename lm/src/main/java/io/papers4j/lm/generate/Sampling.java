@@ -1,4 +1,4 @@
-package io.papers4j.lm.llama;
+package io.papers4j.lm.generate;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;

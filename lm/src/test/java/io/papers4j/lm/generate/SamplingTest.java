@@ -1,4 +1,4 @@
-package io.papers4j.lm.llama;
+package io.papers4j.lm.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,6 @@
+/**
+ * Decoding for the LLaMA family: sampling rules (greedy, temperature, top-k, top-p) and the
+ * KV-cache loops, one sequence at a time or k samples of one prompt in a batch with per-token
+ * log-probs. Serving, the Arena, RL rollouts and evaluation harnesses call it.
+ */
+package io.papers4j.lm.generate;
