@@ -63,11 +63,23 @@ public final class AdamMoments {
    */
   public Tensor hfDirection(Tensor g, AdamConfig c) {
     step++;
-    expAvg.mul_(new Scalar(c.beta1())).add_(g, new Scalar(1 - c.beta1()));
-    expAvgSq.mul_(new Scalar(c.beta2())).addcmul_(g, g, new Scalar(1 - c.beta2()));
-    double stepSize = Math.sqrt(1 - Math.pow(c.beta2(), step)) / (1 - Math.pow(c.beta1(), step));
-    Tensor denom = expAvgSq.sqrt().add_(new Scalar(c.eps()));
-    return expAvg.div(denom).mul_(new Scalar(stepSize));
+    return normalised(expAvg, expAvgSq, g, c).mul_(new Scalar(hfStepSize(1.0, c, step)));
+  }
+
+  /**
+   * The moment arithmetic every Adam here shares, on moments held anywhere (GaLore keeps them in a
+   * low-rank space and may store them in int8): updates {@code m} and {@code v} in place with
+   * gradient g and returns N = m / (√v + ε).
+   */
+  public static Tensor normalised(Tensor m, Tensor v, Tensor g, AdamConfig c) {
+    m.mul_(new Scalar(c.beta1())).add_(g, new Scalar(1 - c.beta1()));
+    v.mul_(new Scalar(c.beta2())).addcmul_(g, g, new Scalar(1 - c.beta2()));
+    return m.div(v.sqrt().add_(new Scalar(c.eps())));
+  }
+
+  /** Hugging Face's step size after t updates, bias correction folded in: lr·√(1−β2^t) / (1−β1^t). */
+  public static double hfStepSize(double lr, AdamConfig c, long t) {
+    return lr * Math.sqrt(1 - Math.pow(c.beta2(), t)) / (1 - Math.pow(c.beta1(), t));
   }
 
   /**

@@ -50,38 +50,89 @@ public record TrainConfig(
 
   /** Sensible defaults around the required values: warm-up 5%, floor 10%, clip 1.0, eval 10x. */
   public static TrainConfig of(long steps, int batch, double lr, long seed, Path outDir) {
+    return builder(steps, batch, lr, seed, outDir).build();
+  }
+
+  /**
+   * A builder with the required values; the rest default as in {@link #of}: warm-up steps/20,
+   * cosine floor 0.1, clip 1.0, evaluation and checkpoint every steps/10 on 8 batches, keep 2.
+   */
+  public static Builder builder(long steps, int batch, double lr, long seed, Path outDir) {
     long every = Math.max(1, steps / 10);
-    return new TrainConfig(steps, batch, lr, steps / 20, 0.1, 1.0, every, 8, every, 2, seed, outDir);
+    return new Builder(steps, batch, lr, seed, outDir).optWarmup(steps / 20).optEval(every, 8).optCheckpointEvery(every);
+  }
+
+  /** A builder holding this configuration, to change parts of it. */
+  public Builder toBuilder() {
+    return new Builder(steps, batch, lr, seed, outDir).optWarmup(warmup).optMinLrRatio(minLrRatio).optClip(clip)
+        .optEval(evalEvery, evalBatches).optCheckpointEvery(checkpointEvery).optKeepCheckpoints(keepCheckpoints);
   }
 
   public TrainConfig withSteps(long s) {
-    return new TrainConfig(s, batch, lr, Math.min(warmup, s), minLrRatio, clip, evalEvery, evalBatches,
-        checkpointEvery, keepCheckpoints, seed, outDir);
+    return toBuilder().optSteps(s).optWarmup(Math.min(warmup, s)).build();
   }
 
   public TrainConfig withEval(long every, int batches) {
-    return new TrainConfig(steps, batch, lr, warmup, minLrRatio, clip, every, batches,
-        checkpointEvery, keepCheckpoints, seed, outDir);
+    return toBuilder().optEval(every, batches).build();
   }
 
   public TrainConfig withCheckpointEvery(long every) {
-    return new TrainConfig(steps, batch, lr, warmup, minLrRatio, clip, evalEvery, evalBatches,
-        every, keepCheckpoints, seed, outDir);
+    return toBuilder().optCheckpointEvery(every).build();
   }
 
   public TrainConfig withSchedule(long warmup, double minLrRatio) {
-    return new TrainConfig(steps, batch, lr, warmup, minLrRatio, clip, evalEvery, evalBatches,
-        checkpointEvery, keepCheckpoints, seed, outDir);
+    return toBuilder().optWarmup(warmup).optMinLrRatio(minLrRatio).build();
   }
 
   public TrainConfig withClip(double c) {
-    return new TrainConfig(steps, batch, lr, warmup, minLrRatio, c, evalEvery, evalBatches,
-        checkpointEvery, keepCheckpoints, seed, outDir);
+    return toBuilder().optClip(c).build();
   }
 
   public TrainConfig withOutDir(Path dir) {
-    return new TrainConfig(steps, batch, lr, warmup, minLrRatio, clip, evalEvery, evalBatches,
-        checkpointEvery, keepCheckpoints, seed, dir);
+    return toBuilder().optOutDir(dir).build();
+  }
+
+  /** Builds a {@link TrainConfig}; {@link #build()} validates every field with a message naming it. */
+  public static final class Builder {
+    private long steps;
+    private final int batch;
+    private final double lr;
+    private final long seed;
+    private Path outDir;
+    private long warmup;
+    private double minLrRatio = 0.1;
+    private double clip = 1.0;
+    private long evalEvery;
+    private int evalBatches = 8;
+    private long checkpointEvery;
+    private int keepCheckpoints = 2;
+
+    private Builder(long steps, int batch, double lr, long seed, Path outDir) {
+      this.steps = steps;
+      this.batch = batch;
+      this.lr = lr;
+      this.seed = seed;
+      this.outDir = outDir;
+    }
+
+    public Builder optSteps(long v) { steps = v; return this; }
+    /** Linear warm-up steps. */
+    public Builder optWarmup(long v) { warmup = v; return this; }
+    /** Cosine floor as a fraction of the peak (default 0.1). */
+    public Builder optMinLrRatio(double v) { minLrRatio = v; return this; }
+    /** Max global gradient norm, 0 = off (default 1.0). */
+    public Builder optClip(double v) { clip = v; return this; }
+    /** Validation every {@code every} steps on {@code batches} batches. */
+    public Builder optEval(long every, int batches) { evalEvery = every; evalBatches = batches; return this; }
+    public Builder optCheckpointEvery(long v) { checkpointEvery = v; return this; }
+    /** Recent checkpoints kept on disk (default 2). */
+    public Builder optKeepCheckpoints(int v) { keepCheckpoints = v; return this; }
+    public Builder optOutDir(Path v) { outDir = v; return this; }
+
+    public TrainConfig build() {
+      return new TrainConfig(steps, batch, lr, warmup, minLrRatio, clip, evalEvery, evalBatches, checkpointEvery,
+          keepCheckpoints, seed, outDir);
+    }
   }
 
   private static void require(boolean ok, String message) {

@@ -1,6 +1,7 @@
 package io.papers4j.lm.galore;
 
 import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.AdamMoments;
 import io.papers4j.core.optim.BlockwiseInt8;
 import io.papers4j.core.optim.LongLived;
 import io.papers4j.core.optim.Optimizer;
@@ -226,17 +227,13 @@ public final class GaLoreAdamW implements Optimizer {
         NoGradGuard noGrad = new NoGradGuard()) {
       Tensor r = s.projector != null ? s.projector.project(grad, s.step) : grad; // projected R
       s.step++;
-      double b1 = config.beta1();
-      double b2 = config.beta2();
       Tensor m = s.expAvg.read();
       Tensor v = s.expAvgSq.read();
-      m.mul_(new Scalar(b1)).add_(r, new Scalar(1 - b1));
-      v.mul_(new Scalar(b2)).addcmul_(r, r, new Scalar(1 - b2));
-      Tensor n = m.div(v.sqrt().add_(new Scalar(config.eps()))); // N = M / (sqrt(V) + ε)
+      Tensor n = AdamMoments.normalised(m, v, r, config); // N = M / (sqrt(V) + ε), in the projected space
       s.expAvg.write(m);
       s.expAvgSq.write(v);
       double lr = config.lr();
-      double stepSize = lr * Math.sqrt(1 - Math.pow(b2, s.step)) / (1 - Math.pow(b1, s.step));
+      double stepSize = AdamMoments.hfStepSize(lr, config, s.step);
       Tensor update = s.projector != null ? s.projector.projectBack(n) : n; // (m, n)
       s.param.add_(update, new Scalar(-stepSize));
       if (config.weightDecay() > 0) s.param.add_(s.param, new Scalar(-lr * config.weightDecay()));

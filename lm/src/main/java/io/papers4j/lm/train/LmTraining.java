@@ -123,8 +123,9 @@ public final class LmTraining {
       opt = choice.create(model); // LoRA / W = BA change the model's tensors first
       System.err.printf("optimizer: %s, state %.3f MB%n", choice.describe(), opt.stateBytes() / 1048576.0);
     }
-    TrainConfig tc = new TrainConfig(o.steps(), o.batch(), o.lr(), o.resolvedWarmup(), o.minLrRatio(), o.clip(),
-        o.resolvedEvalEvery(), o.evalBatches(), o.resolvedCheckpointEvery(), 2, o.seed(), out);
+    TrainConfig tc = TrainConfig.builder(o.steps(), o.batch(), o.lr(), o.seed(), out).optWarmup(o.resolvedWarmup())
+        .optMinLrRatio(o.minLrRatio()).optClip(o.clip()).optEval(o.resolvedEvalEvery(), o.evalBatches())
+        .optCheckpointEvery(o.resolvedCheckpointEvery()).build();
     Map<String, Object> runConfig = describe(o);
     if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
