@@ -29,6 +29,10 @@ import org.bytedeco.pytorch.global.torch;
  * affine then conditional LayerNorm x·γ(h_t) + β(h_t); a convolutional decoder that predicts the
  * 80-band log-mel at the code rate (turned into a waveform by Griffin-Lim, see docs).
  *
+ * <p>Departure (documented): the 80-band log-mel of the input, projected linearly, is added to h
+ * (FACodec V2 adds mel features for prosody); the tiny waveform encoder alone learned phones and
+ * speakers too slowly on 2 cores.
+ *
  * <p>Supervision: z_p → z-scored log F0 and voicing; z_c → frame phone; h_t → speaker. Gradient
  * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d).
  *
@@ -49,6 +53,7 @@ public final class Facodec implements Parameterized {
   final List<Conv> encDown = new ArrayList<>();
   final Snake encAct;
   final Conv encOut;
+  final Linear melIn; // log-mel features added to h (cf. FACodec V2's mel prosody input)
   // timbre extractor
   final List<TransformerLayer> timbre = new ArrayList<>();
   final LayerNorm timbreNorm;
@@ -81,6 +86,7 @@ public final class Facodec implements Parameterized {
     }
     encAct = new Snake(init, ch);
     encOut = new Conv(init, ch, d, 3, 1, 1);
+    melIn = Layers.linear(init, c.mels(), d);
     if (c.factorised()) {
       for (int i = 0; i < c.timbreLayers(); i++) timbre.add(new TransformerLayer(init, d, 4, 4L * d));
       timbreNorm = new LayerNorm(d, 1e-5, true, init);
@@ -130,7 +136,24 @@ public final class Facodec implements Parameterized {
       for (ResUnit u : encUnits.get(i)) x = u.forward(x);
       x = encDown.get(i).forward(encActs.get(i).forward(x)); // (B, 2C, L/stride)
     }
-    return encOut.forward(encAct.forward(x)).transpose(1, 2); // (B, T, D)
+    Tensor h = encOut.forward(encAct.forward(x)).transpose(1, 2); // (B, T, D)
+    return h.add(melIn.forward(logMel(wave))); // + projected log-mel of the input, (B, T, D)
+  }
+
+  /** The input's log-mel (B, T, mels), frame t centred on sample t·hop, scaled by (x + 5) / 4. */
+  Tensor logMel(Tensor wave) {
+    long b = wave.size(0), n = wave.size(1), t = n / config.hop();
+    float[] all = new float[(int) (b * n)];
+    wave.detach().contiguous().data_ptr_float().get(all);
+    io.papers4j.speech.audio.Spectrogram spec = io.papers4j.speech.audio.Spectrogram.codec16k();
+    float[] out = new float[(int) (b * t * config.mels())];
+    for (int i = 0; i < b; i++) {
+      float[][] m = spec.logMel(java.util.Arrays.copyOfRange(all, (int) (i * n), (int) ((i + 1) * n)));
+      for (int f = 0; f < t; f++) {
+        for (int k = 0; k < config.mels(); k++) out[(int) ((i * t + f) * config.mels() + k)] = (m[f][k] + 5f) / 4f;
+      }
+    }
+    return Batches.floats(out, b, t, config.mels());
   }
 
   /** Time lengths after the stem and after each down-sampling block (for the shape test). */
@@ -269,7 +292,7 @@ public final class Facodec implements Parameterized {
       for (int j = 0; j < config.resUnits(); j++) p.add("encoder.blocks." + i + ".res." + j, encUnits.get(i).get(j));
       p.add("encoder.blocks." + i + ".act", encActs.get(i)).add("encoder.blocks." + i + ".down", encDown.get(i));
     }
-    p.add("encoder.act", encAct).add("encoder.out", encOut);
+    p.add("encoder.act", encAct).add("encoder.out", encOut).add("encoder.mel_in", melIn);
     if (config.factorised()) {
       for (int i = 0; i < timbre.size(); i++) p.add("timbre.layers." + i, timbre.get(i));
       p.add("timbre.norm", timbreNorm);

@@ -7,6 +7,7 @@ import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -121,10 +122,8 @@ final class Layers {
     Tensor forward(Tensor x, Tensor keyMask) {
       long b = x.size(0), t = x.size(1), c = x.size(2), d = c / heads;
       Tensor q3 = qkv.forward(norm1.forward(x)).view(b, t, 3, heads, d).permute(2, 0, 3, 1, 4); // (3, B, H, T, d)
-      Tensor q = q3.select(0, 0), k = q3.select(0, 1), v = q3.select(0, 2);
-      Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(d))); // (B, H, T, T)
-      if (keyMask != null) scores = scores.masked_fill(keyMask.logical_not(), new Scalar(-1e9));
-      Tensor a = torch.softmax(scores, -1).matmul(v); // (B, H, T, d)
+      Tensor a = torch.scaled_dot_product_attention(q3.select(0, 0), q3.select(0, 1), q3.select(0, 2),
+          keyMask == null ? new TensorOptional() : new TensorOptional(keyMask), 0.0, false, new DoubleOptional(), false);
       x = x.add(proj.forward(a.transpose(1, 2).reshape(b, t, c)));
       return x.add(fc2.forward(torch.gelu(fc1.forward(norm2.forward(x)))));
     }

@@ -122,8 +122,8 @@ public final class MelClassifier implements Parameterized {
   }
 
   /**
-   * Phone error rate: Levenshtein distance between the run-length-collapsed recognised and
-   * reference phone sequences (silence removed), divided by the reference length.
+   * Phone error rate: Levenshtein distance between the collapsed recognised and reference phone
+   * sequences ({@link #collapse}), divided by the reference length.
    */
   public static double phoneErrorRate(int[] hyp, int[] ref) {
     int[] h = collapse(hyp), r = collapse(ref);
@@ -138,9 +138,20 @@ public final class MelClassifier implements Parameterized {
     return d[h.length][r.length] / (double) Math.max(1, r.length);
   }
 
+  /**
+   * Run-length collapse without silence; runs of a single frame (12.5 ms, shorter than any espeak-ng
+   * phone at these speeds) are dropped first, so frame-level flicker is not counted as insertions.
+   */
   static int[] collapse(int[] s) {
-    return java.util.stream.IntStream.range(0, s.length)
-        .filter(i -> s[i] != 0 && (i == 0 || s[i] != s[i - 1])).map(i -> s[i]).toArray();
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < s.length) {
+      int j = i;
+      while (j < s.length && s[j] == s[i]) j++;
+      if (s[i] != 0 && j - i >= 2 && (out.isEmpty() || out.get(out.size() - 1) != s[i])) out.add(s[i]);
+      i = j;
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
   @Override

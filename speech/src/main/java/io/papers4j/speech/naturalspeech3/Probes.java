@@ -1,0 +1,178 @@
+package io.papers4j.speech.naturalspeech3;
+
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.AdamW;
+import io.papers4j.speech.data.SpeechCorpus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Linear probes on frozen FACodec features (6(e) claim 1): which attribute each representation
+ * carries. Features are standardised with the training split's mean/std; classification probes are
+ * multinomial logistic regression (full-batch AdamW, 300 steps), the F0 probe is ridge regression
+ * (closed form, λ = 1e-3) scored by R² on voiced frames. Fit on the training split, scored on
+ * held-out sentences of the training speakers.
+ */
+public final class Probes {
+  private Probes() {}
+
+  /** Features of one utterance: frame-level z_p, z_c, z_d (T, D) and h_t (D). */
+  record Feats(float[][] zp, float[][] zc, float[][] zd, float[] ht) {}
+
+  static Feats features(Facodec m, SpeechCorpus.Utt u) {
+    try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      Facodec.Encoded e = m.encode(Batches.wave(u.audio(), SpeechCorpus.HOP));
+      return new Feats(Batches.rows(e.zp().select(0, 0)), Batches.rows(e.zc().select(0, 0)),
+          Batches.rows(e.zd().select(0, 0)), Batches.rows(e.timbre())[0]);
+    }
+  }
+
+  static float[] mean(float[][] x) {
+    float[] m = new float[x[0].length];
+    for (float[] r : x) for (int j = 0; j < m.length; j++) m[j] += r[j] / x.length;
+    return m;
+  }
+
+  /** All probe results: speaker accuracy per representation, phone accuracy, F0 R². */
+  public static Map<String, Double> run(Facodec m, List<SpeechCorpus.Utt> train, List<SpeechCorpus.Utt> test, int speakers,
+      int phones) {
+    List<Feats> ftr = new ArrayList<>(), fte = new ArrayList<>();
+    for (SpeechCorpus.Utt u : train) ftr.add(features(m, u));
+    for (SpeechCorpus.Utt u : test) fte.add(features(m, u));
+    Map<String, Double> out = new LinkedHashMap<>();
+    String[] names = {"z_p", "z_c", "z_d", "h_t"};
+    for (int k = 0; k < 4; k++) {
+      final int kk = k;
+      List<float[]> xtr = new ArrayList<>(), xte = new ArrayList<>();
+      List<Integer> ytr = new ArrayList<>(), yte = new ArrayList<>();
+      for (int i = 0; i < ftr.size(); i++) {
+        xtr.add(pooled(ftr.get(i), kk));
+        ytr.add(train.get(i).speaker());
+      }
+      for (int i = 0; i < fte.size(); i++) {
+        xte.add(pooled(fte.get(i), kk));
+        yte.add(test.get(i).speaker());
+      }
+      out.put("speaker_acc_from_" + names[k], classify(xtr, ytr, xte, yte, speakers));
+    }
+    for (int k = 0; k < 3; k++) {
+      List<float[]> xtr = new ArrayList<>(), xte = new ArrayList<>();
+      List<Integer> ytr = new ArrayList<>(), yte = new ArrayList<>();
+      List<Float> ftrY = new ArrayList<>(), fteY = new ArrayList<>();
+      List<float[]> vtr = new ArrayList<>(), vte = new ArrayList<>();
+      for (int i = 0; i < ftr.size(); i++) frames(frame(ftr.get(i), k), train.get(i), xtr, ytr, vtr, ftrY);
+      for (int i = 0; i < fte.size(); i++) frames(frame(fte.get(i), k), test.get(i), xte, yte, vte, fteY);
+      out.put("phone_acc_from_" + names[k], classify(xtr, ytr, xte, yte, phones));
+      out.put("f0_r2_from_" + names[k], ridgeR2(vtr, ftrY, vte, fteY));
+    }
+    return out;
+  }
+
+  static float[] pooled(Feats f, int k) {
+    return switch (k) {
+      case 0 -> mean(f.zp());
+      case 1 -> mean(f.zc());
+      case 2 -> mean(f.zd());
+      default -> f.ht();
+    };
+  }
+
+  static float[][] frame(Feats f, int k) {
+    return k == 0 ? f.zp() : k == 1 ? f.zc() : f.zd();
+  }
+
+  /** Every 2nd frame for the phone probe; voiced frames with their log-F0 for the F0 probe. */
+  static void frames(float[][] x, SpeechCorpus.Utt u, List<float[]> xs, List<Integer> ys, List<float[]> vx, List<Float> vy) {
+    for (int t = 0; t < x.length; t += 2) {
+      xs.add(x[t]);
+      ys.add(u.phones()[t]);
+    }
+    for (int t = 0; t < x.length; t++) {
+      if (u.uv()[t] > 0.5f) {
+        vx.add(x[t]);
+        vy.add(u.lf0()[t]);
+      }
+    }
+  }
+
+  static Tensor matrix(List<float[]> x, float[] mu, float[] sd) {
+    int n = x.size(), d = x.get(0).length;
+    float[] flat = new float[n * d];
+    for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) flat[i * d + j] = (x.get(i)[j] - mu[j]) / sd[j];
+    return Batches.floats(flat, n, d);
+  }
+
+  static float[][] stats(List<float[]> x) {
+    int d = x.get(0).length;
+    float[] mu = new float[d], sd = new float[d];
+    for (float[] r : x) for (int j = 0; j < d; j++) mu[j] += r[j] / x.size();
+    for (float[] r : x) for (int j = 0; j < d; j++) sd[j] += (r[j] - mu[j]) * (r[j] - mu[j]) / x.size();
+    for (int j = 0; j < d; j++) sd[j] = (float) Math.sqrt(sd[j]) + 1e-5f;
+    return new float[][] {mu, sd};
+  }
+
+  /** Accuracy of a multinomial logistic regression fit on (xtr, ytr), scored on (xte, yte). */
+  static double classify(List<float[]> xtr, List<Integer> ytr, List<float[]> xte, List<Integer> yte, int classes) {
+    float[][] st = stats(xtr);
+    try (PointerScope scope = new PointerScope()) {
+      Tensor x = matrix(xtr, st[0], st[1]), xt = matrix(xte, st[0], st[1]);
+      long[] y = ytr.stream().mapToLong(Integer::longValue).toArray();
+      Tensor yt = Batches.longs(y, y.length);
+      int d = (int) x.size(1);
+      Tensor w = torch.zeros(d, classes).set_requires_grad(true), b = torch.zeros(classes).set_requires_grad(true);
+      Map<String, Tensor> ps = new LinkedHashMap<>();
+      ps.put("w", w);
+      ps.put("b", b);
+      AdamW opt = new AdamW(ps, new AdamConfig(0.05, 0.9, 0.999, 1e-8, 0.0));
+      for (int s = 0; s < 300; s++) {
+        try (PointerScope inner = new PointerScope()) {
+          opt.zeroGrad();
+          Tensor loss = torch.cross_entropy_loss(x.matmul(w).add(b), yt);
+          loss.backward();
+          opt.step();
+        }
+      }
+      try (NoGradGuard g = new NoGradGuard()) {
+        Tensor pred = xt.matmul(w).add(b).argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+        long[] p = new long[(int) pred.size(0)];
+        pred.contiguous().data_ptr_long().get(p);
+        int ok = 0;
+        for (int i = 0; i < p.length; i++) if (p[i] == yte.get(i)) ok++;
+        return ok / (double) p.length;
+      }
+    }
+  }
+
+  /** R² on the test set of a ridge regression y ≈ x·w + b fit on the training set. */
+  static double ridgeR2(List<float[]> xtr, List<Float> ytr, List<float[]> xte, List<Float> yte) {
+    float[][] st = stats(xtr);
+    try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+      Tensor x = matrix(xtr, st[0], st[1]);
+      x = torch.cat(new org.bytedeco.pytorch.TensorVector(x, torch.ones(x.size(0), 1)), 1);
+      float[] yv = new float[ytr.size()];
+      for (int i = 0; i < yv.length; i++) yv[i] = ytr.get(i);
+      Tensor y = Batches.floats(yv, yv.length, 1);
+      Tensor a = x.t().matmul(x).add(torch.eye(x.size(1)).mul(new Scalar(1e-3 * x.size(0))));
+      Tensor w = torch.linalg_solve(a, x.t().matmul(y));
+      Tensor xt = matrix(xte, st[0], st[1]);
+      xt = torch.cat(new org.bytedeco.pytorch.TensorVector(xt, torch.ones(xt.size(0), 1)), 1);
+      float[] pred = new float[(int) xt.size(0)];
+      xt.matmul(w).reshape(-1).contiguous().data_ptr_float().get(pred);
+      double mean = 0;
+      for (float v : yte) mean += v / yte.size();
+      double ssr = 0, sst = 0;
+      for (int i = 0; i < pred.length; i++) {
+        ssr += (yte.get(i) - pred[i]) * (yte.get(i) - pred[i]);
+        sst += (yte.get(i) - mean) * (yte.get(i) - mean);
+      }
+      return 1 - ssr / Math.max(sst, 1e-12);
+    }
+  }
+}
