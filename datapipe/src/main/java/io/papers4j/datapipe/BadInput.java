@@ -1,5 +1,6 @@
 package io.papers4j.datapipe;
 
+import io.papers4j.datapipe.stage.Doc;
 import java.io.Serializable;
 
 /**

@@ -14,6 +14,7 @@ import io.papers4j.datapipe.filter.HeuristicStage;
 import io.papers4j.datapipe.filter.LangIdStage;
 import io.papers4j.datapipe.filter.PerplexityStage;
 import io.papers4j.datapipe.filter.QualityStage;
+import io.papers4j.datapipe.stage.Stage;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

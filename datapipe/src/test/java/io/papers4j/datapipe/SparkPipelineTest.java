@@ -11,6 +11,7 @@ import io.papers4j.datapipe.dedup.SubdocDedupStage;
 import io.papers4j.datapipe.eval.DedupQuality;
 import io.papers4j.datapipe.eval.Planter;
 import io.papers4j.datapipe.eval.RealCorpus;
+import io.papers4j.datapipe.stage.Doc;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

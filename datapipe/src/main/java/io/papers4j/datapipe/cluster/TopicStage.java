@@ -2,9 +2,9 @@ package io.papers4j.datapipe.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.papers4j.datapipe.Doc;
-import io.papers4j.datapipe.Stage;
-import io.papers4j.datapipe.Verdict;
+import io.papers4j.datapipe.stage.Doc;
+import io.papers4j.datapipe.stage.Stage;
+import io.papers4j.datapipe.stage.Verdict;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;

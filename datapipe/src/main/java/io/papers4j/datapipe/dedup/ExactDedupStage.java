@@ -1,8 +1,8 @@
 package io.papers4j.datapipe.dedup;
 
-import io.papers4j.datapipe.Doc;
-import io.papers4j.datapipe.Stage;
-import io.papers4j.datapipe.Verdict;
+import io.papers4j.datapipe.stage.Doc;
+import io.papers4j.datapipe.stage.Stage;
+import io.papers4j.datapipe.stage.Verdict;
 import io.papers4j.datapipe.text.Hash64;
 import java.io.Serializable;
 import java.util.Locale;

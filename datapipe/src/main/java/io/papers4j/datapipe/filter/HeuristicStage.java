@@ -1,8 +1,8 @@
 package io.papers4j.datapipe.filter;
 
-import io.papers4j.datapipe.Doc;
-import io.papers4j.datapipe.Stage;
-import io.papers4j.datapipe.Verdict;
+import io.papers4j.datapipe.stage.Doc;
+import io.papers4j.datapipe.stage.Stage;
+import io.papers4j.datapipe.stage.Verdict;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.papers4j.datapipe.Doc;
 import io.papers4j.datapipe.Pipeline;
 import io.papers4j.datapipe.PipelineConfig;
 import io.papers4j.datapipe.TestSpark;
 import io.papers4j.datapipe.eval.RealCorpus;
+import io.papers4j.datapipe.stage.Doc;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

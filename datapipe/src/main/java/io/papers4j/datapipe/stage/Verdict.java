@@ -1,4 +1,4 @@
-package io.papers4j.datapipe;
+package io.papers4j.datapipe.stage;
 
 import java.io.Serializable;
 

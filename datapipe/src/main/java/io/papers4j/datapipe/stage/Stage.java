@@ -1,4 +1,4 @@
-package io.papers4j.datapipe;
+package io.papers4j.datapipe.stage;
 
 import java.io.Serializable;
 import java.util.Map;
@@ -7,7 +7,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One step of the cascade. A stage never drops documents itself: it returns a {@link Verdict} per
- * document, and {@link Pipeline} counts, samples and filters, so every stage reports the same way.
+ * document, and the pipeline ({@code datapipe.Pipeline}) counts, samples and filters, so every
+ * stage reports the same way.
  */
 public interface Stage extends Serializable {
   /** Short name used in config keys, reasons and the statistics file, e.g. {@code minhash}. */
