@@ -1,5 +1,5 @@
 /**
- * The Yi-style data cascade on Apache Spark: documents, stages, pipeline configuration and
- * per-stage reports.
+ * The Yi-style data cascade on Apache Spark: ingest, the pipeline configuration that assembles the
+ * stages, the run and its per-stage reports.
  */
 package io.papers4j.datapipe;
