@@ -1,0 +1,123 @@
+package io.papers4j.lm.reasoning;
+
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.optim.WeightDecay;
+import io.papers4j.core.train.ProgressBar;
+import io.papers4j.lm.llama.LlamaConfig;
+import io.papers4j.lm.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Supervised fine-tuning on (prompt, completion) pairs: next-token cross entropy on the completion
+ * only (prompt and padding are ignored, target -100). Used for SFT on gold solutions, for the
+ * refits of expert iteration and for RCRL (prompts that end in a return token).
+ */
+public final class Sft {
+  private Sft() {}
+
+  /** A training pair: prompt ids and completion ids (the completion ends with EOS). */
+  public record Example(long[] prompt, long[] completion) {}
+
+  /** Fit settings: steps, batch size, peak learning rate (linear warm-up over 5% then constant). */
+  public record Fit(int steps, int batch, double lr, long seed) {
+    public Fit {
+      if (steps < 0 || batch < 1 || !(lr > 0)) throw new IllegalArgumentException("bad fit settings: " + steps + " steps, batch " + batch + ", lr " + lr);
+    }
+  }
+
+  /** The tiny reasoning LLaMA: 2 layers, C = 128, 4 heads, F = 352, character vocabulary, 512 positions. */
+  public static LlamaConfig tinyConfig() {
+    return LlamaConfig.llama(CharTokenizer.VOCAB, 128, 352, 2, 4, 4, 512, 1e-5, 10000.0, true);
+  }
+
+  /** Prompt ids of a question: the question, a newline, and for RCRL a return token. */
+  public static long[] prompt(String question, Integer returnToken) {
+    long[] q = CharTokenizer.encode(question + "\n");
+    if (returnToken == null) return q;
+    long[] p = java.util.Arrays.copyOf(q, q.length + 1);
+    p[q.length] = returnToken;
+    return p;
+  }
+
+  /** Completion ids of a solution text: the text then EOS. */
+  public static long[] completion(String solution) {
+    long[] s = CharTokenizer.encode(solution);
+    long[] c = java.util.Arrays.copyOf(s, s.length + 1);
+    c[s.length] = CharTokenizer.EOS;
+    return c;
+  }
+
+  /** Gold examples of problems. */
+  public static List<Example> gold(List<Problem> problems) {
+    List<Example> out = new ArrayList<>();
+    for (Problem p : problems) out.add(new Example(prompt(p.question(), null), completion(p.solution())));
+    return out;
+  }
+
+  /** Trains {@code model} in place; returns the mean loss of the last 10% of steps. */
+  public static double fit(LlamaModel model, List<Example> data, Fit fit, ProgressBar bar) {
+    if (data.isEmpty()) throw new IllegalArgumentException("no training examples");
+    AdamW opt = new AdamW(model.namedParameters(), AdamConfig.llama(fit.lr()).withWeightDecay(0.0), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+    SplittableRandom rng = new SplittableRandom(fit.seed());
+    int warm = Math.max(1, fit.steps() / 20);
+    double tail = 0;
+    int tailN = 0;
+    for (int step = 0; step < fit.steps(); step++) {
+      opt.setLearningRate(fit.lr() * Math.min(1.0, (step + 1.0) / warm));
+      List<Example> batch = new ArrayList<>(fit.batch());
+      for (int i = 0; i < fit.batch(); i++) batch.add(data.get(rng.nextInt(data.size())));
+      double loss;
+      try (PointerScope scope = new PointerScope()) {
+        Tensor[] xy = batchTensors(batch);
+        opt.zeroGrad();
+        Tensor l = model.loss(xy[0], xy[1]);
+        l.backward();
+        opt.step();
+        loss = l.item_double();
+      }
+      if (step >= fit.steps() - Math.max(1, fit.steps() / 10)) {
+        tail += loss;
+        tailN++;
+      }
+      if (bar != null) bar.update(step + 1, loss, fit.batch());
+    }
+    return tailN == 0 ? Double.NaN : tail / tailN;
+  }
+
+  /**
+   * Inputs (B, L) and targets (B, L) of a batch: row = prompt ++ completion, right-padded; the
+   * target of position t is token t+1 when that token belongs to the completion, else -100.
+   */
+  static Tensor[] batchTensors(List<Example> batch) {
+    int l = 0;
+    for (Example e : batch) l = Math.max(l, e.prompt().length + e.completion().length - 1);
+    long[] x = new long[batch.size() * l];
+    long[] y = new long[batch.size() * l];
+    java.util.Arrays.fill(y, -100);
+    for (int r = 0; r < batch.size(); r++) {
+      Example e = batch.get(r);
+      int p = e.prompt().length;
+      int n = p + e.completion().length;
+      for (int t = 0; t < n - 1; t++) {
+        x[r * l + t] = t < p ? e.prompt()[t] : e.completion()[t - p];
+        if (t + 1 >= p) y[r * l + t] = e.completion()[t + 1 - p];
+      }
+    }
+    return new Tensor[] {Tensor.create(x).view(batch.size(), l), Tensor.create(y).view(batch.size(), l)};
+  }
+
+  /** Copies every parameter of {@code src} into {@code dst} (same config). */
+  public static void copyWeights(LlamaModel src, LlamaModel dst) {
+    Map<String, Tensor> s = src.namedParameters();
+    try (NoGradGuard g = new NoGradGuard()) {
+      dst.namedParameters().forEach((k, v) -> v.copy_(s.get(k)));
+    }
+  }
+}
