@@ -1,0 +1,48 @@
+package io.papers4j.multimodal.vlm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class ClipTest {
+  @Test
+  void contrastiveLossMatchesAHandComputedBatch() {
+    // unit vectors: u0=(1,0), u1=(0,1); w0=(0.6,0.8), w1=(0.8,-0.6); scale 2
+    double[][] u = {{1, 0}, {0, 1}};
+    double[][] w = {{0.6, 0.8}, {0.8, -0.6}};
+    double s = 2;
+    // logits[i][j] = s·u_i·w_j = [[1.2, 1.6], [1.6, -1.2]]
+    double[][] l = new double[2][2];
+    for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) l[i][j] = s * (u[i][0] * w[j][0] + u[i][1] * w[j][1]);
+    assertThat(l[0][1]).isCloseTo(1.6, offset(1e-12));
+    double rows = 0, cols = 0;
+    for (int i = 0; i < 2; i++) {
+      rows += Math.log(Math.exp(l[i][0]) + Math.exp(l[i][1])) - l[i][i];
+      cols += Math.log(Math.exp(l[0][i]) + Math.exp(l[1][i])) - l[i][i];
+    }
+    double expected = 0.5 * (rows / 2 + cols / 2);
+    // by hand: rows: ln(e^1.2+e^1.6)-1.2 = 0.913015..., ln(e^1.6+e^-1.2)+1.2 = 2.859... ; symmetric logits → cols = rows
+    assertThat(expected).isCloseTo(0.5 * ((Math.log(Math.exp(1.2) + Math.exp(1.6)) - 1.2) + (Math.log(Math.exp(1.6) + Math.exp(-1.2)) + 1.2)), offset(1e-12));
+    Tensor loss = Clip.contrastiveLoss(
+        Tensor.create(new double[] {1, 0, 0, 1}).view(2, 2),
+        Tensor.create(new double[] {0.6, 0.8, 0.8, -0.6}).view(2, 2),
+        Tensor.create(new double[] {s}).view(new long[] {}));
+    assertThat(loss.item_double()).isCloseTo(expected, offset(1e-12));
+    assertThat(expected).isCloseTo(1.886024, offset(1e-5));
+  }
+
+  @Test
+  void embeddingsAreUnitAndTheTemperatureStartsAtOneOverPointZeroSeven() {
+    Clip clip = new Clip(Clip.Config.small(), 3);
+    Tensor img = clip.embedImages(torch.rand(2, 3, 32, 32));
+    Tensor txt = clip.embedText(clip.encodeText(List.of("a red square", "two")));
+    assertThat(img.shape()).containsExactly(2, 64);
+    assertThat(img.mul(img).sum().item_double()).isCloseTo(2.0, offset(1e-4));
+    assertThat(txt.mul(txt).sum().item_double()).isCloseTo(2.0, offset(1e-4));
+    assertThat(clip.temperatureInverse().item_double()).isCloseTo(1 / 0.07, offset(1e-3));
+  }
+}
