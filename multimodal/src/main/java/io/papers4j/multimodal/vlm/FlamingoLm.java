@@ -58,6 +58,14 @@ public final class FlamingoLm implements io.papers4j.core.nn.Parameterized {
 
   /** ids (B, T), visual (B, n·L, Cv) (or null: text only), L tokens per image → logits (B, T, V). */
   public Tensor forward(Tensor ids, Tensor visual, long tokensPerImage) {
+    return forward(ids, visual, tokensPerImage, null);
+  }
+
+  /**
+   * As {@link #forward(Tensor, Tensor, long)}, with {@code keyValid} (B, n·L) bool marking the
+   * visual tokens that exist (images padded to a common token count in a batch), or null.
+   */
+  public Tensor forward(Tensor ids, Tensor visual, long tokensPerImage, Tensor keyValid) {
     Tensor allowed = null;
     if (visual != null) {
       long images = visual.size(1) / tokensPerImage;
@@ -69,6 +77,7 @@ public final class FlamingoLm implements io.papers4j.core.nn.Parameterized {
         throw new IllegalArgumentException("the text has " + present + " <image> tokens but only " + images + " images were given");
       }
       allowed = MediaMask.allowed(ids, imageTokenId, images, tokensPerImage); // (B, T, n·L)
+      if (keyValid != null) allowed = allowed.logical_and(keyValid.unsqueeze(1));
     }
     Tensor positions = torch.arange(new Scalar(ids.size(1)));
     Tensor h = lm.embedTokens.forward(ids); // (B, T, C)
@@ -82,8 +91,8 @@ public final class FlamingoLm implements io.papers4j.core.nn.Parameterized {
   }
 
   /** Mean next-token cross entropy over targets (B, T) (−100 = ignored, e.g. question tokens). */
-  public Tensor loss(Tensor ids, Tensor visual, long tokensPerImage, Tensor targets) {
-    Tensor logits = forward(ids, visual, tokensPerImage);
+  public Tensor loss(Tensor ids, Tensor visual, long tokensPerImage, Tensor keyValid, Tensor targets) {
+    Tensor logits = forward(ids, visual, tokensPerImage, keyValid);
     return torch.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1));
   }
 
