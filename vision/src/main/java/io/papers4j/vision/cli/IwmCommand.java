@@ -1,0 +1,200 @@
+package io.papers4j.vision.cli;
+
+import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.ProgressBar;
+import io.papers4j.vision.iwm.ColourShapes;
+import io.papers4j.vision.iwm.IwmCheckpoint;
+import io.papers4j.vision.iwm.IwmConfig;
+import io.papers4j.vision.iwm.IwmEval;
+import io.papers4j.vision.iwm.IwmModel;
+import io.papers4j.vision.iwm.IwmTraining;
+import io.papers4j.vision.iwm.Mrr;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code papers4j iwm train|mrr|probe|finetune}: Image World Models on procedural colour shapes. */
+@Command(
+    name = "iwm",
+    mixinStandardHelpOptions = true,
+    description = "IWM (arXiv 2403.00504): a JEPA whose predictor is a world model of photometric transformations.",
+    subcommands = {IwmCommand.Train.class, IwmCommand.MrrCmd.class, IwmCommand.Probe.class, IwmCommand.Finetune.class})
+public final class IwmCommand implements CliCommand, Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Shared data options. */
+  static class DataOptions {
+    @Option(names = "--train-images", defaultValue = "4000", description = "Procedural training images (default ${DEFAULT-VALUE}).")
+    int trainImages;
+
+    @Option(names = "--test-images", defaultValue = "500", description = "Procedural test images (default ${DEFAULT-VALUE}).")
+    int testImages;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    ColourShapes.Data train(int side) {
+      return ColourShapes.generate(trainImages, side, 1);
+    }
+
+    ColourShapes.Data test(int side) {
+      return ColourShapes.generate(testImages, side, 2);
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true, description = "Pre-train an IWM and save a checkpoint.")
+  static final class Train implements Callable<Integer> {
+    @Option(names = "--conditioning", defaultValue = "feature", description = "none, feature or sequence (default ${DEFAULT-VALUE}).")
+    String conditioning;
+
+    @Option(names = "--predictor-depth", defaultValue = "4", description = "Predictor blocks (default ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--augment", defaultValue = "jitter+destructive", description = "jitter or jitter+destructive (default ${DEFAULT-VALUE}).")
+    String augment;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW lr (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--out", required = true, description = "Checkpoint directory.")
+    Path out;
+
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
+    @Override
+    public Integer call() {
+      if (!augment.equals("jitter") && !augment.equals("jitter+destructive")) {
+        throw new IllegalArgumentException("--augment must be jitter or jitter+destructive, got " + augment);
+      }
+      IwmConfig cfg = IwmConfig.small(conditioning, depth);
+      Engine.init();
+      Engine.seed(data.seed);
+      var recipe = new IwmTraining.Recipe(steps, batch, lr, 0.04, augment.equals("jitter+destructive"));
+      IwmTraining.Run run = IwmTraining.train(cfg, data.train(cfg.imageSize()), recipe, data.seed, ProgressBar.detectMode());
+      Map<String, Object> conf = new LinkedHashMap<>();
+      conf.put("augment", augment);
+      conf.put("steps", steps);
+      conf.put("batch", batch);
+      conf.put("lr", lr);
+      conf.put("weight_decay", 0.04);
+      IwmCheckpoint.save(out, run.model(), Checkpoint.runInfo(conf, data.seed, "colour-shapes:" + data.trainImages, steps));
+      System.out.printf(Locale.ROOT, "saved %s (final loss %.4f, %.0f s)%n", out, run.losses().get(run.losses().size() - 1), run.seconds());
+      return 0;
+    }
+  }
+
+  static boolean destructive(Path model) {
+    Object conf = Checkpoint.readRunInfo(model).get("config");
+    return !(conf instanceof Map<?, ?> m) || !"jitter".equals(m.get("augment"));
+  }
+
+  @Command(name = "mrr", mixinStandardHelpOptions = true, description = "Equivariance: MRR over a bank of transformed versions (chance beside it).")
+  static final class MrrCmd implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--images", defaultValue = "200", description = "Test images (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--bank", defaultValue = "64", description = "Versions per image (default ${DEFAULT-VALUE}).")
+    int bank;
+
+    @Override
+    public Integer call() {
+      Engine.init();
+      IwmModel m = IwmCheckpoint.load(model);
+      var test = ColourShapes.generate(images, m.config().imageSize(), 2);
+      double mrr = IwmEval.mrr(m, test.images(), bank, destructive(model), 99);
+      System.out.printf(Locale.ROOT, "MRR %.4f  (chance H_%d/%d = %.4f)%n", mrr, bank, bank, Mrr.chance(bank));
+      return 0;
+    }
+  }
+
+  @Command(name = "probe", mixinStandardHelpOptions = true, description = "Frozen-encoder probe of the shape class.")
+  static final class Probe implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--head", defaultValue = "linear", description = "linear (mean-pooled encoder) or attentive (default ${DEFAULT-VALUE}).")
+    String head;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "Linear probe epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--steps", defaultValue = "300", description = "Attentive probe steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
+    @Override
+    public Integer call() {
+      Engine.init();
+      IwmModel m = IwmCheckpoint.load(model);
+      int side = m.config().imageSize();
+      var train = data.train(side);
+      var test = data.test(side);
+      double acc;
+      switch (head) {
+        case "linear" -> acc = IwmEval.linearProbe(IwmEval.features(m, train.images()), train.labels(), IwmEval.features(m, test.images()),
+            test.labels(), ColourShapes.CLASSES.length, epochs, data.seed);
+        case "attentive" -> acc = IwmEval.attentiveProbe(m, train, test, steps, 64, 1e-3, data.seed);
+        default -> throw new IllegalArgumentException("--head must be linear or attentive, got " + head);
+      }
+      System.out.printf(Locale.ROOT, "%s probe top-1 %.2f%% (chance 10%%)%n", head, 100 * acc);
+      return 0;
+    }
+  }
+
+  @Command(name = "finetune", mixinStandardHelpOptions = true,
+      description = "Fine-tune the pre-trained predictor (frozen encoder, lr/10), a random predictor, or the encoder, with an attentive head.")
+  static final class Finetune implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--what", defaultValue = "predictor", description = "predictor, random-predictor or encoder (default ${DEFAULT-VALUE}).")
+    String what;
+
+    @Option(names = "--steps", defaultValue = "300", description = "Steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "lr of the head and of a random predictor (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
+    @Override
+    public Integer call() {
+      Engine.init();
+      IwmModel m = IwmCheckpoint.load(model);
+      int side = m.config().imageSize();
+      var train = data.train(side);
+      var test = data.test(side);
+      double acc = switch (what) {
+        case "predictor" -> IwmEval.predictorFinetune(m, true, train, test, steps, 64, lr, data.seed);
+        case "random-predictor" -> IwmEval.predictorFinetune(m, false, train, test, steps, 64, lr, data.seed);
+        case "encoder" -> IwmEval.encoderFinetune(m, train, test, steps, 64, lr, data.seed);
+        default -> throw new IllegalArgumentException("--what must be predictor, random-predictor or encoder, got " + what);
+      };
+      System.out.printf(Locale.ROOT, "%s fine-tuning top-1 %.2f%% after %d steps%n", what, 100 * acc, steps);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.papers4j.vision.iwm;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.Linear;
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.AdamW;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * IWM evaluations: MRR equivariance (our pinned protocol, spec 2(b)), the linear probe on the
+ * mean-pooled frozen encoder, and predictor fine-tuning (frozen target encoder, predictor given the
+ * null action predicts every token, attentive head; pre-trained predictor at lr/10 vs a random one).
+ */
+public final class IwmEval {
+  private IwmEval() {}
+
+  /**
+   * MRR on {@code images} (N, 3, H, W): per image one source (jitter + destroy), one mask (fixed
+   * seed), K target jitters; bank = target encoder (layer-normed) mean-pooled over the masked
+   * positions; predictions mean-pooled likewise; rank by L2 ({@link Mrr}).
+   */
+  public static double mrr(IwmModel model, Tensor images, int k, boolean destructive, long seed) {
+    Random rng = new Random(seed);
+    MultiBlockMask masks = MultiBlockMask.ijepa(model.config().grid(), model.config().grid());
+    long n = images.size(0);
+    Tensor[] preds = new Tensor[(int) n];
+    Tensor[] banks = new Tensor[(int) n];
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (int i = 0; i < n; i++) {
+        try (PointerScope scope = new PointerScope()) {
+          Tensor img = images.narrow(0, i, 1).expand(k, -1, -1, -1).contiguous(); // (K, 3, H, W)
+          float[][] jx1 = Actions.sampleJitter(1, rng, 0.8);
+          float[][] d1 = Actions.sampleDestroy(1, rng, destructive);
+          float[][] jx = new float[k][], d = new float[k][];
+          for (int j = 0; j < k; j++) {
+            jx[j] = jx1[0];
+            d[j] = d1[0];
+          }
+          float[][] jy = Actions.sampleJitter(k, rng, 1.0);
+          Tensor x = Actions.destroy(Actions.jitter(img, jx), d);
+          Tensor y = Actions.jitter(img, jy);
+          Tensor a = Actions.action(jy, jx, d);
+          MultiBlockMask.Batch m1 = masks.sample(1, rng);
+          int[][] ctx = new int[k][], tgt = new int[k][];
+          for (int j = 0; j < k; j++) {
+            ctx[j] = m1.context()[0];
+            tgt[j] = m1.target()[0];
+          }
+          Tensor ci = IwmTraining.indices(ctx), ti = IwmTraining.indices(tgt);
+          Tensor p = model.predict(x, a, ci, ti).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (K, C)
+          Tensor b = model.targets(y, ti).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (K, C)
+          preds[i] = p.unsqueeze(0);
+          banks[i] = b.unsqueeze(0);
+          preds[i].retainReference();
+          banks[i].retainReference();
+        }
+      }
+      return Mrr.of(torch.cat(new org.bytedeco.pytorch.TensorVector(preds)), torch.cat(new org.bytedeco.pytorch.TensorVector(banks)));
+    }
+  }
+
+  /** Mean-pooled frozen (online) encoder features of clean images: (N, C). */
+  public static Tensor features(IwmModel model, Tensor images) {
+    try (NoGradGuard g = new NoGradGuard()) {
+      return model.encoder.forward(images, null).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+    }
+  }
+
+  /** Linear probe: logistic regression on standardised features, {@code epochs} full-batch AdamW epochs of minibatches 256. */
+  public static double linearProbe(Tensor trainF, Tensor trainY, Tensor testF, Tensor testY, int classes, int epochs, long seed) {
+    Tensor mu = trainF.mean(new long[] {0}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    Tensor sd = trainF.std(new long[] {0}, true, true).add(new Scalar(1e-6));
+    Tensor xtr = trainF.sub(mu).div(sd), xte = testF.sub(mu).div(sd);
+    Linear head = new Linear(trainF.size(1), classes, true, Init.normal(seed, 0.01));
+    AdamW opt = new AdamW(head.namedParameters(), new AdamConfig(1e-2, 0.9, 0.999, 1e-8, 1e-4));
+    Random rng = new Random(seed);
+    long n = xtr.size(0);
+    for (int e = 0; e < epochs; e++) {
+      long[] perm = shuffle(n, rng);
+      for (int s = 0; s < n; s += 256) {
+        try (PointerScope scope = new PointerScope()) {
+          Tensor idx = torch.tensor(java.util.Arrays.copyOfRange(perm, s, (int) Math.min(n, s + 256)));
+          Tensor loss = torch.cross_entropy(head.forward(xtr.index_select(0, idx)), trainY.index_select(0, idx));
+          opt.zeroGrad();
+          loss.backward();
+          opt.step();
+        }
+      }
+    }
+    try (NoGradGuard g = new NoGradGuard()) {
+      return head.forward(xte).argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(testY).to(torch.ScalarType.Double).mean().item_double();
+    }
+  }
+
+  static long[] shuffle(long n, Random rng) {
+    long[] p = new long[(int) n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = (int) n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      long t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  /** Attentive head: one learned query cross-attends over (B, N, C) tokens, then a linear classifier. */
+  static final class AttentiveHead {
+    final Tensor query; // (C)
+    final Linear key, value, out;
+
+    AttentiveHead(long c, int classes, Init init) {
+      query = init.weights(c);
+      key = new Linear(c, c, true, init);
+      value = new Linear(c, c, true, init);
+      out = new Linear(c, classes, true, init);
+    }
+
+    Tensor forward(Tensor tokens) {
+      Tensor scores = key.forward(tokens).matmul(query).div(new Scalar(Math.sqrt(query.size(0)))); // (B, N)
+      Tensor w = torch.softmax(scores, 1).unsqueeze(2); // (B, N, 1)
+      return out.forward(value.forward(tokens).mul(w).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())); // (B, classes)
+    }
+
+    Map<String, Tensor> params() {
+      Map<String, Tensor> p = new LinkedHashMap<>();
+      p.put("query", query);
+      key.namedParameters().forEach((k, v) -> p.put("key." + k, v));
+      value.namedParameters().forEach((k, v) -> p.put("value." + k, v));
+      out.namedParameters().forEach((k, v) -> p.put("out." + k, v));
+      return p;
+    }
+  }
+
+  /** What a classification fine-tune trains on top of the frozen target encoder. */
+  public enum Tune {
+    /** pre-trained predictor (lr/10) with the null action, then an attentive head */
+    PRETRAINED_PREDICTOR,
+    /** randomly initialised predictor (lr), then an attentive head */
+    RANDOM_PREDICTOR,
+    /** a copy of the encoder (lr/10, no predictor), then an attentive head */
+    ENCODER,
+    /** the attentive head alone on frozen encoder tokens (attentive probe) */
+    HEAD_ONLY
+  }
+
+  /**
+   * Predictor fine-tuning: the frozen target encoder's tokens of the clean image go to the predictor
+   * with the null action (zeros), which predicts all tokens; an attentive head classifies them.
+   * {@code pretrained}: keep the model's predictor and use lr/10 for it; otherwise re-initialise it.
+   * Returns test accuracy.
+   */
+  public static double predictorFinetune(IwmModel model, boolean pretrained, ColourShapes.Data train, ColourShapes.Data test,
+      int steps, int batch, double lr, long seed) {
+    return finetune(model, pretrained ? Tune.PRETRAINED_PREDICTOR : Tune.RANDOM_PREDICTOR, train, test, steps, batch, lr, seed);
+  }
+
+  /** Encoder fine-tuning (a copy of the online encoder at lr/10, attentive head at lr). */
+  public static double encoderFinetune(IwmModel model, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch, double lr,
+      long seed) {
+    return finetune(model, Tune.ENCODER, train, test, steps, batch, lr, seed);
+  }
+
+  /** Attentive probe: frozen encoder tokens, attentive head only. */
+  public static double attentiveProbe(IwmModel model, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch, double lr,
+      long seed) {
+    return finetune(model, Tune.HEAD_ONLY, train, test, steps, batch, lr, seed);
+  }
+
+  public static double finetune(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
+      double lr, long seed) {
+    IwmConfig c = model.config();
+    IwmModel fresh = new IwmModel(c, seed + 1000); // random predictor, and a container for tuned copies
+    IwmModel.Predictor pred = null;
+    IwmModel.Encoder enc = model.target;
+    java.util.List<AdamW> opts = new java.util.ArrayList<>();
+    if (what == Tune.PRETRAINED_PREDICTOR || what == Tune.RANDOM_PREDICTOR) {
+      pred = fresh.predictor;
+      if (what == Tune.PRETRAINED_PREDICTOR) io.papers4j.core.nn.Params.load(pred, model.predictor.namedParameters(), "predictor");
+      opts.add(new AdamW(pred.namedParameters(), new AdamConfig(what == Tune.PRETRAINED_PREDICTOR ? lr / 10 : lr, 0.9, 0.999, 1e-8, 0.05)));
+    } else if (what == Tune.ENCODER) {
+      enc = fresh.encoder;
+      io.papers4j.core.nn.Params.load(enc, model.encoder.namedParameters(), "encoder");
+      opts.add(new AdamW(enc.namedParameters(), new AdamConfig(lr / 10, 0.9, 0.999, 1e-8, 0.05)));
+    }
+    AttentiveHead head = new AttentiveHead(c.dim(), ColourShapes.CLASSES.length, Init.normal(seed, 0.02));
+    opts.add(new AdamW(head.params(), new AdamConfig(lr, 0.9, 0.999, 1e-8, 0.05)));
+    boolean tuneEncoder = what == Tune.ENCODER;
+    Random rng = new Random(seed);
+    for (int step = 0; step < steps; step++) {
+      try (PointerScope scope = new PointerScope()) {
+        long[] pick = new long[batch];
+        for (int i = 0; i < batch; i++) pick[i] = (long) (rng.nextDouble() * train.size());
+        Tensor idx = torch.tensor(pick);
+        Tensor logits = logits(enc, tuneEncoder, pred, head, train.images().index_select(0, idx), c.tokens());
+        Tensor loss = torch.cross_entropy(logits, train.labels().index_select(0, idx));
+        for (AdamW o : opts) o.zeroGrad();
+        loss.backward();
+        for (AdamW o : opts) o.step();
+      }
+    }
+    long correct = 0;
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (long s = 0; s < test.size(); s += 256) {
+        try (PointerScope scope = new PointerScope()) {
+          long len = Math.min(256, test.size() - s);
+          Tensor lg = logits(enc, false, pred, head, test.images().narrow(0, s, len), c.tokens());
+          correct += lg.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(test.labels().narrow(0, s, len)).sum().item_long();
+        }
+      }
+    }
+    return (double) correct / test.size();
+  }
+
+  private static Tensor logits(IwmModel.Encoder enc, boolean tuneEncoder, IwmModel.Predictor pred, AttentiveHead head, Tensor images,
+      int nTok) {
+    long b = images.size(0);
+    Tensor z;
+    if (tuneEncoder) {
+      z = enc.forward(images, null);
+    } else {
+      try (NoGradGuard g = new NoGradGuard()) {
+        z = enc.forward(images, null); // (B, N, C) frozen
+      }
+    }
+    if (pred == null) return head.forward(z);
+    Tensor all = torch.arange(new Scalar(nTok)).unsqueeze(0).expand(b, -1).contiguous(); // (B, N)
+    return head.forward(pred.forward(z, all, torch.zeros(b, Actions.DIM), all)); // (B, N, C) → (B, classes)
+  }
+}
