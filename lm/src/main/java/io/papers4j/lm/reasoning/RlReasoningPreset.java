@@ -28,7 +28,7 @@ public record RlReasoningPreset(int goldProblems, int rlProblems, int testProble
 
   public static RlReasoningPreset of(String name) {
     return switch (name) {
-      case "smoke" -> new RlReasoningPreset(16, 4, 4, 1, 2, 4, 1, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 2, 2, 40);
+      case "smoke" -> new RlReasoningPreset(16, 4, 4, 1, 2, 4, 1, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 2, 2, 24);
       case "quick" -> new RlReasoningPreset(500, 100, 64, 2, 3, 300, 2, 16, 2e-3, 3, 8, 150, 8, 8, 2e-5, 150, 32, 120);
       case "full" -> new RlReasoningPreset(1000, 300, 200, 2, 4, 600, 3, 16, 2e-3, 3, 16, 300, 16, 8, 2e-5, 300, 200, 160);
       default -> throw new IllegalArgumentException("preset must be smoke, quick or full, got " + name);

@@ -1,0 +1,146 @@
+package io.papers4j.lm.reasoning;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.train.ProgressBar;
+import io.papers4j.lm.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The small-scale study of the paper's claims, as a script: synthetic problems, SFT, continued
+ * (over-trained) SFT, then from the SFT checkpoint expert iteration, PPO at EI's sample budget and
+ * RCRL, an ORM for rerank@K, every model scored on the held-out problems (maj@1, maj@K, rerank@K,
+ * pass@K) and on GSM8K test problems (maj@1).
+ */
+public final class RlReasoningStudy {
+  private RlReasoningStudy() {}
+
+  /** One evaluated model: how many RL samples it used, SFT steps, and its scores. */
+  public record Row(String method, long samples, int sftSteps, Evaluation.Scores scores, double gsm8kMaj1) {}
+
+  /** All rows, in the order they were measured, plus the EI and PPO curves. */
+  public record Outcome(List<Row> rows, List<Row> overtrain, List<Row> eiCurve, List<Row> ppoCurve, long eiSamples,
+      long ppoSamples) {}
+
+  public static Outcome run(RlReasoningPreset p, long seed, ProgressBar bar) {
+    List<Problem> test = SyntheticProblems.generate(p.testProblems(), p.minSteps(), p.maxSteps(), seed, Set.of());
+    Set<String> held = SyntheticProblems.hashes(test);
+    List<Problem> gold = SyntheticProblems.generate(p.goldProblems(), p.minSteps(), p.maxSteps(), seed + 1, held);
+    Set<String> used = new java.util.HashSet<>(held);
+    used.addAll(SyntheticProblems.hashes(gold));
+    List<Problem> rl = SyntheticProblems.generate(p.rlProblems(), p.minSteps(), p.maxSteps(), seed + 2, used);
+    List<Problem> gsm8k = Gsm8kData.split("test").subList(0, p.gsm8kProblems());
+    Evaluation.Settings eval = new Evaluation.Settings(p.k(), 1.0, p.maxNewTokens(), true, seed + 3, Math.max(8, p.k()));
+
+    List<Row> rows = new ArrayList<>();
+    LlamaModel init = new LlamaModel(Sft.tinyConfig(), Init.normal(seed, 0.02), null);
+    List<Sft.Example> goldEx = Sft.gold(gold);
+    Sft.fit(init, goldEx, new Sft.Fit(p.sftSteps(), p.batch(), p.lr(), seed), bar);
+    Row sft = row("SFT", 0, p.sftSteps(), init, test, gsm8k, eval, null, null);
+    rows.add(sft);
+
+    // claim (ii), SFT half: keep training on the same gold traces
+    List<Row> overtrain = new ArrayList<>();
+    overtrain.add(sft);
+    LlamaModel over = copy(init);
+    for (int c = 1; c <= p.overtrainChunks(); c++) {
+      Sft.fit(over, goldEx, new Sft.Fit(p.sftSteps(), p.batch(), p.lr(), seed + 100 + c), null);
+      overtrain.add(row("SFT x" + (c + 1), 0, p.sftSteps() * (c + 1), over, test, gsm8k, eval, null, null));
+    }
+    rows.add(overtrain.get(overtrain.size() - 1));
+
+    // ORM on the SFT policy's own samples for the RL questions
+    OutcomeRewardModel orm = new OutcomeRewardModel(copy(init), seed + 5);
+    List<OutcomeRewardModel.Labelled> labelled = new ArrayList<>();
+    for (int i = 0; i < rl.size(); i++) {
+      Problem q = rl.get(i);
+      for (String t : Evaluation.sample(init, q.question(), null, eval, seed + 11L * i))
+        labelled.add(new OutcomeRewardModel.Labelled(q.question(), t, q.isCorrect(t)));
+    }
+    orm.fit(labelled, new Sft.Fit(p.ormSteps(), p.batch(), 1e-3, seed + 6), null);
+    rows.set(0, row("SFT", 0, p.sftSteps(), init, test, gsm8k, eval, orm, null));
+
+    // expert iteration from SFT
+    List<Row> eiCurve = new ArrayList<>();
+    eiCurve.add(rows.get(0));
+    LlamaModel ei = copy(init);
+    ExpertIteration.Config eic = new ExpertIteration.Config(p.eiRounds(), p.k(), 1.0, p.maxNewTokens(),
+        new Sft.Fit(p.refitSteps(), p.batch(), p.lr(), seed + 7), seed + 8);
+    long eiSamples = ExpertIteration.run(ei, init, rl, goldEx, eic,
+        (round, samples, kept) -> eiCurve.add(row("EI round " + round, samples, p.sftSteps(), ei, test, List.of(), eval, null, null)), null);
+    rows.add(row("EI", eiSamples, p.sftSteps(), ei, test, gsm8k, eval, orm, null));
+
+    // PPO from SFT at EI's sample budget (sparse reward)
+    List<Row> ppoCurve = new ArrayList<>();
+    ppoCurve.add(rows.get(0));
+    LlamaModel ppo = copy(init);
+    int perIter = p.ppoPrompts() * p.ppoSamples();
+    int iters = (int) Math.max(1, eiSamples / perIter);
+    int evalEvery = Math.max(1, iters / p.eiRounds());
+    Ppo.Config pc = new Ppo.Config(iters, p.ppoPrompts(), p.ppoSamples(), 4, p.ppoLr(), 1.0, 0.95, 0.2, 1.0, 0.05, 1.0,
+        p.maxNewTokens(), Ppo.Reward.SPARSE, seed + 9);
+    long ppoSamples = Ppo.run(ppo, init, rl, pc, null, (it, samples, correct, kl) -> {
+      if (it % evalEvery == 0 || it == iters) ppoCurve.add(row("PPO iter " + it, samples, p.sftSteps(), ppo, test, List.of(), eval, null, null));
+    }, null);
+    rows.add(row("PPO (sparse)", ppoSamples, p.sftSteps(), ppo, test, gsm8k, eval, orm, null));
+
+    // RCRL, one round of K samples per question
+    LlamaModel rc = copy(init);
+    long rcSamples = Rcrl.run(rc, init, rl, gold, new ExpertIteration.Config(1, p.k(), 1.0, p.maxNewTokens(), eic.refit(), seed + 10), null);
+    rows.add(row("RCRL", rcSamples, p.sftSteps(), rc, test, gsm8k, eval, null, CharTokenizer.GOOD));
+    return new Outcome(rows, overtrain, eiCurve, ppoCurve, eiSamples, ppoSamples);
+  }
+
+  static Row row(String method, long samples, int sftSteps, LlamaModel m, List<Problem> test, List<Problem> gsm8k,
+      Evaluation.Settings eval, OutcomeRewardModel orm, Integer returnToken) {
+    Evaluation.Scores s = Evaluation.run(m, test, eval, returnToken, orm, null);
+    double g = Double.NaN;
+    if (!gsm8k.isEmpty()) {
+      Evaluation.Settings one = new Evaluation.Settings(1, 0, eval.maxNewTokens(), true, eval.seed(), eval.batchRows());
+      g = greedyOnly(m, gsm8k, one, returnToken);
+    }
+    return new Row(method, samples, sftSteps, s, g);
+  }
+
+  /** maj@1 only (greedy), for GSM8K where sampling K would be wasted on a tiny model. */
+  static double greedyOnly(LlamaModel m, List<Problem> problems, Evaluation.Settings s, Integer returnToken) {
+    int ok = 0;
+    Rollouts.Settings greedy = new Rollouts.Settings(0, s.maxNewTokens(), true, s.seed());
+    for (int at = 0; at < problems.size(); at += s.batchRows()) {
+      List<long[]> prompts = new ArrayList<>();
+      List<Problem> chunk = problems.subList(at, Math.min(problems.size(), at + s.batchRows()));
+      for (Problem q : chunk) {
+        long[] pr = Sft.prompt(q.question(), returnToken);
+        int max = 512 - 2 * s.maxNewTokens() - 1;
+        if (pr.length > max) pr = java.util.Arrays.copyOfRange(pr, pr.length - max, pr.length); // keep the end
+        prompts.add(pr);
+      }
+      List<Rollouts.Completion> cs = Rollouts.run(m, prompts, greedy);
+      for (int j = 0; j < chunk.size(); j++) if (chunk.get(j).isCorrect(cs.get(j).text())) ok++;
+    }
+    return (double) ok / problems.size();
+  }
+
+  static LlamaModel copy(LlamaModel src) {
+    LlamaModel m = new LlamaModel(src.config(), Init.normal(0, 0.02), null);
+    Sft.copyWeights(src, m);
+    return m;
+  }
+
+  /** Scores of a row as a flat map (for result.json). */
+  public static Map<String, Object> metrics(Row r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("samples", r.samples());
+    m.put("maj1", r.scores().maj1());
+    m.put("majK", r.scores().majK());
+    m.put("rerankK", Double.isNaN(r.scores().rerankK()) ? null : r.scores().rerankK());
+    m.put("passK", r.scores().passK());
+    m.put("pass1", r.scores().pass1());
+    m.put("diversity", r.scores().diversity());
+    m.put("gsm8k_maj1", Double.isNaN(r.gsm8kMaj1()) ? null : r.gsm8kMaj1());
+    return m;
+  }
+}
