@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -38,6 +37,11 @@ public final class InfimmTraining {
     }
   }
 
+  /** Called after every step with its 1-based index and loss. */
+  public interface Progress {
+    void step(int step, double loss);
+  }
+
   private InfimmTraining() {}
 
   /** The resolution a model trained up to {@code stage} is used at. */
@@ -52,7 +56,7 @@ public final class InfimmTraining {
   }
 
   /** Trains {@code model} in place for one stage; returns the loss of every step. */
-  public static double[] train(InfimmModel model, Options o, IntConsumer progress) {
+  public static double[] train(InfimmModel model, Options o, Progress progress) {
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> v.requires_grad_(false));
     model.lm.crossAttentionParameters().forEach((k, v) -> trainable.put("language_model." + k, v));
@@ -92,7 +96,7 @@ public final class InfimmTraining {
         opt.step();
         losses[step] = loss.item_double();
       }
-      if (progress != null) progress.accept(step + 1);
+      if (progress != null) progress.step(step + 1, losses[step]);
     }
     model.namedParameters().forEach((k, v) -> v.requires_grad_(true));
     return losses;

@@ -124,6 +124,42 @@ public final class Clip implements Parameterized {
     return embedImages(images).mul(embedText(textIds)).sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(0)).mul(new Scalar(100));
   }
 
+  /** Writes config.json, model.safetensors and papers4j.json (atomically). */
+  public void save(java.nio.file.Path dir, Map<String, Object> info) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      io.papers4j.core.io.AtomicFiles.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+      Map<String, Tensor> t = new java.util.LinkedHashMap<>();
+      namedParameters().forEach((k, v) -> t.put(k, v.detach().contiguous()));
+      io.papers4j.core.io.Safetensors.write(dir.resolve("model.safetensors"), t);
+      Map<String, Object> meta = new java.util.LinkedHashMap<>(Map.of("system", "clip (papers4j small CLIP, the in-project stand-in for OpenAI CLIP)"));
+      meta.putAll(info);
+      io.papers4j.core.io.AtomicFiles.writeString(dir.resolve("papers4j.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot write the CLIP model to " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** Loads a directory written by {@link #save}, checking every tensor name and shape. */
+  public static Clip load(java.nio.file.Path dir) {
+    java.nio.file.Path cfg = dir.resolve("config.json"), w = dir.resolve("model.safetensors");
+    if (!java.nio.file.Files.isRegularFile(cfg) || !java.nio.file.Files.isRegularFile(w)) {
+      throw new IllegalArgumentException(dir + " is not a CLIP model (needs config.json and model.safetensors)");
+    }
+    Config c;
+    try {
+      c = new com.fasterxml.jackson.databind.ObjectMapper().readValue(cfg.toFile(), Config.class);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(cfg + ": not a CLIP config (" + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+    Clip clip = new Clip(c, 0);
+    try (NoGradGuard ng = new NoGradGuard()) {
+      Params.load(clip, io.papers4j.core.io.Safetensors.read(w), w.toString());
+    }
+    return clip;
+  }
+
   static Tensor normalize(Tensor x) {
     return x.div(x.mul(x).sum(new long[] {-1}, true, new ScalarTypeOptional()).sqrt().clamp_min(new Scalar(1e-12)));
   }
