@@ -18,10 +18,9 @@ import org.bytedeco.pytorch.Tensor;
  * parameter's first update, shaped like the tensor handed to the Adam arithmetic (the gradient
  * itself, or its low-rank projection in GaLore).
  */
-public abstract class AdamBase implements Optimizer {
+public abstract class AdamBase extends OptimizerBase<AdamConfig> {
   protected final Map<String, Tensor> params;
   protected final Predicate<String> decays;
-  protected AdamConfig config;
   protected final Map<String, AdamMoments> moments = new LinkedHashMap<>();
 
   /**
@@ -31,9 +30,9 @@ public abstract class AdamBase implements Optimizer {
    *     WeightDecay#EXCLUDE_NORMS_BIASES_EMBEDDINGS})
    */
   protected AdamBase(Map<String, Tensor> params, AdamConfig config, Predicate<String> decays) {
+    super(config);
     if (params.isEmpty()) throw new IllegalArgumentException("optimizer got no parameters");
     this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-    this.config = config;
     this.decays = decays;
   }
 
@@ -57,26 +56,8 @@ public abstract class AdamBase implements Optimizer {
   }
 
   @Override
-  public void zeroGrad() {
-    for (Tensor p : params.values()) {
-      Tensor g = p.grad();
-      // Undefine rather than zero: the next backward writes fresh gradients and skips an add.
-      if (g.defined()) p.mutable_grad().reset();
-    }
-  }
-
-  @Override
-  public double learningRate() {
-    return config.lr();
-  }
-
-  @Override
-  public void setLearningRate(double lr) {
-    config = config.withLr(lr);
-  }
-
-  public AdamConfig config() {
-    return config;
+  protected Iterable<Tensor> trainedParameters() {
+    return params.values();
   }
 
   public Map<String, Tensor> parameters() {

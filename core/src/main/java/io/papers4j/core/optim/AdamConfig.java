@@ -9,7 +9,8 @@ package io.papers4j.core.optim;
  * @param eps added to the denominator (1e-8 PyTorch; 1e-6 Hugging Face/GaLore; 1e-5 LLaMA)
  * @param weightDecay decoupled weight decay λ (0.01 PyTorch AdamW; 0.1 LLaMA; 0 GaLore)
  */
-public record AdamConfig(double lr, double beta1, double beta2, double eps, double weightDecay) {
+public record AdamConfig(double lr, double beta1, double beta2, double eps, double weightDecay)
+    implements OptimizerBase.Hyperparameters<AdamConfig> {
   public AdamConfig {
     require(lr >= 0 && Double.isFinite(lr), "lr must be a finite value >= 0, got " + lr);
     require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
@@ -33,6 +34,7 @@ public record AdamConfig(double lr, double beta1, double beta2, double eps, doub
     return new AdamConfig(lr, 0.9, 0.95, 1e-5, 0.1);
   }
 
+  @Override
   public AdamConfig withLr(double lr) {
     return new AdamConfig(lr, beta1, beta2, eps, weightDecay);
   }

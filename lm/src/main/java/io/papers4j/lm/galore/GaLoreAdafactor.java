@@ -1,7 +1,7 @@
 package io.papers4j.lm.galore;
 
 import io.papers4j.core.optim.LongLived;
-import io.papers4j.core.optim.Optimizer;
+import io.papers4j.core.optim.OptimizerBase;
 import io.papers4j.lm.galore.GaLoreAdamW.Group;
 import io.papers4j.lm.galore.GaLoreAdamW.GroupState;
 import io.papers4j.lm.galore.GaLoreAdamW.Projection;
@@ -45,7 +45,7 @@ import org.bytedeco.pytorch.global.torch;
  * floats and the projector r'·min(m, n); un-projected 2-D weights take m + n, 1-D ones n; β₁ adds
  * one float per element of R.
  */
-public final class GaLoreAdafactor implements Optimizer {
+public final class GaLoreAdafactor extends OptimizerBase<GaLoreAdafactor.Config> {
 
   /**
    * Adafactor hyperparameters.
@@ -62,7 +62,8 @@ public final class GaLoreAdafactor implements Optimizer {
    * @param warmupInit with relativeStep: min(10⁻⁶·t, 1/√t) (false)
    */
   public record Config(double lr, double eps1, double eps2, double clipThreshold, double decayRate, double beta1,
-      double weightDecay, boolean scaleParameter, boolean relativeStep, boolean warmupInit) {
+      double weightDecay, boolean scaleParameter, boolean relativeStep, boolean warmupInit)
+      implements OptimizerBase.Hyperparameters<Config> {
     public Config {
       if (warmupInit && !relativeStep) throw new IllegalArgumentException("warmupInit requires relativeStep");
       if (!Double.isNaN(beta1) && (beta1 < 0 || beta1 >= 1)) {
@@ -75,6 +76,7 @@ public final class GaLoreAdafactor implements Optimizer {
       return new Config(lr, 1e-30, 1e-3, 1.0, -0.8, Double.NaN, weightDecay, false, false, false);
     }
 
+    @Override
     public Config withLr(double v) {
       return new Config(v, eps1, eps2, clipThreshold, decayRate, beta1, weightDecay, scaleParameter, relativeStep,
           warmupInit);
@@ -116,13 +118,12 @@ public final class GaLoreAdafactor implements Optimizer {
     }
   }
 
-  private Config config;
   private final List<Group> groups;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
 
   /** @param groups disjoint groups; {@code eightBit} is not supported (no 8-bit Adafactor here) */
   public GaLoreAdafactor(Config config, List<Group> groups) {
-    this.config = config;
+    super(config);
     this.groups = List.copyOf(groups);
     for (Group g : groups) {
       if (g.eightBit()) throw new IllegalArgumentException("GaLore-Adafactor has no 8-bit variant (group " + g.name() + ")");
@@ -204,24 +205,8 @@ public final class GaLoreAdafactor implements Optimizer {
   }
 
   @Override
-  public void zeroGrad() {
-    for (Slot s : slots.values()) {
-      if (s.param.grad().defined()) s.param.mutable_grad().reset();
-    }
-  }
-
-  @Override
-  public double learningRate() {
-    return config.lr();
-  }
-
-  @Override
-  public void setLearningRate(double lr) {
-    config = config.withLr(lr);
-  }
-
-  public Config config() {
-    return config;
+  protected Iterable<Tensor> trainedParameters() {
+    return slots.values().stream().map(s -> s.param).toList();
   }
 
   /** The projector of {@code name}, or null when the parameter is not projected. */

@@ -4,7 +4,7 @@ import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamMoments;
 import io.papers4j.core.optim.BlockwiseInt8;
 import io.papers4j.core.optim.LongLived;
-import io.papers4j.core.optim.Optimizer;
+import io.papers4j.core.optim.OptimizerBase;
 import io.papers4j.core.optim.QuantMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +39,7 @@ import org.bytedeco.pytorch.global.torch;
  * for M, unsigned for V) with per-block absmax; moments with fewer than {@code min8bitSize} elements
  * stay float32, as bitsandbytes does.
  */
-public final class GaLoreAdamW implements Optimizer {
+public final class GaLoreAdamW extends OptimizerBase<AdamConfig> {
 
   /**
    * GaLore settings of a group.
@@ -102,7 +102,6 @@ public final class GaLoreAdamW implements Optimizer {
     }
   }
 
-  private AdamConfig config;
   private final List<Group> groups;
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Tensor signedCodes; // shared code books, null if no int8 moment exists
@@ -116,7 +115,7 @@ public final class GaLoreAdamW implements Optimizer {
    * @param min8bitSize moments with fewer elements stay float32 (4,096 in bitsandbytes)
    */
   public GaLoreAdamW(AdamConfig config, List<Group> groups, int blockSize, int min8bitSize) {
-    this.config = config;
+    super(config);
     this.groups = List.copyOf(groups);
     boolean anyInt8 = false;
     for (Group g : groups) {
@@ -241,24 +240,8 @@ public final class GaLoreAdamW implements Optimizer {
   }
 
   @Override
-  public void zeroGrad() {
-    for (Slot s : slots.values()) {
-      if (s.param.grad().defined()) s.param.mutable_grad().reset();
-    }
-  }
-
-  @Override
-  public double learningRate() {
-    return config.lr();
-  }
-
-  @Override
-  public void setLearningRate(double lr) {
-    config = config.withLr(lr);
-  }
-
-  public AdamConfig config() {
-    return config;
+  protected Iterable<Tensor> trainedParameters() {
+    return slots.values().stream().map(s -> s.param).toList();
   }
 
   public List<Group> groups() {
