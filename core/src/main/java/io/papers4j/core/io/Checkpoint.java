@@ -65,12 +65,6 @@ public final class Checkpoint {
 
   // ---------------------------------------------------------------- saving
 
-  /** Saves with a LLaMA-family config (written in the config's own transformers format). */
-  public static void save(
-      Path dir, HfLlamaConfig config, Map<String, Tensor> tensors, Map<String, Object> papers4j) {
-    save(dir, config.toJson(), tensors, papers4j);
-  }
-
   /**
    * Saves a checkpoint directory atomically.
    *
@@ -144,11 +138,6 @@ public final class Checkpoint {
     } catch (IOException e) {
       throw CheckpointException.of(f, "cannot read: " + e.getMessage(), e);
     }
-  }
-
-  /** config.json as a LLaMA-family config. */
-  public static HfLlamaConfig readLlamaConfig(Path dir) {
-    return HfLlamaConfig.read(dir.resolve(CONFIG));
   }
 
   /** papers4j.json as a map; empty when the directory is a plain Hugging Face download. */

@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Typed reads from a JSON object; a wrong type is an error that names the key. */
-final class JsonReader {
+public final class JsonReader {
   private final ObjectNode node;
   private final String prefix;
 
-  JsonReader(ObjectNode node) {
+  public JsonReader(ObjectNode node) {
     this(node, "");
   }
 
-  JsonReader(ObjectNode node, String prefix) {
+  public JsonReader(ObjectNode node, String prefix) {
     this.node = node;
     this.prefix = prefix;
   }
@@ -29,7 +29,7 @@ final class JsonReader {
         "key '" + prefix + key + "' must be " + type + ", got " + v);
   }
 
-  Integer integer(String key) {
+  public Integer integer(String key) {
     JsonNode v = get(key);
     if (v == null) return null;
     if (v.isIntegralNumber() && v.canConvertToInt()) return v.intValue();
@@ -41,34 +41,34 @@ final class JsonReader {
     throw wrong(key, "an integer", v);
   }
 
-  int req(String key) {
+  public int req(String key) {
     Integer v = integer(key);
     if (v == null) throw new IllegalArgumentException("missing key '" + prefix + key + "'");
     return v;
   }
 
-  Double dbl(String key) {
+  public Double dbl(String key) {
     JsonNode v = get(key);
     if (v == null) return null;
     if (!v.isNumber()) throw wrong(key, "a number", v);
     return v.doubleValue();
   }
 
-  Boolean bool(String key) {
+  public Boolean bool(String key) {
     JsonNode v = get(key);
     if (v == null) return null;
     if (!v.isBoolean()) throw wrong(key, "true or false", v);
     return v.booleanValue();
   }
 
-  String str(String key) {
+  public String str(String key) {
     JsonNode v = get(key);
     if (v == null) return null;
     if (!v.isTextual()) throw wrong(key, "a string", v);
     return v.textValue();
   }
 
-  List<String> strings(String key) {
+  public List<String> strings(String key) {
     JsonNode v = get(key);
     List<String> out = new ArrayList<>();
     if (v == null) return out;
@@ -81,7 +81,7 @@ final class JsonReader {
   }
 
   /** An int or a list of ints (LLaMA-3's eos_token_id). */
-  List<Integer> intOrInts(String key) {
+  public List<Integer> intOrInts(String key) {
     JsonNode v = get(key);
     List<Integer> out = new ArrayList<>();
     if (v == null) return out;

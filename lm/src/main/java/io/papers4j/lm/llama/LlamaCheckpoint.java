@@ -25,12 +25,12 @@ public final class LlamaCheckpoint {
   public static void save(LlamaModel model, Path dir, Map<String, Object> runInfo) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> tensors.put(k, v.detach()));
-    Checkpoint.save(dir, model.config().withTorchDtype(dtypeName(model)).toHf(), tensors, runInfo);
+    Checkpoint.save(dir, model.config().withTorchDtype(dtypeName(model)).toJson(), tensors, runInfo);
   }
 
   /** The config of a checkpoint directory. */
   public static LlamaConfig readConfig(Path dir) {
-    return LlamaConfig.fromHf(Checkpoint.readLlamaConfig(dir));
+    return LlamaConfig.read(dir.resolve(Checkpoint.CONFIG));
   }
 
   /**

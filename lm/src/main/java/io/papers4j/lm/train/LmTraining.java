@@ -160,13 +160,9 @@ public final class LmTraining {
   /** The preset's shape with the tokenizer's vocabulary and a context that holds {@code seq}. */
   static LlamaConfig modelConfig(String preset, int vocab, int seq) {
     LlamaConfig p = LlamaConfig.preset(preset);
-    LlamaConfig c = new LlamaConfig(p.modelType(), vocab, p.hiddenSize(), p.intermediateSize(), p.numHiddenLayers(),
-        p.numAttentionHeads(), p.numKeyValueHeads(), p.headDim(), Math.max(p.maxPositionEmbeddings(), seq),
-        p.rmsNormEps(), p.rope(), p.tieWordEmbeddings(), p.slidingWindow(), p.attentionBias(), p.mlpBias(),
-        p.hiddenAct(), p.initializerRange(),
-        null, List.of(), null, // our BPE has no special tokens: no BOS/EOS ids
-        "float32");
-    return c;
+    return p.toBuilder().vocabSize(vocab).maxPositionEmbeddings(Math.max(p.maxPositionEmbeddings(), seq))
+        .bosTokenId(null).eosTokenId(List.of()).padTokenId(null) // our BPE has no special tokens: no BOS/EOS ids
+        .torchDtype("float32").build();
   }
 
   /**
@@ -179,7 +175,7 @@ public final class LmTraining {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> tensors.put(k, v.detach()));
     Safetensors.write(dir.resolve(Checkpoint.WEIGHTS), tensors, Map.of("format", "pt"));
-    model.config().toHf().write(dir.resolve(Checkpoint.CONFIG));
+    model.config().write(dir.resolve(Checkpoint.CONFIG));
     Map<String, Object> info = Checkpoint.runInfo(runConfig, ((Number) runConfig.get("seed")).longValue(),
         tokens.corpus(), step);
     try {

@@ -149,12 +149,12 @@ class LlamaModelTest {
   void config_round_trips_through_config_json() {
     for (String p : LlamaConfig.PRESETS) {
       LlamaConfig c = LlamaConfig.preset(p);
-      String json = c.toHf().toJson();
-      assertThat(LlamaConfig.fromHf(io.papers4j.core.io.HfLlamaConfig.parse(json))).as(p).isEqualTo(c);
+      String json = c.toJson();
+      assertThat(LlamaConfig.parse(json)).as(p).isEqualTo(c);
     }
-    String mistral = LlamaConfig.preset("mistral-7b").toHf().toJson();
+    String mistral = LlamaConfig.preset("mistral-7b").toJson();
     assertThat(mistral).contains("\"sliding_window\": 4096").contains("MistralForCausalLM");
-    assertThat(LlamaConfig.preset("yi-6b").toHf().toJson()).contains("\"rope_theta\": 5000000.0")
+    assertThat(LlamaConfig.preset("yi-6b").toJson()).contains("\"rope_theta\": 5000000.0")
         .contains("\"num_key_value_heads\": 4").contains("\"vocab_size\": 64000");
   }
 }

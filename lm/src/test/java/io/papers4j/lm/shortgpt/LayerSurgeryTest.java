@@ -4,7 +4,6 @@ import io.papers4j.core.nn.BlockInfluence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.lm.llama.LayerSurgery;
 import io.papers4j.lm.llama.LlamaCheckpoint;
@@ -82,7 +81,7 @@ class LayerSurgeryTest {
         LlamaCheckpoint.save(variant, out, Map.of("step", 0));
         LlamaModel back = LlamaCheckpoint.load(out);
         assertThat(back.config().numHiddenLayers()).isEqualTo(variant.config().numHiddenLayers());
-        assertThat(Checkpoint.readLlamaConfig(out).numHiddenLayers()).isEqualTo(variant.config().numHiddenLayers());
+        assertThat(LlamaCheckpoint.readConfig(out).numHiddenLayers()).isEqualTo(variant.config().numHiddenLayers());
         assertThat(maxDiff(back.forward(ids), variant.forward(ids))).isEqualTo(0.0);
       }
     }

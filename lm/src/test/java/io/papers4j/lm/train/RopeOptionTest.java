@@ -2,7 +2,6 @@ package io.papers4j.lm.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.papers4j.core.io.HfLlamaConfig;
 import io.papers4j.core.nn.pos.RopeConfig;
 import io.papers4j.core.nn.pos.RopeSchedule;
 import io.papers4j.core.nn.pos.ScaledRotaryEmbedding;
@@ -18,8 +17,8 @@ class RopeOptionTest {
     for (String name : RopeConfig.NAMES) {
       LlamaConfig base = LmTraining.modelConfig("tiny", 300, 64);
       LlamaConfig c = LmTraining.withRope(base, new LmTrainOptions.RopeChoice(name, 4), 64);
-      String json = c.toHf().toJson();
-      LlamaConfig back = LlamaConfig.fromHf(HfLlamaConfig.parse(json));
+      String json = c.toJson();
+      LlamaConfig back = LlamaConfig.parse(json);
       LlamaModel model = new LlamaModel(back, 1);
       RopeConfig want = RopeConfig.named(name, base.headDim(), base.ropeTheta(), 4, 64);
       if (name.equals("rope")) {
@@ -38,7 +37,7 @@ class RopeOptionTest {
   void yarn_choice_writes_the_transformers_keys_and_the_extended_context() {
     LlamaConfig c = LmTraining.withRope(LmTraining.modelConfig("tiny", 300, 128),
         new LmTrainOptions.RopeChoice("resonance-yarn", 4), 128);
-    String json = c.toHf().toJson();
+    String json = c.toJson();
     assertThat(json).contains("\"rope_type\"").contains("yarn").contains("\"original_max_position_embeddings\"")
         .contains("papers4j_resonance");
     assertThat(c.maxPositionEmbeddings()).isEqualTo(512);

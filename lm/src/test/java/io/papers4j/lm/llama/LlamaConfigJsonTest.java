@@ -1,4 +1,4 @@
-package io.papers4j.core.io;
+package io.papers4j.lm.llama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.papers4j.core.io.CheckpointException;
 import io.papers4j.core.nn.pos.RopeParameters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,22 +18,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Config files written by hand as transformers 4.x and 5.x write them for real models. */
-class HfLlamaConfigTest {
+class LlamaConfigJsonTest {
   @TempDir Path dir;
 
   private static String resource(String name) throws IOException {
-    try (InputStream in = HfLlamaConfigTest.class.getResourceAsStream("/io/config/" + name)) {
+    try (InputStream in = LlamaConfigJsonTest.class.getResourceAsStream("/io/config/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
-  private static HfLlamaConfig load(String name) throws IOException {
-    return HfLlamaConfig.parse(resource(name));
+  private static LlamaConfig load(String name) throws IOException {
+    return LlamaConfig.parse(resource(name));
   }
 
   @Test
   void llama_2_7b_defaults_rope_theta_and_has_no_scaling() throws IOException {
-    HfLlamaConfig c = load("llama-2-7b.v4.json");
+    LlamaConfig c = load("llama-2-7b.v4.json");
     assertThat(c.modelType()).isEqualTo("llama");
     assertThat(c.architectures()).containsExactly("LlamaForCausalLM");
     assertThat(c.vocabSize()).isEqualTo(32000);
@@ -40,7 +41,7 @@ class HfLlamaConfigTest {
     assertThat(c.intermediateSize()).isEqualTo(11008);
     assertThat(c.numHiddenLayers()).isEqualTo(32);
     assertThat(c.groups()).isEqualTo(1);
-    assertThat(c.resolvedHeadDim()).isEqualTo(128);
+    assertThat(c.headDim()).isEqualTo(128);
     assertThat(c.rmsNormEps()).isEqualTo(1e-5);
     assertThat(c.ropeTheta()).isEqualTo(10000.0);
     assertThat(c.rope().isDefault()).isTrue();
@@ -53,21 +54,21 @@ class HfLlamaConfigTest {
   @Test
   void mistral_and_yi_parse_the_same_from_4x_and_5x_files() throws IOException {
     for (String model : List.of("mistral-7b-v0.1", "yi-6b")) {
-      HfLlamaConfig v4 = load(model + ".v4.json");
-      HfLlamaConfig v5 = load(model + ".v5.json");
-      assertThat(v4.format()).isEqualTo(HfLlamaConfig.Format.V4);
-      assertThat(v5.format()).isEqualTo(HfLlamaConfig.Format.V5);
+      LlamaConfig v4 = load(model + ".v4.json");
+      LlamaConfig v5 = load(model + ".v5.json");
+      assertThat(v4.format()).isEqualTo(LlamaConfig.Format.V4);
+      assertThat(v5.format()).isEqualTo(LlamaConfig.Format.V5);
       assertThat(v5.rope()).as(model).isEqualTo(v4.rope());
       assertThat(v5.torchDtype()).isEqualTo(v4.torchDtype()).isEqualTo("bfloat16");
-      assertThat(v5.resolvedHeadDim()).isEqualTo(v4.resolvedHeadDim()).isEqualTo(128);
+      assertThat(v5.headDim()).isEqualTo(v4.headDim()).isEqualTo(128);
       assertThat(v5.numKeyValueHeads()).isEqualTo(v4.numKeyValueHeads());
       assertThat(v5.slidingWindow()).isEqualTo(v4.slidingWindow());
       assertThat(v5.vocabSize()).isEqualTo(v4.vocabSize());
     }
-    HfLlamaConfig mistral = load("mistral-7b-v0.1.v4.json");
+    LlamaConfig mistral = load("mistral-7b-v0.1.v4.json");
     assertThat(mistral.slidingWindow()).isEqualTo(4096);
     assertThat(mistral.groups()).isEqualTo(4);
-    HfLlamaConfig yi = load("yi-6b.v5.json");
+    LlamaConfig yi = load("yi-6b.v5.json");
     assertThat(yi.ropeTheta()).isEqualTo(5_000_000.0);
     assertThat(yi.vocabSize()).isEqualTo(64000);
     assertThat(yi.numAttentionHeads()).isEqualTo(32);
@@ -77,8 +78,8 @@ class HfLlamaConfigTest {
 
   @Test
   void yarn_scaling_from_4x_legacy_type_key_equals_5x_rope_parameters() throws IOException {
-    HfLlamaConfig v4 = load("yarn.v4-legacy-type.json");
-    HfLlamaConfig v5 = load("yarn.v5.json");
+    LlamaConfig v4 = load("yarn.v4-legacy-type.json");
+    LlamaConfig v5 = load("yarn.v5.json");
     assertThat(v4.rope()).isEqualTo(v5.rope());
     RopeParameters r = v4.rope();
     assertThat(r.ropeType()).isEqualTo("yarn");
@@ -91,7 +92,7 @@ class HfLlamaConfigTest {
 
   @Test
   void llama3_scaling_and_eos_list() throws IOException {
-    HfLlamaConfig c = load("llama-3.1-8b.v4.json");
+    LlamaConfig c = load("llama-3.1-8b.v4.json");
     assertThat(c.rope().ropeType()).isEqualTo("llama3");
     assertThat(c.rope().lowFreqFactor()).isEqualTo(1.0);
     assertThat(c.rope().highFreqFactor()).isEqualTo(4.0);
@@ -104,7 +105,7 @@ class HfLlamaConfigTest {
     ObjectMapper m = new ObjectMapper();
     for (String f : List.of("llama-2-7b.v4.json", "mistral-7b-v0.1.v4.json",
         "mistral-7b-v0.1.v5.json", "yi-6b.v4.json", "yi-6b.v5.json", "llama-3.1-8b.v4.json")) {
-      HfLlamaConfig c = load(f);
+      LlamaConfig c = load(f);
       JsonNode original = m.readTree(resource(f));
       JsonNode written = m.readTree(c.toJson());
       // Every key of the original comes back with an equal value (numbers compared as numbers).
@@ -117,21 +118,21 @@ class HfLlamaConfigTest {
           assertThat(w).as(f + " " + e.getKey()).isEqualTo(e.getValue());
         }
       });
-      assertThat(HfLlamaConfig.parse(c.toJson())).as(f).isEqualTo(c);
+      assertThat(LlamaConfig.parse(c.toJson())).as(f).isEqualTo(c);
     }
   }
 
   @Test
   void converts_between_4x_and_5x() throws IOException {
-    HfLlamaConfig yi = load("yi-6b.v4.json");
+    LlamaConfig yi = load("yi-6b.v4.json");
     ObjectMapper m = new ObjectMapper();
-    JsonNode v5 = m.readTree(yi.toJson(HfLlamaConfig.Format.V5));
+    JsonNode v5 = m.readTree(yi.toJson(LlamaConfig.Format.V5));
     assertThat(v5.has("rope_theta")).isFalse();
     assertThat(v5.has("rope_scaling")).isFalse();
     assertThat(v5.get("rope_parameters").get("rope_theta").doubleValue()).isEqualTo(5_000_000.0);
     assertThat(v5.get("rope_parameters").get("rope_type").textValue()).isEqualTo("default");
     assertThat(v5.get("dtype").textValue()).isEqualTo("bfloat16");
-    JsonNode v4 = m.readTree(load("yarn.v5.json").toJson(HfLlamaConfig.Format.V4));
+    JsonNode v4 = m.readTree(load("yarn.v5.json").toJson(LlamaConfig.Format.V4));
     assertThat(v4.get("rope_theta").doubleValue()).isEqualTo(10000.0);
     assertThat(v4.get("rope_scaling").get("rope_type").textValue()).isEqualTo("yarn");
     assertThat(v4.get("rope_scaling").has("rope_theta")).isFalse();
@@ -144,7 +145,7 @@ class HfLlamaConfigTest {
     assertThat(json).contains("\n  \"sliding_window\": 4096,\n").endsWith("}\n");
     Path file = dir.resolve("config.json");
     load("mistral-7b-v0.1.v4.json").write(file);
-    assertThat(HfLlamaConfig.read(file)).isEqualTo(load("mistral-7b-v0.1.v4.json"));
+    assertThat(LlamaConfig.read(file)).isEqualTo(load("mistral-7b-v0.1.v4.json"));
   }
 
   private static String edit(String file, String key, Object value) throws IOException {
@@ -156,25 +157,25 @@ class HfLlamaConfigTest {
 
   @Test
   void validation_names_the_key() throws IOException {
-    assertThatThrownBy(() -> HfLlamaConfig.parse(edit("llama-2-7b.v4.json", "hidden_size", 4097)))
+    assertThatThrownBy(() -> LlamaConfig.parse(edit("llama-2-7b.v4.json", "hidden_size", 4097)))
         .hasMessage("hidden_size (4097) is not divisible by num_attention_heads (32)");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(edit("mistral-7b-v0.1.v4.json", "num_key_value_heads", 5)))
+    assertThatThrownBy(() -> LlamaConfig.parse(edit("mistral-7b-v0.1.v4.json", "num_key_value_heads", 5)))
         .hasMessage("num_attention_heads (32) is not divisible by num_key_value_heads (5)");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(edit("llama-2-7b.v4.json", "model_type", "gpt2")))
+    assertThatThrownBy(() -> LlamaConfig.parse(edit("llama-2-7b.v4.json", "model_type", "gpt2")))
         .hasMessageContaining("model_type 'gpt2'");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(edit("llama-2-7b.v4.json", "vocab_size", "32000")))
+    assertThatThrownBy(() -> LlamaConfig.parse(edit("llama-2-7b.v4.json", "vocab_size", "32000")))
         .hasMessageContaining("key 'vocab_size' must be an integer");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(edit("llama-2-7b.v4.json", "sliding_window", -1)))
+    assertThatThrownBy(() -> LlamaConfig.parse(edit("llama-2-7b.v4.json", "sliding_window", -1)))
         .hasMessageContaining("sliding_window");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(
+    assertThatThrownBy(() -> LlamaConfig.parse(
             edit("llama-2-7b.v4.json", "rope_scaling", java.util.Map.of("rope_type", "linear"))))
         .hasMessageContaining("rope_scaling").hasMessageContaining("needs 'factor'");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(
+    assertThatThrownBy(() -> LlamaConfig.parse(
             edit("llama-2-7b.v4.json", "rope_scaling", java.util.Map.of("rope_type", "magic", "factor", 2))))
         .hasMessageContaining("rope_type 'magic'");
     ObjectNode n = (ObjectNode) new ObjectMapper().readTree(resource("llama-2-7b.v4.json"));
     n.remove("num_hidden_layers");
-    assertThatThrownBy(() -> HfLlamaConfig.parse(n.toString()))
+    assertThatThrownBy(() -> LlamaConfig.parse(n.toString()))
         .hasMessage("missing key 'num_hidden_layers'");
   }
 
@@ -182,21 +183,21 @@ class HfLlamaConfigTest {
   void read_errors_name_the_file() throws IOException {
     Path file = dir.resolve("config.json");
     Files.writeString(file, "{\"model_type\": \"llama\", ");
-    assertThatThrownBy(() -> HfLlamaConfig.read(file))
+    assertThatThrownBy(() -> LlamaConfig.read(file))
         .isInstanceOf(CheckpointException.class)
         .hasMessageStartingWith(file + ": not valid JSON");
-    assertThatThrownBy(() -> HfLlamaConfig.read(dir.resolve("missing.json")))
+    assertThatThrownBy(() -> LlamaConfig.read(dir.resolve("missing.json")))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("no such file");
   }
 
   @Test
   void builder_defaults_are_llama_2_7b() {
-    HfLlamaConfig c = HfLlamaConfig.builder().numKeyValueHeads(8).ropeTheta(5e6).build();
+    LlamaConfig c = LlamaConfig.builder().numKeyValueHeads(8).ropeTheta(5e6).build();
     assertThat(c.hiddenSize()).isEqualTo(4096);
     assertThat(c.groups()).isEqualTo(4);
     assertThat(c.ropeTheta()).isEqualTo(5e6);
-    assertThat(HfLlamaConfig.parse(c.toJson())).isEqualTo(c);
-    assertThat(c.toBuilder().hiddenSize(512).numAttentionHeads(8).build().resolvedHeadDim()).isEqualTo(64);
+    assertThat(LlamaConfig.parse(c.toJson())).isEqualTo(c);
+    assertThat(c.toBuilder().hiddenSize(512).numAttentionHeads(8).build().headDim()).isEqualTo(64);
   }
 }
