@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -25,7 +27,20 @@ public final class ConfigJson {
   /** The mapper used for config files. */
   public static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final ObjectMapper SNAKE_CASE =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
   private ConfigJson() {}
+
+  /**
+   * A record (or bean) as a map with snake_case keys in declaration order, nested values as plain
+   * Java: how a resolved configuration goes into {@code papers4j.json} without a hand-written map.
+   * The map is mutable, so a caller may add keys (e.g. the optimizer's own record).
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> snakeCase(Object record) {
+    return SNAKE_CASE.convertValue(record, LinkedHashMap.class);
+  }
 
   /**
    * Reads {@code file} and hands its text to {@code parse}; a missing or unreadable file, or an

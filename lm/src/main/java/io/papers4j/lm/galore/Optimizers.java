@@ -1,5 +1,6 @@
 package io.papers4j.lm.galore;
 
+import io.papers4j.core.io.ConfigJson;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.adapter.LoraAdapter;
 import io.papers4j.core.nn.adapter.LowRankAdapter;
@@ -95,21 +96,78 @@ public final class Optimizers {
 
     /** The paper's settings at learning rate {@code lr} and rank {@code rank}. */
     public static Options defaults(double lr, int rank) {
-      return new Options(lr, rank, 200, 0.25, 32, false, BlockwiseInt8.DEFAULT_BLOCK, 4096, 0.0, 0.02, 0);
+      return builder(lr, rank).build();
+    }
+
+    /**
+     * A builder with the paper's settings: T = 200, α = 0.25, LoRA α = 32, whole-model steps,
+     * int8 blocks of 2,048 above 4,096 elements, no weight decay, init std 0.02, seed 0.
+     */
+    public static Builder builder(double lr, int rank) {
+      return new Builder(lr, rank);
+    }
+
+    /** A builder holding these options, to change parts of them. */
+    public Builder toBuilder() {
+      return new Builder(lr, rank).optUpdateGap(updateGap).optGaloreScale(galoreScale).optLoraAlpha(loraAlpha)
+          .optPerLayer(perLayer).optInt8(blockSize, min8bitSize).optWeightDecay(weightDecay).optInitStd(initStd)
+          .optSeed(seed);
     }
 
     public Options withUpdateGap(int t) {
-      return new Options(lr, rank, t, galoreScale, loraAlpha, perLayer, blockSize, min8bitSize, weightDecay, initStd, seed);
+      return toBuilder().optUpdateGap(t).build();
     }
 
     public Options withPerLayer(boolean on) {
-      return new Options(lr, rank, updateGap, galoreScale, loraAlpha, on, blockSize, min8bitSize, weightDecay, initStd, seed);
+      return toBuilder().optPerLayer(on).build();
     }
 
     public Options withScale(double alpha) {
-      return new Options(lr, rank, updateGap, alpha, loraAlpha, perLayer, blockSize, min8bitSize, weightDecay, initStd, seed);
+      return toBuilder().optGaloreScale(alpha).build();
+    }
+
+    /** Builds {@link Options}; {@link #build()} validates with messages naming the CLI option. */
+    public static final class Builder {
+      private final double lr;
+      private final int rank;
+      private int updateGap = 200;
+      private double galoreScale = 0.25;
+      private double loraAlpha = 32;
+      private boolean perLayer = false;
+      private int blockSize = BlockwiseInt8.DEFAULT_BLOCK;
+      private int min8bitSize = 4096;
+      private double weightDecay = 0.0;
+      private double initStd = 0.02;
+      private long seed = 0;
+
+      private Builder(double lr, int rank) {
+        this.lr = lr;
+        this.rank = rank;
+      }
+
+      public Builder optUpdateGap(int v) { updateGap = v; return this; }
+      public Builder optGaloreScale(double v) { galoreScale = v; return this; }
+      public Builder optLoraAlpha(double v) { loraAlpha = v; return this; }
+      public Builder optPerLayer(boolean v) { perLayer = v; return this; }
+      /** int8 block size and the element count below which moments stay float32. */
+      public Builder optInt8(int block, int minSize) { blockSize = block; min8bitSize = minSize; return this; }
+      public Builder optWeightDecay(double v) { weightDecay = v; return this; }
+      public Builder optInitStd(double v) { initStd = v; return this; }
+      public Builder optSeed(long v) { seed = v; return this; }
+
+      public Options build() {
+        return new Options(lr, rank, updateGap, galoreScale, loraAlpha, perLayer, blockSize, min8bitSize, weightDecay,
+            initStd, seed);
+      }
     }
   }
+
+  /**
+   * The optimizer choice a run records in papers4j.json (snake_case keys; a rank of 0 means
+   * hidden_size / 4).
+   */
+  public record Choice(String name, int rank, int updateProjGap, double galoreScale, double loraAlpha,
+      boolean perLayer) {}
 
   /**
    * What {@code lm train --optimizer NAME} hands the training glue: a rank of 0 resolves to
@@ -123,22 +181,16 @@ public final class Optimizers {
       @Override
       public Optimizer create(LlamaModel model) {
         int r = rank > 0 ? rank : Math.max(1, model.config().hiddenSize() / 4);
-        Options o = new Options(lr, r, updateGap, scale, loraAlpha, perLayer, BlockwiseInt8.DEFAULT_BLOCK, 4096,
-            weightDecay, model.config().initializerRange(), seed);
+        Options o = Options.builder(lr, r).optUpdateGap(updateGap).optGaloreScale(scale).optLoraAlpha(loraAlpha)
+            .optPerLayer(perLayer).optWeightDecay(weightDecay).optInitStd(model.config().initializerRange())
+            .optSeed(seed).build();
         prepareModel(n, model, o); // LoRA / W = BA change the model's tensors
         return Optimizers.create(n, model.namedParameters(), o);
       }
 
       @Override
       public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", n);
-        m.put("rank", rank);
-        m.put("update_proj_gap", updateGap);
-        m.put("galore_scale", scale);
-        m.put("lora_alpha", loraAlpha);
-        m.put("per_layer", perLayer);
-        return m;
+        return ConfigJson.snakeCase(new Choice(n, rank, updateGap, scale, loraAlpha, perLayer));
       }
 
       @Override

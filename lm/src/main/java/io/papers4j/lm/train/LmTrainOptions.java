@@ -4,6 +4,7 @@ import io.papers4j.core.optim.OptimizerFactory;
 import io.papers4j.core.train.TrainData;
 import io.papers4j.lm.llama.LlamaModel;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything {@code papers4j lm train} needs, with the defaults of the {@code tiny} preset on 2
@@ -70,6 +71,17 @@ public record LmTrainOptions(
    */
   public record RopeChoice(String name, double factor) {}
 
+  /**
+   * The resolved options a run records as "config" in papers4j.json (serialised with snake_case
+   * keys: preset, corpus, steps, batch, seq, lr, warmup, min_lr_ratio, clip, weight_decay, betas,
+   * eval_every, eval_batches, checkpoint_every, seed).
+   *
+   * @param betas AdamW's (β1, β2) of the default optimizer, LLaMA's (0.9, 0.95)
+   */
+  public record Resolved(String preset, String corpus, long steps, int batch, int seq, double lr, long warmup,
+      double minLrRatio, double clip, double weightDecay, List<Double> betas, long evalEvery, int evalBatches,
+      long checkpointEvery, long seed) {}
+
   /** Wraps a run's corpus windows, e.g. to mix in synthetic documents built from its tokens. */
   @FunctionalInterface
   public interface DataWrapper {
@@ -118,6 +130,12 @@ public record LmTrainOptions(
     b.ropeTheta = ropeTheta;
     b.dataWrapper = dataWrapper;
     return b;
+  }
+
+  /** These options with warm-up, evaluation and checkpoint intervals resolved. */
+  public Resolved resolved() {
+    return new Resolved(preset, corpus, steps, batch, seq, lr, resolvedWarmup(), minLrRatio, clip, weightDecay,
+        List.of(0.9, 0.95), resolvedEvalEvery(), evalBatches, resolvedCheckpointEvery(), seed);
   }
 
   public long resolvedWarmup() {

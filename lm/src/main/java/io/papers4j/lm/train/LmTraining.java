@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.io.ConfigJson;
 import io.papers4j.core.io.Safetensors;
 import io.papers4j.core.nn.pos.RopeConfig;
 import io.papers4j.core.nn.pos.RopeParameters;
@@ -203,22 +204,6 @@ public final class LmTraining {
   }
 
   static Map<String, Object> describe(LmTrainOptions o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("preset", o.preset());
-    m.put("corpus", o.corpus());
-    m.put("steps", o.steps());
-    m.put("batch", o.batch());
-    m.put("seq", o.seq());
-    m.put("lr", o.lr());
-    m.put("warmup", o.resolvedWarmup());
-    m.put("min_lr_ratio", o.minLrRatio());
-    m.put("clip", o.clip());
-    m.put("weight_decay", o.weightDecay());
-    m.put("betas", List.of(0.9, 0.95));
-    m.put("eval_every", o.resolvedEvalEvery());
-    m.put("eval_batches", o.evalBatches());
-    m.put("checkpoint_every", o.resolvedCheckpointEvery());
-    m.put("seed", o.seed());
-    return m;
+    return ConfigJson.snakeCase(o.resolved());
   }
 }

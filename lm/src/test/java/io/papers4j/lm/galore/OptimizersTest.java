@@ -26,10 +26,8 @@ class OptimizersTest {
   /** Every method's measured state equals the shape formula, and GaLore's is the smallest fp32 one. */
   @Test
   void every_method_trains_and_its_state_matches_the_memory_formula() {
-    Optimizers.Options o = Optimizers.Options.defaults(1e-3, 8).withUpdateGap(2);
     // min8bitSize small enough that the 2-D moments of this tiny model go int8
-    o = new Optimizers.Options(o.lr(), o.rank(), o.updateGap(), o.galoreScale(), o.loraAlpha(), false, 64, 256,
-        0.0, 0.02, 0);
+    Optimizers.Options o = Optimizers.Options.builder(1e-3, 8).optUpdateGap(2).optInt8(64, 256).build();
     long adamw = 0, galore = 0;
     for (String name : Optimizers.NAMES) {
       LlamaModel model = new LlamaModel(CONFIG, 3);
@@ -101,5 +99,15 @@ class OptimizersTest {
     assertThatThrownBy(() -> Optimizers.check("sgd")).hasMessageContaining("adamw").hasMessageContaining("sgd");
     assertThatThrownBy(() -> Optimizers.Options.defaults(1e-3, 0)).hasMessageContaining("--rank");
     assertThatThrownBy(() -> Optimizers.Options.defaults(1e-3, 4).withUpdateGap(0)).hasMessageContaining("--update-gap");
+  }
+
+  @Test
+  void the_recorded_choice_keeps_the_keys_checkpoints_have_always_held() {
+    Map<String, Object> m = Optimizers.factory("lora", 0, 200, 0.25, 16, false, 1e-3, 0.0, 1).describe();
+    // The key list the hand-written map wrote; LlamaCheckpoint reads lora_alpha back from it.
+    assertThat(m.keySet()).containsExactly("name", "rank", "update_proj_gap", "galore_scale", "lora_alpha", "per_layer");
+    assertThat(m.get("name")).isEqualTo("lora");
+    assertThat(((Number) m.get("lora_alpha")).doubleValue()).isEqualTo(16.0);
+    assertThat(m.get("per_layer")).isEqualTo(false);
   }
 }
