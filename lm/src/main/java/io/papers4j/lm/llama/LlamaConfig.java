@@ -402,13 +402,18 @@ public record LlamaConfig(
     return new Builder();
   }
 
-  /** A builder starting from this config. */
+  /**
+   * A builder starting from this config. A head_dim equal to hidden_size / num_attention_heads is
+   * left to follow those two; any other head_dim is kept.
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.architectures = architectures; b.modelType = modelType; b.vocabSize = vocabSize;
     b.hiddenSize = hiddenSize; b.intermediateSize = intermediateSize;
     b.numHiddenLayers = numHiddenLayers; b.numAttentionHeads = numAttentionHeads;
-    b.numKeyValueHeads = numKeyValueHeads; b.headDim = headDim; b.hiddenAct = hiddenAct;
+    b.numKeyValueHeads = numKeyValueHeads; b.hiddenAct = hiddenAct;
+    // the default C / H follows a changed width or head count; only a head_dim of its own is kept
+    b.headDim = headDim == hiddenSize / numAttentionHeads ? null : headDim;
     b.maxPositionEmbeddings = maxPositionEmbeddings; b.rmsNormEps = rmsNormEps; b.rope = rope;
     b.slidingWindow = slidingWindow; b.tieWordEmbeddings = tieWordEmbeddings;
     b.attentionBias = attentionBias; b.mlpBias = mlpBias; b.bosTokenId = bosTokenId;
