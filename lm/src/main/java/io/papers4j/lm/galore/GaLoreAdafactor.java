@@ -237,8 +237,8 @@ public final class GaLoreAdafactor extends OptimizerBase<GaLoreAdafactor.Config>
         out.put("exp_avg_sq." + s.name, s.v);
       }
       if (s.m != null) out.put("exp_avg." + s.name, s.m);
-      if (s.projector != null) out.put("projector." + s.name, s.projector.matrix());
-      out.put("step." + s.name, torch.full(new long[] {1}, new Scalar(s.step)));
+      if (s.projector != null) s.projector.putState(s.name, out);
+      out.put("step." + s.name, stepState(s.step));
     }
     return out;
   }
@@ -247,31 +247,14 @@ public final class GaLoreAdafactor extends OptimizerBase<GaLoreAdafactor.Config>
   public void loadStateTensors(Map<String, Tensor> state) {
     for (Slot s : slots.values()) {
       if (s.factored) {
-        copy(state, "exp_avg_sq_row." + s.name, s.row);
-        copy(state, "exp_avg_sq_col." + s.name, s.col);
+        copyState(state, "exp_avg_sq_row." + s.name, s.row);
+        copyState(state, "exp_avg_sq_col." + s.name, s.col);
       } else {
-        copy(state, "exp_avg_sq." + s.name, s.v);
+        copyState(state, "exp_avg_sq." + s.name, s.v);
       }
-      if (s.m != null) copy(state, "exp_avg." + s.name, s.m);
-      if (s.projector != null) {
-        copy(state, "projector." + s.name, s.projector.matrix());
-        s.projector.markRestored();
-      }
-      Tensor step = state.get("step." + s.name);
-      if (step == null) throw new IllegalArgumentException("optimizer state is missing key step." + s.name);
-      s.step = (long) step.item_double();
-    }
-  }
-
-  private static void copy(Map<String, Tensor> state, String key, Tensor into) {
-    Tensor t = state.get(key);
-    if (t == null) throw new IllegalArgumentException("optimizer state is missing key " + key);
-    if (t.numel() != into.numel()) {
-      throw new IllegalArgumentException("optimizer state " + key + " has " + t.numel() + " elements, expected "
-          + into.numel());
-    }
-    try (NoGradGuard g = new NoGradGuard()) {
-      into.copy_(t.reshape(into.sizes()));
+      if (s.m != null) copyState(state, "exp_avg." + s.name, s.m);
+      if (s.projector != null) s.projector.loadState(s.name, state);
+      s.step = readStep(state, "step." + s.name);
     }
   }
 

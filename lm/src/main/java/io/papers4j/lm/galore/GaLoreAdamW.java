@@ -14,7 +14,6 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * GaLore-AdamW: the Hugging Face-style AdamW of the GaLore code, with optional gradient low-rank
@@ -254,8 +253,8 @@ public final class GaLoreAdamW extends OptimizerBase<AdamConfig> {
     for (Slot s : slots.values()) {
       s.expAvg.putState("exp_avg." + s.name, out);
       s.expAvgSq.putState("exp_avg_sq." + s.name, out);
-      if (s.projector != null) out.put("projector." + s.name, s.projector.matrix());
-      out.put("step." + s.name, torch.full(new long[] {1}, new Scalar(s.step)));
+      if (s.projector != null) s.projector.putState(s.name, out);
+      out.put("step." + s.name, stepState(s.step));
     }
     return out;
   }
@@ -265,20 +264,8 @@ public final class GaLoreAdamW extends OptimizerBase<AdamConfig> {
     for (Slot s : slots.values()) {
       s.expAvg.loadState("exp_avg." + s.name, state);
       s.expAvgSq.loadState("exp_avg_sq." + s.name, state);
-      if (s.projector != null) {
-        String key = "projector." + s.name;
-        Tensor t = state.get(key);
-        if (t == null) throw new IllegalArgumentException("optimizer state is missing key " + key);
-        if (t.numel() != s.projector.matrix().numel()) {
-          throw new IllegalArgumentException("optimizer state " + key + " has " + t.numel()
-              + " elements, expected " + s.projector.matrix().numel());
-        }
-        s.projector.matrix().copy_(t.reshape(s.projector.matrix().sizes()));
-        s.projector.markRestored();
-      }
-      Tensor step = state.get("step." + s.name);
-      if (step == null) throw new IllegalArgumentException("optimizer state is missing key step." + s.name);
-      s.step = (long) step.item_double();
+      if (s.projector != null) s.projector.loadState(s.name, state);
+      s.step = readStep(state, "step." + s.name);
     }
   }
 

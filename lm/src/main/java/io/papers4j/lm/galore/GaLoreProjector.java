@@ -1,6 +1,8 @@
 package io.papers4j.lm.galore;
 
 import io.papers4j.core.optim.LongLived;
+import io.papers4j.core.optim.OptimizerBase;
+import java.util.Map;
 import org.bytedeco.pytorch.StringViewOptional;
 import org.bytedeco.pytorch.T_TensorTensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
@@ -147,6 +149,17 @@ public final class GaLoreProjector {
   }
 
   /** Marks the projector as valid after its matrix was restored from a checkpoint. */
+  /** Puts the projection matrix into {@code out} as {@code projector.<name>}. */
+  void putState(String name, Map<String, Tensor> out) {
+    out.put("projector." + name, matrix());
+  }
+
+  /** Restores the matrix written by {@link #putState}; the next step keeps it instead of an SVD. */
+  void loadState(String name, Map<String, Tensor> state) {
+    OptimizerBase.copyState(state, "projector." + name, matrix());
+    markRestored();
+  }
+
   void markRestored() {
     initialised = true;
   }
