@@ -1,0 +1,66 @@
+package io.papers4j.core.diffusion;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Rectified flow (SD3 §2, eq. 3 with a_t = 1 − t, b_t = t): the straight path from data to noise
+ *
+ * <pre>z_t = (1 − t)·x₀ + t·ε,   v = dz_t/dt = ε − x₀</pre>
+ *
+ * <p>t = 0 is data, t = 1 is noise, as in SD3 and diffusers' flow-matching schedulers (there σ = t).
+ * A network v_θ(z_t, t) is trained by mean-squared error against v; sampling integrates
+ * dz/dt = v_θ from t = 1 down to t = 0 ({@link EulerSampler}).
+ */
+public final class RectifiedFlow {
+  private RectifiedFlow() {}
+
+  /** z_t for x₀, ε of shape (B, …) and t of shape (B) in [0, 1]. */
+  public static Tensor interpolate(Tensor x0, Tensor eps, Tensor t) {
+    checkSame(x0, eps);
+    Tensor tb = broadcastTime(t, x0); // (B, 1, …, 1)
+    return x0.mul(tb.neg().add(new Scalar(1.0))).add(eps.mul(tb)); // (B, …)
+  }
+
+  /** The velocity target ε − x₀ (independent of t). */
+  public static Tensor velocityTarget(Tensor x0, Tensor eps) {
+    checkSame(x0, eps);
+    return eps.sub(x0);
+  }
+
+  /** Mean-squared error between a predicted velocity and ε − x₀, averaged over every element. */
+  public static Tensor loss(Tensor predicted, Tensor x0, Tensor eps) {
+    return predicted.sub(velocityTarget(x0, eps)).pow(new Scalar(2)).mean();
+  }
+
+  /** The clean-image estimate x̂₀ = z_t − t·v implied by a velocity prediction. */
+  public static Tensor predictX0(Tensor zt, Tensor v, Tensor t) {
+    return zt.sub(v.mul(broadcastTime(t, zt)));
+  }
+
+  /** t of shape (B) reshaped to (B, 1, …, 1) with the rank of {@code like}, in its dtype. */
+  static Tensor broadcastTime(Tensor t, Tensor like) {
+    if (t.dim() != 1 || t.size(0) != like.size(0)) {
+      throw new IllegalArgumentException(
+          "t must have shape (B) with B = " + like.size(0) + ", got " + java.util.Arrays.toString(t.shape()));
+    }
+    long[] shape = new long[(int) like.dim()];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = like.size(0);
+    return t.to(like.scalar_type().intern()).reshape(shape);
+  }
+
+  private static void checkSame(Tensor a, Tensor b) {
+    if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+      throw new IllegalArgumentException(
+          "x0 and noise shapes differ: " + java.util.Arrays.toString(a.shape()) + " vs "
+              + java.util.Arrays.toString(b.shape()));
+    }
+  }
+
+  /** Standard-normal noise shaped like {@code x}. */
+  public static Tensor noiseLike(Tensor x) {
+    return torch.randn_like(x);
+  }
+}
