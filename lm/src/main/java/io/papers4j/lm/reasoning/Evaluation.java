@@ -40,7 +40,7 @@ public final class Evaluation {
     for (int at = 0; at < order.size(); at += s.batchRows()) {
       List<Integer> idx = order.subList(at, Math.min(order.size(), at + s.batchRows()));
       List<long[]> prompts = new ArrayList<>();
-      for (int i : idx) prompts.add(Sft.prompt(problems.get(i).question(), returnToken));
+      for (int i : idx) prompts.add(fitContext(policy, Sft.prompt(problems.get(i).question(), returnToken), s.maxNewTokens()));
       List<Rollouts.Completion> cs = Rollouts.run(policy, prompts, greedy);
       for (int j = 0; j < idx.size(); j++) if (problems.get(idx.get(j)).isCorrect(cs.get(j).text())) greedyCorrect++;
     }
@@ -77,7 +77,7 @@ public final class Evaluation {
   /** K sampled solution texts of one question (rows in batches of {@code batchRows}). */
   public static List<String> sample(LlamaModel policy, String question, Integer returnToken, Settings s, long seed) {
     List<String> out = new ArrayList<>(s.k());
-    long[] prompt = Sft.prompt(question, returnToken);
+    long[] prompt = fitContext(policy, Sft.prompt(question, returnToken), s.maxNewTokens());
     for (int at = 0; at < s.k(); at += s.batchRows()) {
       int rows = Math.min(s.batchRows(), s.k() - at);
       List<long[]> prompts = new ArrayList<>();
@@ -86,5 +86,12 @@ public final class Evaluation {
         out.add(c.text());
     }
     return out;
+  }
+
+  /** The prompt, cut from the front when it would not fit the context with the token budget (long GSM8K questions). */
+  static long[] fitContext(LlamaModel policy, long[] prompt, int maxNewTokens) {
+    int max = policy.config().maxPositionEmbeddings() - 2 * maxNewTokens;
+    if (max < 1) throw new IllegalArgumentException("--max-new-tokens " + maxNewTokens + " leaves no room for the prompt");
+    return prompt.length <= max ? prompt : java.util.Arrays.copyOfRange(prompt, prompt.length - max, prompt.length);
   }
 }

@@ -1,0 +1,37 @@
+package io.papers4j.lm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReasoningCommandTest {
+  private static String fails(String... args) {
+    CommandLine cl = new CommandLine(new ReasoningCommand());
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((e, c, p) -> {
+      c.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    assertThat(cl.execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
+    return err.toString();
+  }
+
+  @Test
+  void bad_input_gives_one_readable_message(@TempDir Path dir) throws Exception {
+    assertThat(fails("eval")).contains("exactly one of --model DIR or --endpoint URL");
+    assertThat(fails("eval", "--model", dir.resolve("nope").toString())).contains("no such directory");
+    assertThat(fails("eval", "--endpoint", "ftp://x", "--problems", "1")).contains("http(s) URL");
+    assertThat(fails("ei", "--out", dir.resolve("o").toString())).contains("--init-from DIR is required");
+    assertThat(fails("sft", "--data", "mnist", "--out", dir.resolve("o").toString())).contains("--data must be gsm8k or synthetic");
+    Files.createDirectories(dir.resolve("exists"));
+    assertThat(fails("sft", "--out", dir.resolve("exists").toString())).contains("already exists");
+    assertThat(fails("ppo", "--reward", "dense", "--out", dir.resolve("p").toString())).contains("--reward must be sparse or dense-orm");
+  }
+}
