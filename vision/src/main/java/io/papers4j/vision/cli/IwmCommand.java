@@ -45,12 +45,27 @@ public final class IwmCommand implements CliCommand, Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--data", defaultValue = "shapes",
+        description = "shapes (procedural colour shapes) or tango (Debian tango-icon-theme, 32 px, label = icon context; every 5th icon is test) (default ${DEFAULT-VALUE}).")
+    String data;
+
     ColourShapes.Data train(int side) {
-      return ColourShapes.generate(trainImages, side, 1);
+      return split(side, false);
     }
 
     ColourShapes.Data test(int side) {
-      return ColourShapes.generate(testImages, side, 2);
+      return split(side, true);
+    }
+
+    private ColourShapes.Data split(int side, boolean test) {
+      return switch (data) {
+        case "shapes" -> ColourShapes.generate(test ? testImages : trainImages, side, test ? 2 : 1);
+        case "tango" -> {
+          if (side != 32) throw new IllegalArgumentException("--data tango needs 32 px models, this one is " + side + " px");
+          yield ColourShapes.tango(test, 3);
+        }
+        default -> throw new IllegalArgumentException("--data must be shapes or tango, got " + data);
+      };
     }
   }
 
@@ -95,7 +110,7 @@ public final class IwmCommand implements CliCommand, Runnable {
       conf.put("batch", batch);
       conf.put("lr", lr);
       conf.put("weight_decay", 0.04);
-      IwmCheckpoint.save(out, run.model(), Checkpoint.runInfo(conf, data.seed, "colour-shapes:" + data.trainImages, steps));
+      IwmCheckpoint.save(out, run.model(), Checkpoint.runInfo(conf, data.seed, data.data.equals("tango") ? "tango-icons" : "colour-shapes:" + data.trainImages, steps));
       System.out.printf(Locale.ROOT, "saved %s (final loss %.4f, %.0f s)%n", out, run.losses().get(run.losses().size() - 1), run.seconds());
       return 0;
     }
@@ -111,6 +126,8 @@ public final class IwmCommand implements CliCommand, Runnable {
     @Option(names = "--model", required = true, description = "Checkpoint directory.")
     Path model;
 
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
     @Option(names = "--images", defaultValue = "200", description = "Test images (default ${DEFAULT-VALUE}).")
     int images;
 
@@ -121,9 +138,10 @@ public final class IwmCommand implements CliCommand, Runnable {
     public Integer call() {
       Engine.init();
       IwmModel m = IwmCheckpoint.load(model);
-      var test = ColourShapes.generate(images, m.config().imageSize(), 2);
-      double mrr = IwmEval.mrr(m, test.images(), bank, destructive(model), 99);
-      System.out.printf(Locale.ROOT, "MRR %.4f  (chance H_%d/%d = %.4f)%n", mrr, bank, bank, Mrr.chance(bank));
+      var test = data.test(m.config().imageSize());
+      int n = (int) Math.min(images, test.size());
+      double mrr = IwmEval.mrr(m, test.images().narrow(0, 0, n), bank, destructive(model), 99);
+      System.out.printf(Locale.ROOT, "MRR %.4f on %d images  (chance H_%d/%d = %.4f)%n", mrr, n, bank, bank, Mrr.chance(bank));
       return 0;
     }
   }
@@ -154,11 +172,11 @@ public final class IwmCommand implements CliCommand, Runnable {
       double acc;
       switch (head) {
         case "linear" -> acc = IwmEval.linearProbe(IwmEval.features(m, train.images()), train.labels(), IwmEval.features(m, test.images()),
-            test.labels(), ColourShapes.CLASSES.length, epochs, data.seed);
+            test.labels(), (int) train.labels().max().item_long() + 1, epochs, data.seed);
         case "attentive" -> acc = IwmEval.attentiveProbe(m, train, test, steps, 64, 1e-3, data.seed);
         default -> throw new IllegalArgumentException("--head must be linear or attentive, got " + head);
       }
-      System.out.printf(Locale.ROOT, "%s probe top-1 %.2f%% (chance 10%%)%n", head, 100 * acc);
+      System.out.printf(Locale.ROOT, "%s probe top-1 %.2f%% (%d classes, %d test images)%n", head, 100 * acc, (int) train.labels().max().item_long() + 1, test.size());
       return 0;
     }
   }

@@ -190,7 +190,8 @@ public final class IwmEval {
       io.papers4j.core.nn.Params.load(enc, model.encoder.namedParameters(), "encoder");
       opts.add(new AdamW(enc.namedParameters(), new AdamConfig(lr / 10, 0.9, 0.999, 1e-8, 0.05)));
     }
-    AttentiveHead head = new AttentiveHead(c.dim(), ColourShapes.CLASSES.length, Init.normal(seed, 0.02));
+    int classes = (int) Math.max(train.labels().max().item_long(), test.labels().max().item_long()) + 1;
+    AttentiveHead head = new AttentiveHead(c.dim(), classes, Init.normal(seed, 0.02));
     opts.add(new AdamW(head.params(), new AdamConfig(lr, 0.9, 0.999, 1e-8, 0.05)));
     boolean tuneEncoder = what == Tune.ENCODER;
     Random rng = new Random(seed);
