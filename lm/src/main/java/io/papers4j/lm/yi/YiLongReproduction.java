@@ -36,12 +36,12 @@ import java.util.Map;
  * the base length and on the needle-in-a-haystack grid over held-out text.
  */
 public final class YiLongReproduction extends TimedReproduction {
-  record Preset(long baseSteps, long continueSteps, int baseSeq, int factor, int trials, int evalBatch) {
+  record Preset(long baseSteps, int baseBatch, long continueSteps, int baseSeq, int factor, int trials, int evalBatch) {
     static Preset of(String name) {
       return switch (name) {
-        case "quick" -> new Preset(900, 240, 128, 4, 4, 4);
-        case "full" -> new Preset(3000, 800, 128, 4, 10, 4);
-        case "smoke" -> new Preset(3, 2, 64, 2, 1, 2); // plumbing check for tests only
+        case "quick" -> new Preset(600, 8, 200, 128, 4, 4, 4);
+        case "full" -> new Preset(3000, 16, 800, 128, 4, 10, 4);
+        case "smoke" -> new Preset(3, 4, 2, 64, 2, 1, 2); // plumbing check for tests only
         default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick, full or smoke)");
       };
     }
@@ -81,12 +81,12 @@ public final class YiLongReproduction extends TimedReproduction {
         new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, SEED);
     Path baseDir = work.resolve("base");
     LmTraining.Run base = LmTraining.train(LmTrainOptions.builder("tiny", p.baseSteps(), baseDir)
-        .optSeq(p.baseSeq()).optBatch(16).optLr(3e-3).optSeed(SEED).optEvalBatches(4)
+        .optSeq(p.baseSeq()).optBatch(p.baseBatch()).optLr(3e-3).optSeed(SEED).optEvalBatches(4)
         .optRopeTheta(BASE_THETA).optDataWrapper(passkeys).build());
     CorpusTokens tokens = base.tokens();
 
-    // the same tokens per step at 4x the length: batch 16/factor
-    int longBatch = Math.max(1, 16 / p.factor());
+    // the same tokens per step at factor x the length
+    int longBatch = Math.max(1, p.baseBatch() / p.factor());
     List<Arm> arms = new ArrayList<>();
     arms.add(measure("base", "short context, theta 1e4", baseDir, tokens, p));
     String[][] plans = {
@@ -133,14 +133,14 @@ public final class YiLongReproduction extends TimedReproduction {
     String notes = String.format(Locale.ROOT,
         "reproduced = ABF's held-out perplexity at the continued length %d is below the same continual "
             + "pretraining without ABF (%.3f vs %.3f) and its needle accuracy there is at least as high (%.3f vs "
-            + "%.3f). PI: perplexity %.3f, needle %.3f. Base (%d steps at %d tokens, theta 1e4): needle %.3f at its "
+            + "%.3f). PI: perplexity %.3f, needle %.3f. Base (%d steps at %d tokens x batch %d, theta 1e4): needle %.3f at its "
             + "own length. Every run mixes %.0f%% synthetic pass-key documents into the KJV training windows "
             + "(without them a model this small never learns retrieval); perplexity is on real held-out text only. "
             + "Continual pretraining: %d steps at %d tokens x batch %d (same tokens per step as the base). "
             + "Tiny LLaMA (~1M parameters), byte-level BPE 2048 on KJV. Load average at start %s.",
         p.longSeq(), abf.perplexity()[atLong], noAbf.perplexity()[atLong], abf.needle().meanAtLength(atLong),
         noAbf.needle().meanAtLength(atLong), arms.get(3).perplexity()[atLong], arms.get(3).needle().meanAtLength(atLong),
-        p.baseSteps(), p.baseSeq(), arms.get(0).needle().meanAtLength(0), 100 * PASSKEY_FRACTION,
+        p.baseSteps(), p.baseSeq(), p.baseBatch(), arms.get(0).needle().meanAtLength(0), 100 * PASSKEY_FRACTION,
         p.continueSteps(), p.longSeq(), longBatch, run.loadAtStart());
     Result result = r.notes(notes).build();
     AtomicFiles.writeString(out.resolve("README.md"), readme(result, arms, p));
