@@ -23,9 +23,14 @@ final class Ns3Report {
 
   private Ns3Report() {}
 
-  /** Waveform of a log-mel by Griffin-Lim, peak-normalised to 0.9. */
+  /**
+   * Waveform of a codec log-mel (T frames, frame t centred on sample 200t) by Griffin-Lim: T·200
+   * samples (the last frame is repeated once so the centred STFT spans them), peak-normalised to 0.9.
+   */
   static Wav.Audio vocode(float[][] mel) {
-    float[] x = GriffinLim.invert(Spectrogram.codec16k(), mel, GL_ITERS, 0);
+    float[][] padded = java.util.Arrays.copyOf(mel, mel.length + 1);
+    padded[mel.length] = mel[mel.length - 1];
+    float[] x = GriffinLim.invert(Spectrogram.codec16k(), padded, GL_ITERS, 0);
     float peak = 1e-6f;
     for (float v : x) peak = Math.max(peak, Math.abs(v));
     for (int i = 0; i < x.length; i++) x[i] *= 0.9f / peak;

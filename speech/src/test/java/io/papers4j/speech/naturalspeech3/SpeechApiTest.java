@@ -42,6 +42,13 @@ class SpeechApiTest {
   }
 
   @Test
+  void vocodedAudioHasOneHopPerMelFrame() {
+    float[][] mel = new float[30][80];
+    for (float[] r : mel) java.util.Arrays.fill(r, -3f);
+    org.assertj.core.api.Assertions.assertThat(SpeechApi.vocode(mel).samples()).hasSize(30 * 200);
+  }
+
+  @Test
   void missingModelFolderIsOneMessage() {
     assertThatThrownBy(() -> SpeechBundle.load(dir.resolve("nope"))).hasMessageContaining("holds no speech model");
   }
