@@ -3,6 +3,7 @@ package io.papers4j.lm.cli;
 import io.papers4j.lm.galore.Optimizers;
 import io.papers4j.lm.train.LmEval;
 import io.papers4j.lm.train.LmTrainOptions;
+import io.papers4j.lm.train.TokenMixture;
 import io.papers4j.lm.train.LmTraining;
 import io.papers4j.lm.train.UnigramBaseline;
 import io.papers4j.lm.yi.Passkey;
@@ -125,14 +126,33 @@ final class TrainCommand implements Callable<Integer> {
       "training text (what lm needle tests), e.g. 0.2 (default ${DEFAULT-VALUE})."})
   double passkeyFraction;
 
+  @Option(names = "--data", description = {
+      "Weighted corpus mixture, e.g. legal:0.98,general:0.02 (SaulLM's replay); each row of a batch picks a",
+      "corpus by weight. Validation and the tokenizer come from the first. Overrides --corpus."})
+  String data;
+
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
+
+  private TokenMixture mixture(java.util.List<TokenMixture.Part> parts, io.papers4j.core.train.TrainData text,
+      io.papers4j.lm.train.CorpusTokens tokens) {
+    java.util.List<int[]> sources = new java.util.ArrayList<>();
+    double[] w = new double[parts.size()];
+    for (int i = 0; i < parts.size(); i++) {
+      sources.add(i == 0 ? tokens.train() : io.papers4j.lm.train.CorpusTokens.load(parts.get(i).name(), tokens.tokenizer()).train());
+      w[i] = parts.get(i).weight();
+    }
+    return new TokenMixture(sources, w, text, batch, seq, seed);
+  }
 
   @Override
   public Integer call() {
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
+    io.papers4j.lm.saullm.SaulCorpora.register();
+    java.util.List<TokenMixture.Part> parts = data == null ? null : TokenMixture.parse(data);
+    if (parts != null && passkeyFraction > 0) throw new IllegalArgumentException("--data and --passkey-fraction do not combine");
     LmTrainOptions o = LmTrainOptions.builder(preset, steps, out)
-        .optCorpus(corpus).optVocab(vocab).optTokenizer(tokenizer).optBatch(batch).optSeq(seq).optLr(lr)
+        .optCorpus(parts == null ? corpus : parts.get(0).name()).optVocab(vocab).optTokenizer(tokenizer).optBatch(batch).optSeq(seq).optLr(lr)
         .optWarmup(warmup).optMinLrRatio(minLrRatio).optClip(clip).optWeightDecay(weightDecay)
         .optEvalEvery(evalEvery).optEvalBatches(evalBatches).optCheckpointEvery(checkpointEvery).optSeed(seed)
         .optResume(resume).optTimeBudgetS(timeBudget == null ? Double.POSITIVE_INFINITY : timeBudget)
@@ -143,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
         .optRopeTheta(ropeTheta)
         .optDataWrapper(passkeyFraction > 0
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction, seed)
-            : null)
+            : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)
         .build();
     LmTraining.Run run = LmTraining.train(o);
     LmEval.Score s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
