@@ -1,0 +1,61 @@
+package io.papers4j.speech.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.papers4j.speech.audio.Wav;
+import io.papers4j.speech.data.SpeechCorpus;
+import io.papers4j.speech.naturalspeech3.Ns3Pipeline;
+import io.papers4j.speech.naturalspeech3.Ns3Preset;
+import io.papers4j.speech.naturalspeech3.SpeechBundle;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every speech verb on a smoke-size model saved and loaded as a bundle; every output is a playable WAV. */
+class SpeechCommandTest {
+  @TempDir Path dir;
+
+  int run(String... args) {
+    CommandLine cl = new CommandLine(new SpeechCommand());
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    int rc = cl.execute(args);
+    if (rc != 0) System.err.println(err);
+    return rc;
+  }
+
+  @Test
+  void convertTtsEncodeDecodeEvalFromTheCommandLine() throws Exception {
+    assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1")), "libespeak-ng not installed");
+    Ns3Pipeline.Trained t = Ns3Pipeline.train(Ns3Preset.named("smoke"), 0);
+    Path model = dir.resolve("model");
+    new SpeechBundle(t.facodec(), t.corpus().phoneSet, t.tts(), t.phoneRecognizer()).save(model, 0, "smoke");
+    SpeechCorpus.Utt u1 = t.corpus().testSentences.get(0), u2 = t.corpus().testSpeakers.get(0);
+    Path a = dir.resolve("a.wav"), b = dir.resolve("b.wav");
+    Wav.write(a, new Wav.Audio(16000, u1.audio()));
+    Wav.write(b, Wav.toPcm16(new Wav.Audio(16000, u2.audio())));
+    String m = model.toString();
+    assertThat(run("convert", "--model", m, "--source", a.toString(), "--voice", b.toString(), "--out", dir.resolve("c.wav").toString())).isZero();
+    assertThat(run("tts", "--model", m, "--text", "the dog opens the window", "--prompt", b.toString(), "--steps", "2",
+        "--out", dir.resolve("t.wav").toString())).isZero();
+    assertThat(run("codec", "encode", "--model", m, "--in", a.toString(), "--out", dir.resolve("a.json").toString())).isZero();
+    assertThat(run("codec", "decode", "--model", m, "--codes", dir.resolve("a.json").toString(), "--voice", b.toString(),
+        "--out", dir.resolve("d.wav").toString())).isZero();
+    assertThat(run("eval", "--model", m, a.toString(), b.toString())).isZero();
+    for (String f : new String[] {"c.wav", "t.wav", "d.wav"}) {
+      Wav.Pcm p = Wav.read(dir.resolve(f));
+      assertThat(p.sampleRate()).isEqualTo(16000);
+      assertThat(p.frames()).isGreaterThan(1600);
+    }
+    // a decoded file has as many frames as the source (hop 200)
+    assertThat(Wav.read(dir.resolve("d.wav")).frames()).isEqualTo(u1.audio().length);
+    // bad input: a missing file is a non-zero exit, not a crash
+    assertThat(run("convert", "--model", m, "--source", dir.resolve("missing.wav").toString(), "--voice", b.toString(),
+        "--out", dir.resolve("x.wav").toString())).isNotZero();
+  }
+}
