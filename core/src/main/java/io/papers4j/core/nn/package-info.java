@@ -1,5 +1,5 @@
 /**
- * Layers every model builds on: linear, embedding, norms, SwiGLU, attention with KV cache,
- * initialisers and named parameters.
+ * Layers every model builds on: linear, 2D convolution, embedding, norms (layer, RMS, group), SwiGLU,
+ * attention with KV cache, initialisers and named parameters.
  */
 package io.papers4j.core.nn;

@@ -48,6 +48,37 @@ public final class PatchEmbed implements Parameterized {
     return map.flatten(2, 3).transpose(1, 2);
   }
 
+  /**
+   * The inverse of patch embedding's layout for a model's output tokens, as diffusers' DiT and SD3
+   * transformers do it: each token holds one p×p patch with channels last, {@code (p, q, c)}, and
+   *
+   * <pre>(B, h·w, p·p·C) → (B, h, w, p, p, C) → einsum nhwpqc→nchpwq → (B, C, h·p, w·p)</pre>
+   */
+  public static Tensor unpatchify(Tensor tokens, int gridH, int gridW, int patch, int channels) {
+    long want = (long) patch * patch * channels;
+    if (tokens.dim() != 3 || tokens.size(1) != (long) gridH * gridW || tokens.size(2) != want) {
+      throw new IllegalArgumentException("unpatchify expects (B, " + gridH * gridW + ", " + want + ") for a "
+          + gridH + "×" + gridW + " grid of " + patch + "×" + patch + "×" + channels + " patches, got "
+          + java.util.Arrays.toString(tokens.shape()));
+    }
+    long b = tokens.size(0);
+    return tokens.reshape(b, gridH, gridW, patch, patch, channels) // (B, h, w, p, q, C)
+        .permute(0, 5, 1, 3, 2, 4) // (B, C, h, p, w, q)
+        .reshape(b, channels, (long) gridH * patch, (long) gridW * patch); // (B, C, h·p, w·p)
+  }
+
+  /** The exact inverse of {@link #unpatchify}: (B, C, H, W) → (B, (H/p)·(W/p), p·p·C), channels last per patch. */
+  public static Tensor patchify(Tensor images, int patch) {
+    if (images.dim() != 4) {
+      throw new IllegalArgumentException("images must be (B, C, H, W), got " + java.util.Arrays.toString(images.shape()));
+    }
+    int[] grid = ImageShapes.patchGrid(images, (int) images.size(1), patch);
+    long b = images.size(0), c = images.size(1);
+    return images.reshape(b, c, grid[0], patch, grid[1], patch) // (B, C, h, p, w, q)
+        .permute(0, 2, 4, 3, 5, 1) // (B, h, w, p, q, C)
+        .reshape(b, (long) grid[0] * grid[1], (long) patch * patch * c); // (B, h·w, p·p·C)
+  }
+
   @Override
   public Map<String, Tensor> namedParameters() {
     return new Params().add("proj.weight", weight).add("proj.bias", bias).map();
