@@ -1,0 +1,96 @@
+package io.papers4j.vision.flow;
+
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.Params;
+import io.papers4j.core.nn.Parameterized;
+import io.papers4j.core.nn.vision.ImageShapes;
+import io.papers4j.core.nn.vision.PatchEmbed;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A velocity network v_θ(z_t, t, c) for rectified flow (or an ε / v predictor for the diffusion
+ * baselines): images z (B, channels, S, S) and t (B) in [0, 1] in, a tensor shaped like z out.
+ * The common front: patch embedding ({@code pos_embed.proj}), the absolute position table ({@code
+ * pos_embed.pos_embed}: fixed sin-cos, learned, or none for RoPE) and the {@link Conditioner}.
+ */
+public abstract sealed class FlowModel implements Parameterized permits DiT, MMDiT {
+  final FlowConfig config;
+  final Init init;
+  final PatchEmbed patchEmbed; // (C, ch, p, p)
+  final Tensor posEmbed; // (1, N, C): a parameter when learned, a buffer when sin-cos, null for RoPE
+  final Conditioner conditioner;
+  final FlowLayers.LogitProbe probe = new FlowLayers.LogitProbe();
+
+  FlowModel(FlowConfig config, long seed) {
+    this.config = config;
+    this.init = Init.normal(seed, 0.02);
+    this.patchEmbed = new PatchEmbed(config.channels(), config.hiddenSize(), config.patchSize(), init);
+    int g = config.grid();
+    this.posEmbed = switch (config.posEmbed()) {
+      case "learned" -> init.weights(1, (long) g * g, config.hiddenSize());
+      case "sincos" -> FlowLayers.sincos2d(config.hiddenSize(), g, g);
+      default -> null;
+    };
+    this.conditioner = new Conditioner(config, init);
+  }
+
+  /** A backbone of {@code config.arch()}, initialised from {@code seed}. */
+  public static FlowModel create(FlowConfig config, long seed) {
+    return config.arch().equals("mmdit") ? new MMDiT(config, seed) : new DiT(config, seed);
+  }
+
+  public FlowConfig config() {
+    return config;
+  }
+
+  /** z (B, ch, S, S), t (B) in [0, 1] → prediction (B, ch, S, S). */
+  public abstract Tensor forward(Tensor z, Tensor t, Cond cond);
+
+  /** The unconditional input of classifier-free guidance (null label, empty caption). */
+  public Cond nullCond(long batch) {
+    return conditioner.nullCond(batch);
+  }
+
+  /** {@code cond} with the examples flagged in {@code drop} replaced by the null condition. */
+  public Cond drop(Cond cond, boolean[] drop) {
+    return conditioner.drop(cond, drop);
+  }
+
+  /** Starts (and resets) or stops recording the largest attention logit. */
+  public void probeAttention(boolean on) {
+    probe.on = on;
+    probe.max = Double.NEGATIVE_INFINITY;
+  }
+
+  /** The largest q·k/√D seen since {@link #probeAttention}(true). */
+  public double maxAttentionLogit() {
+    return probe.max;
+  }
+
+  /** Non-trainable tensors a checkpoint also holds (the sin-cos table, as diffusers saves it). */
+  public Map<String, Tensor> buffers() {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    if (config.posEmbed().equals("sincos")) m.put("pos_embed.pos_embed", posEmbed);
+    return m;
+  }
+
+  /** Patch tokens with the absolute position added: z (B, ch, S, S) → (B, N, C). */
+  Tensor embed(Tensor z) {
+    int[] grid = ImageShapes.patchGrid(z, config.channels(), config.patchSize());
+    if (z.size(2) != config.imageSize() || z.size(3) != config.imageSize()) {
+      throw new IllegalArgumentException("this model was built for " + config.imageSize() + "×" + config.imageSize()
+          + " images, got " + z.size(2) + "×" + z.size(3));
+    }
+    Tensor x = PatchEmbed.tokens(patchEmbed.forward(z)); // (B, N, C)
+    return posEmbed == null ? x : x.add(posEmbed);
+  }
+
+  /** Front parameters shared by every backbone. */
+  Params front() {
+    Params p = new Params().add("pos_embed", patchEmbed);
+    if (config.posEmbed().equals("learned")) p.add("pos_embed.pos_embed", posEmbed);
+    return p.add("", conditioner);
+  }
+}
