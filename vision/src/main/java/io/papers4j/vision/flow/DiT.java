@@ -6,6 +6,7 @@ import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.SwiGLU;
 import io.papers4j.core.nn.cond.AdaLnZero;
+import io.papers4j.core.nn.vision.PatchEmbed;
 import io.papers4j.core.nn.pos.GridPositions;
 import io.papers4j.core.nn.pos.GridRope;
 import java.util.ArrayDeque;
@@ -145,7 +146,7 @@ public final class DiT extends FlowModel {
     x = x.narrow(1, 0, n); // image tokens (B, N, C)
     TensorVector ss = projOut1.forward(torch.silu(y)).chunk(2, 1); // β, γ (B, C) each
     x = projOut2.forward(AdaLnZero.modulate(FlowLayers.layerNorm(x), ss.get(0), ss.get(1))); // (B, N, p·p·ch)
-    return FlowLayers.unpatchify(x, c.grid(), c.grid(), c.patchSize(), c.channels()); // (B, ch, S, S)
+    return PatchEmbed.unpatchify(x, c.grid(), c.grid(), c.patchSize(), c.channels()); // (B, ch, S, S)
   }
 
   /** Block i, for tests. */

@@ -18,8 +18,7 @@ import org.bytedeco.pytorch.global.torch;
  * The pieces the flow backbones share, with diffusers' tensor names: attention ({@code to_q, to_k,
  * to_v, to_out.0}; the context stream of a joint attention {@code add_q_proj, add_k_proj,
  * add_v_proj, to_add_out}; QK-norm {@code norm_q, norm_k, norm_added_q, norm_added_k}), the GELU
- * feed-forward ({@code net.0.proj, net.2}), the 2D sin-cos position table, parameter-free norms and
- * unpatchify.
+ * feed-forward ({@code net.0.proj, net.2}), the 2D sin-cos position table and parameter-free norms.
  */
 final class FlowLayers {
   private FlowLayers() {}
@@ -195,12 +194,6 @@ final class FlowLayers {
       }
     }
     return Tensor.create(out).view(1, (long) gh * gw, dim);
-  }
-
-  /** (B, h·w, p·p·C) → (B, C, h·p, w·p) (diffusers' "nhwpqc → nchpwq"). */
-  static Tensor unpatchify(Tensor x, int gh, int gw, int p, int channels) {
-    long b = x.size(0);
-    return x.view(b, gh, gw, p, p, channels).permute(0, 5, 1, 3, 2, 4).reshape(b, channels, (long) gh * p, (long) gw * p);
   }
 
   /** A Linear with zero weight and bias (output projections of gated or final layers). */

@@ -5,6 +5,7 @@ import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.cond.AdaLnZero;
+import io.papers4j.core.nn.vision.PatchEmbed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ public final class MMDiT extends FlowModel {
     }
     Tensor[] gb = normOut.forward(y); // γ, β
     x = projOut.forward(AdaLnZero.modulate(FlowLayers.layerNorm(x), gb[1], gb[0])); // (B, N, p·p·ch)
-    return FlowLayers.unpatchify(x, c.grid(), c.grid(), c.patchSize(), c.channels()); // (B, ch, S, S)
+    return PatchEmbed.unpatchify(x, c.grid(), c.grid(), c.patchSize(), c.channels()); // (B, ch, S, S)
   }
 
   JointBlock block(int i) {
