@@ -31,6 +31,13 @@ public final class Guidance {
     return (z, t) -> combine(unconditional.velocity(z, t), conditional.velocity(z, t), w);
   }
 
+  /** The same for a {@link DdimSampler.Denoiser} (ε, v or x₀ output): guidance is linear in each. */
+  public static DdimSampler.Denoiser guidedDenoiser(
+      DdimSampler.Denoiser conditional, DdimSampler.Denoiser unconditional, double w) {
+    if (w == 1.0) return conditional;
+    return (x, t) -> combine(unconditional.output(x, t), conditional.output(x, t), w);
+  }
+
   /**
    * Condition dropout for training: true for each of n examples with probability p, meaning "use the
    * null condition for this example".

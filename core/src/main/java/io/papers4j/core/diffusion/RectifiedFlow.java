@@ -12,9 +12,50 @@ import org.bytedeco.pytorch.global.torch;
  * <p>t = 0 is data, t = 1 is noise, as in SD3 and diffusers' flow-matching schedulers (there σ = t).
  * A network v_θ(z_t, t) is trained by mean-squared error against v; sampling integrates
  * dz/dt = v_θ from t = 1 down to t = 0 ({@link EulerSampler}).
+ *
+ * <p>As a {@link DiffusionProcess} ({@link #INSTANCE}) the model predicts the velocity and is
+ * conditioned on 1000·t (SD3's timestep = σ·1000); x̂₀ = z_t − t·v and ε̂ = z_t + (1 − t)·v.
  */
-public final class RectifiedFlow {
+public final class RectifiedFlow implements DiffusionProcess {
+  /** The process for the generic trainer; the static methods are the same formulas. */
+  public static final RectifiedFlow INSTANCE = new RectifiedFlow();
+
   private RectifiedFlow() {}
+
+  @Override
+  public String name() {
+    return "rf";
+  }
+
+  @Override
+  public Tensor noised(Tensor x0, Tensor noise, Tensor t) {
+    return interpolate(x0, noise, t);
+  }
+
+  @Override
+  public Tensor target(Tensor x0, Tensor noise, Tensor t) {
+    return velocityTarget(x0, noise);
+  }
+
+  @Override
+  public Tensor modelTime(Tensor t) {
+    return t.mul(new Scalar(1000.0)); // (B)
+  }
+
+  @Override
+  public Tensor toX0(Tensor xt, Tensor output, Tensor t) {
+    return predictX0(xt, output, t);
+  }
+
+  @Override
+  public Tensor toEps(Tensor xt, Tensor output, Tensor t) {
+    return xt.add(output.mul(broadcastTime(t, xt).neg().add(new Scalar(1.0)))); // z_t + (1 − t)·v
+  }
+
+  @Override
+  public Tensor toVelocity(Tensor xt, Tensor output, Tensor t) {
+    return output;
+  }
 
   /** z_t for x₀, ε of shape (B, …) and t of shape (B) in [0, 1]. */
   public static Tensor interpolate(Tensor x0, Tensor eps, Tensor t) {
