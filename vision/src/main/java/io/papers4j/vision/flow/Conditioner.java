@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch;
  * Turns (t, condition) into the conditioning vector y that drives every adaLN and, for the backbones
  * that read tokens, a context sequence:
  *
- * <pre>y   = TimestepEmbedding(1000·t) + (ClassTable[label] | TextProj(pooled))     // (B, C)
+ * <pre>y   = TimestepEmbedding(timestep) + (ClassTable[label] | TextProj(pooled))     // (B, C)
  * ctx = ClassTable[label] as one token | ContextEmbedder(tokens)              // (B, L, C)</pre>
  *
  * For {@code words} the tokens are rows of a learned word table and pooled is their mean. Names:
@@ -47,10 +47,10 @@ final class Conditioner implements Parameterized {
     this.contextEmbedder = cfg.text() ? new Linear(cfg.contextDim(), c, true, init) : null;
   }
 
-  /** {y (B, C), ctx (B, L, C) or null when {@code tokens} is false}. */
+  /** t (B) in network units (1000·σ), → {y (B, C), ctx (B, L, C) or null when {@code tokens} is false}. */
   Tensor[] encode(Tensor t, Cond cond, boolean tokens) {
     check(cond, t.size(0));
-    Tensor y = timestep.forward(t.to(torch.ScalarType.Float).mul(new Scalar(1000.0))); // (B, C)
+    Tensor y = timestep.forward(t.to(torch.ScalarType.Float)); // (B, C)
     if (!cfg.text()) {
       Tensor e = classTable.forward(cond.labels()); // (B, C)
       return new Tensor[] {y.add(e), tokens ? e.unsqueeze(1) : null};

@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A velocity network v_θ(z_t, t, c) for rectified flow (or an ε / v predictor for the diffusion
- * baselines): images z (B, channels, S, S) and t (B) in [0, 1] in, a tensor shaped like z out.
+ * baselines): images z (B, channels, S, S) and the timestep (B) in network units (1000·σ for
+ * rectified flow, as SD3; the discrete index for DDPM) in, a tensor shaped like z out.
  * The common front: patch embedding ({@code pos_embed.proj}), the absolute position table ({@code
  * pos_embed.pos_embed}: fixed sin-cos, learned, or none for RoPE) and the {@link Conditioner}.
  */
@@ -45,7 +46,7 @@ public abstract sealed class FlowModel implements Parameterized permits DiT, MMD
     return config;
   }
 
-  /** z (B, ch, S, S), t (B) in [0, 1] → prediction (B, ch, S, S). */
+  /** z (B, ch, S, S), timestep (B) in network units (0 … 1000) → prediction (B, ch, S, S). */
   public abstract Tensor forward(Tensor z, Tensor t, Cond cond);
 
   /** The unconditional input of classifier-free guidance (null label, empty caption). */

@@ -1,0 +1,132 @@
+package io.papers4j.vision.flow;
+
+import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.train.Batch;
+import io.papers4j.core.train.TrainData;
+import java.util.Random;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Images in [−1, 1] with their conditions as {@link TrainData}: the batch of step s is a pure
+ * function of s (epoch e visits the training images in an order drawn from (seed, e)); validation
+ * batches are the held-out images in order. Batch inputs are images (B, ch, S·up, S·up) — bilinearly
+ * upsampled by {@code upscale} for the resolution-shift experiment — and targets the conditions:
+ * labels (B) or word ids (B, L), int64.
+ */
+public final class FlowData implements TrainData {
+  private final Tensor trainImages; // (N, ch, S, S) float32 in [−1, 1]
+  private final Tensor trainCond; // (N) or (N, L) int64
+  private final Tensor testImages;
+  private final Tensor testCond;
+  private final int batch;
+  private final int upscale;
+  private final long seed;
+  private int cachedEpoch = -1;
+  private long[] cachedOrder;
+
+  public FlowData(Tensor trainImages, Tensor trainCond, Tensor testImages, Tensor testCond, int batch, int upscale, long seed) {
+    if (trainImages.size(0) < batch) throw new IllegalArgumentException("need at least one batch of " + batch + " training images");
+    if (upscale < 1) throw new IllegalArgumentException("upscale must be >= 1");
+    this.trainImages = trainImages;
+    this.trainCond = trainCond;
+    this.testImages = testImages;
+    this.testCond = testCond;
+    this.batch = batch;
+    this.upscale = upscale;
+    this.seed = seed;
+  }
+
+  /** The first {@code trainCount} training and {@code testCount} test images of Fashion-MNIST with labels. */
+  public static FlowData fashionMnist(int trainCount, int testCount, int batch, int upscale, long seed) {
+    FashionMnist.Split train = FashionMnist.load("train");
+    FashionMnist.Split test = FashionMnist.load("t10k");
+    return new FlowData(images(train, trainCount), labels(train, trainCount), images(test, testCount), labels(test, testCount),
+        batch, upscale, seed);
+  }
+
+  /** (n, 1, 28, 28) in [−1, 1] from the first n images of a split. */
+  public static Tensor images(FashionMnist.Split s, int n) {
+    if (n < 1 || n > s.count()) throw new IllegalArgumentException("image count must be in [1, " + s.count() + "], got " + n);
+    int px = FashionMnist.SIZE * FashionMnist.SIZE;
+    float[] f = new float[n * px];
+    for (int i = 0; i < f.length; i++) f[i] = (float) ((s.pixels()[i] & 0xff) / 127.5 - 1.0);
+    return Tensor.create(f).view(n, 1, FashionMnist.SIZE, FashionMnist.SIZE);
+  }
+
+  public static Tensor labels(FashionMnist.Split s, int n) {
+    int[] l = new int[n];
+    for (int i = 0; i < n; i++) l[i] = s.label(i);
+    return FashionMnist.labels(l);
+  }
+
+  /** Bilinear ×{@code factor} upsampling of (B, ch, S, S) images (identity for 1). */
+  public static Tensor upsample(Tensor images, int factor) {
+    if (factor == 1) return images;
+    long s = images.size(2) * factor;
+    return torch.upsample_bilinear2d(images, new long[] {s, s}, false);
+  }
+
+  public int batch() {
+    return batch;
+  }
+
+  public Tensor trainImages() {
+    return trainImages;
+  }
+
+  public Tensor testImages() {
+    return testImages;
+  }
+
+  public Tensor testConditions() {
+    return testCond;
+  }
+
+  private synchronized long[] order(int epoch) {
+    if (epoch != cachedEpoch) {
+      int n = (int) trainImages.size(0);
+      long[] o = new long[n];
+      for (int i = 0; i < n; i++) o[i] = i;
+      Random r = new Random(seed * 1_000_003L + epoch);
+      for (int i = n - 1; i > 0; i--) {
+        int j = r.nextInt(i + 1);
+        long t = o[i];
+        o[i] = o[j];
+        o[j] = t;
+      }
+      cachedOrder = o;
+      cachedEpoch = epoch;
+    }
+    return cachedOrder;
+  }
+
+  @Override
+  public Batch train(long step) {
+    long perEpoch = trainImages.size(0) / batch;
+    long[] order = order((int) (step / perEpoch));
+    long[] idx = new long[batch];
+    System.arraycopy(order, (int) ((step % perEpoch) * batch), idx, 0, batch);
+    Tensor i = Tensor.create(idx);
+    return new Batch(upsample(trainImages.index_select(0, i), upscale), trainCond.index_select(0, i), batch);
+  }
+
+  @Override
+  public Batch validation(int i) {
+    long from = (long) i * batch;
+    long n = Math.min(batch, testImages.size(0) - from);
+    return new Batch(upsample(testImages.narrow(0, from, n), upscale), testCond.narrow(0, from, n), n);
+  }
+
+  @Override
+  public int validationBatches() {
+    return (int) ((testImages.size(0) + batch - 1) / batch);
+  }
+
+  /** Images in [0, 1] for display from [−1, 1]. */
+  public static Tensor toUnit(Tensor images) {
+    return images.add(new Scalar(1)).mul(new Scalar(0.5)).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0)),
+        new org.bytedeco.pytorch.ScalarOptional(new Scalar(1)));
+  }
+}
