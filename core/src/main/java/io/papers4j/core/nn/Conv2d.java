@@ -56,6 +56,18 @@ public final class Conv2d implements Parameterized {
         new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1); // (B, out, H', W')
   }
 
+  /**
+   * Sets weight and bias to zero and returns this layer: diffusers' {@code zero_module}, used for
+   * ControlNet's zero convolutions and for new branches that must start as the identity.
+   */
+  public Conv2d zeroInit() {
+    try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+      weight.zero_();
+      if (bias != null) bias.zero_();
+    }
+    return this;
+  }
+
   public long inChannels() {
     return weight.size(1);
   }

@@ -1,0 +1,233 @@
+package io.papers4j.core.nn.unet;
+
+import io.papers4j.core.nn.Conv2d;
+import io.papers4j.core.nn.GroupNorm;
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.nn.Parameterized;
+import io.papers4j.core.nn.Params;
+import io.papers4j.core.nn.cond.TimestepEmbedding;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A small diffusers {@code UNet2DConditionModel}: conv_in, down blocks (ResNet blocks, optional
+ * spatial transformers with self- and cross-attention, a strided-conv downsampler), a cross-attention
+ * mid block, up blocks that concatenate the skip connections, and GroupNorm → SiLU → conv_out.
+ *
+ * <pre>temb = time_embedding(sinusoid(t));  h = conv_in(x);  skips = [h]
+ * down:  h = resnet(h, temb); h = attn(h, ctx); skips += h   (per layer), h = down(h); skips += h
+ * mid:   h = resnet(attn(resnet(h, temb), ctx), temb)
+ * up:    h = resnet(cat(h, skips.pop()), temb); h = attn(h, ctx)   (layers + 1 per block), h = up(h)
+ * ε̂ / v̂ = conv_out(SiLU(conv_norm_out(h)))</pre>
+ *
+ * <p>Shapes: x (B, in, H, W) with H, W multiples of 2^(levels − 1), t (B) in the process's model time,
+ * context (B, M, crossAttentionDim) → (B, out, H, W). Tensor names follow diffusers ({@code
+ * down_blocks.0.resnets.0.conv1.weight}, {@code mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight},
+ * {@code up_blocks.1.upsamplers.0.conv.weight}, {@code time_embedding.linear_1.weight}, …).
+ */
+public final class UNet2DConditionModel implements Parameterized {
+
+  /**
+   * @param inChannels image / latent channels in (4 for SD latents)
+   * @param outChannels channels out (the prediction)
+   * @param blockOutChannels width per level, e.g. {32, 64} (SD: 320, 640, 1280, 1280)
+   * @param crossAttention per level: a spatial transformer after each ResNet block (CrossAttnDownBlock2D /
+   *     CrossAttnUpBlock2D) or none (DownBlock2D / UpBlock2D); the mid block always has one
+   * @param layersPerBlock ResNet blocks per down level (up levels have one more); SD: 2
+   * @param heads attention heads per transformer (SD 1.x: 8)
+   * @param crossAttentionDim width D of the context tokens (all-MiniLM: 384; SD 1.x CLIP: 768)
+   * @param normGroups GroupNorm groups (32 in SD; must divide every width)
+   * @param linearProjection proj_in/proj_out as Linear (SD 2.x) rather than 1×1 conv (SD 1.x)
+   */
+  public record Config(int inChannels, int outChannels, int[] blockOutChannels, boolean[] crossAttention,
+      int layersPerBlock, int heads, int crossAttentionDim, int normGroups, boolean linearProjection) {
+    public Config {
+      if (inChannels < 1 || outChannels < 1) throw new IllegalArgumentException("UNet needs positive in/out channels");
+      if (blockOutChannels.length < 1 || blockOutChannels.length != crossAttention.length) {
+        throw new IllegalArgumentException("block_out_channels and the per-level cross-attention flags must have the same, non-zero length");
+      }
+      if (layersPerBlock < 1 || heads < 1 || crossAttentionDim < 1 || normGroups < 1) {
+        throw new IllegalArgumentException("layers_per_block, heads, cross_attention_dim and norm_num_groups must be positive");
+      }
+      for (int c : blockOutChannels) {
+        if (c < 1 || c % normGroups != 0 || c % heads != 0) {
+          throw new IllegalArgumentException("block width " + c + " must be a multiple of norm_num_groups (" + normGroups
+              + ") and of the heads (" + heads + ")");
+        }
+      }
+      blockOutChannels = blockOutChannels.clone();
+      crossAttention = crossAttention.clone();
+    }
+
+    public int levels() {
+      return blockOutChannels.length;
+    }
+
+    /** The time-embedding width, 4 × block_out_channels[0] as in diffusers. */
+    public int timeEmbedDim() {
+      return 4 * blockOutChannels[0];
+    }
+  }
+
+  /** One down or up level: its ResNet blocks, their transformers (or none) and the resampler (or none). */
+  private record Level(List<ResnetBlock2D> resnets, List<Transformer2DModel> attentions, Parameterized sampler)
+      implements Parameterized {
+    @Override
+    public Map<String, Tensor> namedParameters() {
+      Params p = new Params();
+      for (int j = 0; j < resnets.size(); j++) p.add("resnets." + j, resnets.get(j));
+      for (int j = 0; j < attentions.size(); j++) p.add("attentions." + j, attentions.get(j));
+      if (sampler instanceof Downsample2D d) p.add("downsamplers.0", d);
+      if (sampler instanceof Upsample2D u) p.add("upsamplers.0", u);
+      return p.map();
+    }
+  }
+
+  private static final double RESNET_EPS = 1e-5;
+  private final Config config;
+  public final Conv2d convIn;
+  public final TimestepEmbedding timeEmbedding;
+  private final List<Level> down = new ArrayList<>();
+  private final Level mid;
+  private final List<Level> up = new ArrayList<>();
+  public final GroupNorm convNormOut;
+  public final Conv2d convOut;
+
+  public UNet2DConditionModel(Config config, Init init) {
+    this.config = config;
+    int[] ch = config.blockOutChannels();
+    int n = config.levels(), temb = config.timeEmbedDim(), g = config.normGroups(), layers = config.layersPerBlock();
+    this.convIn = new Conv2d(config.inChannels(), ch[0], 3, init);
+    this.timeEmbedding = new TimestepEmbedding(ch[0], temb, init);
+    int out = ch[0];
+    for (int i = 0; i < n; i++) {
+      int in = out;
+      out = ch[i];
+      List<ResnetBlock2D> res = new ArrayList<>();
+      List<Transformer2DModel> att = new ArrayList<>();
+      for (int j = 0; j < layers; j++) {
+        res.add(new ResnetBlock2D(j == 0 ? in : out, out, temb, g, RESNET_EPS, init));
+        if (config.crossAttention()[i]) att.add(transformer(out, init));
+      }
+      down.add(new Level(res, att, i < n - 1 ? new Downsample2D(out, init) : null));
+    }
+    int last = ch[n - 1];
+    ResnetBlock2D midFirst = new ResnetBlock2D(last, last, temb, g, RESNET_EPS, init);
+    Transformer2DModel midAttn = transformer(last, init);
+    this.mid = new Level(List.of(midFirst, new ResnetBlock2D(last, last, temb, g, RESNET_EPS, init)), List.of(midAttn), null);
+    int prevOut = last;
+    for (int i = 0; i < n; i++) {
+      int level = n - 1 - i; // up block i mirrors down level n − 1 − i
+      int outCh = ch[level];
+      int skipIn = ch[Math.max(level - 1, 0)]; // the down level below supplies the last skip
+      List<ResnetBlock2D> res = new ArrayList<>();
+      List<Transformer2DModel> att = new ArrayList<>();
+      for (int j = 0; j <= layers; j++) {
+        int skip = j == layers ? skipIn : outCh;
+        int resIn = j == 0 ? prevOut : outCh;
+        res.add(new ResnetBlock2D(resIn + skip, outCh, temb, g, RESNET_EPS, init));
+        if (config.crossAttention()[level]) att.add(transformer(outCh, init));
+      }
+      up.add(new Level(res, att, i < n - 1 ? new Upsample2D(outCh, init) : null));
+      prevOut = outCh;
+    }
+    this.convNormOut = new GroupNorm(g, ch[0], RESNET_EPS, true, init);
+    this.convOut = new Conv2d(ch[0], config.outChannels(), 3, init);
+  }
+
+  private Transformer2DModel transformer(int channels, Init init) {
+    return new Transformer2DModel(channels, config.heads(), config.crossAttentionDim(), 1, config.normGroups(),
+        config.linearProjection(), init);
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** x (B, in, H, W), t (B), context (B, M, D) → (B, out, H, W). */
+  public Tensor forward(Tensor x, Tensor t, Tensor context) {
+    return forward(x, t, context, null, null);
+  }
+
+  /**
+   * With ControlNet-style additional residuals (diffusers' {@code down_block_additional_residuals},
+   * {@code mid_block_additional_residual}): one per skip connection, added before the up path uses
+   * them, and one added to the mid block's output; null for none.
+   */
+  public Tensor forward(Tensor x, Tensor t, Tensor context, List<Tensor> downResiduals, Tensor midResidual) {
+    checkInput(x, t, context);
+    Tensor temb = timeEmbedding.forward(t.to(torch.ScalarType.Float)).to(convIn.weight.scalar_type().intern()); // (B, T)
+    Tensor h = convIn.forward(x); // (B, c0, H, W)
+    List<Tensor> skips = new ArrayList<>();
+    skips.add(h);
+    for (Level level : down) {
+      for (int j = 0; j < level.resnets().size(); j++) {
+        h = level.resnets().get(j).forward(h, temb);
+        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context);
+        skips.add(h);
+      }
+      if (level.sampler() instanceof Downsample2D d) {
+        h = d.forward(h); // (B, c, H/2, W/2)
+        skips.add(h);
+      }
+    }
+    if (downResiduals != null) {
+      if (downResiduals.size() != skips.size()) {
+        throw new IllegalArgumentException("expected " + skips.size() + " down-block residuals, got " + downResiduals.size());
+      }
+      for (int k = 0; k < skips.size(); k++) skips.set(k, skips.get(k).add(downResiduals.get(k)));
+    }
+    h = mid.resnets().get(0).forward(h, temb);
+    h = mid.attentions().get(0).forward(h, context);
+    h = mid.resnets().get(1).forward(h, temb); // (B, c_last, h, w)
+    if (midResidual != null) h = h.add(midResidual);
+    Deque<Tensor> stack = new ArrayDeque<>(skips);
+    for (Level level : up) {
+      for (int j = 0; j < level.resnets().size(); j++) {
+        h = torch.cat(new TensorVector(h, stack.removeLast()), 1); // (B, c + c_skip, h, w)
+        h = level.resnets().get(j).forward(h, temb);
+        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context);
+      }
+      if (level.sampler() instanceof Upsample2D u) h = u.forward(h); // (B, c, 2h, 2w)
+    }
+    return convOut.forward(torch.silu(convNormOut.forward(h))); // (B, out, H, W)
+  }
+
+  /** The number of skip connections (and of ControlNet down residuals): 1 + levels·layers + (levels − 1). */
+  public int skipCount() {
+    return 1 + config.levels() * config.layersPerBlock() + config.levels() - 1;
+  }
+
+  private void checkInput(Tensor x, Tensor t, Tensor context) {
+    int f = 1 << (config.levels() - 1);
+    if (x.dim() != 4 || x.size(1) != config.inChannels()) {
+      throw new IllegalArgumentException("UNet input must be (B, " + config.inChannels() + ", H, W), got " + Arrays.toString(x.shape()));
+    }
+    if (x.size(2) % f != 0 || x.size(3) % f != 0) {
+      throw new IllegalArgumentException("UNet input size " + x.size(2) + "×" + x.size(3) + " must be a multiple of " + f);
+    }
+    if (t.dim() != 1 || t.size(0) != x.size(0)) {
+      throw new IllegalArgumentException("timesteps must be (B) with B = " + x.size(0) + ", got " + Arrays.toString(t.shape()));
+    }
+    if (context == null || context.dim() != 3 || context.size(0) != x.size(0) || context.size(2) != config.crossAttentionDim()) {
+      throw new IllegalArgumentException("context must be (B, M, " + config.crossAttentionDim() + "), got "
+          + (context == null ? "none" : Arrays.toString(context.shape())));
+    }
+  }
+
+  @Override
+  public Map<String, Tensor> namedParameters() {
+    Params p = new Params().add("conv_in", convIn).add("time_embedding", timeEmbedding);
+    for (int i = 0; i < down.size(); i++) p.add("down_blocks." + i, down.get(i));
+    p.add("mid_block", mid);
+    for (int i = 0; i < up.size(); i++) p.add("up_blocks." + i, up.get(i));
+    return p.add("conv_norm_out", convNormOut).add("conv_out", convOut).map();
+  }
+}
