@@ -45,7 +45,7 @@ public record PyramidConfig(
     double ropeTheta,
     double layerScale,
     int numClasses,
-    double labelSmoothing) {
+    double labelSmoothing) implements ImageClassifier.Config {
 
   public PyramidConfig {
     if (dims == null || depths == null || heads == null || srRatios == null) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -66,11 +65,6 @@ public final class PyramidVisionModel implements ImageClassifier {
   @Override
   public String arch() {
     return "pyramid";
-  }
-
-  @Override
-  public int imageSize() {
-    return config.imageSize();
   }
 
   @Override
@@ -131,13 +125,6 @@ public final class PyramidVisionModel implements ImageClassifier {
     int sr = config.srRatios()[i];
     return new StagePositions(table, PyramidPositions.queries(h, w, sh, sw),
         PyramidPositions.keys(h, w, sr, config.keyPlacement(), sh, sw));
-  }
-
-  /** Cross-entropy with label smoothing ε (config), mean over the batch; targets (B) int64. */
-  @Override
-  public Tensor loss(Tensor images, Tensor targets) {
-    return torch.cross_entropy_loss(
-        forward(images), targets, new TensorOptional(), 1 /* mean */, -100, config.labelSmoothing());
   }
 
   @Override

@@ -35,7 +35,7 @@ public record VisionConfig(
     String norm,
     double layerScale,
     int numClasses,
-    double labelSmoothing) {
+    double labelSmoothing) implements ImageClassifier.Config {
 
   public VisionConfig {
     if (!arch.equals("plain") && !arch.equals("vit")) {

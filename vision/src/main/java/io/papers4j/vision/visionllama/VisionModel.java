@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
@@ -79,11 +78,6 @@ public final class VisionModel implements ImageClassifier {
     return config.arch();
   }
 
-  @Override
-  public int imageSize() {
-    return config.imageSize();
-  }
-
   /** Selects how RoPE positions adapt to a new resolution (no effect at the training one, nor on a ViT). */
   @Override
   public VisionModel positionRule(PositionRule rule) {
@@ -133,13 +127,6 @@ public final class VisionModel implements ImageClassifier {
     Tensor resized = torch.upsample_bicubic2d(gridPos, new long[] {gh, gw}, false); // (1, C, gh, gw)
     resized = resized.permute(0, 2, 3, 1).reshape(1, (long) gh * gw, c);
     return torch.cat(new TensorVector(clsPos, resized), 1); // (1, 1+N', C)
-  }
-
-  /** Cross-entropy with label smoothing ε (config), mean over the batch; targets (B) int64. */
-  @Override
-  public Tensor loss(Tensor images, Tensor targets) {
-    return torch.cross_entropy_loss(
-        forward(images), targets, new TensorOptional(), 1 /* mean */, -100, config.labelSmoothing());
   }
 
   @Override
