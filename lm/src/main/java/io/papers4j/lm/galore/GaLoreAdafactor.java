@@ -88,23 +88,15 @@ public final class GaLoreAdafactor extends OptimizerBase<GaLoreAdafactor.Config>
   }
 
   /** Per-parameter state. */
-  private static final class Slot {
-    final String name;
-    final String group;
-    final Tensor param;
-    final GaLoreProjector projector; // null without projection
+  private static final class Slot extends GaLoreSlot {
     final boolean factored;
     final Tensor row; // factored: (a) for R of shape (a, b)
     final Tensor col; // factored: (b)
     final Tensor v; // not factored: R's shape
     final Tensor m; // β₁ set: R's shape, else null
-    long step;
 
     Slot(String name, String group, Tensor param, GaLoreProjector projector, long[] shape, boolean firstMoment) {
-      this.name = name;
-      this.group = group;
-      this.param = param;
-      this.projector = projector;
+      super(name, group, param, projector);
       this.factored = shape.length >= 2;
       if (factored && shape.length != 2) throw new IllegalArgumentException(name + ": Adafactor here handles up to 2-D");
       this.row = factored ? LongLived.keep(torch.zeros(shape[0])) : null;
@@ -115,6 +107,28 @@ public final class GaLoreAdafactor extends OptimizerBase<GaLoreAdafactor.Config>
 
     long stateBytes() {
       return (row != null ? row.nbytes() + col.nbytes() : v.nbytes()) + (m != null ? m.nbytes() : 0);
+    }
+
+    @Override
+    void putMoments(Map<String, Tensor> out) {
+      if (factored) {
+        out.put("exp_avg_sq_row." + name, row);
+        out.put("exp_avg_sq_col." + name, col);
+      } else {
+        out.put("exp_avg_sq." + name, v);
+      }
+      if (m != null) out.put("exp_avg." + name, m);
+    }
+
+    @Override
+    void loadMoments(Map<String, Tensor> state) {
+      if (factored) {
+        OptimizerBase.copyState(state, "exp_avg_sq_row." + name, row);
+        OptimizerBase.copyState(state, "exp_avg_sq_col." + name, col);
+      } else {
+        OptimizerBase.copyState(state, "exp_avg_sq." + name, v);
+      }
+      if (m != null) OptimizerBase.copyState(state, "exp_avg." + name, m);
     }
   }
 
@@ -228,34 +242,12 @@ public final class GaLoreAdafactor extends OptimizerBase<GaLoreAdafactor.Config>
 
   @Override
   public Map<String, Tensor> stateTensors() {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Slot s : slots.values()) {
-      if (s.factored) {
-        out.put("exp_avg_sq_row." + s.name, s.row);
-        out.put("exp_avg_sq_col." + s.name, s.col);
-      } else {
-        out.put("exp_avg_sq." + s.name, s.v);
-      }
-      if (s.m != null) out.put("exp_avg." + s.name, s.m);
-      if (s.projector != null) s.projector.putState(s.name, out);
-      out.put("step." + s.name, stepState(s.step));
-    }
-    return out;
+    return GaLoreSlot.stateTensors(slots.values());
   }
 
   @Override
   public void loadStateTensors(Map<String, Tensor> state) {
-    for (Slot s : slots.values()) {
-      if (s.factored) {
-        copyState(state, "exp_avg_sq_row." + s.name, s.row);
-        copyState(state, "exp_avg_sq_col." + s.name, s.col);
-      } else {
-        copyState(state, "exp_avg_sq." + s.name, s.v);
-      }
-      if (s.m != null) copyState(state, "exp_avg." + s.name, s.m);
-      if (s.projector != null) s.projector.loadState(s.name, state);
-      s.step = readStep(state, "step." + s.name);
-    }
+    GaLoreSlot.loadStateTensors(slots.values(), state);
   }
 
   @Override

@@ -82,22 +82,26 @@ public final class GaLoreAdamW extends OptimizerBase<AdamConfig> {
   }
 
   /** Per-parameter state. */
-  private static final class Slot {
-    final String name;
-    final String group;
-    final Tensor param;
-    final GaLoreProjector projector; // null without projection
+  private static final class Slot extends GaLoreSlot {
     final Moment expAvg;
     final Moment expAvgSq;
-    long step;
 
     Slot(String name, String group, Tensor param, GaLoreProjector projector, Moment m, Moment v) {
-      this.name = name;
-      this.group = group;
-      this.param = param;
-      this.projector = projector;
+      super(name, group, param, projector);
       this.expAvg = m;
       this.expAvgSq = v;
+    }
+
+    @Override
+    void putMoments(Map<String, Tensor> out) {
+      expAvg.putState("exp_avg." + name, out);
+      expAvgSq.putState("exp_avg_sq." + name, out);
+    }
+
+    @Override
+    void loadMoments(Map<String, Tensor> state) {
+      expAvg.loadState("exp_avg." + name, state);
+      expAvgSq.loadState("exp_avg_sq." + name, state);
     }
   }
 
@@ -249,24 +253,12 @@ public final class GaLoreAdamW extends OptimizerBase<AdamConfig> {
 
   @Override
   public Map<String, Tensor> stateTensors() {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Slot s : slots.values()) {
-      s.expAvg.putState("exp_avg." + s.name, out);
-      s.expAvgSq.putState("exp_avg_sq." + s.name, out);
-      if (s.projector != null) s.projector.putState(s.name, out);
-      out.put("step." + s.name, stepState(s.step));
-    }
-    return out;
+    return GaLoreSlot.stateTensors(slots.values());
   }
 
   @Override
   public void loadStateTensors(Map<String, Tensor> state) {
-    for (Slot s : slots.values()) {
-      s.expAvg.loadState("exp_avg." + s.name, state);
-      s.expAvgSq.loadState("exp_avg_sq." + s.name, state);
-      if (s.projector != null) s.projector.loadState(s.name, state);
-      s.step = readStep(state, "step." + s.name);
-    }
+    GaLoreSlot.loadStateTensors(slots.values(), state);
   }
 
   /** Exact bytes of moments, projectors, int8 scales and the shared code books. */
