@@ -2,8 +2,8 @@ package io.papers4j.lm.shortgpt;
 
 import io.papers4j.core.nn.BlockInfluence;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.papers4j.lm.bert.BertEncoder;
-import io.papers4j.lm.bert.MiniLm;
+import io.papers4j.core.nn.text.BertEncoder;
+import io.papers4j.core.nn.text.MiniLm;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

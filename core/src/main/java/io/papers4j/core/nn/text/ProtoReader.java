@@ -1,4 +1,4 @@
-package io.papers4j.lm.bert;
+package io.papers4j.core.nn.text;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.papers4j.lm.bert;
+package io.papers4j.core.nn.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +85,18 @@ class MiniLmOnnxReferenceTest {
     double unrelated = sims.get(0).get(2).item_double();
     assertThat(e.get(0).norm().item_double()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
     assertThat(paraphrase).isGreaterThan(unrelated + 0.3);
+  }
+
+  @Test
+  void features_give_token_states_and_the_pooled_vector_in_one_pass() {
+    Tensor[] enc = MiniLm.encode(tok, SENTENCES.subList(0, 2));
+    BertEncoder.Features f = ours.features(enc[0], enc[1]);
+    List<Tensor> hs = ours.hiddenStates(enc[0], enc[1]);
+    assertThat(f.tokens().shape()).containsExactly(2, enc[0].size(1), 384);
+    assertThat(f.pooled().shape()).containsExactly(2, 384);
+    assertThat(f.tokens().sub(hs.get(hs.size() - 1)).abs().max().item_double()).isZero();
+    assertThat(f.pooled().sub(ours.sentenceEmbedding(enc[0], enc[1])).abs().max().item_double()).isZero();
+    assertThat(torch.equal(f.mask(), enc[1])).isTrue();
   }
 
   private static long[] toLongs(Tensor t) {

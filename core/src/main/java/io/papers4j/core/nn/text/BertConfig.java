@@ -1,4 +1,4 @@
-package io.papers4j.lm.bert;
+package io.papers4j.core.nn.text;
 
 /**
  * BERT encoder hyperparameters, named as in a Hugging Face {@code BertConfig}.

@@ -1,4 +1,4 @@
-package io.papers4j.lm.bert;
+package io.papers4j.core.nn.text;
 
 import io.papers4j.core.nn.Parameterized;
 import java.util.ArrayList;
@@ -109,6 +109,23 @@ public final class BertEncoder implements Parameterized {
       states.add(h);
     }
     return states;
+  }
+
+  /**
+   * What a generative model conditions on, from one pass: the last layer's token features, the
+   * attention mask that marks real tokens, and the pooled sentence vector.
+   *
+   * @param tokens (B, T, d) last hidden state
+   * @param mask (B, T) 1 for real tokens, 0 for padding
+   * @param pooled (B, d) mean-pooled, L2-normalised ({@link #meanPool})
+   */
+  public record Features(Tensor tokens, Tensor mask, Tensor pooled) {}
+
+  /** Token features and pooled vector of a tokenised batch; ids and mask (B, T). */
+  public Features features(Tensor ids, Tensor attentionMask) {
+    List<Tensor> hs = hiddenStates(ids, attentionMask);
+    Tensor last = hs.get(hs.size() - 1); // (B, T, d)
+    return new Features(last, attentionMask, meanPool(last, attentionMask));
   }
 
   /** Mean-pooled, L2-normalised sentence embeddings (sentence-transformers' pooling). (B, d) */
