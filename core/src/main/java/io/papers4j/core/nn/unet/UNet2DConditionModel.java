@@ -1,5 +1,6 @@
 package io.papers4j.core.nn.unet;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.papers4j.core.nn.Conv2d;
 import io.papers4j.core.nn.GroupNorm;
 import io.papers4j.core.nn.Init;
@@ -10,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -68,6 +70,89 @@ public final class UNet2DConditionModel implements Parameterized {
 
     public int levels() {
       return blockOutChannels.length;
+    }
+
+    /**
+     * Reads diffusers' {@code config.json} of a {@code UNet2DConditionModel}: in/out channels,
+     * block_out_channels, down_block_types ({@code CrossAttnDownBlock2D} or {@code DownBlock2D}, mirrored by
+     * up_block_types), layers_per_block, num_attention_heads (or, as diffusers does, attention_head_dim
+     * read as the head count), cross_attention_dim, norm_num_groups and use_linear_projection. Settings
+     * this UNet does not implement (another norm_eps, freq_shift or mid block, several transformer layers
+     * per block, sinusoids without flip_sin_to_cos) are refused with the key's name.
+     */
+    public static Config fromDiffusers(JsonNode c) {
+      int[] boc = ints(c, "block_out_channels");
+      JsonNode down = require(c, "down_block_types"), up = require(c, "up_block_types");
+      if (down.size() != boc.length || up.size() != boc.length) {
+        throw new IllegalArgumentException("config.json: down_block_types and up_block_types need one entry per block_out_channels");
+      }
+      boolean[] cross = new boolean[boc.length];
+      for (int i = 0; i < boc.length; i++) {
+        String d = down.get(i).asText(), u = up.get(boc.length - 1 - i).asText();
+        if (!d.equals("CrossAttnDownBlock2D") && !d.equals("DownBlock2D")) {
+          throw new IllegalArgumentException("config.json: unsupported down block type " + d);
+        }
+        cross[i] = d.startsWith("CrossAttn");
+        if (!u.equals(cross[i] ? "CrossAttnUpBlock2D" : "UpBlock2D")) {
+          throw new IllegalArgumentException("config.json: up block " + (boc.length - 1 - i) + " (" + u + ") does not mirror " + d);
+        }
+      }
+      check(c, "mid_block_type", "UNetMidBlock2DCrossAttn");
+      check(c, "norm_eps", 1e-5);
+      check(c, "flip_sin_to_cos", true);
+      check(c, "freq_shift", 0);
+      check(c, "transformer_layers_per_block", 1);
+      JsonNode heads = c.hasNonNull("num_attention_heads") ? c.get("num_attention_heads") : require(c, "attention_head_dim");
+      if (!heads.isInt()) throw new IllegalArgumentException("config.json: per-block head counts are not supported, got " + heads);
+      return new Config(require(c, "in_channels").asInt(), require(c, "out_channels").asInt(), boc, cross,
+          require(c, "layers_per_block").asInt(), heads.asInt(), require(c, "cross_attention_dim").asInt(),
+          c.path("norm_num_groups").asInt(32), c.path("use_linear_projection").asBoolean(false));
+    }
+
+    /** The diffusers {@code config.json} keys of this UNet (readable by {@link #fromDiffusers} and by diffusers). */
+    public Map<String, Object> toDiffusers() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("_class_name", "UNet2DConditionModel");
+      m.put("in_channels", inChannels);
+      m.put("out_channels", outChannels);
+      m.put("block_out_channels", Arrays.stream(blockOutChannels).boxed().toList());
+      List<String> down = new ArrayList<>(), up = new ArrayList<>();
+      for (boolean x : crossAttention) down.add(x ? "CrossAttnDownBlock2D" : "DownBlock2D");
+      for (int i = crossAttention.length - 1; i >= 0; i--) up.add(crossAttention[i] ? "CrossAttnUpBlock2D" : "UpBlock2D");
+      m.put("down_block_types", down);
+      m.put("up_block_types", up);
+      m.put("mid_block_type", "UNetMidBlock2DCrossAttn");
+      m.put("layers_per_block", layersPerBlock);
+      m.put("attention_head_dim", heads); // diffusers reads it as the number of heads
+      m.put("cross_attention_dim", crossAttentionDim);
+      m.put("norm_num_groups", normGroups);
+      m.put("norm_eps", RESNET_EPS);
+      m.put("use_linear_projection", linearProjection);
+      m.put("flip_sin_to_cos", true);
+      m.put("freq_shift", 0);
+      return m;
+    }
+
+    private static JsonNode require(JsonNode c, String key) {
+      if (!c.hasNonNull(key)) throw new IllegalArgumentException("config.json: missing " + key);
+      return c.get(key);
+    }
+
+    private static int[] ints(JsonNode c, String key) {
+      JsonNode a = require(c, key);
+      int[] v = new int[a.size()];
+      for (int i = 0; i < v.length; i++) v[i] = a.get(i).asInt();
+      return v;
+    }
+
+    private static void check(JsonNode c, String key, Object supported) {
+      if (!c.hasNonNull(key)) return;
+      JsonNode v = c.get(key);
+      boolean ok = supported instanceof String s ? v.asText().equals(s)
+          : supported instanceof Boolean b ? v.asBoolean() == b
+          : supported instanceof Integer i ? v.isNumber() && v.asDouble() == i
+          : v.isNumber() && v.asDouble() == (Double) supported;
+      if (!ok) throw new IllegalArgumentException("config.json: " + key + " = " + v + " is not supported (only " + supported + ")");
     }
 
     /** The time-embedding width, 4 × block_out_channels[0] as in diffusers. */
@@ -163,7 +248,8 @@ public final class UNet2DConditionModel implements Parameterized {
    */
   public Tensor forward(Tensor x, Tensor t, Tensor context, List<Tensor> downResiduals, Tensor midResidual) {
     checkInput(x, t, context);
-    Tensor temb = timeEmbedding.forward(t.to(torch.ScalarType.Float)).to(convIn.weight.scalar_type().intern()); // (B, T)
+    // sinusoids in the weights' precision: float32 as diffusers, float64 for a float64 model
+    Tensor temb = timeEmbedding.forward(t.to(convIn.weight.scalar_type().intern())); // (B, T)
     Tensor h = convIn.forward(x); // (B, c0, H, W)
     List<Tensor> skips = new ArrayList<>();
     skips.add(h);
