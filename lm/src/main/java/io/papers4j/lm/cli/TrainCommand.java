@@ -131,6 +131,11 @@ final class TrainCommand implements Callable<Integer> {
       "corpus by weight. Validation and the tokenizer come from the first. Overrides --corpus."})
   String data;
 
+  @Option(names = "--sliding-window", description = {
+      "Attention window W of a fresh model in tokens (Mistral's sliding window; written to config.json as",
+      "sliding_window, model_type mistral); 0 = full causal attention. Default: the preset's."})
+  Integer slidingWindow;
+
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
 
@@ -161,6 +166,7 @@ final class TrainCommand implements Callable<Integer> {
         .optRope(rope == null ? null : new LmTrainOptions.RopeChoice(rope, ropeFactor))
         .optInitFrom(initFrom)
         .optRopeTheta(ropeTheta)
+        .optSlidingWindow(slidingWindow)
         .optDataWrapper(passkeyFraction > 0
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction, seed)
             : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)

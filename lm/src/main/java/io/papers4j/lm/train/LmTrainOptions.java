@@ -37,6 +37,8 @@ import java.util.List;
  * @param initFrom start from this model directory's weights (null: a fresh model)
  * @param ropeTheta RoPE base for this run, e.g. raised for long context as Yi's "ABF" (null: keep)
  * @param dataWrapper wraps the corpus windows, e.g. to mix in synthetic documents (null: none)
+ * @param slidingWindow a fresh model's attention window W in tokens, Mistral's sliding window (null:
+ *     the preset's, full causal attention for tiny and small); a loaded model keeps its own
  */
 public record LmTrainOptions(
     String preset,
@@ -62,7 +64,8 @@ public record LmTrainOptions(
     RopeChoice rope,
     Path initFrom,
     Double ropeTheta,
-    DataWrapper dataWrapper) {
+    DataWrapper dataWrapper,
+    Integer slidingWindow) {
 
   /**
    * The position encoding of a run ({@code --rope NAME --rope-factor S}): a variant of {@code
@@ -93,6 +96,7 @@ public record LmTrainOptions(
     if (batch < 1 || seq < 2) throw new IllegalArgumentException("--batch must be >= 1 and --seq >= 2");
     if (out == null) throw new IllegalArgumentException("--out is required");
     if (ropeTheta != null && !(ropeTheta > 0)) throw new IllegalArgumentException("--rope-theta must be > 0, got " + ropeTheta);
+    if (slidingWindow != null && slidingWindow < 0) throw new IllegalArgumentException("--sliding-window must be >= 0, got " + slidingWindow);
   }
 
   /** Defaults for {@code preset} writing to {@code out}. */
@@ -129,6 +133,7 @@ public record LmTrainOptions(
     b.initFrom = initFrom;
     b.ropeTheta = ropeTheta;
     b.dataWrapper = dataWrapper;
+    b.slidingWindow = slidingWindow;
     return b;
   }
 
@@ -180,6 +185,7 @@ public record LmTrainOptions(
     private Path initFrom;
     private Double ropeTheta;
     private DataWrapper dataWrapper;
+    private Integer slidingWindow;
 
     private Builder(String preset, long steps, Path out) {
       this.preset = preset;
@@ -229,11 +235,13 @@ public record LmTrainOptions(
     public Builder optRopeTheta(Double v) { ropeTheta = v; return this; }
     /** Wraps the training data (default null = none). */
     public Builder optDataWrapper(DataWrapper v) { dataWrapper = v; return this; }
+    /** Sliding attention window of a fresh model (default null = the preset's; 0 = full attention). */
+    public Builder optSlidingWindow(Integer v) { slidingWindow = v; return this; }
 
     public LmTrainOptions build() {
       return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
           weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, timeBudgetS, optimizer, rope,
-          initFrom, ropeTheta, dataWrapper);
+          initFrom, ropeTheta, dataWrapper, slidingWindow);
     }
   }
 }

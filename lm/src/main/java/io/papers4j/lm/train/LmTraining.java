@@ -101,8 +101,8 @@ public final class LmTraining {
         ? LlamaCheckpoint.readConfig(ckpt.get())
         : init != null
             ? withTheta(withRope(LlamaCheckpoint.readConfig(init), rope, o.seq()), o.ropeTheta(), o.seq())
-            : withRope(withTheta(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()), o.ropeTheta(),
-                o.seq()), rope, o.seq());
+            : withRope(withTheta(withWindow(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()),
+                o.slidingWindow()), o.ropeTheta(), o.seq()), rope, o.seq());
     if (config.vocabSize() != tokens.tokenizer().vocabSize()) {
       throw new IllegalArgumentException(
           "checkpoint " + ckpt.orElse(init != null ? init : out) + " has vocab_size " + config.vocabSize()
@@ -130,6 +130,7 @@ public final class LmTraining {
     Map<String, Object> runConfig = describe(o);
     if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
+    if (config.window() > 0) runConfig.put("sliding_window", config.window());
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -156,6 +157,11 @@ public final class LmTraining {
     Object[] rp = rc.toRopeParameters(c.maxPositionEmbeddings());
     System.err.printf("rope: %s (factor %.3g, trained length %d)%n", rc.name(), rc.factor(), seq);
     return c.withRope((RopeParameters) rp[0]).withMaxPositionEmbeddings((Integer) rp[1]);
+  }
+
+  /** {@code c} with a sliding attention window of {@code w} tokens (null: unchanged; 0: full attention). */
+  static LlamaConfig withWindow(LlamaConfig c, Integer w) {
+    return w == null ? c : c.withSlidingWindow(w);
   }
 
   /** The preset's shape with the tokenizer's vocabulary and a context that holds {@code seq}. */
