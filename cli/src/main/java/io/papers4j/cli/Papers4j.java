@@ -1,6 +1,7 @@
 package io.papers4j.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import java.util.ServiceLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -16,14 +17,7 @@ import picocli.CommandLine;
     version = "papers4j 0.1.0",
     description = "Seventeen March-2024 ML systems in Java on libtorch.",
     subcommands = {ReproduceCommand.class, BenchCommand.class, TestCommand.class})
-public final class Papers4j implements Runnable {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class Papers4j extends ParentCommand {
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Papers4j());

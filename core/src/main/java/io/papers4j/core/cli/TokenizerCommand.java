@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,13 +26,7 @@ import picocli.CommandLine.Option;
       TokenizerCommand.Encode.class,
       TokenizerCommand.Decode.class
     })
-public final class TokenizerCommand implements Runnable, CliCommand {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class TokenizerCommand extends ParentCommand implements CliCommand {
 
   /** "gpt2" means the real GPT-2 tokenizer; anything else is a tokenizer.json path. */
   static Tokenizer open(String name) {

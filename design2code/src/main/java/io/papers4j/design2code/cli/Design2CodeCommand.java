@@ -3,6 +3,7 @@ package io.papers4j.design2code.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.design2code.BenchmarkSet;
 import io.papers4j.design2code.ChatClient;
@@ -30,15 +31,8 @@ import picocli.CommandLine.Option;
       Design2CodeCommand.BuildSet.class,
       Design2CodeCommand.Generate.class
     })
-public final class Design2CodeCommand implements CliCommand, Runnable {
+public final class Design2CodeCommand extends ParentCommand implements CliCommand {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
 
   @Command(name = "score", mixinStandardHelpOptions = true, description = "Score a candidate page against a reference page; prints all scores as JSON.")
   public static final class Score implements Callable<Integer> {

@@ -1,7 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
-import picocli.CommandLine;
+import io.papers4j.core.cli.ParentCommand;
 import picocli.CommandLine.Command;
 
 /**
@@ -22,11 +22,5 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       NeedleCommand.class,
     })
-public final class LmCommand implements Runnable, CliCommand {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class LmCommand extends ParentCommand implements CliCommand {
 }

@@ -1,6 +1,7 @@
 package io.papers4j.multimodal.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.infimm.Documents;
@@ -18,7 +19,6 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,13 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Small CLIP trained here (image + text towers, contrastive loss, learned temperature); the in-project stand-in for OpenAI CLIP.",
     subcommands = {ClipCommand.Train.class, ClipCommand.Score.class})
-public final class ClipCommand implements CliCommand, Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class ClipCommand extends ParentCommand implements CliCommand {
 
   /** An image file (any size) as the CLIP's square input. */
   static Tensor input(Clip clip, java.awt.image.BufferedImage img) {

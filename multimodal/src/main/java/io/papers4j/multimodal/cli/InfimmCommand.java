@@ -1,6 +1,7 @@
 package io.papers4j.multimodal.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.infimm.InfimmConfig;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,13 +23,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "InfiMM-HD (arXiv 2403.01487): tiles + thumbnail + 2-D tile embeddings, gated cross-attention, four training stages.",
     subcommands = {InfimmCommand.Train.class, InfimmCommand.Ask.class, InfimmCommand.Serve.class})
-public final class InfimmCommand implements CliCommand, Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class InfimmCommand extends ParentCommand implements CliCommand {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Run one training stage (1 PT, 2 CPT, 3 DRA, 4 IFT) on rendered documents.")
   static final class Train implements Callable<Integer> {

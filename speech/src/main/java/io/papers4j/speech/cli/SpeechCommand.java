@@ -2,6 +2,7 @@ package io.papers4j.speech.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.speech.audio.Wav;
@@ -32,15 +33,8 @@ import picocli.CommandLine.Option;
         + " Every output is a 16 kHz WAV (model log-mels turned into audio by Griffin-Lim).",
     subcommands = {SpeechCommand.Train.class, SpeechCommand.Codec.class, SpeechCommand.Convert.class, SpeechCommand.Tts.class,
         SpeechCommand.Eval.class})
-public final class SpeechCommand implements CliCommand, Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
+public final class SpeechCommand extends ParentCommand implements CliCommand {
   static final ObjectMapper JSON = new ObjectMapper();
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
 
   static Path modelDir(Path given) {
     return given != null ? given : SpeechBundle.defaultDir();
@@ -76,14 +70,7 @@ public final class SpeechCommand implements CliCommand, Runnable {
 
   @Command(name = "codec", mixinStandardHelpOptions = true, description = "Train FACodec, or encode/decode with it.",
       subcommands = {CodecTrain.class, Encode.class, Decode.class})
-  static final class Codec implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(System.out);
-    }
-  }
+  static final class Codec extends ParentCommand {}
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a FACodec (only) on a fresh espeak-ng corpus.")
   static final class CodecTrain implements Callable<Integer> {

@@ -1,6 +1,7 @@
 package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
@@ -26,13 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "IWM (arXiv 2403.00504): a JEPA whose predictor is a world model of photometric transformations.",
     subcommands = {IwmCommand.Train.class, IwmCommand.MrrCmd.class, IwmCommand.Probe.class, IwmCommand.Finetune.class})
-public final class IwmCommand implements CliCommand, Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class IwmCommand extends ParentCommand implements CliCommand {
 
   /** Shared data options. */
   static class DataOptions {

@@ -1,6 +1,7 @@
 package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.data.Accuracy;
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.data.FashionMnistData;
@@ -34,7 +35,6 @@ import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code papers4j visionllama train|eval|classify}: plain and pyramid VisionLLaMA and the ViT baseline on Fashion-MNIST or MNIST. */
 @Command(
@@ -42,13 +42,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     description = "VisionLLaMA (arXiv 2403.00522): LLaMA blocks with 2D RoPE / AS2DRoPE for images, against a DeiT-style ViT.",
     subcommands = {VisionLlamaCommand.Train.class, VisionLlamaCommand.Eval.class, VisionLlamaCommand.Classify.class})
-public final class VisionLlamaCommand implements CliCommand, Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class VisionLlamaCommand extends ParentCommand implements CliCommand {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a classifier on Fashion-MNIST or MNIST and save a checkpoint.")
   static final class Train implements Callable<Integer> {
