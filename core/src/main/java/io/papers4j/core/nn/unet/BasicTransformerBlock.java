@@ -42,10 +42,15 @@ public final class BasicTransformerBlock implements Parameterized {
 
   /** x (B, N, C), context (B, M, D) (ignored without cross-attention) → (B, N, C). */
   public Tensor forward(Tensor x, Tensor context) {
+    return forward(x, context, null);
+  }
+
+  /** With a context mask (B, M) for the cross-attention (non-zero = real token). */
+  public Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
     x = x.add(attn1.forward(norm1.forward(x), null)); // (B, N, C)
     if (attn2 != null) {
       if (context == null) throw new IllegalArgumentException("this block cross-attends and needs a context");
-      x = x.add(attn2.forward(norm2.forward(x), context)); // (B, N, C)
+      x = x.add(attn2.forward(norm2.forward(x), context, contextMask)); // (B, N, C)
     }
     TensorVector hg = ffProj.forward(norm3.forward(x)).chunk(2, -1); // 2 × (B, N, 4C)
     Tensor ff = ffOut.forward(hg.get(0).mul(torch.gelu(hg.get(1)))); // (B, N, C)

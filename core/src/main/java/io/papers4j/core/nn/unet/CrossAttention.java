@@ -45,19 +45,34 @@ public final class CrossAttention implements Parameterized {
 
   /** x (B, N, C), context (B, M, D) or null → (B, N, C). */
   public Tensor forward(Tensor x, Tensor context) {
+    return forward(x, context, null);
+  }
+
+  /**
+   * With a context mask (B, M), non-zero where a context token is real: padding tokens get no
+   * attention (diffusers' {@code encoder_attention_mask}). Every row needs at least one real token.
+   */
+  public Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
     Tensor c = context == null ? x : context;
     if (c.dim() != 3 || c.size(0) != x.size(0) || c.size(2) != toK.inFeatures()) {
       throw new IllegalArgumentException("attention context must be (" + x.size(0) + ", M, " + toK.inFeatures() + "), got "
           + java.util.Arrays.toString(c.shape()));
     }
     long b = x.size(0), n = x.size(1), m = c.size(1);
+    Tensor keep = null; // (B, 1, 1, M) bool, true = attend
+    if (contextMask != null) {
+      if (contextMask.dim() != 2 || contextMask.size(0) != b || contextMask.size(1) != m) {
+        throw new IllegalArgumentException("context mask must be (" + b + ", " + m + "), got " + java.util.Arrays.toString(contextMask.shape()));
+      }
+      keep = contextMask.ne(new org.bytedeco.pytorch.Scalar(0)).view(b, 1, 1, m);
+    }
     long d = toQ.outFeatures() / heads;
     Tensor q = toQ.forward(x).view(b, n, heads, d).transpose(1, 2); // (B, H, N, d)
     Tensor k = toK.forward(c).view(b, m, heads, d).transpose(1, 2); // (B, H, M, d)
     Tensor v = toV.forward(c).view(b, m, heads, d).transpose(1, 2); // (B, H, M, d)
     Tensor o = kernel == Attention.Kernel.FUSED
-        ? Attention.attendFused(q, k, v, null, false)
-        : Attention.attendNaive(q, k, v, null, false); // (B, H, N, d)
+        ? Attention.attendFused(q, k, v, keep, false)
+        : Attention.attendNaive(q, k, v, keep, false); // (B, H, N, d)
     return toOut.forward(o.transpose(1, 2).reshape(b, n, heads * d)); // (B, N, C)
   }
 

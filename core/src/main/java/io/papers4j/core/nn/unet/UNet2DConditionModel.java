@@ -247,6 +247,15 @@ public final class UNet2DConditionModel implements Parameterized {
    * them, and one added to the mid block's output; null for none.
    */
   public Tensor forward(Tensor x, Tensor t, Tensor context, List<Tensor> downResiduals, Tensor midResidual) {
+    return forward(x, t, context, null, downResiduals, midResidual);
+  }
+
+  /**
+   * The full form: {@code contextMask} (B, M), non-zero for real context tokens (e.g. the tokenizer's
+   * attention mask of padded prompts), keeps padding out of every cross-attention; null attends to
+   * all M tokens.
+   */
+  public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual) {
     checkInput(x, t, context);
     // sinusoids in the weights' precision: float32 as diffusers, float64 for a float64 model
     Tensor temb = timeEmbedding.forward(t.to(convIn.weight.scalar_type().intern())); // (B, T)
@@ -256,7 +265,7 @@ public final class UNet2DConditionModel implements Parameterized {
     for (Level level : down) {
       for (int j = 0; j < level.resnets().size(); j++) {
         h = level.resnets().get(j).forward(h, temb);
-        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context);
+        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context, contextMask);
         skips.add(h);
       }
       if (level.sampler() instanceof Downsample2D d) {
@@ -271,7 +280,7 @@ public final class UNet2DConditionModel implements Parameterized {
       for (int k = 0; k < skips.size(); k++) skips.set(k, skips.get(k).add(downResiduals.get(k)));
     }
     h = mid.resnets().get(0).forward(h, temb);
-    h = mid.attentions().get(0).forward(h, context);
+    h = mid.attentions().get(0).forward(h, context, contextMask);
     h = mid.resnets().get(1).forward(h, temb); // (B, c_last, h, w)
     if (midResidual != null) h = h.add(midResidual);
     Deque<Tensor> stack = new ArrayDeque<>(skips);
@@ -279,7 +288,7 @@ public final class UNet2DConditionModel implements Parameterized {
       for (int j = 0; j < level.resnets().size(); j++) {
         h = torch.cat(new TensorVector(h, stack.removeLast()), 1); // (B, c + c_skip, h, w)
         h = level.resnets().get(j).forward(h, temb);
-        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context);
+        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context, contextMask);
       }
       if (level.sampler() instanceof Upsample2D u) h = u.forward(h); // (B, c, 2h, 2w)
     }

@@ -78,6 +78,28 @@ class UNetTest {
     assertThatThrownBy(() -> attn.forward(x, T.randn(3, ScalarType.Double, 2, 4, 6))).hasMessageContaining("context must be (2, M, 5)");
   }
 
+  /** A padded prompt: masking its padding tokens gives exactly the output of the unpadded prompt. */
+  @Test
+  void a_context_mask_is_the_same_as_dropping_the_padding_tokens() {
+    Init init = Init.normal(8, 0.3, ScalarType.Double);
+    UNet2DConditionModel unet = new UNet2DConditionModel(tiny(false), init);
+    Tensor x = T.randn(1, ScalarType.Double, 2, 3, 8, 8), t = Tensor.create(new double[] {5, 700}, 2).clone();
+    Tensor ctx = T.randn(2, ScalarType.Double, 2, 5, 6);
+    Tensor mask = Tensor.create(new long[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, 2, 5).clone(); // row 1: 3 real tokens
+    Tensor masked = unet.forward(x, t, ctx, mask, null, null);
+    Tensor row1 = unet.forward(x.narrow(0, 1, 1), t.narrow(0, 1, 1), ctx.narrow(0, 1, 1).narrow(1, 0, 3));
+    Tensor row0 = unet.forward(x.narrow(0, 0, 1), t.narrow(0, 0, 1), ctx.narrow(0, 0, 1));
+    assertThat(T.maxDiff(masked.narrow(0, 1, 1), row1)).isLessThan(1e-12);
+    assertThat(T.maxDiff(masked.narrow(0, 0, 1), row0)).isLessThan(1e-12);
+    assertThat(T.maxDiff(unet.forward(x, t, ctx).narrow(0, 1, 1), row1)).isGreaterThan(1e-6); // padding matters unmasked
+    CrossAttention attn = new CrossAttention(8, 6, 2, 4, init);
+    Tensor q = T.randn(9, ScalarType.Double, 2, 7, 8);
+    Tensor fused = attn.kernel(Attention.Kernel.FUSED).forward(q, ctx, mask);
+    Tensor naive = attn.kernel(Attention.Kernel.NAIVE).forward(q, ctx, mask);
+    assertThat(T.maxDiff(fused, naive)).isLessThan(1e-12);
+    assertThatThrownBy(() -> attn.forward(q, ctx, mask.narrow(1, 0, 4))).hasMessageContaining("context mask must be (2, 5)");
+  }
+
   /** ControlNet's zero convolutions: residuals from zero-initialised convs leave the UNet unchanged, yet train. */
   @Test
   void zero_initialised_controlnet_residuals_leave_the_output_unchanged_but_receive_gradient() {
