@@ -3,6 +3,7 @@ package io.papers4j.vision.flow;
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.train.Batch;
 import io.papers4j.core.train.TrainData;
+import io.papers4j.vision.gen.CaptionedShapes;
 import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -44,6 +45,29 @@ public final class FlowData implements TrainData {
     FashionMnist.Split test = FashionMnist.load("t10k");
     return new FlowData(images(train, trainCount), labels(train, trainCount), images(test, testCount), labels(test, testCount),
         batch, upscale, seed);
+  }
+
+  /** The caption vocabulary of the procedural shapes (size, colour, shape, position words), 4 tokens. */
+  public static WordTokenizer shapesTokenizer() {
+    java.util.List<String> words = new java.util.ArrayList<>();
+    for (String[] w : new String[][] {CaptionedShapes.SIZES, CaptionedShapes.COLOURS, CaptionedShapes.SHAPES, CaptionedShapes.POSITIONS}) {
+      words.addAll(java.util.List.of(w));
+    }
+    return new WordTokenizer(words, 4);
+  }
+
+  /** Captioned shapes (32×32 RGB in [−1, 1]) with their captions as word ids; train and test from different seeds. */
+  public static FlowData shapes(int trainCount, int testCount, int batch, long seed) {
+    WordTokenizer tok = shapesTokenizer();
+    CaptionedShapes.Samples train = CaptionedShapes.generate(trainCount, seed * 2 + 1);
+    CaptionedShapes.Samples test = CaptionedShapes.generate(testCount, seed * 2 + 2);
+    return new FlowData(signed(train.images()), tok.encode(train.captions()), signed(test.images()), tok.encode(test.captions()),
+        batch, 1, seed);
+  }
+
+  /** [0, 1] → [−1, 1]. */
+  public static Tensor signed(Tensor unit) {
+    return unit.mul(new Scalar(2)).sub(new Scalar(1));
   }
 
   /** (n, 1, 28, 28) in [−1, 1] from the first n images of a split. */

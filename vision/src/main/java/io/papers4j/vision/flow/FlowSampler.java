@@ -31,6 +31,12 @@ public final class FlowSampler {
    * @param chunk samples per forward pass
    */
   public static Tensor sample(FlowModel model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk) {
+    return sample(model, objective, cond, steps, cfg, shift, seed, chunk, null);
+  }
+
+  /** As above, reporting finished samples on {@code bar} (may be null). */
+  public static Tensor sample(FlowModel model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk,
+      io.papers4j.core.train.ProgressBar bar) {
     if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
     if (!(cfg >= 0)) throw new IllegalArgumentException("--cfg must be >= 0, got " + cfg);
     DiffusionProcess process = FlowTraining.process(objective);
@@ -63,6 +69,7 @@ public final class FlowSampler {
             .contiguous().to(torch.ScalarType.Float).data_ptr_float().get(part2);
         System.arraycopy(part2, 0, out, from * per, m * per);
       }
+      if (bar != null) bar.update(from + m, Double.NaN, m);
     }
     return Tensor.create(out).view(n, c.channels(), s, s);
   }

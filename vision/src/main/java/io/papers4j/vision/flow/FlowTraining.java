@@ -76,6 +76,12 @@ public final class FlowTraining {
   }
 
   public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery, int evalBatches) {
+    return train(model, data, r, outDir, progress, evalEvery, evalBatches, Double.POSITIVE_INFINITY);
+  }
+
+  /** As above, stopping after the first step that ends past {@code budgetS} seconds ({@link Run#result()} says where). */
+  public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery,
+      int evalBatches, double budgetS) {
     DiffusionProcess process = process(r.objective());
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
     TrainConfig tc = TrainConfig.builder(r.steps(), data.batch(), r.lr(), r.seed(), outDir).optWarmup(r.warmup())
@@ -86,7 +92,7 @@ public final class FlowTraining {
     info.put("t_sampler", r.tSampler().spec());
     info.put("train_shift", r.trainShift());
     long t0 = System.nanoTime();
-    TrainResult result = new Trainer(tc, trainable(model), opt, data).info(info).unit("img").progress(progress)
+    TrainResult result = new Trainer(tc, trainable(model), opt, data).info(info).unit("img").progress(progress).timeBudget(budgetS)
         .stepLoss((step, b) -> stepLoss(model, process, r, step, b))
         .validationLoss((i, b) -> validationLoss(model, process, i, b))
         .run(false);

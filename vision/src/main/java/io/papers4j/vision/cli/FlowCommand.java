@@ -1,0 +1,300 @@
+package io.papers4j.vision.cli;
+
+import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.diffusion.TimeSampler;
+import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.nn.Params;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.ProgressBar;
+import io.papers4j.vision.flow.Cond;
+import io.papers4j.vision.flow.FlowCheckpoint;
+import io.papers4j.vision.flow.FlowConfig;
+import io.papers4j.vision.flow.FlowData;
+import io.papers4j.vision.flow.FlowModel;
+import io.papers4j.vision.flow.FlowSampler;
+import io.papers4j.vision.flow.FlowTraining;
+import io.papers4j.vision.flow.WordTokenizer;
+import io.papers4j.vision.gen.FrechetDistance;
+import io.papers4j.vision.gen.SampleGrid;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code papers4j flow train|sample|eval}: rectified-flow transformers (SD3) on Fashion-MNIST or captioned shapes. */
+@Command(
+    name = "flow",
+    mixinStandardHelpOptions = true,
+    description = "Rectified-flow transformers (SD3, arXiv 2403.03206): DiT, DiT-LLaMA, MM-DiT, CrossDiT, U-ViT; class labels or captions.",
+    subcommands = {FlowCommand.Train.class, FlowCommand.Sample.class, FlowCommand.Eval.class})
+public final class FlowCommand implements CliCommand, Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow (or ε / v diffusion) transformer and save a checkpoint.")
+  static final class Train implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "fashion-mnist",
+        description = "fashion-mnist (class labels; Debian dataset-fashion-mnist) or shapes (captioned procedural shapes, 32 px RGB) (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--arch", defaultValue = "mmdit", description = "mmdit, dit, dit-llama, crossdit or uvit (default ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--objective", defaultValue = "rf",
+        description = "rf (rectified flow, velocity), eps (ε, LDM linear schedule) or v (v, cosine schedule) (default ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--t-sampler", defaultValue = "lognorm:0,1", description = "lognorm:m,s, uniform, mode:s or cosmap (default ${DEFAULT-VALUE}).")
+    String tSampler;
+
+    @Option(names = "--shift", defaultValue = "1", description = "Training timestep shift α of SD3 eq. 23 (default ${DEFAULT-VALUE}).")
+    double shift;
+
+    @Option(names = "--image-size", defaultValue = "0",
+        description = "Training side in pixels: a multiple of 28 for fashion-mnist (bilinear upsampling), 32 for shapes (default: the data's own).")
+    int imageSize;
+
+    @Option(names = "--patch", defaultValue = "0", description = "Patch side (default 4, or 4·size/28 to keep 49 tokens).")
+    int patch;
+
+    @Option(names = "--qk-norm", description = "Per-head RMSNorm on queries and keys.")
+    boolean qkNorm;
+
+    @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "5e-4", description = "AdamW learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--train-images", defaultValue = "0", description = "Training images (default: 60,000 Fashion-MNIST or 20,000 shapes).")
+    int trainImages;
+
+    @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      // every option is checked before any data is loaded or anything is written
+      TimeSampler sampler = TimeSampler.parse(tSampler);
+      FlowTraining.Recipe recipe = new FlowTraining.Recipe(objective, sampler, shift, lr, steps, Math.min(100, steps / 10), seed);
+      if (!FlowConfig.ARCHS.contains(arch)) throw new IllegalArgumentException("--arch must be one of " + FlowConfig.ARCHS + ", got " + arch);
+      FlowConfig config;
+      if (data.equals("fashion-mnist")) {
+        int size = imageSize == 0 ? 28 : imageSize;
+        if (size % 28 != 0) throw new IllegalArgumentException("--image-size " + size + " is not a multiple of 28 (Fashion-MNIST is upsampled by an integer factor)");
+        int p = patch == 0 ? 4 * size / 28 : patch;
+        config = FlowConfig.fashionMnist(arch).withImage(size, p).withQkNorm(qkNorm);
+      } else if (data.equals("shapes")) {
+        if (imageSize != 0 && imageSize != 32) throw new IllegalArgumentException("--image-size for shapes must be 32, got " + imageSize);
+        WordTokenizer tok = FlowData.shapesTokenizer();
+        config = FlowConfig.captions(arch, 32, 3, patch == 0 ? 4 : patch, tok.vocabSize(), tok.maxTokens()).withQkNorm(qkNorm);
+      } else {
+        throw new IllegalArgumentException("--data must be fashion-mnist or shapes, got " + data);
+      }
+      Engine.init(threads);
+      Engine.seed(seed);
+      FlowData d = data.equals("shapes")
+          ? FlowData.shapes(trainImages > 0 ? trainImages : 20_000, 512, batch, seed)
+          : FlowData.fashionMnist(trainImages > 0 ? trainImages : 60_000, 1_000, batch, config.imageSize() / 28, seed);
+      FlowModel model = FlowModel.create(config, seed);
+      Path work = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train");
+      FlowTraining.Run run = FlowTraining.train(model, d, recipe, work, ProgressBar.detectMode(), (int) Math.max(1, steps / 10), 4);
+      Map<String, Object> cfg = new LinkedHashMap<>();
+      cfg.put("arch", arch);
+      cfg.put("objective", objective);
+      cfg.put("t_sampler", sampler.spec());
+      cfg.put("train_shift", shift);
+      cfg.put("steps", steps);
+      cfg.put("batch", batch);
+      cfg.put("lr", lr);
+      cfg.put("final_val_loss", run.result().finalValLoss());
+      FlowCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, data, run.result().steps()));
+      deleteTree(work);
+      System.out.printf(Locale.ROOT, "%s (%s, %s, %d parameters): %d steps in %.0f s, validation loss %.4f; saved %s%n", arch, objective,
+          sampler.spec(), Params.count(model), run.result().steps(), run.seconds(), run.result().finalValLoss(), out);
+      return 0;
+    }
+  }
+
+  @Command(name = "sample", mixinStandardHelpOptions = true,
+      description = "Generate images for a class or a caption: a PNG grid plus one PNG per sample (in a folder named after the grid).")
+  static final class Sample implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--class", description = "Class index or name (class-conditional models), e.g. 7 or sneaker.")
+    String classLabel;
+
+    @Option(names = "--prompt", description = "Caption (caption models), e.g. \"large red circle centre\".")
+    String prompt;
+
+    @Option(names = "--steps", defaultValue = "25", description = "Sampler steps: Euler for rf, DDIM for eps/v (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--cfg", defaultValue = "2", description = "Classifier-free guidance scale w (default ${DEFAULT-VALUE}).")
+    double cfg;
+
+    @Option(names = "--shift", description = "Sampling shift α of the σ grid (default: the training shift).")
+    Double shift;
+
+    @Option(names = "--n", defaultValue = "64", description = "Number of samples (default ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--out", required = true, description = "PNG grid to write.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the starting noise (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+      if (n < 1 || n > 10_000) throw new IllegalArgumentException("--n must be in [1, 10000], got " + n);
+      if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) throw new IllegalArgumentException("--out must be a .png file, got " + out);
+      Engine.init(threads);
+      FlowModel m = FlowCheckpoint.load(model);
+      Map<String, Object> info = Checkpoint.readRunInfo(model);
+      Map<?, ?> cfgInfo = info.get("config") instanceof Map<?, ?> c ? c : Map.of();
+      String objective = String.valueOf(cfgInfo.containsKey("objective") ? cfgInfo.get("objective") : "rf");
+      double alpha = shift != null ? shift : cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
+      Cond cond = condition(m.config(), classLabel, prompt, n);
+      Tensor images;
+      try (ProgressBar bar = new ProgressBar("sample", n, "img")) {
+        images = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, seed, 64, bar);
+      }
+      String stem = out.getFileName().toString().replaceFirst("(?i)\\.png$", "");
+      Path each = out.toAbsolutePath().resolveSibling(stem);
+      Files.createDirectories(each);
+      SampleGrid.writeEach(images, each, "sample", true);
+      SampleGrid.write(images, out, 0, true);
+      System.out.printf(Locale.ROOT, "%d samples (%s, %d steps, CFG %s, shift %s) → %s and %s/%n", n, objective, steps, cfg, alpha, out, each);
+      return 0;
+    }
+  }
+
+  /** The condition of n samples from --class or --prompt, with one message for every misuse. */
+  static Cond condition(FlowConfig c, String classLabel, String prompt, int n) {
+    if ((classLabel == null) == (prompt == null)) throw new IllegalArgumentException("give exactly one of --class and --prompt");
+    if (!c.text()) {
+      if (classLabel == null) throw new IllegalArgumentException("this model is class-conditional: use --class (0-" + (c.numClasses() - 1) + " or a name)");
+      int k = classIndex(classLabel, c.numClasses());
+      return Cond.classes(torch.full(new long[] {n}, new Scalar(k)).to(torch.ScalarType.Long));
+    }
+    if (prompt == null) throw new IllegalArgumentException("this model is caption-conditional: use --prompt");
+    if (!c.conditioning().equals("words")) throw new IllegalArgumentException("text-encoder-feature models cannot be sampled from the CLI yet");
+    WordTokenizer tok = FlowData.shapesTokenizer();
+    List<String> captions = new ArrayList<>();
+    for (int i = 0; i < n; i++) captions.add(prompt);
+    return Cond.words(tok.encode(captions));
+  }
+
+  static int classIndex(String label, int classes) {
+    String s = label.trim();
+    try {
+      int k = Integer.parseInt(s);
+      if (k >= 0 && k < classes) return k;
+    } catch (NumberFormatException e) {
+      for (int i = 0; i < FashionMnist.CLASSES.length && i < classes; i++) {
+        String name = FashionMnist.CLASSES[i].toLowerCase(Locale.ROOT);
+        if (name.equals(s.toLowerCase(Locale.ROOT)) || List.of(name.split("/")).contains(s.toLowerCase(Locale.ROOT))) return i;
+      }
+    }
+    throw new IllegalArgumentException("unknown class '" + label + "': expected 0-" + (classes - 1) + " or one of "
+        + String.join(", ", FashionMnist.CLASSES));
+  }
+
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = "Validation loss on held-out data and FD-pix (Fréchet distance of 7×7 pooled pixels) of class-balanced samples (class models).")
+  static final class Eval implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Checkpoint directory.")
+    Path model;
+
+    @Option(names = "--samples", defaultValue = "500", description = "Generated samples for FD-pix (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--steps", defaultValue = "25", description = "Sampler steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--cfg", defaultValue = "1", description = "Guidance scale (default ${DEFAULT-VALUE}).")
+    double cfg;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() {
+      Engine.init(threads);
+      FlowModel m = FlowCheckpoint.load(model);
+      FlowConfig c = m.config();
+      Map<String, Object> info = Checkpoint.readRunInfo(model);
+      Map<?, ?> cfgInfo = info.get("config") instanceof Map<?, ?> x ? x : Map.of();
+      String objective = String.valueOf(cfgInfo.containsKey("objective") ? cfgInfo.get("objective") : "rf");
+      double alpha = cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
+      boolean shapes = c.text();
+      FlowData d = shapes ? FlowData.shapes(64, 512, 128, 0) : FlowData.fashionMnist(128, 1_000, 128, c.imageSize() / 28, 0);
+      double loss = 0;
+      int batches = d.validationBatches();
+      for (int i = 0; i < batches; i++) {
+        try (PointerScope s = new PointerScope();
+            NoGradGuard g = new NoGradGuard()) {
+          loss += FlowTraining.validationLoss(m, FlowTraining.process(objective), i, d.validation(i)).item_double();
+        }
+      }
+      System.out.printf(Locale.ROOT, "%s (%s): validation loss %.4f on %d held-out images%n", model, c.arch(), loss / batches, d.testImages().size(0));
+      if (!shapes) {
+        Tensor x;
+        try (ProgressBar bar = new ProgressBar("sample", samples, "img")) {
+          Cond cond = Cond.classes(torch.arange(new Scalar(samples)).remainder(new Scalar(c.numClasses())).to(torch.ScalarType.Long));
+          x = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, 1, 100, bar);
+        }
+        try (PointerScope s = new PointerScope()) {
+          int down = c.imageSize() / 28;
+          Tensor gen = down > 1 ? torch.avg_pool2d(x, new long[] {down, down}) : x;
+          double fd = FrechetDistance.between(pooled(gen), pooled(d.testImages()));
+          System.out.printf(Locale.ROOT, "FD-pix (7×7 pooled pixels, %d samples, %d steps, CFG %s) vs %d test images: %.3f%n", samples, steps, cfg,
+              d.testImages().size(0), fd);
+        }
+      }
+      return 0;
+    }
+
+    static Tensor pooled(Tensor images) {
+      return torch.avg_pool2d(images, new long[] {4, 4}).flatten(1, 3).to(torch.ScalarType.Double);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) return;
+    try (var paths = Files.walk(dir)) {
+      for (Path f : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.papers4j.vision.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.vision.flow.FlowCheckpoint;
+import io.papers4j.vision.flow.FlowConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** papers4j flow train and sample on captioned shapes at smoke size, and one message for each kind of bad input. */
+class FlowCommandTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void init() {
+    Engine.init(1);
+  }
+
+  @SuppressWarnings("unchecked")
+  static int run(String... args) throws Exception {
+    CommandLine cl = new CommandLine(new FlowCommand());
+    CommandLine.ParseResult pr = cl.parseArgs(args);
+    return ((Callable<Integer>) pr.subcommand().commandSpec().userObject()).call();
+  }
+
+  @Test
+  void trainThenSampleFromACaptionWritesACheckpointAGridAndOnePngPerSample() throws Exception {
+    Path ck = dir.resolve("ck");
+    assertThat(run("train", "--data", "shapes", "--arch", "mmdit", "--qk-norm", "--steps", "2", "--batch", "4", "--train-images", "8",
+        "--threads", "1", "--out", ck.toString())).isZero();
+    assertThat(ck.resolve("model.safetensors")).exists();
+    assertThat(Files.readString(ck.resolve("config.json"))).contains("SD3Transformer2DModel", "\"qk_norm\" : \"rms_norm\"");
+    assertThat(FlowCheckpoint.readConfig(ck).arch()).isEqualTo("mmdit");
+    assertThat(dir.resolve(".ck.train")).doesNotExist();
+
+    Path grid = dir.resolve("grid.png");
+    assertThat(run("sample", "--model", ck.toString(), "--prompt", "large red circle centre", "--steps", "2", "--n", "3",
+        "--out", grid.toString())).isZero();
+    assertThat(grid).exists();
+    try (var files = Files.list(dir.resolve("grid"))) {
+      assertThat(files.count()).isEqualTo(3);
+    }
+
+    // bad input: one message each, and no grid written
+    Path bad = dir.resolve("bad.png");
+    assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--prompt", "  ", "--out", bad.toString()))
+        .hasMessage("the prompt is empty");
+    assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--prompt", "a b c d e f", "--out", bad.toString()))
+        .hasMessageContaining("at most 4");
+    assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--prompt", "purple circle", "--out", bad.toString()))
+        .hasMessageContaining("unknown word 'purple'");
+    assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--class", "3", "--out", bad.toString()))
+        .hasMessageContaining("caption-conditional: use --prompt");
+    assertThat(bad).doesNotExist();
+    assertThat(dir.resolve("bad")).doesNotExist();
+  }
+
+  @Test
+  void badOptionsAndForeignCheckpointsGiveOneMessage() throws Exception {
+    assertThatThrownBy(() -> run("train", "--data", "fashion-mnist", "--image-size", "30", "--out", dir.resolve("x").toString()))
+        .hasMessageContaining("--image-size 30 is not a multiple of 28");
+    assertThatThrownBy(() -> run("train", "--arch", "unet", "--out", dir.resolve("x").toString())).hasMessageContaining("--arch must be one of");
+    assertThatThrownBy(() -> run("train", "--t-sampler", "beta", "--out", dir.resolve("x").toString())).hasMessageContaining("unknown t-sampler");
+    assertThatThrownBy(() -> run("train", "--objective", "edm", "--out", dir.resolve("x").toString())).hasMessageContaining("rf, eps or v");
+    assertThat(dir.resolve("x")).doesNotExist();
+    Path foreign = dir.resolve("foreign");
+    Files.createDirectories(foreign);
+    Files.writeString(foreign.resolve("config.json"), "{\"model_type\": \"llama\"}");
+    assertThatThrownBy(() -> run("sample", "--model", foreign.toString(), "--class", "1", "--out", dir.resolve("g.png").toString()))
+        .hasMessageContaining("is not a flow checkpoint");
+    assertThatThrownBy(() -> FlowCommand.classIndex("hat", 10)).hasMessageContaining("unknown class 'hat'");
+    assertThat(FlowCommand.classIndex("Sneaker", 10)).isEqualTo(7);
+    assertThat(FlowCommand.classIndex("pullover", 10)).isEqualTo(2);
+    assertThat(FlowCommand.classIndex("9", 10)).isEqualTo(9);
+    assertThatThrownBy(() -> FlowCommand.condition(FlowConfig.fashionMnist("dit"), "1", "red", 2)).hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> FlowCommand.condition(FlowConfig.fashionMnist("dit"), null, "red", 2)).hasMessageContaining("class-conditional");
+    assertThatThrownBy(() -> FlowCommand.condition(FlowConfig.fashionMnist("dit"), "10", null, 2)).hasMessageContaining("unknown class '10'");
+  }
+}

@@ -1,0 +1,53 @@
+package io.papers4j.vision.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.papers4j.core.report.Result;
+import io.papers4j.core.tensor.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reproduction end to end at smoke size: every experiment, verdict, plot and file. */
+class FlowReproductionSmokeTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void init() {
+    Engine.init(1);
+  }
+
+  @Test
+  void theCaptionArmsOfTheQuickPresetAreParameterMatched() {
+    WordTokenizer tok = FlowData.shapesTokenizer();
+    Map<String, FlowConfig> arms = FlowReproduction.captionArms(tok, 64);
+    long dit = io.papers4j.core.nn.Params.count(FlowModel.create(arms.get("dit"), 0));
+    for (String arm : new String[] {"mmdit", "crossdit", "mmdit+qknorm"}) {
+      long n = io.papers4j.core.nn.Params.count(FlowModel.create(arms.get(arm), 0));
+      assertThat(Math.abs(n - dit) / (double) dit).as(arm + " " + n + " vs dit " + dit).isLessThan(0.05);
+    }
+    // and DiT-LLaMA's SwiGLU 176 against DiT's GELU 256 (1D)
+    long d = io.papers4j.core.nn.Params.count(FlowModel.create(FlowReproduction.classConfig("dit", 64), 0));
+    long l = io.papers4j.core.nn.Params.count(FlowModel.create(FlowReproduction.classConfig("dit-llama", 64), 0));
+    assertThat(Math.abs(l - d) / (double) d).as("dit-llama " + l + " vs dit " + d).isLessThan(0.05);
+  }
+
+  @Test
+  void smokeReproductionWritesTheFullReport() throws Exception {
+    Result r = new FlowReproduction().run("smoke", dir);
+    for (String f : new String[] {"result.json", "README.md", "fd_vs_steps_3a.png", "fd_vs_shift_3b.png", "val_loss_3c.png",
+        "samples_3a_lognorm_25steps_cfg2.png", "samples_3c_mmdit_captions.png"}) {
+      assertThat(dir.resolve(f)).as(f).exists();
+    }
+    Map<String, Object> m = r.metrics();
+    assertThat(m).containsKeys("3A_fd_pix", "3B_fd_pix", "3C", "1D_fd_pix_25_steps", "verdicts");
+    assertThat(m.get("steps_3a_3b_1d")).isEqualTo(3L);
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> c = (Map<String, Map<String, Object>>) m.get("3C");
+    assertThat(c).containsOnlyKeys("mmdit", "dit", "crossdit", "mmdit+qknorm");
+    assertThat(Files.readString(dir.resolve("README.md"))).contains("3A: timestep density", "FD-pix");
+  }
+}
