@@ -13,6 +13,7 @@ import io.papers4j.vision.flow.FlowConfig;
 import io.papers4j.vision.flow.FlowData;
 import io.papers4j.vision.flow.FlowModel;
 import io.papers4j.vision.flow.FlowSampler;
+import io.papers4j.vision.flow.FlowTextEncoder;
 import io.papers4j.vision.flow.FlowTraining;
 import io.papers4j.vision.flow.WordTokenizer;
 import io.papers4j.vision.gen.FrechetDistance;
@@ -74,6 +75,10 @@ public final class FlowCommand implements CliCommand, Runnable {
     @Option(names = "--patch", defaultValue = "0", description = "Patch side (default 4, or 4·size/28 to keep 49 tokens).")
     int patch;
 
+    @Option(names = "--text", defaultValue = "words",
+        description = "Caption encoder for shapes: words (word-level tokeniser, learned embeddings) or minilm (frozen pretrained all-MiniLM-L6-v2, the stand-in for SD3's CLIP/T5) (default ${DEFAULT-VALUE}).")
+    String text;
+
     @Option(names = "--qk-norm", description = "Per-head RMSNorm on queries and keys.")
     boolean qkNorm;
 
@@ -113,14 +118,18 @@ public final class FlowCommand implements CliCommand, Runnable {
       } else if (data.equals("shapes")) {
         if (imageSize != 0 && imageSize != 32) throw new IllegalArgumentException("--image-size for shapes must be 32, got " + imageSize);
         WordTokenizer tok = FlowData.shapesTokenizer();
-        config = FlowConfig.captions(arch, 32, 3, patch == 0 ? 4 : patch, tok.vocabSize(), tok.maxTokens()).withQkNorm(qkNorm);
+        if (text.equals("words")) config = FlowConfig.captions(arch, 32, 3, patch == 0 ? 4 : patch, tok.vocabSize(), tok.maxTokens()).withQkNorm(qkNorm);
+        else if (text.equals("minilm")) config = FlowConfig.encoded(arch, 32, 3, patch == 0 ? 4 : patch, FlowTextEncoder.DIM, MINILM_TOKENS).withQkNorm(qkNorm);
+        else throw new IllegalArgumentException("--text must be words or minilm, got " + text);
       } else {
         throw new IllegalArgumentException("--data must be fashion-mnist or shapes, got " + data);
       }
       Engine.init(threads);
       Engine.seed(seed);
+      int shapesCount = trainImages > 0 ? trainImages : 20_000;
       FlowData d = data.equals("shapes")
-          ? FlowData.shapes(trainImages > 0 ? trainImages : 20_000, 512, batch, seed)
+          ? (config.conditioning().equals("features") ? FlowData.shapesEncoded(shapesCount, 512, batch, seed, FlowTextEncoder.load(MINILM_TOKENS))
+              : FlowData.shapes(shapesCount, 512, batch, seed))
           : FlowData.fashionMnist(trainImages > 0 ? trainImages : 60_000, 1_000, batch, config.imageSize() / 28, seed);
       FlowModel model = FlowModel.create(config, seed);
       Path work = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train");
@@ -128,6 +137,7 @@ public final class FlowCommand implements CliCommand, Runnable {
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
       cfg.put("objective", objective);
+      if (data.equals("shapes")) cfg.put("text_encoder", config.conditioning().equals("features") ? "all-MiniLM-L6-v2 (frozen)" : "words (learned)");
       cfg.put("t_sampler", sampler.spec());
       cfg.put("train_shift", shift);
       cfg.put("steps", steps);
@@ -200,6 +210,9 @@ public final class FlowCommand implements CliCommand, Runnable {
     }
   }
 
+  /** MiniLM positions a shapes caption model reads ([CLS] + word pieces + [SEP], padded). */
+  static final int MINILM_TOKENS = 16;
+
   /** The condition of n samples from --class or --prompt, with one message for every misuse. */
   static Cond condition(FlowConfig c, String classLabel, String prompt, int n) {
     if ((classLabel == null) == (prompt == null)) throw new IllegalArgumentException("give exactly one of --class and --prompt");
@@ -209,11 +222,14 @@ public final class FlowCommand implements CliCommand, Runnable {
       return Cond.classes(torch.full(new long[] {n}, new Scalar(k)).to(torch.ScalarType.Long));
     }
     if (prompt == null) throw new IllegalArgumentException("this model is caption-conditional: use --prompt");
-    if (!c.conditioning().equals("words")) throw new IllegalArgumentException("text-encoder-feature models cannot be sampled from the CLI yet");
-    WordTokenizer tok = FlowData.shapesTokenizer();
+    if (prompt.isBlank()) throw new IllegalArgumentException("the prompt is empty");
     List<String> captions = new ArrayList<>();
     for (int i = 0; i < n; i++) captions.add(prompt);
-    return Cond.words(tok.encode(captions));
+    if (c.conditioning().equals("features")) {
+      Cond one = FlowTextEncoder.load(c.maxTextTokens()).encode(List.of(prompt));
+      return Cond.features(one.context().expand(n, c.maxTextTokens(), c.contextDim()).contiguous(), one.pooled().expand(n, c.pooledDim()).contiguous());
+    }
+    return Cond.words(FlowData.shapesTokenizer().encode(captions));
   }
 
   static int classIndex(String label, int classes) {
@@ -259,13 +275,15 @@ public final class FlowCommand implements CliCommand, Runnable {
       String objective = String.valueOf(cfgInfo.containsKey("objective") ? cfgInfo.get("objective") : "rf");
       double alpha = cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
       boolean shapes = c.text();
-      FlowData d = shapes ? FlowData.shapes(64, 512, 128, 0) : FlowData.fashionMnist(128, 1_000, 128, c.imageSize() / 28, 0);
+      FlowData d = shapes
+          ? (c.conditioning().equals("features") ? FlowData.shapesEncoded(64, 512, 128, 0, FlowTextEncoder.load(c.maxTextTokens())) : FlowData.shapes(64, 512, 128, 0))
+          : FlowData.fashionMnist(128, 1_000, 128, c.imageSize() / 28, 0);
       double loss = 0;
       int batches = d.validationBatches();
       for (int i = 0; i < batches; i++) {
         try (PointerScope s = new PointerScope();
             NoGradGuard g = new NoGradGuard()) {
-          loss += FlowTraining.validationLoss(m, FlowTraining.process(objective), i, d.validation(i)).item_double();
+          loss += FlowTraining.validationLoss(m, FlowTraining.process(objective), i, d.validation(i), d).item_double();
         }
       }
       System.out.printf(Locale.ROOT, "%s (%s): validation loss %.4f on %d held-out images%n", model, c.arch(), loss / batches, d.testImages().size(0));

@@ -92,6 +92,14 @@ public record FlowConfig(
         "words", 0, vocab, maxTokens, 64, 64, 0.1);
   }
 
+  /** A caption model reading frozen text-encoder features of width {@code dim} (384 for MiniLM), {@code maxTokens} tokens. */
+  public static FlowConfig encoded(String arch, int size, int channels, int patch, int dim, int maxTokens) {
+    boolean llama = arch.equals("dit-llama");
+    int depth = arch.equals("uvit") ? 7 : 6;
+    return new FlowConfig(arch, size, channels, patch, 64, depth, 4, llama ? 176 : 256, llama ? "rope" : "sincos", false,
+        "features", 0, 0, maxTokens, dim, dim, 0.1);
+  }
+
   public FlowConfig withSize(int hidden, int layers, int heads, int mlp) {
     return new FlowConfig(arch, imageSize, channels, patchSize, hidden, layers, heads, mlp, posEmbed, qkNorm,
         conditioning, numClasses, vocabSize, maxTextTokens, conditioning.equals("words") ? hidden : contextDim,

@@ -4,6 +4,7 @@ import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.train.Batch;
 import io.papers4j.core.train.TrainData;
 import io.papers4j.vision.gen.CaptionedShapes;
+import java.util.List;
 import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -24,6 +25,7 @@ public final class FlowData implements TrainData {
   private final int batch;
   private final int upscale;
   private final long seed;
+  private Cond table; // text-encoder features by caption index, or null
   private int cachedEpoch = -1;
   private long[] cachedOrder;
 
@@ -63,6 +65,43 @@ public final class FlowData implements TrainData {
     CaptionedShapes.Samples test = CaptionedShapes.generate(testCount, seed * 2 + 2);
     return new FlowData(signed(train.images()), tok.encode(train.captions()), signed(test.images()), tok.encode(test.captions()),
         batch, 1, seed);
+  }
+
+  /**
+   * Captioned shapes whose conditions are frozen text-encoder features: the targets are indexes into
+   * a table holding the encoding of every distinct caption (computed once).
+   */
+  public static FlowData shapesEncoded(int trainCount, int testCount, int batch, long seed, FlowTextEncoder encoder) {
+    CaptionedShapes.Samples train = CaptionedShapes.generate(trainCount, seed * 2 + 1);
+    CaptionedShapes.Samples test = CaptionedShapes.generate(testCount, seed * 2 + 2);
+    java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
+    for (String c : train.captions()) index.putIfAbsent(c, index.size());
+    for (String c : test.captions()) index.putIfAbsent(c, index.size());
+    List<String> unique = new java.util.ArrayList<>(index.keySet());
+    List<Tensor> ctx = new java.util.ArrayList<>();
+    List<Tensor> pooled = new java.util.ArrayList<>();
+    for (int from = 0; from < unique.size(); from += 128) {
+      Cond c = encoder.encode(unique.subList(from, Math.min(unique.size(), from + 128)));
+      ctx.add(c.context());
+      pooled.add(c.pooled());
+    }
+    FlowData d = new FlowData(signed(train.images()), ids(train.captions(), index), signed(test.images()), ids(test.captions(), index),
+        batch, 1, seed);
+    d.table = Cond.features(torch.cat(new org.bytedeco.pytorch.TensorVector(ctx.toArray(new Tensor[0])), 0),
+        torch.cat(new org.bytedeco.pytorch.TensorVector(pooled.toArray(new Tensor[0])), 0));
+    return d;
+  }
+
+  private static Tensor ids(List<String> captions, java.util.Map<String, Integer> index) {
+    long[] out = new long[captions.size()];
+    for (int i = 0; i < out.length; i++) out[i] = index.get(captions.get(i));
+    return Tensor.create(out);
+  }
+
+  /** The condition a model of config {@code c} reads for a batch's targets. */
+  public Cond condition(FlowConfig c, Tensor targets) {
+    if (table != null) return Cond.features(table.context().index_select(0, targets), table.pooled().index_select(0, targets));
+    return c.conditioning().equals("words") ? Cond.words(targets) : Cond.classes(targets);
   }
 
   /** [0, 1] → [−1, 1]. */

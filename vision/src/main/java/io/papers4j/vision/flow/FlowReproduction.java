@@ -263,7 +263,7 @@ public final class FlowReproduction extends TimedReproduction {
     try (PointerScope s = new PointerScope();
         NoGradGuard g = new NoGradGuard()) {
       m.probeAttention(true);
-      FlowTraining.validationLoss(m, FlowTraining.process("rf"), 0, d.validation(0));
+      FlowTraining.validationLoss(m, FlowTraining.process("rf"), 0, d.validation(0), d);
       double v = m.maxAttentionLogit();
       m.probeAttention(false);
       return v;

@@ -93,14 +93,14 @@ public final class FlowTraining {
     info.put("train_shift", r.trainShift());
     long t0 = System.nanoTime();
     TrainResult result = new Trainer(tc, trainable(model), opt, data).info(info).unit("img").progress(progress).timeBudget(budgetS)
-        .stepLoss((step, b) -> stepLoss(model, process, r, step, b))
-        .validationLoss((i, b) -> validationLoss(model, process, i, b))
+        .stepLoss((step, b) -> stepLoss(model, process, r, step, b, data))
+        .validationLoss((i, b) -> validationLoss(model, process, i, b, data))
         .run(false);
     return new Run(model, result, (System.nanoTime() - t0) / 1e9);
   }
 
   /** The training loss of one step (see the class comment). */
-  public static Tensor stepLoss(FlowModel model, DiffusionProcess process, Recipe r, long step, Batch b) {
+  public static Tensor stepLoss(FlowModel model, DiffusionProcess process, Recipe r, long step, Batch b, FlowData data) {
     Tensor x0 = b.inputs(); // (B, ch, S, S)
     int n = (int) x0.size(0);
     SplittableRandom rng = new SplittableRandom(r.seed() * 0x9E3779B97F4A7C15L + step);
@@ -108,7 +108,7 @@ public final class FlowTraining {
     if (r.trainShift() != 1.0) for (int i = 0; i < n; i++) t[i] = FlowSchedule.shift(t[i], r.trainShift());
     boolean[] drop = Guidance.dropMask(n, model.config().condDropout(), rng);
     Tensor eps = gaussian(x0.shape(), r.seed() * 1_000_003L + step); // (B, ch, S, S)
-    return loss(model, process, x0, condition(model.config(), b.targets()), drop, Tensor.create(t).to(torch.ScalarType.Float), eps);
+    return loss(model, process, x0, data.condition(model.config(), b.targets()), drop, Tensor.create(t).to(torch.ScalarType.Float), eps);
   }
 
   /** ‖model(x_t, modelTime(t), drop(c)) − target(x₀, ε, t)‖², mean over every element. */
@@ -119,17 +119,12 @@ public final class FlowTraining {
   }
 
   /** Validation batch i: t = (j + ½)/B for example j, noise from a generator seeded with i, no dropout. */
-  public static Tensor validationLoss(FlowModel model, DiffusionProcess process, long i, Batch b) {
+  public static Tensor validationLoss(FlowModel model, DiffusionProcess process, long i, Batch b, FlowData data) {
     Tensor x0 = b.inputs();
     int n = (int) x0.size(0);
     float[] t = new float[n];
     for (int j = 0; j < n; j++) t[j] = (j + 0.5f) / n;
-    return loss(model, process, x0, condition(model.config(), b.targets()), null, Tensor.create(t), gaussian(x0.shape(), 7_777L + i));
-  }
-
-  /** The batch's targets as the model's condition: labels or word ids. */
-  public static Cond condition(FlowConfig c, Tensor targets) {
-    return c.conditioning().equals("words") ? Cond.words(targets) : Cond.classes(targets);
+    return loss(model, process, x0, data.condition(model.config(), b.targets()), null, Tensor.create(t), gaussian(x0.shape(), 7_777L + i));
   }
 
   /** N(0, 1) of {@code shape} from a generator seeded with {@code seed}. */

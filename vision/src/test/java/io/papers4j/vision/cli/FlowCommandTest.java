@@ -63,11 +63,42 @@ class FlowCommandTest {
   }
 
   @Test
+  void aMiniLmCaptionModelTrainsAndSamplesFromFreeText() throws Exception {
+    Path ck = dir.resolve("mini");
+    assertThat(run("train", "--data", "shapes", "--text", "minilm", "--arch", "dit", "--steps", "2", "--batch", "4", "--train-images", "8",
+        "--threads", "1", "--out", ck.toString())).isZero();
+    FlowConfig c = FlowCheckpoint.readConfig(ck);
+    assertThat(c.conditioning()).isEqualTo("features");
+    assertThat(c.contextDim()).isEqualTo(384);
+    Path grid = dir.resolve("apple.png");
+    assertThat(run("sample", "--model", ck.toString(), "--prompt", "a red apple", "--steps", "2", "--n", "2", "--out", grid.toString())).isZero();
+    assertThat(grid).exists();
+    String tooLong = "a very long prompt that has far more word pieces than the sixteen positions this model reads at all";
+    assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--prompt", tooLong, "--out", dir.resolve("long.png").toString()))
+        .hasMessageContaining("this model reads at most 16");
+    assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--prompt", "", "--out", dir.resolve("e.png").toString()))
+        .hasMessage("the prompt is empty");
+    assertThat(dir.resolve("long.png")).doesNotExist();
+  }
+
+  @Test
+  void theMiniLmFeaturesAreZeroPastThePromptAndThePooledVectorIsUnitLength() {
+    io.papers4j.vision.flow.FlowTextEncoder enc = io.papers4j.vision.flow.FlowTextEncoder.load(16);
+    io.papers4j.vision.flow.Cond c = enc.encode(java.util.List.of("red circle", "small blue square top-left"));
+    assertThat(c.context().shape()).containsExactly(2, 16, 384);
+    // "red circle" is [CLS] red circle [SEP]: positions 4.. are padding
+    assertThat(c.context().select(0, 0).narrow(0, 4, 12).abs().max().item_double()).isZero();
+    assertThat(c.context().select(0, 0).narrow(0, 0, 4).abs().max().item_double()).isPositive();
+    assertThat(c.pooled().norm().item_double() / Math.sqrt(2)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+  }
+
+  @Test
   void badOptionsAndForeignCheckpointsGiveOneMessage() throws Exception {
     assertThatThrownBy(() -> run("train", "--data", "fashion-mnist", "--image-size", "30", "--out", dir.resolve("x").toString()))
         .hasMessageContaining("--image-size 30 is not a multiple of 28");
     assertThatThrownBy(() -> run("train", "--arch", "unet", "--out", dir.resolve("x").toString())).hasMessageContaining("--arch must be one of");
     assertThatThrownBy(() -> run("train", "--t-sampler", "beta", "--out", dir.resolve("x").toString())).hasMessageContaining("unknown t-sampler");
+    assertThatThrownBy(() -> run("train", "--data", "shapes", "--text", "clip", "--out", dir.resolve("x").toString())).hasMessageContaining("--text must be words or minilm");
     assertThatThrownBy(() -> run("train", "--objective", "edm", "--out", dir.resolve("x").toString())).hasMessageContaining("rf, eps or v");
     assertThat(dir.resolve("x")).doesNotExist();
     Path foreign = dir.resolve("foreign");
