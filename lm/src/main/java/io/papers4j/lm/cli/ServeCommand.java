@@ -5,6 +5,7 @@ import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
+import io.papers4j.lm.serve.ChatTemplate;
 import io.papers4j.lm.serve.LmServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--name", description = "Model id to serve under (default: the directory name).")
   String name;
 
+  @Option(names = "--chat-template", defaultValue = "plain", description = {
+      "plain (User:/Assistant: lines, for base models) or inst ([INST] ... [/INST], for models tuned with",
+      "papers4j saullm instruct; a reply ends at its first newline) (default ${DEFAULT-VALUE})."})
+  String chatTemplate;
+
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default ${DEFAULT-VALUE}).")
   String host;
 
@@ -39,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
     BpeTokenizer tok = ModelDir.tokenizer(model);
     LlamaModel m = LlamaCheckpoint.load(model);
     String id = name != null ? name : model.toAbsolutePath().normalize().getFileName().toString();
-    Javalin app = new LmServer(id, m, tok).create();
+    Javalin app = new LmServer(id, m, tok, ChatTemplate.Style.parse(chatTemplate)).create();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.stop();

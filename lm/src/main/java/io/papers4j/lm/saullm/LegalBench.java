@@ -36,11 +36,28 @@ public final class LegalBench {
     String generate(String instruction);
   }
 
-  /** One task's score. */
-  public record TaskScore(String task, int n, double balancedAccuracy, double accuracy) {}
+  /** One task's score; {@code classes} is the number of distinct gold answers (chance = 1 / classes). */
+  public record TaskScore(String task, int n, int classes, double balancedAccuracy, double accuracy) {}
 
   /** Per-task scores and their mean. */
   public record Scores(List<TaskScore> tasks, double mean) {
+    /**
+     * Mean balanced accuracy over the yes/no tasks whose gold answers hold both classes (NaN when
+     * there is none): 0.5 is what a constant answer gets, so only a value above it shows that the
+     * documents were read.
+     */
+    public double yesNoMean() {
+      double s = 0;
+      int n = 0;
+      for (TaskScore t : tasks) {
+        if (t.task().startsWith("licence_") && t.classes() == 2) {
+          s += t.balancedAccuracy();
+          n++;
+        }
+      }
+      return n == 0 ? Double.NaN : s / n;
+    }
+
     public Map<String, Double> asMap() {
       Map<String, Double> m = new LinkedHashMap<>();
       for (TaskScore t : tasks) m.put(t.task(), t.balancedAccuracy());
@@ -94,7 +111,7 @@ public final class LegalBench {
       int right = 0;
       for (int i = 0; i < g.size(); i++) if (g.get(i).equals(p.get(i))) right++;
       double ba = BalancedAccuracy.of(g, p);
-      ts.add(new TaskScore(e.getKey(), g.size(), ba, (double) right / g.size()));
+      ts.add(new TaskScore(e.getKey(), g.size(), new java.util.HashSet<>(g).size(), ba, (double) right / g.size()));
       sum += ba;
     }
     return new Scores(ts, sum / ts.size());
@@ -102,7 +119,8 @@ public final class LegalBench {
 
   /**
    * A local model answering through the instruction template, greedily, stopping at the first
-   * token that holds a newline. A prompt longer than the context keeps its last tokens (the
+   * token that holds a newline; the reply is the text before that newline (as {@code lm serve
+   * --chat-template inst} replies). A prompt longer than the context keeps its last tokens (the
    * question and format instruction are at the end).
    */
   public static Answerer local(LlamaModel model, BpeTokenizer tok) {
@@ -114,7 +132,9 @@ public final class LegalBench {
       int keep = Math.min(p.length, context - MAX_NEW_TOKENS);
       long[] prompt = Arrays.stream(p, p.length - keep, p.length).asLongStream().toArray();
       long[] out = Generation.generate(model, prompt, MAX_NEW_TOKENS, Sampling.greedy(), stop, true, null);
-      return tok.decode(Arrays.stream(out).mapToInt(x -> (int) x).toArray());
+      String text = tok.decode(Arrays.stream(out).mapToInt(x -> (int) x).toArray());
+      int nl = text.indexOf('\n');
+      return nl >= 0 ? text.substring(0, nl) : text; // the template's answer ends at its newline
     };
   }
 

@@ -128,7 +128,9 @@ public final class SaulLmReproduction extends TimedReproduction {
     double rise2 = r2.perplexity().get("general") / b0.perplexity().get("general") - 1;
     boolean legalOk = legalDrop >= MIN_LEGAL_DROP;
     boolean replayOk = rise2 < rise0;
-    boolean benchOk = inst.bench().mean() > r2.bench().mean() && inst.bench().mean() > b0.bench().mean();
+    // a constant "Yes" scores 0.5 on a two-class task: above base by format alone is not enough
+    boolean benchOk = inst.bench().mean() > r2.bench().mean() && inst.bench().mean() > b0.bench().mean()
+        && inst.bench().yesNoMean() > 0.5;
     boolean reproduced = legalOk && replayOk && benchOk;
 
     plots(out, arms);
@@ -137,6 +139,7 @@ public final class SaulLmReproduction extends TimedReproduction {
       for (var e : a.perplexity().entrySet()) res.metric(a.name() + "_ppl_" + e.getKey(), e.getValue());
       res.metric(a.name() + "_ppl_legal_geomean", a.legalMean());
       res.metric(a.name() + "_bench_balanced_accuracy", a.bench().mean());
+      res.metric(a.name() + "_bench_yes_no_two_class_mean", a.bench().yesNoMean());
       res.metric(a.name() + "_bench_per_task", a.bench().asMap());
     }
     res.metric("legal_ppl_drop_cpt2_vs_base", legalDrop).metric("general_ppl_rise_replay0", rise0)
@@ -152,7 +155,8 @@ public final class SaulLmReproduction extends TimedReproduction {
         "reproduced = (1) legal perplexity (geometric mean over licence / copyright / fortune held-out text) of the "
             + "2%%-replay model is at least 5%% below the base (%.1f%% lower: %.2f vs %.2f), (2) general held-out "
             + "perplexity rises less with 2%% replay than with 0%% (%+.1f%% vs %+.1f%%), and (3) the instruction-tuned "
-            + "model's mean balanced accuracy is above both the base and its own starting point (%.3f vs %.3f and %.3f): "
+            + "model's mean balanced accuracy is above both the base and its own starting point (%.3f vs %.3f and %.3f) "
+            + "and above chance (0.5) on the two-class yes/no licence tasks (%.3f): "
             + "%s, %s, %s. Base: a Mistral-architecture tiny model (~1M parameters, sliding window %d, context %d, "
             + "byte-level BPE 2048 trained on the general corpus), %d steps x %d rows x %d tokens on KJV + non-legal "
             + "fortunes; continued pretraining %d steps per replay fraction at lr %.0e; instruction tuning %d steps "
@@ -160,7 +164,7 @@ public final class SaulLmReproduction extends TimedReproduction {
             + "(at most %s per task), greedy, first line, LegalBench normalisation. Our hyperparameters (the paper "
             + "publishes none). Load average at start %s.",
         100 * legalDrop, r2.legalMean(), b0.legalMean(), 100 * rise2, 100 * rise0, inst.bench().mean(),
-        b0.bench().mean(), r2.bench().mean(), legalOk ? "yes" : "no", replayOk ? "yes" : "no", benchOk ? "yes" : "no",
+        b0.bench().mean(), r2.bench().mean(), inst.bench().yesNoMean(), legalOk ? "yes" : "no", replayOk ? "yes" : "no", benchOk ? "yes" : "no",
         p.window(), p.seq(), p.baseSteps(), p.batch(), p.seq(), p.cptSteps(), CPT_LR, p.instructSteps(), bench.size(),
         p.maxPerTask() == 0 ? "all" : String.valueOf(p.maxPerTask()), run.loadAtStart());
     Result result = res.notes(notes).build();

@@ -36,12 +36,19 @@ public final class LmServer {
   final String name;
   final LlamaModel model;
   final BpeTokenizer tokenizer;
+  final ChatTemplate.Style style;
   private final Set<Long> eos = new HashSet<>();
 
   public LmServer(String name, LlamaModel model, BpeTokenizer tokenizer) {
+    this(name, model, tokenizer, ChatTemplate.Style.PLAIN);
+  }
+
+  /** A server whose chats are formatted in {@code style} (plain User:/Assistant: or [INST]). */
+  public LmServer(String name, LlamaModel model, BpeTokenizer tokenizer, ChatTemplate.Style style) {
     this.name = name;
     this.model = model;
     this.tokenizer = tokenizer;
+    this.style = style;
     for (int e : model.config().eosTokenId()) eos.add((long) e);
   }
 
@@ -176,10 +183,16 @@ public final class LmServer {
   /**
    * Generates the reply, calling {@code onText} with each new piece of decoded text. Text is
    * released only up to the last complete character, and held back while it could still be the
-   * start of {@link ChatTemplate#TURN_END}.
+   * start of the template's turn end ({@link ChatTemplate#TURN_END} for plain, a newline for inst).
    */
   synchronized Reply generate(Request req, java.util.function.Consumer<String> onText) {
-    int[] enc = tokenizer.encode(ChatTemplate.prompt(req.messages()));
+    int[] enc;
+    try {
+      enc = tokenizer.encode(ChatTemplate.prompt(style, req.messages()));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+    String turnEnd = style.turnEnd();
     long ctxLen = model.config().maxPositionEmbeddings();
     if (enc.length + req.maxTokens() > ctxLen) {
       throw new BadRequest("prompt (" + enc.length + " tokens) plus max_tokens (" + req.maxTokens()
@@ -195,7 +208,7 @@ public final class LmServer {
         if (eos.contains(token)) return;
         ids.add((int) token);
         String text = tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
-        int end = text.indexOf(ChatTemplate.TURN_END);
+        int end = text.indexOf(turnEnd);
         if (end >= 0) {
           if (end > emitted[0]) onText.accept(text.substring(emitted[0], end));
           emitted[0] = end;
@@ -204,8 +217,8 @@ public final class LmServer {
         }
         int safe = text.length();
         if (safe > 0 && text.charAt(safe - 1) == '\uFFFD') safe--; // incomplete UTF-8 sequence
-        for (int k = Math.min(ChatTemplate.TURN_END.length() - 1, safe); k > 0; k--) {
-          if (ChatTemplate.TURN_END.startsWith(text.substring(safe - k, safe))) {
+        for (int k = Math.min(turnEnd.length() - 1, safe); k > 0; k--) {
+          if (turnEnd.startsWith(text.substring(safe - k, safe))) {
             safe -= k;
             break;
           }
@@ -219,7 +232,7 @@ public final class LmServer {
       // the model began the next user turn
     }
     String text = tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
-    if (cut[0]) text = text.substring(0, text.indexOf(ChatTemplate.TURN_END));
+    if (cut[0]) text = text.substring(0, text.indexOf(turnEnd));
     else if (text.length() > emitted[0]) onText.accept(text.substring(emitted[0]));
     boolean full = !cut[0] && ids.size() >= req.maxTokens();
     return new Reply(text, full ? "length" : "stop", enc.length, ids.size());

@@ -45,6 +45,9 @@ class LegalBenchTest {
     assertThat(s.tasks().get(0).accuracy()).isEqualTo(0.75);
     assertThat(m.get("copyright_year")).isEqualTo(1.0);
     assertThat(m.get("mean")).isEqualTo(0.75);
+    // only two-class yes/no tasks count for the chance check; a constant answer sits exactly at 0.5
+    assertThat(s.tasks().get(0).classes()).isEqualTo(2);
+    assertThat(s.yesNoMean()).isEqualTo(0.5);
     assertThat(s.tasks()).extracting(LegalBench.TaskScore::task).containsExactly("licence_osi", "copyright_year");
   }
 
@@ -76,6 +79,27 @@ class LegalBenchTest {
         String direct = tok.decode(java.util.Arrays.stream(out).filter(x -> !eos.contains(x)).mapToInt(x -> (int) x).toArray());
         int cut = direct.indexOf(ChatTemplate.TURN_END);
         assertThat(replies.get(i)).isEqualTo(cut >= 0 ? direct.substring(0, cut) : direct);
+      }
+    } finally {
+      app.stop();
+    }
+  }
+
+  @Test
+  void a_server_with_the_inst_template_answers_as_the_local_model_does() {
+    Engine.init();
+    BpeTokenizer tok = BpeTrainer.train("[INST] Is the licence above copyleft? Answer by only outputting 'Yes' or 'No'."
+        + " [/INST] Yes\n[INST] Who holds the copyright? [/INST] Jane Roe\n", 300, List.of(), PreTokenizer.GPT2);
+    LlamaModel model = new LlamaModel(LlamaConfig.llama(tok.vocabSize(), 32, 64, 2, 4, 2, 256, 1e-5, 10000.0, true), 5);
+    // the server's inst style is the template instruction tuning trains with
+    assertThat(ChatTemplate.prompt(ChatTemplate.Style.INST, List.of(new ChatTemplate.Message("user", "Is it OSI-approved?"))))
+        .isEqualTo(InstructTemplate.prompt("Is it OSI-approved?"));
+    Javalin app = new LmServer("tiny", model, tok, ChatTemplate.Style.INST).create().start(0);
+    try {
+      LegalBench.Answerer remote = LegalBench.endpoint(new ChatClient("http://127.0.0.1:" + app.port(), null, Duration.ofSeconds(60)));
+      LegalBench.Answerer local = LegalBench.local(model, tok);
+      for (String q : List.of("Is the licence above copyleft? Answer by only outputting 'Yes' or 'No'.", "Who holds the copyright?")) {
+        assertThat(AnswerNormalisation.answer(remote.generate(q))).isEqualTo(AnswerNormalisation.answer(local.generate(q)));
       }
     } finally {
       app.stop();
