@@ -1,6 +1,7 @@
 package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.io.Checkpoint;
@@ -31,7 +32,6 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,13 +41,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Rectified-flow transformers (SD3, arXiv 2403.03206): DiT, DiT-LLaMA, MM-DiT, CrossDiT, U-ViT; class labels or captions.",
     subcommands = {FlowCommand.Train.class, FlowCommand.Sample.class, FlowCommand.Eval.class})
-public final class FlowCommand implements CliCommand, Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
+public final class FlowCommand extends ParentCommand implements CliCommand {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow (or ε / v diffusion) transformer and save a checkpoint.")
   static final class Train implements Callable<Integer> {

@@ -53,16 +53,28 @@ public final class FlowSampler {
         Cond part = slice(cond, idx);
         Cond none = model.nullCond(m);
         Tensor z = FlowTraining.gaussian(new long[] {m, c.channels(), s, s}, seed * 7_919L + from); // (m, ch, S, S)
-        Tensor x;
+        Tensor x = z.clone(); // updated in place, one pointer scope per step: temporaries never pile up
         if (process instanceof VariancePreserving vp) {
           DdimSampler.Denoiser cd = (xt, t) -> model.forward(xt, torch.full(new long[] {m}, new Scalar(t)), part);
           DdimSampler.Denoiser ud = (xt, t) -> model.forward(xt, torch.full(new long[] {m}, new Scalar(t)), none);
-          x = DdimSampler.sample(vp, Guidance.guidedDenoiser(cd, ud, cfg), z, Math.min(steps, vp.trainTimesteps()),
-              DdimSampler.Options.trailing());
+          DdimSampler.Denoiser d = Guidance.guidedDenoiser(cd, ud, cfg);
+          int k = Math.min(steps, vp.trainTimesteps());
+          DdimSampler.Options opts = DdimSampler.Options.trailing();
+          for (int t : DdimSampler.timesteps(vp.trainTimesteps(), k, opts)) {
+            try (PointerScope step = new PointerScope()) {
+              x.copy_(DdimSampler.step(vp, d.output(x, t), x, t, k, opts));
+            }
+          }
         } else {
           EulerSampler.VelocityField cv = (zt, t) -> model.forward(zt, process.modelTime(torch.full(new long[] {m}, new Scalar(t))), part);
           EulerSampler.VelocityField uv = (zt, t) -> model.forward(zt, process.modelTime(torch.full(new long[] {m}, new Scalar(t))), none);
-          x = EulerSampler.sample(Guidance.guided(cv, uv, cfg), z, FlowSchedule.sigmas(steps, shift));
+          EulerSampler.VelocityField v = Guidance.guided(cv, uv, cfg);
+          double[] sigmas = FlowSchedule.sigmas(steps, shift);
+          for (int i = 0; i + 1 < sigmas.length; i++) {
+            try (PointerScope step = new PointerScope()) {
+              x.add_(v.velocity(x, sigmas[i]), new Scalar(sigmas[i + 1] - sigmas[i])); // EulerSampler's step, in place
+            }
+          }
         }
         float[] part2 = new float[m * per];
         x.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-1)), new org.bytedeco.pytorch.ScalarOptional(new Scalar(1)))
