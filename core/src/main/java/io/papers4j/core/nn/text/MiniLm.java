@@ -92,6 +92,27 @@ public final class MiniLm {
     return new Tensor[] {Tensor.create(ids, enc.length, t).clone(), Tensor.create(mask, enc.length, t).clone()};
   }
 
+  /**
+   * Prompts for a text-conditioned model, as {@link #encode}, but a blank prompt or one longer than
+   * {@link #MAX_TOKENS} tokens (which the tokenizer would silently cut) is refused with one message
+   * naming it.
+   */
+  public static Tensor[] encodePrompts(HuggingFaceTokenizer tok, List<String> prompts) {
+    if (prompts.isEmpty()) throw new IllegalArgumentException("no prompts given");
+    for (int i = 0; i < prompts.size(); i++) {
+      if (prompts.get(i) == null || prompts.get(i).isBlank()) throw new IllegalArgumentException("prompt " + (i + 1) + " is empty");
+    }
+    Encoding[] enc = tok.batchEncode(prompts);
+    for (int i = 0; i < enc.length; i++) {
+      if (enc[i].exceedMaxLength()) {
+        String p = prompts.get(i);
+        throw new IllegalArgumentException("prompt " + (i + 1) + " (\"" + (p.length() > 40 ? p.substring(0, 40) + "…" : p)
+            + "\") is longer than the text encoder's " + MAX_TOKENS + " tokens");
+      }
+    }
+    return encode(tok, prompts);
+  }
+
   private static InputStream resource(String name) throws IOException {
     InputStream in = MiniLm.class.getResourceAsStream(name);
     if (in == null) {

@@ -1,6 +1,7 @@
 package io.papers4j.core.nn.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
@@ -97,6 +98,19 @@ class MiniLmOnnxReferenceTest {
     assertThat(f.tokens().sub(hs.get(hs.size() - 1)).abs().max().item_double()).isZero();
     assertThat(f.pooled().sub(ours.sentenceEmbedding(enc[0], enc[1])).abs().max().item_double()).isZero();
     assertThat(torch.equal(f.mask(), enc[1])).isTrue();
+  }
+
+  @Test
+  void prompts_that_are_empty_or_would_be_cut_are_refused() {
+    Tensor[] ok = MiniLm.encodePrompts(tok, List.of("a red apple", "a small blue star at the top left"));
+    assertThat(ok[0].size(0)).isEqualTo(2);
+    assertThatThrownBy(() -> MiniLm.encodePrompts(tok, List.of("a red apple", "  "))).hasMessage("prompt 2 is empty");
+    String tooLong = "apple ".repeat(200);
+    assertThat(MiniLm.encode(tok, List.of(tooLong))[0].size(1)).isEqualTo(MiniLm.MAX_TOKENS); // encode cuts silently
+    assertThatThrownBy(() -> MiniLm.encodePrompts(tok, List.of(tooLong)))
+        .hasMessageContaining("prompt 1").hasMessageContaining("longer than the text encoder's 128 tokens");
+    String fits = "apple ".repeat(126); // 126 word pieces + [CLS] + [SEP]
+    assertThat(MiniLm.encodePrompts(tok, List.of(fits))[0].size(1)).isEqualTo(128);
   }
 
   private static long[] toLongs(Tensor t) {
