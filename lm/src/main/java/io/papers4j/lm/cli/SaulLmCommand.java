@@ -3,6 +3,7 @@ package io.papers4j.lm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
@@ -35,23 +36,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "saullm",
     mixinStandardHelpOptions = true,
-    description = "SaulLM-7B (arXiv 2403.03883): a legal corpus, continued pretraining with replay, a legal benchmark.",
+    description = "SaulLM-7B (arXiv 2403.03883): a legal corpus, instruction tuning and a legal benchmark (continued pretraining with replay is lm train --data).",
     subcommands = {SaulLmCommand.Corpus.class, SaulLmCommand.Instruct.class, SaulLmCommand.Eval.class})
-public final class SaulLmCommand implements CliCommand, Runnable {
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(System.out);
-  }
+public final class SaulLmCommand extends ParentCommand implements CliCommand {
 
   /** {@code papers4j saullm corpus build --out DIR}. */
   @Command(name = "corpus", mixinStandardHelpOptions = true, description = "Build the legal and general corpora.",
       subcommands = {Build.class})
-  static final class Corpus implements Runnable {
-    @Override
-    public void run() {
-      new picocli.CommandLine(this).usage(System.out);
-    }
-  }
+  static final class Corpus extends ParentCommand {}
 
   @Command(name = "build", mixinStandardHelpOptions = true, description = {
       "Read SPDX licence texts (npm spdx-license-list), /usr/share/common-licenses, DEP-5 copyright files and",
