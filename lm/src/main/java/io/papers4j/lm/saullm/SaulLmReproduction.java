@@ -9,8 +9,6 @@ import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.core.train.TrainCheckpoint;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
-import io.papers4j.lm.train.CorpusTokens;
-import io.papers4j.lm.train.LmEval;
 import io.papers4j.lm.train.LmTrainOptions;
 import io.papers4j.lm.train.LmTraining;
 import io.papers4j.lm.train.TokenMixture;
