@@ -80,6 +80,48 @@ public final class SampleGrid {
     return out;
   }
 
+  /**
+   * Reads PNGs back as images (N, C, H, W) in [0, 1]; C = 1 takes the mean of red, green and blue.
+   * Every file must have the same size; a missing, unreadable or differently sized file fails with
+   * one message naming it.
+   */
+  public static Tensor read(List<Path> files, int channels) {
+    if (files.isEmpty()) throw new IllegalArgumentException("no PNG files to read");
+    if (channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+    int w = -1, h = -1;
+    float[] v = null;
+    for (int i = 0; i < files.size(); i++) {
+      BufferedImage img;
+      try {
+        img = ImageIO.read(files.get(i).toFile());
+      } catch (IOException e) {
+        throw new IllegalArgumentException(files.get(i) + ": unreadable: " + e.getMessage(), e);
+      }
+      if (img == null) throw new IllegalArgumentException(files.get(i) + ": not an image");
+      if (w < 0) {
+        w = img.getWidth();
+        h = img.getHeight();
+        v = new float[files.size() * channels * h * w];
+      } else if (img.getWidth() != w || img.getHeight() != h) {
+        throw new IllegalArgumentException(files.get(i) + ": " + img.getWidth() + "x" + img.getHeight() + ", but the first image is " + w + "x" + h);
+      }
+      int plane = h * w, base = i * channels * plane;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int rgb = img.getRGB(x, y), r = (rgb >> 16) & 255, g = (rgb >> 8) & 255, b = rgb & 255;
+          if (channels == 1) {
+            v[base + y * w + x] = (r + g + b) / (3f * 255f);
+          } else {
+            v[base + y * w + x] = r / 255f;
+            v[base + plane + y * w + x] = g / 255f;
+            v[base + 2 * plane + y * w + x] = b / 255f;
+          }
+        }
+      }
+    }
+    return torch.tensor(v).view(files.size(), channels, h, w);
+  }
+
   private static int byteOf(float f) {
     return Math.round(f * 255f);
   }
