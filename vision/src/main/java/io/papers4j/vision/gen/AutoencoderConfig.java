@@ -50,7 +50,7 @@ public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int laye
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("_class_name", "AutoencoderKL");
     m.put("act_fn", "silu");
-    m.put("block_out_channels", blockOutChannels);
+    m.put("block_out_channels", Arrays.stream(blockOutChannels).boxed().toList()); // a list, so equals/toString compare values
     m.put("down_block_types", java.util.Collections.nCopies(blockOutChannels.length, "DownEncoderBlock2D"));
     m.put("up_block_types", java.util.Collections.nCopies(blockOutChannels.length, "UpDecoderBlock2D"));
     m.put("in_channels", inChannels);
