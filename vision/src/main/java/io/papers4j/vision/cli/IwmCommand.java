@@ -131,6 +131,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (bank < 2) throw new IllegalArgumentException("--bank must be >= 2 (one true target among the versions), got " + bank);
+      if (images < 1) throw new IllegalArgumentException("--images must be >= 1, got " + images);
       Engine.init();
       IwmModel m = IwmCheckpoint.load(model);
       var test = data.test(m.config().imageSize());
@@ -159,6 +161,7 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (!head.equals("linear") && !head.equals("attentive")) throw new IllegalArgumentException("--head must be linear or attentive, got " + head);
       Engine.init();
       IwmModel m = IwmCheckpoint.load(model);
       int side = m.config().imageSize();
@@ -195,6 +198,10 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (!java.util.Set.of("predictor", "random-predictor", "encoder").contains(what)) {
+        throw new IllegalArgumentException("--what must be predictor, random-predictor or encoder, got " + what);
+      }
+      if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       Engine.init();
       IwmModel m = IwmCheckpoint.load(model);
       int side = m.config().imageSize();

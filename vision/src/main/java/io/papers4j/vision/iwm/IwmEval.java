@@ -66,6 +66,21 @@ public final class IwmEval {
     }
   }
 
+  /**
+   * How much of the EMA target's (layer-normed) features depends on the image: the variance across
+   * {@code images} (N, 3, H, W), averaged over tokens and channels. Layer-normed features have unit
+   * variance per token, so this is in [0, ~1]; near 0 means the targets collapsed to position-only
+   * features and neither the world model nor any head on top of them can see the image.
+   */
+  public static double targetContentVariance(IwmModel model, Tensor images) {
+    try (NoGradGuard g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+      int c = model.config().dim();
+      Tensor z = torch.layer_norm(model.target.forward(images, null), new long[] {c}, new org.bytedeco.pytorch.TensorOptional(),
+          new org.bytedeco.pytorch.TensorOptional(), 1e-6, false); // (N, T, C)
+      return z.var(new long[] {0}, true, false).mean().item_double();
+    }
+  }
+
   /** Mean-pooled frozen (online) encoder features of clean images: (N, C). */
   public static Tensor features(IwmModel model, Tensor images) {
     try (NoGradGuard g = new NoGradGuard()) {
@@ -174,7 +189,19 @@ public final class IwmEval {
     return finetune(model, Tune.HEAD_ONLY, train, test, steps, batch, lr, seed);
   }
 
+  /** Accuracy of {@link #finetuneRun}. */
   public static double finetune(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
+      double lr, long seed) {
+    return finetuneRun(model, what, train, test, steps, batch, lr, seed).accuracy();
+  }
+
+  /**
+   * One fine-tuning run: test accuracy, and the modules it trained (a copy of the predictor, a copy
+   * of the encoder, or neither); {@code model} itself is never modified.
+   */
+  public record FineTuned(double accuracy, IwmModel.Predictor predictor, IwmModel.Encoder encoder) {}
+
+  public static FineTuned finetuneRun(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
       double lr, long seed) {
     IwmConfig c = model.config();
     IwmModel fresh = new IwmModel(c, seed + 1000); // random predictor, and a container for tuned copies
@@ -217,7 +244,7 @@ public final class IwmEval {
         }
       }
     }
-    return (double) correct / test.size();
+    return new FineTuned((double) correct / test.size(), pred, what == Tune.ENCODER ? enc : null);
   }
 
   private static Tensor logits(IwmModel.Encoder enc, boolean tuneEncoder, IwmModel.Predictor pred, AttentiveHead head, Tensor images,

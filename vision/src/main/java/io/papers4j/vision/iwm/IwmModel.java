@@ -47,9 +47,16 @@ public final class IwmModel implements Parameterized {
       norm = new LayerNorm(c.dim(), 1e-6, true, init);
     }
 
-    /** images (B, 3, H, W), keep (B, n) token indices or null for all → (B, n, C). */
+    /**
+     * images (B, 3, H, W) in [0, 1], keep (B, n) token indices or null for all → (B, n, C). The
+     * images are first normalised with ImageNet's channel mean and std, as in I-JEPA's pipeline:
+     * without it the patch embedding of [0, 1] pixels carries little image content next to the
+     * position embedding, and the EMA target collapsed to position-only features within a few
+     * hundred steps (issue 18).
+     */
     public Tensor forward(Tensor images, Tensor keep) {
-      Tensor x = PatchEmbed.tokens(patchEmbed.forward(images)).add(pos); // (B, N, C)
+      Tensor mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1);
+      Tensor x = PatchEmbed.tokens(patchEmbed.forward(images.sub(mean).div(std))).add(pos); // (B, N, C)
       if (keep != null) x = gather(x, keep); // (B, n, C)
       for (VisionBlock b : blocks) x = b.forward(x, null);
       return norm.forward(x);
@@ -126,6 +133,10 @@ public final class IwmModel implements Parameterized {
       return p.add("norm", norm).add("proj", proj).map();
     }
   }
+
+  /** ImageNet channel statistics (torchvision / I-JEPA normalisation). */
+  static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+  static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
   private final IwmConfig config;
   public final Encoder encoder;

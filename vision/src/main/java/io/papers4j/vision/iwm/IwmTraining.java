@@ -13,7 +13,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * IWM pre-training, one script: per step sample a batch of clean images, the two views and the
  * action ({@link Actions}), the multi-block masks, the L2 loss to layer-normed EMA targets; AdamW
- * (spec 2(e): lr 1e-3, wd 0.04, batch 64), then the EMA update with momentum 0.996 → 1.0.
+ * (spec 2(e): lr 1e-3, wd 0.04, batch 64) with I-JEPA's warm-up-cosine rate ({@link #lr}), then
+ * the EMA update with momentum 0.996 → 1.0.
  */
 public final class IwmTraining {
   /** Recipe. */
@@ -28,6 +29,19 @@ public final class IwmTraining {
   public record Run(IwmModel model, List<Double> losses, double seconds) {}
 
   private IwmTraining() {}
+
+  /**
+   * I-JEPA's WarmupCosineSchedule scaled to a step count: linear from lr/5 to lr over the first
+   * 2/15 of the steps (I-JEPA: 2e-4 → 1e-3 over 40 of 300 epochs), then cosine to 1e-6 at the end.
+   * Without the warm-up the first full-rate updates pushed the encoder towards collapse.
+   */
+  public static double lr(Recipe r, long step) {
+    long warmup = Math.max(1, r.steps() * 2L / 15);
+    double start = r.lr() / 5, end = Math.min(1e-6, r.lr());
+    if (step < warmup) return start + (r.lr() - start) * step / warmup;
+    double progress = Math.min(1.0, (double) (step - warmup) / Math.max(1, r.steps() - warmup));
+    return end + (r.lr() - end) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  }
 
   /** Index tensor (B, n) int64 from rows of token indices. */
   static Tensor indices(int[][] rows) {
@@ -51,6 +65,7 @@ public final class IwmTraining {
     long n = data.size();
     try (ProgressBar bar = new ProgressBar("iwm " + config.conditioning() + " depth " + config.predDepth(), r.steps(), "img", System.err, mode, System::nanoTime, 10_000_000_000L)) {
       for (int step = 0; step < r.steps(); step++) {
+        opt.setLearningRate(lr(r, step));
         try (PointerScope scope = new PointerScope()) {
           long[] pick = new long[r.batch()];
           for (int i = 0; i < pick.length; i++) pick[i] = (long) (rng.nextDouble() * n);

@@ -1,0 +1,70 @@
+package io.papers4j.vision.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.vision.iwm.IwmCheckpoint;
+import io.papers4j.vision.iwm.IwmConfig;
+import io.papers4j.vision.iwm.IwmModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code papers4j iwm ...}: bad input gives one readable line naming the command and the problem. */
+class IwmCommandTest {
+  @TempDir static Path dir;
+  static Path model;
+
+  @BeforeAll
+  static void tinyCheckpoint() {
+    Engine.init(1);
+    model = dir.resolve("tiny");
+    IwmCheckpoint.save(model, new IwmModel(new IwmConfig(16, 4, 16, 1, 2, 16, 1, 2, "feature"), 1), Map.of("step", 0));
+  }
+
+  /** Runs {@code iwm args...} with the CLI's error convention; returns stderr, asserting a non-zero exit. */
+  private static String fails(String... args) {
+    CommandLine cl = new CommandLine(new IwmCommand());
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((e, c, p) -> {
+      c.getErr().println("papers4j " + c.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+      return 1;
+    });
+    assertThat(cl.execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
+    String text = err.toString();
+    assertThat(text).as("no stack trace").doesNotContain("\tat ");
+    return text;
+  }
+
+  @Test
+  void trainRejectsBadOptionsBeforeTraining() {
+    String out = dir.resolve("o").toString();
+    assertThat(fails("train", "--conditioning", "film", "--out", out)).contains("iwm train: error:").contains("none, feature or sequence");
+    assertThat(fails("train", "--augment", "blur", "--out", out)).contains("--augment must be jitter or jitter+destructive");
+    assertThat(fails("train", "--steps", "0", "--out", out)).contains("steps and batch must be >= 1");
+    assertThat(fails("train", "--predictor-depth", "0", "--out", out)).contains("predictor width");
+    assertThat(fails("train", "--data", "mnist", "--out", out)).contains("--data must be shapes or tango");
+    assertThat(fails("train", "--conditioning", "feature")).contains("--out");
+    assertThat(Files.exists(dir.resolve("o"))).isFalse();
+  }
+
+  @Test
+  void evaluationCommandsNameTheBadInput() throws Exception {
+    assertThat(fails("mrr", "--model", dir.resolve("missing").toString())).contains("iwm mrr: error:").contains("missing");
+    assertThat(fails("probe", "--model", model.toString(), "--head", "svm")).contains("--head must be linear or attentive");
+    assertThat(fails("finetune", "--model", model.toString(), "--what", "decoder")).contains("--what must be predictor, random-predictor or encoder");
+    assertThat(fails("mrr", "--model", model.toString(), "--data", "tango")).contains("--data tango needs 32 px models");
+    assertThat(fails("mrr", "--model", model.toString(), "--bank", "1")).contains("--bank must be >= 2");
+    Path foreign = dir.resolve("foreign");
+    Files.createDirectories(foreign);
+    Files.writeString(foreign.resolve("config.json"), "{\"model_type\": \"llama\"}");
+    assertThat(fails("probe", "--model", foreign.toString())).contains("expected iwm");
+  }
+}
