@@ -98,28 +98,6 @@ class IwmModelTest {
     assertThat(IwmEval.mrr(m, data.images(), 16, true, 4)).isCloseTo(Mrr.chance(16), offset(1e-9));
   }
 
-  /** Largest change of the prediction when only the action changes (one image, one mask). */
-  static float actionEffect(String conditioning) {
-    IwmModel m = new IwmModel(new IwmConfig(16, 4, 16, 1, 2, 16, 1, 2, conditioning), 3);
-    Tensor x = ColourShapes.generate(1, 16, 2).images().expand(2, -1, -1, -1).contiguous(); // (2, 3, 16, 16)
-    float[][] none = {{1, 1, 1, 0}, {1, 1, 1, 0}}, destroy = {{0, 0, 0, 0}, {0, 0, 0, 0}};
-    float[][] jy = {{1, 1, 1, 0}, {1.3f, 0.7f, 1.1f, 0.05f}};
-    Tensor a = Actions.action(jy, none, destroy); // row 0: null action, row 1: a jitter
-    MultiBlockMask.Batch mb = MultiBlockMask.ijepa(4, 4).sample(1, new java.util.Random(1));
-    Tensor ci = IwmTraining.indices(new int[][] {mb.context()[0], mb.context()[0]});
-    Tensor ti = IwmTraining.indices(new int[][] {mb.target()[0], mb.target()[0]});
-    Tensor p = m.predict(x, a, ci, ti); // (2, Nt, C)
-    return p.narrow(0, 0, 1).sub(p.narrow(0, 1, 1)).abs().max().item_float();
-  }
-
-  @Test
-  void theActionReachesThePredictionOnlyWithConditioning() {
-    // the same source and mask, two actions: conditioned predictors answer differently, none does not
-    assertThat(actionEffect("feature")).isGreaterThan(0f);
-    assertThat(actionEffect("sequence")).isGreaterThan(0f);
-    assertThat(actionEffect("none")).isZero();
-  }
-
   @Test
   void badConfigIsOneMessage() {
     assertThatThrownBy(() -> new IwmConfig(30, 4, 16, 1, 2, 16, 1, 2, "feature")).hasMessageContaining("multiple of the patch");
