@@ -23,7 +23,15 @@ if [[ -z "${ver:-}" ]]; then
   pg_createcluster -p 5432 "$ver" "$name" >&2
 fi
 if ! pg_lsclusters -h | awk -v v="$ver" -v n="$name" '$1 == v && $2 == n {print $4}' | grep -q online; then
-  pg_ctlcluster "$ver" "$name" start >&2
+  # The server outlives this script: close every inherited descriptor above stderr first, so that it
+  # never keeps a caller's lock file or pipe open.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if (( fd > 2 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec pg_ctlcluster "$ver" "$name" start
+  ) >&2
 fi
 for _ in $(seq 1 30); do
   su postgres -c "psql -p 5432 -qAtc 'select 1'" >/dev/null 2>&1 && break
