@@ -1,0 +1,43 @@
+package io.papers4j.multimodal.mlmfilter;
+
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads the score from a filter model's generated text: the first line, trimmed, must start with an
+ * integer 0-100 (trailing text on that line such as "/100" or "." is allowed, as the paper's outputs
+ * carry). Anything else is malformed: counted here, returned as empty, never thrown, so one bad
+ * generation cannot stop a long scoring run.
+ */
+public final class ScoreParser {
+  private final AtomicLong parsed = new AtomicLong(), malformed = new AtomicLong();
+
+  /** The score in {@code generated}, or empty when it is malformed (counted). */
+  public OptionalInt parse(String generated) {
+    OptionalInt v = read(generated);
+    (v.isPresent() ? parsed : malformed).incrementAndGet();
+    return v;
+  }
+
+  /** The stateless rule of {@link #parse}. */
+  public static OptionalInt read(String generated) {
+    if (generated == null) return OptionalInt.empty();
+    String line = generated.strip();
+    int nl = line.indexOf('\n');
+    if (nl >= 0) line = line.substring(0, nl).strip();
+    int i = 0;
+    while (i < line.length() && i < 4 && Character.isDigit(line.charAt(i)) && line.charAt(i) < 128) i++;
+    if (i == 0 || i > 3) return OptionalInt.empty();
+    if (i < line.length() && Character.isLetterOrDigit(line.charAt(i))) return OptionalInt.empty(); // "7a", "12x"
+    int v = Integer.parseInt(line.substring(0, i));
+    return v <= 100 ? OptionalInt.of(v) : OptionalInt.empty();
+  }
+
+  public long parsed() {
+    return parsed.get();
+  }
+
+  public long malformed() {
+    return malformed.get();
+  }
+}

@@ -1,0 +1,72 @@
+package io.papers4j.multimodal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MlmFilterCommandTest {
+  private static CommandLine cli(StringWriter err) {
+    CommandLine cl = new CommandLine(new MlmFilterCommand());
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((e, c, p) -> {
+      c.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cl;
+  }
+
+  private static String fails(String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
+    return err.toString();
+  }
+
+  private static void ok(String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(cli(err).execute(args)).as(String.join(" ", args) + ": " + err).isEqualTo(0);
+  }
+
+  @Test
+  void pool_train_score_filter_end_to_end_and_bad_input_gives_one_message(@TempDir Path dir) throws Exception {
+    Path pool = dir.resolve("pool"), model = dir.resolve("model"), scores = dir.resolve("scores.jsonl"), kept = dir.resolve("kept.jsonl");
+    ok("pool", "--out", pool.toString(), "--n", "20");
+    ok("train", "--out", model.toString(), "--size", "tiny", "--steps", "2", "--batch", "4", "--source", "10", "--scored", "20", "--generic", "4");
+    ok("score", "--model", model.toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "itm", "--out", scores.toString());
+    assertThat(Files.readAllLines(scores)).hasSize(20);
+    ok("score", "--model", model.toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "itm", "--out", scores.toString());
+    assertThat(Files.readAllLines(scores)).hasSize(20); // nothing rescored
+    ok("filter", "--scores", scores.toString(), "--keep", "0.3", "--out", kept.toString(), "--pairs", pool.resolve("pairs.jsonl").toString());
+    List<String> k = Files.readAllLines(kept);
+    assertThat(k).hasSize(6);
+    assertThat(k.get(0)).contains("\"caption\"", "\"image\"");
+    // a directory of image + .txt pairs
+    Path d = dir.resolve("dirpairs");
+    Files.createDirectories(d);
+    Files.copy(pool.resolve("images").resolve(Files.list(pool.resolve("images")).findFirst().orElseThrow().getFileName()), d.resolve("a.png"));
+    Files.writeString(d.resolve("a.txt"), "a red circle");
+    ok("score", "--model", model.toString(), "--pairs", d.toString(), "--metric", "su");
+
+    assertThat(fails("score", "--model", model.toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "xyz")).contains("unknown metric 'xyz'");
+    assertThat(fails("score", "--model", dir.resolve("none").toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "itm"))
+        .contains("model directory not found");
+    assertThat(fails("score", "--model", model.toString(), "--pairs", dir.resolve("none.jsonl").toString(), "--metric", "itm")).contains("pairs not found");
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(bad, "{\"image\": \"x.png\"}\n");
+    assertThat(fails("score", "--model", model.toString(), "--pairs", bad.toString(), "--metric", "itm")).contains("line 1: expected {\"image\": path, \"caption\": text}");
+    Files.writeString(bad, "{\"image\": \"missing.png\", \"caption\": \"x\"}\n");
+    assertThat(fails("score", "--model", model.toString(), "--pairs", bad.toString(), "--metric", "itm")).contains("image file not found");
+    Files.writeString(d.resolve("b.png"), "not an image");
+    assertThat(fails("score", "--model", model.toString(), "--pairs", d.toString(), "--metric", "itm")).contains("has no caption file");
+    assertThat(fails("filter", "--scores", scores.toString(), "--keep", "1.5", "--out", kept.toString())).contains("--keep must be in (0, 1]");
+    assertThat(fails("filter", "--scores", bad.toString(), "--keep", "0.5", "--out", kept.toString())).contains("written by mlmfilter score");
+    assertThat(fails("train", "--out", model.toString(), "--sampling", "sorted")).contains("--sampling must be uniform or natural");
+    assertThat(fails("train", "--out", model.toString(), "--size", "huge")).contains("--size must be quick, full or tiny");
+  }
+}

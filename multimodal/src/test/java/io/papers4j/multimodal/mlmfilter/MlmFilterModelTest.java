@@ -1,0 +1,63 @@
+package io.papers4j.multimodal.mlmfilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.papers4j.core.tensor.Engine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MlmFilterModelTest {
+  @Test
+  void the_loss_covers_exactly_the_answer_tokens() {
+    Engine.init(2);
+    MlmFilterModel m = new MlmFilterModel(MlmFilterConfig.tiny(), 0);
+    long[][] e = m.example("a red circle", "itm", "73\nok");
+    int p = m.config().promptLength();
+    assertThat(e[0]).hasSize(m.config().sequenceLength());
+    assertThat(e[0][0]).isEqualTo(MlmFilterConfig.IMAGE);
+    assertThat(e[0][p - 1]).isEqualTo(':');
+    for (int i = 0; i < p - 1; i++) assertThat(e[1][i]).isEqualTo(-100);
+    // position P-1 predicts '7', then '3', '\n', 'o', 'k', <|endofchunk|>
+    assertThat(new long[] {e[1][p - 1], e[1][p], e[1][p + 1], e[1][p + 2], e[1][p + 3], e[1][p + 4]})
+        .containsExactly('7', '3', '\n', 'o', 'k', MlmFilterConfig.END_OF_CHUNK);
+    assertThat(e[1][p + 5]).isEqualTo(-100);
+    assertThatThrownBy(() -> m.prompt("x", "itmx")).hasMessageContaining("3 characters");
+  }
+
+  @Test
+  void learns_to_answer_scores_and_round_trips(@TempDir Path dir) {
+    Engine.init(2);
+    Engine.seed(0);
+    MlmFilterModel m = new MlmFilterModel(MlmFilterConfig.tiny(), 0);
+    List<Instructions.Instruction> data = new ArrayList<>();
+    Tensor black = torch.zeros(3, 32, 32), white = torch.ones(3, 32, 32);
+    data.add(new Instructions.Instruction(black, "a dark picture", "itm", "91\nyes", 91));
+    data.add(new Instructions.Instruction(white, "a dark picture", "itm", "12\nno", 12));
+    double[] l = MlmFilterTraining.train(m, data, new MlmFilterTraining.Options(60, 2, 1e-2, 0), null);
+    assertThat(l[59]).isLessThan(l[0] * 0.3);
+    List<String> out = m.generate(MlmFilterModel.stack(List.of(black, white)),
+        List.of(m.prompt("a dark picture", "itm"), m.prompt("a dark picture", "itm")));
+    assertThat(out).containsExactly("91\n", "12\n"); // the image decides the score
+    m.save(dir.resolve("m"), Map.of("test", true));
+    MlmFilterModel back = MlmFilterModel.load(dir.resolve("m"));
+    assertThat(back.generate(MlmFilterModel.stack(List.of(black, white)),
+        List.of(m.prompt("a dark picture", "itm"), m.prompt("a dark picture", "itm")))).isEqualTo(out);
+  }
+
+  @Test
+  void a_directory_that_is_not_a_model_says_so(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> MlmFilterModel.load(dir.resolve("nope"))).hasMessageContaining("model directory not found");
+    assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("is not an MLM-filter model");
+    Files.writeString(dir.resolve("config.json"), "{\"patch\": \"x\"}");
+    Files.writeString(dir.resolve("model.safetensors"), "junk");
+    assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("not an MLM-filter config");
+  }
+}
