@@ -17,7 +17,9 @@ import io.papers4j.vision.flow.FlowSampler;
 import io.papers4j.vision.flow.FlowTextEncoder;
 import io.papers4j.vision.flow.FlowTraining;
 import io.papers4j.vision.flow.WordTokenizer;
-import io.papers4j.vision.gen.FrechetDistance;
+import io.papers4j.vision.gen.CaptionedShapes;
+import io.papers4j.vision.gen.EvalClassifier;
+import io.papers4j.vision.gen.Evaluator;
 import io.papers4j.vision.gen.SampleGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,13 +244,21 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
   }
 
   @Command(name = "eval", mixinStandardHelpOptions = true,
-      description = "Validation loss on held-out data and FD-pix (Fréchet distance of 7×7 pooled pixels) of class-balanced samples (class models).")
+      description = "Validation loss on held-out data; FD/KID in the features of the data set's evaluation classifier (trained once and cached) and "
+          + "conditional accuracy (class models) or attribute accuracy (shape-caption models) of generated samples.")
   static final class Eval implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint directory.")
     Path model;
 
-    @Option(names = "--samples", defaultValue = "500", description = "Generated samples for FD-pix (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "500", description = "Generated samples (default ${DEFAULT-VALUE}).")
     int samples;
+
+    @Option(names = "--classifier-steps", defaultValue = "600",
+        description = "Training steps of the evaluation classifier, trained once per setting and cached (default ${DEFAULT-VALUE}).")
+    int classifierSteps;
+
+    @Option(names = "--classifier-images", defaultValue = "60000", description = "Real images the evaluation classifier trains on (default ${DEFAULT-VALUE}).")
+    int classifierImages;
 
     @Option(names = "--steps", defaultValue = "25", description = "Sampler steps (default ${DEFAULT-VALUE}).")
     int steps;
@@ -270,7 +280,7 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       double alpha = cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
       boolean shapes = c.text();
       FlowData d = shapes
-          ? (c.conditioning().equals("features") ? FlowData.shapesEncoded(64, 512, 128, 0, FlowTextEncoder.load(c.maxTextTokens())) : FlowData.shapes(64, 512, 128, 0))
+          ? (c.conditioning().equals("features") ? FlowData.shapesEncoded(128, 512, 128, 0, FlowTextEncoder.load(c.maxTextTokens())) : FlowData.shapes(128, 512, 128, 0))
           : FlowData.fashionMnist(128, 1_000, 128, c.imageSize() / 28, 0);
       double loss = 0;
       int batches = d.validationBatches();
@@ -281,25 +291,40 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         }
       }
       System.out.printf(Locale.ROOT, "%s (%s): validation loss %.4f on %d held-out images%n", model, c.arch(), loss / batches, d.testImages().size(0));
-      if (!shapes) {
-        Tensor x;
-        try (ProgressBar bar = new ProgressBar("sample", samples, "img")) {
-          Cond cond = Cond.classes(torch.arange(new Scalar(samples)).remainder(new Scalar(c.numClasses())).to(torch.ScalarType.Long));
-          x = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, 1, 100, bar);
-        }
-        try (PointerScope s = new PointerScope()) {
-          int down = c.imageSize() / 28;
-          Tensor gen = down > 1 ? torch.avg_pool2d(x, new long[] {down, down}) : x;
-          double fd = FrechetDistance.between(pooled(gen), pooled(d.testImages()));
-          System.out.printf(Locale.ROOT, "FD-pix (7×7 pooled pixels, %d samples, %d steps, CFG %s) vs %d test images: %.3f%n", samples, steps, cfg,
-              d.testImages().size(0), fd);
-        }
+      if (samples < 2) throw new IllegalArgumentException("--samples must be >= 2, got " + samples);
+      ProgressBar.Mode mode = ProgressBar.detectMode();
+      Evaluator eval = new Evaluator(EvalClassifier.cached(shapes ? "shapes" : "fashion-mnist",
+          new EvalClassifier.Recipe(classifierSteps, 128, 1e-3, 0), classifierImages, mode),
+          FlowData.toUnit(shapes ? d.testImages() : pool(d.testImages(), c.imageSize() / 28)));
+      Cond cond;
+      Tensor requested;
+      if (shapes) {
+        CaptionedShapes.Samples asked = CaptionedShapes.generate(samples, 3);
+        cond = c.conditioning().equals("features") ? FlowTextEncoder.load(c.maxTextTokens()).encode(asked.captions())
+            : Cond.words(FlowData.shapesTokenizer().encode(asked.captions()));
+        requested = asked.attributes();
+      } else {
+        long[] classes = new long[samples];
+        for (int i = 0; i < samples; i++) classes[i] = i % c.numClasses();
+        cond = Cond.classes(torch.tensor(classes));
+        requested = Evaluator.classRequests(classes);
+      }
+      Tensor x;
+      try (ProgressBar bar = new ProgressBar("sample", samples, "img")) {
+        x = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, 1, 100, bar);
+      }
+      try (PointerScope s = new PointerScope()) {
+        Map<String, Double> scores = eval.evaluate(FlowData.toUnit(pool(x, shapes ? 1 : c.imageSize() / 28)), requested, 0);
+        System.out.printf(Locale.ROOT, "%d samples, %d steps, CFG %s, against %d held-out images (classifier features, not Inception):%n", samples,
+            steps, cfg, d.testImages().size(0));
+        scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));
       }
       return 0;
     }
 
-    static Tensor pooled(Tensor images) {
-      return torch.avg_pool2d(images, new long[] {4, 4}).flatten(1, 3).to(torch.ScalarType.Double);
+    /** 56-px images back to the classifier's 28 px (identity for factor 1). */
+    static Tensor pool(Tensor images, int factor) {
+      return factor > 1 ? torch.avg_pool2d(images, new long[] {factor, factor}) : images;
     }
   }
 

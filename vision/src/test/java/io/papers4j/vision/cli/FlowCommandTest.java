@@ -48,6 +48,20 @@ class FlowCommandTest {
       assertThat(files.count()).isEqualTo(3);
     }
 
+    // eval: validation loss, FD/KID in the shapes classifier's features, attribute accuracy
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(run("eval", "--model", ck.toString(), "--samples", "6", "--steps", "2", "--classifier-steps", "2",
+          "--classifier-images", "64", "--threads", "1")).isZero();
+    } finally {
+      System.setOut(old);
+    }
+    assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("validation loss", "FD-Shapes", "KID-Shapes",
+        "attribute-accuracy-colour", "attribute-accuracy ");
+    assertThatThrownBy(() -> run("eval", "--model", ck.toString(), "--samples", "1")).hasMessageContaining("--samples must be >= 2");
+
     // bad input: one message each, and no grid written
     Path bad = dir.resolve("bad.png");
     assertThatThrownBy(() -> run("sample", "--model", ck.toString(), "--prompt", "  ", "--out", bad.toString()))
