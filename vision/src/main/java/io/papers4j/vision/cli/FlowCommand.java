@@ -20,6 +20,7 @@ import io.papers4j.vision.flow.WordTokenizer;
 import io.papers4j.vision.gen.CaptionedShapes;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.Evaluator;
+import io.papers4j.vision.gen.LabelledImages;
 import io.papers4j.vision.gen.SampleGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,9 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a flow (or ε / v diffusion) transformer and save a checkpoint.")
   static final class Train implements Callable<Integer> {
     @Option(names = "--data", defaultValue = "fashion-mnist",
-        description = "fashion-mnist (class labels; Debian dataset-fashion-mnist) or shapes (captioned procedural shapes, 32 px RGB) (default ${DEFAULT-VALUE}).")
+        description = "fashion-mnist (class labels; Debian dataset-fashion-mnist), shapes (captioned procedural shapes, 32 px RGB) or emoji "
+            + "(the Noto colour emoji captioned by their Unicode names, 32 px RGB, Debian fonts-noto-color-emoji; needs --text minilm) "
+            + "(default ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--arch", defaultValue = "mmdit", description = "mmdit, dit, dit-llama, crossdit or uvit (default ${DEFAULT-VALUE}).")
@@ -72,7 +75,7 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
     int patch;
 
     @Option(names = "--text", defaultValue = "words",
-        description = "Caption encoder for shapes: words (word-level tokeniser, learned embeddings) or minilm (frozen pretrained all-MiniLM-L6-v2, the stand-in for SD3's CLIP/T5) (default ${DEFAULT-VALUE}).")
+        description = "Caption encoder for shapes and emoji: words (word-level tokeniser, learned embeddings) or minilm (frozen pretrained all-MiniLM-L6-v2, the stand-in for SD3's CLIP/T5) (default ${DEFAULT-VALUE}).")
     String text;
 
     @Option(names = "--qk-norm", description = "Per-head RMSNorm on queries and keys.")
@@ -117,13 +120,18 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         if (text.equals("words")) config = FlowConfig.captions(arch, 32, 3, patch == 0 ? 4 : patch, tok.vocabSize(), tok.maxTokens()).withQkNorm(qkNorm);
         else if (text.equals("minilm")) config = FlowConfig.encoded(arch, 32, 3, patch == 0 ? 4 : patch, FlowTextEncoder.DIM, MINILM_TOKENS).withQkNorm(qkNorm);
         else throw new IllegalArgumentException("--text must be words or minilm, got " + text);
+      } else if (data.equals("emoji")) {
+        if (imageSize != 0 && imageSize != 32) throw new IllegalArgumentException("--image-size for emoji must be 32, got " + imageSize);
+        if (!text.equals("minilm")) throw new IllegalArgumentException("emoji captions are free text (their Unicode names): use --text minilm");
+        config = FlowConfig.encoded(arch, 32, 3, patch == 0 ? 4 : patch, FlowTextEncoder.DIM, EMOJI_TOKENS).withQkNorm(qkNorm);
       } else {
-        throw new IllegalArgumentException("--data must be fashion-mnist or shapes, got " + data);
+        throw new IllegalArgumentException("--data must be fashion-mnist, shapes or emoji, got " + data);
       }
       Engine.init(threads);
       Engine.seed(seed);
       int shapesCount = trainImages > 0 ? trainImages : 20_000;
-      FlowData d = data.equals("shapes")
+      FlowData d = data.equals("emoji") ? FlowData.emojiEncoded(256, batch, seed, FlowTextEncoder.load(EMOJI_TOKENS))
+          : data.equals("shapes")
           ? (config.conditioning().equals("features") ? FlowData.shapesEncoded(shapesCount, 512, batch, seed, FlowTextEncoder.load(MINILM_TOKENS))
               : FlowData.shapes(shapesCount, 512, batch, seed))
           : FlowData.fashionMnist(trainImages > 0 ? trainImages : 60_000, 1_000, batch, config.imageSize() / 28, seed);
@@ -133,7 +141,7 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
       cfg.put("objective", objective);
-      if (data.equals("shapes")) cfg.put("text_encoder", config.conditioning().equals("features") ? "all-MiniLM-L6-v2 (frozen)" : "words (learned)");
+      if (!data.equals("fashion-mnist")) cfg.put("text_encoder", config.conditioning().equals("features") ? "all-MiniLM-L6-v2 (frozen)" : "words (learned)");
       cfg.put("t_sampler", sampler.spec());
       cfg.put("train_shift", shift);
       cfg.put("steps", steps);
@@ -208,6 +216,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
 
   /** MiniLM positions a shapes caption model reads ([CLS] + word pieces + [SEP], padded). */
   static final int MINILM_TOKENS = 16;
+  /** Emoji names are longer than shape captions (up to 18 word pieces with [CLS] and [SEP] in the Noto set). */
+  static final int EMOJI_TOKENS = 32;
 
   /** The condition of n samples from --class or --prompt, with one message for every misuse. */
   static Cond condition(FlowConfig c, String classLabel, String prompt, int n) {
@@ -278,8 +288,10 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       Map<?, ?> cfgInfo = info.get("config") instanceof Map<?, ?> x ? x : Map.of();
       String objective = String.valueOf(cfgInfo.containsKey("objective") ? cfgInfo.get("objective") : "rf");
       double alpha = cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
-      boolean shapes = c.text();
-      FlowData d = shapes
+      boolean emoji = "emoji".equals(info.get("data"));
+      boolean shapes = c.text() && !emoji;
+      FlowData d = emoji ? FlowData.emojiEncoded(512, 128, 0, FlowTextEncoder.load(c.maxTextTokens()))
+          : shapes
           ? (c.conditioning().equals("features") ? FlowData.shapesEncoded(128, 512, 128, 0, FlowTextEncoder.load(c.maxTextTokens())) : FlowData.shapes(128, 512, 128, 0))
           : FlowData.fashionMnist(128, 1_000, 128, c.imageSize() / 28, 0);
       double loss = 0;
@@ -290,15 +302,26 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
           loss += FlowTraining.validationLoss(m, FlowTraining.process(objective), i, d.validation(i), d).item_double();
         }
       }
-      System.out.printf(Locale.ROOT, "%s (%s): validation loss %.4f on %d held-out images%n", model, c.arch(), loss / batches, d.testImages().size(0));
+      System.out.printf(Locale.ROOT, "%s (%s): validation loss %.4f on %d validation images%n", model, c.arch(), loss / batches, d.testImages().size(0));
       if (samples < 2) throw new IllegalArgumentException("--samples must be >= 2, got " + samples);
       ProgressBar.Mode mode = ProgressBar.detectMode();
-      Evaluator eval = new Evaluator(EvalClassifier.cached(shapes ? "shapes" : "fashion-mnist",
+      Evaluator eval = new Evaluator(EvalClassifier.cached(emoji ? "emoji" : shapes ? "shapes" : "fashion-mnist",
           new EvalClassifier.Recipe(classifierSteps, 128, 1e-3, 0), classifierImages, mode),
-          FlowData.toUnit(shapes ? d.testImages() : pool(d.testImages(), c.imageSize() / 28)));
+          FlowData.toUnit(shapes || emoji ? d.testImages() : pool(d.testImages(), c.imageSize() / 28)));
       Cond cond;
       Tensor requested;
-      if (shapes) {
+      if (emoji) {
+        // the emoji named by the first test captions, repeated: does the classifier see the emoji that was asked for?
+        LabelledImages all = LabelledImages.load("emoji", true, Integer.MAX_VALUE, 0);
+        long[] ids = new long[samples];
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+          ids[i] = i % d.testImages().size(0);
+          names.add(all.captions().get((int) ids[i]));
+        }
+        cond = FlowTextEncoder.load(c.maxTextTokens()).encode(names);
+        requested = torch.cat(new org.bytedeco.pytorch.TensorVector(Evaluator.classRequests(ids), torch.full(new long[] {samples, 1}, new Scalar(-1)).to(torch.ScalarType.Long)), 1);
+      } else if (shapes) {
         CaptionedShapes.Samples asked = CaptionedShapes.generate(samples, 3);
         cond = c.conditioning().equals("features") ? FlowTextEncoder.load(c.maxTextTokens()).encode(asked.captions())
             : Cond.words(FlowData.shapesTokenizer().encode(asked.captions()));
@@ -314,8 +337,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         x = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, 1, 100, bar);
       }
       try (PointerScope s = new PointerScope()) {
-        Map<String, Double> scores = eval.evaluate(FlowData.toUnit(pool(x, shapes ? 1 : c.imageSize() / 28)), requested, 0);
-        System.out.printf(Locale.ROOT, "%d samples, %d steps, CFG %s, against %d held-out images (classifier features, not Inception):%n", samples,
+        Map<String, Double> scores = eval.evaluate(FlowData.toUnit(pool(x, shapes || emoji ? 1 : c.imageSize() / 28)), requested, 0);
+        System.out.printf(Locale.ROOT, "%d samples, %d steps, CFG %s, against %d validation images (classifier features, not Inception):%n", samples,
             steps, cfg, d.testImages().size(0));
         scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));
       }

@@ -4,6 +4,7 @@ import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.train.Batch;
 import io.papers4j.core.train.TrainData;
 import io.papers4j.vision.gen.CaptionedShapes;
+import io.papers4j.vision.gen.LabelledImages;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
@@ -74,9 +75,26 @@ public final class FlowData implements TrainData {
   public static FlowData shapesEncoded(int trainCount, int testCount, int batch, long seed, FlowTextEncoder encoder) {
     CaptionedShapes.Samples train = CaptionedShapes.generate(trainCount, seed * 2 + 1);
     CaptionedShapes.Samples test = CaptionedShapes.generate(testCount, seed * 2 + 2);
+    return encoded(signed(train.images()), train.captions(), signed(test.images()), test.captions(), batch, seed, encoder);
+  }
+
+  /**
+   * The Noto colour emoji (32×32 RGB on white, Debian fonts-noto-color-emoji) captioned by their
+   * Unicode names ("grinning face"), conditions from the frozen text encoder. Every emoji is one
+   * image, so there is no held-out split: the validation set is the first {@code testCount} emoji.
+   */
+  public static FlowData emojiEncoded(int testCount, int batch, long seed, FlowTextEncoder encoder) {
+    LabelledImages e = LabelledImages.load("emoji", true, Integer.MAX_VALUE, seed);
+    int test = (int) Math.min(testCount, e.count());
+    return encoded(signed(e.images()), e.captions(), signed(e.images().narrow(0, 0, test)), e.captions().subList(0, test), batch, seed, encoder);
+  }
+
+  /** Images in [−1, 1] with captions encoded once per distinct caption by {@code encoder}. */
+  static FlowData encoded(Tensor train, List<String> trainCaptions, Tensor test, List<String> testCaptions, int batch, long seed,
+      FlowTextEncoder encoder) {
     java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
-    for (String c : train.captions()) index.putIfAbsent(c, index.size());
-    for (String c : test.captions()) index.putIfAbsent(c, index.size());
+    for (String c : trainCaptions) index.putIfAbsent(c, index.size());
+    for (String c : testCaptions) index.putIfAbsent(c, index.size());
     List<String> unique = new java.util.ArrayList<>(index.keySet());
     List<Tensor> ctx = new java.util.ArrayList<>();
     List<Tensor> pooled = new java.util.ArrayList<>();
@@ -85,8 +103,7 @@ public final class FlowData implements TrainData {
       ctx.add(c.context());
       pooled.add(c.pooled());
     }
-    FlowData d = new FlowData(signed(train.images()), ids(train.captions(), index), signed(test.images()), ids(test.captions(), index),
-        batch, 1, seed);
+    FlowData d = new FlowData(train, ids(trainCaptions, index), test, ids(testCaptions, index), batch, 1, seed);
     d.table = Cond.features(torch.cat(new org.bytedeco.pytorch.TensorVector(ctx.toArray(new Tensor[0])), 0),
         torch.cat(new org.bytedeco.pytorch.TensorVector(pooled.toArray(new Tensor[0])), 0));
     return d;

@@ -96,6 +96,18 @@ class FlowCommandTest {
   }
 
   @Test
+  void anEmojiModelTrainsOnTheNotoEmojiNamesAndSamplesFromText() throws Exception {
+    Path ck = dir.resolve("emoji");
+    assertThatThrownBy(() -> run("train", "--data", "emoji", "--out", ck.toString())).hasMessageContaining("use --text minilm");
+    assertThat(run("train", "--data", "emoji", "--text", "minilm", "--arch", "mmdit", "--steps", "2", "--batch", "4", "--threads", "1",
+        "--out", ck.toString())).isZero();
+    assertThat(Files.readString(ck.resolve("papers4j.json"))).contains("\"data\" : \"emoji\"", "all-MiniLM-L6-v2 (frozen)");
+    Path grid = dir.resolve("apples.png");
+    assertThat(run("sample", "--model", ck.toString(), "--prompt", "a red apple", "--steps", "2", "--n", "2", "--out", grid.toString())).isZero();
+    assertThat(grid).exists();
+  }
+
+  @Test
   void theMiniLmFeaturesAreZeroPastThePromptAndThePooledVectorIsUnitLength() {
     io.papers4j.vision.flow.FlowTextEncoder enc = io.papers4j.vision.flow.FlowTextEncoder.load(16);
     io.papers4j.vision.flow.Cond c = enc.encode(java.util.List.of("red circle", "small blue square top-left"));
