@@ -162,6 +162,8 @@ public final class Trainer {
     ckptInfo.put("seed", config.seed());
     ckptInfo.put("train_config", describe(config));
 
+    // perplexity means something only for a token-level cross-entropy; image and audio losses show the loss itself
+    boolean tokens = unit.equals("tok");
     long t0 = System.nanoTime();
     model.train(true);
     try (log;
@@ -202,11 +204,12 @@ public final class Trainer {
         if (config.evalBatches() > 0 && (last || (config.evalEvery() > 0 && done % config.evalEvery() == 0))) {
           LossLog.EvalPoint e = evaluate(done);
           log.add(e);
-          lastVal = e.perplexity();
-          bar.log(String.format(Locale.ROOT, "step %d: val loss %.4f, val ppl %.2f", done, e.loss(), e.perplexity()));
+          lastVal = tokens ? e.perplexity() : e.loss();
+          bar.log(tokens ? String.format(Locale.ROOT, "step %d: val loss %.4f, val ppl %.2f", done, e.loss(), e.perplexity())
+              : String.format(Locale.ROOT, "step %d: val loss %.4f", done, e.loss()));
         }
         if (Double.isNaN(lastVal)) bar.update(done, loss, batchItems, "lr", lr);
-        else bar.update(done, loss, batchItems, "lr", lr, "val_ppl", String.format(Locale.ROOT, "%.2f", lastVal));
+        else bar.update(done, loss, batchItems, "lr", lr, tokens ? "val_ppl" : "val_loss", String.format(Locale.ROOT, tokens ? "%.2f" : "%.4f", lastVal));
         if (last || done == end || (config.checkpointEvery() > 0 && done % config.checkpointEvery() == 0)) {
           TrainCheckpoint.write(out, done, params, optimizer.stateTensors(), items,
               elapsedBefore + (System.nanoTime() - t0) / 1e9, ckptInfo, config.keepCheckpoints(), extra);
