@@ -58,12 +58,17 @@ public final class ChatClient {
 
   /** The reply to one user message at temperature 0 (greedy), at most {@code maxTokens} tokens. */
   public String complete(String userMessage, int maxTokens) {
+    return complete(userMessage, maxTokens, 0.0, 0);
+  }
+
+  /** The reply to one user message sampled at {@code temperature} with {@code seed}, at most {@code maxTokens} tokens. */
+  public String complete(String userMessage, int maxTokens, double temperature, long seed) {
     Map<String, Object> body = new LinkedHashMap<>();
     if (model != null) body.put("model", model);
     body.put("messages", List.of(Map.of("role", "user", "content", userMessage)));
-    body.put("temperature", 0.0);
+    body.put("temperature", temperature);
     body.put("max_tokens", maxTokens);
-    body.put("seed", 0);
+    body.put("seed", seed);
     HttpResponse<String> r;
     try {
       HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).header("Content-Type", "application/json")
