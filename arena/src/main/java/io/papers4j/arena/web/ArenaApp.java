@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public final class ArenaApp {
   static final Key<Arena> ARENA = new Key<>("arena");
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArenaApp.class);
 
   private ArenaApp() {}
 
@@ -30,8 +31,11 @@ public final class ArenaApp {
     routes(app);
     app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
     app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
-    app.exception(Exception.class, (e, ctx) ->
-        ctx.status(500).json(Map.of("error", "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage())));
+    // exception text can carry model names, URLs or store paths: log it, answer neutrally
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+      ctx.status(500).json(Map.of("error", "internal error"));
+    });
     app.error(404, ctx -> {
       String type = ctx.res().getContentType();
       if (type == null || !type.startsWith("application/json")) {

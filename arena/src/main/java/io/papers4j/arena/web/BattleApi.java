@@ -17,6 +17,15 @@ import java.util.Map;
 final class BattleApi {
   private BattleApi() {}
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BattleApi.class);
+
+  /**
+   * What the browser hears when a backend fails. Backend errors name the model, its API base and
+   * sometimes the upstream's own text, any of which would unmask an anonymous battle before the
+   * vote, so the detail goes to the server log only.
+   */
+  static final String REPLY_FAILED = "this reply could not be generated; regenerate or start a new round";
+
   /** FastChat's error text for a failed reply (the cleaner drops such battles). */
   static final String ERROR_REPLY = "**NETWORK ERROR DUE TO HIGH TRAFFIC. PLEASE REGENERATE OR REFRESH THIS PAGE.**";
 
@@ -141,13 +150,14 @@ final class BattleApi {
       }
       if (!client.terminated()) client.sendEvent("done", json("ok"));
     } catch (Exception e) {
+      LOG.warn("battle {} side {}: backend {} failed: {}", s.id, side == 0 ? "a" : "b", s.models[side], e.getMessage());
       synchronized (s) {
         s.conv.get(side).add(new ChatBackend.Message("assistant", ERROR_REPLY));
         s.side[side] = BattleSession.Side.ERROR;
       }
       if (!client.terminated()) {
         client.sendEvent("delta", json(ERROR_REPLY));
-        client.sendEvent("failed", json(String.valueOf(e.getMessage())));
+        client.sendEvent("failed", json(REPLY_FAILED));
       }
     }
     client.close();

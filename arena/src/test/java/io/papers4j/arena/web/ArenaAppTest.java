@@ -184,13 +184,28 @@ class ArenaAppTest {
   }
 
   @Test
+  void a_failing_backend_never_unmasks_an_anonymous_battle_before_the_vote() throws Exception {
+    start("", "broken", "alpha");
+    { // with two models configured, the failing one is in every battle, on one side or the other
+      String id = send("POST", "/api/battles", "{\"anony\":true}").json().get("id").asText();
+      send("POST", "/api/battles/" + id + "/messages", "{\"text\":\"hello\"}");
+      for (String side : new String[] {"a", "b"}) {
+        String seen = String.join("\n", sse("/api/battles/" + id + "/stream/" + side));
+        assertThat(seen).doesNotContain("broken", "alpha", fake.base(), "127.0.0.1", "upstream exploded", "HTTP 500");
+      }
+      String replayed = String.join("\n", sse("/api/battles/" + id + "/stream/a")) + String.join("\n", sse("/api/battles/" + id + "/stream/b"));
+      assertThat(replayed).doesNotContain("broken", "alpha", fake.base(), "upstream exploded");
+    }
+  }
+
+  @Test
   void moderated_and_failed_battles_are_dropped_by_the_cleaner() throws Exception {
     start("", "alpha", "broken");
     String id = send("POST", "/api/battles", "{\"anony\":false,\"model_a\":\"alpha\",\"model_b\":\"broken\"}").json().get("id").asText();
     send("POST", "/api/battles/" + id + "/messages", "{\"text\":\"hello\"}");
     sse("/api/battles/" + id + "/stream/a");
     List<String> failed = sse("/api/battles/" + id + "/stream/b");
-    assertThat(failed.get(failed.size() - 1)).startsWith("failed").contains("HTTP 500");
+    assertThat(failed.get(failed.size() - 1)).startsWith("failed").contains(BattleApi.REPLY_FAILED);
     assertThat(send("POST", "/api/battles/" + id + "/vote", "{\"type\":\"leftvote\"}").status()).isEqualTo(200);
     String id2 = send("POST", "/api/battles", "{\"anony\":false,\"model_a\":\"broken\",\"model_b\":\"alpha\"}").json().get("id").asText();
     Resp m = send("POST", "/api/battles/" + id2 + "/messages", "{\"text\":\"a BadWord here\"}");
