@@ -41,12 +41,14 @@ final class AdminApi {
     String judge = Requests.string(body, "judge", true);
     String reason = Requests.string(body, "reason", false);
     Requests.arena(ctx).store.flag(judge, reason == null ? "admin" : reason, System.currentTimeMillis() / 1000.0);
+    Requests.arena(ctx).invalidateLeaderboard();
     ctx.json(Map.of("flagged", judge));
   }
 
   static void unflag(Context ctx) throws Exception {
     Requests.requireAdmin(ctx);
     Requests.arena(ctx).store.unflag(ctx.pathParam("judge"));
+    Requests.arena(ctx).invalidateLeaderboard();
     ctx.json(Map.of("unflagged", ctx.pathParam("judge")));
   }
 
@@ -76,6 +78,7 @@ final class AdminApi {
         if (apply) arena.store.flag(e.getKey(), "anomaly detection", System.currentTimeMillis() / 1000.0);
       }
     }
+    if (apply) arena.invalidateLeaderboard();
     ctx.json(Map.of("flagged", out, "applied", apply));
   }
 }

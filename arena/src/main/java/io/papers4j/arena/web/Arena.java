@@ -134,6 +134,11 @@ public final class Arena {
     return out;
   }
 
+  /** Drops the cached leaderboard, e.g. after flagging or unflagging a judge changed which votes count. */
+  synchronized void invalidateLeaderboard() {
+    cachedAt = -1;
+  }
+
   /** The leaderboard table and matrices, recomputed when votes changed. */
   synchronized Map<String, Object> leaderboard() throws Exception {
     long n = store.count();

@@ -20,7 +20,7 @@ import java.util.Set;
  *     {"name": "gpt-x", "api_base": "https://example/v1", "api_key": "...", "sampling_weight": 2}
  *   ],
  *   "moderation_keywords": ["forbiddenword"],
- *   "admin_token": "change-me",
+ *   "admin_token": "change-me-to-16-or-more-characters",
  *   "max_input_chars": 24000, "max_turns": 50,
  *   "temperature": 0.7, "top_p": 1.0, "max_tokens": 1024,
  *   "votes_per_minute": 30
@@ -61,6 +61,9 @@ public record ArenaConfig(
    */
   public record ModelEndpoint(String name, String apiBase, String apiKey, String model, double samplingWeight) {}
 
+  /** Shortest admin token accepted: a guessable token would open export and flagging to anyone. */
+  public static final int MIN_ADMIN_TOKEN = 16;
+
   public ArenaConfig {
     if (models == null || models.size() < 2) {
       throw new IllegalArgumentException("config: need at least 2 models, got " + (models == null ? 0 : models.size()));
@@ -73,6 +76,9 @@ public record ArenaConfig(
       throw new IllegalArgumentException("config: max_input_chars, max_turns and max_tokens must be positive");
     }
     if (votesPerMinute < 1) throw new IllegalArgumentException("config: votes_per_minute must be positive");
+    if (adminToken != null && adminToken.length() < MIN_ADMIN_TOKEN) {
+      throw new IllegalArgumentException("config: admin_token must be at least " + MIN_ADMIN_TOKEN + " characters (or left out to disable the admin routes)");
+    }
     moderationKeywords = List.copyOf(moderationKeywords);
     models = List.copyOf(models);
   }

@@ -43,7 +43,8 @@ final class Requests {
     String uid = ctx.cookie("arena_uid");
     if (uid == null || !UID.matcher(uid).matches()) {
       uid = UUID.randomUUID().toString();
-      ctx.cookie("arena_uid", uid, 365 * 24 * 3600);
+      // HttpOnly: page scripts never need it; SameSite=Lax: other sites cannot vote in the user's name
+      ctx.cookie(new io.javalin.http.Cookie("arena_uid", uid, "/", 365 * 24 * 3600, false, 0, true, null, null, io.javalin.http.SameSite.LAX));
     }
     return "arena_user_" + uid;
   }
@@ -52,7 +53,9 @@ final class Requests {
     String token = arena(ctx).config.adminToken();
     if (token == null) throw new ApiError(403, "admin routes are disabled (no admin_token in the config)");
     String given = ctx.header("Authorization");
-    if (given == null || !given.equals("Bearer " + token)) {
+    // constant-time comparison: the time to reject must not reveal how much of a guess was right
+    if (given == null || !java.security.MessageDigest.isEqual(given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
       throw new ApiError(401, "admin route needs header Authorization: Bearer <admin_token>");
     }
   }

@@ -1,6 +1,7 @@
 package io.papers4j.arena.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +36,7 @@ class ArenaAppTest {
       ms.append("{\"name\":\"").append(m).append("\",\"api_base\":\"").append(fake.base()).append("\"}");
     }
     ArenaConfig cfg = ArenaConfig.parse(JSON.readTree("{\"models\":[" + ms + "],\"moderation_keywords\":[\"badword\"],"
-        + "\"admin_token\":\"s3cret\"" + extraConfig + "}"));
+        + "\"admin_token\":\"s3cret-admin-token-0001\"" + extraConfig + "}"));
     store = ArenaStore.sqlite(dir.resolve("arena.db"));
     Arena arena = new Arena(cfg, store, Moderation.keywords(cfg.moderationKeywords()),
         m -> new OpenAiBackend(m, cfg.temperature(), cfg.topP(), cfg.maxTokens()), 20);
@@ -120,7 +121,7 @@ class ArenaAppTest {
     assertThat(png.type()).isEqualTo("image/png");
     // FastChat vote log and clean_battle export (admin only)
     assertThat(send("GET", "/admin/export", null).status()).isEqualTo(401);
-    Resp log = send("GET", "/admin/export?format=clean", null, "Authorization", "Bearer s3cret");
+    Resp log = send("GET", "/admin/export?format=clean", null, "Authorization", "Bearer s3cret-admin-token-0001");
     JsonNode clean = JSON.readTree(log.body().lines().findFirst().orElseThrow());
     assertThat(clean.get("winner").asText()).isEqualTo("model_a");
     assertThat(clean.get("anony").asBoolean()).isTrue();
@@ -210,11 +211,42 @@ class ArenaAppTest {
     String id2 = send("POST", "/api/battles", "{\"anony\":false,\"model_a\":\"broken\",\"model_b\":\"alpha\"}").json().get("id").asText();
     Resp m = send("POST", "/api/battles/" + id2 + "/messages", "{\"text\":\"a BadWord here\"}");
     assertThat(m.json().get("moderated").asBoolean()).isTrue();
-    Resp votes = send("GET", "/admin/export", null, "Authorization", "Bearer s3cret");
+    Resp votes = send("GET", "/admin/export", null, "Authorization", "Bearer s3cret-admin-token-0001");
     assertThat(votes.body().lines().count()).isEqualTo(1);
     assertThat(votes.body()).contains("NETWORK ERROR");
-    Resp clean = send("GET", "/admin/export?format=clean", null, "Authorization", "Bearer s3cret");
+    Resp clean = send("GET", "/admin/export?format=clean", null, "Authorization", "Bearer s3cret-admin-token-0001");
     assertThat(clean.body()).isEmpty();
+  }
+
+  @Test
+  void flagging_a_judge_changes_the_leaderboard_at_once_and_the_judge_cookie_is_http_only() throws Exception {
+    start("", "alpha", "beta");
+    HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/api/battles"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    String cookie = created.headers().firstValue("Set-Cookie").orElse("");
+    assertThat(cookie).startsWith("arena_uid=").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax");
+    String uid = cookie.substring("arena_uid=".length(), cookie.indexOf(';'));
+    String id = JSON.readTree(created.body()).get("id").asText();
+    send("POST", "/api/battles/" + id + "/messages", "{\"text\":\"hi\"}");
+    sse("/api/battles/" + id + "/stream/a");
+    sse("/api/battles/" + id + "/stream/b");
+    assertThat(send("POST", "/api/battles/" + id + "/vote", "{\"type\":\"leftvote\"}").status()).isEqualTo(200);
+    assertThat(send("GET", "/api/leaderboard", null).json().get("battles").asInt()).isEqualTo(1);
+    String admin = "Bearer s3cret-admin-token-0001";
+    send("POST", "/admin/flags", "{\"judge\":\"arena_user_" + uid + "\"}", "Authorization", admin);
+    assertThat(send("GET", "/api/leaderboard", null).json().get("battles").asInt()).isZero();
+    send("DELETE", "/admin/flags/arena_user_" + uid, null, "Authorization", admin);
+    assertThat(send("GET", "/api/leaderboard", null).json().get("battles").asInt()).isEqualTo(1);
+    // a wrong token of the right length and a prefix of the right one are both refused
+    assertThat(send("GET", "/admin/export", null, "Authorization", "Bearer s3cret-admin-token-0002").status()).isEqualTo(401);
+    assertThat(send("GET", "/admin/export", null, "Authorization", "Bearer s3cret").status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_short_admin_token_is_refused_at_start_up() {
+    assertThatThrownBy(() -> ArenaConfig.parse(JSON.readTree("{\"models\":[{\"name\":\"a\",\"api_base\":\"http://x\"},"
+        + "{\"name\":\"b\",\"api_base\":\"http://x\"}],\"admin_token\":\"s3cret\"}")))
+        .hasMessageContaining("admin_token must be at least 16 characters");
   }
 
   @Test
