@@ -123,10 +123,12 @@ public final class ResonanceRopeReport {
       double[] ry = meanStd(semi.get(PosGenEncoding.RESONANCE_YARN).stream().mapToDouble(PosGenRun.Accuracy::ood).toArray());
       double spread = Math.max(y[1], ry[1]);
       double gap = ry[0] - y[0];
-      reproduced = gap > spread;
+      // an OOD gap between models that never learned the task in distribution says nothing about extrapolation
+      reproduced = gap > spread && gatePassed;
       verdict = String.format(Locale.ROOT,
           "semi-recursive OOD: Resonance YaRN %.2f%% vs YaRN %.2f%%, gap %+.2f points, seed spread (larger std)"
-              + " %.2f points -> %s", 100 * ry[0], 100 * y[0], 100 * gap, 100 * spread,
+              + " %.2f points%s -> %s", 100 * ry[0], 100 * y[0], 100 * gap, 100 * spread,
+          gatePassed ? "" : "; in-distribution accuracy below the 90% gate",
           reproduced ? "reproduced" : "not reproduced");
       b.metric("semi_recursive_ood_gap_resonance_yarn_minus_yarn", gap);
       b.metric("semi_recursive_ood_seed_spread", spread);
@@ -147,8 +149,8 @@ public final class ResonanceRopeReport {
         + " sequences with disjoint seeds, " + p.model().layers() + " layers d_model " + p.model().dModel()
         + " heads " + p.model().heads() + "x" + p.model().dKv() + ", " + p.train().steps() + " steps of "
         + p.train().batchSize() + ", seeds " + p.seeds() + ". Std is the sample std over seeds; the paper"
-        + " reports a 'variance'." + (gatePassed ? "" : " WARNING: some ID accuracy is below the 90% gate,"
-        + " so OOD numbers of those rows say little about extrapolation.")
+        + " reports a 'variance'." + (gatePassed ? "" : " Some ID accuracy is below the 90% gate, so OOD numbers of those rows say little about"
+        + " extrapolation and the run cannot count as reproduced.")
         + (lmVerdict == null ? " The language-model length study was not run." : " " + lmVerdict + ".");
     Result result = b.reproduced(reproduced).notes(notes).build();
     writeReadme(dir, p, table.toString(), verdict, result, gatePassed, lm, lmVerdict);

@@ -39,7 +39,8 @@ class ResonanceRopeReportTest {
     assertThat((double) ry.get("ood_far_needed")).isBetween(0.0, 1.0);
     double gap = (double) result.metrics().get("semi_recursive_ood_gap_resonance_yarn_minus_yarn");
     double spread = (double) result.metrics().get("semi_recursive_ood_seed_spread");
-    assertThat(result.reproduced()).isEqualTo(gap > spread);
+    boolean gate = (boolean) result.metrics().get("id_gate_90pct_passed");
+    assertThat(result.reproduced()).isEqualTo(gap > spread && gate);
     Map<String, Object> fg = (Map<String, Object>) result.metrics().get("feature_gap");
     assertThat((double) fg.get("resonance_max_pre_critical_gap_rad")).isEqualTo(0.0);
     assertThat(Files.readString(dir.resolve("README.md"))).contains("Resonance YaRN").contains("48.46")
