@@ -40,6 +40,8 @@ public final class Design2CodeReproduction extends TimedReproduction {
     Degradations.Variant[] variants = Degradations.Variant.values();
     // scores[variant][page] = {block, text, position, color, visual, final}
     Map<Degradations.Variant, Map<String, double[]>> scores = new LinkedHashMap<>();
+    for (Degradations.Variant v : Degradations.Variant.values()) scores.put(v, new LinkedHashMap<>());
+    List<String> unrendered = new ArrayList<>();
     String encoder;
     double[] split;
     int renders;
@@ -60,9 +62,13 @@ public final class Design2CodeReproduction extends TimedReproduction {
             Files.copy(setDir.resolve(BenchmarkSet.PLACEHOLDER), dir.resolve(BenchmarkSet.PLACEHOLDER), StandardCopyOption.REPLACE_EXISTING);
             Path cand = dir.resolve(e.id() + ".html");
             AtomicFiles.write(cand, Degradations.apply(v, html, seed).getBytes(StandardCharsets.UTF_8));
-            PageScore s = scorer.score(ref, scorer.candidatePage(cand));
-            scores.computeIfAbsent(v, k -> new LinkedHashMap<>())
-                .put(e.id(), new double[] {s.block(), s.text(), s.position(), s.color(), s.visual(), s.finalScore()});
+            try {
+              PageScore s = scorer.score(ref, scorer.candidatePage(cand));
+              scores.computeIfAbsent(v, k -> new LinkedHashMap<>())
+                  .put(e.id(), new double[] {s.block(), s.text(), s.position(), s.color(), s.visual(), s.finalScore()});
+            } catch (Scorer.RenderFailedException x) {
+              unrendered.add(e.id() + "/" + v.key); // left out of every mean, counted in the result
+            }
             bar.update(++step, Double.NaN, 1, "page", e.id(), "variant", v.key);
           }
         }
@@ -108,6 +114,8 @@ public final class Design2CodeReproduction extends TimedReproduction {
     b.metric("check.text_varies_less_than_block", textSaturates);
     b.metric("sd_text_over_degraded", round(sdText));
     b.metric("sd_block_over_degraded", round(sdBlock));
+    b.metric("render_failures", unrendered.size());
+    b.metric("unrendered_pages", unrendered);
     b.metric("visual_encoder", encoder);
     b.metric("seconds_render_and_detect", round(split[0]));
     b.metric("seconds_matching", round(split[1]));
@@ -126,7 +134,9 @@ public final class Design2CodeReproduction extends TimedReproduction {
             + "Reproduced = identity scores 1 on all five metrics AND stripped colours lower Color more than Block/Text/Position AND a shuffled layout "
             + "lowers Position more than Text AND truncation lowers Block-Match more than Text AND Text has a smaller spread than Block-Match over all "
             + "degraded candidates. The visual score uses '" + encoder + "', not CLIP (weights not obtainable offline): its values are not comparable "
-            + "to the paper's CLIP column. paper_reference holds the paper's Table 1 (later version) for model outputs, which we cannot generate offline.";
+            + "to the paper's CLIP column. paper_reference holds the paper's Table 1 (later version) for model outputs, which we cannot generate offline. "
+            + (unrendered.isEmpty() ? "Every page rendered." : unrendered.size() + " page/variant renders fell back to Chromium's blank image and were left out "
+                + "of every mean: " + String.join(", ", unrendered) + ".");
     Result result = b.reproduced(reproduced).notes(notes).build();
     writeReadme(outDir, preset, scores, mean, result.metrics(), reproduced, encoder, runtime, split);
     writePlots(outDir, mean);

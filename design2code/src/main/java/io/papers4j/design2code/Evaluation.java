@@ -15,8 +15,8 @@ import java.util.Map;
 public final class Evaluation {
   private Evaluation() {}
 
-  /** Per-page scores (set order) and the skipped ids. */
-  public record Report(Map<String, PageScore> pages, List<String> missing) {
+  /** Per-page scores (set order), the ids skipped for want of a prediction, and those Chromium could not render (not scored). */
+  public record Report(Map<String, PageScore> pages, List<String> missing, List<String> unrendered) {
     /** Corpus means {block, text, position, color, visual, final}. */
     public double[] means() {
       double[] m = new double[6];
@@ -50,15 +50,20 @@ public final class Evaluation {
     if (!Files.isDirectory(predictions)) throw new IOException("predictions directory not found: " + predictions);
     Map<String, PageScore> pages = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
+    List<String> unrendered = new ArrayList<>();
     for (BenchmarkSet.Entry e : BenchmarkSet.read(set)) {
       Path pred = predictions.resolve(e.id() + ".html");
       if (!Files.isRegularFile(pred)) {
         missing.add(e.id());
         continue;
       }
-      pages.put(e.id(), scorer.score(set.resolve(e.id() + ".html"), pred));
+      try {
+        pages.put(e.id(), scorer.score(set.resolve(e.id() + ".html"), pred));
+      } catch (Scorer.RenderFailedException x) {
+        unrendered.add(e.id());
+      }
       if (progress != null) progress.accept(e.id());
     }
-    return new Report(pages, missing);
+    return new Report(pages, missing, unrendered);
   }
 }

@@ -23,8 +23,25 @@ public final class Scorer implements AutoCloseable {
   private final BlockMatcher.Config config;
   private long renderNanos, matchNanos, visualNanos;
 
-  /** Page side of a scoring run: screenshot and bbox-merged blocks. */
-  public record Page(BufferedImage screenshot, List<Block> blocks) {}
+  /**
+   * Page side of a scoring run: screenshot, bbox-merged blocks, and how many of its renders fell
+   * back to the blank image (0 for a page that rendered).
+   */
+  public record Page(BufferedImage screenshot, List<Block> blocks, int renderFailures) {
+    public boolean rendered() {
+      return renderFailures == 0;
+    }
+  }
+
+  /**
+   * A page that Chromium could not render: the official code scores the blank fallback image, which
+   * makes a broken page look like a real (poor) result; here its scores are refused instead.
+   */
+  public static final class RenderFailedException extends RuntimeException {
+    public RenderFailedException(String message) {
+      super(message);
+    }
+  }
 
   public Scorer(Chromium browser, ImageEncoder encoder) {
     this(browser, false, encoder, BlockMatcher.Config.OFFICIAL);
@@ -47,10 +64,11 @@ public final class Scorer implements AutoCloseable {
   public Page page(Path html) throws IOException {
     if (!Files.isRegularFile(html)) throw new IOException("not a file: " + html);
     long t0 = System.nanoTime();
+    int before = browser.failures();
     BufferedImage shot = browser.screenshot(html);
     List<Block> blocks = detector.detect(html, shot);
     renderNanos += System.nanoTime() - t0;
-    return new Page(shot, blocks);
+    return new Page(shot, blocks, browser.failures() - before);
   }
 
   /** Cleans the candidate as the official pre-processing does, then renders and detects it. */
@@ -72,8 +90,16 @@ public final class Scorer implements AutoCloseable {
     return score(ref, cand);
   }
 
-  /** The scores from two already rendered pages (reference first). */
+  /**
+   * The scores from two already rendered pages (reference first).
+   *
+   * @throws RenderFailedException when either page fell back to the blank image
+   */
   public PageScore score(Page ref, Page cand) {
+    if (!ref.rendered() || !cand.rendered()) {
+      throw new RenderFailedException((ref.rendered() ? "the candidate" : "the reference") + " page could not be rendered by Chromium "
+          + "(blank fallback image); its scores would be meaningless");
+    }
     List<Block> refBlocks = BlockDetector.mergeByBbox(ref.blocks());
     List<Block> predBlocks = cand.blocks();
     if (predBlocks.isEmpty() || refBlocks.isEmpty()) {

@@ -48,13 +48,22 @@ public final class Design2CodeBenchmark implements Benchmark {
     double wall;
     double[] split;
     int blocks = 0;
+    int unrendered = 0;
+    String load = io.papers4j.core.report.Machine.loadAverage();
     try (Scorer s = Scorer.launch()) {
       t0 = System.nanoTime();
       for (BenchmarkSet.Entry e : entries) {
         String html = Files.readString(set.resolve(e.id() + ".html"), StandardCharsets.UTF_8);
         Path cand = cands.resolve(e.id() + ".html");
         AtomicFiles.write(cand, Degradations.apply(Degradations.Variant.LAYOUT_SHUFFLED, html, 1).getBytes(StandardCharsets.UTF_8));
-        PageScore p = s.score(set.resolve(e.id() + ".html"), cand);
+        PageScore p;
+        try {
+          p = s.score(set.resolve(e.id() + ".html"), cand);
+        } catch (Scorer.RenderFailedException x) {
+          unrendered++;
+          out.printf("%-36s not rendered: %s%n", e.id(), x.getMessage());
+          continue;
+        }
         blocks += p.referenceBlocks();
         out.printf("%-36s blocks %3d/%3d  final %.3f%n", e.id(), p.predictedBlocks(), p.referenceBlocks(), p.finalScore());
       }
@@ -66,10 +75,11 @@ public final class Design2CodeBenchmark implements Benchmark {
     String md =
         String.format(
             "%s, one headless Chromium, %d real pages of the quick set, each scored "
-                + "against its layout-shuffled variant; %d reference blocks in all. Measured under load on a shared machine.%n%n"
+                + "against its layout-shuffled variant; %d reference blocks in all; load average (1/5/15 min) %s at the start.%n%n"
                 + "| pages/min | render + block detection (s) | matching (s) | visual score (s) | wall (s) |%n|---|---|---|---|---|%n"
                 + "| %.1f | %.1f | %.2f | %.1f | %.1f |%n",
-            cores, entries.size(), blocks, perMin, split[0], split[1], split[2], wall);
+            cores, entries.size(), blocks, load, perMin, split[0], split[1], split[2], wall)
+            + (unrendered == 0 ? "" : String.format("%n%d pages could not be rendered (blank fallback) and were not scored.%n", unrendered));
     out.print(md);
     return md;
   }

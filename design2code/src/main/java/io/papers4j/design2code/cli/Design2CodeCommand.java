@@ -69,6 +69,7 @@ public final class Design2CodeCommand extends ParentCommand implements CliComman
         bar.close();
         System.out.print(r.table());
         if (!r.missing().isEmpty()) System.out.println("skipped (no prediction): " + String.join(", ", r.missing()));
+        if (!r.unrendered().isEmpty()) System.out.println("not scored (Chromium could not render them): " + String.join(", ", r.unrendered()));
         System.out.println("visual score encoder: " + s.encoderName());
         if (json != null) {
           Map<String, Object> out = new LinkedHashMap<>();
@@ -78,6 +79,7 @@ public final class Design2CodeCommand extends ParentCommand implements CliComman
           double[] m = r.means();
           out.put("mean", Map.of("block", m[0], "text", m[1], "position", m[2], "color", m[3], "visual", m[4], "final", m[5]));
           out.put("skipped", r.missing());
+          out.put("unrendered", r.unrendered());
           AtomicFiles.write(json, JSON.writeValueAsBytes(out));
         }
       }
