@@ -135,7 +135,10 @@ public final class ArenaStore implements AutoCloseable {
   public boolean insert(VoteRecord v) throws SQLException {
     if (closed) throw new SQLException("store is closed");
     var done = new java.util.concurrent.CompletableFuture<Boolean>();
-    queue.add(new Pending(v, done));
+    Pending p = new Pending(v, done);
+    queue.add(p);
+    // the writer may have seen "closed and nothing queued" and stopped just before the add: take the vote back
+    if (closed && queue.remove(p)) throw new SQLException("store is closed");
     try {
       return done.get();
     } catch (InterruptedException e) {
@@ -242,6 +245,8 @@ public final class ArenaStore implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // whatever the writer did not reach fails now rather than leaving its caller waiting forever
+    for (Pending p; (p = queue.poll()) != null; ) p.done().completeExceptionally(new SQLException("store closed before vote " + p.vote().id() + " was stored"));
     synchronized (this) {
       conn.close();
     }

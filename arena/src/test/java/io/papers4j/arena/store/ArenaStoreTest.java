@@ -66,6 +66,36 @@ class ArenaStoreTest {
   }
 
   @Test
+  void no_insert_waits_forever_when_the_store_closes_under_it() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      ArenaStore s = open(url("sqlite"));
+      int threads = 6;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int tt = t;
+        fs.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            try {
+              if (s.insert(vote("r" + tt + "-" + i, i, "leftvote", "arena_user_" + tt, true))) stored.incrementAndGet();
+            } catch (java.sql.SQLException e) {
+              refused.incrementAndGet();
+            }
+          }
+        }));
+      }
+      Thread.sleep(round % 5);
+      s.close();
+      // every call returned (stored or refused with a message) within the timeout: none is left waiting
+      for (java.util.concurrent.Future<?> f : fs) f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+      pool.shutdown();
+      assertThat(stored.get() + refused.get()).isEqualTo(threads * 50);
+    }
+  }
+
+  @Test
   void unknown_urls_and_vote_types_are_rejected_clearly() {
     assertThatThrownBy(() -> ArenaStore.open("jdbc:mysql://x/y", null, null))
         .hasMessageContaining("jdbc:sqlite: or jdbc:postgresql:");
