@@ -256,16 +256,39 @@ public final class UNet2DConditionModel implements Parameterized {
    * all M tokens.
    */
   public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual) {
+    return forward(x, t, context, contextMask, downResiduals, midResidual, null);
+  }
+
+  /**
+   * Called with the output of every block, in forward order, under its diffusers module path ({@code
+   * conv_in}, {@code down_blocks.1.resnets.0}, {@code down_blocks.1.attentions.0}, {@code
+   * mid_block.resnets.1}, {@code up_blocks.0.attentions.2}, …); what it returns replaces that
+   * output. Inserted layers (temporal layers of a video model, adapters) hook in here without
+   * changing the UNet; a null hook is the plain UNet.
+   */
+  @FunctionalInterface
+  public interface BlockHook {
+    /** h (B, C, H, W) after block {@code name} → its replacement, same shape. */
+    Tensor after(String name, Tensor h);
+  }
+
+  /** The full form with a {@link BlockHook} (null for none) after every block. */
+  public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual,
+      BlockHook hook) {
     checkInput(x, t, context);
+    BlockHook after = hook != null ? hook : (name, y) -> y;
     // sinusoids in the weights' precision: float32 as diffusers, float64 for a float64 model
     Tensor temb = timeEmbedding.forward(t.to(convIn.weight.scalar_type().intern())); // (B, T)
-    Tensor h = convIn.forward(x); // (B, c0, H, W)
+    Tensor h = after.after("conv_in", convIn.forward(x)); // (B, c0, H, W)
     List<Tensor> skips = new ArrayList<>();
     skips.add(h);
-    for (Level level : down) {
+    for (int i = 0; i < down.size(); i++) {
+      Level level = down.get(i);
       for (int j = 0; j < level.resnets().size(); j++) {
-        h = level.resnets().get(j).forward(h, temb);
-        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context, contextMask);
+        h = after.after("down_blocks." + i + ".resnets." + j, level.resnets().get(j).forward(h, temb));
+        if (!level.attentions().isEmpty()) {
+          h = after.after("down_blocks." + i + ".attentions." + j, level.attentions().get(j).forward(h, context, contextMask));
+        }
         skips.add(h);
       }
       if (level.sampler() instanceof Downsample2D d) {
@@ -279,20 +302,51 @@ public final class UNet2DConditionModel implements Parameterized {
       }
       for (int k = 0; k < skips.size(); k++) skips.set(k, skips.get(k).add(downResiduals.get(k)));
     }
-    h = mid.resnets().get(0).forward(h, temb);
-    h = mid.attentions().get(0).forward(h, context, contextMask);
-    h = mid.resnets().get(1).forward(h, temb); // (B, c_last, h, w)
+    h = after.after("mid_block.resnets.0", mid.resnets().get(0).forward(h, temb));
+    h = after.after("mid_block.attentions.0", mid.attentions().get(0).forward(h, context, contextMask));
+    h = after.after("mid_block.resnets.1", mid.resnets().get(1).forward(h, temb)); // (B, c_last, h, w)
     if (midResidual != null) h = h.add(midResidual);
     Deque<Tensor> stack = new ArrayDeque<>(skips);
-    for (Level level : up) {
+    for (int i = 0; i < up.size(); i++) {
+      Level level = up.get(i);
       for (int j = 0; j < level.resnets().size(); j++) {
         h = torch.cat(new TensorVector(h, stack.removeLast()), 1); // (B, c + c_skip, h, w)
-        h = level.resnets().get(j).forward(h, temb);
-        if (!level.attentions().isEmpty()) h = level.attentions().get(j).forward(h, context, contextMask);
+        h = after.after("up_blocks." + i + ".resnets." + j, level.resnets().get(j).forward(h, temb));
+        if (!level.attentions().isEmpty()) {
+          h = after.after("up_blocks." + i + ".attentions." + j, level.attentions().get(j).forward(h, context, contextMask));
+        }
       }
       if (level.sampler() instanceof Upsample2D u) h = u.forward(h); // (B, c, 2h, 2w)
     }
     return convOut.forward(torch.silu(convNormOut.forward(h))); // (B, out, H, W)
+  }
+
+  /**
+   * The hook points of {@link BlockHook} in forward order with the channel width there: conv_in, then
+   * every ResNet block and spatial transformer of the down, mid and up blocks.
+   */
+  public Map<String, Integer> hookPoints() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    int[] ch = config.blockOutChannels();
+    int n = config.levels();
+    m.put("conv_in", ch[0]);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < down.get(i).resnets().size(); j++) {
+        m.put("down_blocks." + i + ".resnets." + j, ch[i]);
+        if (!down.get(i).attentions().isEmpty()) m.put("down_blocks." + i + ".attentions." + j, ch[i]);
+      }
+    }
+    m.put("mid_block.resnets.0", ch[n - 1]);
+    m.put("mid_block.attentions.0", ch[n - 1]);
+    m.put("mid_block.resnets.1", ch[n - 1]);
+    for (int i = 0; i < n; i++) {
+      int c = ch[n - 1 - i];
+      for (int j = 0; j < up.get(i).resnets().size(); j++) {
+        m.put("up_blocks." + i + ".resnets." + j, c);
+        if (!up.get(i).attentions().isEmpty()) m.put("up_blocks." + i + ".attentions." + j, c);
+      }
+    }
+    return m;
   }
 
   /** The number of skip connections (and of ControlNet down residuals): 1 + levels·layers + (levels − 1). */

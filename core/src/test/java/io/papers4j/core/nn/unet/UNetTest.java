@@ -100,6 +100,31 @@ class UNetTest {
     assertThatThrownBy(() -> attn.forward(q, ctx, mask.narrow(1, 0, 4))).hasMessageContaining("context mask must be (2, 5)");
   }
 
+  /** The block hook: identity (and null) leave the output bit-identical; it sees every block in order; a change propagates. */
+  @Test
+  void block_hook_off_or_identity_is_the_plain_unet_and_visits_every_block_in_order() {
+    UNet2DConditionModel unet = new UNet2DConditionModel(tiny(false), Init.normal(3, 0.2, ScalarType.Double));
+    Tensor x = T.randn(1, ScalarType.Double, 2, 3, 8, 8), t = Tensor.create(new double[] {5, 700}, 2).clone();
+    Tensor ctx = T.randn(2, ScalarType.Double, 2, 5, 6);
+    Tensor plain = unet.forward(x, t, ctx);
+    List<String> seen = new ArrayList<>();
+    List<Long> widths = new ArrayList<>();
+    Tensor hooked = unet.forward(x, t, ctx, null, null, null, (name, h) -> {
+      seen.add(name);
+      widths.add(h.size(1));
+      return h;
+    });
+    assertThat(T.maxDiff(plain, hooked)).isZero();
+    assertThat(T.maxDiff(plain, unet.forward(x, t, ctx, null, null, null, null))).isZero();
+    assertThat(seen).containsExactlyElementsOf(unet.hookPoints().keySet());
+    assertThat(seen).startsWith("conv_in", "down_blocks.0.resnets.0", "down_blocks.1.resnets.0", "down_blocks.1.attentions.0",
+        "mid_block.resnets.0", "mid_block.attentions.0", "mid_block.resnets.1", "up_blocks.0.resnets.0", "up_blocks.0.attentions.0");
+    assertThat(seen).hasSize(1 + 2 + 1 + 3 + 4 + 2);
+    for (int i = 0; i < seen.size(); i++) assertThat(widths.get(i)).isEqualTo((long) unet.hookPoints().get(seen.get(i)));
+    Tensor changed = unet.forward(x, t, ctx, null, null, null, (name, h) -> name.equals("mid_block.attentions.0") ? h.mul(new Scalar(2.0)) : h);
+    assertThat(T.maxDiff(plain, changed)).isGreaterThan(1e-6);
+  }
+
   /** ControlNet's zero convolutions: residuals from zero-initialised convs leave the UNet unchanged, yet train. */
   @Test
   void zero_initialised_controlnet_residuals_leave_the_output_unchanged_but_receive_gradient() {

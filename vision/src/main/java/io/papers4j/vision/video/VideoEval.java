@@ -1,0 +1,64 @@
+package io.papers4j.vision.video;
+
+import io.papers4j.core.train.ProgressBar;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Evaluation on held-out clips (indices from {@link #TEST_FIRST}, never seen in training): image-to-video
+ * from each clip's first frame with its true motion prompt and colour class, and frame-prediction
+ * rollouts from its first L true frames, both measured by {@link VideoMetrics}.
+ */
+public final class VideoEval {
+  /** Test clips start at this index; training uses indices below it. */
+  public static final long TEST_FIRST = 1_000_000_000L;
+
+  private VideoEval() {}
+
+  /** Generated clips and their measures. */
+  public record Outcome(Tensor clips, MovingSprites.Videos truth, Map<String, Double> metrics) {}
+
+  /** Image-to-video on n held-out clips, in chunks of {@code chunk}. */
+  public static Outcome imageToVideo(VideoModel model, MovingSprites data, int n, int chunk, int steps, double cfg, long seed, ProgressBar bar) {
+    int t = model.config().frames();
+    MovingSprites.Videos truth = data.videos(TEST_FIRST, n, t);
+    TensorVector parts = new TensorVector();
+    for (int from = 0; from < n; from += chunk) {
+      int m = Math.min(chunk, n - from);
+      Tensor first = truth.frames().narrow(0, from, m).select(1, 0).contiguous(); // (m, 3, S, S)
+      long[] content = java.util.Arrays.copyOfRange(truth.colour(), from, from + m);
+      long[] motion = java.util.Arrays.copyOfRange(truth.motion(), from, from + m);
+      parts.push_back(VideoSampler.animate(model, first, content, motion, t, steps, cfg, seed + from));
+      if (bar != null) bar.update(from + m, Double.NaN, m);
+    }
+    Tensor clips = torch.cat(parts, 0);
+    return new Outcome(clips, truth, VideoMetrics.evaluate(clips, truth, 1));
+  }
+
+  /**
+   * Frame prediction on n held-out clips: the first {@code given} true frames, then {@code iterations}
+   * windows of T − L new frames; the trajectory error counts the predicted frames only.
+   */
+  public static Outcome rollout(VideoModel model, MovingSprites data, int n, int given, int iterations, int steps, double cfg, long seed,
+      ProgressBar bar) {
+    int t = model.config().frames();
+    int total = given + iterations * (t - given);
+    MovingSprites.Videos truth = data.videos(TEST_FIRST, n, total);
+    Tensor start = truth.frames().narrow(1, 0, given).contiguous();
+    Tensor clips = VideoSampler.rollout(model, start, truth.colour(), truth.motion(), t, iterations, steps, cfg, seed);
+    if (bar != null) bar.update(n, Double.NaN, n);
+    Map<String, Double> m = new LinkedHashMap<>(VideoMetrics.evaluate(clips, truth, given));
+    // the error per rollout window
+    for (int it = 0; it < iterations; it++) {
+      int from = given + it * (t - given);
+      Tensor part = clips.narrow(1, 0, from + t - given);
+      MovingSprites.Videos tr = new MovingSprites.Videos(truth.frames().narrow(1, 0, from + t - given), truth.motion(), truth.colour(),
+          truth.centres());
+      m.put("trajectory_error_window_" + (it + 1), VideoMetrics.evaluate(part, tr, from).get("trajectory_error"));
+    }
+    return new Outcome(clips, truth, m);
+  }
+}

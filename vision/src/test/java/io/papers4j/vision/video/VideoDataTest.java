@@ -1,0 +1,149 @@
+package io.papers4j.vision.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.papers4j.core.data.FashionMnist;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoDataTest {
+  @TempDir Path dir;
+
+  /** Trajectories: constant velocity of the motion class, reflected at the walls; the drawn sprite sits on them. */
+  @Test
+  void sprites_move_exactly_along_their_true_trajectories() {
+    MovingSprites d = new MovingSprites(MovingSprites.Spec.sprites(32), 5);
+    MovingSprites.Videos v = d.videos(0, 24, 12);
+    assertThat(v.frames().shape()).containsExactly(24, 12, 3, 32, 32);
+    assertThat(v.frames().min().item_double()).isGreaterThanOrEqualTo(-1.0);
+    assertThat(v.frames().max().item_double()).isLessThanOrEqualTo(1.0);
+    double[][] colours = new double[24][];
+    for (int i = 0; i < 24; i++) colours[i] = MovingSprites.COLOURS[(int) v.colour()[i]];
+    double[][][] tracked = VideoMetrics.track(v.frames(), colours);
+    double r = 4.0;
+    for (int i = 0; i < 24; i++) {
+      double[] vel = d.velocity((int) v.motion()[i]);
+      for (int f = 0; f < 12; f++) {
+        double[] c = v.centres()[i][f];
+        assertThat(c[0]).isBetween(r, 32 - r);
+        assertThat(c[1]).isBetween(r, 32 - r);
+        if (f > 0) {
+          double[] p = v.centres()[i][f - 1];
+          // away from walls the step is exactly the velocity; a bounce keeps the step length at most |v|
+          assertThat(Math.hypot(c[0] - p[0], c[1] - p[1])).isLessThanOrEqualTo(Math.hypot(vel[0], vel[1]) + 1e-9);
+        }
+        assertThat(tracked[i][f]).as("video %d frame %d", i, f).isNotNull();
+        assertThat(Math.hypot(tracked[i][f][0] - c[0], tracked[i][f][1] - c[1])).as("video %d frame %d", i, f).isLessThan(1.0);
+      }
+    }
+    assertThat(MovingSprites.reflect(10.5, 4, 28)).isEqualTo(10.5);
+    assertThat(MovingSprites.reflect(30, 4, 28)).isEqualTo(26.0);
+    assertThat(MovingSprites.reflect(-2, 4, 28)).isEqualTo(10.0);
+    assertThat(MovingSprites.reflect(4 + 48 + 3, 4, 28)).isEqualTo(7.0);
+    // deterministic by seed and index
+    assertThat(d.videos(5, 1, 12).frames().sub(d.videos(0, 24, 12).frames().narrow(0, 5, 1)).abs().max().item_double()).isZero();
+    // motion names round trip; up is −y
+    for (int m = 0; m < 16; m++) assertThat(MovingSprites.parseMotion(MovingSprites.motionName(m))).isEqualTo(m);
+    assertThat(d.velocity(MovingSprites.parseMotion("up-fast"))[1]).isEqualTo(-2.0);
+    assertThat(d.velocity(MovingSprites.parseMotion("right-slow"))[0]).isEqualTo(1.0);
+    assertThatThrownBy(() -> MovingSprites.parseMotion("sideways")).hasMessageContaining("unknown motion 'sideways'");
+  }
+
+  /** Moving MNIST: the digit's ink is drawn at the true position. */
+  @Test
+  void moving_digits_carry_the_digit_image() {
+    byte[] px = new byte[2 * 784];
+    for (int y = 10; y < 18; y++) for (int x = 10; x < 18; x++) px[784 + y * 28 + x] = (byte) 255; // digit 1: a centred block
+    MovingSprites d = new MovingSprites(MovingSprites.Spec.mnist(32), 1, new FashionMnist.Split(px, new byte[] {0, 1}, 2));
+    MovingSprites.Videos v = d.videos(0, 6, 4);
+    double[][] colours = new double[6][];
+    for (int i = 0; i < 6; i++) colours[i] = MovingSprites.COLOURS[(int) v.colour()[i]];
+    double[][][] tracked = VideoMetrics.track(v.frames(), colours);
+    int seen = 0;
+    for (int i = 0; i < 6; i++) {
+      for (int f = 0; f < 4; f++) {
+        if (tracked[i][f] == null) continue; // digit 0 is blank here
+        seen++;
+        assertThat(Math.hypot(tracked[i][f][0] - v.centres()[i][f][0], tracked[i][f][1] - v.centres()[i][f][1])).isLessThan(1.0);
+      }
+    }
+    assertThat(seen).isGreaterThan(0);
+  }
+
+  /** GIF writer: frames read back pixel for pixel (few colours, so the palette is exact), looping, atomic. */
+  @Test
+  void animated_gif_round_trip_and_png_strip() throws Exception {
+    MovingSprites.Videos v = new MovingSprites(new MovingSprites.Spec(16, 4, 1, 2, false), 2).videos(0, 1, 6);
+    Tensor q = v.frames().gt(new Scalar(0.0)).to(torch.ScalarType.Float).mul(new Scalar(2.0)).sub(new Scalar(1.0)); // {−1, 1}: ≤ 8 colours
+    List<BufferedImage> frames = VideoIO.frames(q.select(0, 0));
+    Path gif = dir.resolve("clip.gif");
+    VideoIO.writeGif(gif, frames, 100, 1);
+    List<BufferedImage> back = VideoIO.readGif(gif);
+    assertThat(back).hasSize(6);
+    for (int f = 0; f < 6; f++) {
+      for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 16; x++) assertThat(back.get(f).getRGB(x, y) & 0xffffff).isEqualTo(frames.get(f).getRGB(x, y) & 0xffffff);
+      }
+    }
+    assertThat(VideoIO.toTensor(back).sub(q.select(0, 0)).abs().max().item_double()).isZero();
+    String bytes = new String(Files.readAllBytes(gif), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(bytes).startsWith("GIF89a").contains("NETSCAPE2.0");
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("clip.gif"); // no temp files left
+    }
+    Path strip = dir.resolve("strip.png");
+    List<List<BufferedImage>> rows = new ArrayList<>();
+    rows.add(frames);
+    rows.add(frames.subList(0, 1));
+    VideoIO.writeStrip(strip, rows, 2);
+    BufferedImage s = javax.imageio.ImageIO.read(strip.toFile());
+    assertThat(s.getWidth()).isEqualTo(6 * 32 + 5 * 2);
+    assertThat(s.getHeight()).isEqualTo(2 * 32 + 2);
+    assertThat(s.getRGB(32 + 2 + 5, 7) & 0xffffff).isEqualTo(frames.get(1).getRGB(2, 3) & 0xffffff);
+    assertThatThrownBy(() -> VideoIO.readGif(dir.resolve("missing.gif"))).hasMessageContaining("no such GIF");
+    Files.writeString(dir.resolve("bad.png"), "not an image");
+    assertThatThrownBy(() -> VideoIO.readImage(dir.resolve("bad.png"), 16)).hasMessageContaining("not a PNG, JPEG or GIF");
+  }
+
+  /** SSIM: 1 for identical images; for flat images the closed form (2μxμy + C₁)/(μx² + μy² + C₁). */
+  @Test
+  void ssim_identity_and_closed_form_for_flat_images() {
+    Tensor a = VideoTraining.gaussian(new long[] {2, 3, 16, 16}, 3).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-1.0)),
+        new org.bytedeco.pytorch.ScalarOptional(new Scalar(1.0)));
+    for (double s : VideoMetrics.ssim(a, a)) assertThat(s).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
+    double mx = 0.2, my = 0.7; // on [0, 1]
+    Tensor x = torch.full(new long[] {1, 3, 16, 16}, new Scalar(2 * mx - 1)), y = torch.full(new long[] {1, 3, 16, 16}, new Scalar(2 * my - 1));
+    double c1 = 1e-4;
+    assertThat(VideoMetrics.ssim(x, y)[0]).isCloseTo((2 * mx * my + c1) / (mx * mx + my * my + c1), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(VideoMetrics.ssim(a, a.neg())[0]).isLessThan(0.1);
+  }
+
+  /** The metrics on the true clips themselves: perfect motion, no brightness error, zero trajectory error. */
+  @Test
+  void metrics_of_the_true_clips_are_perfect_and_a_static_clip_has_no_motion() {
+    MovingSprites.Videos v = new MovingSprites(MovingSprites.Spec.sprites(32), 9).videos(0, 8, 12);
+    Map<String, Double> m = VideoMetrics.evaluate(v.frames(), v, 1);
+    assertThat(m.get("first_frame_ssim")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(m.get("speed_error")).isLessThan(0.2);
+    assertThat(m.get("direction_agreement")).isGreaterThan(0.9);
+    assertThat(m.get("brightness_error")).isZero();
+    assertThat(m.get("trajectory_error")).isLessThan(0.7);
+    assertThat(m.get("tracked")).isEqualTo(1.0);
+    Tensor still = v.frames().narrow(1, 0, 1).expand(8, 12, 3, 32, 32).contiguous();
+    Map<String, Double> s = VideoMetrics.evaluate(still, v, 1);
+    assertThat(s.get("speed")).isZero();
+    assertThat(s.get("speed_error")).isCloseTo(m.get("speed_true"), org.assertj.core.data.Offset.offset(0.2));
+    assertThat(s.get("adjacent_consistency")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(s.get("trajectory_error")).isGreaterThan(2.0);
+  }
+}
