@@ -31,15 +31,23 @@ import org.bytedeco.pytorch.Tensor;
 public final class AtomoVideoReproduction extends TimedReproduction {
   static final long SEED = 0;
 
-  /** Sizes of one run. */
+  /**
+   * Sizes of one run. Steps are maxima; with a finite budget (seconds) a phase stops after the step
+   * that ends past it, and arms B and C then train exactly as many steps as arm A reached.
+   */
   record Preset(String name, int size, int frames, int[] widths, long baseSteps, int baseBatch, double baseLr, long videoSteps, int batch,
-      double lr, boolean armC, long fpSteps, int fpGiven, int evalClips, int ddimSteps, double cfg, int rolloutClips, int rollouts) {}
+      double lr, boolean armC, long fpSteps, int fpGiven, int evalClips, int ddimSteps, double cfg, int rolloutClips, int rollouts,
+      double baseBudgetS, double armBudgetS, double fpBudgetS) {}
+
+  static final double NONE = Double.POSITIVE_INFINITY;
 
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 400, 16, 1e-3, 250, 4, 5e-4, true, 100, 4, 32, 10, 2.0, 16, 3);
-      case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3);
-      case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2);
+      case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 600, 16, 1e-3, 400, 4, 5e-4, true, 150, 4, 32, 10, 2.0, 16, 3,
+          120, 70, 30);
+      case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3,
+          NONE, NONE, NONE);
+      case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2, NONE, NONE, NONE);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -67,7 +75,8 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     ImageModel image = new ImageModel(base, Init.normal(SEED, 0.02));
     VideoTraining.Log imageLog;
     try (ProgressBar bar = new ProgressBar("image model", p.baseSteps(), "img")) {
-      imageLog = VideoTraining.trainImage(image, data, new VideoTraining.Recipe(p.baseSteps(), p.baseBatch(), p.baseLr(), 1, SEED), bar);
+      imageLog = VideoTraining.trainImage(image, data, new VideoTraining.Recipe(p.baseSteps(), p.baseBatch(), p.baseLr(), 1, SEED, p.baseBudgetS()),
+          bar);
     }
     // stage 2: the arms
     List<String> arms = new ArrayList<>(List.of("a", "b"));
@@ -78,12 +87,14 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     List<List<BufferedImage>> strip = new ArrayList<>();
     VideoModel armA = null;
     MovingSprites.Videos truth = null;
+    VideoTraining.Recipe armRecipe = new VideoTraining.Recipe(p.videoSteps(), p.batch(), p.lr(), 1, SEED, p.armBudgetS());
     for (String arm : arms) {
       VideoConfig c = VideoConfig.arm(arm, p.size(), p.frames()).withWidths(p.widths());
       VideoModel m = new VideoModel(c, image, Init.normal(SEED + 1, 0.02));
-      try (ProgressBar bar = new ProgressBar("arm " + arm.toUpperCase(Locale.ROOT), p.videoSteps(), "clip")) {
-        logs.put(arm, VideoTraining.trainVideo(m, data, new VideoTraining.Recipe(p.videoSteps(), p.batch(), p.lr(), 1, SEED), bar));
+      try (ProgressBar bar = new ProgressBar("arm " + arm.toUpperCase(Locale.ROOT), armRecipe.steps(), "clip")) {
+        logs.put(arm, VideoTraining.trainVideo(m, data, armRecipe, bar));
       }
+      if (arm.equals("a")) armRecipe = armRecipe.withSteps(logs.get("a").losses().size()); // B and C: the steps A reached
       VideoEval.Outcome o;
       long t0 = System.nanoTime();
       try (ProgressBar bar = new ProgressBar("eval " + arm.toUpperCase(Locale.ROOT), p.evalClips(), "clip")) {
@@ -101,7 +112,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     // frame prediction: arm A fine-tuned with L given frames, then rolled out
     VideoTraining.Log fpLog;
     try (ProgressBar bar = new ProgressBar("frame prediction", p.fpSteps(), "clip")) {
-      fpLog = VideoTraining.trainVideo(armA, data, new VideoTraining.Recipe(p.fpSteps(), p.batch(), p.lr(), p.fpGiven(), SEED + 2), bar);
+      fpLog = VideoTraining.trainVideo(armA, data, new VideoTraining.Recipe(p.fpSteps(), p.batch(), p.lr(), p.fpGiven(), SEED + 2, p.fpBudgetS()), bar);
     }
     VideoEval.Outcome roll;
     try (ProgressBar bar = new ProgressBar("rollouts", p.rolloutClips(), "clip")) {
@@ -133,6 +144,9 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     for (String arm : arms) m.put("arm_" + arm, metrics.get(arm));
     m.put("rollout", roll.metrics());
     m.put("checks", checks);
+    m.put("image_model_steps", imageLog.losses().size());
+    m.put("video_steps_per_arm", logs.get("a").losses().size());
+    m.put("frame_prediction_steps", fpLog.losses().size());
     m.put("image_model_final_loss", imageLog.finalLoss(50));
     for (String arm : arms) m.put("arm_" + arm + "_final_loss", logs.get(arm).finalLoss(50));
     m.put("frame_prediction_final_loss", fpLog.finalLoss(50));
@@ -158,11 +172,13 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     Plot.line("Frame prediction: centroid trajectory error per rollout window").xLabel("window").yLabel("px").series("arm A", xs, ys)
         .reference(2.0, "2 px bound").write(out.resolve("rollout_error.png"));
 
-    String notes = String.format(Locale.ROOT, "%s preset: %d×%d frames, T = %d, image UNet widths %s; %d image-model steps, %d video steps per arm "
-        + "(lr %s, batch %d clips), %d frame-prediction steps (L = %d), %d held-out clips, %d DDIM steps, CFG %s. Load average at start %s. "
-        + "Toy proxies of the paper's metrics (pixel SSIM, pixel-space adjacent-frame cosine, colour-tracked centroid speed), not AIGCBench's.",
-        p.name(), p.size(), p.size(), p.frames(), java.util.Arrays.toString(p.widths()), p.baseSteps(), p.videoSteps(), p.lr(), p.batch(),
-        p.fpSteps(), p.fpGiven(), p.evalClips(), p.ddimSteps(), p.cfg(), run.loadAtStart());
+    String notes = String.format(Locale.ROOT, "%s preset: %d×%d frames, T = %d, image UNet widths %s; %d image-model steps (batch %d), %d video "
+        + "steps per arm (lr %s, batch %d clips), %d frame-prediction steps (L = %d), %d held-out clips, %d DDIM steps, CFG %s. Load average "
+        + "at start %s, at end %s. Toy proxies of the paper's metrics (pixel SSIM, pixel-space adjacent-frame cosine, colour-tracked "
+        + "centroid speed), not AIGCBench's.",
+        p.name(), p.size(), p.size(), p.frames(), java.util.Arrays.toString(p.widths()), imageLog.losses().size(), p.baseBatch(),
+        logs.get("a").losses().size(), p.lr(), p.batch(), fpLog.losses().size(), p.fpGiven(), p.evalClips(), p.ddimSteps(), p.cfg(),
+        run.loadAtStart(), Machine.loadAverage());
     AtomicFiles.writeString(out.resolve("README.md"), readme(p, arms, metrics, roll.metrics(), checks, reproduced, notes, run.seconds()));
     return run.result().seed(SEED).metrics(m).references(PAPER).reproduced(reproduced).notes(notes).build();
   }

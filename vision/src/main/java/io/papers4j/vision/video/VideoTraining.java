@@ -34,12 +34,24 @@ import org.bytedeco.pytorch.global.torch;
 public final class VideoTraining {
   private VideoTraining() {}
 
-  /** Steps, batch (images or clips), learning rate, given frames L (stage 2), seed. */
-  public record Recipe(long steps, int batch, double lr, int given, long seed) {
+  /**
+   * Steps, batch (images or clips), learning rate, given frames L (stage 2), seed, and a wall-clock
+   * budget in seconds: training stops after the first step that ends past it (infinite: all steps).
+   */
+  public record Recipe(long steps, int batch, double lr, int given, long seed, double budgetS) {
     public Recipe {
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be positive, got " + steps + ", " + batch);
       if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
       if (given < 1) throw new IllegalArgumentException("at least one given frame, got " + given);
+      if (!(budgetS > 0)) throw new IllegalArgumentException("time budget must be > 0 s, got " + budgetS);
+    }
+
+    public Recipe(long steps, int batch, double lr, int given, long seed) {
+      this(steps, batch, lr, given, seed, Double.POSITIVE_INFINITY);
+    }
+
+    public Recipe withSteps(long n) {
+      return new Recipe(n, batch, lr, given, seed, Double.POSITIVE_INFINITY);
     }
   }
 
@@ -122,6 +134,7 @@ public final class VideoTraining {
       if (!Double.isFinite(loss)) throw new IllegalStateException("training diverged at step " + step + " (loss " + loss + ")");
       losses.add(loss);
       if (bar != null) bar.update(step + 1, loss, r.batch());
+      if ((System.nanoTime() - t0) / 1e9 > r.budgetS()) break;
     }
     return new Log(losses, (System.nanoTime() - t0) / 1e9);
   }
