@@ -68,7 +68,7 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     @Option(names = "--lr", defaultValue = "1e-4", description = "AdamW learning rate of the video layers (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--base", description = "An image model to freeze (a checkpoint of an earlier train); without it one is trained first.")
+    @Option(names = "--base", description = "An image model to freeze (OUT-image of an earlier train, any schedule); without it one is trained first with the arm's schedule.")
     Path base;
 
     @Option(names = "--init", description = "A video model to continue from (e.g. to fine-tune for frame prediction with --given 4).")
@@ -105,9 +105,8 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
       VideoModel model;
       if (init != null) {
         model = VideoCheckpoint.loadVideo(init);
-        if (!model.config().equals(config.withProcess(model.config().process()).withConcat(model.config().concat()))
-            || model.config().imageSize() != size) {
-          throw new IllegalArgumentException(init + " was trained at another size or design than asked for here");
+        if (model.config().imageSize() != size || model.config().frames() != frames || !java.util.Arrays.equals(model.config().channels(), config.channels())) {
+          throw new IllegalArgumentException(init + " was trained with other --size, --frames or --widths than asked for here");
         }
       } else {
         ImageModel image;
@@ -116,6 +115,7 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
           if (image.config().imageSize() != size || !java.util.Arrays.equals(image.config().channels(), config.channels())) {
             throw new IllegalArgumentException(base + " is an image model of another size or widths than --size/--widths");
           }
+          config = config.withBaseProcess(image.config().baseProcess()); // e.g. arm A's layers on an ε-trained image model
         } else {
           image = new ImageModel(config, Init.normal(seed, 0.02));
           VideoTraining.Log log;

@@ -21,8 +21,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * {@code papers4j reproduce atomovideo}: spec §6(e) on moving sprites with exactly known motion.
- * One class-conditional image model (ε-prediction, linear β, as the paper's SD 1.5 base) is trained
- * and frozen; arms A (zero terminal SNR + v-prediction, concat + semantic), B (linear β, ε, concat +
+ * Two class-conditional image models are trained and frozen (the spec's main option: zero terminal SNR +
+ * v-prediction for arms A and C, linear β + ε-prediction for arm B, equal steps); arms A (zero terminal SNR + v-prediction, concat + semantic), B (linear β, ε, concat +
  * semantic) and C (as A without the concatenated image) train only the inserted layers, with the same
  * init, clips, noise and steps; each animates held-out first frames from pure noise (DDIM, trailing
  * spacing, CFG on image + motion). Arm A is then fine-tuned for frame prediction (L given frames) and
@@ -44,7 +44,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 600, 16, 1e-3, 400, 4, 5e-4, true, 150, 4, 32, 10, 2.0, 16, 3,
-          120, 70, 30);
+          120, 80, 45);
       case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3,
           NONE, NONE, NONE);
       case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2, NONE, NONE, NONE);
@@ -70,14 +70,21 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     Engine.init(2);
     Engine.seed(SEED);
     MovingSprites data = new MovingSprites(MovingSprites.Spec.sprites(p.size()), SEED);
-    VideoConfig base = VideoConfig.arm("a", p.size(), p.frames()).withWidths(p.widths());
-    // stage 1: the image model, then frozen
-    ImageModel image = new ImageModel(base, Init.normal(SEED, 0.02));
-    VideoTraining.Log imageLog;
-    try (ProgressBar bar = new ProgressBar("image model", p.baseSteps(), "img")) {
-      imageLog = VideoTraining.trainImage(image, data, new VideoTraining.Recipe(p.baseSteps(), p.baseBatch(), p.baseLr(), 1, SEED, p.baseBudgetS()),
-          bar);
+    // stage 1: the image models, then frozen: one with zero terminal SNR + v (arms A, C), one with linear β + ε (arm B), equal steps
+    VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(p.baseSteps(), p.baseBatch(), p.baseLr(), 1, SEED, p.baseBudgetS());
+    Map<String, ImageModel> images = new LinkedHashMap<>();
+    Map<String, VideoTraining.Log> imageLogs = new LinkedHashMap<>();
+    for (String arm : new String[] {"a", "b"}) {
+      ImageModel im = new ImageModel(VideoConfig.arm(arm, p.size(), p.frames()).withWidths(p.widths()), Init.normal(SEED, 0.02));
+      String label = "image model (" + im.config().baseProcess() + ")";
+      try (ProgressBar bar = new ProgressBar(label, baseRecipe.steps(), "img")) {
+        imageLogs.put(arm, VideoTraining.trainImage(im, data, baseRecipe, bar));
+      }
+      baseRecipe = baseRecipe.withSteps(imageLogs.get("a").losses().size());
+      images.put(arm, im);
     }
+    ImageModel image = images.get("a");
+    VideoTraining.Log imageLog = imageLogs.get("a");
     // stage 2: the arms
     List<String> arms = new ArrayList<>(List.of("a", "b"));
     if (p.armC()) arms.add("c");
@@ -90,7 +97,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     VideoTraining.Recipe armRecipe = new VideoTraining.Recipe(p.videoSteps(), p.batch(), p.lr(), 1, SEED, p.armBudgetS());
     for (String arm : arms) {
       VideoConfig c = VideoConfig.arm(arm, p.size(), p.frames()).withWidths(p.widths());
-      VideoModel m = new VideoModel(c, image, Init.normal(SEED + 1, 0.02));
+      VideoModel m = new VideoModel(c, images.get(arm.equals("b") ? "b" : "a"), Init.normal(SEED + 1, 0.02));
       try (ProgressBar bar = new ProgressBar("arm " + arm.toUpperCase(Locale.ROOT), armRecipe.steps(), "clip")) {
         logs.put(arm, VideoTraining.trainVideo(m, data, armRecipe, bar));
       }
@@ -147,10 +154,11 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     m.put("image_model_steps", imageLog.losses().size());
     m.put("video_steps_per_arm", logs.get("a").losses().size());
     m.put("frame_prediction_steps", fpLog.losses().size());
-    m.put("image_model_final_loss", imageLog.finalLoss(50));
+    m.put("image_model_final_loss_v_zsnr", imageLog.finalLoss(50));
+    m.put("image_model_final_loss_eps_linear", imageLogs.get("b").finalLoss(50));
     for (String arm : arms) m.put("arm_" + arm + "_final_loss", logs.get(arm).finalLoss(50));
     m.put("frame_prediction_final_loss", fpLog.finalLoss(50));
-    m.put("image_model_seconds", imageLog.seconds());
+    m.put("image_model_seconds", imageLog.seconds() + imageLogs.get("b").seconds());
     for (String arm : arms) m.put("arm_" + arm + "_train_seconds", logs.get(arm).seconds());
     for (String arm : arms) m.put("arm_" + arm + "_eval_seconds", seconds.get(arm));
     m.put("frame_prediction_seconds", fpLog.seconds());
@@ -160,7 +168,8 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     m.put("load_average_end", Machine.loadAverage());
 
     LineChart losses = Plot.line("Training loss (mean of 20 steps)").xLabel("step").yLabel("MSE");
-    losses.series("image model (ε)", smooth(imageLog.losses(), 20));
+    losses.series("image model (v, ZTSNR)", smooth(imageLog.losses(), 20));
+    losses.series("image model (ε, linear)", smooth(imageLogs.get("b").losses(), 20));
     for (String arm : arms) losses.series("arm " + arm.toUpperCase(Locale.ROOT) + " (" + VideoConfig.arm(arm, 16, 4).process() + ")", smooth(logs.get(arm).losses(), 20));
     losses.series("frame prediction (A, L = " + p.fpGiven() + ")", smooth(fpLog.losses(), 20));
     losses.write(out.resolve("losses.png"));
@@ -172,7 +181,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     Plot.line("Frame prediction: centroid trajectory error per rollout window").xLabel("window").yLabel("px").series("arm A", xs, ys)
         .reference(2.0, "2 px bound").write(out.resolve("rollout_error.png"));
 
-    String notes = String.format(Locale.ROOT, "%s preset: %d×%d frames, T = %d, image UNet widths %s; %d image-model steps (batch %d), %d video "
+    String notes = String.format(Locale.ROOT, "%s preset: %d×%d frames, T = %d, image UNet widths %s; %d steps (batch %d) for each of the two image models, %d video "
         + "steps per arm (lr %s, batch %d clips), %d frame-prediction steps (L = %d), %d held-out clips, %d DDIM steps, CFG %s. Load average "
         + "at start %s, at end %s. Toy proxies of the paper's metrics (pixel SSIM, pixel-space adjacent-frame cosine, colour-tracked "
         + "centroid speed), not AIGCBench's.",

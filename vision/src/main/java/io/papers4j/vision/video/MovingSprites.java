@@ -166,7 +166,7 @@ public final class MovingSprites {
           boolean in = switch (shape) {
             case 0 -> Math.abs(u) <= 0.85 && Math.abs(w) <= 0.85; // square
             case 1 -> u * u + w * w <= 1.0; // disc
-            case 2 -> w <= 0.9 && w >= -0.9 && Math.abs(u) <= (w + 0.9) / 1.8; // triangle, apex up
+            case 2 -> w >= -1.0 && w <= 0.5 && Math.abs(u) <= 0.9 * (w + 1.0) / 1.5; // triangle, apex up, centroid at the centre
             default -> Math.abs(u) + Math.abs(w) <= 1.0; // diamond
           };
           ink = in ? 1 : 0;

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param concat low-level injection: conditioning frames and their mask concatenated to the input (arm C: false)
  * @param semantic high-level injection: image tokens through a new cross-attention
  * @param process the video model's diffusion process ({@code v/linear+zsnr} for arm A, {@code eps/linear} for arm B)
- * @param baseProcess the frozen image model's process ({@code eps/linear}, as Stable Diffusion 1.5)
+ * @param baseProcess the frozen image model's process (the arm's own: {@code v/linear+zsnr} for A and C, {@code eps/linear} for B)
  * @param condDropout probability of dropping each of image and motion condition in training (0.1)
  */
 public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] attention, int heads, int contextDim,
@@ -45,12 +45,15 @@ public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] a
     unet(channels, attention, heads, contextDim); // validates widths against heads and groups
   }
 
-  /** The §6(e) defaults for one arm: a (ZTSNR + v, concat + semantic), b (linear ε, concat + semantic), c (ZTSNR + v, semantic only). */
+  /**
+   * The §6(e) defaults for one arm: a (ZTSNR + v, concat + semantic), b (linear ε, concat + semantic), c (ZTSNR + v, semantic only);
+   * the image model is trained with the arm's schedule (the spec's main option; the paper itself started from ε-trained SD 1.5).
+   */
   public static VideoConfig arm(String arm, int imageSize, int frames) {
     return switch (arm) {
       case "a" -> new VideoConfig(imageSize, frames, new int[] {24, 48, 48}, new boolean[] {false, true, true}, 4, 32, 8, 16, 4, true, true,
-          "v/linear+zsnr", "eps/linear", 0.1);
-      case "b" -> arm("a", imageSize, frames).withProcess("eps/linear");
+          "v/linear+zsnr", "v/linear+zsnr", 0.1);
+      case "b" -> arm("a", imageSize, frames).withProcess("eps/linear").withBaseProcess("eps/linear");
       case "c" -> arm("a", imageSize, frames).withConcat(false);
       default -> throw new IllegalArgumentException("--arm must be a, b or c, got " + arm);
     };
@@ -59,6 +62,11 @@ public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] a
   public VideoConfig withProcess(String p) {
     return new VideoConfig(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
         p, baseProcess, condDropout);
+  }
+
+  public VideoConfig withBaseProcess(String p) {
+    return new VideoConfig(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
+        process, p, condDropout);
   }
 
   public VideoConfig withConcat(boolean c) {

@@ -112,17 +112,22 @@ class VideoModelTest {
       Tensor hp = h.flatten(2, 3).index_select(2, perm).view(2 * frames, ch, 3, 4);
       Tensor yp = tl.forward(hp, frames, motion).flatten(2, 3);
       assertThat(maxDiff(yp, y.flatten(2, 3).index_select(2, perm))).isLessThan(1e-12);
-      // changing one location of one frame changes only that location (in every frame)
-      Tensor h2 = h.clone();
-      h2.select(0, 3).select(1, 1).select(1, 2).add_(new Scalar(1.0));
-      Tensor d = tl.forward(h2, frames, motion).sub(y).abs().sum(new long[] {0, 1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (H, W)
-      assertThat(d.get(1).get(2).item_double()).isGreaterThan(1e-6);
-      assertThat(d.sum().item_double() - d.get(1).get(2).item_double()).isLessThan(1e-12);
-      // frame order: the attention alone (no conv, no position code) is equivariant to reordering frames
+      // the attention branch (conv off; its GroupNorm takes per-frame statistics over all locations):
+      // changing one location of one frame changes only that location, in every frame
       try (NoGradGuard z = new NoGradGuard()) {
         tl.convWeight.zero_();
         tl.convBias.zero_();
       }
+      Tensor ya = tl.forward(h, frames, motion);
+      Tensor h2 = h.clone();
+      h2.select(0, 3).select(1, 1).select(1, 2).add_(new Scalar(1.0));
+      Tensor diff = tl.forward(h2, frames, motion).sub(ya).abs();
+      Tensor d = diff.sum(new long[] {0, 1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (H, W)
+      assertThat(d.get(1).get(2).item_double()).isGreaterThan(1e-6);
+      assertThat(d.sum().item_double() - d.get(1).get(2).item_double()).isLessThan(1e-12);
+      assertThat(diff.select(0, 1).get(0).get(1).get(2).item_double()).isGreaterThan(1e-9); // another frame of the same clip
+      assertThat(diff.narrow(0, frames, frames).sum().item_double()).isZero(); // the other clip
+      // frame order: the attention alone (no conv, no position code) is equivariant to reordering frames
       tl.positional(false);
       long[] order = {4, 2, 0, 1, 3};
       Tensor idx = frameIndex(order, 2, frames);
