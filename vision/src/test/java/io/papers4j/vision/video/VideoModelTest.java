@@ -120,7 +120,7 @@ class VideoModelTest {
       }
       Tensor ya = tl.forward(h, frames, motion);
       Tensor h2 = h.clone();
-      h2.select(0, 3).select(1, 1).select(1, 2).add_(new Scalar(1.0));
+      h2.select(0, 3).select(0, 0).select(0, 1).select(0, 2).add_(new Scalar(1.0)); // one channel (LayerNorm removes a shift of all channels)
       Tensor diff = tl.forward(h2, frames, motion).sub(ya).abs();
       Tensor d = diff.sum(new long[] {0, 1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (H, W)
       assertThat(d.get(1).get(2).item_double()).isGreaterThan(1e-6);
