@@ -2,7 +2,6 @@ package io.papers4j.vision.video;
 
 import io.papers4j.core.diffusion.ConditionDropout;
 import io.papers4j.core.diffusion.VariancePreserving;
-import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
@@ -14,7 +13,6 @@ import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -154,16 +152,5 @@ public final class VideoTraining {
   public static Tensor gaussian(long[] shape, long seed) {
     Generator g = torch.createCPUGenerator(seed);
     return torch.normal(0.0, 1.0, shape, new GeneratorOptional(g), new TensorOptions());
-  }
-
-  static Scalar scalar(double v) {
-    return new Scalar(v);
-  }
-
-  /** Trainable tensors of a module (its parameters with requires_grad). */
-  static long trainableCount(Parameterized p) {
-    long n = 0;
-    for (Tensor t : p.namedParameters().values()) if (t.requires_grad()) n += t.numel();
-    return n;
   }
 }
