@@ -18,13 +18,34 @@ import java.util.Arrays;
  * scale) keeps the step defined when the battle graph is not connected or a model never loses; such
  * strengths then stop growing only at {@code maxIter}, as with FastChat's capped L-BFGS.
  *
+ * <p>Optional weak prior ({@code l2} = λ &gt; 0): the fit minimises the negative log-likelihood plus
+ * λ·Σ(ξ_i − ξ̄)², i.e. the posterior mode under independent N(0, 1/(2λ)) priors on the centred
+ * strengths. The penalty keeps every strength finite when a model never loses or the data are thin
+ * (one vote, perfect separation, a disconnected battle graph). With λ = 0 (the default and {@link
+ * #DEFAULT}) no penalty term is evaluated at all, so the fit is the plain MLE bit for bit.
+ *
  * @param maxIter Newton steps (100, FastChat's L-BFGS cap)
  * @param tol gradient tolerance in log-likelihood units per battle (1e-13: Newton converges
  *     quadratically, so this costs one or two extra steps and makes the fit order-free to ~1e-9)
+ * @param l2 prior strength λ in nat⁻² (0: none, the MLE)
  */
-public record BradleyTerry(int maxIter, double tol) {
+public record BradleyTerry(int maxIter, double tol, double l2) {
 
   public static final BradleyTerry DEFAULT = new BradleyTerry(100, 1e-13);
+
+  public BradleyTerry {
+    if (!(l2 >= 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("BT prior l2 must be finite and >= 0, got " + l2);
+  }
+
+  /** The MLE without prior. */
+  public BradleyTerry(int maxIter, double tol) {
+    this(maxIter, tol, 0);
+  }
+
+  /** The same solver with prior strength λ = {@code l2}. */
+  public BradleyTerry withL2(double l2) {
+    return new BradleyTerry(maxIter, tol, l2);
+  }
 
   /** Natural-log strengths with Σξ = 0, one per model of {@code pc.models}. */
   public double[] fit(PairCounts pc) {
@@ -54,11 +75,12 @@ public record BradleyTerry(int maxIter, double tol) {
       if (start.length != m) throw new IllegalArgumentException("start has " + start.length + " strengths, need " + m);
       for (int i = 0; i < m; i++) xi[i] = start[i] - start[0];
     }
-    double f = p.negLogLik(xi);
+    double f = objective(p, xi);
     double[] g = new double[m];
     double[][] h = new double[m][m];
     for (int it = 0; it < maxIter; it++) {
       p.gradientAndHessian(xi, g, h);
+      if (l2 > 0) addPrior(xi, g, h);
       double gmax = 0;
       for (int i = 1; i < m; i++) gmax = Math.max(gmax, Math.abs(g[i]));
       if (gmax / total < tol) break;
@@ -80,7 +102,7 @@ public record BradleyTerry(int maxIter, double tol) {
       double fNext;
       while (true) {
         for (int i = 1; i < m; i++) next[i] = xi[i] + step * d[i - 1];
-        fNext = p.negLogLik(next);
+        fNext = objective(p, next);
         // the last term absorbs rounding in f near the optimum, where Newton steps are tiny
         if (fNext <= f + 1e-4 * step * slope + 1e-13 * Math.abs(f) || step < 1e-12) break;
         step /= 2;
@@ -90,6 +112,44 @@ public record BradleyTerry(int maxIter, double tol) {
       f = fNext;
     }
     return centred(xi);
+  }
+
+  private double objective(Pairs p, double[] xi) {
+    double f = p.negLogLik(xi);
+    if (l2 > 0) {
+      double mean = Arrays.stream(xi).average().orElse(0);
+      double ss = 0;
+      for (double v : xi) ss += (v - mean) * (v - mean);
+      f += l2 * ss;
+    }
+    return f;
+  }
+
+  /** Adds the prior's gradient 2λ(ξ_i − ξ̄) and Hessian 2λ(δ_ij − 1/m). */
+  private void addPrior(double[] xi, double[] g, double[][] h) {
+    int m = xi.length;
+    double mean = Arrays.stream(xi).average().orElse(0);
+    for (int i = 0; i < m; i++) {
+      g[i] += 2 * l2 * (xi[i] - mean);
+      for (int j = 0; j < m; j++) h[i][j] += 2 * l2 * ((i == j ? 1.0 : 0.0) - 1.0 / m);
+    }
+  }
+
+  /**
+   * Laplace (normal) approximation of the posterior standard deviation of each centred strength at
+   * the fit {@code xi}: the diagonal of the pseudo-inverse of the penalised Hessian H (whose null
+   * space is the all-ones shift), computed as (H + 11ᵀ/m)⁻¹ − 11ᵀ/m. Needs λ &gt; 0 (or a connected
+   * battle graph), otherwise H is singular beyond the shift.
+   */
+  public double[] posteriorSd(PairCounts pc, double[] xi) {
+    int m = xi.length;
+    double[][] h = hessian(pc, xi);
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < m; j++) h[i][j] += 2 * l2 * ((i == j ? 1.0 : 0.0) - 1.0 / m) + 1.0 / m;
+    double[][] inv = Linalg.inverse(h);
+    double[] sd = new double[m];
+    for (int i = 0; i < m; i++) sd[i] = Math.sqrt(Math.max(0, inv[i][i] - 1.0 / m));
+    return sd;
   }
 
   /** Per unordered pair i &lt; j: total weight w and i's weighted score s. */

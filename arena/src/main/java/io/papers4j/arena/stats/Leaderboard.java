@@ -31,6 +31,10 @@ public final class Leaderboard {
    * @param scale display scale and optional anchor
    * @param resampling bootstrap draw
    * @param alpha interval level (0.05 → 95%)
+   * @param l2 BT prior strength λ (0: FastChat's plain MLE; see {@link BradleyTerry}). With λ &gt; 0
+   *     each interval is the union of the bootstrap interval and the Laplace posterior interval
+   *     rating ± z·sd: the bootstrap alone has zero width when every resample repeats the same few
+   *     votes, the Laplace interval stays as wide as the prior and the data allow. BT only.
    */
   public record Options(
       Method method,
@@ -38,12 +42,25 @@ public final class Leaderboard {
       long seed,
       RatingScale scale,
       Bootstrap.Resampling resampling,
-      double alpha) {
+      double alpha,
+      double l2) {
     public static Options defaults() {
       return new Options(Method.BT, 100, 0, RatingScale.FASTCHAT, Bootstrap.Resampling.TRIPLES, 0.05);
     }
 
+    /** Without prior. */
+    public Options(Method method, int bootstrap, long seed, RatingScale scale, Bootstrap.Resampling resampling, double alpha) {
+      this(method, bootstrap, seed, scale, resampling, alpha, 0);
+    }
+
+    /** The same options with BT prior strength {@code l2}. */
+    public Options withL2(double l2) {
+      return new Options(method, bootstrap, seed, scale, resampling, alpha, l2);
+    }
+
     public Options {
+      if (!(l2 >= 0) || Double.isInfinite(l2)) throw new IllegalArgumentException("l2 prior must be finite and >= 0, got " + l2);
+      if (l2 > 0 && method != Method.BT) throw new IllegalArgumentException("the l2 prior applies to the BT method only");
       if (bootstrap < 1 && method != Method.SANDWICH) {
         throw new IllegalArgumentException("--bootstrap must be at least 1, got " + bootstrap);
       }
@@ -63,14 +80,24 @@ public final class Leaderboard {
     switch (o.method()) {
       case BT -> {
         PairCounts pc = PairCounts.of(battles, models);
-        rating = o.scale().ratings(BradleyTerry.DEFAULT.fit(pc), models);
+        BradleyTerry bt = o.l2() > 0 ? BradleyTerry.DEFAULT.withL2(o.l2()) : BradleyTerry.DEFAULT;
+        double[] xi = bt.fit(pc);
+        rating = o.scale().ratings(xi, models);
         // triples: reuse the collapsed counts (a round then costs O(#triples), not O(#battles))
         var s = o.resampling() == Bootstrap.Resampling.TRIPLES
-            ? Bootstrap.bradleyTerry(pc, BradleyTerry.DEFAULT, o.scale(), o.bootstrap(), o.seed())
-            : Bootstrap.bradleyTerry(battles, BradleyTerry.DEFAULT, o.scale(), o.bootstrap(), o.seed(), o.resampling());
+            ? Bootstrap.bradleyTerry(pc, bt, o.scale(), o.bootstrap(), o.seed())
+            : Bootstrap.bradleyTerry(battles, bt, o.scale(), o.bootstrap(), o.seed(), o.resampling());
         for (int i = 0; i < m; i++) {
           lo[i] = s.quantile(i, qlo);
           hi[i] = s.quantile(i, qhi);
+        }
+        if (o.l2() > 0) {
+          double[] sd = bt.posteriorSd(pc, xi);
+          double half = Sandwich.Fit.uncorrectedFactor(o.alpha()) * o.scale().pointsPerNat();
+          for (int i = 0; i < m; i++) {
+            lo[i] = Math.min(lo[i], rating[i] - half * sd[i]);
+            hi[i] = Math.max(hi[i], rating[i] + half * sd[i]);
+          }
         }
       }
       case ELO -> {

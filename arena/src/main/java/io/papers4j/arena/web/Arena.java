@@ -150,6 +150,6 @@ public final class Arena {
 
   Leaderboard.Options leaderboardOptions() {
     Leaderboard.Options d = Leaderboard.Options.defaults();
-    return new Leaderboard.Options(d.method(), bootstrapRounds, d.seed(), d.scale(), d.resampling(), d.alpha());
+    return new Leaderboard.Options(d.method(), bootstrapRounds, d.seed(), d.scale(), d.resampling(), d.alpha(), LeaderboardView.PRIOR_L2);
   }
 }

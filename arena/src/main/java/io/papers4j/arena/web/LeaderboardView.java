@@ -17,6 +17,18 @@ import javax.imageio.ImageIO;
 final class LeaderboardView {
   private LeaderboardView() {}
 
+  /**
+   * Weak BT prior of the web leaderboard: λ·Σ(ξ_i − ξ̄)² with λ = 0.1 nat⁻², i.e. a N(0, 5 nat²)
+   * prior on each centred strength (sd 2.2 nats, about 390 rating points). It keeps ratings finite
+   * when votes are few or separate perfectly (one vote: the two models end 283 points apart; 20-0:
+   * 680 points) and moves ratings backed by thousands of votes by well under one point. The CLI,
+   * the reproduction and the Java API default to no prior (FastChat's MLE).
+   */
+  static final double PRIOR_L2 = 0.1;
+
+  /** Models with fewer votes than this are listed but marked {@code "preliminary": true}. */
+  static final int MIN_VOTES = 30;
+
   static Map<String, Object> compute(List<Battle> battles, int bootstrap) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("battles", battles.size());
@@ -27,7 +39,7 @@ final class LeaderboardView {
     }
     Leaderboard.Options d = Leaderboard.Options.defaults();
     var rows = Leaderboard.compute(battles,
-        new Leaderboard.Options(d.method(), bootstrap, d.seed(), d.scale(), d.resampling(), d.alpha()));
+        new Leaderboard.Options(d.method(), bootstrap, d.seed(), d.scale(), d.resampling(), d.alpha(), PRIOR_L2));
     List<Map<String, Object>> table = new ArrayList<>();
     for (var r : rows) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -37,9 +49,12 @@ final class LeaderboardView {
       m.put("ci_plus", Math.round(r.upper() - r.rating()));
       m.put("ci_minus", Math.round(r.rating() - r.lower()));
       m.put("votes", r.votes());
+      m.put("preliminary", r.votes() < MIN_VOTES);
       table.add(m);
     }
     out.put("rows", table);
+    out.put("min_votes", MIN_VOTES);
+    out.put("prior_l2", PRIOR_L2);
     // matrices in leaderboard order, as FastChat plots them
     List<String> order = rows.stream().map(Leaderboard.Row::model).toList();
     ModelIndex idx = ModelIndex.of(battles);
