@@ -116,6 +116,13 @@ class ArenaAppTest {
     JsonNode board = send("GET", "/api/leaderboard", null).json();
     assertThat(board.get("battles").asInt()).isEqualTo(1);
     assertThat(board.get("rows").get(0).get("model").asText()).isEqualTo(modelA);
+    // one vote: finite ratings under the web prior, non-zero intervals, both models preliminary
+    for (JsonNode row : board.get("rows")) {
+      assertThat(row.get("rating").asInt()).isBetween(850, 1150);
+      assertThat(row.get("ci_plus").asInt()).isPositive();
+      assertThat(row.get("ci_minus").asInt()).isPositive();
+      assertThat(row.get("preliminary").asBoolean()).isTrue();
+    }
     Resp png = send("GET", "/api/leaderboard/heatmap/win_fraction", null);
     assertThat(png.status()).isEqualTo(200);
     assertThat(png.type()).isEqualTo("image/png");
