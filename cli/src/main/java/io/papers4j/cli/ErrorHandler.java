@@ -16,7 +16,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (ex.getMessage() == null && cause != null && cause.getMessage() != null) {
       msg = cause.getMessage();
     }
-    cl.getErr().println("papers4j " + cl.getCommandName() + ": error: " + msg);
+    // the full command path ("papers4j flow train"), so that "train" says which of the many trains failed
+    String name = cl.getCommandSpec().qualifiedName(" ");
+    cl.getErr().println((name.startsWith("papers4j") ? name : "papers4j " + name) + ": error: " + msg);
     if ("1".equals(System.getenv("PAPERS4J_DEBUG"))) ex.printStackTrace(cl.getErr());
     return 1;
   }
