@@ -47,7 +47,25 @@ public final class BasicTransformerBlock implements Parameterized {
 
   /** With a context mask (B, M) for the cross-attention (non-zero = real token). */
   public Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
-    x = x.add(attn1.forward(norm1.forward(x), null)); // (B, N, C)
+    return forward(x, context, contextMask, null);
+  }
+
+  /**
+   * With a {@link SelfAttentionHook} (null for none): its extra tokens e (B, M, C) join the keys and
+   * values of the self-attention, x ← x + attn1(norm1(x), [norm1(x) ; norm1(e)]).
+   */
+  public Tensor forward(Tensor x, Tensor context, Tensor contextMask, SelfAttentionHook hook) {
+    Tensor n = norm1.forward(x); // (B, N, C)
+    Tensor extra = hook == null ? null : hook.extraTokens(x); // (B, M, C) or null
+    Tensor kv = null; // null = plain self-attention
+    if (extra != null) {
+      if (extra.dim() != 3 || extra.size(0) != x.size(0) || extra.size(2) != x.size(2)) {
+        throw new IllegalArgumentException("extra self-attention tokens must be (" + x.size(0) + ", M, " + x.size(2) + "), got "
+            + java.util.Arrays.toString(extra.shape()));
+      }
+      kv = torch.cat(new TensorVector(n, norm1.forward(extra)), 1); // (B, N + M, C)
+    }
+    x = x.add(attn1.forward(n, kv)); // (B, N, C)
     if (attn2 != null) {
       if (context == null) throw new IllegalArgumentException("this block cross-attends and needs a context");
       x = x.add(attn2.forward(norm2.forward(x), context, contextMask)); // (B, N, C)

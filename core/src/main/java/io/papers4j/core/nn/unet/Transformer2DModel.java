@@ -48,12 +48,17 @@ public final class Transformer2DModel implements Parameterized {
 
   /** With a context mask (B, M) for the cross-attention (non-zero = real token). */
   public Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
+    return forward(x, context, contextMask, null);
+  }
+
+  /** With a {@link SelfAttentionHook} on every block's self-attention (null for none). */
+  public Tensor forward(Tensor x, Tensor context, Tensor contextMask, SelfAttentionHook hook) {
     long b = x.size(0), c = x.size(1), hh = x.size(2), ww = x.size(3);
     Tensor h = norm.forward(x); // (B, C, H, W)
     if (projInConv != null) h = projInConv.forward(h);
     h = h.flatten(2, 3).transpose(1, 2); // (B, HW, C)
     if (projInLinear != null) h = projInLinear.forward(h);
-    for (BasicTransformerBlock block : blocks) h = block.forward(h, context, contextMask); // (B, HW, C)
+    for (BasicTransformerBlock block : blocks) h = block.forward(h, context, contextMask, hook); // (B, HW, C)
     if (projOutLinear != null) h = projOutLinear.forward(h);
     h = h.transpose(1, 2).reshape(b, c, hh, ww); // (B, C, H, W)
     if (projOutConv != null) h = projOutConv.forward(h);

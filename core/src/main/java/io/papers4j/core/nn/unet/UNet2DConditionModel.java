@@ -256,7 +256,7 @@ public final class UNet2DConditionModel implements Parameterized {
    * all M tokens.
    */
   public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual) {
-    return forward(x, t, context, contextMask, downResiduals, midResidual, null);
+    return forward(x, t, context, contextMask, downResiduals, midResidual, null, null);
   }
 
   /**
@@ -272,9 +272,25 @@ public final class UNet2DConditionModel implements Parameterized {
     Tensor after(String name, Tensor h);
   }
 
-  /** The full form with a {@link BlockHook} (null for none) after every block. */
+  /** With a {@link BlockHook} (null for none) after every block. */
   public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual,
       BlockHook hook) {
+    return forward(x, t, context, contextMask, downResiduals, midResidual, hook, null);
+  }
+
+  /**
+   * With a {@link SelfAttentionHook} called by every transformer block in forward order (down blocks,
+   * mid block, up blocks; {@link #transformerBlockCount()} calls), e.g. to record each block's input
+   * or to let each block's self-attention also attend to extra tokens; null for none.
+   */
+  public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual,
+      SelfAttentionHook attention) {
+    return forward(x, t, context, contextMask, downResiduals, midResidual, null, attention);
+  }
+
+  /** The full form: a {@link BlockHook} after every block and a {@link SelfAttentionHook} in every transformer block (null for none). */
+  public Tensor forward(Tensor x, Tensor t, Tensor context, Tensor contextMask, List<Tensor> downResiduals, Tensor midResidual,
+      BlockHook hook, SelfAttentionHook attention) {
     checkInput(x, t, context);
     BlockHook after = hook != null ? hook : (name, y) -> y;
     // sinusoids in the weights' precision: float32 as diffusers, float64 for a float64 model
@@ -287,7 +303,7 @@ public final class UNet2DConditionModel implements Parameterized {
       for (int j = 0; j < level.resnets().size(); j++) {
         h = after.after("down_blocks." + i + ".resnets." + j, level.resnets().get(j).forward(h, temb));
         if (!level.attentions().isEmpty()) {
-          h = after.after("down_blocks." + i + ".attentions." + j, level.attentions().get(j).forward(h, context, contextMask));
+          h = after.after("down_blocks." + i + ".attentions." + j, level.attentions().get(j).forward(h, context, contextMask, attention));
         }
         skips.add(h);
       }
@@ -303,7 +319,7 @@ public final class UNet2DConditionModel implements Parameterized {
       for (int k = 0; k < skips.size(); k++) skips.set(k, skips.get(k).add(downResiduals.get(k)));
     }
     h = after.after("mid_block.resnets.0", mid.resnets().get(0).forward(h, temb));
-    h = after.after("mid_block.attentions.0", mid.attentions().get(0).forward(h, context, contextMask));
+    h = after.after("mid_block.attentions.0", mid.attentions().get(0).forward(h, context, contextMask, attention));
     h = after.after("mid_block.resnets.1", mid.resnets().get(1).forward(h, temb)); // (B, c_last, h, w)
     if (midResidual != null) h = h.add(midResidual);
     Deque<Tensor> stack = new ArrayDeque<>(skips);
@@ -313,7 +329,7 @@ public final class UNet2DConditionModel implements Parameterized {
         h = torch.cat(new TensorVector(h, stack.removeLast()), 1); // (B, c + c_skip, h, w)
         h = after.after("up_blocks." + i + ".resnets." + j, level.resnets().get(j).forward(h, temb));
         if (!level.attentions().isEmpty()) {
-          h = after.after("up_blocks." + i + ".attentions." + j, level.attentions().get(j).forward(h, context, contextMask));
+          h = after.after("up_blocks." + i + ".attentions." + j, level.attentions().get(j).forward(h, context, contextMask, attention));
         }
       }
       if (level.sampler() instanceof Upsample2D u) h = u.forward(h); // (B, c, 2h, 2w)
@@ -347,6 +363,15 @@ public final class UNet2DConditionModel implements Parameterized {
       }
     }
     return m;
+  }
+
+  /** The number of transformer blocks (and of {@link SelfAttentionHook} calls per forward). */
+  public int transformerBlockCount() {
+    int n = 0;
+    for (Level l : down) n += l.attentions().size();
+    n += mid.attentions().size();
+    for (Level l : up) n += l.attentions().size();
+    return n;
   }
 
   /** The number of skip connections (and of ControlNet down residuals): 1 + levels·layers + (levels − 1). */
