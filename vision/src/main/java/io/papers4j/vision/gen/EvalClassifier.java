@@ -101,6 +101,17 @@ public final class EvalClassifier implements Parameterized {
     return torch.relu(fc1.forward(x.flatten(1, -1))); // (B, 128)
   }
 
+  /**
+   * The activations of the two convolutions, [ReLU(conv1) (B, 32, S, S), ReLU(conv2) (B, 64, S, S)],
+   * for perceptual distances in this network's features (an LPIPS-style proxy, not LPIPS).
+   */
+  public List<Tensor> convFeatures(Tensor images) {
+    check(images);
+    Tensor x = images.sub(new Scalar(0.5)).div(new Scalar(0.5)); // (B, C, S, S) in [-1, 1]
+    Tensor a = torch.relu(conv1.forward(x)); // (B, 32, S, S)
+    return List.of(a, torch.relu(conv2.forward(a))); // + (B, 64, S, S)
+  }
+
   /** One logits tensor (B, n_k) per head. */
   public List<Tensor> logits(Tensor images) {
     Tensor f = features(images);

@@ -1,0 +1,84 @@
+package io.papers4j.vision.tryon;
+
+import io.papers4j.core.diffusion.ConditionDropout;
+import io.papers4j.core.optim.AdamConfig;
+import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.train.ProgressBar;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Training of the try-on model, top to bottom: paired triples generated on the fly (each step a new
+ * slice of the training stream), uniform timesteps, the ε-loss on the whole image, outfitting
+ * dropout, AdamW. Both UNets (and ψ) are trained, as in OOTDiffusion.
+ */
+public final class TryOnTraining {
+  private TryOnTraining() {}
+
+  /**
+   * @param steps optimizer steps (spec: about 1,000)
+   * @param batch examples per step (spec: 16)
+   * @param lr AdamW learning rate (spec: 2e-4)
+   * @param dropout outfitting dropout p (spec and paper: 0.1)
+   * @param seed data order, timesteps, noise and dropout
+   */
+  public record Recipe(long steps, int batch, double lr, double dropout, long seed) {
+    public Recipe {
+      if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + ", " + batch);
+      if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
+      if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("outfitting dropout must be in [0, 1), got " + dropout);
+    }
+
+    public static Recipe defaults(long seed) {
+      return new Recipe(1000, 16, 2e-4, 0.1, seed);
+    }
+  }
+
+  /** What a run did: steps taken, the loss per step and the wall time. */
+  public record Run(long steps, List<Double> losses, double seconds) {
+    /** Mean loss over the last {@code k} steps. */
+    public double finalLoss(int k) {
+      int from = Math.max(0, losses.size() - k);
+      return losses.subList(from, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+  }
+
+  /** Trains for the recipe's steps or until {@code maxSeconds} of wall time, whichever comes first. */
+  public static Run train(OotdModel model, TryOnData data, Recipe r, ProgressBar.Mode mode, double maxSeconds) {
+    AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()));
+    SplittableRandom rng = new SplittableRandom(r.seed() * 31 + 7);
+    int big = model.diffusion().trainTimesteps();
+    List<Double> losses = new ArrayList<>();
+    long start = System.nanoTime(), step = 0;
+    try (ProgressBar bar = new ProgressBar("tryon " + model.config().arm(), r.steps(), "img", System.err, mode, System::nanoTime, 10_000_000_000L)) {
+      for (; step < r.steps() && (System.nanoTime() - start) / 1e9 < maxSeconds; step++) {
+        try (PointerScope scope = new PointerScope()) {
+          TryOnData.Batch b = data.batch("train", step * r.batch(), r.batch());
+          float[] t = new float[r.batch()];
+          for (int i = 0; i < t.length; i++) t[i] = (float) ((rng.nextInt(big) + 0.5) / big);
+          boolean[] drop = ConditionDropout.mask(r.batch(), r.dropout(), rng);
+          Tensor noise = TryOnSampler.gaussian(b.target().shape(), r.seed() * 1_000_003L + step);
+          Tensor loss = model.loss(signed(b.target()), noise, Tensor.create(t, t.length).clone(), signed(b.agnostic()), b.mask(),
+              signed(b.garment()), b.category(), drop);
+          opt.zeroGrad();
+          loss.backward();
+          opt.step();
+          double l = loss.item_double();
+          if (!Double.isFinite(l)) throw new IllegalStateException("try-on loss is not finite at step " + step);
+          losses.add(l);
+          bar.update(step + 1, l, r.batch());
+        }
+      }
+    }
+    return new Run(step, losses, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** [0, 1] → [−1, 1]. */
+  static Tensor signed(Tensor x) {
+    return x.mul(new Scalar(2)).sub(new Scalar(1));
+  }
+}

@@ -1,0 +1,95 @@
+package io.papers4j.vision.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.tensor.Engine;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** papers4j tryon train, data, run and eval at toy size, and one message for each kind of bad input. */
+class TryOnCommandTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void init() {
+    assumeTrue(Files.exists(FashionMnist.DEFAULT_DIR.resolve("t10k-images-idx3-ubyte.gz")), "needs Debian dataset-fashion-mnist");
+    Engine.init(2);
+  }
+
+  @SuppressWarnings("unchecked")
+  static int run(String... args) throws Exception {
+    CommandLine cl = new CommandLine(new TryOnCommand());
+    CommandLine.ParseResult pr = cl.parseArgs(args);
+    return ((Callable<Integer>) pr.subcommand().commandSpec().userObject()).call();
+  }
+
+  @Test
+  void train_data_run_and_eval_end_to_end_with_clear_errors() throws Exception {
+    System.setProperty("papers4j.home", dir.resolve("home").toString());
+    Path ck = dir.resolve("ck"), ex = dir.resolve("ex");
+    assertThat(run("train", "--arm", "fusion", "--tiny", "--steps", "2", "--batch", "2", "--out", ck.toString())).isZero();
+    assertThat(ck.resolve("model.safetensors")).exists();
+    assertThat(Files.readString(ck.resolve("config.json"))).contains("papers4j-tryon", "unet_garm", "UNet2DConditionModel");
+    assertThat(run("data", "--out", ex.toString(), "--n", "2")).isZero();
+    assertThat(ex.resolve("person_0000.png")).exists();
+    assertThat(ex.resolve("garment_0001.png")).exists();
+    String category = Files.readAllLines(ex.resolve("categories.txt")).get(0).split(" ")[1];
+
+    Path out = dir.resolve("out.png");
+    assertThat(run("run", "--model", ck.toString(), "--person", ex.resolve("person_0000.png").toString(), "--garment",
+        ex.resolve("garment_0000.png").toString(), "--mask", ex.resolve("mask_0000.png").toString(), "--category", category,
+        "--steps", "2", "--out", out.toString())).isZero();
+    BufferedImage img = ImageIO.read(out.toFile());
+    assertThat(img.getWidth()).isEqualTo(32);
+
+    // a person of another size is resized with a note; without --mask the mask is computed
+    BufferedImage big = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    BufferedImage small = ImageIO.read(ex.resolve("person_0000.png").toFile());
+    big.createGraphics().drawImage(small, 0, 0, 64, 64, null);
+    Path bigPng = dir.resolve("big.png");
+    ImageIO.write(big, "png", bigPng.toFile());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true));
+    try {
+      assertThat(run("run", "--model", ck.toString(), "--person", bigPng.toString(), "--garment", ex.resolve("garment_0000.png").toString(),
+          "--steps", "2", "--out", dir.resolve("out2.png").toString())).isZero();
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(err.toString()).contains("is 64×64, resized to 32×32", "no --mask given");
+
+    // bad input: one message each
+    Path text = Files.writeString(dir.resolve("notes.png"), "not a picture");
+    assertThatThrownBy(() -> run("run", "--model", ck.toString(), "--person", text.toString(), "--garment", ex.resolve("garment_0000.png").toString(),
+        "--out", dir.resolve("x.png").toString())).hasMessageContaining("is not an image");
+    assertThatThrownBy(() -> run("run", "--model", ck.toString(), "--person", dir.resolve("missing.png").toString(), "--garment",
+        ex.resolve("garment_0000.png").toString(), "--out", dir.resolve("x.png").toString())).hasMessageContaining("does not exist");
+    BufferedImage blank = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+    Path blankPng = dir.resolve("blank.png");
+    ImageIO.write(blank, "png", blankPng.toFile());
+    assertThatThrownBy(() -> run("run", "--model", ck.toString(), "--person", blankPng.toString(), "--garment", ex.resolve("garment_0000.png").toString(),
+        "--out", dir.resolve("x.png").toString())).hasMessageContaining("cannot compute a garment mask");
+    assertThatThrownBy(() -> run("run", "--model", ck.toString(), "--person", ex.resolve("person_0000.png").toString(), "--garment",
+        ex.resolve("garment_0000.png").toString(), "--category", "hat", "--out", dir.resolve("x.png").toString())).hasMessageContaining("--category must be one of");
+    assertThatThrownBy(() -> run("run", "--model", dir.resolve("nothing").toString(), "--person", ex.resolve("person_0000.png").toString(), "--garment",
+        ex.resolve("garment_0000.png").toString(), "--mask", ex.resolve("mask_0000.png").toString(), "--out", dir.resolve("x.png").toString()))
+        .hasMessageContaining("no checkpoint directory");
+    assertThatThrownBy(() -> run("train", "--arm", "zip", "--out", dir.resolve("z").toString())).hasMessageContaining("arm must be one of");
+    assertThat(dir.resolve("x.png")).doesNotExist();
+
+    assertThat(run("eval", "--model", ck.toString(), "--n", "4", "--steps", "2", "--classifier-images", "32", "--classifier-steps", "2")).isZero();
+  }
+}
