@@ -44,11 +44,6 @@ public final class OotdModel implements Parameterized {
   private final Embedding categoryEmbedding; // (3, D)
   private final VariancePreserving process;
 
-  static {
-    // docs/generative-toolkit.md: with oneDNN convolutions and 2 intra-op threads, conv backward passes gave NaN
-    // gradients (measured on the autoencoder; here the first try-on training steps went NaN the same way)
-    torch.globalContext().setUserEnabledMkldnn(false);
-  }
 
   /** The garment side of one conditioning: the cross-attention tokens and, for fusion, the outfitting UNet's block inputs. */
   public record GarmentFeatures(Tensor context, List<Tensor> blocks) {

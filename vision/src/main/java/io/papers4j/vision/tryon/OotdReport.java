@@ -46,10 +46,10 @@ final class OotdReport {
         io.papers4j.core.report.Machine.cores(), loadStart, loadEnd));
     b.append(String.format(Locale.ROOT, "Spec §5(e): procedural 32×32 persons (pose, body, head) wearing garments whose shapes come from real "
         + "Fashion-MNIST items and whose textures are stripes, checks, dots or a letter logo, warped onto the body; agnostic image + mask "
-        + "as input. Pixel space (no VAE); the auxiliary garment embedding ψ is a 2-layer CNN (not CLIP). UNets of widths 24, 48, 48 with "
+        + "as input. Pixel space (no VAE); the auxiliary garment embedding ψ is a 2-layer CNN (not CLIP). UNets of widths %s (spec: 24, 48, 48) with "
         + "transformer blocks at 16² and 8²; DDPM ε-prediction, linear β, T = 1000; AdamW lr %s, batch %d, **%d steps per arm** (same data "
         + "stream, noise and timesteps); outfitting dropout 0.1; inference DDIM %d steps with repainting outside the mask. %d paired and %d "
-        + "unpaired held-out examples.%n%n", p.lr(), p.batch(), steps, p.sampleSteps(), p.evalN(), p.evalN()));
+        + "unpaired held-out examples.%n%n", java.util.Arrays.toString(p.config("fusion").channels()), p.lr(), p.batch(), steps, p.sampleSteps(), p.evalN(), p.evalN()));
     b.append("Metrics: **SSIM** on the mask (11×11 Gaussian, σ 1.5); **LPIPS-proxy** = distance between unit-normalised conv features of a "
         + "garment-texture classifier trained here (not LPIPS); **texture fidelity** = normalised cross-correlation of the generated and true "
         + "garment pixels; **FD/KID** on the unpaired set in the same classifier's 128-d features (not Inception FID). ");

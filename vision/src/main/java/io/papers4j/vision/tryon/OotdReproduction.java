@@ -38,14 +38,23 @@ public final class OotdReproduction extends TimedReproduction {
    */
   record Preset(String name, long steps, double armBudgetS, int batch, double lr, int evalN, int sampleSteps, double[] guidances,
       double armGuidance, int classifierImages, int classifierSteps, int realN, boolean concatArm, boolean dropoutAblation, int figureN,
-      boolean tiny) {}
+      String size) {
+    /** The arm's model: {@code spec} widths 24, 48, 48 (spec §5(e)); {@code small} 16, 32, 32; {@code tiny} 8, 16. */
+    TryOnConfig config(String arm) {
+      return switch (size) {
+        case "spec" -> TryOnConfig.defaults(arm);
+        case "small" -> new TryOnConfig(arm, new int[] {16, 32, 32}, 4, 8, 64, 64, 1000);
+        default -> TryOnConfig.tiny(arm);
+      };
+    }
+  }
 
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 600, 150, 16, 5e-4, 128, 20, new double[] {1, 1.5, 2, 3, 5}, 2.0, 4096, 200, 512, false, true, 8, false);
+      case "quick" -> new Preset("quick", 2000, 150, 8, 5e-4, 64, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, true, 8, "small");
       case "full" -> new Preset("full", 4000, Double.POSITIVE_INFINITY, 32, 2e-4, 500, 20, new double[] {1, 1.5, 2, 3, 5}, 2.0, 8192, 600, 1000, true,
-          true, 8, false);
-      case "smoke" -> new Preset("smoke", 3, Double.POSITIVE_INFINITY, 4, 1e-3, 6, 2, new double[] {1, 2}, 2.0, 64, 3, 16, true, true, 2, true);
+          true, 8, "spec");
+      case "smoke" -> new Preset("smoke", 3, Double.POSITIVE_INFINITY, 4, 1e-3, 6, 2, new double[] {1, 2}, 2.0, 64, 3, 16, true, true, 2, "tiny");
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -83,7 +92,7 @@ public final class OotdReproduction extends TimedReproduction {
     for (Map.Entry<String, Object[]> e : arms.entrySet()) {
       String arm = (String) e.getValue()[0];
       double dropout = (Double) e.getValue()[1];
-      OotdModel m = new OotdModel(p.tiny() ? TryOnConfig.tiny(arm) : TryOnConfig.defaults(arm), SEED);
+      OotdModel m = new OotdModel(p.config(arm), SEED);
       TryOnTraining.Run r = TryOnTraining.train(m, data, new TryOnTraining.Recipe(steps == 0 ? p.steps() : steps, p.batch(), p.lr(), dropout, SEED),
           mode, steps == 0 ? p.armBudgetS() : Double.POSITIVE_INFINITY);
       if (steps == 0) steps = r.steps();
@@ -92,21 +101,21 @@ public final class OotdReproduction extends TimedReproduction {
       row.put("params", Params.count(m));
       row.put("train_seconds", r.seconds());
       row.put("final_loss_last_50", r.finalLoss(50));
-      Tensor out = TryOnEval.results(m, paired, p.armGuidance(), p.sampleSteps(), SEED + 1, 64, null);
+      Tensor out = TryOnEval.results(m, paired, p.armGuidance(), p.sampleSteps(), SEED + 1, 16, null);
       row.putAll(TryOnEval.paired(net, out, paired));
       figure.put(e.getKey(), out.narrow(0, 0, p.figureN()));
       if (e.getKey().startsWith("A0")) {
-        Tensor one = TryOnEval.results(m, paired, 1.0, p.sampleSteps(), SEED + 1, 64, null);
+        Tensor one = TryOnEval.results(m, paired, 1.0, p.sampleSteps(), SEED + 1, 16, null);
         for (Map.Entry<String, Double> x : TryOnEval.paired(net, one, paired).entrySet()) row.put(x.getKey() + "_s1", x.getValue());
       } else {
-        row.putAll(TryOnEval.unpaired(net, TryOnEval.results(m, unpaired, p.armGuidance(), p.sampleSteps(), SEED + 2, 64, null), real, SEED));
+        row.putAll(TryOnEval.unpaired(net, TryOnEval.results(m, unpaired, p.armGuidance(), p.sampleSteps(), SEED + 2, 16, null), real, SEED));
       }
       table.put(e.getKey(), row);
       if (e.getKey().equals("A_fusion")) {
         fusion = m;
         for (double s : p.guidances()) {
           Map<String, Double> v = s == p.armGuidance() ? TryOnEval.paired(net, out, paired)
-              : TryOnEval.paired(net, TryOnEval.results(m, paired, s, p.sampleSteps(), SEED + 1, 64, null), paired);
+              : TryOnEval.paired(net, TryOnEval.results(m, paired, s, p.sampleSteps(), SEED + 1, 16, null), paired);
           sweep.put(fmt(s), v);
         }
       }
