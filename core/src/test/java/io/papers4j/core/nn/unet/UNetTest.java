@@ -115,7 +115,7 @@ class UNetTest {
       return h;
     });
     assertThat(T.maxDiff(plain, hooked)).isZero();
-    assertThat(T.maxDiff(plain, unet.forward(x, t, ctx, null, null, null, null))).isZero();
+    assertThat(T.maxDiff(plain, unet.forward(x, t, ctx, null, null, null, (UNet2DConditionModel.BlockHook) null))).isZero();
     assertThat(seen).containsExactlyElementsOf(unet.hookPoints().keySet());
     assertThat(seen).startsWith("conv_in", "down_blocks.0.resnets.0", "down_blocks.1.resnets.0", "down_blocks.1.attentions.0",
         "mid_block.resnets.0", "mid_block.attentions.0", "mid_block.resnets.1", "up_blocks.0.resnets.0", "up_blocks.0.attentions.0");
