@@ -51,7 +51,7 @@ public final class OotdReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 2000, 150, 8, 5e-4, 64, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, true, 8, "small");
+      case "quick" -> new Preset("quick", 2000, 120, 8, 5e-4, 48, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, true, 8, "small");
       case "full" -> new Preset("full", 4000, Double.POSITIVE_INFINITY, 32, 2e-4, 500, 20, new double[] {1, 1.5, 2, 3, 5}, 2.0, 8192, 600, 1000, true,
           true, 8, "spec");
       case "smoke" -> new Preset("smoke", 3, Double.POSITIVE_INFINITY, 4, 1e-3, 6, 2, new double[] {1, 2}, 2.0, 64, 3, 16, true, true, 2, "tiny");
