@@ -51,7 +51,7 @@ public final class OotdReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 2000, 120, 8, 5e-4, 48, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, true, 8, "small");
+      case "quick" -> new Preset("quick", 2000, 90, 8, 5e-4, 24, 8, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, true, 8, "small");
       case "full" -> new Preset("full", 4000, Double.POSITIVE_INFINITY, 32, 2e-4, 500, 20, new double[] {1, 1.5, 2, 3, 5}, 2.0, 8192, 600, 1000, true,
           true, 8, "spec");
       case "smoke" -> new Preset("smoke", 3, Double.POSITIVE_INFINITY, 4, 1e-3, 6, 2, new double[] {1, 2}, 2.0, 64, 3, 16, true, true, 2, "tiny");
@@ -101,21 +101,21 @@ public final class OotdReproduction extends TimedReproduction {
       row.put("params", Params.count(m));
       row.put("train_seconds", r.seconds());
       row.put("final_loss_last_50", r.finalLoss(50));
-      Tensor out = TryOnEval.results(m, paired, p.armGuidance(), p.sampleSteps(), SEED + 1, 16, null);
+      Tensor out = TryOnEval.results(m, paired, p.armGuidance(), p.sampleSteps(), SEED + 1, 8, null);
       row.putAll(TryOnEval.paired(net, out, paired));
       figure.put(e.getKey(), out.narrow(0, 0, p.figureN()));
       if (e.getKey().startsWith("A0")) {
-        Tensor one = TryOnEval.results(m, paired, 1.0, p.sampleSteps(), SEED + 1, 16, null);
+        Tensor one = TryOnEval.results(m, paired, 1.0, p.sampleSteps(), SEED + 1, 8, null);
         for (Map.Entry<String, Double> x : TryOnEval.paired(net, one, paired).entrySet()) row.put(x.getKey() + "_s1", x.getValue());
       } else {
-        row.putAll(TryOnEval.unpaired(net, TryOnEval.results(m, unpaired, p.armGuidance(), p.sampleSteps(), SEED + 2, 16, null), real, SEED));
+        row.putAll(TryOnEval.unpaired(net, TryOnEval.results(m, unpaired, p.armGuidance(), p.sampleSteps(), SEED + 2, 8, null), real, SEED));
       }
       table.put(e.getKey(), row);
       if (e.getKey().equals("A_fusion")) {
         fusion = m;
         for (double s : p.guidances()) {
           Map<String, Double> v = s == p.armGuidance() ? TryOnEval.paired(net, out, paired)
-              : TryOnEval.paired(net, TryOnEval.results(m, paired, s, p.sampleSteps(), SEED + 1, 16, null), paired);
+              : TryOnEval.paired(net, TryOnEval.results(m, paired, s, p.sampleSteps(), SEED + 1, 8, null), paired);
           sweep.put(fmt(s), v);
         }
       }
