@@ -51,7 +51,7 @@ public final class PixArtReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       // sized from measured rates on 2 cores (see docs/pixart-sigma.md): width 32, depth 4 instead of the spec's 48 / 8
-      case "quick" -> new Preset("quick", 20_000, 1_000, 32, 32, 4, 2, 150, 5_000, 60, 100, 10, 1.0, new long[] {1, 2}, 45,
+      case "quick" -> new Preset("quick", 20_000, 1_000, 32, 32, 4, 2, 240, 3_000, 150, 250, 10, 1.0, new long[] {1, 2}, 100,
           new int[] {14, 28, 56}, 2, 0);
       case "full" -> new Preset("full", 60_000, 2_000, 64, 48, 8, 4, Double.POSITIVE_INFINITY, 900, 150, 1_000, 20, 1.0, new long[] {1, 2},
           300, new int[] {14, 28, 56}, 4, 0);

@@ -18,8 +18,9 @@ import org.bytedeco.pytorch.global.torch;
  * Sampling a PixArt model: DDIM (η = 0, trailing timesteps) for ε-prediction, Euler along
  * linspace(1, 0) for rectified flow, both with classifier-free guidance ε = ε_∅ + w·(ε_c − ε_∅)
  * against the null caption (PixArt samples with DPM-Solver at w ≈ 4.5; DDIM is the toolkit's
- * solver). Chunks and steps run in their own pointer scopes; the result is a long-lived
- * (N, ch, S, S) tensor clamped to [−1, 1] (not clamped for latent models).
+ * solver). For pixel models each DDIM step clips the predicted x̂₀ to [−1, 1] (IDDPM's
+ * clip_denoised; latent models are not clipped). Chunks and steps run in their own pointer scopes;
+ * the result is a long-lived (N, ch, S, S) tensor clamped to [−1, 1] (not clamped for latent models).
  */
 public final class PixArtSampler {
   private PixArtSampler() {}
@@ -58,7 +59,9 @@ public final class PixArtSampler {
           DdimSampler.Options opts = DdimSampler.Options.trailing();
           for (int t : DdimSampler.timesteps(vp.trainTimesteps(), k, opts)) {
             try (PointerScope step = new PointerScope()) {
-              x.copy_(DdimSampler.step(vp, d.output(x, t), x, t, k, opts));
+              Tensor eps = d.output(x, t); // (m, ch, S, S)
+              if (clamp) eps = clippedEps(vp, x, eps, t);
+              x.copy_(DdimSampler.step(vp, eps, x, t, k, opts));
             }
           }
         } else {
@@ -80,5 +83,18 @@ public final class PixArtSampler {
       if (bar != null) bar.update(from + m, Double.NaN, m);
     }
     return Tensor.create(out).view(n, c.channels(), s, s);
+  }
+
+  /**
+   * IDDPM's {@code clip_denoised} for pixel models: x̂₀ = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t clipped to [−1, 1],
+   * and the ε that this clipped x̂₀ implies, ε = (x_t − √ᾱ_t·x̂₀)/√(1−ᾱ_t). On the DDPM linear schedule
+   * √ᾱ_999 ≈ 0.0064, so without it any error in ε̂ at the first step is amplified ~157× into x̂₀.
+   */
+  static Tensor clippedEps(VariancePreserving vp, Tensor x, Tensor eps, int t) {
+    double a = vp.alphaCumprod(t);
+    double sa = Math.sqrt(a), s1 = Math.sqrt(1 - a);
+    Tensor x0 = x.sub(eps.mul(new Scalar(s1))).div(new Scalar(sa))
+        .clamp(new ScalarOptional(new Scalar(-1)), new ScalarOptional(new Scalar(1))); // (m, ch, S, S)
+    return x.sub(x0.mul(new Scalar(sa))).div(new Scalar(s1));
   }
 }
