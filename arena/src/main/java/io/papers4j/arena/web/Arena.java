@@ -8,9 +8,7 @@ import io.papers4j.arena.stats.FastChatSampler;
 import io.papers4j.arena.stats.Leaderboard;
 import io.papers4j.arena.store.ArenaStore;
 import io.papers4j.arena.store.VoteRecord;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * The platform's state behind the routes: configuration, model backends, the vote store, live
- * battle sessions, the pair sampler, per-user rate limits and the cached leaderboard.
+ * battle sessions, the pair sampler, per-address rate limits and the cached leaderboard.
  */
 public final class Arena {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +34,10 @@ public final class Arena {
   private final Map<String, BattleSession> sessions = new ConcurrentHashMap<>();
   private final FastChatSampler sampler;
   private final SplittableRandom rng = new SplittableRandom();
-  private final Map<String, Deque<Long>> recent = new ConcurrentHashMap<>();
+  /** Per-address limit on all battle routes (requests_per_minute). */
+  final RateLimiter requestLimiter;
+  /** Per-address limit on messages, regenerations and votes (votes_per_minute). */
+  final RateLimiter turnLimiter;
   private final int bootstrapRounds;
   private long cachedAt = -1;
   private Map<String, Object> cached;
@@ -56,6 +57,8 @@ public final class Arena {
     this.store = store;
     this.moderation = moderation;
     this.bootstrapRounds = bootstrapRounds;
+    this.requestLimiter = new RateLimiter("battle requests", config.rateLimitClients());
+    this.turnLimiter = new RateLimiter("messages, regenerations and votes", config.rateLimitClients());
     Map<String, Double> weights = new LinkedHashMap<>();
     for (ArenaConfig.ModelEndpoint m : config.models()) {
       backends.put(m.name(), backendFactory.apply(m));
@@ -96,19 +99,6 @@ public final class Arena {
     sessions.values().stream()
         .min((x, y) -> Long.compare(x.lastUsed, y.lastUsed))
         .ifPresent(b -> sessions.remove(b.id));
-  }
-
-  /** Sliding one-minute window per judge; throws 429 past {@code votes_per_minute}. */
-  void rateLimit(String judge) {
-    long now = System.currentTimeMillis();
-    Deque<Long> q = recent.computeIfAbsent(judge, k -> new ArrayDeque<>());
-    synchronized (q) {
-      while (!q.isEmpty() && now - q.peekFirst() > 60_000) q.pollFirst();
-      if (q.size() >= config.votesPerMinute()) {
-        throw new ApiError(429, "rate limit: at most " + config.votesPerMinute() + " messages and votes per minute");
-      }
-      q.addLast(now);
-    }
   }
 
   /** Stores a vote durably (idempotent on its id) and invalidates the leaderboard cache. */

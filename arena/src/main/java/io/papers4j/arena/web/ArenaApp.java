@@ -29,7 +29,10 @@ public final class ArenaApp {
               cfg.jetty.modifyServer(server -> server.setStopTimeout(0));
             });
     routes(app);
-    app.exception(ApiError.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+    app.exception(ApiError.class, (e, ctx) -> {
+      if (e.retryAfter > 0) ctx.header("Retry-After", Long.toString(e.retryAfter));
+      ctx.status(e.status).json(Map.of("error", e.getMessage()));
+    });
     app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
     // exception text can carry model names, URLs or store paths: log it, answer neutrally
     app.exception(Exception.class, (e, ctx) -> {
@@ -54,6 +57,10 @@ public final class ArenaApp {
     app.get("/static/arena.js", Pages::script);
     app.get("/static/arena.css", Pages::style);
 
+    // every battle route (create, message, stream, regenerate, vote) is rate-limited by client address
+    // before its handler runs, so an SSE stream is refused with a plain 429 before it opens
+    app.before("/api/battles", Requests::limit);
+    app.before("/api/battles/*", Requests::limit);
     app.get("/api/models", BattleApi::models);
     app.post("/api/battles", BattleApi::create);
     app.post("/api/battles/{id}/messages", BattleApi::message);

@@ -23,7 +23,8 @@ import java.util.Set;
  *   "admin_token": "change-me-to-16-or-more-characters",
  *   "max_input_chars": 24000, "max_turns": 50,
  *   "temperature": 0.7, "top_p": 1.0, "max_tokens": 1024,
- *   "votes_per_minute": 30
+ *   "votes_per_minute": 30, "requests_per_minute": 120,
+ *   "trusted_proxy_header": "X-Forwarded-For", "rate_limit_clients": 50000
  * }
  * }</pre>
  *
@@ -37,7 +38,14 @@ import java.util.Set;
  * @param temperature sampling temperature sent to the models (0.7)
  * @param topP nucleus sampling (1.0)
  * @param maxTokens reply length limit (1024)
- * @param votesPerMinute per-user rate limit on messages and votes (30)
+ * @param votesPerMinute per-address rate limit on messages, regenerations and votes (30)
+ * @param requestsPerMinute per-address rate limit on all battle routes: create, message, stream,
+ *     regenerate, vote (120; one round of create + message + two streams + vote is five requests)
+ * @param trustedProxyHeader header whose last entry is the client address, set only behind a
+ *     reverse proxy that writes it (e.g. {@code X-Forwarded-For}); null (default): the socket's peer
+ *     address, and the header is ignored since any client can send it
+ * @param rateLimitClients addresses each limiter remembers at most; the least recently seen is
+ *     dropped beyond (50,000: a few MB)
  */
 public record ArenaConfig(
     List<ModelEndpoint> models,
@@ -48,7 +56,17 @@ public record ArenaConfig(
     double temperature,
     double topP,
     int maxTokens,
-    int votesPerMinute) {
+    int votesPerMinute,
+    int requestsPerMinute,
+    String trustedProxyHeader,
+    int rateLimitClients) {
+
+  /** FastChat-default limits: 120 requests per minute per address, no proxy header, 50,000 addresses. */
+  public ArenaConfig(List<ModelEndpoint> models, List<String> moderationKeywords, String adminToken, int maxInputChars,
+      int maxTurns, double temperature, double topP, int maxTokens, int votesPerMinute) {
+    this(models, moderationKeywords, adminToken, maxInputChars, maxTurns, temperature, topP, maxTokens, votesPerMinute,
+        120, null, 50_000);
+  }
 
   /**
    * One model.
@@ -76,6 +94,11 @@ public record ArenaConfig(
       throw new IllegalArgumentException("config: max_input_chars, max_turns and max_tokens must be positive");
     }
     if (votesPerMinute < 1) throw new IllegalArgumentException("config: votes_per_minute must be positive");
+    if (requestsPerMinute < 1) throw new IllegalArgumentException("config: requests_per_minute must be positive");
+    if (rateLimitClients < 1) throw new IllegalArgumentException("config: rate_limit_clients must be positive");
+    if (trustedProxyHeader != null && !trustedProxyHeader.matches("[A-Za-z0-9-]+")) {
+      throw new IllegalArgumentException("config: trusted_proxy_header must be a header name, got " + trustedProxyHeader);
+    }
     if (adminToken != null && adminToken.length() < MIN_ADMIN_TOKEN) {
       throw new IllegalArgumentException("config: admin_token must be at least " + MIN_ADMIN_TOKEN + " characters (or left out to disable the admin routes)");
     }
@@ -134,7 +157,10 @@ public record ArenaConfig(
         root.path("temperature").asDouble(0.7),
         root.path("top_p").asDouble(1.0),
         root.path("max_tokens").asInt(1024),
-        root.path("votes_per_minute").asInt(30));
+        root.path("votes_per_minute").asInt(30),
+        root.path("requests_per_minute").asInt(120),
+        root.hasNonNull("trusted_proxy_header") ? root.get("trusted_proxy_header").asText() : null,
+        root.path("rate_limit_clients").asInt(50_000));
   }
 
   private static String req(JsonNode m, String field, String where) {

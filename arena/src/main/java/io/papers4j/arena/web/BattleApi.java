@@ -66,7 +66,6 @@ final class BattleApi {
     if (text.length() > arena.config.maxInputChars()) {
       throw new ApiError(400, "message longer than " + arena.config.maxInputChars() + " characters");
     }
-    arena.rateLimit(s.judge);
     boolean moderated;
     synchronized (s) {
       if (s.voted) throw new ApiError(409, "this battle was voted on; start a new round");
@@ -191,7 +190,6 @@ final class BattleApi {
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, e.getMessage());
     }
-    arena.rateLimit(s.judge);
     synchronized (s) {
       if (s.voted) throw new ApiError(409, "this battle was already voted on");
       if (s.turns == 0 || !finished(s)) throw new ApiError(409, "votes open only after both replies have finished");

@@ -49,6 +49,41 @@ final class Requests {
     return "arena_user_" + uid;
   }
 
+  /**
+   * The client's address: the last entry of the configured {@code trusted_proxy_header} (the one
+   * the reverse proxy itself appended) when that option is set and the header present, else the
+   * socket's peer address. The header is never read when the option is unset, because any client
+   * can send it.
+   */
+  static String client(Context ctx) {
+    String name = arena(ctx).config.trustedProxyHeader();
+    if (name != null) {
+      String v = ctx.header(name);
+      if (v != null) {
+        String[] parts = v.split(",");
+        String last = parts[parts.length - 1].trim();
+        if (!last.isEmpty()) return last.length() > 64 ? last.substring(0, 64) : last;
+      }
+    }
+    return ctx.ip();
+  }
+
+  /**
+   * Rate limits of the battle routes, by client address: every request against {@code
+   * requests_per_minute}; messages, regenerations and votes (the ones that start backend calls or
+   * count) also against {@code votes_per_minute}. 429 with {@code Retry-After} past either.
+   */
+  static void limit(Context ctx) {
+    Arena arena = arena(ctx);
+    String client = client(ctx);
+    arena.requestLimiter.acquire(client, arena.config.requestsPerMinute());
+    String path = ctx.path();
+    if (ctx.method() == io.javalin.http.HandlerType.POST
+        && (path.endsWith("/messages") || path.endsWith("/regenerate") || path.endsWith("/vote"))) {
+      arena.turnLimiter.acquire(client, arena.config.votesPerMinute());
+    }
+  }
+
   static void requireAdmin(Context ctx) {
     String token = arena(ctx).config.adminToken();
     if (token == null) throw new ApiError(403, "admin routes are disabled (no admin_token in the config)");

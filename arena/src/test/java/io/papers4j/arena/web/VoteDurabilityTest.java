@@ -98,7 +98,7 @@ class VoteDurabilityTest {
     try (FakeOpenAi fake = new FakeOpenAi()) {
       Path config = dir.resolve("arena.json");
       Files.writeString(config, "{\"models\":[{\"name\":\"alpha\",\"api_base\":\"" + fake.base() + "\"},"
-          + "{\"name\":\"beta\",\"api_base\":\"" + fake.base() + "\"}],\"votes_per_minute\":100000}");
+          + "{\"name\":\"beta\",\"api_base\":\"" + fake.base() + "\"}],\"votes_per_minute\":100000,\"requests_per_minute\":100000}");
       Path db = dir.resolve("arena.db");
       int port = freePort();
       Process child = startChild(config, db, port);
