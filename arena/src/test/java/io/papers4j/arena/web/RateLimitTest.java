@@ -94,9 +94,9 @@ class RateLimitTest {
     start(",\"requests_per_minute\":4");
     String id = JSON.readTree(send("POST", "/api/battles", "{}").body()).get("id").asText();
     send("POST", "/api/battles/" + id + "/messages", "{\"text\":\"hi\"}");
-    assertThat(send("GET", "/api/battles/" + id + "/stream/a", null).body()).contains("done");
-    assertThat(send("GET", "/api/battles/" + id + "/stream/b", null).body()).contains("done");
-    var r = send("GET", "/api/battles/" + id + "/stream/a", null);
+    assertThat(send("GET", "/api/battles/" + id + "/stream/a", null, "Accept", "text/event-stream").body()).contains("done");
+    assertThat(send("GET", "/api/battles/" + id + "/stream/b", null, "Accept", "text/event-stream").body()).contains("done");
+    var r = send("GET", "/api/battles/" + id + "/stream/a", null, "Accept", "text/event-stream");
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
     assertThat(retryAfter(r)).isPositive();
