@@ -19,8 +19,7 @@ public final class FashionMnistData implements TrainData {
   private final int batch;
   private final int pad;
   private final long seed;
-  private int cachedEpoch = -1;
-  private int[] cachedOrder;
+  private final EpochOrder order;
 
   public FashionMnistData(
       FashionMnist.Split train, FashionMnist.Split test, int trainCount, int testCount, int batch, int pad, long seed) {
@@ -37,6 +36,7 @@ public final class FashionMnistData implements TrainData {
     this.batch = batch;
     this.pad = pad;
     this.seed = seed;
+    this.order = new EpochOrder(trainCount, batch, seed);
   }
 
   public int batch() {
@@ -48,34 +48,14 @@ public final class FashionMnistData implements TrainData {
     return trainCount / batch;
   }
 
-  private synchronized int[] order(int epoch) {
-    if (epoch != cachedEpoch) {
-      int[] o = new int[trainCount];
-      for (int i = 0; i < o.length; i++) o[i] = i;
-      Random r = new Random(seed * 1_000_003L + epoch);
-      for (int i = o.length - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = o[i];
-        o[i] = o[j];
-        o[j] = t;
-      }
-      cachedOrder = o;
-      cachedEpoch = epoch;
-    }
-    return cachedOrder;
-  }
-
   @Override
   public Batch train(long step) {
-    long spe = stepsPerEpoch();
-    int epoch = (int) (step / spe);
-    int start = (int) ((step % spe) * batch);
-    int[] order = order(epoch);
+    int[] order = this.order.indexes(step);
     byte[] px = new byte[batch * PIXELS];
     int[] labels = new int[batch];
     Random rng = new Random(seed * 31 + step * 7_919L + 1);
     for (int i = 0; i < batch; i++) {
-      int idx = order[start + i];
+      int idx = order[i];
       ImageAugment.cropFlip(train.pixels(), idx * PIXELS, px, i * PIXELS, FashionMnist.SIZE, pad, rng);
       labels[i] = train.label(idx);
     }

@@ -6,7 +6,6 @@ import io.papers4j.core.train.TrainData;
 import io.papers4j.vision.gen.CaptionedShapes;
 import io.papers4j.vision.gen.LabelledImages;
 import java.util.List;
-import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -25,10 +24,8 @@ public final class FlowData implements TrainData {
   private final Tensor testCond;
   private final int batch;
   private final int upscale;
-  private final long seed;
   private Cond table; // text-encoder features by caption index, or null
-  private int cachedEpoch = -1;
-  private long[] cachedOrder;
+  private final io.papers4j.core.data.EpochOrder order;
 
   public FlowData(Tensor trainImages, Tensor trainCond, Tensor testImages, Tensor testCond, int batch, int upscale, long seed) {
     if (trainImages.size(0) < batch) throw new IllegalArgumentException("need at least one batch of " + batch + " training images");
@@ -39,7 +36,7 @@ public final class FlowData implements TrainData {
     this.testCond = testCond;
     this.batch = batch;
     this.upscale = upscale;
-    this.seed = seed;
+    this.order = new io.papers4j.core.data.EpochOrder((int) trainImages.size(0), batch, seed);
   }
 
   /** The first {@code trainCount} training and {@code testCount} test images of Fashion-MNIST with labels. */
@@ -164,31 +161,9 @@ public final class FlowData implements TrainData {
     return testCond;
   }
 
-  private synchronized long[] order(int epoch) {
-    if (epoch != cachedEpoch) {
-      int n = (int) trainImages.size(0);
-      long[] o = new long[n];
-      for (int i = 0; i < n; i++) o[i] = i;
-      Random r = new Random(seed * 1_000_003L + epoch);
-      for (int i = n - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        long t = o[i];
-        o[i] = o[j];
-        o[j] = t;
-      }
-      cachedOrder = o;
-      cachedEpoch = epoch;
-    }
-    return cachedOrder;
-  }
-
   @Override
   public Batch train(long step) {
-    long perEpoch = trainImages.size(0) / batch;
-    long[] order = order((int) (step / perEpoch));
-    long[] idx = new long[batch];
-    System.arraycopy(order, (int) ((step % perEpoch) * batch), idx, 0, batch);
-    Tensor i = Tensor.create(idx);
+    Tensor i = order.indexTensor(step);
     return new Batch(upsample(trainImages.index_select(0, i), upscale), trainCond.index_select(0, i), batch);
   }
 

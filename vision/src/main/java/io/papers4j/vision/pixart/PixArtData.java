@@ -6,7 +6,6 @@ import io.papers4j.core.train.TrainData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -35,8 +34,7 @@ public final class PixArtData implements TrainData {
   private final List<String> prompts;
   private final int batch;
   private final long seed;
-  private int cachedEpoch = -1;
-  private long[] cachedOrder;
+  private final io.papers4j.core.data.EpochOrder order;
 
   public PixArtData(Tensor trainInputs, Tensor trainLabels, Tensor testInputs, Tensor testLabels, Caption table, List<String> prompts,
       int batch, long seed) {
@@ -50,6 +48,7 @@ public final class PixArtData implements TrainData {
     this.prompts = List.copyOf(prompts);
     this.batch = batch;
     this.seed = seed;
+    this.order = new io.papers4j.core.data.EpochOrder((int) trainInputs.size(0), batch, seed);
   }
 
   /** The caption of each Fashion-MNIST class in {@code style} (short or long). */
@@ -125,31 +124,9 @@ public final class PixArtData implements TrainData {
     return testLabels;
   }
 
-  private synchronized long[] order(int epoch) {
-    if (epoch != cachedEpoch) {
-      int n = (int) trainInputs.size(0);
-      long[] o = new long[n];
-      for (int i = 0; i < n; i++) o[i] = i;
-      Random r = new Random(seed * 1_000_003L + epoch);
-      for (int i = n - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        long t = o[i];
-        o[i] = o[j];
-        o[j] = t;
-      }
-      cachedOrder = o;
-      cachedEpoch = epoch;
-    }
-    return cachedOrder;
-  }
-
   @Override
   public Batch train(long step) {
-    long perEpoch = trainInputs.size(0) / batch;
-    long[] order = order((int) (step / perEpoch));
-    long[] idx = new long[batch];
-    System.arraycopy(order, (int) ((step % perEpoch) * batch), idx, 0, batch);
-    Tensor i = Tensor.create(idx);
+    Tensor i = order.indexTensor(step);
     return new Batch(trainInputs.index_select(0, i), trainLabels.index_select(0, i), batch);
   }
 
