@@ -51,7 +51,7 @@ public final class YiDataReproduction extends TimedReproduction {
   static YiDataCorpus.Sizes sizes(String preset) {
     return preset.equals("full")
         ? new YiDataCorpus.Sizes(2000, 1189, 40, 400, 100, 40, 100)
-        : new YiDataCorpus.Sizes(220, 80, 6, 40, 20, 8, 20);
+        : new YiDataCorpus.Sizes(220, 80, 6, 40, 20, 20, 20);
   }
 
   @Override
