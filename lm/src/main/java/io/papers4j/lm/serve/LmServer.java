@@ -6,9 +6,9 @@ import io.javalin.Javalin;
 import io.javalin.config.Key;
 import io.javalin.http.Context;
 import io.papers4j.core.tokenize.BpeTokenizer;
-import io.papers4j.lm.generate.Generation;
+import io.papers4j.lm.generate.ContinuousBatching;
 import io.papers4j.lm.llama.LlamaModel;
-import io.papers4j.lm.generate.Sampling;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,26 +18,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * An OpenAI-compatible server for one LLaMA-family checkpoint: {@code GET /v1/models} and {@code
- * POST /v1/chat/completions} (non-streaming, or {@code "stream": true} for server-sent
- * {@code chat.completion.chunk} events ending with {@code data: [DONE]}). Requests are served one at
- * a time (one model, one native cache). Errors are {@code {"error": {"message", "type"}}} with 4xx.
+ * An OpenAI-compatible server for one LLaMA-family checkpoint, with the routes of the common
+ * serving engines (vLLM, llama.cpp's server, TGI):
+ *
+ * <ul>
+ *   <li>{@code GET /v1/models}, {@code GET /health}
+ *   <li>{@code POST /v1/completions} ({@link Completions}): prompts as text or token ids, {@code
+ *       echo}, legacy {@code logprobs}, {@code n}, {@code stop}, streaming
+ *   <li>{@code POST /v1/chat/completions} ({@link ChatCompletions}): streaming and not, {@code
+ *       logprobs}/{@code top_logprobs}
+ *   <li>{@code POST /tokenize}, {@code POST /detokenize} (vLLM's shapes)
+ * </ul>
+ *
+ * All requests are decoded together by one {@link ContinuousBatching} scheduler. Errors are
+ * {@code {"error": {"message", "type"}}} with a 4xx status (429 with {@code Retry-After} when the
+ * queue is full).
  */
 public final class LmServer {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Key<LmServer> SERVER = new Key<>("lm-server");
 
-  /** Longest reply a request may ask for. */
-  static final int MAX_TOKENS_LIMIT = 4096;
-
   final String name;
   final LlamaModel model;
   final BpeTokenizer tokenizer;
   final ChatTemplate.Style style;
-  private final Set<Long> eos = new HashSet<>();
+  final ContinuousBatching.Options options;
+  final Set<Long> eos = new HashSet<>();
+  private ContinuousBatching batching;
 
   public LmServer(String name, LlamaModel model, BpeTokenizer tokenizer) {
     this(name, model, tokenizer, ChatTemplate.Style.PLAIN);
@@ -45,23 +54,58 @@ public final class LmServer {
 
   /** A server whose chats are formatted in {@code style} (plain User:/Assistant: or [INST]). */
   public LmServer(String name, LlamaModel model, BpeTokenizer tokenizer, ChatTemplate.Style style) {
+    this(name, model, tokenizer, style, defaults(model));
+  }
+
+  /** A server with explicit batching options (rows, context per row, queue bound, pre-fill chunk). */
+  public LmServer(String name, LlamaModel model, BpeTokenizer tokenizer, ChatTemplate.Style style,
+      ContinuousBatching.Options options) {
     this.name = name;
     this.model = model;
     this.tokenizer = tokenizer;
     this.style = style;
+    this.options = options;
     for (int e : model.config().eosTokenId()) eos.add((long) e);
   }
 
-  /** The Javalin app with every route declared here (not started). */
-  public Javalin create() {
+  /**
+   * Default batching: context min(model's, 2048) per row; as many rows (at most 32) as fit a 1 GiB
+   * float32 KV cache, at least one; 256 queued sequences; pre-fill chunks of 64 tokens.
+   */
+  public static ContinuousBatching.Options defaults(LlamaModel model) {
+    var c = model.config();
+    int seq = Math.min(c.maxPositionEmbeddings(), 2048);
+    long perRow = 2L * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * seq * 4;
+    int rows = (int) Math.max(1, Math.min(32, (1L << 30) / perRow));
+    return new ContinuousBatching.Options(rows, seq, 256, 64);
+  }
+
+  /** The scheduler (started by {@link #create}). */
+  public ContinuousBatching batching() {
+    return batching;
+  }
+
+  /** The Javalin app with every route declared here (not started); stopping it stops the scheduler. */
+  public synchronized Javalin create() {
+    if (batching == null) batching = new ContinuousBatching(model, options);
+    ContinuousBatching b = batching;
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       c.appData(SERVER, this);
       c.jetty.modifyServer(s -> s.setStopTimeout(0));
+      c.events(e -> e.serverStopped(() -> stopped(b)));
     });
     app.get("/v1/models", LmServer::models);
-    app.post("/v1/chat/completions", LmServer::chat);
+    app.get("/health", ctx -> ctx.status(200));
+    app.post("/v1/completions", Completions::handle);
+    app.post("/v1/chat/completions", ChatCompletions::handle);
+    app.post("/tokenize", LmServer::tokenize);
+    app.post("/detokenize", LmServer::detokenize);
     app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+    app.exception(ContinuousBatching.QueueFull.class, (e, ctx) -> {
+      ctx.header("Retry-After", "1");
+      error(ctx, 429, e.getMessage());
+    });
     app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.getClass().getSimpleName() + ": " + e.getMessage()));
     app.error(404, ctx -> {
       String t = ctx.res().getContentType();
@@ -70,26 +114,62 @@ public final class LmServer {
     return app;
   }
 
+  private synchronized void stopped(ContinuousBatching b) {
+    b.close();
+    if (batching == b) batching = null;
+  }
+
   static final class BadRequest extends RuntimeException {
     BadRequest(String m) {
       super(m);
     }
   }
 
-  private static void error(Context ctx, int status, String message) {
-    ctx.status(status).json(Map.of("error", Map.of("message", message, "type", status < 500 ? "invalid_request_error" : "server_error")));
+  static void error(Context ctx, int status, String message) {
+    String type = status == 429 ? "rate_limit_error" : status < 500 ? "invalid_request_error" : "server_error";
+    ctx.status(status).json(Map.of("error", Map.of("message", message, "type", type)));
   }
 
   static void models(Context ctx) {
     LmServer s = ctx.appData(SERVER);
     ctx.json(Map.of("object", "list", "data",
-        List.of(Map.of("id", s.name, "object", "model", "created", 0, "owned_by", "papers4j"))));
+        List.of(Map.of("id", s.name, "object", "model", "created", 0, "owned_by", "papers4j",
+            "max_model_len", s.contextLimit()))));
   }
 
-  /** The request's fields, validated. */
-  record Request(List<ChatTemplate.Message> messages, boolean stream, Sampling sampling, int maxTokens) {}
+  /** Prompt plus generated tokens one sequence may hold. */
+  int contextLimit() {
+    return Math.min(model.config().maxPositionEmbeddings(), options.maxSeq());
+  }
 
-  static Request parse(String body, String served) {
+  /** vLLM's {@code /tokenize}: {"prompt": text} or {"messages": [...]} → {"count", "max_model_len", "tokens"}. */
+  static void tokenize(Context ctx) {
+    LmServer s = ctx.appData(SERVER);
+    JsonNode n = body(ctx.body(), s.name);
+    String text;
+    if (n.has("messages")) text = ChatTemplate.prompt(s.style, ChatCompletions.messages(n.get("messages")));
+    else if (n.path("prompt").isTextual()) text = n.get("prompt").asText();
+    else throw new BadRequest("'prompt' must be a string (or give 'messages')");
+    int[] ids = s.encode(text);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("count", ids.length);
+    out.put("max_model_len", s.contextLimit());
+    out.put("tokens", ids);
+    ctx.json(out);
+  }
+
+  /** vLLM's {@code /detokenize}: {"tokens": [ids]} → {"prompt": text}. */
+  static void detokenize(Context ctx) {
+    LmServer s = ctx.appData(SERVER);
+    JsonNode n = body(ctx.body(), s.name);
+    long[] ids = s.tokenIds(n.get("tokens"), "tokens");
+    ctx.json(Map.of("prompt", s.tokenizer.decode(Arrays.stream(ids).mapToInt(x -> (int) x).toArray())));
+  }
+
+  // ---- shared by the handlers ----
+
+  /** The request body as a JSON object, with a matching {@code model} if one is named. */
+  static JsonNode body(String body, String served) {
     JsonNode n;
     try {
       n = JSON.readTree(body);
@@ -100,141 +180,139 @@ public final class LmServer {
     if (n.hasNonNull("model") && !n.get("model").asText().equals(served)) {
       throw new BadRequest("unknown model id: " + n.get("model").asText() + " (this server has " + served + ")");
     }
-    JsonNode ms = n.get("messages");
-    if (ms == null || !ms.isArray() || ms.isEmpty()) throw new BadRequest("'messages' must be a non-empty array");
-    List<ChatTemplate.Message> messages = new ArrayList<>();
-    for (int i = 0; i < ms.size(); i++) {
-      JsonNode m = ms.get(i);
-      if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
-        throw new BadRequest("messages[" + i + "] needs string fields 'role' and 'content'");
-      }
-      String role = m.get("role").asText();
-      if (!Set.of("system", "user", "assistant").contains(role)) {
-        throw new BadRequest("messages[" + i + "].role must be system, user or assistant; got " + role);
-      }
-      messages.add(new ChatTemplate.Message(role, m.get("content").asText()));
-    }
-    double temperature = n.path("temperature").asDouble(0.7);
-    double topP = n.path("top_p").asDouble(1.0);
-    int maxTokens = n.path("max_tokens").asInt(256);
-    if (temperature < 0 || temperature > 2) throw new BadRequest("temperature must be in [0, 2]");
-    if (!(topP > 0 && topP <= 1)) throw new BadRequest("top_p must be in (0, 1]");
-    if (maxTokens < 1 || maxTokens > MAX_TOKENS_LIMIT) throw new BadRequest("max_tokens must be in [1, " + MAX_TOKENS_LIMIT + "]");
-    long seed = n.hasNonNull("seed") ? n.get("seed").asLong() : System.nanoTime();
-    return new Request(messages, n.path("stream").asBoolean(false), new Sampling(temperature, 0, topP, seed), maxTokens);
+    return n;
   }
 
-  static void chat(Context ctx) throws Exception {
-    LmServer s = ctx.appData(SERVER);
-    Request req = parse(ctx.body(), s.name);
-    String id = "chatcmpl-" + UUID.randomUUID();
-    long created = System.currentTimeMillis() / 1000;
-    if (!req.stream()) {
-      Reply r = s.generate(req, piece -> {});
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("id", id);
-      out.put("object", "chat.completion");
-      out.put("created", created);
-      out.put("model", s.name);
-      out.put("choices", List.of(Map.of("index", 0,
-          "message", Map.of("role", "assistant", "content", r.text()), "finish_reason", r.finish())));
-      out.put("usage", Map.of("prompt_tokens", r.promptTokens(), "completion_tokens", r.completionTokens(),
-          "total_tokens", r.promptTokens() + r.completionTokens()));
-      ctx.json(out);
-      return;
+  int[] encode(String text) {
+    try {
+      return tokenizer.encode(text);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
     }
+  }
+
+  /** A JSON array of token ids in the vocabulary. */
+  long[] tokenIds(JsonNode a, String field) {
+    if (a == null || !a.isArray()) throw new BadRequest("'" + field + "' must be an array of token ids");
+    long[] ids = new long[a.size()];
+    for (int i = 0; i < ids.length; i++) {
+      JsonNode x = a.get(i);
+      if (!x.isIntegralNumber()) throw new BadRequest(field + "[" + i + "] must be an integer token id, got " + x);
+      ids[i] = x.asLong();
+      if (ids[i] < 0 || ids[i] >= model.config().vocabSize()) {
+        throw new BadRequest(field + "[" + i + "] = " + ids[i] + " is outside the vocabulary [0, " + model.config().vocabSize() + ")");
+      }
+    }
+    return ids;
+  }
+
+  static double number(JsonNode n, String field, double dflt, double lo, double hi, boolean openLo) {
+    JsonNode x = n.get(field);
+    if (x == null || x.isNull()) return dflt;
+    if (!x.isNumber()) throw new BadRequest(field + " must be a number, got " + x);
+    double v = x.asDouble();
+    if (openLo ? !(v > lo && v <= hi) : !(v >= lo && v <= hi)) {
+      throw new BadRequest(field + " must be in " + (openLo ? "(" : "[") + fmt(lo) + ", " + fmt(hi) + "], got " + x);
+    }
+    return v;
+  }
+
+  static int integer(JsonNode n, String field, int dflt, int lo, int hi) {
+    JsonNode x = n.get(field);
+    if (x == null || x.isNull()) return dflt;
+    if (!x.isIntegralNumber() && !(x.isNumber() && x.asDouble() == Math.rint(x.asDouble()))) {
+      throw new BadRequest(field + " must be an integer, got " + x);
+    }
+    long v = x.asLong();
+    if (v < lo || v > hi) throw new BadRequest(field + " must be in [" + lo + ", " + hi + "], got " + x);
+    return (int) v;
+  }
+
+  static boolean bool(JsonNode n, String field, boolean dflt) {
+    JsonNode x = n.get(field);
+    if (x == null || x.isNull()) return dflt;
+    if (!x.isBoolean()) throw new BadRequest(field + " must be true or false, got " + x);
+    return x.asBoolean();
+  }
+
+  /** {@code stop}: a string or up to 4 non-empty strings. */
+  static List<String> stops(JsonNode n) {
+    JsonNode x = n.get("stop");
+    List<String> out = new ArrayList<>();
+    if (x == null || x.isNull()) return out;
+    if (x.isTextual()) {
+      if (!x.asText().isEmpty()) out.add(x.asText());
+      return out;
+    }
+    if (!x.isArray() || x.size() > 4) throw new BadRequest("stop must be a string or an array of at most 4 strings");
+    for (JsonNode s : x) {
+      if (!s.isTextual()) throw new BadRequest("stop must be a string or an array of at most 4 strings");
+      if (!s.asText().isEmpty()) out.add(s.asText());
+    }
+    return out;
+  }
+
+  /** {@code seed} or a fresh one. */
+  static long seed(JsonNode n) {
+    JsonNode x = n.get("seed");
+    if (x == null || x.isNull()) return System.nanoTime();
+    if (!x.isIntegralNumber()) throw new BadRequest("seed must be an integer, got " + x);
+    return x.asLong();
+  }
+
+  /** {@code stream_options.include_usage}. */
+  static boolean includeUsage(JsonNode n) {
+    JsonNode o = n.get("stream_options");
+    if (o == null || o.isNull()) return false;
+    if (!o.isObject()) throw new BadRequest("stream_options must be an object");
+    return bool(o, "include_usage", false);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  static Map<String, Object> usage(int prompt, int completion) {
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("prompt_tokens", prompt);
+    u.put("completion_tokens", completion);
+    u.put("total_tokens", prompt + completion);
+    return u;
+  }
+
+  /** Starts a server-sent-event response. */
+  static OutputStream eventStream(Context ctx) throws IOException {
     ctx.contentType("text/event-stream");
     ctx.header("Cache-Control", "no-cache");
-    OutputStream os = ctx.res().getOutputStream();
-    Reply r = s.generate(req, piece -> {
-      try {
-        send(os, chunk(id, created, s.name, Map.of("content", piece), null));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e); // the client went away: stop generating
-      }
-    });
-    send(os, chunk(id, created, s.name, Map.of(), r.finish()));
-    os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-    os.flush();
+    return ctx.res().getOutputStream();
   }
 
-  private static Map<String, Object> chunk(String id, long created, String model, Map<String, Object> delta, String finish) {
-    Map<String, Object> choice = new LinkedHashMap<>();
-    choice.put("index", 0);
-    choice.put("delta", delta);
-    choice.put("finish_reason", finish);
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("id", id);
-    c.put("object", "chat.completion.chunk");
-    c.put("created", created);
-    c.put("model", model);
-    c.put("choices", List.of(choice));
-    return c;
-  }
-
-  private static void send(OutputStream os, Map<String, Object> event) throws java.io.IOException {
+  static void send(OutputStream os, Map<String, Object> event) throws IOException {
     os.write(("data: " + JSON.writeValueAsString(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
     os.flush();
   }
 
-  /** A finished reply. finish is "stop" (end token or next user turn) or "length". */
-  record Reply(String text, String finish, int promptTokens, int completionTokens) {}
+  static void done(OutputStream os) throws IOException {
+    os.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    os.flush();
+  }
 
-  /**
-   * Generates the reply, calling {@code onText} with each new piece of decoded text. Text is
-   * released only up to the last complete character, and held back while it could still be the
-   * start of the template's turn end ({@link ChatTemplate#TURN_END} for plain, a newline for inst).
-   */
-  synchronized Reply generate(Request req, java.util.function.Consumer<String> onText) {
-    int[] enc;
+  /** A 400 unless a prompt of {@code promptTokens} plus {@code maxTokens} fits one sequence's context. */
+  void checkFits(int promptTokens, int maxTokens) {
+    int limit = contextLimit();
+    if (promptTokens + (long) maxTokens > limit) {
+      String whose = limit == model.config().maxPositionEmbeddings() ? "model's" : "server's";
+      throw new BadRequest("prompt (" + promptTokens + " tokens) plus max_tokens (" + maxTokens + ") exceeds the "
+          + whose + " context of " + limit + " tokens");
+    }
+  }
+
+  /** Queues the sequences (all or none); 429 when the queue is full. */
+  void submit(List<ContinuousBatching.Sequence> seqs) {
     try {
-      enc = tokenizer.encode(ChatTemplate.prompt(style, req.messages()));
+      batching.submit(seqs);
     } catch (IllegalArgumentException e) {
       throw new BadRequest(e.getMessage());
     }
-    String turnEnd = style.turnEnd();
-    long ctxLen = model.config().maxPositionEmbeddings();
-    if (enc.length + req.maxTokens() > ctxLen) {
-      throw new BadRequest("prompt (" + enc.length + " tokens) plus max_tokens (" + req.maxTokens()
-          + ") exceeds the model's context of " + ctxLen + " tokens");
-    }
-    long[] prompt = Arrays.stream(enc).asLongStream().toArray();
-    List<Integer> ids = new ArrayList<>();
-    int[] emitted = {0};
-    boolean[] cut = {false};
-    class Stop extends RuntimeException {}
-    try {
-      Generation.generate(model, prompt, req.maxTokens(), req.sampling(), eos, true, (token, logits) -> {
-        if (eos.contains(token)) return;
-        ids.add((int) token);
-        String text = tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
-        int end = text.indexOf(turnEnd);
-        if (end >= 0) {
-          if (end > emitted[0]) onText.accept(text.substring(emitted[0], end));
-          emitted[0] = end;
-          cut[0] = true;
-          throw new Stop();
-        }
-        int safe = text.length();
-        if (safe > 0 && text.charAt(safe - 1) == '\uFFFD') safe--; // incomplete UTF-8 sequence
-        for (int k = Math.min(turnEnd.length() - 1, safe); k > 0; k--) {
-          if (turnEnd.startsWith(text.substring(safe - k, safe))) {
-            safe -= k;
-            break;
-          }
-        }
-        if (safe > emitted[0]) {
-          onText.accept(text.substring(emitted[0], safe));
-          emitted[0] = safe;
-        }
-      });
-    } catch (Stop s) {
-      // the model began the next user turn
-    }
-    String text = tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray());
-    if (cut[0]) text = text.substring(0, text.indexOf(turnEnd));
-    else if (text.length() > emitted[0]) onText.accept(text.substring(emitted[0]));
-    boolean full = !cut[0] && ids.size() >= req.maxTokens();
-    return new Reply(text, full ? "length" : "stop", enc.length, ids.size());
   }
 }
