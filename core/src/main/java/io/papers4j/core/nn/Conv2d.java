@@ -1,5 +1,6 @@
 package io.papers4j.core.nn;
 
+import io.papers4j.core.tensor.Engine;
 import java.util.Map;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -22,8 +23,7 @@ public final class Conv2d implements Parameterized {
   private final int padding;
 
   static {
-    // NNPACK cannot run on these CPUs; libtorch would try it and print a warning on every call.
-    torch.globalContext().setUserEnabledNNPACK(false);
+    Engine.configureKernels(); // NNPACK and oneDNN off: see there
   }
 
   /** A square k×k kernel with stride 1 and "same" padding ⌊k/2⌋ (k odd), the UNet default. */

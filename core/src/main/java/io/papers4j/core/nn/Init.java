@@ -1,5 +1,6 @@
 package io.papers4j.core.nn;
 
+import io.papers4j.core.tensor.Engine;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -19,6 +20,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * requires_grad = true}.
  */
 public final class Init {
+  static {
+    Engine.configureKernels(); // every parameter is made here: no model convolves before this runs
+  }
+
   private final Generator generator;
   private final double std;
   private final ScalarType dtype;

@@ -7,12 +7,43 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>Handles the engine traps of DESIGN.md once: the thread pools (OpenMP must not spin against
  * OpenBLAS; the launcher and surefire set {@code OMP_WAIT_POLICY=passive}, and {@link #init} warns
- * when it is missing), the intra-op thread count, and the global seed.
+ * when it is missing), the intra-op thread count, the convolution kernels ({@link
+ * #configureKernels}) and the global seed.
  */
 public final class Engine {
   private static volatile boolean initialised;
 
+  static {
+    configureKernels();
+  }
+
   private Engine() {}
+
+  /**
+   * The convolution kernels every papers4j model runs on, set when this class loads ({@link
+   * io.papers4j.core.nn.Init} and {@link io.papers4j.core.nn.Conv2d} load it, so no model can run a
+   * convolution before it) and idempotent:
+   *
+   * <ul>
+   *   <li>NNPACK off: it cannot run on these CPUs, and libtorch would try it and print a warning on
+   *       every call.
+   *   <li>oneDNN (mkldnn) off, so convolutions run on libtorch's own kernels. Measured cause (libtorch
+   *       2.10 as bundled by org.bytedeco:pytorch, AVX-512 CPU): oneDNN's AVX-512 direct convolution
+   *       stores channels in blocks of 16 and pads a channel count that is not a multiple of 16 (8 →
+   *       16, 24 → 32) in buffers it does not zero, so it reads whatever the allocator's freed memory
+   *       held. One plain {@code conv2d} over 8 channels, after NaN-filled tensors were freed, gave
+   *       NaN input gradients in 29 of 30 trials with 2 threads and 28 of 30 with 1 thread; over 24
+   *       channels the forward output was NaN in 30 of 30; over 16 channels, with oneDNN capped at
+   *       AVX2 ({@code ONEDNN_MAX_CPU_ISA=AVX2}) or with oneDNN off, 0 of 30. Without poisoning it
+   *       struck at random (3 of 40 single convolutions, whole channels NaN, the finite elements
+   *       exact): the NaN losses of the autoencoder, the video UNet, the try-on UNets and the speech
+   *       codec. {@code OneDnnPaddingTest} keeps the reproducer.
+   * </ul>
+   */
+  public static void configureKernels() {
+    torch.globalContext().setUserEnabledNNPACK(false);
+    torch.globalContext().setUserEnabledMkldnn(false);
+  }
 
   /** Sets up libtorch once per JVM with {@code threads} intra-op threads (0 = all cores). */
   public static synchronized void init(int threads) {
@@ -22,6 +53,7 @@ public final class Engine {
           "papers4j: warning: OMP_WAIT_POLICY is not 'passive'; libtorch and OpenBLAS threads may"
               + " spin against each other (10-40x slower). Launch through ./papers4j.");
     }
+    configureKernels();
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     torch.set_num_threads(n);
     initialised = true;

@@ -37,21 +37,6 @@ public final class CodecTraining {
   private CodecTraining() {}
 
   public static Run train(FacodecConfig config, List<SpeechCorpus.Utt> train, Recipe r, long seed, String label) {
-    boolean onednn = torch.globalContext().userEnabledMkldnn();
-    torch.globalContext().setUserEnabledMkldnn(false);
-    try {
-      return trainImpl(config, train, r, seed, label);
-    } finally {
-      torch.globalContext().setUserEnabledMkldnn(onednn);
-    }
-  }
-
-  /**
-   * oneDNN's conv1d backward returned NaN gradients for the encoder (finite when computed with
-   * libtorch's native convolution, and finite for every subset of the losses): measured with
-   * libtorch 2.10 on this CPU. Training therefore runs with oneDNN off, restored afterwards.
-   */
-  private static Run trainImpl(FacodecConfig config, List<SpeechCorpus.Utt> train, Recipe r, long seed, String label) {
     Engine.init();
     Engine.seed(seed);
     Facodec model = new Facodec(config, seed);

@@ -4,7 +4,6 @@ import io.papers4j.core.tensor.Engine;
 import io.papers4j.speech.data.SpeechCorpus;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Trains everything of one preset, in order: the espeak-ng corpus; FACodec (code dim 8), the same
@@ -30,20 +29,14 @@ public final class Ns3Pipeline {
     CodecTraining.Run fa = CodecTraining.train(cfg, corpus.train, p.codec(), seed, "facodec");
     CodecTraining.Run wide = CodecTraining.train(cfg.withCodeDim(cfg.dim()), corpus.train, p.codec(), seed, "facodec-dim" + cfg.dim());
     CodecTraining.Run plain = CodecTraining.train(cfg.withFactorised(false), corpus.train, p.codec(), seed, "rvq-codec");
-    boolean onednn = torch.globalContext().userEnabledMkldnn();
-    torch.globalContext().setUserEnabledMkldnn(false); // see CodecTraining
-    try {
-      MelClassifier spk = MelClassifier.train(corpus.train, true, speakers, p.proxySteps(), seed + 10, "speaker-proxy");
-      MelClassifier rec = MelClassifier.train(corpus.train, false, phones, p.proxySteps(), seed + 11, "phone-proxy");
-      List<FactorisedTts.CodedUtt> faTrain = FactorisedTts.encodeAll(fa.model(), corpus.train);
-      List<FactorisedTts.CodedUtt> plTrain = FactorisedTts.encodeAll(plain.model(), corpus.train);
-      Engine.seed(seed + 20);
-      FactorisedTts tts = new FactorisedTts(phones, cfg.codebookSize(), p.ttsDim(), p.ttsLayers(), seed + 20);
-      Map<String, List<Double>> curves = tts.trainAll(faTrain, plTrain, p.ttsSteps(), 8, seed + 21);
-      return new Trained(corpus, fa.model(), wide.model(), plain.model(), fa, wide, plain, spk, rec, tts, curves,
-          FactorisedTts.encodeAll(fa.model(), corpus.testSentences), FactorisedTts.encodeAll(plain.model(), corpus.testSentences));
-    } finally {
-      torch.globalContext().setUserEnabledMkldnn(onednn);
-    }
+    MelClassifier spk = MelClassifier.train(corpus.train, true, speakers, p.proxySteps(), seed + 10, "speaker-proxy");
+    MelClassifier rec = MelClassifier.train(corpus.train, false, phones, p.proxySteps(), seed + 11, "phone-proxy");
+    List<FactorisedTts.CodedUtt> faTrain = FactorisedTts.encodeAll(fa.model(), corpus.train);
+    List<FactorisedTts.CodedUtt> plTrain = FactorisedTts.encodeAll(plain.model(), corpus.train);
+    Engine.seed(seed + 20);
+    FactorisedTts tts = new FactorisedTts(phones, cfg.codebookSize(), p.ttsDim(), p.ttsLayers(), seed + 20);
+    Map<String, List<Double>> curves = tts.trainAll(faTrain, plTrain, p.ttsSteps(), 8, seed + 21);
+    return new Trained(corpus, fa.model(), wide.model(), plain.model(), fa, wide, plain, spk, rec, tts, curves,
+        FactorisedTts.encodeAll(fa.model(), corpus.testSentences), FactorisedTts.encodeAll(plain.model(), corpus.testSentences));
   }
 }

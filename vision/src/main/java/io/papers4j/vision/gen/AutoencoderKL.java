@@ -45,12 +45,6 @@ import org.bytedeco.pytorch.global.torch;
 public final class AutoencoderKL implements Parameterized {
   private static final double GN_EPS = 1e-6;
 
-  static {
-    // Measured here: with oneDNN (mkldnn) convolutions and 2 intra-op threads, the backward pass of
-    // this model gave NaN gradients from the first step (widths 8,16 on 16×3×32×32 batches); with
-    // 1 thread or with oneDNN off they are finite. libtorch then uses its own convolution kernels.
-    torch.globalContext().setUserEnabledMkldnn(false);
-  }
   private final AutoencoderConfig config;
 
   // encoder

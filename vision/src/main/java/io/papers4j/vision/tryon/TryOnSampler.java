@@ -41,8 +41,7 @@ public final class TryOnSampler {
     VariancePreserving vp = model.diffusion();
     if (steps < 1 || steps > vp.trainTimesteps()) throw new IllegalArgumentException("steps must be in [1, " + vp.trainTimesteps() + "], got " + steps);
     long n = person.size(0);
-    try (Kernels k = Kernels.libtorch();
-        NoGradGuard ng = new NoGradGuard()) {
+    try (NoGradGuard ng = new NoGradGuard()) {
       Tensor agn = TryOnData.agnostic(person, mask).mul(new Scalar(2)).sub(new Scalar(1)); // (B, 3, S, S) in [−1, 1]
       Tensor g = garment.mul(new Scalar(2)).sub(new Scalar(1)); // (B, 3, S, S)
       boolean cfg = guidance != 1.0;

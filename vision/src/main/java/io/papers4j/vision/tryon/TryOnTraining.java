@@ -54,8 +54,7 @@ public final class TryOnTraining {
     int big = model.diffusion().trainTimesteps();
     List<Double> losses = new ArrayList<>();
     long start = System.nanoTime(), step = 0;
-    try (Kernels k = Kernels.libtorch();
-        ProgressBar bar = new ProgressBar("tryon " + model.config().arm(), r.steps(), "img", System.err, mode, System::nanoTime, 10_000_000_000L)) {
+    try (ProgressBar bar = new ProgressBar("tryon " + model.config().arm(), r.steps(), "img", System.err, mode, System::nanoTime, 10_000_000_000L)) {
       for (; step < r.steps() && (System.nanoTime() - start) / 1e9 < maxSeconds; step++) {
         try (PointerScope scope = new PointerScope()) {
           TryOnData.Batch b = data.batch("train", step * r.batch(), r.batch());

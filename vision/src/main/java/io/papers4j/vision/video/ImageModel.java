@@ -24,13 +24,6 @@ public final class ImageModel implements Parameterized {
   public final Embedding classEmbedding; // (classes + 1, D)
   private final VideoConfig config;
 
-  static {
-    // As in vision.gen's AutoencoderKL: with oneDNN convolutions and 2 intra-op threads the backward
-    // pass gave NaN gradients after the first step here too (measured on this UNet); libtorch's own
-    // convolution kernels are finite.
-    torch.globalContext().setUserEnabledMkldnn(false);
-  }
-
   public ImageModel(VideoConfig config, Init init) {
     this.config = config;
     this.unet = new UNet2DConditionModel(config.unet(), init);
