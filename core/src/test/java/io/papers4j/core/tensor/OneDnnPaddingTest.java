@@ -50,6 +50,19 @@ class OneDnnPaddingTest {
     assertThat(torch.globalContext().userEnabledNNPACK()).as("NNPACK").isFalse();
   }
 
+  @Test
+  void oneDnnScopeRestoresTheEngineSetting() {
+    Engine.init();
+    try (Engine.OneDnn outer = Engine.oneDnn()) {
+      assertThat(torch.globalContext().userEnabledMkldnn()).isTrue();
+      try (Engine.OneDnn inner = Engine.oneDnn()) {
+        assertThat(torch.globalContext().userEnabledMkldnn()).isTrue();
+      }
+      assertThat(torch.globalContext().userEnabledMkldnn()).as("after the inner scope").isTrue();
+    }
+    assertThat(torch.globalContext().userEnabledMkldnn()).as("after both scopes").isFalse();
+  }
+
   /**
    * With the engine's kernels, a convolution over 8 channels after poisoning gives the float64
    * result (output and input gradient) in every trial. With oneDNN on, on an AVX-512 CPU, this test

@@ -66,7 +66,7 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       TryOnConfig config = tiny ? TryOnConfig.tiny(arm) : TryOnConfig.defaults(arm); // checks --arm
       TryOnTraining.Recipe recipe = new TryOnTraining.Recipe(steps, batch, lr, dropout, seed);
-      Engine.init(2); // training and sampling themselves run on oneDNN with one thread (vision.tryon.Kernels)
+      Engine.init(2);
       Engine.seed(seed);
       TryOnData data = TryOnData.load(seed);
       OotdModel model = new OotdModel(config, seed);
@@ -120,7 +120,7 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
       if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) throw new IllegalArgumentException("--out must be a .png file, got " + out);
       int cat = TryOnData.CATEGORIES.indexOf(category);
       if (cat < 0) throw new IllegalArgumentException("--category must be one of " + TryOnData.CATEGORIES + ", got " + category);
-      Engine.init(2); // training and sampling themselves run on oneDNN with one thread (vision.tryon.Kernels)
+      Engine.init(2);
       Tensor p = TryOnImages.readRgb(person, "person", System.err::println);
       Tensor g = TryOnImages.readRgb(garment, "garment", System.err::println);
       Tensor m;
@@ -172,7 +172,7 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       if (n < 2 || n > 10_000) throw new IllegalArgumentException("--n must be in [2, 10000], got " + n);
       if (classifierImages < 16 || classifierSteps < 1) throw new IllegalArgumentException("--classifier-images must be >= 16 and --classifier-steps >= 1");
-      Engine.init(2); // training and sampling themselves run on oneDNN with one thread (vision.tryon.Kernels)
+      Engine.init(2);
       OotdModel m = TryOnCheckpoint.load(model);
       TryOnData data = TryOnData.load(seed);
       EvalClassifier net = TryOnEval.textureClassifier(data, classifierImages, classifierSteps, ProgressBar.detectMode());

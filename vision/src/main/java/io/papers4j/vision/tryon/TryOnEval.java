@@ -47,10 +47,7 @@ public final class TryOnEval {
     EvalClassifier.Recipe r = new EvalClassifier.Recipe(steps, 64, 1e-3, data.seed());
     Path dir = Papers4jHome.resolve("tryon", "texture-classifier", data.seed() + "-" + images + "-" + steps);
     if (Files.isRegularFile(dir.resolve(Checkpoint.WEIGHTS))) return EvalClassifier.load(dir);
-    EvalClassifier net;
-    try (Kernels k = Kernels.oneDnnSingleThread()) {
-      net = EvalClassifier.train(labelled(data, "classifier", images), r, mode);
-    }
+    EvalClassifier net = EvalClassifier.train(labelled(data, "classifier", images), r, mode); // on oneDNN (EvalClassifier)
     net.save(dir, r, "tryon procedural persons, seed " + data.seed());
     return net;
   }
