@@ -1,5 +1,6 @@
 package io.papers4j.vision.video;
 
+import io.papers4j.core.io.AnimatedGif;
 import io.papers4j.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -8,21 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Video files: animated GIFs (javax.imageio's GIF writer with the NETSCAPE2.0 looping extension and
- * a per-frame delay), PNG strips (frames side by side, several clips as rows), and reading an image
+ * Video files: animated GIFs (through {@link AnimatedGif}), PNG strips (frames side by side, several clips as rows), and reading an image
  * or the frames of a GIF / a Muybridge-style grid back. Files are written atomically.
  */
 public final class VideoIO {
@@ -70,84 +61,14 @@ public final class VideoIO {
     return Tensor.create(v, t, 3, h, w).clone();
   }
 
-  /** Writes an animated, looping GIF, each frame shown {@code delayMs} (scaled up by an integer {@code scale}). */
+  /** Writes an animated, looping GIF, each frame shown {@code delayMs} (scaled up by an integer {@code scale}); see {@link AnimatedGif}. */
   public static void writeGif(Path file, List<BufferedImage> frames, int delayMs, int scale) {
-    if (frames.isEmpty()) throw new IllegalArgumentException("no frames to write");
-    AtomicFiles.write(file, gifBytes(frames, delayMs, scale));
+    AnimatedGif.write(file, frames, delayMs, scale);
   }
 
-  static byte[] gifBytes(List<BufferedImage> frames, int delayMs, int scale) {
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      writer.prepareWriteSequence(null);
-      for (BufferedImage f : frames) {
-        BufferedImage img = scale(f, scale);
-        ImageWriteParam param = writer.getDefaultWriteParam();
-        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), param);
-        String format = meta.getNativeMetadataFormatName();
-        IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
-        IIOMetadataNode gce = child(root, "GraphicControlExtension");
-        gce.setAttribute("disposalMethod", "none");
-        gce.setAttribute("userInputFlag", "FALSE");
-        gce.setAttribute("transparentColorFlag", "FALSE");
-        gce.setAttribute("delayTime", Integer.toString(Math.max(1, delayMs / 10)));
-        gce.setAttribute("transparentColorIndex", "0");
-        IIOMetadataNode apps = child(root, "ApplicationExtensions");
-        IIOMetadataNode app = new IIOMetadataNode("ApplicationExtension");
-        app.setAttribute("applicationID", "NETSCAPE");
-        app.setAttribute("authenticationCode", "2.0");
-        app.setUserObject(new byte[] {1, 0, 0}); // loop forever
-        apps.appendChild(app);
-        meta.setFromTree(format, root);
-        writer.writeToSequence(new IIOImage(img, null, meta), param);
-      }
-      writer.endWriteSequence();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot encode GIF: " + e.getMessage(), e);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
-  }
-
-  private static IIOMetadataNode child(IIOMetadataNode root, String name) {
-    for (int i = 0; i < root.getLength(); i++) {
-      if (root.item(i).getNodeName().equalsIgnoreCase(name)) return (IIOMetadataNode) root.item(i);
-    }
-    IIOMetadataNode n = new IIOMetadataNode(name);
-    root.appendChild(n);
-    return n;
-  }
-
-  /** Every frame of a GIF, composited as displayed (each frame drawn over the previous). */
+  /** Every frame of a GIF, composited as displayed; see {@link AnimatedGif#read}. */
   public static List<BufferedImage> readGif(Path file) {
-    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such GIF: " + file);
-    List<BufferedImage> out = new ArrayList<>();
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
-      reader.setInput(in);
-      int n = reader.getNumImages(true);
-      BufferedImage canvas = null;
-      for (int i = 0; i < n; i++) {
-        BufferedImage f = reader.read(i);
-        IIOMetadataNode root = (IIOMetadataNode) reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0");
-        IIOMetadataNode d = child(root, "ImageDescriptor");
-        int left = Integer.parseInt(d.getAttribute("imageLeftPosition")), top = Integer.parseInt(d.getAttribute("imageTopPosition"));
-        if (canvas == null) canvas = new BufferedImage(reader.getWidth(0) + left, reader.getHeight(0) + top, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = canvas.createGraphics();
-        g.drawImage(f, left, top, null);
-        g.dispose();
-        BufferedImage copy = new BufferedImage(canvas.getWidth(), canvas.getHeight(), BufferedImage.TYPE_INT_RGB);
-        copy.getGraphics().drawImage(canvas, 0, 0, null);
-        out.add(copy);
-      }
-      reader.dispose();
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(file + ": not a readable GIF: " + e.getMessage(), e);
-    }
-    return out;
+    return AnimatedGif.read(file);
   }
 
   /** Clips as rows of a strip, frames left to right, each frame scaled by {@code scale}, 2 px gaps; written as PNG. */
