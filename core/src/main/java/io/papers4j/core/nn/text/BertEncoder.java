@@ -87,15 +87,30 @@ public final class BertEncoder implements Parameterized {
    * @param attentionMask 1 for real tokens, 0 for padding (B, T)
    */
   public List<Tensor> hiddenStates(Tensor ids, Tensor attentionMask) {
-    long b = ids.size(0);
-    long t = ids.size(1);
+    return hiddenStatesFromEmbeddings(torch.embedding(wordEmbeddings(), ids), attentionMask); // (B, T, d) word rows
+  }
+
+  /** The word-embedding table (V, d); frozen pretrained weights, never to be written. */
+  public Tensor wordEmbeddings() {
+    return w("embeddings.word_embeddings.weight");
+  }
+
+  /**
+   * As {@link #hiddenStates}, from word embeddings the caller looked up (B, T, d) — e.g. with one
+   * row replaced by a learned vector (textual inversion) — instead of token ids. Position and
+   * token-type embeddings and the embedding LayerNorm are applied here as for ids.
+   */
+  public List<Tensor> hiddenStatesFromEmbeddings(Tensor wordEmbeds, Tensor attentionMask) {
+    long b = wordEmbeds.size(0);
+    long t = wordEmbeds.size(1);
     if (t > config.maxPositionEmbeddings()) {
       throw new IllegalArgumentException("sequence of " + t + " tokens exceeds max_position_embeddings "
           + config.maxPositionEmbeddings());
     }
     Tensor positions = torch.arange(new Scalar(t)).unsqueeze(0); // (1, T)
-    Tensor types = torch.zeros_like(ids); // (B, T), single segment
-    Tensor h = torch.embedding(w("embeddings.word_embeddings.weight"), ids)
+    Tensor types = torch.zeros(new long[] {b, t}, new org.bytedeco.pytorch.TensorOptions().dtype(
+        new org.bytedeco.pytorch.ScalarTypeOptional(torch.ScalarType.Long))); // (B, T), single segment
+    Tensor h = wordEmbeds
         .add(torch.embedding(w("embeddings.position_embeddings.weight"), positions))
         .add(torch.embedding(w("embeddings.token_type_embeddings.weight"), types)); // (B, T, d)
     h = layerNorm(h, "embeddings.LayerNorm");
@@ -123,7 +138,12 @@ public final class BertEncoder implements Parameterized {
 
   /** Token features and pooled vector of a tokenised batch; ids and mask (B, T). */
   public Features features(Tensor ids, Tensor attentionMask) {
-    List<Tensor> hs = hiddenStates(ids, attentionMask);
+    return featuresFromEmbeddings(torch.embedding(wordEmbeddings(), ids), attentionMask);
+  }
+
+  /** {@link #features} from word embeddings (B, T, d), see {@link #hiddenStatesFromEmbeddings}. */
+  public Features featuresFromEmbeddings(Tensor wordEmbeds, Tensor attentionMask) {
+    List<Tensor> hs = hiddenStatesFromEmbeddings(wordEmbeds, attentionMask);
     Tensor last = hs.get(hs.size() - 1); // (B, T, d)
     return new Features(last, attentionMask, meanPool(last, attentionMask));
   }
