@@ -43,7 +43,8 @@ public final class IngestBench {
     ArenaConfig cfg = new ArenaConfig(List.of(
         new ArenaConfig.ModelEndpoint("a", "http://unused", null, "a", 1),
         new ArenaConfig.ModelEndpoint("b", "http://unused", null, "b", 1)),
-        List.of(), null, 24_000, 50, 0.7, 1.0, 1024, Integer.MAX_VALUE, Integer.MAX_VALUE, null, 50_000);
+        List.of(), null, 24_000, 50, 0.7, 1.0, 1024, Integer.MAX_VALUE, Integer.MAX_VALUE, null, 50_000,
+        Integer.MAX_VALUE, Integer.MAX_VALUE, 10, Integer.MAX_VALUE);
     ChatBackend instant = (msgs, onDelta) -> {
       onDelta.accept("ok");
       return "ok";

@@ -8,6 +8,7 @@ import io.papers4j.arena.stats.FastChatSampler;
 import io.papers4j.arena.stats.Leaderboard;
 import io.papers4j.arena.store.ArenaStore;
 import io.papers4j.arena.store.VoteRecord;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,19 +26,24 @@ import java.util.function.Function;
  */
 public final class Arena {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_SESSIONS = 10_000;
 
   final ArenaConfig config;
   final ArenaStore store;
   final Moderation moderation;
   final Map<String, ChatBackend> backends = new HashMap<>();
   private final Map<String, BattleSession> sessions = new ConcurrentHashMap<>();
+  /** Live battle ids per client address, oldest first (guarded by itself, as is {@link #votedIds}). */
+  private final Map<String, ArrayDeque<String>> sessionsByClient = new HashMap<>();
+  /** Ids of battles voted on, oldest vote first: finished, so the first to go when room is needed. */
+  private final ArrayDeque<String> votedIds = new ArrayDeque<>();
   private final FastChatSampler sampler;
   private final SplittableRandom rng = new SplittableRandom();
   /** Per-address limit on all battle routes (requests_per_minute). */
   final RateLimiter requestLimiter;
   /** Per-address limit on messages, regenerations and votes (votes_per_minute). */
   final RateLimiter turnLimiter;
+  /** Per-model limit on replies over all clients (backend_requests_per_minute). */
+  final RateLimiter backendLimiter;
   private final int bootstrapRounds;
   private long cachedAt = -1;
   private Map<String, Object> cached;
@@ -59,6 +65,7 @@ public final class Arena {
     this.bootstrapRounds = bootstrapRounds;
     this.requestLimiter = new RateLimiter("battle requests", config.rateLimitClients());
     this.turnLimiter = new RateLimiter("messages, regenerations and votes", config.rateLimitClients());
+    this.backendLimiter = new RateLimiter("replies", "for one model", Math.max(1, config.models().size()));
     Map<String, Double> weights = new LinkedHashMap<>();
     for (ArenaConfig.ModelEndpoint m : config.models()) {
       backends.put(m.name(), backendFactory.apply(m));
@@ -73,8 +80,13 @@ public final class Arena {
         m -> new OpenAiBackend(m, config.temperature(), config.topP(), config.maxTokens()), 100);
   }
 
-  BattleSession newBattle(boolean anony, String modelA, String modelB, String judge, String ip) {
-    if (sessions.size() >= MAX_SESSIONS) evictOldest();
+  /**
+   * A new battle for {@code client} (an address). The address's own oldest battle makes room past
+   * {@code sessions_per_client}; past {@code max_sessions} a battle already voted on goes first,
+   * then the oldest battle of the address holding the most, so that a flood of new battles from a
+   * few addresses evicts the flooders' battles, not other users' open ones.
+   */
+  BattleSession newBattle(boolean anony, String modelA, String modelB, String judge, String client) {
     String[] pair;
     if (anony) {
       synchronized (rng) {
@@ -83,8 +95,15 @@ public final class Arena {
     } else {
       pair = new String[] {modelA, modelB};
     }
-    BattleSession b = new BattleSession(UUID.randomUUID().toString(), anony, pair[0], pair[1], judge, ip);
-    sessions.put(b.id, b);
+    BattleSession b = new BattleSession(UUID.randomUUID().toString(), anony, pair[0], pair[1], judge, client);
+    synchronized (sessionsByClient) {
+      ArrayDeque<String> own = sessionsByClient.computeIfAbsent(client, k -> new ArrayDeque<>());
+      while (own.size() >= config.sessionsPerClient()) sessions.remove(own.removeFirst());
+      while (sessions.size() >= config.maxSessions()) evictOne();
+      sessionsByClient.put(client, own); // evictOne() drops a queue it empties, this one included
+      own.addLast(b.id);
+      sessions.put(b.id, b);
+    }
     return b;
   }
 
@@ -95,10 +114,52 @@ public final class Arena {
     return b;
   }
 
-  private void evictOldest() {
-    sessions.values().stream()
-        .min((x, y) -> Long.compare(x.lastUsed, y.lastUsed))
-        .ifPresent(b -> sessions.remove(b.id));
+  /** Live battles (at most max_sessions) and the addresses holding them. */
+  public int[] sessionCounts() {
+    synchronized (sessionsByClient) {
+      return new int[] {sessions.size(), sessionsByClient.size()};
+    }
+  }
+
+  /** Addresses the largest rate limiter remembers (at most rate_limit_clients). */
+  public int limiterEntries() {
+    return Math.max(requestLimiter.size(), turnLimiter.size());
+  }
+
+  /** Records that {@code b} was voted on: it may now be evicted before any open battle. */
+  void markVoted(BattleSession b) {
+    synchronized (sessionsByClient) {
+      votedIds.addLast(b.id);
+    }
+  }
+
+  private void evictOne() {
+    while (!votedIds.isEmpty()) {
+      BattleSession done = sessions.get(votedIds.removeFirst());
+      if (done != null) {
+        forget(done.ip, done.id);
+        return;
+      }
+    }
+    String holder = null;
+    int most = 0;
+    for (Map.Entry<String, ArrayDeque<String>> e : sessionsByClient.entrySet()) {
+      if (e.getValue().size() > most) {
+        most = e.getValue().size();
+        holder = e.getKey();
+      }
+    }
+    if (holder == null) throw new IllegalStateException("battle bookkeeping out of step: no holder to evict from");
+    forget(holder, sessionsByClient.get(holder).peekFirst());
+  }
+
+  private void forget(String client, String id) {
+    sessions.remove(id);
+    ArrayDeque<String> q = sessionsByClient.get(client);
+    if (q != null) {
+      q.remove(id);
+      if (q.isEmpty()) sessionsByClient.remove(client);
+    }
   }
 
   /** Stores a vote durably (idempotent on its id) and invalidates the leaderboard cache. */

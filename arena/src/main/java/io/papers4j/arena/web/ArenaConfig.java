@@ -24,7 +24,9 @@ import java.util.Set;
  *   "max_input_chars": 24000, "max_turns": 50,
  *   "temperature": 0.7, "top_p": 1.0, "max_tokens": 1024,
  *   "votes_per_minute": 30, "requests_per_minute": 120,
- *   "trusted_proxy_header": "X-Forwarded-For", "rate_limit_clients": 50000
+ *   "trusted_proxy_header": "X-Forwarded-For", "rate_limit_clients": 50000,
+ *   "max_sessions": 10000, "sessions_per_client": 20, "regenerations_per_battle": 10,
+ *   "backend_requests_per_minute": 600
  * }
  * }</pre>
  *
@@ -46,6 +48,14 @@ import java.util.Set;
  *     address, and the header is ignored since any client can send it
  * @param rateLimitClients addresses each limiter remembers at most; the least recently seen is
  *     dropped beyond (50,000: a few MB)
+ * @param maxSessions live battles kept in memory (10,000); past it the oldest battle of the address
+ *     holding the most is dropped, so a flood evicts the flooder's own battles first
+ * @param sessionsPerClient live battles one address may hold (20); a new one drops that address's
+ *     oldest
+ * @param regenerationsPerBattle regenerations allowed in one battle (10): each one is two backend
+ *     calls
+ * @param backendRequestsPerMinute replies one model's backend is asked for per minute, over all
+ *     clients (600); past it a reply fails with a neutral "busy" message that names no model
  */
 public record ArenaConfig(
     List<ModelEndpoint> models,
@@ -59,13 +69,17 @@ public record ArenaConfig(
     int votesPerMinute,
     int requestsPerMinute,
     String trustedProxyHeader,
-    int rateLimitClients) {
+    int rateLimitClients,
+    int maxSessions,
+    int sessionsPerClient,
+    int regenerationsPerBattle,
+    int backendRequestsPerMinute) {
 
-  /** FastChat-default limits: 120 requests per minute per address, no proxy header, 50,000 addresses. */
+  /** Default limits: 120 requests per minute per address, no proxy header, 50,000 addresses, 10,000 battles. */
   public ArenaConfig(List<ModelEndpoint> models, List<String> moderationKeywords, String adminToken, int maxInputChars,
       int maxTurns, double temperature, double topP, int maxTokens, int votesPerMinute) {
     this(models, moderationKeywords, adminToken, maxInputChars, maxTurns, temperature, topP, maxTokens, votesPerMinute,
-        120, null, 50_000);
+        120, null, 50_000, 10_000, 20, 10, 600);
   }
 
   /**
@@ -96,6 +110,11 @@ public record ArenaConfig(
     if (votesPerMinute < 1) throw new IllegalArgumentException("config: votes_per_minute must be positive");
     if (requestsPerMinute < 1) throw new IllegalArgumentException("config: requests_per_minute must be positive");
     if (rateLimitClients < 1) throw new IllegalArgumentException("config: rate_limit_clients must be positive");
+    if (maxSessions < 1 || sessionsPerClient < 1) {
+      throw new IllegalArgumentException("config: max_sessions and sessions_per_client must be positive");
+    }
+    if (regenerationsPerBattle < 0) throw new IllegalArgumentException("config: regenerations_per_battle must be >= 0");
+    if (backendRequestsPerMinute < 1) throw new IllegalArgumentException("config: backend_requests_per_minute must be positive");
     if (trustedProxyHeader != null && !trustedProxyHeader.matches("[A-Za-z0-9-]+")) {
       throw new IllegalArgumentException("config: trusted_proxy_header must be a header name, got " + trustedProxyHeader);
     }
@@ -160,7 +179,11 @@ public record ArenaConfig(
         root.path("votes_per_minute").asInt(30),
         root.path("requests_per_minute").asInt(120),
         root.hasNonNull("trusted_proxy_header") ? root.get("trusted_proxy_header").asText() : null,
-        root.path("rate_limit_clients").asInt(50_000));
+        root.path("rate_limit_clients").asInt(50_000),
+        root.path("max_sessions").asInt(10_000),
+        root.path("sessions_per_client").asInt(20),
+        root.path("regenerations_per_battle").asInt(10),
+        root.path("backend_requests_per_minute").asInt(600));
   }
 
   private static String req(JsonNode m, String field, String where) {

@@ -47,7 +47,7 @@ final class BattleApi {
       }
       if (a.equals(b)) throw new ApiError(400, "model_a and model_b must differ");
     }
-    BattleSession s = arena.newBattle(anony, a, b, Requests.judge(ctx), ctx.ip());
+    BattleSession s = arena.newBattle(anony, a, b, Requests.judge(ctx), Requests.client(ctx));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", s.id);
     out.put("anony", anony);
@@ -135,6 +135,14 @@ final class BattleApi {
         client.close();
         return;
       }
+      try {
+        arena.backendLimiter.acquire(s.models[side], arena.config.backendRequestsPerMinute());
+      } catch (ApiError busy) {
+        // the side stays IDLE, so the same stream can be asked for again; the message names no model
+        client.sendEvent("failed", json(busy.getMessage()));
+        client.close();
+        return;
+      }
       s.side[side] = BattleSession.Side.STREAMING;
       history = new ArrayList<>(s.conv.get(side));
     }
@@ -164,10 +172,15 @@ final class BattleApi {
 
   /** Drops the last reply on both sides so that the same models answer again. */
   static void regenerate(Context ctx) {
-    BattleSession s = Requests.arena(ctx).session(ctx.pathParam("id"));
+    Arena arena = Requests.arena(ctx);
+    BattleSession s = arena.session(ctx.pathParam("id"));
     synchronized (s) {
       if (s.voted) throw new ApiError(409, "this battle was voted on; start a new round");
       if (s.turns == 0 || !finished(s)) throw new ApiError(409, "nothing to regenerate until both replies have finished");
+      if (s.regenerations >= arena.config.regenerationsPerBattle()) {
+        throw new ApiError(400, "regeneration limit of " + arena.config.regenerationsPerBattle() + " per battle reached; start a new round");
+      }
+      s.regenerations++;
       for (int side = 0; side < 2; side++) {
         List<ChatBackend.Message> c = s.conv.get(side);
         c.remove(c.size() - 1);
@@ -198,6 +211,7 @@ final class BattleApi {
       arena.storeVote(new VoteRecord(s.id + "-" + s.turns, now, type, s.models[0], s.models[1], s.anony, s.judge, s.turns, line));
       s.voted = true;
     }
+    arena.markVoted(s);
     ctx.json(Map.of("model_a", s.models[0], "model_b", s.models[1], "stored", true));
   }
 

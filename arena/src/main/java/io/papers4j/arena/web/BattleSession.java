@@ -21,6 +21,7 @@ final class BattleSession {
   final List<List<ChatBackend.Message>> conv = List.of(new ArrayList<>(), new ArrayList<>());
   final Side[] side = {Side.IDLE, Side.IDLE};
   int turns;
+  int regenerations;
   boolean voted;
   long lastUsed = System.currentTimeMillis();
 

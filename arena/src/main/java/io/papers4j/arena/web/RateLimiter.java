@@ -23,6 +23,7 @@ final class RateLimiter {
   }
 
   private final String what;
+  private final String per;
   private final Map<String, Bucket> buckets;
 
   /**
@@ -30,8 +31,18 @@ final class RateLimiter {
    * @param maxClients bound on the number of buckets kept
    */
   RateLimiter(String what, int maxClients) {
+    this(what, "from one address", maxClients);
+  }
+
+  /**
+   * @param what what is counted, for the 429 message (e.g. "requests")
+   * @param per what one key is, for the message (e.g. "from one address"); it must not name the key
+   * @param maxClients bound on the number of buckets kept
+   */
+  RateLimiter(String what, String per, int maxClients) {
     if (maxClients < 1) throw new IllegalArgumentException("rate limiter needs room for at least one client");
     this.what = what;
+    this.per = per;
     this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
@@ -56,7 +67,7 @@ final class RateLimiter {
       return;
     }
     long retry = Math.max(1, (long) Math.ceil((1 - b.tokens) * 60.0 / perMinute));
-    throw new ApiError(429, "rate limit: at most " + perMinute + " " + what + " per minute from one address; retry in " + retry + " s", retry);
+    throw new ApiError(429, "rate limit: at most " + perMinute + " " + what + " per minute " + per + "; retry in " + retry + " s", retry);
   }
 
   /** Buckets currently kept (never more than maxClients). */

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -132,5 +134,65 @@ class RateLimitTest {
     }
     assertThat(send("POST", "/api/battles", "{}", "X-Forwarded-For", "10.0.0.9").statusCode()).isEqualTo(429);
     assertThat(arena.requestLimiter.size()).isEqualTo(1);
+  }
+
+  @Test
+  void one_battle_regenerates_at_most_its_limit() throws Exception {
+    start(",\"regenerations_per_battle\":2");
+    String id = JSON.readTree(send("POST", "/api/battles", "{}").body()).get("id").asText();
+    send("POST", "/api/battles/" + id + "/messages", "{\"text\":\"hi\"}");
+    HttpResponse<String> last = null;
+    int served = 0;
+    for (int i = 0; i < 4; i++) {
+      for (String side : new String[] {"a", "b"}) send("GET", "/api/battles/" + id + "/stream/" + side, null, "Accept", "text/event-stream");
+      last = send("POST", "/api/battles/" + id + "/regenerate", "{}");
+      if (last.statusCode() != 200) break;
+      served++;
+    }
+    assertThat(served).isEqualTo(2);
+    assertThat(last.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(last.body()).get("error").asText()).contains("regeneration limit of 2 per battle");
+  }
+
+  @Test
+  void a_busy_model_fails_the_reply_without_naming_it_and_the_side_can_be_asked_again() throws Exception {
+    start(",\"backend_requests_per_minute\":1");
+    String id = JSON.readTree(send("POST", "/api/battles", "{}").body()).get("id").asText();
+    send("POST", "/api/battles/" + id + "/messages", "{\"text\":\"hi\"}");
+    String first = send("GET", "/api/battles/" + id + "/stream/a", null, "Accept", "text/event-stream").body();
+    String second = send("GET", "/api/battles/" + id + "/stream/b", null, "Accept", "text/event-stream").body();
+    // one reply per model per minute: a second stream of the same model in this battle would be busy;
+    // the two sides are different models, so both went through, and a new battle's replies are refused
+    assertThat(first).contains("done");
+    assertThat(second).contains("done");
+    String id2 = JSON.readTree(send("POST", "/api/battles", "{}").body()).get("id").asText();
+    send("POST", "/api/battles/" + id2 + "/messages", "{\"text\":\"hi\"}");
+    String busy = send("GET", "/api/battles/" + id2 + "/stream/a", null, "Accept", "text/event-stream").body();
+    assertThat(busy).contains("event: failed").contains("replies per minute for one model");
+    assertThat(busy).doesNotContain("alpha").doesNotContain("beta").doesNotContain(fake.base());
+    // the side was not marked as streaming or failed: asking again gives the same neutral refusal, not "already streaming"
+    assertThat(send("GET", "/api/battles/" + id2 + "/stream/a", null, "Accept", "text/event-stream").body())
+        .contains("replies per minute for one model").doesNotContain("already streaming");
+  }
+
+  @Test
+  void an_address_past_its_battle_limit_loses_its_own_oldest_battle_not_others() throws Exception {
+    start(",\"trusted_proxy_header\":\"X-Forwarded-For\",\"sessions_per_client\":3,\"max_sessions\":10");
+    String other = JSON.readTree(send("POST", "/api/battles", "{}", "X-Forwarded-For", "192.0.2.1").body()).get("id").asText();
+    List<String> own = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      own.add(JSON.readTree(send("POST", "/api/battles", "{}", "X-Forwarded-For", "198.51.100.9").body()).get("id").asText());
+    }
+    assertThat(send("POST", "/api/battles/" + own.get(0) + "/messages", "{\"text\":\"hi\"}", "X-Forwarded-For", "198.51.100.9").statusCode())
+        .isEqualTo(404);
+    assertThat(send("POST", "/api/battles/" + own.get(3) + "/messages", "{\"text\":\"hi\"}", "X-Forwarded-For", "198.51.100.9").statusCode())
+        .isEqualTo(200);
+    // a flood from three more addresses fills the server (10 battles): the holders of the most lose theirs first
+    for (int a = 0; a < 3; a++) {
+      for (int i = 0; i < 3; i++) send("POST", "/api/battles", "{}", "X-Forwarded-For", "203.0.113." + a);
+    }
+    assertThat(arena.sessionCounts()[0]).isLessThanOrEqualTo(10);
+    assertThat(send("POST", "/api/battles/" + other + "/messages", "{\"text\":\"hi\"}", "X-Forwarded-For", "192.0.2.1").statusCode())
+        .isEqualTo(200);
   }
 }
