@@ -36,6 +36,8 @@ public final class Arena {
   private final Map<String, ArrayDeque<String>> sessionsByClient = new HashMap<>();
   /** Ids of battles voted on, oldest vote first: finished, so the first to go when room is needed. */
   private final ArrayDeque<String> votedIds = new ArrayDeque<>();
+  /** Ids in creation order; those still without a message hold no conversation and go next. */
+  private final ArrayDeque<String> createdIds = new ArrayDeque<>();
   private final FastChatSampler sampler;
   private final SplittableRandom rng = new SplittableRandom();
   /** Per-address limit on all battle routes (requests_per_minute). */
@@ -83,8 +85,9 @@ public final class Arena {
   /**
    * A new battle for {@code client} (an address). The address's own oldest battle makes room past
    * {@code sessions_per_client}; past {@code max_sessions} a battle already voted on goes first,
-   * then the oldest battle of the address holding the most, so that a flood of new battles from a
-   * few addresses evicts the flooders' battles, not other users' open ones.
+   * then the oldest battle that never got a message (a flood of bare creations holds nothing worth
+   * keeping), then the oldest battle of the address holding the most, so that a flood evicts the
+   * flooders' battles, not other users' conversations.
    */
   BattleSession newBattle(boolean anony, String modelA, String modelB, String judge, String client) {
     String[] pair;
@@ -103,6 +106,8 @@ public final class Arena {
       sessionsByClient.put(client, own); // evictOne() drops a queue it empties, this one included
       own.addLast(b.id);
       sessions.put(b.id, b);
+      createdIds.addLast(b.id);
+      if (createdIds.size() > 2 * config.maxSessions()) createdIds.removeIf(id -> !sessions.containsKey(id));
     }
     return b;
   }
@@ -140,6 +145,15 @@ public final class Arena {
         forget(done.ip, done.id);
         return;
       }
+    }
+    while (!createdIds.isEmpty()) {
+      BattleSession bare = sessions.get(createdIds.removeFirst());
+      if (bare == null) continue;
+      synchronized (bare) {
+        if (bare.turns > 0) continue; // a conversation: only the largest holder's rule may drop it
+      }
+      forget(bare.ip, bare.id);
+      return;
     }
     String holder = null;
     int most = 0;

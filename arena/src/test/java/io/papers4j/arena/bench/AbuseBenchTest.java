@@ -14,6 +14,7 @@ class AbuseBenchTest {
     assertThat(o.votesAcknowledged()).isEqualTo(4 * 6); // every round's vote and the first battle's
     assertThat(o.votesLost()).isZero();
     assertThat(o.firstBattlesLost()).isZero();
+    assertThat(o.roundsLost()).isZero();
     assertThat(o.maxLiveBattles()).isLessThanOrEqualTo(200);
     assertThat(o.maxLimiterEntries()).isLessThanOrEqualTo(100);
     assertThat(o.floodCreated()).isGreaterThan(200); // the flood did fill the server past its bound

@@ -179,6 +179,7 @@ class RateLimitTest {
   void an_address_past_its_battle_limit_loses_its_own_oldest_battle_not_others() throws Exception {
     start(",\"trusted_proxy_header\":\"X-Forwarded-For\",\"sessions_per_client\":3,\"max_sessions\":10");
     String other = JSON.readTree(send("POST", "/api/battles", "{}", "X-Forwarded-For", "192.0.2.1").body()).get("id").asText();
+    send("POST", "/api/battles/" + other + "/messages", "{\"text\":\"hi\"}", "X-Forwarded-For", "192.0.2.1");
     List<String> own = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       own.add(JSON.readTree(send("POST", "/api/battles", "{}", "X-Forwarded-For", "198.51.100.9").body()).get("id").asText());
@@ -187,12 +188,13 @@ class RateLimitTest {
         .isEqualTo(404);
     assertThat(send("POST", "/api/battles/" + own.get(3) + "/messages", "{\"text\":\"hi\"}", "X-Forwarded-For", "198.51.100.9").statusCode())
         .isEqualTo(200);
-    // a flood from three more addresses fills the server (10 battles): the holders of the most lose theirs first
-    for (int a = 0; a < 3; a++) {
-      for (int i = 0; i < 3; i++) send("POST", "/api/battles", "{}", "X-Forwarded-For", "203.0.113." + a);
-    }
+    // a flood of bare battles from many addresses fills the server (10 battles): bare battles go first, then
+    // the largest holder's; the other user's conversation stays
+    for (int a = 0; a < 30; a++) send("POST", "/api/battles", "{}", "X-Forwarded-For", "203.0.113." + a);
     assertThat(arena.sessionCounts()[0]).isLessThanOrEqualTo(10);
-    assertThat(send("POST", "/api/battles/" + other + "/messages", "{\"text\":\"hi\"}", "X-Forwarded-For", "192.0.2.1").statusCode())
-        .isEqualTo(200);
+    assertThat(send("GET", "/api/battles/" + other + "/stream/a", null, "Accept", "text/event-stream", "X-Forwarded-For", "192.0.2.1").body())
+        .contains("done");
+    assertThat(send("GET", "/api/battles/" + own.get(3) + "/stream/a", null, "Accept", "text/event-stream", "X-Forwarded-For", "198.51.100.9").body())
+        .contains("done");
   }
 }
