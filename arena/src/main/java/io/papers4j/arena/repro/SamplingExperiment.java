@@ -5,23 +5,44 @@ import io.papers4j.arena.stats.ActiveSampler;
 import io.papers4j.arena.stats.BradleyTerry;
 import io.papers4j.arena.stats.IpwWinMatrix;
 import io.papers4j.arena.stats.PairCounts;
+import io.papers4j.arena.stats.PairEstimates;
+import io.papers4j.arena.stats.PerPairWinMatrix;
 import io.papers4j.arena.stats.Sandwich;
 import java.util.SplittableRandom;
 
 /**
- * Paper Fig. 7: average 95% interval width of the win matrix (IPW estimator) and of the BT scores
- * (reweighted MLE with sandwich, ξ units) against the number of votes, for uniform pair sampling
- * and for eq.-9 active sampling with an ε floor (probabilities refreshed every {@code batch} votes).
+ * Paper Fig. 7: average 95% interval width of the win matrix and of the BT scores (reweighted MLE
+ * with sandwich, ξ units) against the number of votes, for uniform pair sampling and for eq.-9
+ * active sampling with an ε floor (probabilities refreshed every {@code batch} votes). The win
+ * matrix, and the variances eq. 9 reads, come from one of two named protocols: the paper's
+ * inverse-propensity estimator of §5 ({@link Protocol#IPW}) or each pair's own mean
+ * ({@link Protocol#PER_PAIR}).
  */
 final class SamplingExperiment {
+  /** Which win-matrix estimator the widths and the sampler use. */
+  enum Protocol {
+    IPW("ipw", "inverse-propensity win matrix (§5), width z·√(Σ̂_aa/T)"),
+    PER_PAIR("per-pair", "each pair's own mean, width z·√(θ̃(1−θ̃)/n_a)");
+
+    final String id;
+    final String description;
+
+    Protocol(String id, String description) {
+      this.id = id;
+      this.description = description;
+    }
+  }
+
   /** Width curves at the checkpoints {@code votes}. */
   record Curves(int[] votes, double[] winWidth, double[] btWidth) {}
 
   private SamplingExperiment() {}
 
-  static Curves run(Simulator sim, boolean active, int maxVotes, int every, double epsilon, int batch, long seed) {
+  static Curves run(Simulator sim, Protocol protocol, boolean active, int maxVotes, int every, double epsilon, int batch, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    IpwWinMatrix est = new IpwWinMatrix(sim.pairs);
+    IpwWinMatrix ipw = new IpwWinMatrix(sim.pairs);
+    PerPairWinMatrix perPair = new PerPairWinMatrix(sim.pairs);
+    PairEstimates est = protocol == Protocol.IPW ? ipw : perPair;
     PairCounts.Builder bt = new PairCounts.Builder(CoverageExperiment.names(sim.models));
     ActiveSampler sampler = new ActiveSampler(epsilon);
     int k = sim.pairs.size();
@@ -35,7 +56,8 @@ final class SamplingExperiment {
       if (active && (t - 1) % batch == 0) p = sampler.probabilities(est);
       int a = active ? ActiveSampler.sample(p, rng) : rng.nextInt(k);
       double h = sim.vote(a, rng);
-      est.add(a, h, p[a]);
+      ipw.add(a, h, p[a]);
+      perPair.add(a, h);
       bt.add(sim.pairs.second(a), sim.pairs.first(a), h, 1 / p[a]);
       if (t % every == 0) {
         int i = t / every - 1;

@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
  */
 public record ActiveSampler(double epsilon) {
 
-  public double[] probabilities(IpwWinMatrix est) {
-    int k = est.pairs.size();
+  /** Eq.-9 probabilities from any win-matrix estimator's per-pair votes and variances. */
+  public double[] probabilities(PairEstimates est) {
+    int k = est.pairCount();
     if (epsilon < 0 || epsilon * k > 1) {
       throw new IllegalArgumentException("epsilon must be in [0, 1/" + k + "], got " + epsilon);
     }

@@ -12,7 +12,7 @@ package io.papers4j.arena.stats;
  *
  * Because X_t(a)·X_t(b) = 0 for a ≠ b, running sums of X and X² per pair are sufficient.
  */
-public final class IpwWinMatrix {
+public final class IpwWinMatrix implements PairEstimates {
   public final PairIndex pairs;
   private final double[] sumX;
   private final double[] sumX2;
@@ -43,7 +43,13 @@ public final class IpwWinMatrix {
     return t;
   }
 
+  @Override
+  public int pairCount() {
+    return pairs.size();
+  }
+
   /** n_a, the votes on pair a so far. */
+  @Override
   public long votes(int pair) {
     return n[pair];
   }
@@ -53,6 +59,7 @@ public final class IpwWinMatrix {
   }
 
   /** Σ̂_aa. */
+  @Override
   public double variance(int pair) {
     if (t == 0) return Double.NaN;
     double th = theta(pair);
@@ -60,6 +67,7 @@ public final class IpwWinMatrix {
   }
 
   /** Half-width z·√(Σ̂_aa/T) of pair a's interval. */
+  @Override
   public double halfWidth(int pair, double z) {
     return z * Math.sqrt(variance(pair) / t);
   }
