@@ -48,6 +48,16 @@ public final class Trainer {
     Tensor loss(long step, Batch batch);
   }
 
+  /**
+   * Runs after every optimizer update, inside its own {@code PointerScope}, with the number of
+   * updates done so far: an EMA of the weights ({@code core.diffusion.Ema}), a probe that evaluates
+   * at chosen steps. Not called for the steps a resumed run skips.
+   */
+  @FunctionalInterface
+  public interface AfterStep {
+    void after(long done);
+  }
+
   private final TrainConfig config;
   private final Trainable model;
   private final Optimizer optimizer;
@@ -61,6 +71,7 @@ public final class Trainer {
   private double timeBudgetS = Double.POSITIVE_INFINITY;
   private StepLoss stepLoss;
   private StepLoss validationLoss;
+  private AfterStep afterStep;
 
   public Trainer(TrainConfig config, Trainable model, Optimizer optimizer, TrainData data) {
     this.config = config;
@@ -124,6 +135,12 @@ public final class Trainer {
    */
   public Trainer validationLoss(StepLoss loss) {
     this.validationLoss = loss;
+    return this;
+  }
+
+  /** Adds a hook run after every optimizer update (see {@link AfterStep}). */
+  public Trainer afterStep(AfterStep hook) {
+    this.afterStep = hook;
     return this;
   }
 
@@ -194,6 +211,11 @@ public final class Trainer {
           throw new IllegalStateException(
               "training diverged: loss is " + loss + " at step " + done + " (lr " + lr
                   + "); lower the learning rate or enable clipping");
+        }
+        if (afterStep != null) {
+          try (PointerScope scope = new PointerScope()) {
+            afterStep.after(done);
+          }
         }
         items += batchItems;
         double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;

@@ -142,6 +142,28 @@ class TrainerTest {
   }
 
   @Test
+  void the_after_step_hook_sees_every_update_once_in_order_after_the_weights_changed() {
+    TrainConfig c = new TrainConfig(7, 8, 0.05, 0, 1.0, 1.0, 0, 0, 0, 1, 7, tmp.resolve("hook")); // no warm-up: step 1 moves the weights
+    TinyModel m = new TinyModel(11);
+    AdamW opt = new AdamW(m.namedParameters(), AdamConfig.llama(c.lr()), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
+    Tensor w = m.namedParameters().values().iterator().next();
+    float[] before = new float[(int) w.numel()];
+    w.contiguous().data_ptr_float().get(before);
+    java.util.List<Long> seen = new java.util.ArrayList<>();
+    double[] moved = new double[1];
+    new Trainer(c, m, opt, TinyModel.data(3, c.batch(), 12)).progress(ProgressBar.Mode.OFF).afterStep(done -> {
+      if (seen.isEmpty()) {
+        float[] now = new float[before.length];
+        w.contiguous().data_ptr_float().get(now);
+        for (int i = 0; i < now.length; i++) moved[0] = Math.max(moved[0], Math.abs(now[i] - before[i]));
+      }
+      seen.add(done);
+    }).run(false);
+    assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+    assertThat(moved[0]).as("the first call comes after the first update").isGreaterThan(0);
+  }
+
+  @Test
   void extra_files_go_into_every_checkpoint() {
     Path dir = tmp.resolve("extra");
     trainer(config(dir).withSteps(10))

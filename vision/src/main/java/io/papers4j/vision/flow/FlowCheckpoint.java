@@ -70,6 +70,40 @@ public final class FlowCheckpoint {
     }
   }
 
+  /**
+   * A trained run: with a weight average, the directory holds the averaged weights (what the
+   * samplers load, as published DiT and SD3 weights are) and {@code non_ema/} a full checkpoint of
+   * the trained weights themselves, as DiT's training code keeps both; without one, the trained
+   * weights. The model's live weights are left as they were.
+   */
+  public static void save(Path dir, FlowTraining.Run run, Map<String, Object> runInfo) {
+    FlowModel model = run.model();
+    if (run.ema() == null) {
+      save(dir, model, runInfo);
+      return;
+    }
+    Map<String, Tensor> raw = new LinkedHashMap<>();
+    try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+      model.namedParameters().forEach((k, v) -> raw.put(k, v.detach().clone()));
+    }
+    Map<String, Object> emaInfo = new LinkedHashMap<>(runInfo);
+    emaInfo.put("weights", "ema " + run.ema().decay());
+    try {
+      run.averaged();
+      save(dir, model, emaInfo);
+    } finally {
+      try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+        model.namedParameters().forEach((k, v) -> v.copy_(raw.get(k)));
+      }
+    }
+    Map<String, Object> rawInfo = new LinkedHashMap<>(runInfo);
+    rawInfo.put("weights", "non-ema");
+    save(dir.resolve(NON_EMA), model, rawInfo);
+  }
+
+  /** The sub-directory of a checkpoint with the trained (non-averaged) weights. */
+  public static final String NON_EMA = "non_ema";
+
   /** The config of a flow checkpoint; one message when the directory holds another kind of model. */
   public static FlowConfig readConfig(Path dir) {
     String text = Checkpoint.readConfigJson(dir);

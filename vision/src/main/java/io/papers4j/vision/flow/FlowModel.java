@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.Tensor;
  * The common front: patch embedding ({@code pos_embed.proj}), the absolute position table ({@code
  * pos_embed.pos_embed}: fixed sin-cos, learned, or none for RoPE) and the {@link Conditioner}.
  */
-public abstract sealed class FlowModel implements Parameterized permits DiT, MMDiT {
+public abstract sealed class FlowModel implements Parameterized, FlowNet permits DiT, MMDiT {
   final FlowConfig config;
   final Init init;
   final PatchEmbed patchEmbed; // (C, ch, p, p)
@@ -37,9 +37,37 @@ public abstract sealed class FlowModel implements Parameterized permits DiT, MMD
     this.conditioner = new Conditioner(config, init);
   }
 
-  /** A backbone of {@code config.arch()}, initialised from {@code seed}. */
+  /** A backbone of {@code config.arch()}, initialised from {@code seed} (see {@link #xavier}). */
   public static FlowModel create(FlowConfig config, long seed) {
-    return config.arch().equals("mmdit") ? new MMDiT(config, seed) : new DiT(config, seed);
+    FlowModel m = config.arch().equals("mmdit") ? new MMDiT(config, seed) : new DiT(config, seed);
+    m.xavier(seed);
+    return m;
+  }
+
+  /**
+   * DiT's initialisation (Peebles and Xie, {@code initialize_weights}): every linear map inside the
+   * blocks and the patch embedding (as a (C, ch·p·p) matrix) drawn Xavier-uniform, U(±√(6/(fan_in +
+   * fan_out))); the zero-initialised gates, adaLN projections and output layers, the identity U-ViT
+   * skips, the embedding tables and the timestep MLP keep their construction values (N(0, 0.02²) for
+   * the last two, as in DiT). At width 64 a uniform N(0, 0.02²) start leaves the patch content at a
+   * few percent of the position embedding and every attention logit near zero.
+   */
+  void xavier(long seed) {
+    org.bytedeco.pytorch.Generator g = org.bytedeco.pytorch.global.torch.createCPUGenerator(seed * 31 + 17);
+    try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+        String name = e.getKey();
+        Tensor w = e.getValue();
+        boolean patch = name.equals("pos_embed.proj.weight");
+        boolean block = name.startsWith("transformer_blocks.") && name.endsWith(".weight") && w.dim() == 2 && !name.contains("skip_linear");
+        if (!(patch || block) || w.abs().max().item_double() == 0) continue;
+        long fanOut = w.size(0);
+        long fanIn = w.numel() / fanOut;
+        double a = Math.sqrt(6.0 / (fanIn + fanOut));
+        Tensor u = org.bytedeco.pytorch.global.torch.rand(w.shape(), new org.bytedeco.pytorch.GeneratorOptional(g), new org.bytedeco.pytorch.TensorOptions());
+        w.copy_(u.mul(new org.bytedeco.pytorch.Scalar(2 * a)).sub(new org.bytedeco.pytorch.Scalar(a)));
+      }
+    }
   }
 
   public FlowConfig config() {

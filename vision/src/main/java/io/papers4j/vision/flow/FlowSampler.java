@@ -30,12 +30,12 @@ public final class FlowSampler {
    * @param seed seed of the starting noise
    * @param chunk samples per forward pass
    */
-  public static Tensor sample(FlowModel model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk) {
+  public static Tensor sample(FlowNet model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk) {
     return sample(model, objective, cond, steps, cfg, shift, seed, chunk, null);
   }
 
   /** As above, reporting finished samples on {@code bar} (may be null). */
-  public static Tensor sample(FlowModel model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk,
+  public static Tensor sample(FlowNet model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk,
       io.papers4j.core.train.ProgressBar bar) {
     if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
     if (!(cfg >= 0)) throw new IllegalArgumentException("--cfg must be >= 0, got " + cfg);

@@ -1,6 +1,7 @@
 package io.papers4j.vision.flow;
 
 import io.papers4j.core.diffusion.DiffusionProcess;
+import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.diffusion.FlowSchedule;
 import io.papers4j.core.diffusion.Guidance;
 import io.papers4j.core.diffusion.RectifiedFlow;
@@ -49,12 +50,25 @@ public final class FlowTraining {
    * @param steps optimizer steps
    * @param warmup linear warm-up steps
    * @param seed seed of t, noise, dropout and data order
+   * @param emaDecay decay d of the weight average θ̄ ← d·θ̄ + (1 − d)·θ kept beside the trained
+   *     weights (0 = none); samplers and evaluations use the average when there is one
    */
-  public record Recipe(String objective, TimeSampler tSampler, double trainShift, double lr, long steps, long warmup, long seed) {
+  public record Recipe(String objective, TimeSampler tSampler, double trainShift, double lr, long steps, long warmup, long seed,
+      double emaDecay) {
     public Recipe {
       process(objective);
       if (!(trainShift > 0)) throw new IllegalArgumentException("training shift must be > 0, got " + trainShift);
       if (steps < 1) throw new IllegalArgumentException("steps must be >= 1");
+      if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("EMA decay must be in [0, 1), got " + emaDecay);
+    }
+
+    /** Without a weight average. */
+    public Recipe(String objective, TimeSampler tSampler, double trainShift, double lr, long steps, long warmup, long seed) {
+      this(objective, tSampler, trainShift, lr, steps, warmup, seed, 0);
+    }
+
+    public Recipe withEma(double decay) {
+      return new Recipe(objective, tSampler, trainShift, lr, steps, warmup, seed, decay);
     }
 
     public static Recipe rf(TimeSampler t, long steps, long seed) {
@@ -62,8 +76,22 @@ public final class FlowTraining {
     }
   }
 
-  /** The trained model, its loss log and the wall time. */
-  public record Run(FlowModel model, TrainResult result, double seconds) {}
+  /**
+   * The trained model (its live, non-averaged weights), the weight average when the recipe keeps one
+   * (else null), the loss log and the wall time.
+   */
+  public record Run(FlowModel model, Ema ema, TrainResult result, double seconds) {
+    /** The weights sampling should use: the average when there is one, else the trained weights. */
+    public Map<String, Tensor> samplingWeights() {
+      return ema != null ? ema.averaged() : model.namedParameters();
+    }
+
+    /** Overwrites the live weights with the average (for sampling); nothing when there is none. */
+    public FlowModel averaged() {
+      if (ema != null) ema.copyTo(model.namedParameters());
+      return model;
+    }
+  }
 
   /** rf → rectified flow; eps → ε-prediction on the LDM linear schedule; v → v-prediction on the cosine schedule. */
   public static DiffusionProcess process(String objective) {
@@ -82,6 +110,15 @@ public final class FlowTraining {
   /** As above, stopping after the first step that ends past {@code budgetS} seconds ({@link Run#result()} says where). */
   public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery,
       int evalBatches, double budgetS) {
+    return train(model, data, r, outDir, progress, evalEvery, evalBatches, budgetS, null);
+  }
+
+  /**
+   * As above, with {@code probe} (may be null) run after every update and after the EMA update, e.g.
+   * to sample at chosen steps.
+   */
+  public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery,
+      int evalBatches, double budgetS, Trainer.AfterStep probe) {
     DiffusionProcess process = process(r.objective());
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
     TrainConfig tc = TrainConfig.builder(r.steps(), data.batch(), r.lr(), r.seed(), outDir).optWarmup(r.warmup())
@@ -91,12 +128,18 @@ public final class FlowTraining {
     info.put("objective", r.objective());
     info.put("t_sampler", r.tSampler().spec());
     info.put("train_shift", r.trainShift());
+    info.put("ema_decay", r.emaDecay());
+    Ema ema = r.emaDecay() > 0 ? new Ema(model.namedParameters(), r.emaDecay()) : null;
     long t0 = System.nanoTime();
     TrainResult result = new Trainer(tc, trainable(model), opt, data).info(info).unit("img").progress(progress).timeBudget(budgetS)
         .stepLoss((step, b) -> stepLoss(model, process, r, step, b, data))
         .validationLoss((i, b) -> validationLoss(model, process, i, b, data))
+        .afterStep(done -> {
+          if (ema != null) ema.update();
+          if (probe != null) probe.after(done);
+        })
         .run(false);
-    return new Run(model, result, (System.nanoTime() - t0) / 1e9);
+    return new Run(model, ema, result, (System.nanoTime() - t0) / 1e9);
   }
 
   /** The training loss of one step (see the class comment). */
@@ -112,7 +155,7 @@ public final class FlowTraining {
   }
 
   /** ‖model(x_t, modelTime(t), drop(c)) − target(x₀, ε, t)‖², mean over every element. */
-  public static Tensor loss(FlowModel model, DiffusionProcess process, Tensor x0, Cond c, boolean[] drop, Tensor t, Tensor eps) {
+  public static Tensor loss(FlowNet model, DiffusionProcess process, Tensor x0, Cond c, boolean[] drop, Tensor t, Tensor eps) {
     Tensor xt = process.noised(x0, eps, t); // (B, ch, S, S)
     Tensor out = model.forward(xt, process.modelTime(t), drop == null ? c : model.drop(c, drop));
     return process.loss(out, x0, eps, t);

@@ -98,6 +98,32 @@ class FlowTrainingTest {
     assertThat(dir.resolve("log.jsonl")).exists();
   }
 
+  /** With an EMA the checkpoint holds the averaged weights and non_ema/ the trained ones; both load. */
+  @Test
+  void anEmaRunSavesTheAverageAndTheTrainedWeights() {
+    FlowConfig cfg = FlowModelTest.tiny("dit", "class");
+    FlowModel m = FlowModel.create(cfg, 5);
+    Tensor imgs = torch.rand(16, 2, 8, 8);
+    Tensor labels = torch.arange(new Scalar(16)).remainder(new Scalar(5)).to(torch.ScalarType.Long);
+    FlowData data = new FlowData(imgs, labels, imgs.narrow(0, 0, 8), labels.narrow(0, 0, 8), 8, 1, 0);
+    FlowTraining.Run run = FlowTraining.train(m, data,
+        new FlowTraining.Recipe("rf", TimeSampler.parse("uniform"), 1.0, 3e-3, 6, 1, 0).withEma(0.5), dir.resolve("t"), ProgressBar.Mode.OFF, 0, 0);
+    Path out = dir.resolve("ckpt");
+    FlowCheckpoint.save(out, run, java.util.Map.of("step", 6));
+    FlowModel averaged = FlowCheckpoint.load(out);
+    FlowModel trained = FlowCheckpoint.load(out.resolve(FlowCheckpoint.NON_EMA));
+    double emaGap = 0, rawGap = 0, between = 0;
+    for (var e : m.namedParameters().entrySet()) {
+      Tensor live = e.getValue();
+      emaGap = Math.max(emaGap, averaged.namedParameters().get(e.getKey()).sub(run.ema().averaged().get(e.getKey())).abs().max().item_double());
+      rawGap = Math.max(rawGap, trained.namedParameters().get(e.getKey()).sub(live).abs().max().item_double());
+      between = Math.max(between, averaged.namedParameters().get(e.getKey()).sub(live).abs().max().item_double());
+    }
+    assertThat(emaGap).isEqualTo(0.0);
+    assertThat(rawGap).as("the live weights are left as trained").isEqualTo(0.0);
+    assertThat(between).as("the average differs from the trained weights").isGreaterThan(1e-6);
+  }
+
   @Test
   void theWordTokenizerRejectsEmptyLongAndUnknownPrompts() {
     WordTokenizer tok = new WordTokenizer(List.of("red", "blue", "circle", "small"), 3);
