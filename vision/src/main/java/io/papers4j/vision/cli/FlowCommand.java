@@ -93,6 +93,10 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
     @Option(names = "--train-images", defaultValue = "0", description = "Training images (default: 60,000 Fashion-MNIST or 20,000 shapes).")
     int trainImages;
 
+    @Option(names = "--ema", defaultValue = "0.99",
+        description = "EMA decay of the weights that are saved for sampling; the trained weights go to OUT/non_ema; 0 = none (default ${DEFAULT-VALUE}).")
+    double ema;
+
     @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
     Path out;
 
@@ -106,7 +110,7 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
     public Integer call() throws Exception {
       // every option is checked before any data is loaded or anything is written
       TimeSampler sampler = TimeSampler.parse(tSampler);
-      FlowTraining.Recipe recipe = new FlowTraining.Recipe(objective, sampler, shift, lr, steps, Math.min(100, steps / 10), seed);
+      FlowTraining.Recipe recipe = new FlowTraining.Recipe(objective, sampler, shift, lr, steps, Math.min(100, steps / 10), seed, ema);
       if (!FlowConfig.ARCHS.contains(arch)) throw new IllegalArgumentException("--arch must be one of " + FlowConfig.ARCHS + ", got " + arch);
       FlowConfig config;
       if (data.equals("fashion-mnist")) {
@@ -147,8 +151,9 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       cfg.put("steps", steps);
       cfg.put("batch", batch);
       cfg.put("lr", lr);
+      cfg.put("ema_decay", ema);
       cfg.put("final_val_loss", run.result().finalValLoss());
-      FlowCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, data, run.result().steps()));
+      FlowCheckpoint.save(out, run, Checkpoint.runInfo(cfg, seed, data, run.result().steps()));
       deleteTree(work);
       System.out.printf(Locale.ROOT, "%s (%s, %s, %d parameters): %d steps in %.0f s, validation loss %.4f; saved %s%n", arch, objective,
           sampler.spec(), Params.count(model), run.result().steps(), run.seconds(), run.result().finalValLoss(), out);

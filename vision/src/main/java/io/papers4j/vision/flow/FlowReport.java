@@ -34,6 +34,7 @@ final class FlowReport {
       }
       b.write(out.resolve("fd_vs_shift_3b.png"));
     }
+    if (curves.isEmpty()) return;
     LineChart c = Plot.line("3C: validation loss (fixed t grid) on captioned shapes").xLabel("step").yLabel("validation loss");
     for (Map.Entry<String, List<LossLog.EvalPoint>> e : curves.entrySet()) {
       double[] x = new double[e.getValue().size()];
@@ -55,29 +56,36 @@ final class FlowReport {
     b.append(String.format(Locale.ROOT, "Preset `%s`, seed %d, %.0f s on %d cores; load average (1/5/15 min) %s at the start and %s at the end.%n%n",
         p.name(), FlowReproduction.SEED, runtime, io.papers4j.core.report.Machine.cores(), loadStart, loadEnd));
     b.append(String.format(Locale.ROOT, "Class-conditional rectified flow on Fashion-MNIST (%d training images, pixels in [−1, 1]), DiT d %d, depth 6, "
-        + "patch 4 (49 tokens), adaLN-Zero, 10%% label dropout, AdamW lr 5e-4, batch %d, %d steps per arm, same seeds and data order. "
+        + "patch 4 (49 tokens), adaLN-Zero, 10%% label dropout, AdamW lr 5e-4, batch %d, %d steps per arm, same seeds and data order; "
+        + "samples from the EMA of the weights (decay %s). "
         + "**%s** is the Fréchet distance in the 128-d features of the evaluation classifier trained here on the real training images "
         + "(`vision.gen.EvalClassifier`), between %d class-balanced samples and %d held-out test images; KID uses the same features; "
         + "conditional accuracy is how often that classifier agrees with the requested class. These are not Inception features: only "
         + "orderings compare with the paper, never values.%n%n",
-        p.trainImages(), p.width(), p.batch(), p.stepsA(), fd, p.samples(), p.testImages()));
+        p.trainImages(), p.width(), p.batch(), p.stepsA(), fmt(p.emaDecay()), fd, p.samples(), p.testImages()));
     b.append("## 3A: timestep density (paper Table 1 / 2, Fig. 3)\n\n").append(fd).append(" (lower is better), KID ×1000 and conditional "
         + "accuracy in brackets:\n\n| t sampler |");
     for (double cfg : p.cfgs()) for (int n : p.evalSteps()) b.append(" CFG ").append(fmt(cfg)).append(", ").append(n).append(" steps |");
-    b.append(" val loss |\n|---|");
-    for (int i = 0; i < p.cfgs().length * p.evalSteps().length + 1; i++) b.append("---|");
+    b.append(" val loss | training s (images/s) |\n|---|");
+    for (int i = 0; i < p.cfgs().length * p.evalSteps().length + 2; i++) b.append("---|");
     b.append('\n');
     for (String s : samplers) {
       b.append("| ").append(s).append(" |");
       for (double cfg : p.cfgs()) for (int n : p.evalSteps()) b.append(' ').append(cell(tableA.get(s), FlowReproduction.key(cfg, n))).append(" |");
-      b.append(' ').append(f4((Double) tableA.get(s).get("val_loss"))).append(" |\n");
+      b.append(' ').append(f4((Double) tableA.get(s).get("val_loss"))).append(" | ");
+      Object ts = tableA.get(s).get("train_s");
+      Object ips = tableA.get(s).get("train_img_per_s");
+      b.append(ts == null ? "–" : String.format(Locale.ROOT, "%.0f (%.0f)", (Double) ts, (Double) ips)).append(" |\n");
     }
     b.append("\nPaper: global rank over 24 settings rf/lognorm(0,1) 1.54, rf/mode(1.29) 2.75, rf uniform 5.67; at 5 steps 1.25 vs 6.50; "
         + "ImageNet FID at 25 steps rf 49.70, rf/lognorm(0,1) 45.78, rf/mode(1.75) 44.39.\n\n");
     b.append("Logit-normal below uniform at ").append(p.evalSteps()[0]).append(" and ").append(p.evalSteps()[1]).append(" steps for every CFG: **")
         .append(verdicts.get("3A_lognorm_beats_uniform_at_few_steps_both_cfg")).append("**; relative gap smaller at the most steps: **")
-        .append(verdicts.get("3A_relative_gap_shrinks_at_most_steps")).append("**.\n\n");
-    b.append("![FD vs steps](fd_vs_steps_3a.png)\n\n![samples](samples_3a_lognorm_25steps_cfg2.png)\n\n");
+        .append(verdicts.get("3A_relative_gap_shrinks_at_most_steps")).append("**. Every arm generates its classes (conditional accuracy ≥ ")
+        .append(FlowReproduction.LEARNED_ACCURACY).append(", three times chance, at 25 steps, CFG 1): **")
+        .append(verdicts.get("3A_every_arm_conditional_accuracy_at_least_" + FlowReproduction.LEARNED_ACCURACY + "_at_25_steps_cfg1")).append("**.\n\n");
+    b.append("![FD vs steps](fd_vs_steps_3a.png)\n\nlogit-normal, 25 steps, CFG 2 (one column per class):\n\n![samples](samples_3a_lognorm_25steps_cfg2.png)\n\n"
+        + "uniform, 25 steps, CFG 2:\n\n![samples](samples_3a_uniform_25steps_cfg2.png)\n\n");
     if (!table1D.isEmpty()) {
       b.append("## 1D: DiT-LLaMA vs DiT (VisionLLaMA Table 1)\n\nSame recipe and steps; 25 Euler steps; ").append(fd)
           .append(" (KID ×1000, conditional accuracy):\n\n| | DiT | DiT-LLaMA |\n|---|---|---|\n");
@@ -108,24 +116,28 @@ final class FlowReport {
     } else {
       b.append("## 3B: resolution shift\n\nRuns in the full preset only.\n\n");
     }
-    b.append(String.format(Locale.ROOT, "## 3C: MM-DiT vs DiT vs CrossDiT (Fig. 4) and QK-norm (Fig. 5)%n%nCaptioned procedural shapes (%d training "
-        + "images, 32×32 RGB, patch 4), captions as 4 word ids with learned embeddings (no pretrained text encoder), pooled caption = mean "
-        + "of the word embeddings; %d steps per arm. Depths and widths chosen to match parameters (MM-DiT depth 3 at width w + w/16, DiT 6 with the "
-        + "caption tokens concatenated, CrossDiT 5). Validation loss at a fixed t grid; attribute accuracy = the shapes classifier's agreement "
-        + "with the shape, colour, position and size asked for, over %d generated images of fresh captions (25 Euler steps, CFG 2):%n%n"
-        + "| arm | parameters | val loss | attribute accuracy | shape | colour | position | size | max attention logit |%n|---|---|---|---|---|---|---|---|---|%n",
-        p.shapesTrain(), p.stepsC(), p.attributeSamples()));
-    for (Map.Entry<String, Object> e : tableC.entrySet()) {
-      Map<?, ?> r = (Map<?, ?>) e.getValue();
-      b.append("| ").append(e.getKey()).append(" | ").append(r.get("params")).append(" | ").append(f4((Double) r.get("val_loss"))).append(" | ")
-          .append(f3((Double) r.get("attribute-accuracy")));
-      for (String h : new String[] {"shape", "colour", "position", "size"}) b.append(" | ").append(f3((Double) r.get("attribute-accuracy-" + h)));
-      b.append(" | ").append(f2((Double) r.get("max_attention_logit"))).append(" |\n");
+    if (tableC.isEmpty()) {
+      b.append("## 3C: MM-DiT vs DiT vs CrossDiT\n\nRuns in the full preset only.\n\n");
+    } else {
+      b.append(String.format(Locale.ROOT, "## 3C: MM-DiT vs DiT vs CrossDiT (Fig. 4) and QK-norm (Fig. 5)%n%nCaptioned procedural shapes (%d training "
+          + "images, 32×32 RGB, patch 4), captions as 4 word ids with learned embeddings (no pretrained text encoder), pooled caption = mean "
+          + "of the word embeddings; %d steps per arm. Depths and widths chosen to match parameters (MM-DiT depth 3 at width w + w/16, DiT 6 with the "
+          + "caption tokens concatenated, CrossDiT 5). Validation loss at a fixed t grid; attribute accuracy = the shapes classifier's agreement "
+          + "with the shape, colour, position and size asked for, over %d generated images of fresh captions (25 Euler steps, CFG 2):%n%n"
+          + "| arm | parameters | val loss | attribute accuracy | shape | colour | position | size | max attention logit |%n|---|---|---|---|---|---|---|---|---|%n",
+          p.shapesTrain(), p.stepsC(), p.attributeSamples()));
+      for (Map.Entry<String, Object> e : tableC.entrySet()) {
+        Map<?, ?> r = (Map<?, ?>) e.getValue();
+        b.append("| ").append(e.getKey()).append(" | ").append(r.get("params")).append(" | ").append(f4((Double) r.get("val_loss"))).append(" | ")
+            .append(f3((Double) r.get("attribute-accuracy")));
+        for (String h : new String[] {"shape", "colour", "position", "size"}) b.append(" | ").append(f3((Double) r.get("attribute-accuracy-" + h)));
+        b.append(" | ").append(f2((Double) r.get("max_attention_logit"))).append(" |\n");
+      }
+      b.append("\nPaper (CC12M): MM-DiT best, then CrossDiT, UViT, DiT-concat; QK-norm keeps attention logits from growing at high "
+          + "resolution. MM-DiT lowest validation loss: **").append(verdicts.get("3C_mmdit_lowest_val_loss")).append("**; highest attribute "
+          + "accuracy: **").append(verdicts.get("3C_mmdit_highest_attribute_accuracy")).append("**; QK-norm lowers the max logit: **")
+          .append(verdicts.get("3C_max_logit_qknorm_lower")).append("**.\n\n![val loss](val_loss_3c.png)\n\n![MM-DiT samples](samples_3c_mmdit_captions.png)\n\n");
     }
-    b.append("\nPaper (CC12M): MM-DiT best, then CrossDiT, UViT, DiT-concat; QK-norm keeps attention logits from growing at high "
-        + "resolution. MM-DiT lowest validation loss: **").append(verdicts.get("3C_mmdit_lowest_val_loss")).append("**; highest attribute "
-        + "accuracy: **").append(verdicts.get("3C_mmdit_highest_attribute_accuracy")).append("**; QK-norm lowers the max logit: **")
-        .append(verdicts.get("3C_max_logit_qknorm_lower")).append("**.\n\n![val loss](val_loss_3c.png)\n\n![MM-DiT samples](samples_3c_mmdit_captions.png)\n\n");
     b.append("Caveats: one seed, tiny models and short training; the latent autoencoder experiment (4/8/16 channels) is not part of this report.\n");
     return b.toString();
   }
