@@ -39,7 +39,7 @@ class FlowReproductionSmokeTest {
   void smokeReproductionWritesTheFullReport() throws Exception {
     Result r = new FlowReproduction().run("smoke", dir);
     for (String f : new String[] {"result.json", "README.md", "fd_vs_steps_3a.png", "fd_vs_shift_3b.png", "val_loss_3c.png",
-        "samples_3a_lognorm_25steps_cfg2.png", "samples_3c_mmdit_captions.png"}) {
+        "samples_3a_lognorm_25steps_cfg2.png", "samples_3a_uniform_25steps_cfg2.png", "samples_3c_mmdit_captions.png"}) {
       assertThat(dir.resolve(f)).as(f).exists();
     }
     Map<String, Object> m = r.metrics();
@@ -50,5 +50,16 @@ class FlowReproductionSmokeTest {
     assertThat(c).containsOnlyKeys("mmdit", "dit", "crossdit", "mmdit+qknorm");
     assertThat(c.get("mmdit")).containsKeys("val_loss", "attribute-accuracy", "FD-Shapes", "max_attention_logit");
     assertThat(Files.readString(dir.resolve("README.md"))).contains("3A: timestep density", "FD-FashionMNIST");
+    assertThat(((Map<?, ?>) m.get("verdicts")).containsKey(FlowReproduction.LEARNED_VERDICT)).isTrue();
+  }
+
+  @Test
+  void theQuickPresetRunsOnlyThreeATwoArmsAtFixedSteps() {
+    FlowReproduction.Preset q = FlowReproduction.preset("quick");
+    assertThat(q.samplersA()).containsExactly("lognorm:0,1", "uniform");
+    assertThat(q.captionExperiment() || q.shiftExperiment() || q.llamaExperiment()).isFalse();
+    assertThat(q.evalSteps()).containsExactly(5, 10, 25, 50);
+    assertThat(FlowReproduction.learnedSteps(q)).isEqualTo(25);
+    assertThat(q.emaDecay()).isEqualTo(0.99);
   }
 }
