@@ -128,7 +128,8 @@ public final class ContinuousBatching implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile int inFlight; // decoding + pre-filling, read by monitors
-  private long steps;
+  private volatile long steps;
+  private volatile long decodeSteps, decodeRows, decodeNanos, prefillChunks, prefillTokens, prefillNanos;
 
   public ContinuousBatching(LlamaModel model, Options options) {
     this.model = model;
@@ -201,6 +202,14 @@ public final class ContinuousBatching implements AutoCloseable {
     return steps;
   }
 
+  /**
+   * Counters since start: decode steps, rows decoded in them, their forward + sampling time (ns),
+   * pre-fill chunks, their tokens and time (ns).
+   */
+  public long[] counters() {
+    return new long[] {decodeSteps, decodeRows, decodeNanos, prefillChunks, prefillTokens, prefillNanos};
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -221,8 +230,20 @@ public final class ContinuousBatching implements AutoCloseable {
           dropCancelled();
           if (!admit()) continue;
           try (PointerScope scope = new PointerScope()) {
-            if (!decoding.isEmpty()) decodeStep();
-            if (prefilling != null) prefillChunk();
+            long t0 = System.nanoTime();
+            if (!decoding.isEmpty()) {
+              decodeRows += decoding.size();
+              decodeStep();
+              decodeSteps++;
+            }
+            long t1 = System.nanoTime();
+            decodeNanos += t1 - t0;
+            if (prefilling != null) {
+              prefillTokens += Math.min(options.prefillChunk(), prefilling.prompt.length - prefilling.prefilled);
+              prefillChunk();
+              prefillChunks++;
+              prefillNanos += System.nanoTime() - t1;
+            }
           }
           steps++;
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 
@@ -25,7 +26,8 @@ import java.util.concurrent.BlockingQueue;
  * max_tokens} (default 16, 0 allowed: only the prompt is scored), {@code temperature} (default 1,
  * 0 = greedy), {@code top_p}, {@code stop} (string or ≤ 4 strings, cut before), {@code n}, {@code
  * seed} (choice i draws with seed + i), {@code stream} (+ {@code stream_options.include_usage}),
- * {@code echo} (the prompt is prepended to the text) and {@code logprobs: N} (0 … 20).
+ * {@code echo} (the prompt is prepended to the text), {@code logprobs: N} (0 … 20) and vLLM's
+ * {@code ignore_eos} (generate max_tokens even past an end-of-sequence id; for benchmarks).
  *
  * <p>{@code logprobs} is the legacy object: {@code tokens} (each token decoded on its own), {@code
  * token_logprobs} (natural log under softmax of the raw logits; {@code null} for the first prompt
@@ -43,7 +45,8 @@ final class Completions {
 
   /** A validated request. {@code logprobs} &lt; 0 = none. */
   record Request(List<long[]> prompts, List<String> texts, int maxTokens, double temperature, double topP,
-      List<String> stop, int n, long seed, boolean stream, boolean includeUsage, boolean echo, int logprobs) {}
+      List<String> stop, int n, long seed, boolean stream, boolean includeUsage, boolean echo, int logprobs,
+      boolean ignoreEos) {}
 
   static Request parse(LmServer s, String body) {
     JsonNode n = LmServer.body(body, s.name);
@@ -77,7 +80,8 @@ final class Completions {
     for (long[] ids : prompts) s.checkFits(ids.length, maxTokens);
     boolean stream = LmServer.bool(n, "stream", false);
     return new Request(prompts, texts, maxTokens, temperature, topP, LmServer.stops(n), choices, LmServer.seed(n),
-        stream, stream && LmServer.includeUsage(n), LmServer.bool(n, "echo", false), logprobs);
+        stream, stream && LmServer.includeUsage(n), LmServer.bool(n, "echo", false), logprobs,
+        LmServer.bool(n, "ignore_eos", false));
   }
 
   private static void addText(LmServer s, String text, List<long[]> prompts, List<String> texts) {
@@ -105,10 +109,10 @@ final class Completions {
       for (int j = 0; j < r.n(); j++) {
         int index = p * r.n() + j;
         var seq = ContinuousBatching.sequence(index, r.prompts().get(p), r.maxTokens(),
-            new Sampling(r.temperature(), 0, r.topP(), r.seed() + index), s.eos, r.logprobs(),
+            new Sampling(r.temperature(), 0, r.topP(), r.seed() + index), r.ignoreEos() ? Set.of() : s.eos, r.logprobs(),
             r.echo() && r.logprobs() >= 0, events);
         seqs.add(seq);
-        choices.add(new Choice(index, seq, new StopText(s.tokenizer, r.stop()), s.eos));
+        choices.add(new Choice(index, seq, new StopText(s.tokenizer, r.stop()), r.ignoreEos() ? Set.of() : s.eos));
       }
     }
     s.submit(seqs);
