@@ -1,2 +1,5 @@
-/** An OpenAI-compatible chat server for a trained language model, and a client for any such server. */
+/**
+ * An OpenAI-compatible server for a trained language model (completions with echo and log-probs,
+ * chat completions, tokenize/detokenize, continuous batching), and a client for any such server.
+ */
 package io.papers4j.lm.serve;
