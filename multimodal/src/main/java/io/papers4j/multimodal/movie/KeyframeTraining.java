@@ -24,7 +24,7 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>Captions describe the style in words for a fraction {@code describeStyle} of the images
  * ("a picture in dark tones, grain texture, thick outlines style: at the forest, …") and say
- * nothing about it otherwise ("a picture: at the forest, …"). The style keywords (noir, pastel,
+ * nothing about it otherwise ("a picture: at the forest, …"). The style keywords (noir, dream,
  * comic, vintage) never occur: only textual inversion ties a keyword to a look.
  */
 public final class KeyframeTraining {

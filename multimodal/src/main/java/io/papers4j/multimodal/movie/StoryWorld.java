@@ -59,12 +59,12 @@ public final class StoryWorld {
    */
   public static final Map<String, Style> KEYWORDS = Map.of(
       "noir", new Style("dark", "grain", "thick"),
-      "pastel", new Style("pastel", "flat", "none"),
+      "dream", new Style("pastel", "flat", "none"),
       "comic", new Style("neon", "dots", "thick"),
       "vintage", new Style("sepia", "stripes", "thin"));
 
   /** The keywords in a fixed order. */
-  public static final List<String> KEYWORD_ORDER = List.of("noir", "pastel", "comic", "vintage");
+  public static final List<String> KEYWORD_ORDER = List.of("noir", "dream", "comic", "vintage");
 
   /** The style a keyword names, with a clear error for an unknown one. */
   public static Style style(String keyword) {

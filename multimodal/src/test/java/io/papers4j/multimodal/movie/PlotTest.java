@@ -81,7 +81,7 @@ class PlotTest {
 
   @Test
   void schema_errors_name_the_bad_field() throws Exception {
-    Plot p = PlotGrammar.expand("space", 0, new PlotGrammar.Size(2, 1, 2), "pastel");
+    Plot p = PlotGrammar.expand("space", 0, new PlotGrammar.Size(2, 1, 2), "dream");
     ObjectNode root = (ObjectNode) Plot.JSON.readTree(p.toJson());
     ((ObjectNode) root.get("chapters").get(1).get("scenes").get(0).get("frames").get(1)).put("action", "dancing");
     assertThatThrownBy(() -> Plot.parse(root.toString())).hasMessage(
@@ -102,7 +102,7 @@ class PlotTest {
 
   @Test
   void truncated_and_malformed_json_give_one_message(@TempDir Path dir) throws Exception {
-    String json = PlotGrammar.expand("space", 0, new PlotGrammar.Size(2, 1, 2), "pastel").toJson();
+    String json = PlotGrammar.expand("space", 0, new PlotGrammar.Size(2, 1, 2), "dream").toJson();
     assertThatThrownBy(() -> Plot.parse(json.substring(0, json.length() / 2))).hasMessageStartingWith("plot is not valid JSON (truncated or malformed)");
     assertThatThrownBy(() -> Plot.parse("[1, 2]")).hasMessage("plot JSON: (root): must be a JSON object");
     assertThatThrownBy(() -> Plot.parse("")).hasMessage("plot JSON is empty");
