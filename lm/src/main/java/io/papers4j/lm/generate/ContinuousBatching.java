@@ -226,24 +226,22 @@ public final class ContinuousBatching implements AutoCloseable {
   private void loop() {
     try (NoGradGuard g = new NoGradGuard()) {
       while (!closed) {
-        try {
+        try (PointerScope scope = new PointerScope()) { // every native temporary of this iteration
           dropCancelled();
           if (!admit()) continue;
-          try (PointerScope scope = new PointerScope()) {
-            long t0 = System.nanoTime();
-            if (!decoding.isEmpty()) {
-              decodeRows += decoding.size();
-              decodeStep();
-              decodeSteps++;
-            }
-            long t1 = System.nanoTime();
-            decodeNanos += t1 - t0;
-            if (prefilling != null) {
-              prefillTokens += Math.min(options.prefillChunk(), prefilling.prompt.length - prefilling.prefilled);
-              prefillChunk();
-              prefillChunks++;
-              prefillNanos += System.nanoTime() - t1;
-            }
+          long t0 = System.nanoTime();
+          if (!decoding.isEmpty()) {
+            decodeRows += decoding.size();
+            decodeStep();
+            decodeSteps++;
+          }
+          long t1 = System.nanoTime();
+          decodeNanos += t1 - t0;
+          if (prefilling != null) {
+            prefillTokens += Math.min(options.prefillChunk(), prefilling.prompt.length - prefilling.prefilled);
+            prefillChunk();
+            prefillChunks++;
+            prefillNanos += System.nanoTime() - t1;
           }
           steps++;
         } catch (RuntimeException e) {

@@ -184,6 +184,19 @@ class CompletionsTest {
   }
 
   @Test
+  void seeded_choices_equal_generation_with_seed_plus_index_and_repeat_exactly() throws Exception {
+    String req = "{\"prompt\":\"hello there\",\"max_tokens\":8,\"temperature\":0.9,\"n\":3,\"seed\":42}";
+    JsonNode a = complete(req).get("choices");
+    JsonNode b = complete(req).get("choices");
+    for (int i = 0; i < 3; i++) {
+      long[] out = Generation.generate(model, ids("hello there"), 8, new Sampling(0.9, 0, 1.0, 42 + i), null, true, null);
+      String alone = tok.decode(Arrays.stream(out).mapToInt(x -> (int) x).toArray());
+      assertThat(a.get(i).get("text").asText()).as("choice %d", i).isEqualTo(alone);
+      assertThat(b.get(i).get("text").asText()).isEqualTo(alone);
+    }
+  }
+
+  @Test
   void a_stop_string_cuts_the_text_before_it() throws Exception {
     String full = greedy(ids("hello there"), 20);
     String stop = full.substring(4, 6);
