@@ -45,10 +45,9 @@ class VideoQaTest {
   }
 
   @Test
-  void training_lowers_the_loss_and_greedy_answers_are_vocabulary_words() {
-    // Two toy videos (two forest frames, two cave frames) asking where the story ends. At 200 steps the
-    // loss falls below a quarter of its start, but both videos were answered "forest" (measured): the
-    // frame-dependence of the answers is not asserted here because it was not reached at this size.
+  void training_on_two_toy_videos_answers_from_their_frames() {
+    // Two videos (two forest frames, two cave frames) with the same question: only the frames tell
+    // the answers apart. At 200 steps both were answered "forest"; at 800 "forest" and "cave" (measured).
     Engine.init(2);
     QaVocab vocab = new QaVocab();
     VideoQa m = new VideoQa(TINY, vocab.size(), 1);
@@ -60,14 +59,13 @@ class VideoQaTest {
         List.of(new Plot.Qa("temporal", "where does the story end?", "forest"))));
     data.addAll(VideoQaTraining.examples(List.of(KeyframeRenderer.render(f2, st, 16, 2), KeyframeRenderer.render(f2, st, 16, 3)),
         List.of(new Plot.Qa("temporal", "where does the story end?", "cave"))));
-    double[] losses = VideoQaTraining.train(m, vocab, data, 200, 2, 3e-3, 0, null);
-    assertThat(losses[199]).isLessThan(losses[0] / 4);
+    double[] losses = VideoQaTraining.train(m, vocab, data, 800, 2, 3e-3, 0, null);
+    assertThat(losses[799]).isLessThan(losses[0] / 4);
     List<String[]> graded = VideoQaTraining.grade(m, vocab, data);
-    assertThat(graded).hasSize(2);
-    for (String[] g : graded) assertThat(StoryWorld.LOCATIONS).contains(g[1]);
+    assertThat(graded).extracting(g -> g[1]).containsExactly("forest", "cave");
     Map<String, double[]> byType = QaGrader.byType(graded);
+    assertThat(byType.get("temporal")[0]).isEqualTo(1.0);
     assertThat(byType.get("temporal")[2]).isEqualTo(2.0);
-    assertThat(byType.get("temporal")[0]).isEqualTo(graded.stream().filter(g -> g[1].equals(g[2])).count() / 2.0);
   }
 
   @Test

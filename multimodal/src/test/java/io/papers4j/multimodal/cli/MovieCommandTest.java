@@ -1,0 +1,71 @@
+package io.papers4j.multimodal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.papers4j.core.io.AnimatedGif;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.multimodal.movie.KeyframeConfig;
+import io.papers4j.multimodal.movie.KeyframeDit;
+import io.papers4j.multimodal.movie.Plot;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MovieCommandTest {
+  private static CommandLine cli(StringWriter err) {
+    CommandLine cl = new CommandLine(new MovieCommand());
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((e, c, p) -> {
+      c.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cl;
+  }
+
+  private static String fails(String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
+    return err.toString();
+  }
+
+  private static void ok(String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(cli(err).execute(args)).as(String.join(" ", args) + ": " + err).isEqualTo(0);
+  }
+
+  @Test
+  void plot_frames_style_dataset_train_eval_end_to_end_and_bad_input_gives_one_message(@TempDir Path dir) throws Exception {
+    Engine.init(2);
+    Path plot = dir.resolve("plot.json");
+    ok("plot", "--theme", "a lost treasure", "--size", "2x1x2", "--style", "noir", "--out", plot.toString());
+    assertThat(Plot.read(plot).frames()).hasSize(4);
+    Path t2i = dir.resolve("t2i");
+    new KeyframeDit(new KeyframeConfig(16, 4, 16, 1, 2, 384, 48), 0).save(t2i, Map.of());
+    ok("style", "--model", t2i.toString(), "--keyword", "noir", "--steps", "1", "--images", "2", "--out", dir.resolve("noir.safetensors").toString());
+    ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir.safetensors").toString(),
+        "--steps", "2", "--out", dir.resolve("movie").toString());
+    assertThat(AnimatedGif.read(dir.resolve("movie/movie.gif"))).hasSize(4);
+    ok("dataset", "--count", "2", "--size", "2x1x2", "--out", dir.resolve("data").toString());
+    assertThat(dir.resolve("data/movie_001/frames/frame_003.png")).exists();
+    ok("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("qa").toString(), "--steps", "2", "--batch", "4");
+    ok("eval", "--model", dir.resolve("qa").toString(), "--data", dir.resolve("data").toString());
+
+    assertThat(fails("plot", "--theme", "x", "--style", "baroque")).contains("unknown style keyword 'baroque'");
+    assertThat(fails("plot", "--theme", "x", "--size", "3x2")).contains("CHAPTERSxSCENESxFRAMES");
+    assertThat(fails("plot", "--theme", "x", "--llm-model", "m")).contains("--llm-model needs --llm-endpoint");
+    assertThat(fails("frames", "--plot", dir.resolve("none.json").toString(), "--model", t2i.toString(), "--out", dir.resolve("o").toString()))
+        .contains("plot file not found");
+    assertThat(fails("frames", "--plot", plot.toString(), "--model", dir.toString(), "--out", dir.resolve("o").toString())).contains("is not a keyframe model");
+    Files.writeString(dir.resolve("bad.json"), "{\"title\": \"x\"");
+    assertThat(fails("frames", "--plot", dir.resolve("bad.json").toString(), "--model", t2i.toString(), "--out", dir.resolve("o").toString()))
+        .contains("not valid JSON");
+    assertThat(fails("train", "--data", dir.resolve("movie/frames").toString(), "--out", dir.resolve("q2").toString())).contains("holds no movie folders");
+    assertThat(fails("eval", "--model", dir.resolve("data").toString(), "--data", dir.resolve("data").toString())).contains("is not a video QA model");
+    assertThat(fails("dataset", "--count", "0", "--out", dir.resolve("d0").toString())).contains("--count must be >= 1");
+  }
+}
