@@ -16,7 +16,9 @@ import java.util.Map;
  * {@code papers4j reproduce infimm-hd}: claims (i)-(iv) of the research note's §4(e) on rendered
  * documents — the resolution ladder (Tab. 5), tile 2-D position embeddings (Tab. 6), a Perceiver
  * resampler at low and high resolution (Tab. 7), and the fraction of near-zero gates for two
- * cross-attention spacings (§3.1).
+ * cross-attention spacings (§3.1). Every scored arm has been through stages 2-4 (the question
+ * answering stages) at its own resolution after the shared caption stage 1, so arms differ in
+ * resolution, tile PE or resampler only.
  */
 public final class InfimmReproduction extends TimedReproduction {
   /** Sizes of a preset. */
@@ -34,7 +36,9 @@ public final class InfimmReproduction extends TimedReproduction {
       case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
-      // document. Stage 1 runs 3 times per seed, stages 3 and 4 3 times each: about 11 minutes in all.
+      // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
+      // at 16 or 32 px, three at dynamic resolution): about 12 minutes at those rates (a first run of the
+      // older protocol took 0.7x its estimate).
       case "quick" -> new Preset(InfimmConfig.quick(), new int[] {800, 400, 300, 300}, 8, 300, 1);
       case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
@@ -53,35 +57,38 @@ public final class InfimmReproduction extends TimedReproduction {
     List<double[]> gates = new ArrayList<>();
     for (int seed = 0; seed < p.seeds(); seed++) {
       Engine.seed(seed);
+      InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
       InfimmModel m1 = new InfimmModel(p.config(), seed);
-      stage(m1, 1, p, seed, lo, hi);
-      add(arms, "base", eval(m1, InfimmModel.Resolution.BASE, p, seed, lo, hi));
+      stage(m1, 1, p, seed, lo, hi, base); // captions only: no arm is scored before stages 2-4 taught it to answer
       Path tmp = Files.createTempDirectory("infimm-repro");
       m1.save(tmp.resolve("m1"), Map.of());
       // (iv) gates after stage 1 for two spacings
       InfimmModel dense = new InfimmModel(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
-      stage(dense, 1, p, seed, lo, hi);
+      stage(dense, 1, p, seed, lo, hi, base);
       gates.add(new double[] {dense.lm.fractionOfGatesBelow(0.05), m1.lm.fractionOfGatesBelow(0.05)});
-      // (i) ladder
-      stage(m1, 2, p, seed, lo, hi);
-      add(arms, "fixed", eval(m1, InfimmModel.Resolution.FIXED, p, seed, lo, hi));
+      // stage 2 at tile resolution: the common start of the fixed and dynamic arms
+      stage(m1, 2, p, seed, lo, hi, fixed);
       m1.save(tmp.resolve("m2"), Map.of());
-      stage(m1, 3, p, seed, lo, hi);
-      stage(m1, 4, p, seed, lo, hi);
-      add(arms, "dynamic", eval(m1, InfimmModel.Resolution.DYNAMIC, p, seed, lo, hi));
-      // (ii) no tile 2-D PE
+      // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
+      InfimmModel atBase = InfimmModel.load(tmp.resolve("m1"), null);
+      for (int st = 2; st <= 4; st++) stage(atBase, st, p, seed, lo, hi, base);
+      add(arms, "base", eval(atBase, base, p, seed, lo, hi));
+      InfimmModel atFixed = InfimmModel.load(tmp.resolve("m2"), null);
+      for (int st = 3; st <= 4; st++) stage(atFixed, st, p, seed, lo, hi, fixed);
+      add(arms, "fixed", eval(atFixed, fixed, p, seed, lo, hi));
+      for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
+      add(arms, "dynamic", eval(m1, dyn, p, seed, lo, hi));
+      // (ii) no tile 2-D PE (Tab. 6)
       InfimmModel noPe = InfimmModel.load(tmp.resolve("m2"), p.config().withTilePositions(false));
-      stage(noPe, 3, p, seed, lo, hi);
-      stage(noPe, 4, p, seed, lo, hi);
-      add(arms, "dynamic_no_pe", eval(noPe, InfimmModel.Resolution.DYNAMIC, p, seed, lo, hi));
-      // (iii) resampler (16 latents) at base and dynamic resolution
+      for (int st = 3; st <= 4; st++) stage(noPe, st, p, seed, lo, hi, dyn);
+      add(arms, "dynamic_no_pe", eval(noPe, dyn, p, seed, lo, hi));
+      // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
       InfimmModel prBase = InfimmModel.load(tmp.resolve("m1"), p.config().withResampler(16));
-      stage(prBase, 1, p, seed, lo, hi);
-      add(arms, "base_resampler", eval(prBase, InfimmModel.Resolution.BASE, p, seed, lo, hi));
+      for (int st = 2; st <= 4; st++) stage(prBase, st, p, seed, lo, hi, base);
+      add(arms, "base_resampler", eval(prBase, base, p, seed, lo, hi));
       InfimmModel prDyn = InfimmModel.load(tmp.resolve("m2"), p.config().withResampler(16));
-      stage(prDyn, 3, p, seed, lo, hi);
-      stage(prDyn, 4, p, seed, lo, hi);
-      add(arms, "dynamic_resampler", eval(prDyn, InfimmModel.Resolution.DYNAMIC, p, seed, lo, hi));
+      for (int st = 3; st <= 4; st++) stage(prDyn, st, p, seed, lo, hi, dyn);
+      add(arms, "dynamic_resampler", eval(prDyn, dyn, p, seed, lo, hi));
       System.err.printf(Locale.ROOT, "infimm-hd: seed %d done at %.0f s%n", seed, run.seconds());
     }
     Map<String, Map<String, Double>> mean = new LinkedHashMap<>();
@@ -131,8 +138,8 @@ public final class InfimmReproduction extends TimedReproduction {
     arms.computeIfAbsent(arm, k -> new ArrayList<>()).add(acc);
   }
 
-  private static void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi) {
-    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), null);
+  private static void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null);
   }
 
   private static Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {

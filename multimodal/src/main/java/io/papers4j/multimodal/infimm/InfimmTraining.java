@@ -55,8 +55,17 @@ public final class InfimmTraining {
         Documents.Kind.POSITION, Documents.Kind.GENERAL);
   }
 
-  /** Trains {@code model} in place for one stage; returns the loss of every step. */
+  /** Trains {@code model} in place for one stage at the stage's own resolution; returns the loss of every step. */
   public static double[] train(InfimmModel model, Options o, Progress progress) {
+    return train(model, o, resolution(o.stage()), progress);
+  }
+
+  /**
+   * Trains {@code model} in place for one stage (its data and trainable parameters) with images at
+   * {@code res} instead of the stage's own resolution: the resolution ablation (Tab. 5) runs the same
+   * stages at each resolution.
+   */
+  public static double[] train(InfimmModel model, Options o, InfimmModel.Resolution res, Progress progress) {
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> v.requires_grad_(false));
     model.lm.crossAttentionParameters().forEach((k, v) -> trainable.put("language_model." + k, v));
@@ -66,7 +75,6 @@ public final class InfimmTraining {
     trainable.values().forEach(v -> v.requires_grad_(true));
     double peak = switch (o.stage()) { case 1 -> 1e-3; case 4 -> 3e-4; default -> 5e-4; };
     AdamW opt = new AdamW(trainable, new AdamConfig(peak, 0.9, o.stage() == 1 ? 0.95 : 0.999, o.stage() == 1 ? 1e-8 : 1e-5, 0.1));
-    InfimmModel.Resolution res = resolution(o.stage());
     List<Documents.Kind> kinds = kinds(o.stage());
     double[] losses = new double[o.steps()];
     int warm = Math.max(1, o.steps() / 20);

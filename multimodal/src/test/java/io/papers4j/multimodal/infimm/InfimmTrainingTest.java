@@ -16,6 +16,23 @@ class InfimmTrainingTest {
     return new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48);
   }
 
+  /**
+   * The resolution override (the reproduction's ladder): stage 4 with DYNAMIC given equals stage 4 at its
+   * own resolution loss for loss, and the same stage at BASE sees other visual tokens (another first loss).
+   */
+  @Test
+  void aStageRunsAtTheRequestedResolution(@TempDir Path dir) {
+    InfimmModel start = new InfimmModel(tiny(), 3);
+    start.save(dir, Map.of());
+    InfimmTraining.Options o = new InfimmTraining.Options(4, 2, 2, 5, 16, 40);
+    double[] asStage = InfimmTraining.train(InfimmModel.load(dir, null), o, null); // stage 4: dynamic
+    double[] dynamic = InfimmTraining.train(InfimmModel.load(dir, null), o, InfimmModel.Resolution.DYNAMIC, null);
+    double[] base = InfimmTraining.train(InfimmModel.load(dir, null), o, InfimmModel.Resolution.BASE, null);
+    assertThat(dynamic).containsExactly(asStage);
+    assertThat(base[0]).isNotEqualTo(dynamic[0]);
+    for (double x : base) assertThat(Double.isFinite(x)).isTrue();
+  }
+
   @Test
   void fourStagesRunEndToEndAndTheModelRoundTrips(@TempDir Path dir) {
     InfimmModel m = new InfimmModel(tiny(), 1);
