@@ -4,6 +4,7 @@ import io.papers4j.core.optim.CosineSchedule;
 import io.papers4j.core.optim.GradClip;
 import io.papers4j.core.optim.LrSchedule;
 import io.papers4j.core.optim.Optimizer;
+import io.papers4j.core.tensor.Precision;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -72,6 +73,7 @@ public final class Trainer {
   private StepLoss stepLoss;
   private StepLoss validationLoss;
   private AfterStep afterStep;
+  private Precision precision = Precision.F32;
 
   public Trainer(TrainConfig config, Trainable model, Optimizer optimizer, TrainData data) {
     this.config = config;
@@ -144,6 +146,15 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Compute precision of the forward passes (training and validation): {@link Precision#BF16} runs
+   * them under CPU autocast while weights, gradients and optimizer state stay float32.
+   */
+  public Trainer precision(Precision p) {
+    this.precision = p;
+    return this;
+  }
+
   public Trainer progress(ProgressBar.Mode mode) {
     this.progressMode = mode;
     return this;
@@ -178,6 +189,7 @@ public final class Trainer {
     Map<String, Object> ckptInfo = new LinkedHashMap<>(info);
     ckptInfo.put("seed", config.seed());
     ckptInfo.put("train_config", describe(config));
+    ckptInfo.put("precision", precision.id());
 
     // perplexity means something only for a token-level cross-entropy; image and audio losses show the loss itself
     boolean tokens = unit.equals("tok");
@@ -200,7 +212,10 @@ public final class Trainer {
           Batch b = data.train(step);
           batchItems = b.items();
           optimizer.zeroGrad();
-          Tensor l = stepLoss != null ? stepLoss.loss(step, b) : model.loss(b.inputs(), b.targets());
+          Tensor l;
+          try (Precision.Region cast = precision.autocast()) {
+            l = stepLoss != null ? stepLoss.loss(step, b) : model.loss(b.inputs(), b.targets());
+          }
           l.backward();
           if (config.clip() > 0) gradNorm = GradClip.clipGlobalNorm(params.values(), config.clip());
           optimizer.step();
@@ -254,7 +269,10 @@ public final class Trainer {
         try (PointerScope scope = new PointerScope();
             NoGradGuard noGrad = new NoGradGuard()) {
           Batch b = data.validation(i);
-          Tensor l = validationLoss != null ? validationLoss.loss(i, b) : model.loss(b.inputs(), b.targets());
+          Tensor l;
+          try (Precision.Region cast = precision.autocast()) {
+            l = validationLoss != null ? validationLoss.loss(i, b) : model.loss(b.inputs(), b.targets());
+          }
           sum += l.item_double();
         }
       }

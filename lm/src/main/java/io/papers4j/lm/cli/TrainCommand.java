@@ -136,6 +136,11 @@ final class TrainCommand implements Callable<Integer> {
       "sliding_window, model_type mistral); 0 = full causal attention. Default: the preset's."})
   Integer slidingWindow;
 
+  @Option(names = "--precision", defaultValue = "f32", description = {
+      "Compute precision: f32, or bf16 (CPU autocast: matmuls in bfloat16 on AVX-512 BF16, float32 master",
+      "weights, gradients, optimizer state and loss; checkpoints stay float32). Default ${DEFAULT-VALUE}."})
+  String precision;
+
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
 
@@ -167,6 +172,7 @@ final class TrainCommand implements Callable<Integer> {
         .optInitFrom(initFrom)
         .optRopeTheta(ropeTheta)
         .optSlidingWindow(slidingWindow)
+        .optPrecision(io.papers4j.core.tensor.Precision.parse(precision))
         .optDataWrapper(passkeyFraction > 0
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction, seed)
             : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)

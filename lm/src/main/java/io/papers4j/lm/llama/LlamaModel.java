@@ -182,9 +182,10 @@ public final class LlamaModel implements Trainable {
   /** Mean next-token cross entropy; targets (B, T) are the ids shifted by one (−100 = ignore). */
   @Override
   public Tensor loss(Tensor inputs, Tensor targets) {
-    Tensor logits = forward(inputs); // (B, T, V)
+    Tensor logits = forward(inputs); // (B, T, V); bfloat16 under BF16 autocast
     long v = logits.size(-1);
-    return torch.cross_entropy(logits.reshape(-1, v), targets.reshape(-1));
+    // the loss reduces in float32 whatever precision the forward ran in
+    return torch.cross_entropy(logits.reshape(-1, v).to(ScalarType.Float), targets.reshape(-1));
   }
 
   /**

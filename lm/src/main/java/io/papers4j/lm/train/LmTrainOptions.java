@@ -1,6 +1,7 @@
 package io.papers4j.lm.train;
 
 import io.papers4j.core.optim.OptimizerFactory;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.TrainData;
 import io.papers4j.lm.llama.LlamaModel;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ import java.util.List;
  * @param dataWrapper wraps the corpus windows, e.g. to mix in synthetic documents (null: none)
  * @param slidingWindow a fresh model's attention window W in tokens, Mistral's sliding window (null:
  *     the preset's, full causal attention for tiny and small); a loaded model keeps its own
+ * @param precision compute precision of the forward passes (f32; bf16 = CPU autocast with float32
+ *     master weights, gradients and optimizer state); checkpoints stay float32
  */
 public record LmTrainOptions(
     String preset,
@@ -65,7 +68,8 @@ public record LmTrainOptions(
     Path initFrom,
     Double ropeTheta,
     DataWrapper dataWrapper,
-    Integer slidingWindow) {
+    Integer slidingWindow,
+    Precision precision) {
 
   /**
    * The position encoding of a run ({@code --rope NAME --rope-factor S}): a variant of {@code
@@ -97,6 +101,7 @@ public record LmTrainOptions(
     if (out == null) throw new IllegalArgumentException("--out is required");
     if (ropeTheta != null && !(ropeTheta > 0)) throw new IllegalArgumentException("--rope-theta must be > 0, got " + ropeTheta);
     if (slidingWindow != null && slidingWindow < 0) throw new IllegalArgumentException("--sliding-window must be >= 0, got " + slidingWindow);
+    if (precision == null) precision = Precision.F32;
   }
 
   /** Defaults for {@code preset} writing to {@code out}. */
@@ -134,6 +139,7 @@ public record LmTrainOptions(
     b.ropeTheta = ropeTheta;
     b.dataWrapper = dataWrapper;
     b.slidingWindow = slidingWindow;
+    b.precision = precision;
     return b;
   }
 
@@ -186,6 +192,7 @@ public record LmTrainOptions(
     private Double ropeTheta;
     private DataWrapper dataWrapper;
     private Integer slidingWindow;
+    private Precision precision = Precision.F32;
 
     private Builder(String preset, long steps, Path out) {
       this.preset = preset;
@@ -237,11 +244,13 @@ public record LmTrainOptions(
     public Builder optDataWrapper(DataWrapper v) { dataWrapper = v; return this; }
     /** Sliding attention window of a fresh model (default null = the preset's; 0 = full attention). */
     public Builder optSlidingWindow(Integer v) { slidingWindow = v; return this; }
+    /** Compute precision of the forward passes (default f32). */
+    public Builder optPrecision(Precision v) { precision = v; return this; }
 
     public LmTrainOptions build() {
       return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
           weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, timeBudgetS, optimizer, rope,
-          initFrom, ropeTheta, dataWrapper, slidingWindow);
+          initFrom, ropeTheta, dataWrapper, slidingWindow, precision);
     }
   }
 }

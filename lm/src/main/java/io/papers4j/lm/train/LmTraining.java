@@ -131,6 +131,7 @@ public final class LmTraining {
     if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
     if (config.window() > 0) runConfig.put("sliding_window", config.window());
+    runConfig.put("precision", o.precision().id());
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -141,6 +142,7 @@ public final class LmTraining {
         new Trainer(tc, model, opt, data(o, tokens))
             .info(Map.of("run", runConfig))
             .timeBudget(o.timeBudgetS())
+            .precision(o.precision())
             // every checkpoint is also a model directory that lm eval/generate can open
             .extraFiles((dir, step) -> writeModelFiles(dir, model, tokens, runConfig, step, false))
             .run(o.resume());

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenReferenceTest {
   private static final double TOLERANCE = 1e-4;
+  /**
+   * bfloat16 keeps 8 mantissa bits: each product and activation carries a relative rounding of up to
+   * 2^-9, and log-probabilities of this 2-layer model accumulate it through every matmul.
+   */
+  private static final double BF16_TOLERANCE = 0.05;
 
   private static Path dir(String name) throws URISyntaxException {
     return Path.of(GoldenReferenceTest.class.getResource("/golden/" + name).toURI());
@@ -90,5 +95,19 @@ class GoldenReferenceTest {
     }
     System.out.printf("golden mistral, rolling KV cache: maxdiff %.3e%n", d);
     assertThat(d).isLessThanOrEqualTo(TOLERANCE);
+  }
+
+  @Test
+  void bf16_autocast_log_probs_stay_within_bfloat16_rounding_of_the_reference() throws Exception {
+    Path dir = dir("llama");
+    LlamaModel model = LlamaCheckpoint.load(dir);
+    double d;
+    try (io.papers4j.core.tensor.Precision.Region cast = io.papers4j.core.tensor.Precision.BF16.autocast()) {
+      d = maxDiffAgainstReference(model, dir);
+    }
+    double f32 = maxDiffAgainstReference(model, dir); // the region is closed again: float32
+    System.out.printf("golden llama under bf16 autocast: maxdiff %.3e (float32 %.3e)%n", d, f32);
+    assertThat(f32).isLessThanOrEqualTo(TOLERANCE);
+    assertThat(d).isGreaterThan(TOLERANCE).isLessThanOrEqualTo(BF16_TOLERANCE);
   }
 }
