@@ -26,10 +26,10 @@ class PrecisionTest {
       assertThat(torch.is_autocast_enabled(DeviceType.CPU)).isTrue();
     }
     assertThat(torch.is_autocast_enabled(DeviceType.CPU)).isFalse();
-    assertThat(y.scalar_type()).isEqualTo(ScalarType.BFloat16);
-    assertThat(x.matmul(w).scalar_type()).isEqualTo(ScalarType.Float); // closed: float32 again
+    assertThat(y.scalar_type().intern()).isEqualTo(ScalarType.BFloat16);
+    assertThat(x.matmul(w).scalar_type().intern()).isEqualTo(ScalarType.Float); // closed: float32 again
     y.to(ScalarType.Float).sum().backward();
-    assertThat(w.grad().scalar_type()).isEqualTo(ScalarType.Float);
+    assertThat(w.grad().scalar_type().intern()).isEqualTo(ScalarType.Float);
     // d(sum(x w))/dw = xᵀ·1: the bf16 backward agrees with float32 to bfloat16 rounding
     Tensor exact = x.t().matmul(torch.ones(4, 8));
     double rel = w.grad().sub(exact).abs().max().item_double() / exact.abs().max().item_double();

@@ -149,10 +149,10 @@ class LmTrainingTest {
     // bfloat16 keeps 8 mantissa bits (relative rounding 2^-9 ~ 0.2% per value); 12 steps of a tiny model stay within 3%
     assertThat(worst).isLessThan(0.03).isGreaterThan(0.0); // > 0: the bf16 run really computed in bf16
     for (var e : bf16.model().namedParameters().entrySet()) {
-      assertThat(e.getValue().scalar_type()).as(e.getKey()).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+      assertThat(e.getValue().scalar_type().intern()).as(e.getKey()).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
     }
     assertThat(Files.readString(tmp.resolve("bf16").resolve("papers4j.json"))).contains("\"precision\" : \"bf16\"");
-    assertThat(LlamaCheckpoint.load(tmp.resolve("bf16")).namedParameters().get("model.embed_tokens.weight").scalar_type())
+    assertThat(LlamaCheckpoint.load(tmp.resolve("bf16")).namedParameters().get("model.embed_tokens.weight").scalar_type().intern())
         .isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
   }
 }
