@@ -246,9 +246,9 @@ public final class DatapipeBenchmark implements Benchmark {
 
   private static void appendLoad(StringBuilder sb, String loadBefore, String loadAfter) {
     sb.append(String.format(Locale.ROOT,
-        "Load average (1, 5, 15 min) at the start: %s; at the end: %s, on 2 cores. The machine is shared by several sessions: "
-            + "the run held the project's heavy-run lock, but a load above 2 means other work still competed (measured under load).%n",
-        loadBefore, loadAfter));
+        "Load average (1, 5, 15 min) at the start: %s; at the end: %s, on %d cores; a load above the core count means other "
+            + "work competed with the run (measured under load).%n",
+        loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
   }
 
   private static String loadAverage() {
