@@ -30,6 +30,13 @@ public final class AtomicFiles {
     write(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Writes {@code image} as a PNG to a temporary file beside {@code file}, then moves it into place. */
+  public static void writePng(Path file, java.awt.image.RenderedImage image) {
+    write(file, tmp -> {
+      if (!javax.imageio.ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer available");
+    });
+  }
+
   /** Lets {@code content} fill a temporary file beside {@code file}, then moves it into place. */
   public static void write(Path file, Content content) {
     Path dir = file.toAbsolutePath().getParent();

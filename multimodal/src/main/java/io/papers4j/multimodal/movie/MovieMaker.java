@@ -5,14 +5,12 @@ import io.papers4j.core.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
@@ -75,12 +73,12 @@ public final class MovieMaker {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot create " + dir + ": " + e.getMessage());
     }
-    for (int i = 0; i < frames.size(); i++) AtomicFiles.write(dir.resolve("frames").resolve(String.format(Locale.ROOT, "frame_%03d.png", i)), png(frames.get(i)));
+    for (int i = 0; i < frames.size(); i++) AtomicFiles.writePng(dir.resolve("frames").resolve(String.format(Locale.ROOT, "frame_%03d.png", i)), frames.get(i));
     plot.write(dir.resolve("plot.json"));
     List<BufferedImage> big = new ArrayList<>();
     for (BufferedImage f : frames) big.add(f);
     AnimatedGif.write(dir.resolve("movie.gif"), big, 600, 4);
-    AtomicFiles.write(dir.resolve("contact.png"), png(contactSheet(frames, Math.min(frames.size(), 6), 3)));
+    AtomicFiles.writePng(dir.resolve("contact.png"), contactSheet(frames, Math.min(frames.size(), 6), 3));
   }
 
   /** Frames in rows of {@code cols}, each scaled by {@code scale}, 2-px white gaps. */
@@ -112,15 +110,5 @@ public final class MovieMaker {
     }
     g.dispose();
     return out;
-  }
-
-  static byte[] png(BufferedImage img) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", b);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return b.toByteArray();
   }
 }

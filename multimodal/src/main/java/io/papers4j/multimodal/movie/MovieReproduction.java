@@ -205,7 +205,7 @@ public final class MovieReproduction extends TimedReproduction {
     double gP = mean.get("qa_with_synthetic_plot_em") - mean.get("qa_baseline_plot_em");
     double gT = mean.get("qa_with_synthetic_temporal_em") - mean.get("qa_baseline_temporal_em");
     boolean c3 = gO > 0 && gP > 0 && gT > 0 && gT >= 2 * gO;
-    if (!sheetRows.isEmpty()) AtomicFiles.write(outDir.resolve("contact_sheet.png"), MovieMaker.png(MovieMaker.stack(sheetRows)));
+    if (!sheetRows.isEmpty()) AtomicFiles.writePng(outDir.resolve("contact_sheet.png"), MovieMaker.stack(sheetRows));
     List<String> labels = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     for (String type : List.of("overview", "plot", "temporal")) {

@@ -3,7 +3,6 @@ package io.papers4j.vision.video;
 import io.papers4j.core.io.AnimatedGif;
 import io.papers4j.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,17 +83,7 @@ public final class VideoIO {
       for (int c = 0; c < rows.get(r).size(); c++) g.drawImage(scale(rows.get(r).get(c), scale), c * (w + gap), r * (h + gap), null);
     }
     g.dispose();
-    AtomicFiles.write(file, png(strip));
-  }
-
-  static byte[] png(BufferedImage img) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", b);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return b.toByteArray();
+    AtomicFiles.writePng(file, strip);
   }
 
   /** Reads a PNG/JPEG/GIF image as RGB, resized (bilinear) to size×size. */
