@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <ul>
  *   <li>{@code FD-<dataset>}: Fréchet distance between real and generated features ({@link FrechetDistance});
- *   <li>{@code KID-<dataset>} and {@code KID-<dataset>-std}: kernel distance over subsets ({@link Kid});
+ *   <li>{@code KID-<dataset>} and {@code KID-<dataset>-std}: kernel distance over subsets, on
+ *       features divided by the real set's RMS entry ({@link Kid#normalisedOf}; the raw features'
+ *       scale, |x|²/d ≈ 38, makes the cubic kernel's estimate explode, see {@link Kid});
  *   <li>{@code conditional-accuracy} (one-head sets): how often the classifier agrees with the
  *       requested class, the analogue of CLIP score;
  *   <li>{@code attribute-accuracy-<head>} and their mean {@code attribute-accuracy} (multi-head
@@ -59,7 +61,7 @@ public final class Evaluator {
     Tensor f = classifier.featuresOf(generated);
     Map<String, Double> m = new LinkedHashMap<>();
     m.put(fdName(), FrechetDistance.of(real, FrechetDistance.moments(f)));
-    Kid.Estimate k = Kid.of(realFeatures, f, kidSubsets, kidSubsetSize, seed);
+    Kid.Estimate k = Kid.normalisedOf(realFeatures, f, kidSubsets, kidSubsetSize, seed);
     m.put(kidName(), k.mean());
     m.put(kidName() + "-std", k.std());
     return m;
