@@ -97,8 +97,8 @@ public final class AutoencoderCommand implements CliCommand, Runnable {
       info.put("test_images", test.count());
       info.put("runtime_s", run.seconds());
       AutoencoderCheckpoint.save(out, run.model(), info);
-      System.out.printf(Locale.ROOT, "saved %s: %d latent channels, f=%d, scaling factor %.4f; held-out MSE %.5f, PSNR %.2f dB on %d %s images (%.0f s)%n",
-          out, latentChannels, config.factor(), run.model().config().scalingFactor(), m.mse(), m.psnr(), test.count(), data, run.seconds());
+      System.out.printf(Locale.ROOT, "saved %s: %d latent channels, f=%d, scaling factor %.4f, shift factor %.4f; held-out MSE %.5f, PSNR %.2f dB on %d %s images (%.0f s)%n",
+          out, latentChannels, config.factor(), run.model().config().scalingFactor(), run.model().config().shiftFactor(), m.mse(), m.psnr(), test.count(), data, run.seconds());
       return 0;
     }
   }

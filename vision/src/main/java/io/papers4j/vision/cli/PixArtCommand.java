@@ -10,7 +10,7 @@ import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.SampleGrid;
 import io.papers4j.vision.pixart.Caption;
-import io.papers4j.vision.pixart.LatentSpace;
+import io.papers4j.vision.gen.LatentSpace;
 import io.papers4j.vision.pixart.PixArt;
 import io.papers4j.vision.pixart.PixArtCheckpoint;
 import io.papers4j.vision.pixart.PixArtConfig;

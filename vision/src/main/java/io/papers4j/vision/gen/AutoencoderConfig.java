@@ -16,9 +16,19 @@ import java.util.Map;
  * @param latentChannels latent channels: 4 (SD 1.x/2.x), 8 or 16 (SD3), SD3 Table 3's ablation
  * @param normGroups GroupNorm groups (32 in diffusers; 8 fits the small widths)
  * @param sampleSize the image side it is trained at (diffusers' {@code sample_size})
- * @param scalingFactor 1/std of the training latents, measured after training (SD's 0.18215 role)
+ * @param scalingFactor 1/std of the shifted training latents, measured after training (SD's 0.18215,
+ *     SD3's 1.5305)
+ * @param shiftFactor mean of the training latents, measured after training (SD3's 0.0609; 0 for
+ *     SD 1.x/2.x and for checkpoints written before it was measured). A diffusion model sees
+ *     (z − shift)·scale, SD3's convention
  */
-public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int layersPerBlock, int latentChannels, int normGroups, int sampleSize, double scalingFactor) {
+public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int layersPerBlock, int latentChannels, int normGroups, int sampleSize, double scalingFactor,
+    double shiftFactor) {
+  /** Without a latent shift (SD 1.x/2.x's convention). */
+  public AutoencoderConfig(int inChannels, int[] blockOutChannels, int layersPerBlock, int latentChannels, int normGroups, int sampleSize, double scalingFactor) {
+    this(inChannels, blockOutChannels, layersPerBlock, latentChannels, normGroups, sampleSize, scalingFactor, 0.0);
+  }
+
   public AutoencoderConfig {
     if (inChannels != 1 && inChannels != 3) throw new IllegalArgumentException("in_channels must be 1 or 3, got " + inChannels);
     if (blockOutChannels.length < 1) throw new IllegalArgumentException("block_out_channels needs at least one level");
@@ -28,7 +38,8 @@ public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int laye
     if (layersPerBlock < 1) throw new IllegalArgumentException("layers_per_block must be >= 1, got " + layersPerBlock);
     if (latentChannels < 1) throw new IllegalArgumentException("latent_channels must be >= 1, got " + latentChannels);
     if (sampleSize % (1 << (blockOutChannels.length - 1)) != 0) throw new IllegalArgumentException("sample_size " + sampleSize + " must be divisible by the downsampling factor " + (1 << (blockOutChannels.length - 1)));
-    if (!(scalingFactor > 0)) throw new IllegalArgumentException("scaling_factor must be > 0, got " + scalingFactor);
+    if (!(scalingFactor > 0) || !Double.isFinite(scalingFactor)) throw new IllegalArgumentException("scaling_factor must be > 0 and finite, got " + scalingFactor);
+    if (!Double.isFinite(shiftFactor)) throw new IllegalArgumentException("shift_factor must be finite, got " + shiftFactor);
   }
 
   /** The defaults above for images of {@code channels} × {@code size}² and {@code latentChannels}. */
@@ -42,7 +53,12 @@ public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int laye
   }
 
   public AutoencoderConfig withScalingFactor(double s) {
-    return new AutoencoderConfig(inChannels, blockOutChannels, layersPerBlock, latentChannels, normGroups, sampleSize, s);
+    return new AutoencoderConfig(inChannels, blockOutChannels, layersPerBlock, latentChannels, normGroups, sampleSize, s, shiftFactor);
+  }
+
+  /** With the measured latent statistics: scaling factor 1/std and shift factor mean. */
+  public AutoencoderConfig withLatentStatistics(double scale, double shift) {
+    return new AutoencoderConfig(inChannels, blockOutChannels, layersPerBlock, latentChannels, normGroups, sampleSize, scale, shift);
   }
 
   /** diffusers' AutoencoderKL config.json as a map. */
@@ -60,6 +76,7 @@ public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int laye
     m.put("norm_num_groups", normGroups);
     m.put("sample_size", sampleSize);
     m.put("scaling_factor", scalingFactor);
+    m.put("shift_factor", shiftFactor);
     m.put("mid_block_add_attention", false);
     return m;
   }
@@ -75,7 +92,9 @@ public record AutoencoderConfig(int inChannels, int[] blockOutChannels, int laye
       List<?> widths = (List<?>) m.get("block_out_channels");
       int[] w = widths.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
       return new AutoencoderConfig(num(m, "in_channels", origin), w, num(m, "layers_per_block", origin), num(m, "latent_channels", origin),
-          num(m, "norm_num_groups", origin), num(m, "sample_size", origin), ((Number) m.getOrDefault("scaling_factor", 1.0)).doubleValue());
+          num(m, "norm_num_groups", origin), num(m, "sample_size", origin), ((Number) m.getOrDefault("scaling_factor", 1.0)).doubleValue(),
+          m.get("shift_factor") == null ? 0.0 : ((Number) m.get("shift_factor")).doubleValue()); // diffusers writes null for "none"
+
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException(origin + ": malformed AutoencoderKL config: " + e.getMessage(), e);
     }

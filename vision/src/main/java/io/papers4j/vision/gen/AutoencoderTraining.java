@@ -16,8 +16,9 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Trains the latent autoencoder ({@link AutoencoderKL}) on real images, top to bottom: random
  * batches from a seeded generator, images mapped from [0, 1] to [−1, 1], AdamW on MSE + β·KL, a
- * {@link PointerScope} per step; afterwards the latent scaling factor (1/std of the posterior means
- * of up to 512 training images, SD's convention) goes into the config. Reconstruction metrics are
+ * {@link PointerScope} per step; afterwards the latent statistics of the posterior means of up to 512
+ * training images go into the config as SD3 measures them: shift factor = their mean, scaling
+ * factor = 1/their standard deviation, so (z − shift)·scale has mean 0 and variance 1. Reconstruction metrics are
  * measured on the [0, 1] scale: MSE and PSNR = 10·log10(1/MSE).
  */
 public final class AutoencoderTraining {
@@ -72,8 +73,8 @@ public final class AutoencoderTraining {
         }
       }
     }
-    double scale = scalingFactor(model, data.images().narrow(0, 0, Math.min(512, n)));
-    AutoencoderKL scaled = new AutoencoderKL(config.withScalingFactor(scale), r.seed());
+    double[] stats = latentStatistics(model, data.images().narrow(0, 0, Math.min(512, n)));
+    AutoencoderKL scaled = new AutoencoderKL(config.withLatentStatistics(stats[1], stats[0]), r.seed());
     try (NoGradGuard g = new NoGradGuard()) {
       var src = model.namedParameters();
       scaled.namedParameters().forEach((k, v) -> v.copy_(src.get(k)));
@@ -81,12 +82,23 @@ public final class AutoencoderTraining {
     return new Run(scaled, losses, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** 1/std of the posterior means of {@code images} (in [0, 1]). */
-  static double scalingFactor(AutoencoderKL model, Tensor images) {
-    try (NoGradGuard g = new NoGradGuard()) {
-      double std = model.encode(signed(images)).mean().std().item_double();
-      return std > 0 && Double.isFinite(std) ? 1.0 / std : 1.0;
+  /** {mean, 1/std} over every element of the posterior means of {@code images} (in [0, 1]), in chunks. */
+  static double[] latentStatistics(AutoencoderKL model, Tensor images) {
+    double sum = 0, sq = 0;
+    long count = 0;
+    for (long i = 0; i < images.size(0); i += 128) {
+      try (PointerScope s = new PointerScope();
+          NoGradGuard g = new NoGradGuard()) {
+        Tensor z = model.encode(signed(images.narrow(0, i, Math.min(128, images.size(0) - i)))).mean().to(torch.ScalarType.Double);
+        sum += z.sum().item_double();
+        sq += z.pow(new Scalar(2.0)).sum().item_double();
+        count += z.numel();
+      }
     }
+    double mean = sum / count;
+    double var = (sq - count * mean * mean) / (count - 1);
+    double std = Math.sqrt(Math.max(var, 0));
+    return new double[] {mean, std > 0 && Double.isFinite(std) ? 1.0 / std : 1.0};
   }
 
   /** Reconstructions in [0, 1] of images in [0, 1], in batches without gradients. */

@@ -3,6 +3,7 @@ package io.papers4j.vision.pixart;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.Evaluator;
+import io.papers4j.vision.gen.LatentSpace;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
