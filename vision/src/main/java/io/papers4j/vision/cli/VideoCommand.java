@@ -83,6 +83,10 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     @Option(names = "--base-lr", defaultValue = "1e-3", description = "Image model learning rate (default ${DEFAULT-VALUE}).")
     double baseLr;
 
+    @Option(names = "--ema", defaultValue = "0.99",
+        description = "Decay of the moving average of the weights that is saved (and frozen, for the image model); 0 = the trained weights (default ${DEFAULT-VALUE}).")
+    double ema;
+
     @Option(names = "--out", required = true, description = "Video model directory to write (the image model goes to OUT-image).")
     Path out;
 
@@ -96,8 +100,8 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       VideoConfig config = VideoConfig.arm(arm, size, frames).withWidths(parseWidths(widths));
       MovingSprites.Spec spec = dataSpec(data, size);
-      VideoTraining.Recipe recipe = new VideoTraining.Recipe(steps, batch, lr, given, seed);
-      VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(baseSteps, baseBatch, baseLr, 1, seed);
+      VideoTraining.Recipe recipe = new VideoTraining.Recipe(steps, batch, lr, given, seed, ema);
+      VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(baseSteps, baseBatch, baseLr, 1, seed, ema);
       if (given >= frames) throw new IllegalArgumentException("--given (" + given + ") must be smaller than --frames (" + frames + ")");
       Engine.init(threads);
       Engine.seed(seed);
@@ -148,6 +152,7 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     m.put("batch", r.batch());
     m.put("lr", r.lr());
     m.put("given", r.given());
+    m.put("ema_decay", r.emaDecay());
     m.put("final_loss", log.finalLoss(50));
     m.put("seconds", log.seconds());
     return m;

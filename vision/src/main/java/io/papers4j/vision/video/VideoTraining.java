@@ -1,6 +1,7 @@
 package io.papers4j.vision.video;
 
 import io.papers4j.core.diffusion.ConditionDropout;
+import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.diffusion.VariancePreserving;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
@@ -13,6 +14,7 @@ import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Generator;
 import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -27,29 +29,34 @@ import org.bytedeco.pytorch.global.torch;
  *   loss = ‖model(x_t, i, F_i, F_m, E(image), motion) − target‖² over every frame</pre>
  *
  * AdamW (β 0.9/0.999, no weight decay), constant learning rate, gradient clip 1; clips, timesteps,
- * noise and dropout come from generators seeded with (seed, step), so arms see identical data.
+ * noise and dropout come from generators seeded with (seed, step), so arms see identical data. With
+ * an EMA decay d > 0 an average θ̄ ← d·θ̄ + (1 − d)·θ of the trained weights is kept after every
+ * step ({@link Ema}) and written into the model when training ends: the model then holds the
+ * averaged weights, which are what is frozen, sampled and saved (as published diffusion weights are
+ * averages).
  */
 public final class VideoTraining {
   private VideoTraining() {}
 
   /**
-   * Steps, batch (images or clips), learning rate, given frames L (stage 2), seed, and a wall-clock
-   * budget in seconds: training stops after the first step that ends past it (infinite: all steps).
+   * Steps, batch (images or clips), learning rate, given frames L (stage 2), seed, and the decay of an
+   * exponential moving average of the trained weights (0 = none). A fixed step count, never a time
+   * budget: a recipe does the same work on any machine.
    */
-  public record Recipe(long steps, int batch, double lr, int given, long seed, double budgetS) {
+  public record Recipe(long steps, int batch, double lr, int given, long seed, double emaDecay) {
     public Recipe {
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be positive, got " + steps + ", " + batch);
       if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
       if (given < 1) throw new IllegalArgumentException("at least one given frame, got " + given);
-      if (!(budgetS > 0)) throw new IllegalArgumentException("time budget must be > 0 s, got " + budgetS);
+      if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("EMA decay must be in [0, 1), got " + emaDecay);
     }
 
     public Recipe(long steps, int batch, double lr, int given, long seed) {
-      this(steps, batch, lr, given, seed, Double.POSITIVE_INFINITY);
+      this(steps, batch, lr, given, seed, 0);
     }
 
     public Recipe withSteps(long n) {
-      return new Recipe(n, batch, lr, given, seed, Double.POSITIVE_INFINITY);
+      return new Recipe(n, batch, lr, given, seed, emaDecay);
     }
   }
 
@@ -64,7 +71,7 @@ public final class VideoTraining {
   /** Stage 1: the class-conditional image model on single frames. */
   public static Log trainImage(ImageModel model, MovingSprites data, Recipe r, ProgressBar bar) {
     VariancePreserving process = model.config().imageProcess();
-    return loop(model.namedParameters(), r, bar, step -> {
+    return loop(model.namedParameters(), r, bar, 0, null, step -> {
       SplittableRandom rng = rng(r.seed(), step);
       MovingSprites.Videos v = data.videos(step * r.batch(), r.batch(), model.config().frames());
       long[] pick = new long[r.batch()];
@@ -79,12 +86,23 @@ public final class VideoTraining {
     });
   }
 
+  /** Called every {@code every} steps during training, with the averaged weights in the model while it runs (when there is an average). */
+  @FunctionalInterface
+  public interface Probe {
+    void at(long step);
+  }
+
   /** Stage 2: only the inserted layers of the video model train. */
   public static Log trainVideo(VideoModel model, MovingSprites data, Recipe r, ProgressBar bar) {
+    return trainVideo(model, data, r, bar, 0, null);
+  }
+
+  /** As above, calling {@code probe} every {@code every} steps (e.g. to sample and measure the model along the way). */
+  public static Log trainVideo(VideoModel model, MovingSprites data, Recipe r, ProgressBar bar, long every, Probe probe) {
     VariancePreserving process = model.config().videoProcess();
     int frames = model.config().frames();
     if (r.given() >= frames) throw new IllegalArgumentException("given frames (" + r.given() + ") must be fewer than the clip's " + frames);
-    return loop(model.inserted().namedParameters(), r, bar, step -> {
+    return loop(model.inserted().namedParameters(), r, bar, every, probe, step -> {
       SplittableRandom rng = rng(r.seed(), step);
       MovingSprites.Videos v = data.videos(step * r.batch(), r.batch(), frames);
       VideoModel.Cond c = condition(v, r.given());
@@ -115,8 +133,9 @@ public final class VideoTraining {
     Tensor loss(long step);
   }
 
-  private static Log loop(Map<String, Tensor> params, Recipe r, ProgressBar bar, StepLoss stepLoss) {
+  private static Log loop(Map<String, Tensor> params, Recipe r, ProgressBar bar, long every, Probe probe, StepLoss stepLoss) {
     AdamW opt = new AdamW(params, AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
+    Ema ema = r.emaDecay() > 0 ? new Ema(params, r.emaDecay()) : null;
     List<Double> losses = new ArrayList<>();
     long t0 = System.nanoTime();
     for (long step = 0; step < r.steps(); step++) {
@@ -127,13 +146,29 @@ public final class VideoTraining {
         l.backward();
         GradClip.clipGlobalNorm(params.values(), 1.0);
         opt.step();
+        if (ema != null) ema.update();
         loss = l.item_double();
       }
       if (!Double.isFinite(loss)) throw new IllegalStateException("training diverged at step " + step + " (loss " + loss + ")");
       losses.add(loss);
       if (bar != null) bar.update(step + 1, loss, r.batch());
-      if ((System.nanoTime() - t0) / 1e9 > r.budgetS()) break;
+      if (probe != null && every > 0 && (step + 1) % every == 0) {
+        if (ema == null) {
+          probe.at(step + 1);
+        } else {
+          Map<String, Tensor> trained = new java.util.LinkedHashMap<>();
+          try (NoGradGuard g = new NoGradGuard()) {
+            params.forEach((k, v) -> trained.put(k, v.detach().clone()));
+          }
+          ema.copyTo(params);
+          probe.at(step + 1);
+          try (NoGradGuard g = new NoGradGuard()) {
+            trained.forEach((k, v) -> params.get(k).copy_(v));
+          }
+        }
+      }
     }
+    if (ema != null) ema.copyTo(params);
     return new Log(losses, (System.nanoTime() - t0) / 1e9);
   }
 

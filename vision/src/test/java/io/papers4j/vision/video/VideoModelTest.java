@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("unchecked")
 class VideoModelTest {
   /** 16 px frames, 4 frames, widths 8/16, attention on the second level. */
   static VideoConfig tiny(String arm) {
@@ -40,6 +41,45 @@ class VideoModelTest {
     VideoTraining.Log l2 = VideoTraining.trainVideo(video, d, new VideoTraining.Recipe(2, 2, 1e-3, 1, 0), null);
     assertThat(l1.losses()).allMatch(Double::isFinite);
     assertThat(l2.losses()).allMatch(Double::isFinite);
+  }
+
+  /**
+   * The averaged weights are the closed form of θ̄ ← d·θ̄ + (1 − d)·θ over the trained weights of the
+   * same run without an average (d = 0.5, two steps: ¼θ₀ + ¼θ₁ + ½θ₂), and a probe along the way sees
+   * the average without changing what trains.
+   */
+  @Test
+  void ema_of_the_video_layers_is_the_closed_form_average_and_the_probe_leaves_training_unchanged() {
+    VideoConfig c = tiny("a");
+    MovingSprites d = sprites(16);
+    Map<String, Tensor>[] theta = new Map[3];
+    for (int steps = 0; steps <= 2; steps++) {
+      VideoModel v = new VideoModel(c, new ImageModel(c, Init.normal(1, 0.02)), Init.normal(2, 0.02));
+      if (steps > 0) VideoTraining.trainVideo(v, d, new VideoTraining.Recipe(steps, 2, 1e-2, 1, 0), null);
+      theta[steps] = clones(v.inserted().namedParameters());
+    }
+    VideoModel v = new VideoModel(c, new ImageModel(c, Init.normal(1, 0.02)), Init.normal(2, 0.02));
+    Map<String, Tensor>[] seen = new Map[1];
+    VideoTraining.trainVideo(v, d, new VideoTraining.Recipe(2, 2, 1e-2, 1, 0, 0.5), null, 1, step -> {
+      if (step == 1) seen[0] = clones(v.inserted().namedParameters());
+    });
+    double moved = 0;
+    for (String k : theta[0].keySet()) {
+      Tensor expected = theta[0].get(k).mul(new Scalar(0.25)).add(theta[1].get(k).mul(new Scalar(0.25))).add(theta[2].get(k).mul(new Scalar(0.5)));
+      assertThat(maxDiff(v.inserted().namedParameters().get(k), expected)).as(k).isLessThan(1e-6);
+      Tensor atStep1 = theta[0].get(k).add(theta[1].get(k)).mul(new Scalar(0.5));
+      assertThat(maxDiff(seen[0].get(k), atStep1)).as(k).isLessThan(1e-6);
+      moved = Math.max(moved, maxDiff(theta[2].get(k), theta[0].get(k)));
+    }
+    assertThat(moved).as("training moved the weights").isGreaterThan(1e-3);
+  }
+
+  private static Map<String, Tensor> clones(Map<String, Tensor> p) {
+    Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+    try (NoGradGuard g = new NoGradGuard()) {
+      p.forEach((k, t) -> out.put(k, t.detach().clone()));
+    }
+    return out;
   }
 
   private static Tensor randn(long seed, long... shape) {
