@@ -53,6 +53,12 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     @Option(names = "--dropout", defaultValue = "0.1", description = "Outfitting dropout: probability of a null garment (default ${DEFAULT-VALUE}).")
     double dropout;
 
+    @Option(names = "--ema", defaultValue = "0.99", description = "Decay of the weights' moving average, saved as the model (0 = none; the trained weights go to OUT/non_ema) (default ${DEFAULT-VALUE}).")
+    double ema;
+
+    @Option(names = "--widths", split = ",", description = "UNet widths per level, e.g. 16,32,32 (default: the spec's 24,48,48).")
+    int[] widths;
+
     @Option(names = "--tiny", description = "A tiny model (widths 8, 16; for trying the command out).")
     boolean tiny;
 
@@ -64,23 +70,33 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
-      TryOnConfig config = tiny ? TryOnConfig.tiny(arm) : TryOnConfig.defaults(arm); // checks --arm
-      TryOnTraining.Recipe recipe = new TryOnTraining.Recipe(steps, batch, lr, dropout, seed);
+      if (tiny && widths != null) throw new IllegalArgumentException("--tiny and --widths exclude each other");
+      TryOnConfig base = tiny ? TryOnConfig.tiny(arm) : TryOnConfig.defaults(arm); // checks --arm
+      TryOnConfig config = widths == null ? base
+          : new TryOnConfig(arm, widths, base.heads(), base.normGroups(), base.contextDim(), base.encoderWidth(), base.trainTimesteps());
+      TryOnTraining.Recipe recipe = new TryOnTraining.Recipe(steps, batch, lr, dropout, ema, seed);
       Engine.init(2);
       Engine.seed(seed);
       TryOnData data = TryOnData.load(seed);
       OotdModel model = new OotdModel(config, seed);
-      TryOnTraining.Run run = TryOnTraining.train(model, data, recipe, ProgressBar.detectMode(), Double.POSITIVE_INFINITY);
+      TryOnTraining.Run run = TryOnTraining.train(model, data, recipe, ProgressBar.detectMode());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arm", arm);
       cfg.put("steps", steps);
       cfg.put("batch", batch);
       cfg.put("lr", lr);
       cfg.put("outfitting_dropout", dropout);
+      cfg.put("ema_decay", ema);
       cfg.put("final_loss_last_50", run.finalLoss(50));
-      TryOnCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, "tryon procedural persons (seed " + seed + ")", run.steps()));
-      System.out.printf(Locale.ROOT, "%s (%d parameters): %d steps in %.0f s, loss (last 50 steps) %.4f; saved %s%n", arm, Params.count(model),
-          run.steps(), run.seconds(), run.finalLoss(50), out);
+      String dataName = "tryon procedural persons (seed " + seed + ")";
+      if (run.ema() != null) { // the trained weights beside the average, as diffusion training code keeps both
+        TryOnCheckpoint.save(out.resolve("non_ema"), model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
+        run.useEma(model);
+      }
+      TryOnCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
+      System.out.printf(Locale.ROOT, "%s (%d parameters): %d steps in %.0f s (%.1f images/s), loss (last 50 steps) %.4f; saved %s%s%n", arm,
+          Params.count(model), run.steps(), run.seconds(), run.imagesPerSecond(batch), run.finalLoss(50), out,
+          run.ema() == null ? "" : " (EMA " + ema + "; trained weights in " + out.resolve("non_ema") + ")");
       return 0;
     }
   }

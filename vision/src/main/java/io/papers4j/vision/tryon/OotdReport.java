@@ -48,19 +48,23 @@ final class OotdReport {
         + "Fashion-MNIST items and whose textures are stripes, checks, dots or a letter logo, warped onto the body; agnostic image + mask "
         + "as input. Pixel space (no VAE); the auxiliary garment embedding ψ is a 2-layer CNN (not CLIP). UNets of widths %s (spec: 24, 48, 48) with "
         + "transformer blocks at 16² and 8²; DDPM ε-prediction, linear β, T = 1000; AdamW lr %s, batch %d, **%d steps per arm** (same data "
-        + "stream, noise and timesteps); outfitting dropout 0.1; inference DDIM %d steps with repainting outside the mask. %d paired and %d "
-        + "unpaired held-out examples.%n%n", java.util.Arrays.toString(p.config("fusion").channels()), p.lr(), p.batch(), steps, p.sampleSteps(), p.evalN(), p.evalN()));
+        + "stream, noise and timesteps), every arm sampled from an EMA (decay %s) of its weights; outfitting dropout 0.1; inference DDIM %d "
+        + "steps with repainting outside the mask. %d paired and %d unpaired held-out examples.%n%n",
+        java.util.Arrays.toString(p.config("fusion").channels()), p.lr(), p.batch(), steps, OotdReproduction.fmt(p.emaDecay()), p.sampleSteps(),
+        p.evalN(), p.evalN()));
     b.append("Metrics: **SSIM** on the mask (11×11 Gaussian, σ 1.5); **LPIPS-proxy** = distance between unit-normalised conv features of a "
         + "garment-texture classifier trained here (not LPIPS); **texture fidelity** = normalised cross-correlation of the generated and true "
         + "garment pixels; **FD/KID** on the unpaired set in the same classifier's 128-d features (not Inception FID). ");
     b.append(String.format(Locale.ROOT, "The classifier's held-out accuracy: texture %.3f, category %.3f.%n%n", acc[0], acc[1]));
     b.append(String.format(Locale.ROOT, "## Arms at garment guidance s = %s%n%n| arm | params | SSIM ↑ | LPIPS-proxy ↓ | texture fidelity ↑ | "
-        + "FD ↓ | KID×1000 ↓ | final loss |%n|---|---|---|---|---|---|---|---|%n", OotdReproduction.fmt(p.armGuidance())));
+        + "FD ↓ | KID×1000 ↓ | final loss | training (s, images/s) | sampling (s) |%n|---|---|---|---|---|---|---|---|---|---|%n",
+        OotdReproduction.fmt(p.armGuidance())));
     for (Map.Entry<String, Map<String, Object>> e : table.entrySet()) {
       Map<String, Object> r = e.getValue();
       b.append("| ").append(e.getKey()).append(" | ").append(r.get("params")).append(" | ").append(f3(r.get("ssim"))).append(" | ")
           .append(f3(r.get("lpips_proxy"))).append(" | ").append(f3(r.get("texture_fidelity"))).append(" | ").append(f2(r.get(TryOnEval.FD)))
-          .append(" | ").append(f2(r.get(TryOnEval.KID + "_x1000"))).append(" | ").append(f4(r.get("final_loss_last_50"))).append(" |\n");
+          .append(" | ").append(f2(r.get(TryOnEval.KID + "_x1000"))).append(" | ").append(f4(r.get("final_loss_last_50"))).append(" | ").append(f2(r.get("train_seconds"))).append(", ")
+          .append(f2(r.get("train_images_per_s"))).append(" | ").append(f2(r.get("sampling_seconds"))).append(" |\n");
     }
     b.append("\nPaper, Table 1 (512×384, [2nd]-sourced in the spec): VITON-HD — OOTDiffusion LPIPS 0.071, SSIM 0.878, FID 8.81, KID 0.82; "
         + "LaDI-VTON (CLIP-embedding conditioning, the analogue of arm B) 0.091, 0.875, 9.31, 1.53. Dress Code — OOTDiffusion 0.045, 0.927, "

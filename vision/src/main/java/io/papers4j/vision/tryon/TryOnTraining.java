@@ -1,6 +1,7 @@
 package io.papers4j.vision.tryon;
 
 import io.papers4j.core.diffusion.ConditionDropout;
+import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.train.ProgressBar;
@@ -14,7 +15,9 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Training of the try-on model, top to bottom: paired triples generated on the fly (each step a new
  * slice of the training stream), uniform timesteps, the ε-loss on the whole image, outfitting
- * dropout, AdamW. Both UNets (and ψ) are trained, as in OOTDiffusion.
+ * dropout, AdamW, then an exponential moving average of the weights (what sampling uses, as
+ * diffusion models are published). Both UNets (and ψ) are trained, as in OOTDiffusion. A fixed number
+ * of steps, no time budget: arms are compared at equal steps.
  */
 public final class TryOnTraining {
   private TryOnTraining() {}
@@ -24,22 +27,37 @@ public final class TryOnTraining {
    * @param batch examples per step (spec: 16)
    * @param lr AdamW learning rate (spec: 2e-4)
    * @param dropout outfitting dropout p (spec and paper: 0.1)
+   * @param emaDecay decay of the weights' EMA (0 = none); 0.99 averages about the last 100 steps
    * @param seed data order, timesteps, noise and dropout
    */
-  public record Recipe(long steps, int batch, double lr, double dropout, long seed) {
+  public record Recipe(long steps, int batch, double lr, double dropout, double emaDecay, long seed) {
     public Recipe {
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + ", " + batch);
       if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
       if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("outfitting dropout must be in [0, 1), got " + dropout);
+      if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("EMA decay must be in [0, 1), got " + emaDecay);
     }
 
     public static Recipe defaults(long seed) {
-      return new Recipe(1000, 16, 2e-4, 0.1, seed);
+      return new Recipe(1000, 16, 2e-4, 0.1, 0.99, seed);
     }
   }
 
-  /** What a run did: steps taken, the loss per step and the wall time. */
-  public record Run(long steps, List<Double> losses, double seconds) {
+  /**
+   * What a run did: steps taken, the loss per step, the wall time and the EMA of the weights (null
+   * without one; {@link #useEma} writes it into the model).
+   */
+  public record Run(long steps, List<Double> losses, double seconds, Ema ema) {
+    /** Training images per second of wall time. */
+    public double imagesPerSecond(int batch) {
+      return steps * batch / seconds;
+    }
+
+    /** Overwrites the model's weights with the EMA (nothing without one). */
+    public void useEma(OotdModel model) {
+      if (ema != null) ema.copyTo(model.namedParameters());
+    }
+
     /** Mean loss over the last {@code k} steps. */
     public double finalLoss(int k) {
       int from = Math.max(0, losses.size() - k);
@@ -47,15 +65,16 @@ public final class TryOnTraining {
     }
   }
 
-  /** Trains for the recipe's steps or until {@code maxSeconds} of wall time, whichever comes first. */
-  public static Run train(OotdModel model, TryOnData data, Recipe r, ProgressBar.Mode mode, double maxSeconds) {
+  /** Trains the recipe's steps; the model keeps the trained weights, the run holds their EMA. */
+  public static Run train(OotdModel model, TryOnData data, Recipe r, ProgressBar.Mode mode) {
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()));
+    Ema ema = r.emaDecay() > 0 ? new Ema(model.namedParameters(), r.emaDecay()) : null;
     SplittableRandom rng = new SplittableRandom(r.seed() * 31 + 7);
     int big = model.diffusion().trainTimesteps();
     List<Double> losses = new ArrayList<>();
     long start = System.nanoTime(), step = 0;
     try (ProgressBar bar = new ProgressBar("tryon " + model.config().arm(), r.steps(), "img", System.err, mode, System::nanoTime, 10_000_000_000L)) {
-      for (; step < r.steps() && (System.nanoTime() - start) / 1e9 < maxSeconds; step++) {
+      for (; step < r.steps(); step++) {
         try (PointerScope scope = new PointerScope()) {
           TryOnData.Batch b = data.batch("train", step * r.batch(), r.batch());
           float[] t = new float[r.batch()];
@@ -67,6 +86,7 @@ public final class TryOnTraining {
           opt.zeroGrad();
           loss.backward();
           opt.step();
+          if (ema != null) ema.update();
           double l = loss.item_double();
           if (!Double.isFinite(l)) throw new IllegalStateException("try-on loss is not finite at step " + step);
           losses.add(l);
@@ -74,7 +94,7 @@ public final class TryOnTraining {
         }
       }
     }
-    return new Run(step, losses, (System.nanoTime() - start) / 1e9);
+    return new Run(step, losses, (System.nanoTime() - start) / 1e9, ema);
   }
 
   /** [0, 1] → [−1, 1]. */

@@ -41,6 +41,12 @@ class TryOnCommandTest {
     Path ck = dir.resolve("ck"), ex = dir.resolve("ex");
     assertThat(run("train", "--arm", "fusion", "--tiny", "--steps", "2", "--batch", "2", "--out", ck.toString())).isZero();
     assertThat(ck.resolve("model.safetensors")).exists();
+    assertThat(ck.resolve("non_ema").resolve("model.safetensors")).as("the trained weights beside the EMA").exists();
+    Path wide = dir.resolve("wide");
+    assertThat(run("train", "--arm", "global", "--widths", "16,32", "--ema", "0", "--steps", "1", "--batch", "2", "--out", wide.toString())).isZero();
+    assertThat(Files.readString(wide.resolve("config.json"))).containsPattern("\\[\\s*16,\\s*32\\s*\\]");
+    assertThat(wide.resolve("non_ema")).doesNotExist();
+    assertThatThrownBy(() -> run("train", "--tiny", "--widths", "16,32", "--out", dir.resolve("x").toString())).hasMessageContaining("exclude");
     assertThat(Files.readString(ck.resolve("config.json"))).contains("papers4j-tryon", "unet_garm", "UNet2DConditionModel");
     assertThat(run("data", "--out", ex.toString(), "--n", "2")).isZero();
     assertThat(ex.resolve("person_0000.png")).exists();

@@ -142,7 +142,7 @@ class TryOnModelTest {
   void every_arm_trains_with_a_finite_falling_loss_and_round_trips_through_a_checkpoint(@TempDir Path dir) {
     for (String arm : TryOnConfig.ARMS) {
       OotdModel m = new OotdModel(TryOnConfig.tiny(arm), 7);
-      TryOnTraining.Run r = TryOnTraining.train(m, data, new TryOnTraining.Recipe(30, 8, 2e-3, 0.1, 0), ProgressBar.Mode.OFF, 1e9);
+      TryOnTraining.Run r = TryOnTraining.train(m, data, new TryOnTraining.Recipe(30, 8, 2e-3, 0.1, 0, 0), ProgressBar.Mode.OFF);
       assertThat(r.steps()).isEqualTo(30);
       double first = r.losses().subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
       assertThat(r.finalLoss(5)).as(arm).isFinite().isLessThan(first);
@@ -160,6 +160,26 @@ class TryOnModelTest {
     assertThat(m("concat").denoiser.convIn.weight.size(1)).isEqualTo(10);
   }
 
+  @Test
+  void the_ema_is_the_closed_form_average_of_the_trained_weights_and_is_what_useEma_loads() {
+    // θ̄_2 = d²θ_0 + d(1 − d)θ_1 + (1 − d)θ_2 with d = 0.5; θ_k from runs of k steps (the same data, noise and timesteps)
+    String key = "unet_vton.conv_in.weight";
+    Tensor[] theta = new Tensor[3];
+    for (int k = 0; k < 3; k++) {
+      OotdModel m = new OotdModel(TryOnConfig.tiny("fusion"), 3);
+      if (k > 0) TryOnTraining.train(m, data, new TryOnTraining.Recipe(k, 4, 1e-2, 0.1, 0, 5), ProgressBar.Mode.OFF);
+      theta[k] = m.namedParameters().get(key).detach().clone();
+    }
+    OotdModel m = new OotdModel(TryOnConfig.tiny("fusion"), 3);
+    TryOnTraining.Run r = TryOnTraining.train(m, data, new TryOnTraining.Recipe(2, 4, 1e-2, 0.1, 0.5, 5), ProgressBar.Mode.OFF);
+    assertThat(maxDiff(m.namedParameters().get(key), theta[2])).as("the model keeps the trained weights").isEqualTo(0.0);
+    Tensor want = theta[0].mul(new Scalar(0.25)).add(theta[1].mul(new Scalar(0.25))).add(theta[2].mul(new Scalar(0.5)));
+    assertThat(maxDiff(theta[2], theta[0])).as("training moved the weights").isGreaterThan(1e-4);
+    r.useEma(m);
+    assertThat(maxDiff(m.namedParameters().get(key), want)).isLessThan(1e-6);
+    assertThat(r.imagesPerSecond(4)).isPositive();
+  }
+
   private static OotdModel m(String arm) {
     return new OotdModel(TryOnConfig.tiny(arm), 0);
   }
@@ -170,7 +190,7 @@ class TryOnModelTest {
     Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"papers4j-flow\"}");
     assertThatThrownBy(() -> TryOnCheckpoint.load(dir)).hasMessageContaining("is not a try-on checkpoint");
     assertThatThrownBy(() -> TryOnConfig.defaults("dream")).hasMessageContaining("arm must be one of");
-    assertThatThrownBy(() -> new TryOnTraining.Recipe(10, 4, 1e-3, 1.5, 0)).hasMessageContaining("outfitting dropout");
+    assertThatThrownBy(() -> new TryOnTraining.Recipe(10, 4, 1e-3, 1.5, 0, 0)).hasMessageContaining("outfitting dropout");
     OotdModel m = m("global");
     TryOnData.Batch b = data.batch("test", 0, 1);
     assertThatThrownBy(() -> TryOnSampler.tryOn(m, b.target(), b.mask(), b.garment(), b.category(), -1, 3, 1)).hasMessageContaining("guidance");
