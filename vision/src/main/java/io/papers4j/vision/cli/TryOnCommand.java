@@ -89,11 +89,20 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
       cfg.put("ema_decay", ema);
       cfg.put("final_loss_last_50", run.finalLoss(50));
       String dataName = "tryon procedural persons (seed " + seed + ")";
-      if (run.ema() != null) { // the trained weights beside the average, as diffusion training code keeps both
-        TryOnCheckpoint.save(out.resolve("non_ema"), model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
+      if (run.ema() == null) {
+        TryOnCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
+      } else { // the average is the model (what tryon run/eval load); the trained weights beside it, as diffusion training code keeps both
+        java.util.Map<String, Tensor> trained = new LinkedHashMap<>();
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+          model.namedParameters().forEach((k, v) -> trained.put(k, v.detach().clone()));
+        }
         run.useEma(model);
+        TryOnCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+          model.namedParameters().forEach((k, v) -> v.copy_(trained.get(k)));
+        }
+        TryOnCheckpoint.save(out.resolve("non_ema"), model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
       }
-      TryOnCheckpoint.save(out, model, Checkpoint.runInfo(cfg, seed, dataName, run.steps()));
       System.out.printf(Locale.ROOT, "%s (%d parameters): %d steps in %.0f s (%.1f images/s), loss (last 50 steps) %.4f; saved %s%s%n", arm,
           Params.count(model), run.steps(), run.seconds(), run.imagesPerSecond(batch), run.finalLoss(50), out,
           run.ema() == null ? "" : " (EMA " + ema + "; trained weights in " + out.resolve("non_ema") + ")");
