@@ -21,6 +21,7 @@ import io.papers4j.vision.gen.CaptionedShapes;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.Evaluator;
 import io.papers4j.vision.gen.LabelledImages;
+import io.papers4j.vision.gen.LatentSpace;
 import io.papers4j.vision.gen.SampleGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,12 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         description = "EMA decay of the weights that are saved for sampling; the trained weights go to OUT/non_ema; 0 = none (default ${DEFAULT-VALUE}).")
     double ema;
 
+    @Option(names = "--latent", paramLabel = "AE_DIR",
+        description = "Train in the latent space of this autoencoder checkpoint (papers4j autoencoder train): images are encoded once to "
+            + "(mean − shift_factor)·scaling_factor, samples are decoded; the autoencoder is saved with the model in OUT/vae. "
+            + "Patch 1 by default (a 28-px image at f = 4 is a 7×7 latent: 49 tokens).")
+    Path latent;
+
     @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
     Path out;
 
@@ -131,6 +138,16 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       } else {
         throw new IllegalArgumentException("--data must be fashion-mnist, shapes or emoji, got " + data);
       }
+      LatentSpace space = null;
+      if (latent != null) {
+        if (imageSize != 0) throw new IllegalArgumentException("--image-size cannot be combined with --latent (the autoencoder reads the data at its own size)");
+        space = LatentSpace.load(latent);
+        int in = space.autoencoder().config().inChannels();
+        if (in != config.channels()) throw new IllegalArgumentException(latent + ": the autoencoder takes " + in + "-channel images, " + data + " has " + config.channels());
+        int[] ls = space.shape(config.imageSize()); // {L, S/f}
+        int p = patch == 0 ? 1 : patch;
+        config = config.withChannels(ls[0]).withImage(ls[1], p);
+      }
       Engine.init(threads);
       Engine.seed(seed);
       int shapesCount = trainImages > 0 ? trainImages : 20_000;
@@ -138,7 +155,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
           : data.equals("shapes")
           ? (config.conditioning().equals("features") ? FlowData.shapesEncoded(shapesCount, 512, batch, seed, FlowTextEncoder.load(MINILM_TOKENS))
               : FlowData.shapes(shapesCount, 512, batch, seed))
-          : FlowData.fashionMnist(trainImages > 0 ? trainImages : 60_000, 1_000, batch, config.imageSize() / 28, seed);
+          : FlowData.fashionMnist(trainImages > 0 ? trainImages : 60_000, 1_000, batch, space == null ? config.imageSize() / 28 : 1, seed);
+      if (space != null) d = d.inLatentSpace(space);
       FlowModel model = FlowModel.create(config, seed);
       Path work = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train");
       FlowTraining.Run run = FlowTraining.train(model, d, recipe, work, ProgressBar.detectMode(), (int) Math.max(1, steps / 10), 4);
@@ -153,10 +171,16 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       cfg.put("lr", lr);
       cfg.put("ema_decay", ema);
       cfg.put("final_val_loss", run.result().finalValLoss());
-      FlowCheckpoint.save(out, run, Checkpoint.runInfo(cfg, seed, data, run.result().steps()));
+      if (space != null) {
+        cfg.put("latent_channels", config.channels());
+        cfg.put("latent_scaling_factor", space.scale());
+        cfg.put("latent_shift_factor", space.shift());
+      }
+      FlowCheckpoint.save(out, run, Checkpoint.runInfo(cfg, seed, data, run.result().steps()), space);
       deleteTree(work);
-      System.out.printf(Locale.ROOT, "%s (%s, %s, %d parameters): %d steps in %.0f s, validation loss %.4f; saved %s%n", arch, objective,
-          sampler.spec(), Params.count(model), run.result().steps(), run.seconds(), run.result().finalValLoss(), out);
+      System.out.printf(Locale.ROOT, "%s (%s, %s, %d parameters%s): %d steps in %.0f s, validation loss %.4f; saved %s%n", arch, objective,
+          sampler.spec(), Params.count(model), space == null ? "" : ", " + config.channels() + "×" + config.imageSize() + "² latents",
+          run.result().steps(), run.seconds(), run.result().finalValLoss(), out);
       return 0;
     }
   }
@@ -205,9 +229,10 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       String objective = String.valueOf(cfgInfo.containsKey("objective") ? cfgInfo.get("objective") : "rf");
       double alpha = shift != null ? shift : cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
       Cond cond = condition(m.config(), classLabel, prompt, n);
+      LatentSpace space = FlowCheckpoint.latentSpace(model);
       Tensor images;
       try (ProgressBar bar = new ProgressBar("sample", n, "img")) {
-        images = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, seed, 64, bar);
+        images = FlowSampler.sampleImages(m, space, objective, cond, steps, cfg, alpha, seed, 64, bar);
       }
       String stem = out.getFileName().toString().replaceFirst("(?i)\\.png$", "");
       Path each = out.toAbsolutePath().resolveSibling(stem);
@@ -295,10 +320,13 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       double alpha = cfgInfo.get("train_shift") instanceof Number x ? x.doubleValue() : 1.0;
       boolean emoji = "emoji".equals(info.get("data"));
       boolean shapes = c.text() && !emoji;
-      FlowData d = emoji ? FlowData.emojiEncoded(512, 128, 0, FlowTextEncoder.load(c.maxTextTokens()))
+      LatentSpace space = FlowCheckpoint.latentSpace(model);
+      int side = space == null ? c.imageSize() : c.imageSize() * space.autoencoder().config().factor(); // pixel side
+      FlowData px = emoji ? FlowData.emojiEncoded(512, 128, 0, FlowTextEncoder.load(c.maxTextTokens()))
           : shapes
           ? (c.conditioning().equals("features") ? FlowData.shapesEncoded(128, 512, 128, 0, FlowTextEncoder.load(c.maxTextTokens())) : FlowData.shapes(128, 512, 128, 0))
-          : FlowData.fashionMnist(128, 1_000, 128, c.imageSize() / 28, 0);
+          : FlowData.fashionMnist(128, 1_000, 128, side / 28, 0);
+      FlowData d = space == null ? px : px.inLatentSpace(space);
       double loss = 0;
       int batches = d.validationBatches();
       for (int i = 0; i < batches; i++) {
@@ -312,7 +340,7 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       ProgressBar.Mode mode = ProgressBar.detectMode();
       Evaluator eval = new Evaluator(EvalClassifier.cached(emoji ? "emoji" : shapes ? "shapes" : "fashion-mnist",
           new EvalClassifier.Recipe(classifierSteps, 128, 1e-3, 0), classifierImages, mode),
-          FlowData.toUnit(shapes || emoji ? d.testImages() : pool(d.testImages(), c.imageSize() / 28)));
+          FlowData.toUnit(shapes || emoji ? px.testImages() : pool(px.testImages(), side / 28)));
       Cond cond;
       Tensor requested;
       if (emoji) {
@@ -339,10 +367,10 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       }
       Tensor x;
       try (ProgressBar bar = new ProgressBar("sample", samples, "img")) {
-        x = FlowSampler.sample(m, objective, cond, steps, cfg, alpha, 1, 100, bar);
+        x = FlowSampler.sampleImages(m, space, objective, cond, steps, cfg, alpha, 1, 100, bar);
       }
       try (PointerScope s = new PointerScope()) {
-        Map<String, Double> scores = eval.evaluate(FlowData.toUnit(pool(x, shapes || emoji ? 1 : c.imageSize() / 28)), requested, 0);
+        Map<String, Double> scores = eval.evaluate(FlowData.toUnit(pool(x, shapes || emoji ? 1 : side / 28)), requested, 0);
         System.out.printf(Locale.ROOT, "%d samples, %d steps, CFG %s, against %d validation images (classifier features, not Inception):%n", samples,
             steps, cfg, d.testImages().size(0));
         scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));

@@ -101,6 +101,41 @@ public final class FlowCheckpoint {
     save(dir.resolve(NON_EMA), model, rawInfo);
   }
 
+  /**
+   * As {@link #save(Path, FlowTraining.Run, Map)}, for a model trained in {@code space} (may be
+   * null): the autoencoder is saved with it in {@value #AUTOENCODER}/ (diffusers' pipeline layout), so
+   * the checkpoint samples and evaluates on its own.
+   */
+  public static void save(Path dir, FlowTraining.Run run, Map<String, Object> runInfo, io.papers4j.vision.gen.LatentSpace space) {
+    Map<String, Object> info = new LinkedHashMap<>(runInfo);
+    if (space != null) {
+      info.put("latent_space", AUTOENCODER);
+      if (space.dir() != null) info.put("autoencoder_source", space.dir().toString());
+    }
+    save(dir, run, info);
+    if (space != null) {
+      Map<String, Object> ae = new LinkedHashMap<>();
+      ae.put("copied_from", space.dir() == null ? "memory" : space.dir().toString());
+      io.papers4j.vision.gen.AutoencoderCheckpoint.save(dir.resolve(AUTOENCODER), space.autoencoder(), ae);
+    }
+  }
+
+  /** The sub-directory of a latent model's checkpoint holding its autoencoder. */
+  public static final String AUTOENCODER = "vae";
+
+  /** The latent space a checkpoint was trained in, or null for a pixel-space model. */
+  public static io.papers4j.vision.gen.LatentSpace latentSpace(Path dir) {
+    Path ae = dir.resolve(AUTOENCODER);
+    if (!java.nio.file.Files.isDirectory(ae)) return null;
+    io.papers4j.vision.gen.LatentSpace space = io.papers4j.vision.gen.LatentSpace.load(ae);
+    FlowConfig c = readConfig(dir);
+    if (space.autoencoder().config().latentChannels() != c.channels()) {
+      throw new IllegalArgumentException(ae + ": the autoencoder has " + space.autoencoder().config().latentChannels()
+          + " latent channels, the flow model reads " + c.channels());
+    }
+    return space;
+  }
+
   /** The sub-directory of a checkpoint with the trained (non-averaged) weights. */
   public static final String NON_EMA = "non_ema";
 

@@ -111,6 +111,12 @@ public record FlowConfig(
         conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);
   }
 
+  /** The same model on inputs of {@code ch} channels (an autoencoder's latent channels). */
+  public FlowConfig withChannels(int ch) {
+    return new FlowConfig(arch, imageSize, ch, patchSize, hiddenSize, depth, numHeads, mlpHidden, posEmbed, qkNorm,
+        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);
+  }
+
   public FlowConfig withQkNorm(boolean on) {
     return new FlowConfig(arch, imageSize, channels, patchSize, hiddenSize, depth, numHeads, mlpHidden, posEmbed, on,
         conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);

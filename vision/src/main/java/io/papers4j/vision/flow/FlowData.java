@@ -26,6 +26,7 @@ public final class FlowData implements TrainData {
   private final int upscale;
   private Cond table; // text-encoder features by caption index, or null
   private final io.papers4j.core.data.EpochOrder order;
+  private final long seed;
 
   public FlowData(Tensor trainImages, Tensor trainCond, Tensor testImages, Tensor testCond, int batch, int upscale, long seed) {
     if (trainImages.size(0) < batch) throw new IllegalArgumentException("need at least one batch of " + batch + " training images");
@@ -37,6 +38,22 @@ public final class FlowData implements TrainData {
     this.batch = batch;
     this.upscale = upscale;
     this.order = new io.papers4j.core.data.EpochOrder((int) trainImages.size(0), batch, seed);
+    this.seed = seed;
+  }
+
+  /**
+   * The same data in an autoencoder's latent space (SD3 §2: the flow is trained on latents): every
+   * training and validation image encoded once to (μ(x) − shift)·scale, the conditions, batch, seed
+   * and data order unchanged. The latents are (N, L, S/f, S/f); sampling decodes them again.
+   */
+  public FlowData inLatentSpace(io.papers4j.vision.gen.LatentSpace space) {
+    if (upscale != 1) throw new IllegalArgumentException("latent training reads the images at their own size (no --image-size upsampling)");
+    int ch = (int) trainImages.size(1), in = space.autoencoder().config().inChannels();
+    if (ch != in) throw new IllegalArgumentException("the autoencoder takes " + in + "-channel images, the data has " + ch);
+    space.shape((int) trainImages.size(2)); // one message when the side is not a multiple of f
+    FlowData d = new FlowData(space.encode(trainImages), trainCond, space.encode(testImages), testCond, batch, 1, seed);
+    d.table = table;
+    return d;
   }
 
   /** The first {@code trainCount} training and {@code testCount} test images of Fashion-MNIST with labels. */

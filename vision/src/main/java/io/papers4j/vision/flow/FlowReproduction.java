@@ -64,7 +64,7 @@ public final class FlowReproduction extends TimedReproduction {
   record Preset(String name, int trainImages, int testImages, int batch, long stepsA, long stepsC, int samples, int attributeSamples,
       String[] samplersA, boolean shiftExperiment, boolean llamaExperiment, boolean captionExperiment, int[] evalSteps, double[] cfgs,
       double[] shifts, int[] shiftSteps, int shapesTrain, int shapesTest, int evalEvery, int width, double emaDecay,
-      EvalClassifier.Recipe classifier, int classifierImages) {}
+      EvalClassifier.Recipe classifier, int classifierImages, boolean latentExperiment) {}
 
   /**
    * quick: 3A's two arms only, sized from measured rates on 2 quiet cores (about 5.3 steps/s at batch
@@ -80,13 +80,13 @@ public final class FlowReproduction extends TimedReproduction {
     return switch (name) {
       case "quick" -> new Preset("quick", 60_000, 2_000, 64, 1_200, 300, 200, 200, new String[] {"lognorm:0,1", "uniform"}, false, false,
           false, new int[] {5, 10, 25, 50}, new double[] {1, 2}, new double[] {1, 1.5, 2, 3}, new int[] {10, 25}, 4_000, 256, 50, 64, 0.99,
-          EvalClassifier.Recipe.DEFAULT, 60_000);
+          EvalClassifier.Recipe.DEFAULT, 60_000, false);
       case "full" -> new Preset("full", 60_000, 10_000, 128, 2_000, 1_000, 2_000, 1_000, new String[] {"lognorm:0,1", "uniform", "mode:1.29"},
           true, true, true, new int[] {5, 10, 25, 50}, new double[] {1, 2}, new double[] {1, 1.5, 2, 3}, new int[] {10, 25}, 20_000, 1_000, 200,
-          64, 0.99, EvalClassifier.Recipe.DEFAULT, 60_000);
+          64, 0.99, EvalClassifier.Recipe.DEFAULT, 60_000, true);
       case "smoke" -> new Preset("smoke", 256, 64, 16, 3, 3, 20, 12, new String[] {"lognorm:0,1", "uniform", "mode:1.29"}, true, true, true,
           new int[] {2, 4}, new double[] {1, 2}, new double[] {1, 2}, new int[] {2}, 64, 32, 3, 32, 0.9, new EvalClassifier.Recipe(4, 32, 1e-3, 0),
-          128);
+          128, true);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -189,6 +189,14 @@ public final class FlowReproduction extends TimedReproduction {
       SampleGrid.write(FlowSampler.sample(mmdit, "rf", Cond.words(tok.encode(repeat(prompts, 4))), 25, 2.0, 1.0, SEED, 100),
           outDir.resolve("samples_3c_mmdit_captions.png"), prompts.size(), true);
     }
+    // latent channels 4/8/16 (SD3 Table 3): the part FlowLatentReproduction also runs alone, at the same sizes
+    Map<String, Map<String, Object>> tableL = new LinkedHashMap<>();
+    FlowLatentExperiment.Sizes ls = FlowLatentReproduction.sizes(p.name());
+    if (p.latentExperiment()) {
+      FlowData fmL = FlowData.fashionMnist(ls.trainImages(), p.testImages(), ls.batch(), 1, SEED);
+      tableL = FlowLatentExperiment.run(ls, fashion, fmL, work, mode);
+      FlowLatentExperiment.figures(tableL, ls, outDir, fashion.fdName());
+    }
     deleteTree(work);
     String fd = fashion.fdName();
 
@@ -247,6 +255,7 @@ public final class FlowReproduction extends TimedReproduction {
       verdicts.put("1D_dit_llama_lower_fd_both_cfg", (Double) table1D.get("dit-llama_" + key(1.0, 25)) < (Double) table1D.get("dit_" + key(1.0, 25))
           && (Double) table1D.get("dit-llama_" + key(1.5, 25)) < (Double) table1D.get("dit_" + key(1.5, 25)));
     }
+    if (p.latentExperiment()) verdicts.put(FlowLatentExperiment.VERDICT, FlowLatentExperiment.reconstructionImproves(tableL));
     boolean reproduced = claimA && (claimC == null || claimC) && (claimB == null || claimB);
 
     FlowReport.plots(outDir, p, fd, tableA, tableB, curves, samplers);
@@ -262,13 +271,21 @@ public final class FlowReproduction extends TimedReproduction {
         + " steps for every CFG, relative gap smaller at " + p.evalSteps()[p.evalSteps().length - 1] + ")" + (p.captionExperiment()
         ? " and 3C (MM-DiT lowest validation loss and highest attribute accuracy)" : "") + (p.shiftExperiment() ? " and 3B (best shift > 1)" : "") + ". Load average (1/5/15 min) "
         + run.loadAtStart() + " at the start, " + load + " at the end, " + Machine.cores() + " cores.";
-    AtomicFiles.writeString(outDir.resolve("README.md"),
-        FlowReport.readme(p, fd, tableA, table1D, tableB, tableC, verdicts, samplers, runtime, run.loadAtStart(), load));
+    String readme = FlowReport.readme(p, fd, tableA, table1D, tableB, tableC, verdicts, samplers, runtime, run.loadAtStart(), load);
+    if (p.latentExperiment()) {
+      readme = readme.replace("Caveats:", FlowLatentExperiment.markdown(tableL, ls, fd, p.testImages()) + "Caveats:")
+          .replace("; the latent autoencoder experiment (4/8/16 channels) is not part of this report", "");
+    } else {
+      readme = readme.replace("the latent autoencoder experiment (4/8/16 channels) is not part of this report",
+          "the latent-channel experiment (4/8/16) runs in the full preset and alone as `reproduce rectified-flow-latent`");
+    }
+    AtomicFiles.writeString(outDir.resolve("README.md"), readme);
     Result.Builder b = run.result().seed(SEED).runtimeS(runtime).metric("steps_3a", p.stepsA()).metric("batch", p.batch())
         .metric("ema_decay", p.emaDecay()).metric("3A", tableA);
     if (p.captionExperiment()) b.metric("steps_3c", p.stepsC()).metric("3C", tableC);
     if (p.llamaExperiment()) b.metric("1D_25_steps", table1D);
     if (p.shiftExperiment()) b.metric("3B", tableB);
+    if (p.latentExperiment()) b.metric("latent", tableL);
     return b.metric("verdicts", verdicts).metric("load_average_start", run.loadAtStart()).metric("load_average_end", load)
         .reference("table1_global_rank_all", Map.of("rf/lognorm(0,1)", 1.54, "rf/mode(1.29)", 2.75, "rf (uniform)", 5.67))
         .reference("table1_rank_5_steps", Map.of("rf/lognorm(0,1)", 1.25, "rf (uniform)", 6.50))

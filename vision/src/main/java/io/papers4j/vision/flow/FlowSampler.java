@@ -17,7 +17,8 @@ import org.bytedeco.pytorch.global.torch;
  * (z ← z + (σ_{i+1} − σ_i)·v, σ = shift(linspace(1, 0)), SD3 §2 and eq. 23), DDIM (η = 0) for the ε / v
  * models; classifier-free guidance v = v_∅ + w·(v_c − v_∅) in both. Works in chunks, each inside
  * its own pointer scope, so thousands of samples keep memory flat; the result is a long-lived
- * (N, ch, S, S) tensor in [−1, 1] (clamped).
+ * (N, ch, S, S) tensor in [−1, 1] (clamped), or unclamped latents that {@link #sampleImages} decodes
+ * with the model's autoencoder.
  */
 public final class FlowSampler {
   private FlowSampler() {}
@@ -37,6 +38,22 @@ public final class FlowSampler {
   /** As above, reporting finished samples on {@code bar} (may be null). */
   public static Tensor sample(FlowNet model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk,
       io.papers4j.core.train.ProgressBar bar) {
+    return sample(model, objective, cond, steps, cfg, shift, seed, chunk, bar, true);
+  }
+
+  /**
+   * Images in [−1, 1]: sampled in pixel space when {@code space} is null, else sampled as latents
+   * (unclamped: scaled latents have unit variance, not a [−1, 1] range) and decoded.
+   */
+  public static Tensor sampleImages(FlowNet model, io.papers4j.vision.gen.LatentSpace space, String objective, Cond cond, int steps, double cfg,
+      double shift, long seed, int chunk, io.papers4j.core.train.ProgressBar bar) {
+    if (space == null) return sample(model, objective, cond, steps, cfg, shift, seed, chunk, bar, true);
+    return space.decode(sample(model, objective, cond, steps, cfg, shift, seed, chunk, bar, false));
+  }
+
+  /** As above; {@code clamp} false leaves the result unclamped (latents). */
+  public static Tensor sample(FlowNet model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk,
+      io.papers4j.core.train.ProgressBar bar, boolean clamp) {
     if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
     if (!(cfg >= 0)) throw new IllegalArgumentException("--cfg must be >= 0, got " + cfg);
     DiffusionProcess process = FlowTraining.process(objective);
@@ -77,7 +94,7 @@ public final class FlowSampler {
           }
         }
         float[] part2 = new float[m * per];
-        x.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-1)), new org.bytedeco.pytorch.ScalarOptional(new Scalar(1)))
+        (clamp ? x.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-1)), new org.bytedeco.pytorch.ScalarOptional(new Scalar(1))) : x)
             .contiguous().to(torch.ScalarType.Float).data_ptr_float().get(part2);
         System.arraycopy(part2, 0, out, from * per, m * per);
       }

@@ -39,11 +39,19 @@ class FlowReproductionSmokeTest {
   void smokeReproductionWritesTheFullReport() throws Exception {
     Result r = new FlowReproduction().run("smoke", dir);
     for (String f : new String[] {"result.json", "README.md", "fd_vs_steps_3a.png", "fd_vs_shift_3b.png", "val_loss_3c.png",
-        "samples_3a_lognorm_25steps_cfg2.png", "samples_3a_uniform_25steps_cfg2.png", "samples_3c_mmdit_captions.png"}) {
+        "samples_3a_lognorm_25steps_cfg2.png", "samples_3a_uniform_25steps_cfg2.png", "samples_3c_mmdit_captions.png", "latent_psnr.png",
+        "latent_fd.png", "samples_latent_L4.png", "samples_latent_L8.png"}) {
       assertThat(dir.resolve(f)).as(f).exists();
     }
     Map<String, Object> m = r.metrics();
-    assertThat(m).containsKeys("3A", "3B", "3C", "1D_25_steps", "verdicts");
+    assertThat(m).containsKeys("3A", "3B", "3C", "1D_25_steps", "latent", "verdicts");
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> lat = (Map<String, Map<String, Object>>) m.get("latent");
+    assertThat(lat).containsOnlyKeys("L4", "L8");
+    assertThat(lat.get("L8")).containsKeys("recon_psnr_db", "recon_fd", "shift_factor", "scaling_factor", "val_loss", "cfg2.0_steps2",
+        "cfg2.0_steps2_kid", "cfg2.0_steps2_acc").doesNotContainKeys("grid", "space");
+    assertThat(((Map<?, ?>) m.get("verdicts")).containsKey(FlowLatentExperiment.VERDICT)).isTrue();
+    assertThat(Files.readString(dir.resolve("README.md"))).contains("Latent channels (SD3 Table 3)");
     assertThat(m.get("steps_3a")).isEqualTo(3L);
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> c = (Map<String, Map<String, Object>>) m.get("3C");
@@ -57,7 +65,8 @@ class FlowReproductionSmokeTest {
   void theQuickPresetRunsOnlyThreeATwoArmsAtFixedSteps() {
     FlowReproduction.Preset q = FlowReproduction.preset("quick");
     assertThat(q.samplersA()).containsExactly("lognorm:0,1", "uniform");
-    assertThat(q.captionExperiment() || q.shiftExperiment() || q.llamaExperiment()).isFalse();
+    assertThat(q.captionExperiment() || q.shiftExperiment() || q.llamaExperiment() || q.latentExperiment()).isFalse();
+    assertThat(FlowReproduction.preset("full").latentExperiment()).isTrue();
     assertThat(q.evalSteps()).containsExactly(5, 10, 25, 50);
     assertThat(FlowReproduction.learnedSteps(q)).isEqualTo(25);
     assertThat(q.emaDecay()).isEqualTo(0.99);
