@@ -1,8 +1,6 @@
 package io.papers4j.multimodal.infimm;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.papers4j.core.io.AtomicFiles;
-import io.papers4j.core.io.Safetensors;
+import io.papers4j.core.io.ModelDirectory;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
@@ -12,7 +10,6 @@ import io.papers4j.multimodal.vlm.FlamingoLm;
 import io.papers4j.multimodal.vlm.PerceiverResampler;
 import io.papers4j.multimodal.vlm.VisionEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -177,36 +174,16 @@ public final class InfimmModel implements Parameterized {
 
   /** Saves config.json, model.safetensors and papers4j.json (atomically). */
   public void save(Path dir, Map<String, Object> info) {
-    try {
-      Files.createDirectories(dir);
-      ObjectMapper json = new ObjectMapper();
-      AtomicFiles.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-      Map<String, Tensor> contiguous = new LinkedHashMap<>();
-      namedParameters().forEach((k, v) -> contiguous.put(k, v.detach().contiguous()));
-      Safetensors.write(dir.resolve("model.safetensors"), contiguous);
-      Map<String, Object> meta = new LinkedHashMap<>(Map.of("system", "infimm-hd"));
-      meta.putAll(info);
-      AtomicFiles.writeString(dir.resolve("papers4j.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot write the model to " + dir + ": " + e.getMessage());
-    }
+    ModelDirectory.save(dir, config, namedParameters(), "infimm-hd", info);
   }
 
   /** Loads a directory written by {@link #save}; {@code override} replaces its config when not null. */
   public static InfimmModel load(Path dir, InfimmConfig override) {
-    Path cfg = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
-    if (!Files.isRegularFile(cfg) || !Files.isRegularFile(weights)) {
-      throw new IllegalArgumentException(dir + " is not an InfiMM-HD model (needs config.json and model.safetensors)");
-    }
-    InfimmConfig c;
-    try {
-      c = new ObjectMapper().readValue(cfg.toFile(), InfimmConfig.class);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(cfg + ": not an InfiMM-HD config (" + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
+    InfimmConfig c = ModelDirectory.readConfig(dir, InfimmConfig.class, "an InfiMM-HD model", "train one with 'papers4j infimm train'");
+    Path weights = ModelDirectory.weightsFile(dir);
     InfimmConfig use = override == null ? c : override;
     InfimmModel m = new InfimmModel(use, 0);
-    Map<String, Tensor> src = new LinkedHashMap<>(Safetensors.read(weights));
+    Map<String, Tensor> src = new LinkedHashMap<>(ModelDirectory.readWeights(dir));
     Map<String, Tensor> mine = m.namedParameters();
     src.keySet().retainAll(mine.keySet()); // a variant (resampler) may add tensors the source lacks
     try (NoGradGuard ng = new NoGradGuard()) {

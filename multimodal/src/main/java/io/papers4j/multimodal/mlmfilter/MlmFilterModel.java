@@ -1,8 +1,6 @@
 package io.papers4j.multimodal.mlmfilter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.papers4j.core.io.AtomicFiles;
-import io.papers4j.core.io.Safetensors;
+import io.papers4j.core.io.ModelDirectory;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.LongOptional;
@@ -149,37 +146,16 @@ public final class MlmFilterModel implements Parameterized {
 
   /** Writes config.json, model.safetensors and papers4j.json (atomically). */
   public void save(Path dir, Map<String, Object> info) {
-    try {
-      Files.createDirectories(dir);
-      ObjectMapper json = new ObjectMapper();
-      AtomicFiles.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-      Map<String, Tensor> t = new LinkedHashMap<>();
-      namedParameters().forEach((k, v) -> t.put(k, v.detach().contiguous()));
-      Safetensors.write(dir.resolve("model.safetensors"), t);
-      Map<String, Object> meta = new LinkedHashMap<>(Map.of("system", "mlm-filter"));
-      meta.putAll(info);
-      AtomicFiles.writeString(dir.resolve("papers4j.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot write the filter model to " + dir + ": " + e.getMessage());
-    }
+    ModelDirectory.save(dir, config, namedParameters(), "mlm-filter", info);
   }
 
   /** Loads a directory written by {@link #save}, checking every tensor name and shape. */
   public static MlmFilterModel load(Path dir) {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException("model directory not found: " + dir);
-    Path cfg = dir.resolve("config.json"), w = dir.resolve("model.safetensors");
-    if (!Files.isRegularFile(cfg) || !Files.isRegularFile(w)) {
-      throw new IllegalArgumentException(dir + " is not an MLM-filter model (needs config.json and model.safetensors from mlmfilter train)");
-    }
-    MlmFilterConfig c;
-    try {
-      c = new ObjectMapper().readValue(cfg.toFile(), MlmFilterConfig.class);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(cfg + ": not an MLM-filter config (" + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
+    MlmFilterConfig c = ModelDirectory.readConfig(dir, MlmFilterConfig.class, "an MLM-filter model", "train one with 'papers4j mlmfilter train'");
     MlmFilterModel m = new MlmFilterModel(c, 0);
     try (NoGradGuard ng = new NoGradGuard()) {
-      Params.load(m, Safetensors.read(w), w.toString());
+      Params.load(m, ModelDirectory.readWeights(dir), ModelDirectory.weightsFile(dir).toString());
     }
     return m;
   }

@@ -1,8 +1,6 @@
 package io.papers4j.multimodal.movie;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.papers4j.core.io.AtomicFiles;
-import io.papers4j.core.io.Safetensors;
+import io.papers4j.core.io.ModelDirectory;
 import io.papers4j.core.nn.Attention;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
@@ -13,11 +11,8 @@ import io.papers4j.core.nn.cond.TimestepEmbedding;
 import io.papers4j.core.nn.pos.PositionEncoding;
 import io.papers4j.core.nn.vision.GeluMlp;
 import io.papers4j.core.nn.vision.PatchEmbed;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -153,42 +148,15 @@ public final class KeyframeDit implements Parameterized {
 
   /** config.json + model.safetensors + papers4j.json, each written atomically. */
   public void save(Path dir, Map<String, Object> info) {
-    try {
-      Files.createDirectories(dir);
-      ObjectMapper json = new ObjectMapper();
-      AtomicFiles.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-      Map<String, Tensor> t = new LinkedHashMap<>();
-      namedParameters().forEach((k, v) -> t.put(k, v.detach().contiguous()));
-      Safetensors.write(dir.resolve("model.safetensors"), t);
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("system", "moviellm-keyframes");
-      meta.putAll(info);
-      AtomicFiles.writeString(dir.resolve("papers4j.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot write the keyframe model to " + dir + ": " + e.getMessage());
-    }
+    ModelDirectory.save(dir, config, namedParameters(), "moviellm-keyframes", info);
   }
 
   /** Loads a directory written by {@link #save}, with one message for a missing or mismatched file. */
   public static KeyframeDit load(Path dir) {
-    Path cfg = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
-    if (!Files.isRegularFile(cfg) || !Files.isRegularFile(weights)) {
-      throw new IllegalArgumentException(dir + " is not a keyframe model (needs config.json and model.safetensors; train one with 'papers4j movie train-t2i')");
-    }
-    KeyframeConfig c;
-    try {
-      c = new ObjectMapper().readValue(cfg.toFile(), KeyframeConfig.class);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(cfg + ": not a keyframe model config (" + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
+    KeyframeConfig c = ModelDirectory.readConfig(dir, KeyframeConfig.class, "a keyframe model",
+        "train one with 'papers4j movie train-t2i'");
     KeyframeDit m = new KeyframeDit(c, 0);
-    Map<String, Tensor> src;
-    try {
-      src = Safetensors.read(weights);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(weights + ": not a readable safetensors file (" + e.getMessage() + ")");
-    }
-    Params.load(m, src, weights.toString());
+    Params.load(m, ModelDirectory.readWeights(dir), ModelDirectory.weightsFile(dir).toString());
     return m;
   }
 }

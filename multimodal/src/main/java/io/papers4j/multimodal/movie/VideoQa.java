@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.movie;
 
+import io.papers4j.core.io.ModelDirectory;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Parameterized;
@@ -88,37 +89,17 @@ public final class VideoQa implements Parameterized {
 
   /** config.json + model.safetensors + papers4j.json, each written atomically. */
   public void save(java.nio.file.Path dir, Map<String, Object> info) {
-    try {
-      java.nio.file.Files.createDirectories(dir);
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-      io.papers4j.core.io.AtomicFiles.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-      Map<String, Tensor> t = new java.util.LinkedHashMap<>();
-      namedParameters().forEach((k, v) -> t.put(k, v.detach().contiguous()));
-      io.papers4j.core.io.Safetensors.write(dir.resolve("model.safetensors"), t);
-      Map<String, Object> meta = new java.util.LinkedHashMap<>();
-      meta.put("system", "moviellm-video-qa");
-      meta.put("vocab_size", lm.config().vocabSize());
-      meta.putAll(info);
-      io.papers4j.core.io.AtomicFiles.writeString(dir.resolve("papers4j.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot write the video QA model to " + dir + ": " + e.getMessage());
-    }
+    Map<String, Object> meta = new java.util.LinkedHashMap<>();
+    meta.put("vocab_size", lm.config().vocabSize());
+    meta.putAll(info);
+    ModelDirectory.save(dir, config, namedParameters(), "moviellm-video-qa", meta);
   }
 
   /** Loads a directory written by {@link #save}; one message for a missing or mismatched file. */
   public static VideoQa load(java.nio.file.Path dir, int vocab) {
-    java.nio.file.Path cfg = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
-    if (!java.nio.file.Files.isRegularFile(cfg) || !java.nio.file.Files.isRegularFile(weights)) {
-      throw new IllegalArgumentException(dir + " is not a video QA model (needs config.json and model.safetensors; train one with 'papers4j movie train')");
-    }
-    VideoQaConfig c;
-    try {
-      c = new com.fasterxml.jackson.databind.ObjectMapper().readValue(cfg.toFile(), VideoQaConfig.class);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(cfg + ": not a video QA config (" + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
+    VideoQaConfig c = ModelDirectory.readConfig(dir, VideoQaConfig.class, "a video QA model", "train one with 'papers4j movie train'");
     VideoQa m = new VideoQa(c, vocab, 0);
-    io.papers4j.core.nn.Params.load(m, io.papers4j.core.io.Safetensors.read(weights), weights.toString());
+    Params.load(m, ModelDirectory.readWeights(dir), ModelDirectory.weightsFile(dir).toString());
     return m;
   }
 

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.vlm;
 
+import io.papers4j.core.io.ModelDirectory;
 import io.papers4j.core.nn.Embedding;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
@@ -126,36 +127,15 @@ public final class Clip implements Parameterized {
 
   /** Writes config.json, model.safetensors and papers4j.json (atomically). */
   public void save(java.nio.file.Path dir, Map<String, Object> info) {
-    try {
-      java.nio.file.Files.createDirectories(dir);
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-      io.papers4j.core.io.AtomicFiles.writeString(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(config));
-      Map<String, Tensor> t = new java.util.LinkedHashMap<>();
-      namedParameters().forEach((k, v) -> t.put(k, v.detach().contiguous()));
-      io.papers4j.core.io.Safetensors.write(dir.resolve("model.safetensors"), t);
-      Map<String, Object> meta = new java.util.LinkedHashMap<>(Map.of("system", "clip (papers4j small CLIP, the in-project stand-in for OpenAI CLIP)"));
-      meta.putAll(info);
-      io.papers4j.core.io.AtomicFiles.writeString(dir.resolve("papers4j.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot write the CLIP model to " + dir + ": " + e.getMessage());
-    }
+    ModelDirectory.save(dir, config, namedParameters(), "clip (papers4j small CLIP, the in-project stand-in for OpenAI CLIP)", info);
   }
 
   /** Loads a directory written by {@link #save}, checking every tensor name and shape. */
   public static Clip load(java.nio.file.Path dir) {
-    java.nio.file.Path cfg = dir.resolve("config.json"), w = dir.resolve("model.safetensors");
-    if (!java.nio.file.Files.isRegularFile(cfg) || !java.nio.file.Files.isRegularFile(w)) {
-      throw new IllegalArgumentException(dir + " is not a CLIP model (needs config.json and model.safetensors)");
-    }
-    Config c;
-    try {
-      c = new com.fasterxml.jackson.databind.ObjectMapper().readValue(cfg.toFile(), Config.class);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(cfg + ": not a CLIP config (" + e.getMessage().lines().findFirst().orElse("") + ")");
-    }
+    Config c = ModelDirectory.readConfig(dir, Config.class, "a CLIP model", "train one with 'papers4j clip train'");
     Clip clip = new Clip(c, 0);
     try (NoGradGuard ng = new NoGradGuard()) {
-      Params.load(clip, io.papers4j.core.io.Safetensors.read(w), w.toString());
+      Params.load(clip, ModelDirectory.readWeights(dir), ModelDirectory.weightsFile(dir).toString());
     }
     return clip;
   }
