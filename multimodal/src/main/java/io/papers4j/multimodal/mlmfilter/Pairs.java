@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -116,7 +115,7 @@ public final class Pairs {
       for (WebPool.Pair p : pairs) {
         String rel = "images/" + p.id() + ".png";
         BufferedImage img = toImage(p.image());
-        AtomicFiles.write(dir.resolve(rel), tmp -> ImageIO.write(img, "png", tmp.toFile()));
+        AtomicFiles.writePng(dir.resolve(rel), img);
         ObjectNode n = JSON.createObjectNode().put("id", p.id()).put("image", rel).put("caption", p.caption())
             .put("source", p.source()).put("defect", p.defect());
         for (Metric m : Metric.values()) n.put("oracle_" + m.name().toLowerCase(Locale.ROOT), p.truth().score(m));

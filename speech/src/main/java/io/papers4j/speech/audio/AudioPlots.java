@@ -1,5 +1,6 @@
 package io.papers4j.speech.audio;
 
+import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Heatmap;
 import io.papers4j.core.report.Plot;
 import java.awt.Color;
@@ -8,7 +9,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -74,7 +74,6 @@ public final class AudioPlots {
       }
     }
     g.dispose();
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    javax.imageio.ImageIO.write(img, "png", file.toFile());
+    AtomicFiles.writePng(file, img);
   }
 }

@@ -10,14 +10,12 @@ import io.papers4j.core.train.ProgressBar;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -107,7 +105,7 @@ public final class IwmReproduction extends TimedReproduction {
     double dMean = mean(diff), dSd = sd(diff);
     String c4 = dMean - dSd > 0 ? "pass" : dMean + dSd < 0 ? "fail" : "inconclusive";
 
-    if (figureModel != null) AtomicFiles.write(outDir.resolve("latent_neighbours.png"), png(neighbours(figureModel, test, p.bank())));
+    if (figureModel != null) AtomicFiles.writePng(outDir.resolve("latent_neighbours.png"), neighbours(figureModel, test, p.bank()));
     List<String> labels = new ArrayList<>();
     double[] mrrs = new double[arms.size()];
     for (int i = 0; i < arms.size(); i++) {
@@ -231,12 +229,6 @@ public final class IwmReproduction extends TimedReproduction {
 
   private static int clamp(int v) {
     return Math.max(0, Math.min(255, v));
-  }
-
-  private static byte[] png(BufferedImage img) throws java.io.IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", bytes);
-    return bytes.toByteArray();
   }
 
   private static String readme(Preset p, Map<String, Map<String, List<Double>>> m, double chance, boolean c1, boolean c2, boolean c3,
