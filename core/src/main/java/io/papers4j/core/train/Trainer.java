@@ -4,6 +4,7 @@ import io.papers4j.core.optim.CosineSchedule;
 import io.papers4j.core.optim.GradClip;
 import io.papers4j.core.optim.LrSchedule;
 import io.papers4j.core.optim.Optimizer;
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.tensor.Precision;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -208,7 +209,8 @@ public final class Trainer {
         float loss;
         double gradNorm = Double.NaN;
         long batchItems;
-        try (PointerScope scope = new PointerScope()) {
+        try (NativeExit.Step gate = NativeExit.step();
+            PointerScope scope = new PointerScope()) {
           Batch b = data.train(step);
           batchItems = b.items();
           optimizer.zeroGrad();
@@ -228,7 +230,8 @@ public final class Trainer {
                   + "); lower the learning rate or enable clipping");
         }
         if (afterStep != null) {
-          try (PointerScope scope = new PointerScope()) {
+          try (NativeExit.Step gate = NativeExit.step();
+              PointerScope scope = new PointerScope()) {
             afterStep.after(done);
           }
         }
@@ -266,7 +269,8 @@ public final class Trainer {
     double sum = 0;
     try {
       for (int i = 0; i < n; i++) {
-        try (PointerScope scope = new PointerScope();
+        try (NativeExit.Step gate = NativeExit.step();
+            PointerScope scope = new PointerScope();
             NoGradGuard noGrad = new NoGradGuard()) {
           Batch b = data.validation(i);
           Tensor l;
