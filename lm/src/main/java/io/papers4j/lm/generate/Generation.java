@@ -1,5 +1,6 @@
 package io.papers4j.lm.generate;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.lm.llama.LlamaModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,8 @@ public final class Generation {
       int len = prompt.length;
       while (n < maxNewTokens) {
         float[] logits;
-        try (PointerScope scope = new PointerScope()) {
+        try (NativeExit.Step gate = NativeExit.step();
+            PointerScope scope = new PointerScope()) {
           Tensor ids;
           Tensor all;
           if (useCache) {
@@ -99,7 +101,8 @@ public final class Generation {
       LlamaModel.Cache cache = model.newCache(k, prompt.length + maxNewTokens);
       for (int step = 0; step < maxNewTokens; step++) {
         float[][] logits;
-        try (PointerScope scope = new PointerScope()) {
+        try (NativeExit.Step gate = NativeExit.step();
+            PointerScope scope = new PointerScope()) {
           Tensor ids = step == 0
               ? Tensor.create(prompt).unsqueeze(0).expand(k, prompt.length).contiguous() // (k, P)
               : Tensor.create(last).unsqueeze(1); // (k, 1)
