@@ -64,7 +64,7 @@ class InfimmTrainingTest {
     assertThatThrownBy(() -> InfimmModel.load(dir, null)).hasMessageContaining("is not an InfiMM-HD model");
     Files.writeString(dir.resolve("config.json"), "{broken");
     Files.writeString(dir.resolve("model.safetensors"), "x");
-    assertThatThrownBy(() -> InfimmModel.load(dir, null)).hasMessageContaining("not an InfiMM-HD config");
+    assertThatThrownBy(() -> InfimmModel.load(dir, null)).hasMessageContaining("not the config of an InfiMM-HD model");
     assertThatThrownBy(() -> new InfimmTraining.Options(5, 1, 1, 0, 16, 16)).hasMessageContaining("--stage must be 1, 2, 3 or 4");
     InfimmModel m = new InfimmModel(tiny(), 1);
     assertThatThrownBy(() -> m.encodeText("q".repeat(60), "a")).hasMessageContaining("at most 48 fit");

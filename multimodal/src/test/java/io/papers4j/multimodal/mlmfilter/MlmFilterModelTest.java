@@ -58,6 +58,6 @@ class MlmFilterModelTest {
     assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("is not an MLM-filter model");
     Files.writeString(dir.resolve("config.json"), "{\"patch\": \"x\"}");
     Files.writeString(dir.resolve("model.safetensors"), "junk");
-    assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("not an MLM-filter config");
+    assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("not the config of an MLM-filter model");
   }
 }
