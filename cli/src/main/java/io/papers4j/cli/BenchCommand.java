@@ -42,7 +42,8 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     }
     Engine.init();
     String section = b.run(args, System.out);
-    String command = "./papers4j bench " + name + (args.isEmpty() ? "" : " " + String.join(" ", args));
+    // picocli needs "--" before options meant for the benchmark, so the recorded command has it too
+    String command = "./papers4j bench " + name + (args.isEmpty() ? "" : " -- " + String.join(" ", args));
     BenchmarkDoc.update(doc, name, command, section);
     System.out.println("wrote section '" + name + "' of " + doc);
     return 0;
