@@ -7,7 +7,10 @@ explicit softmax(QK^T/sqrt(D) + mask)V that transformers calls "eager"): embeddi
 RMSNorm -> q/k/v/o projections with rotate-half RoPE -> causal attention -> residual,
 RMSNorm -> SwiGLU MLP -> residual; final RMSNorm and an lm_head. A step is
 zero_grad, forward, cross-entropy, backward, clip_grad_norm_(1.0), AdamW.step, exactly as the
-Java benchmark times it. Prints one JSON line with ms/step, tokens/s and peak RSS (VmHWM).
+Java benchmark times it. With --precision bf16 the forward runs inside
+torch.autocast("cpu", dtype=torch.bfloat16) (float32 parameters, gradients and AdamW state; the
+logits are cast to float32 before the cross-entropy, as papers4j does). Prints one JSON line with
+ms/step, tokens/s and peak RSS (VmHWM).
 
 Usage: /usr/bin/python3 bench/lm_train_torch.py --vocab 8192 --hidden 256 --inter 1024 \
            --layers 6 --heads 8 --batch 8 --seq 128 --steps 10 --warmup 3 --threads 2
@@ -144,6 +147,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--precision", choices=["f32", "bf16"], default="f32")
     a = ap.parse_args()
 
     if a.threads > 0:
@@ -157,8 +161,9 @@ def main():
 
     def step():
         opt.zero_grad(set_to_none=True)
-        logits = model(x)
-        loss = F.cross_entropy(logits.reshape(-1, a.vocab), y.reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            logits = model(x)
+        loss = F.cross_entropy(logits.float().reshape(-1, a.vocab), y.reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -178,6 +183,7 @@ def main():
     ms = 1000 * times[len(times) // 2]
     print(json.dumps({
         "engine": "pytorch-eager " + torch.__version__,
+        "precision": a.precision,
         "threads": torch.get_num_threads(),
         "params": params,
         "ms_per_step_median": ms,

@@ -59,6 +59,11 @@ public final class Checkpoint {
   public record LoadOptions(boolean allowUnexpected, boolean castFloats) {
     /** Exact match: our own checkpoints. */
     public static final LoadOptions STRICT = new LoadOptions(false, false);
+    /**
+     * Our own checkpoints when they may have been written in another float dtype ({@code
+     * --save-dtype bf16}): exact names, floating-point tensors converted to the model's dtype.
+     */
+    public static final LoadOptions OWN = new LoadOptions(false, true);
     /** Real Hugging Face downloads: extra buffers ignored, floats converted. */
     public static final LoadOptions HF_IMPORT = new LoadOptions(true, true);
   }

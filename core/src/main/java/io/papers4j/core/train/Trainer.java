@@ -218,7 +218,7 @@ public final class Trainer {
           try (Precision.Region cast = precision.autocast()) {
             l = stepLoss != null ? stepLoss.loss(step, b) : model.loss(b.inputs(), b.targets());
           }
-          l.backward();
+          precision.backward(l); // bf16: on the kernels the forward's bfloat16 matmuls need
           if (config.clip() > 0) gradNorm = GradClip.clipGlobalNorm(params.values(), config.clip());
           optimizer.step();
           loss = l.item_float();

@@ -37,6 +37,22 @@ class PrecisionTest {
   }
 
   @Test
+  void bf16_region_and_its_backward_run_on_onednn_and_restore_the_engine_setting() throws Exception {
+    assertThat(torch.globalContext().userEnabledMkldnn()).isFalse(); // Engine.configureKernels
+    try (Precision.Region r = Precision.BF16.autocast()) {
+      assertThat(torch.globalContext().userEnabledMkldnn()).isTrue();
+    }
+    assertThat(torch.globalContext().userEnabledMkldnn()).isFalse();
+    try (AutoCloseable k = Precision.BF16.kernels()) {
+      assertThat(torch.globalContext().userEnabledMkldnn()).isTrue();
+    }
+    try (Precision.Region r = Precision.F32.autocast(); AutoCloseable k = Precision.F32.kernels()) {
+      assertThat(torch.globalContext().userEnabledMkldnn()).isFalse();
+    }
+    assertThat(torch.globalContext().userEnabledMkldnn()).isFalse();
+  }
+
+  @Test
   void f32_region_changes_nothing_and_regions_nest() {
     try (Precision.Region f = Precision.F32.autocast()) {
       assertThat(torch.is_autocast_enabled(DeviceType.CPU)).isFalse();

@@ -1,6 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.SaveDtypeOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.tensor.Engine;
@@ -81,6 +82,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     @Option(names = "--seed", defaultValue = "17", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin SaveDtypeOption saveDtype;
+
     List<Problem> problems() {
       if (problems < 1) throw new IllegalArgumentException("--problems must be >= 1");
       return switch (data) {
@@ -123,7 +126,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       info.put("problems", problems);
       info.put("init_from", initFrom == null ? null : initFrom.toString());
       info.putAll(extra);
-      LlamaCheckpoint.save(m, out, info);
+      LlamaCheckpoint.save(m, out, info, saveDtype.get());
       System.out.println("wrote " + out);
     }
   }

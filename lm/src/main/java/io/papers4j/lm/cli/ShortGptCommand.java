@@ -1,6 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.SaveDtypeOption;
 import io.papers4j.core.data.Corpora;
 import io.papers4j.core.data.TextCorpus;
 import io.papers4j.core.io.Checkpoint;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j shortgpt score|prune}: Block Influence per layer and one-shot layer removal. */
@@ -125,6 +127,8 @@ public final class ShortGptCommand implements CliCommand, Runnable {
     @Option(names = "--out", required = true, description = "Output checkpoint directory (must not exist).")
     Path out;
 
+    @Mixin SaveDtypeOption saveDtype;
+
     @Override
     public Integer call() throws Exception {
       Engine.init();
@@ -151,7 +155,7 @@ public final class ShortGptCommand implements CliCommand, Runnable {
       info.put("shortgpt_removed_layers", removed);
       info.put("shortgpt_ordering", ordering.name().toLowerCase(Locale.ROOT));
       info.put("shortgpt_source", model.toString());
-      LlamaCheckpoint.save(pruned, out, info);
+      LlamaCheckpoint.save(pruned, out, info, saveDtype.get());
       Path tok = model.resolve("tokenizer.json");
       if (Files.exists(tok)) Files.copy(tok, out.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
       System.out.printf("removed layers %s (%s); %d -> %d layers; wrote %s%n", removed, by, layers, pruned.layers.size(), out);

@@ -8,10 +8,13 @@ import io.papers4j.lm.train.LmTraining;
 import io.papers4j.lm.train.UnigramBaseline;
 import io.papers4j.lm.yi.Passkey;
 import io.papers4j.lm.yi.PasskeyTrainData;
+import io.papers4j.core.cli.PrecisionOption;
+import io.papers4j.core.cli.SaveDtypeOption;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -136,10 +139,9 @@ final class TrainCommand implements Callable<Integer> {
       "sliding_window, model_type mistral); 0 = full causal attention. Default: the preset's."})
   Integer slidingWindow;
 
-  @Option(names = "--precision", defaultValue = "f32", description = {
-      "Compute precision: f32, or bf16 (CPU autocast: matmuls in bfloat16 on AVX-512 BF16, float32 master",
-      "weights, gradients, optimizer state and loss; checkpoints stay float32). Default ${DEFAULT-VALUE}."})
-  String precision;
+  @Mixin PrecisionOption precision;
+
+  @Mixin SaveDtypeOption saveDtype;
 
   @Option(names = "--per-layer", description = "Update each weight inside backward, freeing its gradient (needs --clip 0; no accumulation).")
   boolean perLayer;
@@ -172,13 +174,17 @@ final class TrainCommand implements Callable<Integer> {
         .optInitFrom(initFrom)
         .optRopeTheta(ropeTheta)
         .optSlidingWindow(slidingWindow)
-        .optPrecision(io.papers4j.core.tensor.Precision.parse(precision))
+        .optPrecision(precision.get())
+        .optSaveDtype(saveDtype.get())
         .optDataWrapper(passkeyFraction > 0
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction, seed)
             : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)
         .build();
     LmTraining.Run run = LmTraining.train(o);
-    LmEval.Score s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
+    LmEval.Score s;
+    try (var cast = precision.autocast()) {
+      s = LmEval.score(run.model(), run.tokens().validation(), batch, seq);
+    }
     double unigram = UnigramBaseline.perplexity(run.tokens().train(), run.tokens().validation(),
         run.tokens().tokenizer().vocabSize());
     PrintWriter w = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.SaveDtypeOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.lm.llama.LayerSurgery;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j yi upscale}: Yi-9B-style depth up-scaling of a checkpoint. */
@@ -41,6 +43,8 @@ public final class YiCommand implements CliCommand, Runnable {
     @Option(names = "--out", required = true, description = "Output checkpoint directory (must not exist).")
     Path out;
 
+    @Mixin SaveDtypeOption saveDtype;
+
     @Override
     public Integer call() throws Exception {
       Engine.init();
@@ -52,7 +56,7 @@ public final class YiCommand implements CliCommand, Runnable {
       Map<String, Object> info = new LinkedHashMap<>(Checkpoint.readRunInfo(model));
       info.put("yi_upscaled_from", model.toString());
       info.put("yi_layer_sources", plan);
-      LlamaCheckpoint.save(up, out, info);
+      LlamaCheckpoint.save(up, out, info, saveDtype.get());
       Path tok = model.resolve("tokenizer.json");
       if (Files.exists(tok)) Files.copy(tok, out.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
       System.out.printf("%d -> %d layers (sources %s); wrote %s%n", m.layers.size(), up.layers.size(), plan, out);

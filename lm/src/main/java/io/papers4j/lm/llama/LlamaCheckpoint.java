@@ -1,6 +1,7 @@
 package io.papers4j.lm.llama;
 
 import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.io.SaveDtype;
 import io.papers4j.core.io.TensorSpec;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.adapter.AdapterMerge;
@@ -28,6 +29,20 @@ public final class LlamaCheckpoint {
     Checkpoint.save(dir, model.config().withTorchDtype(dtypeName(model)).toJson(), tensors, runInfo);
   }
 
+  /**
+   * Writes {@code dir} atomically with the weights in {@code dtype}: {@link SaveDtype#BF16} gives
+   * "BF16" tensors and {@code "torch_dtype": "bfloat16"} (as transformers saves a bfloat16 model);
+   * the model's own float32 parameters are not touched.
+   */
+  public static void save(LlamaModel model, Path dir, Map<String, Object> runInfo, SaveDtype dtype) {
+    if (dtype == SaveDtype.F32) {
+      save(model, dir, runInfo);
+      return;
+    }
+    Checkpoint.save(dir, model.config().withTorchDtype(dtype.torchDtype()).toJson(),
+        dtype.cast(model.namedParameters()), runInfo);
+  }
+
   /** The config of a checkpoint directory. */
   public static LlamaConfig readConfig(Path dir) {
     return LlamaConfig.read(dir.resolve(Checkpoint.CONFIG));
@@ -35,8 +50,9 @@ public final class LlamaCheckpoint {
 
   /**
    * Loads a model: builds it from config.json, then reads every tensor, checking names, shapes and
-   * dtypes (errors name the file and tensor). Our own checkpoints (with papers4j.json) must match
-   * exactly; plain Hugging Face directories may hold extra buffers and other float dtypes.
+   * dtypes (errors name the file and tensor). Our own checkpoints (with papers4j.json) must hold
+   * exactly the model's tensors (bf16 ones from {@code --save-dtype bf16} load as float32); plain
+   * Hugging Face directories may also hold extra buffers.
    */
   public static LlamaModel load(Path dir) {
     LlamaConfig config = readConfig(dir);
@@ -45,14 +61,15 @@ public final class LlamaCheckpoint {
     if (ours && Checkpoint.readHeaders(dir).stream().anyMatch(h -> AdapterMerge.hasAdapters(h.tensors().keySet()))) {
       // lm train --optimizer lora|lowrank: W₀ + (α/r)·B·A or B·A merged into dense weights
       Map<String, Tensor> merged =
-          AdapterMerge.merge(Checkpoint.loadAll(dir), loraAlpha(dir), dir.resolve(Checkpoint.WEIGHTS).toString());
+          AdapterMerge.merge(SaveDtype.F32.cast(Checkpoint.loadAll(dir)), loraAlpha(dir), // bf16 files merge in float32
+              dir.resolve(Checkpoint.WEIGHTS).toString());
       model.load(merged, dir.resolve(Checkpoint.WEIGHTS).toString());
       return model;
     }
     Map<String, TensorSpec> expected = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> expected.put(k, TensorSpec.of(v)));
     Map<String, Tensor> tensors =
-        Checkpoint.load(dir, expected, ours ? Checkpoint.LoadOptions.STRICT : Checkpoint.LoadOptions.HF_IMPORT);
+        Checkpoint.load(dir, expected, ours ? Checkpoint.LoadOptions.OWN : Checkpoint.LoadOptions.HF_IMPORT);
     model.load(tensors, dir.resolve(Checkpoint.WEIGHTS).toString());
     return model;
   }

@@ -1,5 +1,6 @@
 package io.papers4j.lm.train;
 
+import io.papers4j.core.io.SaveDtype;
 import io.papers4j.core.optim.OptimizerFactory;
 import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.TrainData;
@@ -42,6 +43,8 @@ import java.util.List;
  *     the preset's, full causal attention for tiny and small); a loaded model keeps its own
  * @param precision compute precision of the forward passes (f32; bf16 = CPU autocast with float32
  *     master weights, gradients and optimizer state); checkpoints stay float32
+ * @param saveDtype dtype of the final model's weights (f32; bf16 writes BF16 safetensors and {@code
+ *     torch_dtype} bfloat16); the resumable checkpoints stay float32 so that resume stays exact
  */
 public record LmTrainOptions(
     String preset,
@@ -69,7 +72,8 @@ public record LmTrainOptions(
     Double ropeTheta,
     DataWrapper dataWrapper,
     Integer slidingWindow,
-    Precision precision) {
+    Precision precision,
+    SaveDtype saveDtype) {
 
   /**
    * The position encoding of a run ({@code --rope NAME --rope-factor S}): a variant of {@code
@@ -102,6 +106,7 @@ public record LmTrainOptions(
     if (ropeTheta != null && !(ropeTheta > 0)) throw new IllegalArgumentException("--rope-theta must be > 0, got " + ropeTheta);
     if (slidingWindow != null && slidingWindow < 0) throw new IllegalArgumentException("--sliding-window must be >= 0, got " + slidingWindow);
     if (precision == null) precision = Precision.F32;
+    if (saveDtype == null) saveDtype = SaveDtype.F32;
   }
 
   /** Defaults for {@code preset} writing to {@code out}. */
@@ -140,6 +145,7 @@ public record LmTrainOptions(
     b.dataWrapper = dataWrapper;
     b.slidingWindow = slidingWindow;
     b.precision = precision;
+    b.saveDtype = saveDtype;
     return b;
   }
 
@@ -193,6 +199,7 @@ public record LmTrainOptions(
     private DataWrapper dataWrapper;
     private Integer slidingWindow;
     private Precision precision = Precision.F32;
+    private SaveDtype saveDtype = SaveDtype.F32;
 
     private Builder(String preset, long steps, Path out) {
       this.preset = preset;
@@ -246,11 +253,13 @@ public record LmTrainOptions(
     public Builder optSlidingWindow(Integer v) { slidingWindow = v; return this; }
     /** Compute precision of the forward passes (default f32). */
     public Builder optPrecision(Precision v) { precision = v; return this; }
+    /** Dtype of the final model's weights (default f32). */
+    public Builder optSaveDtype(SaveDtype v) { saveDtype = v; return this; }
 
     public LmTrainOptions build() {
       return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
           weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, timeBudgetS, optimizer, rope,
-          initFrom, ropeTheta, dataWrapper, slidingWindow, precision);
+          initFrom, ropeTheta, dataWrapper, slidingWindow, precision, saveDtype);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.io.SaveDtype;
 import io.papers4j.core.io.ConfigJson;
 import io.papers4j.core.io.Safetensors;
 import io.papers4j.core.nn.pos.RopeConfig;
@@ -132,6 +133,7 @@ public final class LmTraining {
     if (init != null) runConfig.put("init_from", init.toString());
     if (config.window() > 0) runConfig.put("sliding_window", config.window());
     runConfig.put("precision", o.precision().id());
+    runConfig.put("save_dtype", o.saveDtype().id());
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -144,9 +146,9 @@ public final class LmTraining {
             .timeBudget(o.timeBudgetS())
             .precision(o.precision())
             // every checkpoint is also a model directory that lm eval/generate can open
-            .extraFiles((dir, step) -> writeModelFiles(dir, model, tokens, runConfig, step, false))
+            .extraFiles((dir, step) -> writeModelFiles(dir, model, tokens, runConfig, step, false, SaveDtype.F32))
             .run(o.resume());
-    writeModelFiles(out, model, tokens, runConfig, result.steps(), true);
+    writeModelFiles(out, model, tokens, runConfig, result.steps(), true, o.saveDtype());
     System.err.printf("optimizer state %.3f MB, peak RSS %.0f MB%n", opt.stateBytes() / 1048576.0,
         PeakRss.bytes() / 1048576.0);
     return new Run(model, tokens, result, out);
@@ -177,14 +179,13 @@ public final class LmTraining {
   /**
    * config.json, model.safetensors, papers4j.json and tokenizer.json into {@code dir}. For the
    * final model each file is replaced atomically on its own (the directory also holds the log and
-   * checkpoints, so it is not swapped as a whole).
+   * checkpoints, so it is not swapped as a whole). The weights are written in {@code dtype}, the
+   * model's float32 parameters are left as they are.
    */
   static void writeModelFiles(Path dir, LlamaModel model, CorpusTokens tokens, Map<String, Object> runConfig,
-      long step, boolean fin) throws UncheckedIOException {
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    model.namedParameters().forEach((k, v) -> tensors.put(k, v.detach()));
-    Safetensors.write(dir.resolve(Checkpoint.WEIGHTS), tensors, Map.of("format", "pt"));
-    model.config().write(dir.resolve(Checkpoint.CONFIG));
+      long step, boolean fin, SaveDtype dtype) throws UncheckedIOException {
+    Safetensors.write(dir.resolve(Checkpoint.WEIGHTS), dtype.cast(model.namedParameters()), Map.of("format", "pt"));
+    model.config().withTorchDtype(dtype.torchDtype()).write(dir.resolve(Checkpoint.CONFIG));
     Map<String, Object> info = Checkpoint.runInfo(runConfig, ((Number) runConfig.get("seed")).longValue(),
         tokens.corpus(), step);
     try {

@@ -140,7 +140,7 @@ class LmTrainingTest {
     // same seed, data and steps; only the forward precision differs
     LmTraining.Run f32 = LmTraining.train(options(tmp.resolve("f32"), 12, false).toBuilder().optEvalEvery(12).build());
     LmTraining.Run bf16 = LmTraining.train(options(tmp.resolve("bf16"), 12, false).toBuilder().optEvalEvery(12)
-        .optPrecision(io.papers4j.core.tensor.Precision.BF16).build());
+        .optPrecision(io.papers4j.core.tensor.Precision.BF16).optSaveDtype(io.papers4j.core.io.SaveDtype.BF16).build());
     List<LossLog.TrainPoint> a = f32.result().train(), b = bf16.result().train();
     assertThat(b).hasSameSizeAs(a);
     double worst = 0;
@@ -154,5 +154,15 @@ class LmTrainingTest {
     assertThat(Files.readString(tmp.resolve("bf16").resolve("papers4j.json"))).contains("\"precision\" : \"bf16\"");
     assertThat(LlamaCheckpoint.load(tmp.resolve("bf16")).namedParameters().get("model.embed_tokens.weight").scalar_type().intern())
         .isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+    // --save-dtype bf16: the final model is bf16, the resumable checkpoints stay float32
+    assertThat(io.papers4j.core.io.Safetensors.readHeader(tmp.resolve("bf16").resolve("model.safetensors")).tensors().values())
+        .allMatch(t -> t.dtype() == io.papers4j.core.io.DType.BF16);
+    assertThat(Files.readString(tmp.resolve("bf16").resolve("config.json"))).contains("\"torch_dtype\": \"bfloat16\"");
+    assertThat(Files.readString(tmp.resolve("bf16").resolve("papers4j.json"))).contains("\"save_dtype\" : \"bf16\"");
+    try (var dirs = Files.list(tmp.resolve("bf16"))) {
+      Path ckpt = dirs.filter(d -> d.getFileName().toString().startsWith("checkpoint-")).findFirst().orElseThrow();
+      assertThat(io.papers4j.core.io.Safetensors.readHeader(ckpt.resolve("model.safetensors")).tensors().values())
+          .allMatch(t -> t.dtype() == io.papers4j.core.io.DType.F32);
+    }
   }
 }
