@@ -1,5 +1,6 @@
 package io.papers4j.lm.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,6 +47,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
+  @Mixin PrecisionOption precision;
+
   @Override
   public Integer call() throws Exception {
     Engine.init();
@@ -60,7 +64,10 @@ final class EvalCommand implements Callable<Integer> {
           + m.config().maxPositionEmbeddings() + " (extrapolation)");
     }
     CorpusTokens tokens = CorpusTokens.load(corpus, tok);
-    LmEval.Score s = LmEval.score(m, tokens.validation(), batch, seq);
+    LmEval.Score s;
+    try (var cast = precision.autocast()) {
+      s = LmEval.score(m, tokens.validation(), batch, seq);
+    }
     double unigram = UnigramBaseline.perplexity(tokens.train(), tokens.validation(), tok.vocabSize());
     PrintWriter w = spec.commandLine().getOut();
     if (json) {

@@ -1,5 +1,6 @@
 package io.papers4j.lm.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.Tokenizer;
 import io.papers4j.lm.generate.Generation;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,6 +48,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Mixin PrecisionOption precision;
+
   @Override
   public Integer call() {
     Sampling sampling = new Sampling(temperature, topK, topP, seed);
@@ -57,7 +61,10 @@ final class GenerateCommand implements Callable<Integer> {
     long[] ids = Arrays.stream(enc).asLongStream().toArray();
     Set<Long> stop = new HashSet<>();
     for (int e : m.config().eosTokenId()) stop.add((long) e);
-    long[] out = Generation.generate(m, ids, maxNewTokens, sampling, stop, true, null);
+    long[] out;
+    try (var cast = precision.autocast()) {
+      out = Generation.generate(m, ids, maxNewTokens, sampling, stop, true, null);
+    }
     int[] gen = Arrays.stream(out).mapToInt(x -> (int) x).toArray();
     PrintWriter w = spec.commandLine().getOut();
     w.println(prompt + tok.decode(gen));

@@ -1,6 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.cli.SaveDtypeOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Init;
@@ -140,6 +141,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
   static final class SftCmd implements Callable<Integer> {
     @Mixin Common c;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
@@ -148,7 +151,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       LlamaModel m = c.init(false);
       double loss;
       try (ProgressBar bar = new ProgressBar("sft", c.steps, "seq")) {
-        loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar);
+        Sft.Fit f = c.fit();
+        loss = Sft.fit(m, Sft.gold(ps), new Sft.Fit(f.steps(), f.batch(), f.lr(), f.seed(), precision.get()), bar);
       }
       c.save(m, "sft", Map.of("final_loss", loss, "steps", c.steps));
       return 0;

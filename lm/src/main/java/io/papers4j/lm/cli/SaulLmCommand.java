@@ -1,5 +1,7 @@
 package io.papers4j.lm.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
+import io.papers4j.core.cli.SaveDtypeOption;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.papers4j.core.cli.CliCommand;
@@ -28,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -130,12 +133,17 @@ public final class SaulLmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
     boolean resume;
 
+    @Mixin PrecisionOption precision;
+
+    @Mixin SaveDtypeOption saveDtype;
+
     @Override
     public Integer call() {
       requireModelDir(model);
       Path dir = corpusDir(corpus);
       LmTraining.Run run = InstructTuning.train(
-          new InstructTuning.Options(model, out, steps, batch, seq, lr, genericRatio, seed, resume), dir);
+          new InstructTuning.Options(model, out, steps, batch, seq, lr, genericRatio, seed, resume), dir,
+          precision.get(), saveDtype.get());
       PrintWriter w = spec.commandLine().getOut();
       var evals = run.result().eval();
       String val = evals.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.4f", evals.get(evals.size() - 1).loss());
@@ -180,6 +188,8 @@ public final class SaulLmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", description = "Also write the scores as JSON to this file.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
       if ((model == null) == (endpoint == null)) throw new IllegalArgumentException("give exactly one of --model DIR or --endpoint URL");
@@ -204,7 +214,10 @@ public final class SaulLmCommand extends ParentCommand implements CliCommand {
       Path dir = corpusDir(corpus);
       List<LegalTasks.Example> bench = LegalBench.heldOut(dir, maxPerTask);
       if (client != null) client.complete("Reply with OK.", 4); // fail fast with one message when unreachable
-      LegalBench.Scores s = LegalBench.score(bench, answerer, "legalbench");
+      LegalBench.Scores s;
+      try (var cast = precision.autocast()) { // the local model's forward passes (an endpoint ignores it)
+        s = LegalBench.score(bench, answerer, "legalbench");
+      }
       w.println("task | n | balanced accuracy | accuracy");
       for (LegalBench.TaskScore t : s.tasks()) {
         w.printf(Locale.ROOT, "%s | %d | %.3f | %.3f%n", t.task(), t.n(), t.balancedAccuracy(), t.accuracy());
@@ -212,7 +225,10 @@ public final class SaulLmCommand extends ParentCommand implements CliCommand {
       w.printf(Locale.ROOT, "mean balanced accuracy over %d tasks: %.3f%n", s.tasks().size(), s.mean());
       json.put("balanced_accuracy", s.asMap());
       if (m != null) {
-        Map<String, LmEval.Score> ppl = LegalBench.perplexity(m, tok, dir, m.config().maxPositionEmbeddings(), pplTokens);
+        Map<String, LmEval.Score> ppl;
+        try (var cast = precision.autocast()) {
+          ppl = LegalBench.perplexity(m, tok, dir, m.config().maxPositionEmbeddings(), pplTokens);
+        }
         Map<String, Double> pj = new LinkedHashMap<>();
         for (var e : ppl.entrySet()) {
           w.printf(Locale.ROOT, "perplexity %s (held out, %,d tokens): %.2f%n", e.getKey(), e.getValue().tokens(),

@@ -1,5 +1,6 @@
 package io.papers4j.lm.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.lm.llama.LlamaCheckpoint;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.NoGradGuard;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,6 +50,8 @@ final class ScoreCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
+  @Mixin PrecisionOption precision;
+
   @Override
   public Integer call() throws Exception {
     Engine.init();
@@ -61,7 +65,7 @@ final class ScoreCommand implements Callable<Integer> {
       }
     }
     double[] lp;
-    try (NoGradGuard g = new NoGradGuard()) {
+    try (NoGradGuard g = new NoGradGuard(); var cast = precision.autocast()) {
       lp = m.nextTokenLogProbs(ids);
     }
     List<Double> next = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.papers4j.lm.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import io.javalin.Javalin;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j lm serve --model DIR --port P}: an OpenAI-compatible chat endpoint. */
@@ -55,6 +57,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--prefill-chunk", defaultValue = "64", description = "Prompt tokens pre-filled per step, so long prompts do not stall others (default ${DEFAULT-VALUE}).")
   int prefillChunk;
 
+  @Mixin PrecisionOption precision;
+
   @Override
   public Integer call() throws Exception {
     Engine.init();
@@ -67,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--max-seq " + seq + " exceeds the model's context of " + m.config().maxPositionEmbeddings());
     }
     ContinuousBatching.Options o = new ContinuousBatching.Options(maxBatch != null ? maxBatch : d.maxBatch(), seq, queue, prefillChunk);
-    Javalin app = new LmServer(id, m, tok, ChatTemplate.Style.parse(chatTemplate), o).create();
+    Javalin app = new LmServer(id, m, tok, ChatTemplate.Style.parse(chatTemplate), o).precision(precision.get()).create();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.stop();

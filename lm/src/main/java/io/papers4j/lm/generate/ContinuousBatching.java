@@ -1,5 +1,6 @@
 package io.papers4j.lm.generate;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.lm.llama.LlamaModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -121,6 +122,7 @@ public final class ContinuousBatching implements AutoCloseable {
 
   private final LlamaModel model;
   private final Options options;
+  private final Precision precision;
   private final RowCache cache;
   private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
   private final List<Sequence> decoding = new ArrayList<>();
@@ -132,8 +134,14 @@ public final class ContinuousBatching implements AutoCloseable {
   private volatile long decodeSteps, decodeRows, decodeNanos, prefillChunks, prefillTokens, prefillNanos;
 
   public ContinuousBatching(LlamaModel model, Options options) {
+    this(model, options, Precision.F32);
+  }
+
+  /** A scheduler whose model calls run in {@code precision} (bf16: CPU autocast in its thread). */
+  public ContinuousBatching(LlamaModel model, Options options, Precision precision) {
     this.model = model;
     this.options = options;
+    this.precision = precision;
     this.cache = new RowCache(model, options.maxBatch(), options.maxSeq());
     this.thread = new Thread(this::loop, "papers4j-batching");
     thread.setDaemon(true);
@@ -224,7 +232,8 @@ public final class ContinuousBatching implements AutoCloseable {
   }
 
   private void loop() {
-    try (NoGradGuard g = new NoGradGuard()) {
+    // autocast is thread-local: the region is opened in the scheduler's own thread
+    try (NoGradGuard g = new NoGradGuard(); Precision.Region cast = precision.autocast()) {
       while (!closed) {
         try (PointerScope scope = new PointerScope()) { // every native temporary of this iteration
           dropCancelled();

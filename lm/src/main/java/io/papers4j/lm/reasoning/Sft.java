@@ -1,5 +1,6 @@
 package io.papers4j.lm.reasoning;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.WeightDecay;
@@ -25,10 +26,19 @@ public final class Sft {
   /** A training pair: prompt ids and completion ids (the completion ends with EOS). */
   public record Example(long[] prompt, long[] completion) {}
 
-  /** Fit settings: steps, batch size, peak learning rate (linear warm-up over 5% then constant). */
-  public record Fit(int steps, int batch, double lr, long seed) {
+  /**
+   * Fit settings: steps, batch size, peak learning rate (linear warm-up over 5% then constant), and
+   * the forward passes' precision (f32; bf16 = CPU autocast with float32 weights and AdamW state).
+   */
+  public record Fit(int steps, int batch, double lr, long seed, Precision precision) {
     public Fit {
       if (steps < 0 || batch < 1 || !(lr > 0)) throw new IllegalArgumentException("bad fit settings: " + steps + " steps, batch " + batch + ", lr " + lr);
+      if (precision == null) precision = Precision.F32;
+    }
+
+    /** float32 settings. */
+    public Fit(int steps, int batch, double lr, long seed) {
+      this(steps, batch, lr, seed, Precision.F32);
     }
   }
 
@@ -77,8 +87,11 @@ public final class Sft {
       try (PointerScope scope = new PointerScope()) {
         Tensor[] xy = batchTensors(batch);
         opt.zeroGrad();
-        Tensor l = model.loss(xy[0], xy[1]);
-        l.backward();
+        Tensor l;
+        try (Precision.Region cast = fit.precision().autocast()) {
+          l = model.loss(xy[0], xy[1]); // float32 loss
+        }
+        fit.precision().backward(l);
         opt.step();
         loss = l.item_double();
       }

@@ -1,5 +1,7 @@
 package io.papers4j.lm.saullm;
 
+import io.papers4j.core.io.SaveDtype;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.data.Corpora;
 import io.papers4j.core.data.TextCorpus;
 import io.papers4j.lm.llama.LlamaCheckpoint;
@@ -79,6 +81,11 @@ public final class InstructTuning {
 
   /** Fine-tunes {@code o.model()} into {@code o.out()} on the mix built from {@code corpusDir}. */
   public static LmTraining.Run train(Options o, Path corpusDir) {
+    return train(o, corpusDir, Precision.F32, SaveDtype.F32);
+  }
+
+  /** {@link #train(Options, Path)} with the forward passes in {@code precision}, the model saved in {@code saveDtype}. */
+  public static LmTraining.Run train(Options o, Path corpusDir, Precision precision, SaveDtype saveDtype) {
     if (!Files.isRegularFile(o.model().resolve("config.json"))) {
       throw new IllegalArgumentException("--model " + o.model() + " is not a model directory (no config.json)");
     }
@@ -92,7 +99,7 @@ public final class InstructTuning {
         mix.train().stream().map(e -> InstructTemplate.prompt(e.instruction()) + " " + e.answer()).toList()));
     LmTrainOptions opts = LmTrainOptions.builder("tiny", o.steps(), o.out())
         .optCorpus(CORPUS).optBatch(o.batch()).optSeq(seq).optLr(o.lr()).optSeed(o.seed()).optResume(o.resume())
-        .optInitFrom(o.model()).optEvalBatches(4)
+        .optInitFrom(o.model()).optEvalBatches(4).optPrecision(precision).optSaveDtype(saveDtype)
         .optDataWrapper((text, tokens) -> {
           InstructData d = new InstructData(tokens.tokenizer(), mix.train(), mix.validation(), o.batch(), seq, o.seed());
           System.err.printf("instruction rows: %d training examples fit in %d tokens, %d dropped as too long%n",

@@ -1,5 +1,6 @@
 package io.papers4j.lm.serve;
 
+import io.papers4j.core.tensor.Precision;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -47,6 +48,7 @@ public final class LmServer {
   final ContinuousBatching.Options options;
   final Set<Long> eos = new HashSet<>();
   private ContinuousBatching batching;
+  private Precision precision = Precision.F32;
 
   public LmServer(String name, LlamaModel model, BpeTokenizer tokenizer) {
     this(name, model, tokenizer, ChatTemplate.Style.PLAIN);
@@ -80,6 +82,16 @@ public final class LmServer {
     return new ContinuousBatching.Options(rows, seq, 256, 64);
   }
 
+  /**
+   * Compute precision of the model calls (default f32); bf16 decodes under CPU autocast in the
+   * scheduler's thread. Set before {@link #create}.
+   */
+  public synchronized LmServer precision(Precision p) {
+    if (batching != null) throw new IllegalStateException("set the precision before create()");
+    this.precision = p;
+    return this;
+  }
+
   /** The scheduler (started by {@link #create}). */
   public ContinuousBatching batching() {
     return batching;
@@ -87,7 +99,7 @@ public final class LmServer {
 
   /** The Javalin app with every route declared here (not started); stopping it stops the scheduler. */
   public synchronized Javalin create() {
-    if (batching == null) batching = new ContinuousBatching(model, options);
+    if (batching == null) batching = new ContinuousBatching(model, options, precision);
     ContinuousBatching b = batching;
     Javalin app = Javalin.create(c -> {
       c.showJavalinBanner = false;

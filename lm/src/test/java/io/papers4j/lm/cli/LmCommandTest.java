@@ -103,6 +103,31 @@ class LmCommandTest {
   }
 
   @Test
+  void precision_bf16_reaches_the_model_in_score_generate_and_eval() throws Exception {
+    long[] ids = {5, 17, 42, 99, 3};
+    double[] want32 = model.nextTokenLogProbs(ids);
+    double[] want16;
+    try (io.papers4j.core.tensor.Precision.Region r = io.papers4j.core.tensor.Precision.BF16.autocast()) {
+      want16 = model.nextTokenLogProbs(ids);
+    }
+    JsonNode lp = new ObjectMapper().readTree(run("score", "--model", dir.toString(), "--ids", "5,17,42,99,3",
+        "--precision", "bf16")).get("next_token_logprobs");
+    double worst = 0;
+    for (int i = 1; i < 5; i++) {
+      // the command computed exactly what the model computes under bf16 autocast ...
+      assertThat(lp.get(i).asDouble()).isCloseTo(want16[i - 1], org.assertj.core.data.Offset.offset(1e-9));
+      worst = Math.max(worst, Math.abs(lp.get(i).asDouble() - want32[i - 1]));
+    }
+    // ... which is not float32 (bfloat16 matmuls ran) but within bfloat16 rounding of it
+    assertThat(worst).isGreaterThan(0).isLessThan(0.05);
+    String g = run("generate", "--model", dir.toString(), "--prompt", "And God", "--max-new-tokens", "4",
+        "--temperature", "0", "--precision", "bf16");
+    assertThat(g).startsWith("And God");
+    assertThat(fail("score", "--model", dir.toString(), "--ids", "5,17", "--precision", "fp16"))
+        .contains("precision must be f32 or bf16, got 'fp16'");
+  }
+
+  @Test
   void greedy_generate_prints_the_prompt_and_the_decoded_continuation() {
     String out = run("generate", "--model", dir.toString(), "--prompt", "And God", "--max-new-tokens", "8", "--temperature", "0");
     long[] prompt = Arrays.stream(tok.encode("And God")).asLongStream().toArray();
