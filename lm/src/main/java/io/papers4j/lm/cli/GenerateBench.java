@@ -1,0 +1,254 @@
+package io.papers4j.lm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.papers4j.core.cli.Benchmark;
+import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.tensor.Precision;
+import io.papers4j.lm.llama.LlamaCheckpoint;
+import io.papers4j.lm.llama.LlamaConfig;
+import io.papers4j.lm.llama.LlamaModel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * {@code papers4j bench generate}: KV-cached greedy generation of the LLaMA {@code small} preset at
+ * batch 1 and 16, f32 and bf16 (CPU autocast), prefill and decode timed separately, beside a
+ * PyTorch eager loop of the same model ({@code bench/generate_torch.py} loads the weights this
+ * benchmark writes) on the same machine and thread count.
+ *
+ * <p>Prefill: one forward of the (B, P) prompts into an empty cache (logits at every position, as
+ * both sides compute them). Decode: N steps of one token per row, each a forward of (B, 1) and an
+ * argmax of the last logits. Reported: prefill tokens/s, decode tokens/s (B per step) and decode
+ * milliseconds per token (step time / B), median over repeats after a warm-up. Options (after
+ * {@code --}): {@code --preset small --prompt 128 --new 32 --batches 1,16 --repeats 3 --no-torch}.
+ */
+public final class GenerateBench implements Benchmark {
+  static final String TORCH_SCRIPT = "bench/generate_torch.py";
+
+  /** One engine × precision × batch. */
+  record Row(String engine, Precision precision, int batch, double prefillMs, double decodeStepMs, int prompt) {
+    double prefillTokensPerS() {
+      return batch * prompt / (prefillMs / 1000);
+    }
+
+    double decodeTokensPerS() {
+      return batch / (decodeStepMs / 1000);
+    }
+
+    double msPerToken() {
+      return decodeStepMs / batch;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "generate";
+  }
+
+  @Override
+  public String description() {
+    return "KV-cached generation, LLaMA small: prefill and decode tokens/s at batch 1 and 16, f32 and bf16, vs PyTorch eager";
+  }
+
+  @Override
+  public String run(List<String> args, PrintStream out) throws Exception {
+    String preset = LmTrainBench.option(args, "--preset", "small");
+    int prompt = Integer.parseInt(LmTrainBench.option(args, "--prompt", "128"));
+    int newTokens = Integer.parseInt(LmTrainBench.option(args, "--new", "32"));
+    int repeats = Integer.parseInt(LmTrainBench.option(args, "--repeats", "3"));
+    int[] batches = Arrays.stream(LmTrainBench.option(args, "--batches", "1,16").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    boolean withTorch = !args.contains("--no-torch");
+    if (prompt < 1 || newTokens < 1 || repeats < 1) throw new IllegalArgumentException("--prompt, --new and --repeats must be >= 1");
+    LlamaConfig c = LlamaConfig.preset(preset);
+    if (!c.rope().isDefault() || c.window() > 0) {
+      throw new IllegalArgumentException("bench generate compares plain LLaMA shapes; preset '" + preset + "' uses a window or scaled RoPE");
+    }
+    Path script = Path.of(TORCH_SCRIPT);
+    if (withTorch) LmTrainBench.checkTorch(script);
+    String load = LmTrainBench.loadAverage();
+    out.printf("papers4j: %s preset, prompt %d, %d new tokens, %d threads, load average %s%n", preset, prompt, newTokens,
+        torch.get_num_threads(), load);
+    torch.manual_seed(0);
+    LlamaModel model = new LlamaModel(c, 0);
+    List<Row> rows = new ArrayList<>();
+    boolean sameModel = false;
+    for (Precision p : Precision.values()) {
+      for (int b : batches) {
+        Row r = runOurs(model, p, b, prompt, newTokens, repeats);
+        print(out, r);
+        rows.add(r);
+      }
+    }
+    if (withTorch) {
+      Path dir = Files.createTempDirectory("papers4j-bench-generate");
+      try {
+        LlamaCheckpoint.save(model, dir.resolve("model"), Checkpoint.runInfo(Map.of("preset", preset), 0, "none", 0));
+        for (Row r : runTorch(script, dir.resolve("model"), batches, prompt, newTokens, repeats, torch.get_num_threads())) {
+          print(out, r);
+          rows.add(r);
+        }
+        long[] ours = checkTokens(model);
+        sameModel = Arrays.equals(ours, peerCheckTokens);
+        out.printf("greedy tokens from the prompt 0..15 (f32): papers4j %s, PyTorch %s: %s%n", Arrays.toString(ours),
+            Arrays.toString(peerCheckTokens), sameModel ? "same" : "DIFFERENT");
+      } finally {
+        try (var s = Files.walk(dir)) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+    }
+    String loadEnd = LmTrainBench.loadAverage();
+    String md = markdown(preset, c, prompt, newTokens, repeats, rows);
+    if (withTorch) {
+      md += "\nSame model on both sides: the 8 greedy float32 tokens from the prompt 0, 1, …, 15 are "
+          + (sameModel ? "identical" : "**different**") + " (papers4j " + Arrays.toString(checkTokens(model))
+          + ", PyTorch " + Arrays.toString(peerCheckTokens) + ").\n";
+    }
+    out.print(targets(rows));
+    return md + "\nLoad average (1, 5, 15 min) when the benchmark started: " + load + ", when it ended: " + loadEnd
+        + " on " + Runtime.getRuntime().availableProcessors() + " cores; a load well above the core count means the"
+        + " numbers were measured under load (shared machine) and are not the machine's quiet speed.\n";
+  }
+
+  /** Median prefill and decode-step times of {@code repeats} generations after one warm-up. */
+  static Row runOurs(LlamaModel model, Precision p, int batch, int prompt, int newTokens, int repeats) {
+    double[] prefill = new double[repeats];
+    double[] step = new double[repeats];
+    Tensor ids = torch.randint(model.config().vocabSize(), new long[] {batch, prompt}); // (B, P)
+    ids.retainReference();
+    try (NoGradGuard g = new NoGradGuard(); Precision.Region cast = p.autocast()) {
+      for (int r = -1; r < repeats; r++) {
+        LlamaModel.Cache cache = model.newCache(batch, prompt + newTokens);
+        long t0 = System.nanoTime();
+        Tensor next;
+        try (PointerScope s = new PointerScope()) {
+          Tensor logits = model.forward(ids, cache); // (B, P, V)
+          next = logits.select(1, prompt - 1).argmax(new org.bytedeco.pytorch.LongOptional(-1), true); // (B, 1)
+          next.retainReference();
+          next.item_long(); // wait for the result
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < newTokens; i++) {
+          try (PointerScope s = new PointerScope()) {
+            Tensor logits = model.forward(next, cache); // (B, 1, V)
+            Tensor n2 = logits.select(1, 0).argmax(new org.bytedeco.pytorch.LongOptional(-1), true); // (B, 1)
+            n2.retainReference();
+            n2.item_long();
+            next.releaseReference();
+            next = n2;
+          }
+        }
+        long t2 = System.nanoTime();
+        next.releaseReference();
+        if (r >= 0) {
+          prefill[r] = (t1 - t0) / 1e6;
+          step[r] = (t2 - t1) / 1e6 / newTokens;
+        }
+      }
+    }
+    ids.releaseReference();
+    return new Row("papers4j (libtorch 2.10 via JavaCPP)", p, batch, LmTrainBench.median(prefill),
+        LmTrainBench.median(step), prompt);
+  }
+
+  /** The peer's greedy tokens from the prompt 0..15 (float32), set by {@link #runTorch}. */
+  static long[] peerCheckTokens;
+
+  /** Our greedy tokens from the prompt 0, 1, …, 15 (float32), to compare with the peer's. */
+  static long[] checkTokens(LlamaModel model) {
+    long[] prompt = new long[16];
+    for (int i = 0; i < 16; i++) prompt[i] = i % model.config().vocabSize();
+    return io.papers4j.lm.generate.Generation.generate(model, prompt, 8, io.papers4j.lm.generate.Sampling.greedy(),
+        null, true, null);
+  }
+
+  static List<Row> runTorch(Path script, Path model, int[] batches, int prompt, int newTokens, int repeats, int threads)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(LmTrainBench.PYTHON, script.toString(), "--model", model.toString(),
+        "--batches", String.join(",", Arrays.stream(batches).mapToObj(Integer::toString).toList()),
+        "--prompt", "" + prompt, "--new", "" + newTokens, "--repeats", "" + repeats, "--threads", "" + threads));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("OMP_WAIT_POLICY", "passive");
+    Process proc = pb.start();
+    StringBuilder all = new StringBuilder();
+    List<Row> rows = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        all.append(line).append('\n');
+        if (!line.startsWith("{")) continue;
+        JsonNode j = json.readTree(line);
+        if (j.has("check_tokens")) {
+          long[] t = new long[j.get("check_tokens").size()];
+          for (int i = 0; i < t.length; i++) t[i] = j.get("check_tokens").get(i).asLong();
+          peerCheckTokens = t;
+          continue;
+        }
+        rows.add(new Row(j.get("engine").asText(), Precision.parse(j.get("precision").asText()), j.get("batch").asInt(),
+            j.get("prefill_ms").asDouble(), j.get("decode_step_ms").asDouble(), prompt));
+      }
+    }
+    if (proc.waitFor() != 0 || rows.isEmpty()) {
+      throw new IllegalStateException("the PyTorch peer failed (" + String.join(" ", cmd) + "):\n" + all);
+    }
+    return rows;
+  }
+
+  static String markdown(String preset, LlamaConfig c, int prompt, int newTokens, int repeats, List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT,
+        "LLaMA `%s` preset (%,d parameters), greedy KV-cached generation of random prompts: prefill = one forward of"
+            + " the (B, %d) prompts into an empty cache (logits at every position on both sides), decode = %d steps of"
+            + " one token per row (forward of (B, 1) + argmax); median of %d runs after a warm-up, CPU. bf16 is CPU"
+            + " autocast on both sides (float32 weights and KV cache, bfloat16 matmuls).%n%n",
+        preset, c.parameterCount(), prompt, newTokens, repeats));
+    sb.append("| engine | precision | batch | prefill (ms) | prefill tokens/s | decode tokens/s | decode ms/token |\n"
+        + "|---|---|---:|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f | %.0f | %.2f |%n", r.engine, r.precision.id(),
+          r.batch, r.prefillMs, r.prefillTokensPerS(), r.decodeTokensPerS(), r.msPerToken()));
+    }
+    sb.append('\n').append(targets(rows));
+    sb.append("\nPyTorch peer: `bench/generate_torch.py` (Debian `python3-torch` 1.13, the same weights read from the"
+        + " model.safetensors this benchmark writes; explicit softmax attention over a preallocated cache, as 1.13 has"
+        + " no `scaled_dot_product_attention`).\n");
+    return sb.toString();
+  }
+
+  /** Decode time per token of papers4j over PyTorch's, per precision and batch (target ≤ 1.0×). */
+  static String targets(List<Row> rows) {
+    StringBuilder sb = new StringBuilder();
+    for (Row ours : rows) {
+      if (!ours.engine.startsWith("papers4j")) continue;
+      Row peer = rows.stream().filter(r -> !r.engine.startsWith("papers4j") && r.precision == ours.precision
+          && r.batch == ours.batch).findFirst().orElse(null);
+      if (peer == null) continue;
+      double decode = ours.msPerToken() / peer.msPerToken();
+      double prefill = ours.prefillMs / peer.prefillMs;
+      sb.append(String.format(Locale.ROOT, "- %s batch %d: **decode time per token %.2f× PyTorch's** (target ≤ 1.0×: %s),"
+              + " prefill time %.2f×%n", ours.precision.id(), ours.batch, decode, decode <= 1.0 ? "**met**" : "**not met**",
+          prefill));
+    }
+    return sb.toString();
+  }
+
+  private static void print(PrintStream out, Row r) {
+    out.printf(Locale.ROOT, "%-38s %-4s batch %2d  prefill %8.1f ms (%7.0f tokens/s)  decode %7.0f tokens/s, %6.2f ms/token%n",
+        r.engine, r.precision.id(), r.batch, r.prefillMs, r.prefillTokensPerS(), r.decodeTokensPerS(), r.msPerToken());
+  }
+}
