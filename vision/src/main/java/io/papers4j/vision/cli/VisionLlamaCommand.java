@@ -1,5 +1,6 @@
 package io.papers4j.vision.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.data.Accuracy;
@@ -33,6 +34,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -96,6 +98,8 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       ImageDataSets.check(data);
@@ -109,7 +113,8 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
           testImages > 0 ? testImages : test.count(), batch, 2, seed);
       VisionTraining.Recipe recipe = new VisionTraining.Recipe(lr, 0.05, 100, 1.0);
       Path work = out.resolveSibling("." + out.getFileName() + ".train");
-      VisionTraining.Run run = VisionTraining.train(model, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode());
+      VisionTraining.Run run =
+          VisionTraining.train(model, d, epochs, steps, recipe, seed, work, ProgressBar.detectMode(), precision.get());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
       cfg.put("data", data);
@@ -120,6 +125,7 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
       cfg.put("train_images", trainImages);
       cfg.put("batch", batch);
       cfg.put("lr", lr);
+      cfg.put("precision", precision.get().id());
       cfg.put("test_accuracy_by_epoch", run.epochAccuracy());
       VisionCheckpoint.save(out, run.model(), Checkpoint.runInfo(cfg, seed, data, run.steps()));
       System.out.printf(Locale.ROOT, "%s: %d steps in %.0f s; test accuracy by epoch %s; saved %s%n",

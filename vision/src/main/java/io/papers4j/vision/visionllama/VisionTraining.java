@@ -1,5 +1,6 @@
 package io.papers4j.vision.visionllama;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.data.Accuracy;
 import io.papers4j.core.data.FashionMnistData;
 import io.papers4j.core.optim.AdamConfig;
@@ -63,6 +64,16 @@ public final class VisionTraining {
   public static Run train(
       ImageClassifier model, FashionMnistData data, int epochs, long maxSteps, Recipe recipe, long seed,
       Path outDir, ProgressBar.Mode progress) {
+    return train(model, data, epochs, maxSteps, recipe, seed, outDir, progress, Precision.F32);
+  }
+
+  /**
+   * As above with the forward passes (training, validation and the per-epoch accuracy) in {@code
+   * precision}: bf16 = CPU autocast, float32 weights, gradients and AdamW state.
+   */
+  public static Run train(
+      ImageClassifier model, FashionMnistData data, int epochs, long maxSteps, Recipe recipe, long seed,
+      Path outDir, ProgressBar.Mode progress, Precision precision) {
     long spe = data.stepsPerEpoch();
     long total = spe * epochs;
     if (maxSteps > 0 && maxSteps < total) total = maxSteps;
@@ -79,9 +90,12 @@ public final class VisionTraining {
     long done = 0;
     while (done < total) {
       long next = Math.min(total, done + spe);
-      new Trainer(tc, model, opt, data).info(info).unit("img").progress(progress).stopAt(next).run(done > 0);
+      new Trainer(tc, model, opt, data).info(info).unit("img").progress(progress).precision(precision).stopAt(next)
+          .run(done > 0);
       done = next;
-      acc.add(Accuracy.of(model, model::forward, data, model.imageSize()));
+      try (Precision.Region cast = precision.autocast()) {
+        acc.add(Accuracy.of(model, model::forward, data, model.imageSize()));
+      }
     }
     return new Run(model, acc, (System.nanoTime() - t0) / 1e9, total);
   }

@@ -61,6 +61,29 @@ class VisionLlamaEndToEndTest {
   }
 
   @Test
+  void bf16PrecisionReachesTheTrainingAndKeepsFloat32Weights() {
+    FashionMnist.Split test = FashionMnist.load("t10k");
+    FashionMnistData data = new FashionMnistData(test, test, 64, 64, 16, 2, 1);
+    VisionConfig cfg = VisionConfig.plain().withSize(24, 1, 2, 64).withLayerScale(0);
+    VisionTraining.Recipe recipe = new VisionTraining.Recipe(5e-3, 0.05, 1, 1.0);
+    VisionTraining.Run f32 = VisionTraining.train(new VisionModel(cfg, 1), data, 1, 4, recipe, 1, dir.resolve("f32"),
+        ProgressBar.Mode.OFF, io.papers4j.core.tensor.Precision.F32);
+    VisionTraining.Run bf16 = VisionTraining.train(new VisionModel(cfg, 1), data, 1, 4, recipe, 1, dir.resolve("bf16"),
+        ProgressBar.Mode.OFF, io.papers4j.core.tensor.Precision.BF16);
+    double worst = 0;
+    for (var e : bf16.model().namedParameters().entrySet()) {
+      assertThat(e.getValue().scalar_type().intern()).as(e.getKey())
+          .isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+      org.bytedeco.pytorch.Tensor w = f32.model().namedParameters().get(e.getKey());
+      worst = Math.max(worst, e.getValue().sub(w).abs().max().item_double());
+    }
+    System.out.printf("visionllama bf16 vs f32 after 4 steps: max |Δw| %.2e%n", worst);
+    // bf16 matmuls ran (the weights differ); each run's four AdamW steps of lr ≤ 5e-3 move a weight by
+    // about 4·lr = 0.02 at most, so the runs cannot be further apart than about twice that
+    assertThat(worst).isGreaterThan(0).isLessThan(0.045);
+  }
+
+  @Test
   void smokeReproductionWritesItsReport() throws Exception {
     Result r = new VisionLlamaReproduction().run("smoke", dir);
     assertThat(dir.resolve("result.json")).exists();
