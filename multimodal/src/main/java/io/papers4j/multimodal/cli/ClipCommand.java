@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.tensor.Engine;
@@ -20,6 +21,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j clip train|score}: the small in-project CLIP (a stand-in for OpenAI CLIP, not OpenAI's weights). */
@@ -49,6 +51,8 @@ public final class ClipCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
@@ -67,7 +71,7 @@ public final class ClipCommand extends ParentCommand implements CliCommand {
       };
       double[] losses;
       try (ProgressBar bar = new ProgressBar("clip train", steps, "pair")) {
-        losses = ClipTraining.train(clip, data, steps, (s, l) -> bar.update(s, l, batch));
+        losses = ClipTraining.train(clip, data, steps, (s, l) -> bar.update(s, l, batch), precision.get());
       }
       clip.save(out, Map.of("steps", steps, "batch", batch, "seed", seed, "final_loss", losses[steps - 1]));
       System.out.printf(Locale.ROOT, "clip: %d steps, loss %.3f → %.3f (chance ln %d = %.3f); saved %s%n",
@@ -87,12 +91,14 @@ public final class ClipCommand extends ParentCommand implements CliCommand {
     @Option(names = "--text", required = true, arity = "1..*", description = "One or more texts.")
     List<String> texts;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
       Clip clip = Clip.load(model);
       Tensor img = input(clip, Images.read(image));
-      try (NoGradGuard ng = new NoGradGuard()) {
+      try (NoGradGuard ng = new NoGradGuard(); var cast = precision.autocast()) {
         for (String t : texts) {
           double s = clip.score(img, clip.encodeText(List.of(t))).item_double();
           System.out.printf(Locale.ROOT, "%.2f\t%s%n", s, t);

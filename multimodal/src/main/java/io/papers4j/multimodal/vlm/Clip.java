@@ -115,7 +115,12 @@ public final class Clip implements Parameterized {
 
   /** u, w (B, E) unit rows, scale () → ½ [CE(scale·u wᵀ, diag) + CE(scale·w uᵀ, diag)]. */
   public static Tensor contrastiveLoss(Tensor u, Tensor w, Tensor scale) {
-    Tensor logits = u.matmul(w.t()).mul(scale); // (B, B)
+    Tensor logits = u.matmul(w.t()); // (B, B)
+    // bfloat16 under autocast: back to float32, so the cross-entropy reduces in float32
+    if (logits.scalar_type().intern() == org.bytedeco.pytorch.global.torch.ScalarType.BFloat16) {
+      logits = logits.to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+    }
+    logits = logits.mul(scale);
     Tensor labels = torch.arange(new Scalar(u.size(0)));
     return torch.cross_entropy(logits, labels).add(torch.cross_entropy(logits.t(), labels)).mul(new Scalar(0.5));
   }

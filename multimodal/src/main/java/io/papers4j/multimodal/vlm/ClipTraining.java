@@ -2,6 +2,7 @@ package io.papers4j.multimodal.vlm;
 
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -24,6 +25,14 @@ public final class ClipTraining {
   private ClipTraining() {}
 
   public static double[] train(Clip clip, Data data, int steps, Progress progress) {
+    return train(clip, data, steps, progress, Precision.F32);
+  }
+
+  /**
+   * As above with the forward passes in {@code precision} (bf16 = CPU autocast; float32 weights,
+   * gradients, AdamW state and loss).
+   */
+  public static double[] train(Clip clip, Data data, int steps, Progress progress, Precision precision) {
     if (steps < 1) throw new IllegalArgumentException("steps must be >= 1");
     AdamW opt = new AdamW(clip.namedParameters(), new AdamConfig(5e-4, 0.9, 0.98, 1e-6, 0.1),
         name -> !name.equals("logit_scale") && !name.endsWith("bias") && !name.contains("norm"));
@@ -32,9 +41,12 @@ public final class ClipTraining {
       opt.setLearningRate(5e-4 * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * s / steps))));
       try (PointerScope scope = new PointerScope()) {
         Batch b = data.batch(s);
-        Tensor loss = clip.loss(b.images(), clip.encodeText(b.captions()));
+        Tensor loss;
+        try (Precision.Region cast = precision.autocast()) {
+          loss = clip.loss(b.images(), clip.encodeText(b.captions()));
+        }
         opt.zeroGrad();
-        loss.backward();
+        precision.backward(loss);
         opt.step();
         losses[s] = loss.item_double();
       }

@@ -45,4 +45,27 @@ class ClipTest {
     assertThat(txt.mul(txt).sum().item_double()).isCloseTo(2.0, offset(1e-4));
     assertThat(clip.temperatureInverse().item_double()).isCloseTo(1 / 0.07, offset(1e-3));
   }
+
+  @Test
+  void bf16TrainingReachesTheModelAndKeepsFloat32WeightsAndLoss() {
+    io.papers4j.core.tensor.Engine.init(1);
+    double[][] losses = new double[2][];
+    Clip[] clips = new Clip[2];
+    for (io.papers4j.core.tensor.Precision p : io.papers4j.core.tensor.Precision.values()) {
+      torch.manual_seed(5);
+      Tensor images = torch.rand(4, 3, 32, 32);
+      List<String> caps = List.of("a red square", "two blue circles", "a green triangle", "one star");
+      Clip clip = new Clip(Clip.Config.small(), 3);
+      losses[p.ordinal()] = ClipTraining.train(clip, step -> new ClipTraining.Batch(images, caps), 3, null, p);
+      clips[p.ordinal()] = clip;
+    }
+    System.out.printf("clip bf16 vs f32 losses: %s vs %s%n", java.util.Arrays.toString(losses[1]),
+        java.util.Arrays.toString(losses[0]));
+    for (int s = 0; s < 3; s++) {
+      // bf16 matmuls ran (not identical) and the loss stays within bfloat16 rounding of float32's
+      assertThat(losses[1][s]).isNotEqualTo(losses[0][s]).isCloseTo(losses[0][s], offset(0.02 * losses[0][s]));
+    }
+    clips[1].namedParameters().forEach((k, v) ->
+        assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+  }
 }
