@@ -1,5 +1,6 @@
 package io.papers4j.vision.cli;
 
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.data.FashionMnist;
@@ -31,6 +32,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j pixart train|sample|eval}: PixArt-Σ's DiT with KV compression and weak-to-strong steps, on captioned Fashion-MNIST. */
@@ -106,6 +108,8 @@ public final class PixArtCommand extends ParentCommand implements CliCommand {
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
       // every option is checked before anything heavy is loaded or anything is written
@@ -138,7 +142,8 @@ public final class PixArtCommand extends ParentCommand implements CliCommand {
         System.out.println("weak-to-strong from " + initFrom + ": " + transfer);
       }
       Path work = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train");
-      PixArtTraining.Run run = PixArtTraining.train(model, d, recipe, work, ProgressBar.detectMode(), (int) Math.max(1, steps / 10), 4);
+      PixArtTraining.Run run = PixArtTraining.train(model, d, recipe, work, ProgressBar.detectMode(), (int) Math.max(1, steps / 10), 4,
+          Double.POSITIVE_INFINITY, precision.get());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("objective", config.objective());
       cfg.put("captions", captions);
@@ -201,6 +206,8 @@ public final class PixArtCommand extends ParentCommand implements CliCommand {
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
       if (n < 1 || n > 10_000) throw new IllegalArgumentException("--n must be in [1, 10000], got " + n);
@@ -216,7 +223,9 @@ public final class PixArtCommand extends ParentCommand implements CliCommand {
       LatentSpace space = info.get("autoencoder") instanceof String a ? LatentSpace.load(Path.of(a)) : null;
       Tensor images;
       try (ProgressBar bar = new ProgressBar("sample", n, "img")) {
-        images = PixArtSampler.sample(m, caption, steps, cfg, seed, 64, space == null, bar);
+        try (var cast = precision.autocast()) {
+          images = PixArtSampler.sample(m, caption, steps, cfg, seed, 64, space == null, bar);
+        }
       }
       if (space != null) images = space.decode(images);
       String stem = out.getFileName().toString().replaceFirst("(?i)\\.png$", "");

@@ -1,5 +1,6 @@
 package io.papers4j.vision.pixart;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.diffusion.DiffusionProcess;
 import io.papers4j.core.diffusion.Guidance;
 import io.papers4j.core.diffusion.RectifiedFlow;
@@ -93,6 +94,12 @@ public final class PixArtTraining {
   /** As above, stopping after the first step that ends past {@code budgetS} seconds. */
   public static Run train(PixArt model, PixArtData data, Recipe r, Path work, ProgressBar.Mode progress, int evalEvery, int evalBatches,
       double budgetS) {
+    return train(model, data, r, work, progress, evalEvery, evalBatches, budgetS, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (bf16 = CPU autocast; float32 weights, AdamW state, loss). */
+  public static Run train(PixArt model, PixArtData data, Recipe r, Path work, ProgressBar.Mode progress, int evalEvery, int evalBatches,
+      double budgetS, Precision precision) {
     DiffusionProcess process = process(model.config().objective());
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
     TrainConfig tc = TrainConfig.builder(r.steps(), data.batch(), r.lr(), r.seed(), work).optWarmup(r.warmup()).optMinLrRatio(1.0)
@@ -101,6 +108,7 @@ public final class PixArtTraining {
     info.put("pixart_config", model.config());
     long t0 = System.nanoTime();
     TrainResult result = new Trainer(tc, trainable(model), opt, data).info(info).unit("img").progress(progress).timeBudget(budgetS)
+        .precision(precision)
         .stepLoss((step, b) -> stepLoss(model, process, r.seed(), step, b, data))
         .validationLoss((i, b) -> validationLoss(model, process, i, b, data))
         .run(false);
@@ -122,7 +130,8 @@ public final class PixArtTraining {
   /** ‖model(x_t, modelTime(t), c) − target(x₀, ε, t)‖², mean over every element. */
   public static Tensor loss(PixArt model, DiffusionProcess process, Tensor x0, Caption c, Tensor t, Tensor eps) {
     Tensor xt = process.noised(x0, eps, t); // (B, ch, S, S)
-    return process.loss(model.forward(xt, process.modelTime(t), c), x0, eps, t);
+    // float32 prediction whatever the forward's precision, so the squared error reduces in float32
+    return process.loss(model.forward(xt, process.modelTime(t), c).to(org.bytedeco.pytorch.global.torch.ScalarType.Float), x0, eps, t);
   }
 
   /** Validation batch i: t = (j + ½)/B for example j, noise from a generator seeded with i, no dropout. */

@@ -72,6 +72,28 @@ class PixArtModelTest {
   }
 
   @Test
+  void bf16LossRunsTheModelInBfloat16AndReducesInFloat32() {
+    PixArt m = new PixArt(tiny(), 2, "avg");
+    perturb(m); // a non-zero output layer
+    VariancePreserving vp = PixArtTraining.ddpmLinear();
+    Tensor x0 = torch.randn(4, 2, 10, 10);
+    Tensor eps = torch.randn(4, 2, 10, 10);
+    Tensor t = torch.tensor(new float[] {0.1f, 0.4f, 0.6f, 0.9f});
+    Caption c = caption(4, tiny());
+    double f32;
+    Tensor bf16;
+    try (NoGradGuard g = new NoGradGuard()) {
+      f32 = PixArtTraining.loss(m, vp, x0, c, t, eps).item_double();
+      try (io.papers4j.core.tensor.Precision.Region r = io.papers4j.core.tensor.Precision.BF16.autocast()) {
+        bf16 = PixArtTraining.loss(m, vp, x0, c, t, eps);
+      }
+    }
+    assertThat(bf16.scalar_type().intern()).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+    System.out.printf("pixart loss f32 %.6f, bf16 autocast %.6f%n", f32, bf16.item_double());
+    assertThat(bf16.item_double()).isNotEqualTo(f32).isCloseTo(f32, org.assertj.core.data.Offset.offset(0.02 * f32));
+  }
+
+  @Test
   void untrainedModelOutputsZeroAndAdaLnSingleSharesOneTimestepMlp() {
     PixArt m = new PixArt(tiny(), 2, "avg");
     try (NoGradGuard g = new NoGradGuard()) {
