@@ -55,8 +55,16 @@ public enum Precision {
    * The kernels this precision needs outside its autocast region, for the backward pass: oneDNN
    * for BF16 (bfloat16 matmul gradients), nothing for F32.
    */
-  public AutoCloseable kernels() {
-    return this == BF16 ? Engine.oneDnn() : () -> {};
+  public Kernels kernels() {
+    if (this == F32) return () -> {};
+    Engine.OneDnn k = Engine.oneDnn();
+    return k::close;
+  }
+
+  /** A kernel scope ({@link #kernels()}); closing it restores the engine's setting. */
+  public interface Kernels extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** {@code loss.backward()} on this precision's kernels. */
