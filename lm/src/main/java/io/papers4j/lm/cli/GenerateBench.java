@@ -140,7 +140,7 @@ public final class GenerateBench implements Benchmark {
           Tensor logits = model.forward(ids, cache); // (B, P, V)
           next = logits.select(1, prompt - 1).argmax(new org.bytedeco.pytorch.LongOptional(-1), true); // (B, 1)
           next.retainReference();
-          next.item_long(); // wait for the result
+          next.sum().item_long(); // read the result
         }
         long t1 = System.nanoTime();
         for (int i = 0; i < newTokens; i++) {
@@ -148,7 +148,7 @@ public final class GenerateBench implements Benchmark {
             Tensor logits = model.forward(next, cache); // (B, 1, V)
             Tensor n2 = logits.select(1, 0).argmax(new org.bytedeco.pytorch.LongOptional(-1), true); // (B, 1)
             n2.retainReference();
-            n2.item_long();
+            n2.sum().item_long();
             next.releaseReference();
             next = n2;
           }
