@@ -1,5 +1,6 @@
 package io.papers4j.core.diffusion;
 
+import io.papers4j.core.tensor.NativeExit;
 import java.util.Locale;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -102,7 +103,9 @@ public final class DdimSampler {
   public static Tensor sample(VariancePreserving process, Denoiser model, Tensor xT, int steps, Options options) {
     Tensor x = xT;
     for (int t : timesteps(process.trainTimesteps(), steps, options)) {
-      x = step(process, model.output(x, t), x, t, steps, options);
+      try (NativeExit.Step gate = NativeExit.step()) { // a stopped JVM exits between steps
+        x = step(process, model.output(x, t), x, t, steps, options);
+      }
     }
     return x;
   }

@@ -1,5 +1,6 @@
 package io.papers4j.core.diffusion;
 
+import io.papers4j.core.tensor.NativeExit;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -25,8 +26,10 @@ public final class EulerSampler {
     if (sigmas.length < 2) throw new IllegalArgumentException("a sigma grid needs at least two entries");
     Tensor z = z1;
     for (int i = 0; i + 1 < sigmas.length; i++) {
-      Tensor v = field.velocity(z, sigmas[i]);
-      z = z.add(v.mul(new Scalar(sigmas[i + 1] - sigmas[i])));
+      try (NativeExit.Step gate = NativeExit.step()) { // a stopped JVM exits between steps
+        Tensor v = field.velocity(z, sigmas[i]);
+        z = z.add(v.mul(new Scalar(sigmas[i + 1] - sigmas[i])));
+      }
     }
     return z;
   }
