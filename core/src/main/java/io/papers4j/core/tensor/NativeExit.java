@@ -3,6 +3,7 @@ package io.papers4j.core.tensor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Lets the JVM stop (SIGTERM, Ctrl-C, {@code System.exit}) between native steps rather than inside
@@ -41,6 +42,16 @@ public final class NativeExit {
     install();
     GATE.readLock().lock();
     return STEP;
+  }
+
+  /**
+   * {@code loss.backward()} as one step, for training loops that do not run through the
+   * {@code Trainer}: the backward pass is where a stopped JVM crashed.
+   */
+  public static void backward(Tensor loss) {
+    try (Step gate = step()) {
+      loss.backward();
+    }
   }
 
   /** Installs the shutdown hook (idempotent; {@link #step()} calls it). */

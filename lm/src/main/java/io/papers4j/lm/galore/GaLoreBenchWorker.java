@@ -1,5 +1,6 @@
 package io.papers4j.lm.galore;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.Optimizer;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.PeakRss;
@@ -48,7 +49,7 @@ public final class GaLoreBenchWorker {
         Tensor ids = torch.randint(config.vocabSize(), new long[] {batch, seqLen + 1});
         opt.zeroGrad();
         Tensor loss = model.loss(ids.narrow(1, 0, seqLen).contiguous(), ids.narrow(1, 1, seqLen).contiguous());
-        loss.backward();
+        NativeExit.backward(loss);
         opt.step();
         loss.item_float();
       }

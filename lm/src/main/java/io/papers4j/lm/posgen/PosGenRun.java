@@ -1,5 +1,6 @@
 package io.papers4j.lm.posgen;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.tensor.Engine;
@@ -73,7 +74,7 @@ public final class PosGenRun {
           Tensor[] xy = trainBatch(batch, spec, data.eosId());
           opt.zeroGrad();
           Tensor lossT = model.loss(xy[0], xy[1]);
-          lossT.backward();
+          NativeExit.backward(lossT);
           opt.step();
           loss = lossT.item_double();
         }

@@ -1,5 +1,6 @@
 package io.papers4j.lm.reasoning;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.optim.AdamConfig;
@@ -70,7 +71,7 @@ public final class OutcomeRewardModel {
         Tensor bce = torch.binary_cross_entropy_with_logits(z, e.labels, new org.bytedeco.pytorch.TensorOptional(),
             new org.bytedeco.pytorch.TensorOptional(), 0L); // (B, L), no reduction
         Tensor l = bce.mul(e.mask).sum().div(e.mask.sum());
-        l.backward();
+        NativeExit.backward(l);
         opt.step();
         loss = l.item_double();
       }

@@ -1,5 +1,6 @@
 package io.papers4j.lm.reasoning;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.optim.AdamConfig;
@@ -143,7 +144,7 @@ public final class Ppo {
             opt.zeroGrad();
             Tensor[] lv = logpAndValues(policy, value, b, temp);
             Tensor loss = loss(lv[0], oldLp, advT, lv[1], oldV, retT, mask, c.clip(), c.valueCoef());
-            loss.backward();
+            NativeExit.backward(loss);
             opt.step();
           }
         }

@@ -1,5 +1,6 @@
 package io.papers4j.lm.train;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.data.Papers4jHome;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.optim.AdamConfig;
@@ -116,7 +117,7 @@ public final class LmReproduction extends TimedReproduction {
         Tensor ids = torch.randint(c.vocabSize(), new long[] {batch, seq + 1}); // (B, T+1)
         opt.zeroGrad();
         Tensor loss = m.loss(ids.narrow(1, 0, seq), ids.narrow(1, 1, seq));
-        loss.backward();
+        NativeExit.backward(loss);
         GradClip.clipGlobalNorm(m.namedParameters().values(), 1.0);
         opt.step();
         loss.item_float();

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.infimm;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.multimodal.vlm.Images;
@@ -99,7 +100,7 @@ public final class InfimmTraining {
         Tensor x = Tensor.create(ids).view(o.batch(), -1), y = Tensor.create(tg).view(o.batch(), -1);
         Tensor loss = model.lm.loss(x, vis[0], vis[0].size(1), vis[1], y);
         opt.zeroGrad();
-        loss.backward();
+        NativeExit.backward(loss);
         clip(trainable, 1.0);
         opt.step();
         losses[step] = loss.item_double();

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.mlmfilter;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class MlmFilterTraining {
         }
         Tensor loss = model.loss(MlmFilterModel.stack(images), Tensor.create(ids).view(o.batch(), t), Tensor.create(tg).view(o.batch(), t));
         opt.zeroGrad();
-        loss.backward();
+        NativeExit.backward(loss);
         clip(model, 1.0);
         opt.step();
         losses[step] = loss.item_double();

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.movie;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.diffusion.RectifiedFlow;
 import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.optim.AdamConfig;
@@ -104,7 +105,7 @@ public final class KeyframeTraining {
         Tensor zt = RectifiedFlow.interpolate(x0, eps, t);
         Tensor loss = RectifiedFlow.loss(model.forward(zt, t, c), x0, eps);
         opt.zeroGrad();
-        loss.backward();
+        NativeExit.backward(loss);
         opt.step();
         losses[step] = loss.item_double();
       }

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.movie;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.diffusion.RectifiedFlow;
 import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.io.Safetensors;
@@ -86,7 +87,7 @@ public final class StyleInversion {
           Tensor eps = torch.randn_like(x0);
           Tensor loss = RectifiedFlow.loss(model.forward(RectifiedFlow.interpolate(x0, eps, t), t, text.encode(ps, id, row)), x0, eps);
           opt.zeroGrad();
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
         }
       }

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.movie;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import java.awt.image.BufferedImage;
@@ -89,7 +90,7 @@ public final class VideoQaTraining {
         Tensor logits = model.textLogits(bt.frames(), bt.valid(), bt.question(), bt.ids()); // (B, T, V)
         Tensor loss = torch.cross_entropy(logits.reshape(-1, logits.size(-1)), bt.targets().reshape(-1));
         opt.zeroGrad();
-        loss.backward();
+        NativeExit.backward(loss);
         opt.step();
         losses[step] = loss.item_double();
       }

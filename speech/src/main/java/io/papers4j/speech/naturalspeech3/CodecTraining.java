@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
@@ -59,7 +60,7 @@ public final class CodecTraining {
           Tensor keep = Batches.floats(keepV, r.batch());
           opt.zeroGrad();
           Map<String, Tensor> losses = model.losses(b, keep);
-          losses.get("total").backward();
+          NativeExit.backward(losses.get("total"));
           GradClip.clipGlobalNorm(model.namedParameters().values(), 1.0);
           opt.step();
           double total = losses.get("total").item_float();

@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
@@ -104,7 +105,7 @@ public final class FactorisedTts {
           for (int i = 0; i < batch; i++) b.add(make.apply(window(data.get(rnd.nextInt(data.size())), rnd), rnd));
           opt.zeroGrad();
           Tensor loss = m.loss(b, rnd);
-          loss.backward();
+          NativeExit.backward(loss);
           GradClip.clipGlobalNorm(m.namedParameters().values(), 1.0);
           opt.step();
           curve.add((double) loss.item_float());

@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.nn.Parameterized;
@@ -69,7 +70,7 @@ public final class MelClassifier implements Parameterized {
           Tensor lg = m.logits(b.mel());
           Tensor loss = speaker ? torch.cross_entropy_loss(lg, b.speaker())
               : torch.cross_entropy_loss(lg.reshape(-1, classes), b.phones().reshape(-1));
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
           bar.update(s + 1, loss.item_float(), 16);
         }

@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.speech.data.SpeechCorpus;
@@ -135,7 +136,7 @@ public final class Probes {
         try (PointerScope inner = new PointerScope()) {
           opt.zeroGrad();
           Tensor loss = torch.cross_entropy_loss(x.matmul(w).add(b), yt);
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
         }
       }

@@ -1,5 +1,6 @@
 package io.papers4j.vision.cli;
 
+import io.papers4j.core.tensor.NativeExit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.cli.Benchmark;
@@ -121,7 +122,7 @@ public final class FlowBench implements Benchmark {
         Tensor tb = t.view(batch, 1, 1, 1);
         Tensor xt = x0.mul(tb.neg().add(new Scalar(1))).add(eps.mul(tb));
         Tensor loss = m.forward(xt, t.mul(new Scalar(1000)), Cond.features(ctx, pooled)).sub(eps.sub(x0)).pow(new Scalar(2)).mean();
-        loss.backward();
+        NativeExit.backward(loss);
         GradClip.clipGlobalNorm(m.namedParameters().values(), 1.0);
         opt.step();
         loss.item_float();

@@ -1,5 +1,6 @@
 package io.papers4j.vision.cli;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.cli.Benchmark;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
@@ -78,7 +79,7 @@ public final class PixArtBench implements Benchmark {
         Tensor x0 = torch.randn(batch, 1, 28, 28);
         Caption cap = new Caption(torch.randn(batch, c.maxTextTokens(), c.textDim()), torch.ones(batch, c.maxTextTokens()).gt(new Scalar(0.5)));
         Tensor loss = PixArtTraining.loss(m, process, x0, cap, torch.rand(batch), torch.randn(batch, 1, 28, 28));
-        loss.backward();
+        NativeExit.backward(loss);
         opt.step();
       }
     }

@@ -1,5 +1,6 @@
 package io.papers4j.vision.cli;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.diffusion.ConditionDropout;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.optim.AdamConfig;
@@ -115,7 +116,7 @@ public final class TryOnBench implements io.papers4j.core.cli.Benchmark {
           Tensor loss = m.loss(signed(b.target()), torch.randn(b.target().shape()), Tensor.create(t, batch).clone(), signed(b.agnostic()),
               b.mask(), g, b.category(), drop);
           opt.zeroGrad();
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
           finite &= Double.isFinite(loss.item_double());
           long t3 = System.nanoTime();

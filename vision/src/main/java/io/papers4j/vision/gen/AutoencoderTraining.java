@@ -1,5 +1,6 @@
 package io.papers4j.vision.gen;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.train.ProgressBar;
@@ -64,7 +65,7 @@ public final class AutoencoderTraining {
           Tensor x = signed(data.images().index_select(0, torch.tensor(pick))); // (B, C, S, S) in [-1, 1]
           Tensor[] l = model.loss(x, r.klWeight());
           opt.zeroGrad();
-          l[0].backward();
+          NativeExit.backward(l[0]);
           opt.step();
           double loss = l[0].item_double();
           if (!Double.isFinite(loss)) throw new IllegalStateException("autoencoder loss is not finite at step " + step);

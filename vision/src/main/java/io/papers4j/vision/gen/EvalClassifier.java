@@ -1,5 +1,6 @@
 package io.papers4j.vision.gen;
 
+import io.papers4j.core.tensor.NativeExit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.data.Papers4jHome;
@@ -204,7 +205,7 @@ public final class EvalClassifier implements Parameterized {
           Tensor x = shift(data.images().index_select(0, idx), rng.nextInt(5) - 2, rng.nextInt(5) - 2); // (B, C, S, S)
           Tensor loss = model.loss(x, data.labels().index_select(0, idx));
           opt.zeroGrad();
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
           double l = loss.item_double();
           if (!Double.isFinite(l)) throw new IllegalStateException("classifier loss is not finite at step " + step);

@@ -1,5 +1,6 @@
 package io.papers4j.vision.iwm;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.optim.AdamConfig;
@@ -104,7 +105,7 @@ public final class IwmEval {
           Tensor idx = torch.tensor(java.util.Arrays.copyOfRange(perm, s, (int) Math.min(n, s + 256)));
           Tensor loss = torch.cross_entropy(head.forward(xtr.index_select(0, idx)), trainY.index_select(0, idx));
           opt.zeroGrad();
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
         }
       }
@@ -230,7 +231,7 @@ public final class IwmEval {
         Tensor logits = logits(enc, tuneEncoder, pred, head, train.images().index_select(0, idx), c.tokens());
         Tensor loss = torch.cross_entropy(logits, train.labels().index_select(0, idx));
         for (AdamW o : opts) o.zeroGrad();
-        loss.backward();
+        NativeExit.backward(loss);
         for (AdamW o : opts) o.step();
       }
     }

@@ -1,5 +1,6 @@
 package io.papers4j.vision.iwm;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.train.ProgressBar;
@@ -74,7 +75,7 @@ public final class IwmTraining {
           MultiBlockMask.Batch m = masks.sample(r.batch(), rng);
           Tensor loss = model.loss(v.source(), v.target(), v.action(), indices(m.context()), indices(m.target()));
           opt.zeroGrad();
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
           model.emaUpdate(ema.momentum(step + 1));
           double l = loss.item_double();

@@ -1,5 +1,6 @@
 package io.papers4j.vision.tryon;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.diffusion.ConditionDropout;
 import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.optim.AdamConfig;
@@ -84,7 +85,7 @@ public final class TryOnTraining {
           Tensor loss = model.loss(signed(b.target()), noise, Tensor.create(t, t.length).clone(), signed(b.agnostic()), b.mask(),
               signed(b.garment()), b.category(), drop);
           opt.zeroGrad();
-          loss.backward();
+          NativeExit.backward(loss);
           opt.step();
           if (ema != null) ema.update();
           double l = loss.item_double();

@@ -1,5 +1,6 @@
 package io.papers4j.vision.video;
 
+import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.diffusion.ConditionDropout;
 import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.diffusion.VariancePreserving;
@@ -143,7 +144,7 @@ public final class VideoTraining {
       try (PointerScope scope = new PointerScope()) {
         opt.zeroGrad();
         Tensor l = stepLoss.loss(step);
-        l.backward();
+        NativeExit.backward(l);
         GradClip.clipGlobalNorm(params.values(), 1.0);
         opt.step();
         if (ema != null) ema.update();
