@@ -3,6 +3,7 @@ package io.papers4j.core.diffusion;
 import io.papers4j.core.tensor.NativeExit;
 import java.util.Locale;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -15,7 +16,8 @@ import org.bytedeco.pytorch.Tensor;
  * <p>Any step count; the timesteps are spaced like diffusers' {@code timestep_spacing}: {@link
  * Spacing#LEADING} (⌊N/steps⌋·k + offset, the default; Stable Diffusion uses offset 1), {@link
  * Spacing#TRAILING} (round(N − k·N/steps) − 1, starts at N − 1, what zero-terminal-SNR models need)
- * and {@link Spacing#LINSPACE} (round(linspace(0, N − 1, steps))). No sample clipping.
+ * and {@link Spacing#LINSPACE} (round(linspace(0, N − 1, steps))). {@link #step} does not clip x̂₀;
+ * {@link #clippedStep} does, for models of bounded data (pixels in [−1, 1]).
  */
 public final class DdimSampler {
   private DdimSampler() {}
@@ -116,6 +118,28 @@ public final class DdimSampler {
     double aPrev = prev >= 0 ? process.alphaCumprod(prev) : options.setAlphaToOne() ? 1.0 : process.alphaCumprod(0);
     Tensor x0 = process.toX0AtIndex(x, output, timestep); // (B, …)
     Tensor eps = process.toEpsAtIndex(x, output, timestep); // (B, …)
+    return x0.mul(new Scalar(Math.sqrt(aPrev))).add(eps.mul(new Scalar(Math.sqrt(1 - aPrev))));
+  }
+
+  /**
+   * One step with x̂₀ clamped to [−r, r] and ε̂ re-derived from the clamped x̂₀, diffusers' {@code
+   * DDIMScheduler.step} with {@code clip_sample=True, use_clipped_model_output=True} (guided-diffusion's
+   * {@code ddim_sample} with {@code clip_denoised}):
+   *
+   * <pre>x̂₀ = clamp(x̂₀(output), −r, r);  ε̂ = (x_τ − √ᾱ_τ·x̂₀)/√(1 − ᾱ_τ);  x_{τ'} = √ᾱ_{τ'}·x̂₀ + √(1 − ᾱ_{τ'})·ε̂</pre>
+   *
+   * For pixel-space models of data in [−r, r]: on DDPM's linear schedule √ᾱ_999 ≈ 0.0064, so an
+   * unclipped first step turns an ε error δ into an x̂₀ error of about 157·δ. Where x̂₀ lies inside
+   * [−r, r] this is {@link #step}.
+   */
+  public static Tensor clippedStep(VariancePreserving process, Tensor output, Tensor x, int timestep, int steps, Options options, double range) {
+    if (!(range > 0) || Double.isInfinite(range)) throw new IllegalArgumentException("clip range must be a finite number > 0, got " + range);
+    int prev = timestep - process.trainTimesteps() / steps;
+    double aPrev = prev >= 0 ? process.alphaCumprod(prev) : options.setAlphaToOne() ? 1.0 : process.alphaCumprod(0);
+    double ac = process.alphaCumprod(timestep);
+    Tensor x0 = process.toX0AtIndex(x, output, timestep)
+        .clamp(new ScalarOptional(new Scalar(-range)), new ScalarOptional(new Scalar(range))); // (B, …)
+    Tensor eps = x.sub(x0.mul(new Scalar(Math.sqrt(ac)))).div(new Scalar(Math.sqrt(1 - ac))); // (B, …)
     return x0.mul(new Scalar(Math.sqrt(aPrev))).add(eps.mul(new Scalar(Math.sqrt(1 - aPrev))));
   }
 }

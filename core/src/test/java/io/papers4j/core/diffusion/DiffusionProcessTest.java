@@ -99,6 +99,39 @@ class DiffusionProcessTest {
     assertThat(cases).isEqualTo(5);
   }
 
+  @Test
+  void a_clipped_ddim_step_matches_diffusers_clip_sample_with_the_clipped_model_output() throws Exception {
+    JsonNode g;
+    try (InputStream in = DiffusionProcessTest.class.getResourceAsStream("/diffusion/ddim_clip_golden.json")) {
+      g = new ObjectMapper().readTree(in); // tools/reference/ddim_clip_golden.py
+    }
+    double[] ac = doubles(g.get("alphas_cumprod"));
+    int cases = 0, clipped = 0;
+    for (JsonNode c : g.get("ddim_step_clipped")) {
+      Prediction p = c.get("prediction").asText().equals("epsilon") ? Prediction.EPSILON : Prediction.V;
+      VariancePreserving vp = new VariancePreserving("ddpm-linear", ac, p);
+      Options o = new Options(Spacing.TRAILING, 0, c.get("set_alpha_to_one").asBoolean());
+      Tensor x = Tensor.create(doubles(c.get("sample")), 1, 8).clone();
+      Tensor out = Tensor.create(doubles(c.get("model_output")), 1, 8).clone();
+      int t = c.get("timestep").asInt(), steps = c.get("steps").asInt();
+      double r = c.get("clip_range").asDouble();
+      Tensor got = DdimSampler.clippedStep(vp, out, x, t, steps, o, r);
+      Tensor want = Tensor.create(doubles(c.get("prev_sample")), 1, 8).clone();
+      assertThat(T.maxDiff(got, want)).as("t %d", t).isLessThan(1e-10);
+      if (vp.toX0AtIndex(x, out, t).abs().max().item_double() > r) clipped++;
+      cases++;
+    }
+    assertThat(cases).isEqualTo(6);
+    assertThat(clipped).as("cases whose x̂₀ leaves the range").isGreaterThanOrEqualTo(3);
+    // inside the range the clipped step is the plain step
+    VariancePreserving vp = new VariancePreserving("ddpm-linear", ac, Prediction.EPSILON);
+    Tensor x0 = Tensor.create(new double[] {0.3, -0.7, 0.9, 0.0}, 1, 4).clone(), eps = Tensor.create(new double[] {1.2, -0.4, 0.1, -2.0}, 1, 4).clone();
+    Tensor xt = x0.mul(new Scalar(Math.sqrt(ac[999]))).add(eps.mul(new Scalar(Math.sqrt(1 - ac[999]))));
+    Options o = Options.trailing();
+    assertThat(T.maxDiff(DdimSampler.clippedStep(vp, eps, xt, 999, 10, o, 1.0), DdimSampler.step(vp, eps, xt, 999, 10, o))).isLessThan(1e-12);
+    assertThatThrownBy(() -> DdimSampler.clippedStep(vp, eps, xt, 999, 10, o, 0)).hasMessageContaining("clip range");
+  }
+
   /**
    * Data x₀ ~ N(μ, σ_d²) per coordinate. Then x_i ~ N(a_i μ, D_i²) with D_i² = a_i² σ_d² + s_i², the exact
    * predictions are E[ε | x_i] = s_i (x_i − a_i μ)/D_i² and E[x₀ | x_i] = μ + a_i σ_d² (x_i − a_i μ)/D_i², and
