@@ -44,7 +44,8 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Corpus: the yi-data corpus builder (real Debian copyright files, licences, KJV chapters,
  * translated man pages, dpkg file lists, plus planted exact and near-duplicates); MinHash alone runs
  * on its English part. Arguments: {@code --quick} for the reproduction's small corpus, given after
- * {@code --} so that the CLI passes it on: {@code papers4j bench datapipe -- --quick}.
+ * {@code --} so that the CLI passes it on: {@code papers4j bench datapipe -- --quick}; {@code --scale
+ * 1000,10000,100000} for the scale mode ({@link DatapipeScaleBench}).
  */
 public final class DatapipeBenchmark implements Benchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +60,7 @@ public final class DatapipeBenchmark implements Benchmark {
 
   @Override
   public String description() {
-    return "datapipe documents/s on local[2]: whole cascade, and MinHash-LSH alone vs Spark MLlib MinHashLSH and exact all-pairs Jaccard";
+    return "datapipe documents/s on local[2]: whole cascade, and MinHash-LSH alone vs Spark MLlib MinHashLSH and exact all-pairs Jaccard; -- --scale 1000,10000,100000: per size and stage, MB/s per core";
   }
 
   /** Corpus sizes: {@code --quick} is the yi-data quick corpus; the default is about 1.6x larger. */
@@ -82,8 +83,9 @@ public final class DatapipeBenchmark implements Benchmark {
 
   @Override
   public String run(List<String> args, PrintStream out) throws Exception {
+    if (args.contains("--scale")) return DatapipeScaleBench.run(args, out);
     boolean quick = args.contains("--quick");
-    for (String a : args) if (!a.equals("--quick")) throw new IllegalArgumentException("bench datapipe: unknown argument '" + a + "' (only --quick, after --)");
+    for (String a : args) if (!a.equals("--quick")) throw new IllegalArgumentException("bench datapipe: unknown argument '" + a + "' (--quick, or --scale N,N,..; after --)");
     String loadBefore = loadAverage();
     Path work = Path.of(System.getenv().getOrDefault("PAPERS4J_HOME", System.getProperty("user.home") + "/.cache/papers4j"))
         .resolve("datapipe").resolve(quick ? "bench-quick" : "bench");
@@ -144,7 +146,7 @@ public final class DatapipeBenchmark implements Benchmark {
   }
 
   /** Runs {@code body} in its own Spark job group and cancels it after {@code limitS} seconds. */
-  private static DedupRun withLimit(JavaSparkContext jsc, int limitS, String name, String params, Callable<DedupRun> body) throws Exception {
+  static DedupRun withLimit(JavaSparkContext jsc, int limitS, String name, String params, Callable<DedupRun> body) throws Exception {
     ExecutorService ex = Executors.newSingleThreadExecutor();
     String group = "bench-peer";
     Future<DedupRun> f = ex.submit(() -> {
@@ -168,7 +170,7 @@ public final class DatapipeBenchmark implements Benchmark {
   }
 
   /** MinHash-LSH alone over the cached documents with the given backend, timed from the cached RDD to the kept set. */
-  private static DedupRun minhashOnly(SparkSession spark, JavaRDD<Doc> rdd, int n, String backend, String name, String params, PrintStream quiet)
+  static DedupRun minhashOnly(SparkSession spark, JavaRDD<Doc> rdd, int n, String backend, String name, String params, PrintStream quiet)
       throws Exception {
     PipelineConfig c = PipelineConfig.override(PipelineConfig.defaults(), JSON.readTree(
         "{\"langid\":{\"enabled\":false},\"heuristics\":{\"enabled\":false},\"exactDedup\":{\"enabled\":false},\"subdoc\":{\"enabled\":false},"
@@ -251,7 +253,7 @@ public final class DatapipeBenchmark implements Benchmark {
         loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + ", " + f[1] + ", " + f[2];
