@@ -12,18 +12,20 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * Runs the cascade: ingest → each enabled stage (counting kept/removed, sampling removed examples)
@@ -49,10 +51,40 @@ public final class Pipeline {
   /** Surviving documents and what each stage did. */
   public record Outcome(JavaRDD<Doc> docs, List<StageReport> stages) {}
 
-  /** Runs the enabled stages over {@code docs}. */
+  /** Per-stage counts gathered in one pass over its verdicts. */
+  private static final class Tally implements java.io.Serializable {
+    final Map<String, Long> byReason = new TreeMap<>();
+    long kept, keptChars, shortened;
+
+    Tally add(Verdict x) {
+      if (x.kept()) {
+        kept++;
+        keptChars += x.doc().text().length();
+        if (x.charsRemoved() > 0) shortened++;
+      } else {
+        byReason.merge(x.reason(), 1L, Long::sum);
+      }
+      return this;
+    }
+
+    Tally merge(Tally o) {
+      kept += o.kept;
+      keptChars += o.keptChars;
+      shortened += o.shortened;
+      o.byReason.forEach((k, n) -> byReason.merge(k, n, Long::sum));
+      return this;
+    }
+  }
+
+  /**
+   * Runs the enabled stages over {@code docs}. Each stage's verdicts are computed once (persisted),
+   * counted in one pass, and its survivors are materialised before the verdicts and the stage's own
+   * cached intermediates are released, so no stage recomputes an earlier one.
+   */
   public Outcome runStages(JavaRDD<Doc> docs) throws Exception {
     List<Stage> stages = config.stages();
     List<StageReport> reports = new ArrayList<>();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<Doc> cur = docs.persist(StorageLevel.MEMORY_AND_DISK());
     long curCount = cur.count();
     long curChars = cur.mapToDouble(d -> d.text().length()).sum().longValue();
@@ -60,10 +92,11 @@ public final class Pipeline {
       int step = 0;
       for (Stage s : stages) {
         long t0 = System.nanoTime();
+        Set<Integer> cachedBefore = new HashSet<>(jsc.getPersistentRDDs().keySet());
         JavaRDD<Verdict> v = s.apply(cur, spark).persist(StorageLevel.MEMORY_AND_DISK());
-        Map<String, Long> byReason = new TreeMap<>(v.map(x -> x.kept() ? "" : x.reason()).countByValue());
-        long kept = byReason.getOrDefault("", 0L);
-        byReason.remove("");
+        Tally t = v.aggregate(new Tally(), Tally::add, Tally::merge);
+        Map<String, Long> byReason = t.byReason;
+        long kept = t.kept;
         List<Map<String, String>> examples = new ArrayList<>();
         for (String reason : byReason.keySet()) {
           for (Verdict x : v.filter(y -> reason.equals(y.reason())).take(config.examples())) {
@@ -76,22 +109,23 @@ public final class Pipeline {
           }
         }
         JavaRDD<Doc> next = v.filter(Verdict::kept).map(Verdict::doc).persist(StorageLevel.MEMORY_AND_DISK());
-        Tuple2<Long, Long> mod =
-            v.filter(Verdict::kept)
-                .map(x -> new Tuple2<>(x.charsRemoved() > 0 ? 1L : 0L, (long) x.doc().text().length()))
-                .fold(new Tuple2<>(0L, 0L), (a, b) -> new Tuple2<>(a._1() + b._1(), a._2() + b._2()));
+        next.count(); // materialise the survivors while the verdicts are still cached
         double secs = (System.nanoTime() - t0) / 1e9;
         StageReport r =
-            new StageReport(s.name(), curCount, kept, curCount - kept, curChars, mod._2(), mod._1(), byReason, examples, secs,
+            new StageReport(s.name(), curCount, kept, curCount - kept, curChars, t.keptChars, t.shortened, byReason, examples, secs,
                 new LinkedHashMap<>(s.details()));
         reports.add(r);
         log.printf(Locale.ROOT, "datapipe [%d/%d] %-11s kept %,d  removed %,d%s  (%.1f s)%n", step + 1, stages.size(),
-            s.name(), kept, curCount - kept, mod._1() > 0 ? String.format(Locale.ROOT, "  shortened %,d", mod._1()) : "", secs);
+            s.name(), kept, curCount - kept, t.shortened > 0 ? String.format(Locale.ROOT, "  shortened %,d", t.shortened) : "", secs);
+        // Release what the stage cached for itself (signatures, candidate pairs...) and the verdicts.
+        for (Map.Entry<Integer, JavaRDD<?>> e : jsc.getPersistentRDDs().entrySet()) {
+          if (!cachedBefore.contains(e.getKey()) && e.getKey() != next.id()) e.getValue().unpersist(false);
+        }
         v.unpersist(false);
         cur.unpersist(false);
         cur = next;
         curCount = kept;
-        curChars = mod._2();
+        curChars = t.keptChars;
         bar.update(++step, Double.NaN, r.input());
       }
     }
@@ -117,7 +151,15 @@ public final class Pipeline {
     records.unpersist(false);
 
     org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
-    JavaRDD<String> lines = o.docs().sortBy(Doc::seq, true, config.partitions()).map(Pipeline::outputJson);
+    // Documents numbered at ingest stay in seq order through the stages; sort only when they are not.
+    JavaRDD<Doc> ordered = io.papers4j.datapipe.stage.SeqJoin.inOrder(o.docs()) ? o.docs() : o.docs().sortBy(Doc::seq, true, config.partitions());
+    JavaRDD<String> lines =
+        ordered.mapPartitions(it -> {
+          ObjectMapper json = new ObjectMapper();
+          List<String> part = new ArrayList<>();
+          while (it.hasNext()) part.add(outputJson(json, it.next()));
+          return part.iterator();
+        });
     Dataset<String> ds = spark.createDataset(lines.rdd(), Encoders.STRING());
     if (outFormat.equals("parquet")) {
       spark.read().json(ds).write().parquet(tmp.toString());
@@ -163,8 +205,8 @@ public final class Pipeline {
   }
 
   /** The input object with its (possibly shortened) text. */
-  static String outputJson(Doc d) throws IOException {
-    ObjectNode o = (ObjectNode) new ObjectMapper().readTree(d.json());
+  static String outputJson(ObjectMapper json, Doc d) throws IOException {
+    ObjectNode o = (ObjectNode) json.readTree(d.json());
     o.put("text", d.text());
     return o.toString();
   }

@@ -1,6 +1,7 @@
 package io.papers4j.datapipe.dedup;
 
 import io.papers4j.datapipe.stage.Doc;
+import io.papers4j.datapipe.stage.SeqJoin;
 import io.papers4j.datapipe.stage.Stage;
 import io.papers4j.datapipe.stage.Verdict;
 import io.papers4j.datapipe.text.Hash64;
@@ -110,12 +111,10 @@ public final class MinHashStage implements Stage {
     JavaPairRDD<Long, Tuple2<Long, Double>> dupOf =
         confirmed.mapToPair(t -> new Tuple2<>(t._1()._2(), new Tuple2<>(t._1()._1(), t._2())))
             .reduceByKey((a, b) -> a._1() <= b._1() ? a : b);
-    return docs.keyBy(Doc::seq)
-        .leftOuterJoin(dupOf)
-        .values()
-        .map(t -> t._2().isPresent()
+    return SeqJoin.attach(docs, dupOf)
+        .map(t -> t._2() != null
             ? Verdict.drop(t._1(), "minhash:near-duplicate",
-                String.format(Locale.ROOT, "J=%.2f with #%d", t._2().get()._2(), t._2().get()._1()))
+                String.format(Locale.ROOT, "J=%.2f with #%d", t._2()._2(), t._2()._1()))
             : Verdict.keep(t._1()));
   }
 

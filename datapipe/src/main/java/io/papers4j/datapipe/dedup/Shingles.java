@@ -3,7 +3,6 @@ package io.papers4j.datapipe.dedup;
 import io.papers4j.datapipe.text.Hash64;
 import io.papers4j.datapipe.text.Words;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A document as a set of hashed word n-grams ("shingles", RefinedWeb uses n = 5), stored as a
@@ -17,10 +16,8 @@ public final class Shingles {
    * document with fewer than {@code n} (but at least one) words is one shingle of all its words.
    */
   public static long[] of(String text, int n) {
-    List<String> w = Words.normalized(text);
-    if (w.isEmpty()) return new long[0];
-    long[] tok = new long[w.size()];
-    for (int i = 0; i < tok.length; i++) tok[i] = Hash64.of(w.get(i));
+    long[] tok = Words.normalizedHashes(text);
+    if (tok.length == 0) return new long[0];
     int count = Math.max(1, tok.length - n + 1);
     long[] out = new long[count];
     for (int s = 0; s < count; s++) {

@@ -1,6 +1,7 @@
 package io.papers4j.datapipe.dedup;
 
 import io.papers4j.datapipe.stage.Doc;
+import io.papers4j.datapipe.stage.SeqJoin;
 import io.papers4j.datapipe.stage.Stage;
 import io.papers4j.datapipe.stage.Verdict;
 import io.papers4j.datapipe.text.Hash64;
@@ -92,7 +93,7 @@ public final class SubdocDedupStage implements Stage {
     int n = sp.length / 2, w = c.spanTokens();
     if (n < w) return new Units(new int[0], new long[0]);
     long[] tok = new long[n];
-    for (int i = 0; i < n; i++) tok[i] = Hash64.of(text.substring(sp[2 * i], sp[2 * i + 1]));
+    for (int i = 0; i < n; i++) tok[i] = Hash64.of(text, sp[2 * i], sp[2 * i + 1]);
     // Polynomial rolling hash over w token hashes: H(i+1) = (H(i) − t_i·B^(w−1))·B + t_(i+w), mod 2^64.
     final long base = 0x100000001b3L;
     long top = 1;
@@ -114,37 +115,15 @@ public final class SubdocDedupStage implements Stage {
   @Override
   public JavaRDD<Verdict> apply(JavaRDD<Doc> docs, SparkSession spark) {
     Config cf = c;
-    JavaPairRDD<Long, Long> occurrences =
-        docs.flatMapToPair(d -> {
-          Units u = units(d.text(), cf);
-          List<Tuple2<Long, Long>> out = new ArrayList<>(u.hashes().length);
-          for (int i = 0; i < u.hashes().length; i++) out.add(new Tuple2<>(u.hashes()[i], (d.seq() << POS_BITS) | i));
-          return out.iterator();
-        });
-    // Every occurrence but the first of each hash is a repeat: (seq, unit index).
-    JavaPairRDD<Long, Iterable<Integer>> repeats =
-        occurrences.groupByKey()
-            .flatMapToPair(g -> {
-              List<Long> codes = new ArrayList<>();
-              g._2().forEach(codes::add);
-              List<Tuple2<Long, Integer>> out = new ArrayList<>();
-              if (codes.size() < 2) return out.iterator();
-              codes.sort(null);
-              for (int i = 1; i < codes.size(); i++) {
-                out.add(new Tuple2<>(codes.get(i) >>> POS_BITS, (int) (codes.get(i) & ((1 << POS_BITS) - 1))));
-              }
-              return out.iterator();
-            })
-            .groupByKey();
-    return docs.keyBy(Doc::seq)
-        .leftOuterJoin(repeats)
-        .values()
+    // Every occurrence but the first (lowest seq, then position) of each hash is a repeat: (seq, unit index).
+    JavaPairRDD<Long, Iterable<Integer>> repeats = repeats(docs, cf, 4 * docs.getNumPartitions()).groupByKey();
+    return SeqJoin.attach(docs, repeats)
         .map(t -> {
-          if (!t._2().isPresent()) return Verdict.keep(t._1());
+          if (t._2() == null) return Verdict.keep(t._1());
           Doc d = t._1();
           Units u = units(d.text(), cf);
           boolean[] cut = new boolean[d.text().length()];
-          for (int i : t._2().get()) for (int k = u.ranges()[2 * i]; k < u.ranges()[2 * i + 1]; k++) cut[k] = true;
+          for (int i : t._2()) for (int k = u.ranges()[2 * i]; k < u.ranges()[2 * i + 1]; k++) cut[k] = true;
           String rest = remove(d.text(), cut);
           int words = Words.split(rest).size();
           long removed = d.text().length() - rest.length();
@@ -153,6 +132,79 @@ public final class SubdocDedupStage implements Stage {
           }
           return new Verdict(d.withText(rest), null, null, removed);
         });
+  }
+
+  /**
+   * The repeated units as (seq, unit index). Occurrences travel as packed {@code long[]} pairs (hash,
+   * seq << 24 | index), one array per source and target partition, not as a boxed pair each; each
+   * target partition finds, per hash, the lowest code and emits every other one.
+   */
+  static JavaPairRDD<Long, Integer> repeats(JavaRDD<Doc> docs, Config cf, int partitions) {
+    int parts = Math.max(1, partitions);
+    return docs.mapPartitionsToPair(it -> {
+          LongList[] to = new LongList[parts];
+          while (it.hasNext()) {
+            Doc d = it.next();
+            Units u = units(d.text(), cf);
+            for (int i = 0; i < u.hashes().length; i++) {
+              int p = (int) Math.floorMod(Hash64.mix(u.hashes()[i]), (long) parts);
+              if (to[p] == null) to[p] = new LongList();
+              to[p].add(u.hashes()[i]);
+              to[p].add((d.seq() << POS_BITS) | i);
+            }
+          }
+          List<Tuple2<Integer, long[]>> out = new ArrayList<>();
+          for (int p = 0; p < parts; p++) if (to[p] != null) out.add(new Tuple2<>(p, to[p].toArray()));
+          return out.iterator();
+        })
+        .partitionBy(new org.apache.spark.HashPartitioner(parts))
+        .mapPartitionsToPair(it -> {
+          List<long[]> chunks = new ArrayList<>();
+          int total = 0;
+          while (it.hasNext()) {
+            long[] c = it.next()._2();
+            chunks.add(c);
+            total += c.length / 2;
+          }
+          // Per hash: the lowest code (open addressing; a slot is used when its code is not -1).
+          int cap = Integer.highestOneBit(Math.max(4, 2 * total)) << 1, mask = cap - 1;
+          long[] keys = new long[cap], min = new long[cap];
+          java.util.Arrays.fill(min, -1);
+          for (long[] c : chunks) {
+            for (int k = 0; k < c.length; k += 2) {
+              int s = (int) Hash64.mix(c[k]) & mask;
+              while (min[s] != -1 && keys[s] != c[k]) s = (s + 1) & mask;
+              if (min[s] == -1 || c[k + 1] < min[s]) {
+                keys[s] = c[k];
+                min[s] = c[k + 1];
+              }
+            }
+          }
+          List<Tuple2<Long, Integer>> out = new ArrayList<>();
+          for (long[] c : chunks) {
+            for (int k = 0; k < c.length; k += 2) {
+              int s = (int) Hash64.mix(c[k]) & mask;
+              while (keys[s] != c[k]) s = (s + 1) & mask;
+              if (c[k + 1] != min[s]) out.add(new Tuple2<>(c[k + 1] >>> POS_BITS, (int) (c[k + 1] & ((1 << POS_BITS) - 1))));
+            }
+          }
+          return out.iterator();
+        });
+  }
+
+  /** A growable list of longs. */
+  static final class LongList {
+    private long[] a = new long[1024];
+    private int n;
+
+    void add(long x) {
+      if (n == a.length) a = java.util.Arrays.copyOf(a, 2 * n);
+      a[n++] = x;
+    }
+
+    long[] toArray() {
+      return java.util.Arrays.copyOf(a, n);
+    }
   }
 
   /** The text without the cut characters; whitespace left around a cut collapses to one separator. */

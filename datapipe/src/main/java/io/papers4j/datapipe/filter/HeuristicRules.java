@@ -74,6 +74,8 @@ public final class HeuristicRules implements Serializable {
     }
   }
 
+  private static final java.util.regex.Pattern PARAGRAPH_BREAK = java.util.regex.Pattern.compile("\n\\s*\n");
+
   private static final Set<String> STOPWORDS = Set.of("the", "be", "to", "of", "and", "that", "have", "with");
 
   private final Config c;
@@ -93,9 +95,11 @@ public final class HeuristicRules implements Serializable {
     Set<String> seenStop = new HashSet<>();
     for (String w : words) {
       chars += w.length();
-      if (w.chars().anyMatch(Character::isLetter)) alpha++;
-      String lw = w.toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-      if (STOPWORDS.contains(lw) && seenStop.add(lw)) stop++;
+      if (hasLetter(w)) alpha++;
+      if (stop < STOPWORDS.size()) {
+        String lw = asciiLetters(w);
+        if (STOPWORDS.contains(lw) && seenStop.add(lw)) stop++;
+      }
       if (w.contains("#")) symbols++;
       if (w.contains("...") || w.contains("…")) symbols++;
     }
@@ -115,6 +119,23 @@ public final class HeuristicRules implements Serializable {
     String lineRule = lineRules(text);
     if (lineRule != null) return lineRule;
     return repetition(text, words);
+  }
+
+  private static boolean hasLetter(String w) {
+    for (int i = 0; i < w.length(); i++) if (Character.isLetter(w.charAt(i))) return true;
+    return false;
+  }
+
+  /** {@code w} lower-cased with everything but a-z removed (the stop-word form of a token). */
+  static String asciiLetters(String w) {
+    String lower = w.toLowerCase(Locale.ROOT);
+    int keep = 0;
+    for (int i = 0; i < lower.length(); i++) if (lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z') keep++;
+    if (keep == lower.length()) return lower;
+    char[] out = new char[keep];
+    int k = 0;
+    for (int i = 0; i < lower.length(); i++) if (lower.charAt(i) >= 'a' && lower.charAt(i) <= 'z') out[k++] = lower.charAt(i);
+    return new String(out);
   }
 
   private String lineRules(String text) {
@@ -151,7 +172,7 @@ public final class HeuristicRules implements Serializable {
     double[] lines = duplicates(text.split("\n"));
     if (c.maxDupLineFraction() > 0 && lines[0] > c.maxDupLineFraction()) return fmt("dup-lines", lines[0]);
     if (c.maxDupLineCharFraction() > 0 && lines[1] > c.maxDupLineCharFraction()) return fmt("dup-line-chars", lines[1]);
-    double[] paras = duplicates(text.split("\n\\s*\n"));
+    double[] paras = duplicates(PARAGRAPH_BREAK.split(text));
     if (c.maxDupParagraphFraction() > 0 && paras[0] > c.maxDupParagraphFraction()) return fmt("dup-paragraphs", paras[0]);
     if (c.maxDupParagraphCharFraction() > 0 && paras[1] > c.maxDupParagraphCharFraction()) {
       return fmt("dup-paragraph-chars", paras[1]);
@@ -159,14 +180,15 @@ public final class HeuristicRules implements Serializable {
     long totalChars = 0;
     for (String w : words) totalChars += w.length();
     if (totalChars == 0) return null;
+    Ngrams g = new Ngrams(words);
     List<Double> top = c.maxTopNgramCharFraction();
     for (int i = 0; top != null && i < top.size(); i++) {
-      double f = topNgramCharFraction(words, i + 2, totalChars);
+      double f = g.topCharFraction(i + 2, totalChars);
       if (top.get(i) > 0 && f > top.get(i)) return fmt("top-" + (i + 2) + "gram-chars", f);
     }
     List<Double> dup = c.maxDupNgramCharFraction();
     for (int i = 0; dup != null && i < dup.size(); i++) {
-      double f = dupNgramCharFraction(words, i + 5, totalChars);
+      double f = g.dupCharFraction(i + 5, totalChars);
       if (dup.get(i) > 0 && f > dup.get(i)) return fmt("dup-" + (i + 5) + "gram-chars", f);
     }
     return null;
@@ -227,6 +249,114 @@ public final class HeuristicRules implements Serializable {
     long dupChars = 0;
     for (int i = 0; i < covered.length; i++) if (covered[i]) dupChars += words.get(i).length();
     return dupChars / (double) totalChars;
+  }
+
+  /**
+   * The word n-gram statistics of one document without building n-gram strings: words become ids,
+   * an n-gram at position i is hashed from ids[i..i+n) and found in an open-addressing table; a hash
+   * hit is confirmed by comparing the ids, and a true 64-bit collision falls back to the string
+   * versions above ({@link #topNgramCharFraction}, {@link #dupNgramCharFraction}), so the results
+   * are theirs exactly.
+   */
+  static final class Ngrams {
+    private final List<String> words;
+    private final int[] ids;
+
+    Ngrams(List<String> words) {
+      this.words = words;
+      ids = new int[words.size()];
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < ids.length; i++) {
+        Integer id = index.putIfAbsent(words.get(i), index.size());
+        ids[i] = id == null ? index.size() - 1 : id;
+      }
+    }
+
+    /** Hashes of every n-gram, by position. */
+    private long[] hashes(int n) {
+      int count = ids.length - n + 1;
+      long[] h = new long[count];
+      for (int i = 0; i < count; i++) {
+        long x = n;
+        for (int k = i; k < i + n; k++) x = x * 0x9e3779b97f4a7c15L + ids[k] + 1;
+        h[i] = io.papers4j.datapipe.text.Hash64.mix(x);
+      }
+      return h;
+    }
+
+    private boolean same(int i, int j, int n) {
+      for (int k = 0; k < n; k++) if (ids[i + k] != ids[j + k]) return false;
+      return true;
+    }
+
+    /** Table slot of {@code key}: the slot holding it or the empty slot where it goes. */
+    private static int slot(long[] keys, boolean[] used, long key) {
+      int mask = keys.length - 1;
+      int i = (int) (key ^ (key >>> 32)) & mask;
+      while (used[i] && keys[i] != key) i = (i + 1) & mask;
+      return i;
+    }
+
+    private static int capacity(int count) {
+      return Integer.highestOneBit(Math.max(4, 2 * count)) << 1;
+    }
+
+    double topCharFraction(int n, long totalChars) {
+      if (words.size() < n) return 0;
+      long[] h = hashes(n);
+      int cap = capacity(h.length);
+      long[] keys = new long[cap];
+      boolean[] used = new boolean[cap];
+      int[] first = new int[cap], counts = new int[cap];
+      int best = -1, bestCount = 0;
+      for (int i = 0; i < h.length; i++) {
+        int s = slot(keys, used, h[i]);
+        if (!used[s]) {
+          used[s] = true;
+          keys[s] = h[i];
+          first[s] = i;
+        } else if (!same(first[s], i, n)) {
+          return topNgramCharFraction(words, n, totalChars);
+        }
+        int k = ++counts[s];
+        if (k > bestCount) {
+          bestCount = k;
+          best = first[s];
+        }
+      }
+      if (bestCount < 2) return 0;
+      long gramChars = 0;
+      for (int k = best; k < best + n; k++) gramChars += words.get(k).length();
+      return Math.min(1.0, bestCount * gramChars / (double) totalChars);
+    }
+
+    double dupCharFraction(int n, long totalChars) {
+      if (words.size() < n) return 0;
+      long[] h = hashes(n);
+      int cap = capacity(h.length);
+      long[] keys = new long[cap];
+      boolean[] used = new boolean[cap];
+      int[] first = new int[cap];
+      boolean[] covered = new boolean[words.size()];
+      for (int i = 0; i < h.length; i++) {
+        int s = slot(keys, used, h[i]);
+        if (!used[s]) {
+          used[s] = true;
+          keys[s] = h[i];
+          first[s] = i;
+          continue;
+        }
+        int j = first[s];
+        if (!same(j, i, n)) return dupNgramCharFraction(words, n, totalChars);
+        for (int k = 0; k < n; k++) {
+          covered[i + k] = true;
+          covered[j + k] = true;
+        }
+      }
+      long dupChars = 0;
+      for (int i = 0; i < covered.length; i++) if (covered[i]) dupChars += words.get(i).length();
+      return dupChars / (double) totalChars;
+    }
   }
 
   static double specialFraction(String text) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import io.papers4j.datapipe.text.LongIntMap;
 
 /**
  * A character n-gram naive-Bayes language identifier (Cavnar &amp; Trenkle's features, scored as
@@ -54,7 +55,64 @@ public final class LanguageIdentifier implements Serializable {
     return languages;
   }
 
+  /** The model's grams by {@link #key} (index + 1 into {@link #table}), built on first use. */
+  private transient volatile LongIntMap index;
+
+  private transient float[][] table;
+
+  private synchronized void buildIndex() {
+    if (index != null) return;
+    LongIntMap m = new LongIntMap();
+    float[][] t = new float[logProb.size()][];
+    int i = 0;
+    for (Map.Entry<String, float[]> e : logProb.entrySet()) {
+      int[] cps = e.getKey().codePoints().toArray();
+      t[i] = e.getValue();
+      m.add(key(cps, 0, cps.length), ++i);
+    }
+    table = t;
+    index = m;
+  }
+
+  /** A gram of 1..3 code points (none of them 0) packed into a long, 21 bits each. */
+  static long key(int[] cps, int from, int n) {
+    long k = 0;
+    for (int j = 0; j < 3; j++) k = (k << 21) | (j < n ? cps[from + j] : 0);
+    return k;
+  }
+
+  /**
+   * The decision for one text: the mean over {@link #grams} of log P_L(gram) per language, the
+   * grams looked up by packed code points rather than built as strings (same order, same sums).
+   */
   public Guess identify(String text) {
+    if (index == null) buildIndex();
+    int[] cps = normalized(sample(text));
+    int nl = languages.size();
+    if (cps.length <= 1) return new Guess("und", 0);
+    double[] score = new double[nl];
+    long count = 0;
+    for (int i = 0; i < cps.length; i++) {
+      for (int n = 1; n <= MAX_N && i + n <= cps.length; n++) {
+        if (n == 1 && cps[i] == ' ') continue;
+        int at = index.get(key(cps, i, n));
+        float[] lp = at == 0 ? null : table[at - 1];
+        for (int l = 0; l < nl; l++) score[l] += lp == null ? unseen[l] : lp[l];
+        count++;
+      }
+    }
+    int best = 0;
+    for (int l = 0; l < nl; l++) {
+      score[l] /= count;
+      if (score[l] > score[best]) best = l;
+    }
+    double z = 0;
+    for (int l = 0; l < nl; l++) z += Math.exp(EFFECTIVE_GRAMS * (score[l] - score[best]));
+    return new Guess(languages.get(best), 1 / z);
+  }
+
+  /** The naive twin of {@link #identify}: grams built as strings and looked up by string (for tests). */
+  Guess identifyByStrings(String text) {
     List<String> grams = grams(sample(text));
     int nl = languages.size();
     if (grams.isEmpty()) return new Guess("und", 0);
@@ -85,6 +143,20 @@ public final class LanguageIdentifier implements Serializable {
 
   /** The 1..3-grams of the normalised text (see the class comment). */
   public static List<String> grams(String text) {
+    int[] cps = normalized(text);
+    List<String> out = new ArrayList<>();
+    if (cps.length <= 1) return out;
+    for (int i = 0; i < cps.length; i++) {
+      for (int n = 1; n <= MAX_N && i + n <= cps.length; n++) {
+        if (n == 1 && cps[i] == ' ') continue;
+        out.add(new String(cps, i, n));
+      }
+    }
+    return out;
+  }
+
+  /** Code points of the lower-cased text with every run of non-letters as one space, padded with spaces. */
+  static int[] normalized(String text) {
     StringBuilder norm = new StringBuilder(" ");
     String lower = text.toLowerCase(Locale.ROOT);
     for (int i = 0; i < lower.length(); ) {
@@ -97,16 +169,7 @@ public final class LanguageIdentifier implements Serializable {
       }
     }
     if (norm.charAt(norm.length() - 1) != ' ') norm.append(' ');
-    int[] cps = norm.codePoints().toArray();
-    List<String> out = new ArrayList<>();
-    if (cps.length <= 1) return out;
-    for (int i = 0; i < cps.length; i++) {
-      for (int n = 1; n <= MAX_N && i + n <= cps.length; n++) {
-        if (n == 1 && cps[i] == ' ') continue;
-        out.add(new String(cps, i, n));
-      }
-    }
-    return out;
+    return norm.codePoints().toArray();
   }
 
   /** Reads the tab-separated model written by {@link LanguageIdTrainer} (gzip). */

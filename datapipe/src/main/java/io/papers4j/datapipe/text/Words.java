@@ -45,6 +45,36 @@ public final class Words {
   }
 
   /**
+   * {@link Hash64#of} of every {@link #normalized} word, computed from the code points without
+   * building the words: FNV-1a over each code point's UTF-8 bytes, then the same finaliser.
+   */
+  public static long[] normalizedHashes(String text) {
+    long[] out = new long[16];
+    int k = 0;
+    String lower = text.toLowerCase(Locale.ROOT);
+    long h = Hash64.FNV_OFFSET;
+    boolean inWord = false;
+    for (int i = 0; i < lower.length(); ) {
+      int cp = lower.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isLetterOrDigit(cp)) {
+        h = Hash64.fnvCodePoint(h, cp);
+        inWord = true;
+      } else if (inWord) {
+        if (k == out.length) out = java.util.Arrays.copyOf(out, 2 * k);
+        out[k++] = Hash64.mix(h);
+        h = Hash64.FNV_OFFSET;
+        inWord = false;
+      }
+    }
+    if (inWord) {
+      if (k == out.length) out = java.util.Arrays.copyOf(out, k + 1);
+      out[k++] = Hash64.mix(h);
+    }
+    return java.util.Arrays.copyOf(out, k);
+  }
+
+  /**
    * Character spans {@code [start, end)} of the whitespace-separated tokens, flattened as
    * {@code start0, end0, start1, end1, ...}; used to cut repeated spans out of a text in place.
    */
