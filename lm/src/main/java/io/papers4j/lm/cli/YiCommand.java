@@ -37,7 +37,9 @@ public final class YiCommand implements CliCommand, Runnable {
     @Option(names = "--model", required = true, description = "Source checkpoint directory.")
     Path model;
 
-    @Option(names = "--duplicate", required = true, description = "Inclusive layer range to copy, e.g. 3-6.")
+    @Option(names = "--duplicate", required = true,
+        description = "Inclusive layer range to copy, e.g. 3-6, or 'yi9b' for the range Yi-9B copies at the same "
+            + "relative depth (12-27 of 32: 6-13 of 16, 3-6 of 8).")
     String duplicate;
 
     @Option(names = "--out", required = true, description = "Output checkpoint directory (must not exist).")
@@ -48,9 +50,10 @@ public final class YiCommand implements CliCommand, Runnable {
     @Override
     public Integer call() throws Exception {
       Engine.init();
-      int[] range = LayerSurgery.parseRange(duplicate);
+      int[] range = duplicate.equals("yi9b") ? null : LayerSurgery.parseRange(duplicate);
       if (Files.exists(out)) throw new IllegalArgumentException(out + " already exists; choose a new --out");
       LlamaModel m = LlamaCheckpoint.load(model);
+      if (range == null) range = DepthUpscaling.yi9bRange(m.layers.size());
       List<Integer> plan = DepthUpscaling.plan(m.layers.size(), range[0], range[1]);
       LlamaModel up = LayerSurgery.select(m, plan);
       Map<String, Object> info = new LinkedHashMap<>(Checkpoint.readRunInfo(model));

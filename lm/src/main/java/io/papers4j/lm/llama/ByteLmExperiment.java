@@ -73,11 +73,18 @@ public final class ByteLmExperiment {
    */
   public static TrainResult train(LlamaModel model, Data data, long steps, int batch, int block,
       double lr, LrSchedule schedule, long seed, Path outDir) {
+    return train(model, data, steps, batch, block, lr, schedule, seed, outDir, null);
+  }
+
+  /** As above, with {@code afterStep} (may be null) run after every update, e.g. a probe at chosen steps. */
+  public static TrainResult train(LlamaModel model, Data data, long steps, int batch, int block,
+      double lr, LrSchedule schedule, long seed, Path outDir, Trainer.AfterStep afterStep) {
     TrainConfig cfg = TrainConfig.of(steps, batch, lr, seed, outDir).withEval(Math.max(1, steps / 5), 8)
         .withCheckpointEvery(steps);
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.llama(lr), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
     Trainer trainer = new Trainer(cfg, model, opt, trainData(data, batch, block, seed));
     if (schedule != null) trainer.schedule(schedule);
+    if (afterStep != null) trainer.afterStep(afterStep);
     return trainer.run(false);
   }
 

@@ -36,6 +36,22 @@ class ReproductionSmokeTest {
     Result r = new YiDepthReproduction().run("smoke", out);
     assertReport(out, r, "yi-depth", "init_perplexity_ratio", "upscaled_continued_perplexity", "layer_cosine");
     assertThat(out.resolve("continued_training.png")).exists();
+    assertThat(out.resolve("layer_cosine.png")).exists();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Result.readJson(out.resolve("result.json")).get("metrics");
+    assertThat(m).containsEntry("protocol", "yi9b").containsEntry("copied_layers", "6-13");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> profiles = (Map<String, Object>) m.get("layer_cosine_during_base_training");
+    assertThat(profiles).containsOnlyKeys("step_1", "step_2", "step_3", "step_4");
+  }
+
+  @Test
+  void yi_depth_keeps_the_specs_protocol(@TempDir Path out) throws Exception {
+    new YiDepthReproduction().run("spec-smoke", out);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Result.readJson(out.resolve("result.json")).get("metrics");
+    assertThat(m).containsEntry("protocol", "spec").containsEntry("copied_layers", "3-6");
+    assertThat(((Number) m.get("upscaled_layers")).intValue()).isEqualTo(12);
   }
 
   private static void assertReport(Path out, Result r, String system, String... metrics) throws Exception {
