@@ -90,6 +90,12 @@ class VisionLlamaEndToEndTest {
     assertThat(dir.resolve("README.md")).exists();
     assertThat(dir.resolve("accuracy_vs_epoch.png")).exists();
     assertThat(dir.resolve("accuracy_vs_resolution.png")).exists();
-    assertThat(r.metrics()).containsKey("1B_accuracy_by_resolution");
+    assertThat(r.metrics()).containsKeys("1B_accuracy_by_resolution", "1B_spread_over_seeds", "verdicts_per_seed");
+    assertThat(r.metrics().get("seeds")).isEqualTo(2);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> perSeed = (Map<String, Object>) r.metrics().get("per_seed");
+    assertThat(perSeed).containsOnlyKeys("seed_0", "seed_1");
+    assertThat(perSeed.get("seed_0")).isNotEqualTo(perSeed.get("seed_1")); // the seed reaches the runs
+    assertThat(java.nio.file.Files.readString(dir.resolve("README.md"))).contains("mean of 2 seeds", "64 px");
   }
 }
