@@ -2,7 +2,6 @@ package io.papers4j.core.nn;
 
 import io.papers4j.core.tensor.Engine;
 import java.util.Map;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -52,8 +51,8 @@ public final class Conv2d implements Parameterized {
     if (x.size(2) + 2L * padding < weight.size(2) || x.size(3) + 2L * padding < weight.size(3)) {
       throw new IllegalArgumentException("conv2d input " + x.size(2) + "×" + x.size(3) + " is smaller than its kernel");
     }
-    return torch.conv2d(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias),
-        new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1); // (B, out, H', W')
+    return Convolutions.conv2d(x, weight, bias, new long[] {stride, stride}, new long[] {padding, padding},
+        new long[] {1, 1}); // (B, out, H', W')
   }
 
   /**

@@ -47,11 +47,11 @@ public final class Engine {
 
   /**
    * oneDNN convolutions until {@link OneDnn#close} restores the previous setting, for the speed of
-   * oneDNN (a 3×3 classifier trains about 10× faster here than on libtorch's own kernels). Only for
-   * networks where every convolution's output channels, and the input channels of every convolution
-   * whose input needs a gradient, are multiples of 16: no padded channel block, the case measured
-   * safe in {@link #configureKernels}. The scope must also cover {@code backward()}, which chooses its
-   * kernels when it runs.
+   * oneDNN (a 3×3 classifier trains about 10× faster here than on libtorch's own kernels). Safe for
+   * convolutions through {@link io.papers4j.core.nn.Convolutions} (every papers4j layer), which pad
+   * channel counts to multiples of 16 while oneDNN is on — no padded channel block, the case measured
+   * safe in {@link #configureKernels}; a raw {@code torch.conv2d} over other channel counts is not.
+   * The scope must also cover {@code backward()}, which chooses its kernels when it runs.
    */
   public static OneDnn oneDnn() {
     return new OneDnn();

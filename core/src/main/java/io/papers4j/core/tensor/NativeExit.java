@@ -49,8 +49,13 @@ public final class NativeExit {
    * {@code Trainer}: the backward pass is where a stopped JVM crashed.
    */
   public static void backward(Tensor loss) {
+    backward(loss, Precision.F32);
+  }
+
+  /** {@link #backward(Tensor)} on the kernels of {@code precision} ({@link Precision#backward}). */
+  public static void backward(Tensor loss, Precision precision) {
     try (Step gate = step()) {
-      loss.backward();
+      precision.backward(loss);
     }
   }
 

@@ -18,10 +18,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Engine#configureKernels} turns off for its convolution defect. Measured here (2 threads): a
  * bfloat16 matmul at n = 256 ran at 2.1 GFLOP/s with oneDNN off, and at 314 (n = 1024) and 429
  * GFLOP/s (n = 2048) with it on, against 85 for float32. So a BF16 region turns oneDNN on for its
- * duration, and {@link #kernels()} does the same for the backward pass that follows it. The oneDNN
- * convolution defect (unzeroed channel padding when a channel count is not a multiple of 16) was
- * measured in float32; convolution models under bf16 run on oneDNN and are not covered by that
- * measurement.
+ * duration, and {@link #kernels()} does the same for the backward pass that follows it. oneDNN's
+ * convolution defect (unzeroed channel padding when a channel count is not a multiple of 16) strikes
+ * bfloat16 convolutions as well; {@link io.papers4j.core.nn.Convolutions} pads channel counts to
+ * multiples of 16 while oneDNN is on, so convolution models are exact under a BF16 region too.
  */
 public enum Precision {
   F32("f32"),

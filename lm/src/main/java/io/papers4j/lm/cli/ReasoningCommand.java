@@ -6,6 +6,7 @@ import io.papers4j.core.cli.SaveDtypeOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
@@ -85,6 +86,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
 
     @Mixin SaveDtypeOption saveDtype;
 
+    @Mixin PrecisionOption precision;
+
     List<Problem> problems() {
       if (problems < 1) throw new IllegalArgumentException("--problems must be >= 1");
       return switch (data) {
@@ -116,7 +119,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     }
 
     Sft.Fit fit() {
-      return new Sft.Fit(steps, batch, lr, seed);
+      return new Sft.Fit(steps, batch, lr, seed, precision.get());
     }
 
     void save(LlamaModel m, String method, Map<String, Object> extra) {
@@ -141,8 +144,6 @@ public final class ReasoningCommand implements CliCommand, Runnable {
   static final class SftCmd implements Callable<Integer> {
     @Mixin Common c;
 
-    @Mixin PrecisionOption precision;
-
     @Override
     public Integer call() {
       Engine.init();
@@ -151,8 +152,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       LlamaModel m = c.init(false);
       double loss;
       try (ProgressBar bar = new ProgressBar("sft", c.steps, "seq")) {
-        Sft.Fit f = c.fit();
-        loss = Sft.fit(m, Sft.gold(ps), new Sft.Fit(f.steps(), f.batch(), f.lr(), f.seed(), precision.get()), bar);
+        loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar);
       }
       c.save(m, "sft", Map.of("final_loss", loss, "steps", c.steps));
       return 0;
@@ -226,7 +226,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       long samples;
       try (ProgressBar bar = new ProgressBar("ppo", iterations, "samples")) {
         samples = Ppo.run(policy, ref, ps, new Ppo.Config(iterations, prompts, c.k, 4, ppoLr, 1.0, 0.95, 0.2, 1.0, kl,
-            c.temperature, c.maxNewTokens, r, c.seed), ormModel, null, bar);
+            c.temperature, c.maxNewTokens, r, c.seed), ormModel, null, bar, c.precision.get());
       }
       c.save(policy, "ppo", Map.of("samples", samples, "iterations", iterations, "reward", reward, "kl", kl));
       return 0;
@@ -272,7 +272,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       }
       OutcomeRewardModel orm = new OutcomeRewardModel(LlamaCheckpoint.load(c.initFrom), c.seed);
       try (ProgressBar bar = new ProgressBar("orm", c.steps, "seq")) {
-        orm.fit(data, new Sft.Fit(c.steps, c.batch, 1e-3, c.seed), bar);
+        orm.fit(data, new Sft.Fit(c.steps, c.batch, 1e-3, c.seed, c.precision.get()), bar);
       }
       float[] head = floats(orm.head.weight);
       float[] bias = floats(orm.head.bias);
@@ -319,6 +319,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
 
     @Option(names = "--endpoint-model", defaultValue = "default", description = "Model name sent to --endpoint (default ${DEFAULT-VALUE}).")
     String endpointModel;
+
+    @Mixin PrecisionOption precision;
 
     @Option(names = "--data", defaultValue = "gsm8k", description = "gsm8k (test split) or synthetic (held-out set) (default ${DEFAULT-VALUE}).")
     String data;
@@ -369,7 +371,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
           rt = CharTokenizer.GOOD;
         }
         OutcomeRewardModel o = orm == null ? null : loadOrm(orm);
-        try (ProgressBar bar = new ProgressBar("eval", ps.size(), "samples")) {
+        try (ProgressBar bar = new ProgressBar("eval", ps.size(), "samples");
+            Precision.Region cast = precision.autocast()) {
           s = Evaluation.run(m, ps, new Evaluation.Settings(k, temperature, maxNewTokens, true, seed, Math.max(8, Math.min(k, 64))), rt, o, bar);
         }
       }

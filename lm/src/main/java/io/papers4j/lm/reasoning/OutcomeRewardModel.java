@@ -6,6 +6,7 @@ import io.papers4j.core.nn.Linear;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.WeightDecay;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.lm.llama.LlamaModel;
 import java.util.ArrayList;
@@ -67,11 +68,14 @@ public final class OutcomeRewardModel {
       try (PointerScope scope = new PointerScope()) {
         Encoded e = encode(batch);
         opt.zeroGrad();
-        Tensor z = logits(e.ids); // (B, L)
+        Tensor z;
+        try (Precision.Region cast = fit.precision().autocast()) {
+          z = logits(e.ids).to(torch.ScalarType.Float); // (B, L)
+        }
         Tensor bce = torch.binary_cross_entropy_with_logits(z, e.labels, new org.bytedeco.pytorch.TensorOptional(),
             new org.bytedeco.pytorch.TensorOptional(), 0L); // (B, L), no reduction
         Tensor l = bce.mul(e.mask).sum().div(e.mask.sum());
-        NativeExit.backward(l);
+        NativeExit.backward(l, fit.precision());
         opt.step();
         loss = l.item_double();
       }

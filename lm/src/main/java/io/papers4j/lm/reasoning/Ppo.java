@@ -6,6 +6,7 @@ import io.papers4j.core.nn.Linear;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.WeightDecay;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.lm.llama.LlamaModel;
 import java.util.ArrayList;
@@ -63,6 +64,16 @@ public final class Ppo {
   /** Runs PPO in place on {@code policy}; {@code reference} is frozen. Returns samples drawn. */
   public static long run(LlamaModel policy, LlamaModel reference, List<Problem> train, Config c, OutcomeRewardModel orm,
       IterationListener listener, ProgressBar bar) {
+    return run(policy, reference, train, c, orm, listener, bar, Precision.F32);
+  }
+
+  /**
+   * As above with the policy, value and reference forward passes (old, reference and updated
+   * log-probabilities alike, so the ratio starts at 1) in {@code precision}; sampling, weights and
+   * optimizer state stay float32.
+   */
+  public static long run(LlamaModel policy, LlamaModel reference, List<Problem> train, Config c, OutcomeRewardModel orm,
+      IterationListener listener, ProgressBar bar, Precision precision) {
     if (c.reward() == Reward.DENSE_ORM && orm == null) throw new IllegalArgumentException("the dense ORM reward needs an ORM");
     Linear value = valueHead(policy, c.seed());
     Map<String, Tensor> params = new LinkedHashMap<>(policy.namedParameters());
@@ -94,10 +105,10 @@ public final class Ppo {
       float[] refLogp;
       float[] oldValues;
       try (NoGradGuard g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
-        Tensor[] lv = logpAndValues(policy, value, b, temp);
+        Tensor[] lv = logpAndValues(policy, value, b, temp, precision);
         oldLogp = floats(lv[0]);
         oldValues = floats(lv[1]);
-        refLogp = floats(logpAndValues(reference, null, b, temp)[0]);
+        refLogp = floats(logpAndValues(reference, null, b, temp, precision)[0]);
       }
       // 3. rewards, KL penalty, GAE per row over its actions
       float[] adv = new float[b.rows * b.width];
@@ -142,9 +153,9 @@ public final class Ppo {
         for (int e = 0; e < c.epochs(); e++) {
           try (PointerScope step = new PointerScope()) {
             opt.zeroGrad();
-            Tensor[] lv = logpAndValues(policy, value, b, temp);
+            Tensor[] lv = logpAndValues(policy, value, b, temp, precision);
             Tensor loss = loss(lv[0], oldLp, advT, lv[1], oldV, retT, mask, c.clip(), c.valueCoef());
-            NativeExit.backward(loss);
+            NativeExit.backward(loss, precision);
             opt.step();
           }
         }
@@ -249,15 +260,17 @@ public final class Ppo {
     }
   }
 
-  /** log pi(target) (B, L) at temperature T, and values (B, L) (null head: zeros). */
-  static Tensor[] logpAndValues(LlamaModel model, Linear valueHead, Batch b, double temperature) {
-    Tensor ids = Tensor.create(b.ids).view(b.rows, b.width); // (B, L)
-    Tensor h = model.hidden(ids, torch.arange(new Scalar(b.width)), null); // (B, L, C)
-    Tensor logp = model.logits(h).div(new Scalar(temperature)).log_softmax(-1); // (B, L, V)
-    Tensor tg = Tensor.create(b.targets).view(b.rows, b.width).unsqueeze(2); // (B, L, 1)
-    Tensor picked = logp.gather(2, tg).squeeze(2); // (B, L)
-    Tensor v = valueHead == null ? torch.zeros_like(picked) : valueHead.forward(h).squeeze(-1); // (B, L)
-    return new Tensor[] {picked, v};
+  /** log pi(target) (B, L) at temperature T, and values (B, L) (null head: zeros); float32 whatever the forward's {@code precision}. */
+  static Tensor[] logpAndValues(LlamaModel model, Linear valueHead, Batch b, double temperature, Precision precision) {
+    try (Precision.Region cast = precision.autocast()) {
+      Tensor ids = Tensor.create(b.ids).view(b.rows, b.width); // (B, L)
+      Tensor h = model.hidden(ids, torch.arange(new Scalar(b.width)), null); // (B, L, C)
+      Tensor logp = model.logits(h).to(ScalarType.Float).div(new Scalar(temperature)).log_softmax(-1); // (B, L, V)
+      Tensor tg = Tensor.create(b.targets).view(b.rows, b.width).unsqueeze(2); // (B, L, 1)
+      Tensor picked = logp.gather(2, tg).squeeze(2); // (B, L)
+      Tensor v = valueHead == null ? torch.zeros_like(picked) : valueHead.forward(h).squeeze(-1).to(ScalarType.Float); // (B, L)
+      return new Tensor[] {picked, v};
+    }
   }
 
   private static float[] floats(Tensor t) {

@@ -1,9 +1,15 @@
 package io.papers4j.lm.reasoning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.within;
 
+import io.papers4j.core.nn.Init;
+import io.papers4j.core.tensor.Precision;
+import io.papers4j.lm.llama.LlamaModel;
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class PpoTest {
@@ -31,5 +37,42 @@ class PpoTest {
 
   private static Tensor t(float[] x) {
     return Tensor.create(x).view(1, x.length);
+  }
+
+  /**
+   * PPO's old, reference and updated log-probabilities all come from {@code logpAndValues} in the
+   * run's precision: under bf16 autocast they stay float32 tensors and within bfloat16 rounding of
+   * the float32 values, so the ratio of a bf16 run starts near 1 and not at a precision mismatch.
+   */
+  @Test
+  void bf16LogProbabilitiesAreFloat32AndTrackFloat32() {
+    io.papers4j.core.tensor.Engine.init();
+    LlamaModel m = new LlamaModel(Sft.tinyConfig(), Init.normal(3, 0.02), null);
+    long[] prompt = Sft.prompt("What is 2 + 3?", null);
+    long[] tokens = java.util.Arrays.copyOf(prompt, 6);
+    boolean[] action = new boolean[tokens.length];
+    java.util.Arrays.fill(action, true);
+    Rollouts.Completion c = new Rollouts.Completion(tokens, action, new double[tokens.length], "", true);
+    Ppo.Batch b = Ppo.Batch.of(List.of(prompt), List.of(c));
+    Tensor f32 = Ppo.logpAndValues(m, null, b, 1.0, Precision.F32)[0];
+    Tensor bf16 = Ppo.logpAndValues(m, null, b, 1.0, Precision.BF16)[0];
+    assertThat(bf16.scalar_type().intern()).isEqualTo(torch.ScalarType.Float);
+    double sumF32 = f32.sum().item_double(), sumBf16 = bf16.sum().item_double();
+    assertThat(sumBf16).isNotEqualTo(sumF32).isCloseTo(sumF32, withinPercentage(2));
+  }
+
+  /** The ORM's one-step loss (from the same weights and batch) under bf16 autocast, against float32. */
+  @Test
+  void bf16OutcomeRewardModelLossTracksFloat32() {
+    io.papers4j.core.tensor.Engine.init();
+    List<OutcomeRewardModel.Labelled> data = List.of(new OutcomeRewardModel.Labelled("What is 2 + 3?", "2 + 3 = 5. The answer is 5.", true),
+        new OutcomeRewardModel.Labelled("What is 2 + 3?", "2 + 3 = 6. The answer is 6.", false));
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double f32 = new OutcomeRewardModel(new LlamaModel(Sft.tinyConfig(), Init.normal(4, 0.02), null), 5)
+        .fit(data, new Sft.Fit(1, 2, 1e-3, 0, Precision.F32), null);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double bf16 = new OutcomeRewardModel(new LlamaModel(Sft.tinyConfig(), Init.normal(4, 0.02), null), 5)
+        .fit(data, new Sft.Fit(1, 2, 1e-3, 0, Precision.BF16), null);
+    assertThat(bf16).isNotEqualTo(f32).isCloseTo(f32, withinPercentage(3));
   }
 }

@@ -2,6 +2,7 @@ package io.papers4j.multimodal.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.infimm.InfimmConfig;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j infimm train|ask|serve}. */
@@ -48,6 +50,8 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -60,7 +64,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid());
       double[] losses;
       try (ProgressBar bar = new ProgressBar("infimm stage " + stage, steps, "doc")) {
-        losses = InfimmTraining.train(model, o, (s, loss) -> bar.update(s, loss, batch));
+        losses = InfimmTraining.train(model, o, (s, loss) -> bar.update(s, loss, batch), precision.get());
       }
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("stage", stage);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.data.TangoIcons;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
@@ -25,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j mlmfilter pool|train|score|filter}. */
@@ -59,6 +61,8 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
   static final class Train implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model directory to write.")
     Path out;
+
+    @Mixin PrecisionOption precision;
 
     @Option(names = "--size", defaultValue = "quick", description = "quick, full (spec 3(e) widths) or tiny (default ${DEFAULT-VALUE}).")
     String size;
@@ -112,11 +116,12 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
           if (s == 1) last[0] = loss;
           last[1] = loss;
           bar.update(s, loss, batch);
-        });
+        }, precision.get());
       }
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("recipe", r.toString());
       info.put("seed", seed);
+      info.put("precision", precision.get().id());
       info.put("first_loss", last[0]);
       info.put("final_loss", last[1]);
       m.save(out, info);

@@ -2,7 +2,9 @@ package io.papers4j.multimodal.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.movie.KeyframeConfig;
 import io.papers4j.multimodal.movie.KeyframeDit;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j movie plot|train-t2i|style|frames|make|dataset|train|eval}: MovieLLM (arXiv 2403.01422). */
@@ -88,13 +91,14 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     }
   }
 
-  static KeyframeDit trainT2i(Path out, int steps, int batch, int pool, long seed) {
+  static KeyframeDit trainT2i(Path out, int steps, int batch, int pool, long seed, Precision precision) {
     Engine.seed(seed);
     TextFeatures text = TextFeatures.load(KeyframeConfig.quick().maxTokens());
     KeyframeDit dit = new KeyframeDit(KeyframeConfig.quick(), seed);
     double[] losses;
     try (ProgressBar bar = new ProgressBar("keyframe model", steps, "img")) {
-      losses = KeyframeTraining.train(dit, text, new KeyframeTraining.Options(steps, batch, pool, 5e-4, 0.1, 0.5, seed), (s, l) -> bar.update(s, l, batch));
+      losses = KeyframeTraining.train(dit, text, new KeyframeTraining.Options(steps, batch, pool, 5e-4, 0.1, 0.5, seed), (s, l) -> bar.update(s, l, batch),
+          precision);
     }
     dit.save(out, Map.of("steps", steps, "batch", batch, "pool", pool, "seed", seed, "final_loss", losses[losses.length - 1]));
     System.err.printf(Locale.ROOT, "keyframe model: loss %.4f → %.4f; saved %s%n", losses[0], losses[losses.length - 1], out);
@@ -118,10 +122,12 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
-      trainT2i(out, steps, batch, pool, seed);
+      trainT2i(out, steps, batch, pool, seed, precision.get());
       return 0;
     }
   }
@@ -230,12 +236,14 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
       if (style != null) StoryWorld.style(style);
       Plot p = PlotGrammar.expand(theme, seed, size(size), style);
-      KeyframeDit dit = model != null ? KeyframeDit.load(model) : trainT2i(out.resolve("t2i"), t2iSteps, 32, 1536, seed);
+      KeyframeDit dit = model != null ? KeyframeDit.load(model) : trainT2i(out.resolve("t2i"), t2iSteps, 32, 1536, seed, precision.get());
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
       System.err.println("movie make: learning the '" + p.style().keyword() + "' style row");
       StyleInversion.Learned row = invert(dit, text, p.style().keyword(), 60, 8, seed);
@@ -316,6 +324,8 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
@@ -325,7 +335,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
       VideoQa qa = new VideoQa(VideoQaConfig.quick(), vocab.size(), seed);
       double[] losses;
       try (ProgressBar bar = new ProgressBar("video QA", steps, "q")) {
-        losses = VideoQaTraining.train(qa, vocab, xs, steps, batch, 1e-3, seed, (s, l) -> bar.update(s, l, batch));
+        losses = VideoQaTraining.train(qa, vocab, xs, steps, batch, 1e-3, seed, (s, l) -> bar.update(s, l, batch), precision.get());
       }
       qa.save(out, Map.of("steps", steps, "batch", batch, "seed", seed, "examples", xs.size(), "data", data.toString(), "final_loss", losses[steps - 1]));
       System.err.printf(Locale.ROOT, "video QA: %d questions, loss %.3f → %.3f; saved %s%n", xs.size(), losses[0], losses[steps - 1], out);

@@ -3,6 +3,7 @@ package io.papers4j.multimodal.infimm;
 import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.multimodal.vlm.Images;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -58,7 +59,12 @@ public final class InfimmTraining {
 
   /** Trains {@code model} in place for one stage at the stage's own resolution; returns the loss of every step. */
   public static double[] train(InfimmModel model, Options o, Progress progress) {
-    return train(model, o, resolution(o.stage()), progress);
+    return train(model, o, resolution(o.stage()), progress, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static double[] train(InfimmModel model, Options o, Progress progress, Precision precision) {
+    return train(model, o, resolution(o.stage()), progress, precision);
   }
 
   /**
@@ -67,6 +73,11 @@ public final class InfimmTraining {
    * stages at each resolution.
    */
   public static double[] train(InfimmModel model, Options o, InfimmModel.Resolution res, Progress progress) {
+    return train(model, o, res, progress, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static double[] train(InfimmModel model, Options o, InfimmModel.Resolution res, Progress progress, Precision precision) {
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> v.requires_grad_(false));
     model.lm.crossAttentionParameters().forEach((k, v) -> trainable.put("language_model." + k, v));
@@ -96,11 +107,14 @@ public final class InfimmTraining {
           System.arraycopy(enc[0], 0, ids, b * model.config().maxText(), model.config().maxText());
           System.arraycopy(enc[1], 0, tg, b * model.config().maxText(), model.config().maxText());
         }
-        Tensor[] vis = model.encodeImages(images, res);
         Tensor x = Tensor.create(ids).view(o.batch(), -1), y = Tensor.create(tg).view(o.batch(), -1);
-        Tensor loss = model.lm.loss(x, vis[0], vis[0].size(1), vis[1], y);
+        Tensor loss;
+        try (Precision.Region cast = precision.autocast()) {
+          Tensor[] vis = model.encodeImages(images, res);
+          loss = model.lm.loss(x, vis[0], vis[0].size(1), vis[1], y);
+        }
         opt.zeroGrad();
-        NativeExit.backward(loss);
+        NativeExit.backward(loss, precision);
         clip(trainable, 1.0);
         opt.step();
         losses[step] = loss.item_double();

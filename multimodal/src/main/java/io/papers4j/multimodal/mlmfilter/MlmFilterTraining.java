@@ -3,6 +3,7 @@ package io.papers4j.multimodal.mlmfilter;
 import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -59,14 +60,24 @@ public final class MlmFilterTraining {
 
   /** Builds the instruction data and trains a new filter on it. */
   public static MlmFilterModel train(MlmFilterConfig config, Recipe r, java.nio.file.Path tangoDir, Progress progress) {
+    return train(config, r, tangoDir, progress, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static MlmFilterModel train(MlmFilterConfig config, Recipe r, java.nio.file.Path tangoDir, Progress progress, Precision precision) {
     MlmFilterModel m = new MlmFilterModel(config, r.options().seed());
-    train(m, instructions(r, tangoDir), r.options(), progress);
+    train(m, instructions(r, tangoDir), r.options(), progress, precision);
     return m;
   }
 
   private MlmFilterTraining() {}
 
   public static double[] train(MlmFilterModel model, List<Instructions.Instruction> data, Options o, Progress progress) {
+    return train(model, data, o, progress, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static double[] train(MlmFilterModel model, List<Instructions.Instruction> data, Options o, Progress progress, Precision precision) {
     if (data.isEmpty()) throw new IllegalArgumentException("no instructions to train on");
     AdamW opt = new AdamW(model.namedParameters(), new AdamConfig(o.lr(), 0.9, 0.999, 1e-8, 0.0));
     Random r = new Random(o.seed());
@@ -95,9 +106,12 @@ public final class MlmFilterTraining {
           System.arraycopy(e[0], 0, ids, b * t, t);
           System.arraycopy(e[1], 0, tg, b * t, t);
         }
-        Tensor loss = model.loss(MlmFilterModel.stack(images), Tensor.create(ids).view(o.batch(), t), Tensor.create(tg).view(o.batch(), t));
+        Tensor loss;
+        try (Precision.Region cast = precision.autocast()) {
+          loss = model.loss(MlmFilterModel.stack(images), Tensor.create(ids).view(o.batch(), t), Tensor.create(tg).view(o.batch(), t));
+        }
         opt.zeroGrad();
-        NativeExit.backward(loss);
+        NativeExit.backward(loss, precision);
         clip(model, 1.0);
         opt.step();
         losses[step] = loss.item_double();

@@ -5,6 +5,7 @@ import io.papers4j.core.diffusion.RectifiedFlow;
 import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.multimodal.vlm.Images;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -67,6 +68,11 @@ public final class KeyframeTraining {
 
   /** Trains in place; returns the loss of every step. */
   public static double[] train(KeyframeDit model, TextFeatures text, Options o, Progress progress) {
+    return train(model, text, o, progress, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static double[] train(KeyframeDit model, TextFeatures text, Options o, Progress progress, Precision precision) {
     SplittableRandom rng = new SplittableRandom(o.seed());
     int s = model.config().imageSize();
     List<BufferedImage> images = new ArrayList<>();
@@ -103,9 +109,12 @@ public final class KeyframeTraining {
         Tensor t = Tensor.create(ts); // (B)
         Tensor eps = torch.randn_like(x0);
         Tensor zt = RectifiedFlow.interpolate(x0, eps, t);
-        Tensor loss = RectifiedFlow.loss(model.forward(zt, t, c), x0, eps);
+        Tensor loss;
+        try (Precision.Region cast = precision.autocast()) {
+          loss = RectifiedFlow.loss(model.forward(zt, t, c).to(torch.ScalarType.Float), x0, eps); // squared error in float32
+        }
         opt.zeroGrad();
-        NativeExit.backward(loss);
+        NativeExit.backward(loss, precision);
         opt.step();
         losses[step] = loss.item_double();
       }

@@ -3,6 +3,7 @@ package io.papers4j.multimodal.movie;
 import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,12 @@ public final class VideoQaTraining {
 
   /** Trains in place for {@code steps} batches drawn uniformly from {@code data}; returns the losses. */
   public static double[] train(VideoQa model, QaVocab vocab, List<Example> data, int steps, int batch, double lr, long seed, Progress progress) {
+    return train(model, vocab, data, steps, batch, lr, seed, progress, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static double[] train(VideoQa model, QaVocab vocab, List<Example> data, int steps, int batch, double lr, long seed, Progress progress,
+      Precision precision) {
     if (data.isEmpty()) throw new IllegalArgumentException("no training examples");
     SplittableRandom rng = new SplittableRandom(seed);
     AdamW opt = new AdamW(model.namedParameters(), new AdamConfig(lr, 0.9, 0.95, 1e-8, 0.1));
@@ -87,10 +94,13 @@ public final class VideoQaTraining {
         List<Example> xs = new ArrayList<>();
         for (int i = 0; i < batch; i++) xs.add(data.get(rng.nextInt(data.size())));
         Batch bt = batch(model, vocab, xs);
-        Tensor logits = model.textLogits(bt.frames(), bt.valid(), bt.question(), bt.ids()); // (B, T, V)
-        Tensor loss = torch.cross_entropy(logits.reshape(-1, logits.size(-1)), bt.targets().reshape(-1));
+        Tensor loss;
+        try (Precision.Region cast = precision.autocast()) {
+          Tensor logits = model.textLogits(bt.frames(), bt.valid(), bt.question(), bt.ids()).to(torch.ScalarType.Float); // (B, T, V)
+          loss = torch.cross_entropy(logits.reshape(-1, logits.size(-1)), bt.targets().reshape(-1));
+        }
         opt.zeroGrad();
-        NativeExit.backward(loss);
+        NativeExit.backward(loss, precision);
         opt.step();
         losses[step] = loss.item_double();
       }

@@ -1,8 +1,10 @@
 package io.papers4j.multimodal.infimm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.papers4j.core.tensor.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,5 +81,22 @@ class InfimmTrainingTest {
     assertThat(a.image().getWidth()).isBetween(64, 192);
     Documents.Sample c = Documents.sample(9, 64, 64, List.of(Documents.Kind.CORNER));
     assertThat(c.answer()).hasSize(2);
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    InfimmModel a = new InfimmModel(tiny(), 3), b = new InfimmModel(tiny(), 3);
+    InfimmTraining.Options o = new InfimmTraining.Options(1, 2, 2, 7, 16, 16);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double[] f32 = InfimmTraining.train(a, o, null, Precision.F32);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double[] bf16 = InfimmTraining.train(b, o, null, Precision.BF16);
+    for (double x : bf16) assertThat(Double.isFinite(x)).isTrue();
+    assertThat(bf16[0]).isNotEqualTo(f32[0]).isCloseTo(f32[0], withinPercentage(3));
+    b.namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

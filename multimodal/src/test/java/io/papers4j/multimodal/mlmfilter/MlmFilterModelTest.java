@@ -1,9 +1,11 @@
 package io.papers4j.multimodal.mlmfilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,5 +61,26 @@ class MlmFilterModelTest {
     Files.writeString(dir.resolve("config.json"), "{\"patch\": \"x\"}");
     Files.writeString(dir.resolve("model.safetensors"), "junk");
     assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("not the config of an MLM-filter model");
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    Engine.init(2);
+    List<Instructions.Instruction> data = new ArrayList<>();
+    data.add(new Instructions.Instruction(torch.zeros(3, 32, 32), "a dark picture", "itm", "91\nyes", 91));
+    data.add(new Instructions.Instruction(torch.ones(3, 32, 32), "a dark picture", "itm", "12\nno", 12));
+    MlmFilterModel a = new MlmFilterModel(MlmFilterConfig.tiny(), 0), b = new MlmFilterModel(MlmFilterConfig.tiny(), 0);
+    MlmFilterTraining.Options o = new MlmFilterTraining.Options(2, 2, 1e-2, 0);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double[] f32 = MlmFilterTraining.train(a, data, o, null, Precision.F32);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double[] bf16 = MlmFilterTraining.train(b, data, o, null, Precision.BF16);
+    for (double x : bf16) assertThat(Double.isFinite(x)).isTrue();
+    assertThat(bf16[0]).isNotEqualTo(f32[0]).isCloseTo(f32[0], withinPercentage(3));
+    b.namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

@@ -1,9 +1,11 @@
 package io.papers4j.multimodal.movie;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.within;
 
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
@@ -80,5 +82,27 @@ class VideoQaTest {
     QaVocab v = new QaVocab();
     assertThat(v.decode(v.encode("a woman in purple"))).isEqualTo("a woman in purple");
     assertThat(v.encode("a dragon")[1]).isEqualTo(QaVocab.UNK);
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    Engine.init(2);
+    QaVocab vocab = new QaVocab();
+    Plot.Frame f = new Plot.Frame("x", "forest", List.of("A"), List.of("a man in red"), "walking", "calm");
+    StoryWorld.Style st = StoryWorld.style("dream");
+    List<VideoQaTraining.Example> data = VideoQaTraining.examples(List.of(KeyframeRenderer.render(f, st, 16, 0), KeyframeRenderer.render(f, st, 16, 1)),
+        List.of(new Plot.Qa("temporal", "where does the story end?", "forest")));
+    VideoQa a = new VideoQa(TINY, vocab.size(), 1), b = new VideoQa(TINY, vocab.size(), 1);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double[] f32 = VideoQaTraining.train(a, vocab, data, 2, 2, 3e-3, 0, null, Precision.F32);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    double[] bf16 = VideoQaTraining.train(b, vocab, data, 2, 2, 3e-3, 0, null, Precision.BF16);
+    for (double x : bf16) assertThat(Double.isFinite(x)).isTrue();
+    assertThat(bf16[0]).isNotEqualTo(f32[0]).isCloseTo(f32[0], withinPercentage(3));
+    b.namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

@@ -3,6 +3,7 @@ package io.papers4j.speech.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.speech.audio.Wav;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,10 +59,12 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
-      Ns3Pipeline.Trained t = Ns3Pipeline.train(Ns3Preset.named(preset), seed);
+      Ns3Pipeline.Trained t = Ns3Pipeline.train(Ns3Preset.named(preset), seed, precision.get());
       Path dir = modelDir(out);
       new SpeechBundle(t.facodec(), t.corpus().phoneSet, t.tts(), t.phoneRecognizer()).save(dir, seed, "espeak-ng corpus, preset " + preset);
       System.out.println("saved " + dir);
@@ -95,12 +99,15 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
       SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed));
       FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim);
-      CodecTraining.Run r = CodecTraining.train(cfg, c.train, new CodecTraining.Recipe(steps, batch, 48, 2e-3), seed, "facodec");
+      CodecTraining.Run r = CodecTraining.train(cfg, c.train, new CodecTraining.Recipe(steps, batch, 48, 2e-3), seed, "facodec",
+          precision.get());
       new SpeechBundle(r.model(), c.phoneSet, null, null).save(out, seed, "espeak-ng corpus");
       System.out.printf(Locale.ROOT, "saved %s (%.0f s; final mel L1 %.3f)%n", out, r.seconds(), r.finalLosses().get("mel_l1"));
       return 0;

@@ -5,6 +5,7 @@ import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.speech.data.SpeechCorpus;
 import java.util.ArrayList;
@@ -38,6 +39,11 @@ public final class CodecTraining {
   private CodecTraining() {}
 
   public static Run train(FacodecConfig config, List<SpeechCorpus.Utt> train, Recipe r, long seed, String label) {
+    return train(config, train, r, seed, label, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static Run train(FacodecConfig config, List<SpeechCorpus.Utt> train, Recipe r, long seed, String label, Precision precision) {
     Engine.init();
     Engine.seed(seed);
     Facodec model = new Facodec(config, seed);
@@ -59,8 +65,11 @@ public final class CodecTraining {
           for (int i = 0; i < keepV.length; i++) keepV[i] = rnd.nextDouble() < config.detailDropout() ? 0f : 1f;
           Tensor keep = Batches.floats(keepV, r.batch());
           opt.zeroGrad();
-          Map<String, Tensor> losses = model.losses(b, keep);
-          NativeExit.backward(losses.get("total"));
+          Map<String, Tensor> losses;
+          try (Precision.Region cast = precision.autocast()) {
+            losses = model.losses(b, keep);
+          }
+          NativeExit.backward(losses.get("total"), precision);
           GradClip.clipGlobalNorm(model.namedParameters().values(), 1.0);
           opt.step();
           double total = losses.get("total").item_float();

@@ -4,6 +4,7 @@ import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.optim.GradClip;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.speech.data.SpeechCorpus;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class FactorisedTts {
 
   /** Trains one module on sequences built by {@code make} from random utterances. */
   static List<Double> train(MaskPredict m, List<CodedUtt> data, int steps, int batch, long seed, String label,
-      java.util.function.BiFunction<CodedUtt, Random, MaskPredict.Seq> make) {
+      Precision precision, java.util.function.BiFunction<CodedUtt, Random, MaskPredict.Seq> make) {
     AdamW opt = new AdamW(m.namedParameters(), new AdamConfig(1e-3, 0.9, 0.98, 1e-8, 0.01));
     Random rnd = new Random(seed);
     List<Double> curve = new ArrayList<>();
@@ -104,8 +105,11 @@ public final class FactorisedTts {
           List<MaskPredict.Seq> b = new ArrayList<>();
           for (int i = 0; i < batch; i++) b.add(make.apply(window(data.get(rnd.nextInt(data.size())), rnd), rnd));
           opt.zeroGrad();
-          Tensor loss = m.loss(b, rnd);
-          NativeExit.backward(loss);
+          Tensor loss;
+          try (Precision.Region cast = precision.autocast()) {
+            loss = m.loss(b, rnd);
+          }
+          NativeExit.backward(loss, precision);
           GradClip.clipGlobalNorm(m.namedParameters().values(), 1.0);
           opt.step();
           curve.add((double) loss.item_float());
@@ -134,19 +138,24 @@ public final class FactorisedTts {
 
   /** Trains the four factorised modules for {@code steps} each and the baseline for 3 × steps. */
   public Map<String, List<Double>> trainAll(List<CodedUtt> facodec, List<CodedUtt> plain, int steps, int batch, long seed) {
+    return trainAll(facodec, plain, steps, batch, seed, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public Map<String, List<Double>> trainAll(List<CodedUtt> facodec, List<CodedUtt> plain, int steps, int batch, long seed, Precision precision) {
     Map<String, List<Double>> curves = new LinkedHashMap<>();
-    curves.put("duration", train(duration, facodec, steps, batch, seed, "tts-duration", (u, r) -> {
+    curves.put("duration", train(duration, facodec, steps, batch, seed, "tts-duration", precision, (u, r) -> {
       int[][] runs = runs(u.phones());
       int cut = promptCut(runs.length, r);
       return durationSeq(java.util.Arrays.copyOf(runs, cut), java.util.Arrays.copyOfRange(runs, cut, runs.length));
     }));
-    curves.put("prosody", train(prosody, facodec, steps, batch, seed + 1, "tts-prosody",
+    curves.put("prosody", train(prosody, facodec, steps, batch, seed + 1, "tts-prosody", precision,
         (u, r) -> codeSeq(u.phones(), u.codes(), 0, 0, 1, promptCut(u.phones().length, r))));
-    curves.put("content", train(content, facodec, steps, batch, seed + 2, "tts-content",
+    curves.put("content", train(content, facodec, steps, batch, seed + 2, "tts-content", precision,
         (u, r) -> codeSeq(u.phones(), u.codes(), 1, 1, 3, promptCut(u.phones().length, r))));
-    curves.put("detail", train(detail, facodec, steps, batch, seed + 3, "tts-detail",
+    curves.put("detail", train(detail, facodec, steps, batch, seed + 3, "tts-detail", precision,
         (u, r) -> codeSeq(u.phones(), u.codes(), 3, 3, 6, promptCut(u.phones().length, r))));
-    curves.put("baseline", train(baseline, plain, 3 * steps, batch, seed + 4, "tts-baseline",
+    curves.put("baseline", train(baseline, plain, 3 * steps, batch, seed + 4, "tts-baseline", precision,
         (u, r) -> codeSeq(u.phones(), u.codes(), 0, 0, 6, promptCut(u.phones().length, r))));
     return curves;
   }

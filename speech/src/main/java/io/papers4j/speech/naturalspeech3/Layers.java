@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.nn.Convolutions;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.LayerNorm;
 import io.papers4j.core.nn.Linear;
@@ -50,8 +51,7 @@ final class Layers {
     }
 
     Tensor forward(Tensor x) { // (B, in, T) → (B, out, T/stride)
-      return torch.conv1d(x, weight, new TensorOptional(bias), new long[] {stride}, new long[] {pad},
-          new long[] {dilation}, 1);
+      return Convolutions.conv1d(x, weight, bias, stride, pad, dilation);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.papers4j.speech.naturalspeech3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.speech.data.SpeechCorpus;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,5 +163,22 @@ class FacodecTest {
   void badConfigIsOneMessage() {
     assertThatThrownBy(() -> FacodecConfig.small(10, 4).withCodeDim(100)).hasMessageContaining("codeDim must be in 1..64");
     assertThatThrownBy(() -> FacodecConfig.small(1, 4)).hasMessageContaining("phones");
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    List<SpeechCorpus.Utt> data = fakeUtts(6, 12, 0);
+    CodecTraining.Recipe r = new CodecTraining.Recipe(2, 2, 8, 1e-3);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    CodecTraining.Run f32 = CodecTraining.train(tiny(true), data, r, 11, "t", Precision.F32);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    CodecTraining.Run bf16 = CodecTraining.train(tiny(true), data, r, 11, "t", Precision.BF16);
+    assertThat(bf16.lossCurve()).allMatch(Double::isFinite);
+    assertThat(bf16.lossCurve().get(0)).isNotEqualTo(f32.lossCurve().get(0)).isCloseTo(f32.lossCurve().get(0), withinPercentage(3));
+    bf16.model().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

@@ -1,8 +1,10 @@
 package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.gen.AutoencoderCheckpoint;
 import io.papers4j.vision.gen.AutoencoderConfig;
@@ -19,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,6 +78,8 @@ public final class AutoencoderCommand implements CliCommand, Runnable {
     @Option(names = "--out", required = true, description = "Checkpoint directory to write.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
@@ -83,7 +88,7 @@ public final class AutoencoderCommand implements CliCommand, Runnable {
       LabelledImages test = LabelledImages.load(data, false, testImages, seed);
       AutoencoderConfig config = new AutoencoderConfig(train.channels(), widths, 1, latentChannels, groups, train.imageSize(), 1.0);
       AutoencoderTraining.Recipe recipe = new AutoencoderTraining.Recipe(steps, batch, lr, klWeight, seed);
-      AutoencoderTraining.Run run = AutoencoderTraining.train(config, train, recipe, ProgressBar.detectMode());
+      AutoencoderTraining.Run run = AutoencoderTraining.train(config, train, recipe, ProgressBar.detectMode(), precision.get());
       AutoencoderTraining.Metrics m = AutoencoderTraining.evaluate(run.model(), test.images());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("steps", steps);
@@ -127,6 +132,8 @@ public final class AutoencoderCommand implements CliCommand, Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of procedural data (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
@@ -138,12 +145,16 @@ public final class AutoencoderCommand implements CliCommand, Runnable {
         throw new IllegalArgumentException("this autoencoder takes " + c.inChannels() + "-channel images with sides divisible by " + c.factor() + " (trained at "
             + c.sampleSize() + "x" + c.sampleSize() + "); " + set + " has " + test.channels() + "x" + test.imageSize() + "x" + test.imageSize());
       }
-      AutoencoderTraining.Metrics m = AutoencoderTraining.evaluate(ae, test.images());
-      System.out.printf(Locale.ROOT, "%s on %d held-out %s images: MSE %.5f, PSNR %.2f dB (latent %d x %d x %d)%n",
-          model, test.count(), set, m.mse(), m.psnr(), c.latentChannels(), c.sampleSize() / c.factor(), c.sampleSize() / c.factor());
+      AutoencoderTraining.Metrics m;
+      Tensor recon;
       int k = (int) Math.min(columns, test.count());
       Tensor originals = test.images().narrow(0, 0, k);
-      Tensor recon = AutoencoderTraining.reconstruct(ae, originals);
+      try (Precision.Region cast = precision.autocast()) {
+        m = AutoencoderTraining.evaluate(ae, test.images());
+        recon = AutoencoderTraining.reconstruct(ae, originals).to(torch.ScalarType.Float);
+      }
+      System.out.printf(Locale.ROOT, "%s on %d held-out %s images: MSE %.5f, PSNR %.2f dB (latent %d x %d x %d)%n",
+          model, test.count(), set, m.mse(), m.psnr(), c.latentChannels(), c.sampleSize() / c.factor(), c.sampleSize() / c.factor());
       if (out != null) {
         SampleGrid.write(torch.cat(new TensorVector(originals, recon), 0), out, k, false);
         System.out.println("wrote " + out);

@@ -2,11 +2,13 @@ package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.flow.Cond;
 import io.papers4j.vision.flow.FlowCheckpoint;
@@ -37,6 +39,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j flow train|sample|eval}: rectified-flow transformers (SD3) on Fashion-MNIST or captioned shapes. */
@@ -110,6 +113,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -159,7 +164,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       if (space != null) d = d.inLatentSpace(space);
       FlowModel model = FlowModel.create(config, seed);
       Path work = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".train");
-      FlowTraining.Run run = FlowTraining.train(model, d, recipe, work, ProgressBar.detectMode(), (int) Math.max(1, steps / 10), 4);
+      FlowTraining.Run run = FlowTraining.train(model, d, recipe, work, ProgressBar.detectMode(), (int) Math.max(1, steps / 10), 4,
+          Double.POSITIVE_INFINITY, null, precision.get());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arch", arch);
       cfg.put("objective", objective);
@@ -215,6 +221,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the starting noise (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -231,8 +239,9 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       Cond cond = condition(m.config(), classLabel, prompt, n);
       LatentSpace space = FlowCheckpoint.latentSpace(model);
       Tensor images;
-      try (ProgressBar bar = new ProgressBar("sample", n, "img")) {
-        images = FlowSampler.sampleImages(m, space, objective, cond, steps, cfg, alpha, seed, 64, bar);
+      try (ProgressBar bar = new ProgressBar("sample", n, "img");
+          Precision.Region cast = precision.autocast()) {
+        images = FlowSampler.sampleImages(m, space, objective, cond, steps, cfg, alpha, seed, 64, bar).to(torch.ScalarType.Float);
       }
       String stem = out.getFileName().toString().replaceFirst("(?i)\\.png$", "");
       Path each = out.toAbsolutePath().resolveSibling(stem);
@@ -306,6 +315,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
     @Option(names = "--cfg", defaultValue = "1", description = "Guidance scale (default ${DEFAULT-VALUE}).")
     double cfg;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -331,7 +342,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       int batches = d.validationBatches();
       for (int i = 0; i < batches; i++) {
         try (PointerScope s = new PointerScope();
-            NoGradGuard g = new NoGradGuard()) {
+            NoGradGuard g = new NoGradGuard();
+            Precision.Region cast = precision.autocast()) {
           loss += FlowTraining.validationLoss(m, FlowTraining.process(objective), i, d.validation(i), d).item_double();
         }
       }
@@ -366,8 +378,9 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         requested = Evaluator.classRequests(classes);
       }
       Tensor x;
-      try (ProgressBar bar = new ProgressBar("sample", samples, "img")) {
-        x = FlowSampler.sampleImages(m, space, objective, cond, steps, cfg, alpha, 1, 100, bar);
+      try (ProgressBar bar = new ProgressBar("sample", samples, "img");
+          Precision.Region cast = precision.autocast()) {
+        x = FlowSampler.sampleImages(m, space, objective, cond, steps, cfg, alpha, 1, 100, bar).to(torch.ScalarType.Float);
       }
       try (PointerScope s = new PointerScope()) {
         Map<String, Double> scores = eval.evaluate(FlowData.toUnit(pool(x, shapes || emoji ? 1 : side / 28)), requested, 0);

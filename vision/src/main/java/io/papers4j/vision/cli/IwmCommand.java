@@ -2,6 +2,7 @@ package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
@@ -89,6 +90,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @CommandLine.Mixin DataOptions data = new DataOptions();
 
+    @CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (!augment.equals("jitter") && !augment.equals("jitter+destructive")) {
@@ -98,13 +101,14 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
       Engine.init();
       Engine.seed(data.seed);
       var recipe = new IwmTraining.Recipe(steps, batch, lr, 0.04, augment.equals("jitter+destructive"));
-      IwmTraining.Run run = IwmTraining.train(cfg, data.train(cfg.imageSize()), recipe, data.seed, ProgressBar.detectMode());
+      IwmTraining.Run run = IwmTraining.train(cfg, data.train(cfg.imageSize()), recipe, data.seed, ProgressBar.detectMode(), precision.get());
       Map<String, Object> conf = new LinkedHashMap<>();
       conf.put("augment", augment);
       conf.put("steps", steps);
       conf.put("batch", batch);
       conf.put("lr", lr);
       conf.put("weight_decay", 0.04);
+      conf.put("precision", precision.get().id());
       IwmCheckpoint.save(out, run.model(), Checkpoint.runInfo(conf, data.seed, data.data.equals("tango") ? "tango-icons" : "colour-shapes:" + data.trainImages, steps));
       System.out.printf(Locale.ROOT, "saved %s (final loss %.4f, %.0f s)%n", out, run.losses().get(run.losses().size() - 1), run.seconds());
       return 0;

@@ -2,9 +2,11 @@ package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.video.ImageModel;
 import io.papers4j.vision.video.MovingSprites;
@@ -27,6 +29,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j video train|animate|eval}: AtomoVideo image-to-video on a frozen image model. */
@@ -93,6 +96,8 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -100,8 +105,8 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       VideoConfig config = VideoConfig.arm(arm, size, frames).withWidths(parseWidths(widths));
       MovingSprites.Spec spec = dataSpec(data, size);
-      VideoTraining.Recipe recipe = new VideoTraining.Recipe(steps, batch, lr, given, seed, ema);
-      VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(baseSteps, baseBatch, baseLr, 1, seed, ema);
+      VideoTraining.Recipe recipe = new VideoTraining.Recipe(steps, batch, lr, given, seed, ema, precision.get());
+      VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(baseSteps, baseBatch, baseLr, 1, seed, ema, precision.get());
       if (given >= frames) throw new IllegalArgumentException("--given (" + given + ") must be smaller than --frames (" + frames + ")");
       Engine.init(threads);
       Engine.seed(seed);
@@ -223,6 +228,8 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the starting noise (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -243,13 +250,14 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
       BufferedImage img = VideoIO.readImage(image, vm.config().imageSize());
       Tensor x = VideoIO.toTensor(List.of(img)); // (1, 3, S, S)
       Tensor clip;
-      try (ProgressBar bar = new ProgressBar("animate", 1 + extend, "window")) {
-        clip = VideoSampler.animate(vm, x, new long[] {content}, new long[] {m}, frames, steps, cfg, seed); // (1, T, 3, S, S)
+      try (ProgressBar bar = new ProgressBar("animate", 1 + extend, "window");
+          Precision.Region cast = precision.autocast()) {
+        clip = VideoSampler.animate(vm, x, new long[] {content}, new long[] {m}, frames, steps, cfg, seed).to(torch.ScalarType.Float); // (1, T, 3, S, S)
         bar.update(1, Double.NaN, 1);
         if (extend > 0) {
           int l = Math.min(trainedGiven(model), frames - 1);
           Tensor more = VideoSampler.rollout(vm, clip.narrow(1, frames - l, l).contiguous(), new long[] {content}, new long[] {m}, frames, extend,
-              steps, cfg, seed + 1);
+              steps, cfg, seed + 1).to(torch.ScalarType.Float);
           clip = torch.cat(new TensorVector(clip, more.narrow(1, l, more.size(1) - l)), 1);
           bar.update(1 + extend, Double.NaN, extend);
         }

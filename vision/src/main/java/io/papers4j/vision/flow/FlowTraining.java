@@ -9,6 +9,7 @@ import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.diffusion.VariancePreserving;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.Batch;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.core.train.TrainConfig;
@@ -119,6 +120,12 @@ public final class FlowTraining {
    */
   public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery,
       int evalBatches, double budgetS, Trainer.AfterStep probe) {
+    return train(model, data, r, outDir, progress, evalEvery, evalBatches, budgetS, probe, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (bf16 = CPU autocast; float32 weights, AdamW state, EMA, loss). */
+  public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery,
+      int evalBatches, double budgetS, Trainer.AfterStep probe, Precision precision) {
     DiffusionProcess process = process(r.objective());
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
     TrainConfig tc = TrainConfig.builder(r.steps(), data.batch(), r.lr(), r.seed(), outDir).optWarmup(r.warmup())
@@ -129,9 +136,11 @@ public final class FlowTraining {
     info.put("t_sampler", r.tSampler().spec());
     info.put("train_shift", r.trainShift());
     info.put("ema_decay", r.emaDecay());
+    info.put("precision", precision.id());
     Ema ema = r.emaDecay() > 0 ? new Ema(model.namedParameters(), r.emaDecay()) : null;
     long t0 = System.nanoTime();
     TrainResult result = new Trainer(tc, trainable(model), opt, data).info(info).unit("img").progress(progress).timeBudget(budgetS)
+        .precision(precision)
         .stepLoss((step, b) -> stepLoss(model, process, r, step, b, data))
         .validationLoss((i, b) -> validationLoss(model, process, i, b, data))
         .afterStep(done -> {
@@ -158,7 +167,8 @@ public final class FlowTraining {
   public static Tensor loss(FlowNet model, DiffusionProcess process, Tensor x0, Cond c, boolean[] drop, Tensor t, Tensor eps) {
     Tensor xt = process.noised(x0, eps, t); // (B, ch, S, S)
     Tensor out = model.forward(xt, process.modelTime(t), drop == null ? c : model.drop(c, drop));
-    return process.loss(out, x0, eps, t);
+    // float32 prediction whatever the forward's precision, so the squared error reduces in float32
+    return process.loss(out.to(torch.ScalarType.Float), x0, eps, t);
   }
 
   /** Validation batch i: t = (j + ½)/B for example j, noise from a generator seeded with i, no dropout. */

@@ -1,6 +1,7 @@
 package io.papers4j.vision.gen;
 
 import io.papers4j.core.tensor.NativeExit;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.train.ProgressBar;
@@ -47,6 +48,11 @@ public final class AutoencoderTraining {
   public record Metrics(double mse, double psnr) {}
 
   public static Run train(AutoencoderConfig config, LabelledImages data, Recipe r, ProgressBar.Mode mode) {
+    return train(config, data, r, mode, Precision.F32);
+  }
+
+  /** Trains with the forward passes in {@code precision} (weights and optimizer state stay float32). */
+  public static Run train(AutoencoderConfig config, LabelledImages data, Recipe r, ProgressBar.Mode mode, Precision precision) {
     if (data.channels() != config.inChannels()) {
       throw new IllegalArgumentException("the autoencoder takes " + config.inChannels() + "-channel images, " + data.name() + " has " + data.channels());
     }
@@ -63,9 +69,12 @@ public final class AutoencoderTraining {
           long[] pick = new long[r.batch()];
           for (int i = 0; i < pick.length; i++) pick[i] = (long) (rng.nextDouble() * n);
           Tensor x = signed(data.images().index_select(0, torch.tensor(pick))); // (B, C, S, S) in [-1, 1]
-          Tensor[] l = model.loss(x, r.klWeight());
+          Tensor[] l;
+          try (Precision.Region cast = precision.autocast()) {
+            l = model.loss(x, r.klWeight());
+          }
           opt.zeroGrad();
-          NativeExit.backward(l[0]);
+          NativeExit.backward(l[0], precision);
           opt.step();
           double loss = l[0].item_double();
           if (!Double.isFinite(loss)) throw new IllegalStateException("autoencoder loss is not finite at step " + step);

@@ -1,6 +1,7 @@
 package io.papers4j.vision.iwm;
 
 import io.papers4j.core.tensor.NativeExit;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.train.ProgressBar;
@@ -54,6 +55,11 @@ public final class IwmTraining {
   }
 
   public static Run train(IwmConfig config, ColourShapes.Data data, Recipe r, long seed, ProgressBar.Mode mode) {
+    return train(config, data, r, seed, mode, Precision.F32);
+  }
+
+  /** Pre-trains with the forward passes in {@code precision} (weights, optimizer state and EMA stay float32). */
+  public static Run train(IwmConfig config, ColourShapes.Data data, Recipe r, long seed, ProgressBar.Mode mode, Precision precision) {
     long t0 = System.nanoTime();
     IwmModel model = new IwmModel(config, seed);
     var params = model.trainable();
@@ -73,9 +79,12 @@ public final class IwmTraining {
           Tensor images = data.images().index_select(0, torch.tensor(pick)); // (B, 3, H, W)
           Actions.Views v = Actions.sample(images, rng, r.destructive());
           MultiBlockMask.Batch m = masks.sample(r.batch(), rng);
-          Tensor loss = model.loss(v.source(), v.target(), v.action(), indices(m.context()), indices(m.target()));
+          Tensor loss;
+          try (Precision.Region cast = precision.autocast()) {
+            loss = model.loss(v.source(), v.target(), v.action(), indices(m.context()), indices(m.target()));
+          }
           opt.zeroGrad();
-          NativeExit.backward(loss);
+          NativeExit.backward(loss, precision);
           opt.step();
           model.emaUpdate(ema.momentum(step + 1));
           double l = loss.item_double();

@@ -1,5 +1,6 @@
 package io.papers4j.vision.video;
 
+import io.papers4j.core.nn.Convolutions;
 import io.papers4j.core.nn.GroupNorm;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.LayerNorm;
@@ -10,7 +11,6 @@ import io.papers4j.core.nn.unet.CrossAttention;
 import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -66,7 +66,7 @@ public final class TemporalLayers implements Parameterized {
     // temporal convolution: frames as the 1-D axis at every location
     Tensor n = torch.silu(norm.forward(h)); // (B·T, C, H, W)
     Tensor seq = n.view(b, frames, c, hh, ww).permute(0, 3, 4, 2, 1).reshape(b * hh * ww, c, frames); // (B·H·W, C, T)
-    Tensor conv = torch.conv1d(seq, convWeight, new TensorOptional(convBias), new long[] {1}, new long[] {1}, new long[] {1}, 1);
+    Tensor conv = Convolutions.conv1d(seq, convWeight, convBias, 1, 1, 1); // (B·H·W, C, T)
     h = h.add(fromSequences(conv.transpose(1, 2), b, frames, hh, ww)); // (B·T, C, H, W)
     // temporal attention
     Tensor tokens = h.view(b, frames, c, hh, ww).permute(0, 3, 4, 1, 2).reshape(b * hh * ww, frames, c); // (B·H·W, T, C)

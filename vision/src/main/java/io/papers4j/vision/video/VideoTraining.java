@@ -1,6 +1,7 @@
 package io.papers4j.vision.video;
 
 import io.papers4j.core.tensor.NativeExit;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.diffusion.ConditionDropout;
 import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.diffusion.VariancePreserving;
@@ -41,15 +42,21 @@ public final class VideoTraining {
 
   /**
    * Steps, batch (images or clips), learning rate, given frames L (stage 2), seed, and the decay of an
-   * exponential moving average of the trained weights (0 = none). A fixed step count, never a time
-   * budget: a recipe does the same work on any machine.
+   * exponential moving average of the trained weights (0 = none), and the compute precision of the
+   * forward passes (weights, optimizer state and average stay float32). A fixed step count, never a
+   * time budget: a recipe does the same work on any machine.
    */
-  public record Recipe(long steps, int batch, double lr, int given, long seed, double emaDecay) {
+  public record Recipe(long steps, int batch, double lr, int given, long seed, double emaDecay, Precision precision) {
     public Recipe {
+      java.util.Objects.requireNonNull(precision, "precision");
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be positive, got " + steps + ", " + batch);
       if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
       if (given < 1) throw new IllegalArgumentException("at least one given frame, got " + given);
       if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("EMA decay must be in [0, 1), got " + emaDecay);
+    }
+
+    public Recipe(long steps, int batch, double lr, int given, long seed, double emaDecay) {
+      this(steps, batch, lr, given, seed, emaDecay, Precision.F32);
     }
 
     public Recipe(long steps, int batch, double lr, int given, long seed) {
@@ -57,7 +64,11 @@ public final class VideoTraining {
     }
 
     public Recipe withSteps(long n) {
-      return new Recipe(n, batch, lr, given, seed, emaDecay);
+      return new Recipe(n, batch, lr, given, seed, emaDecay, precision);
+    }
+
+    public Recipe withPrecision(Precision p) {
+      return new Recipe(steps, batch, lr, given, seed, emaDecay, p);
     }
   }
 
@@ -143,8 +154,11 @@ public final class VideoTraining {
       double loss;
       try (PointerScope scope = new PointerScope()) {
         opt.zeroGrad();
-        Tensor l = stepLoss.loss(step);
-        NativeExit.backward(l);
+        Tensor l;
+        try (Precision.Region cast = r.precision().autocast()) {
+          l = stepLoss.loss(step);
+        }
+        NativeExit.backward(l, r.precision());
         GradClip.clipGlobalNorm(params.values(), 1.0);
         opt.step();
         if (ema != null) ema.update();

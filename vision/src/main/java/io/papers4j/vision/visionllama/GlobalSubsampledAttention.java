@@ -1,6 +1,7 @@
 package io.papers4j.vision.visionllama;
 
 import io.papers4j.core.nn.Attention;
+import io.papers4j.core.nn.Convolutions;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.LayerNorm;
 import io.papers4j.core.nn.Linear;
@@ -10,7 +11,6 @@ import io.papers4j.core.nn.pos.GridRope;
 import io.papers4j.core.nn.pos.RotaryEmbedding;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -68,8 +68,8 @@ final class GlobalSubsampledAttention implements Parameterized {
     Tensor kv = x;
     if (sr > 1) {
       Tensor map = x.transpose(1, 2).reshape(b, c, h, w); // (B, C, H, W)
-      Tensor red = torch.conv2d(map, srWeight, new TensorOptional(srBias), new long[] {sr, sr}, new long[] {0, 0},
-          new long[] {1, 1}, 1); // (B, C, H/sr, W/sr)
+      Tensor red = Convolutions.conv2d(map, srWeight, srBias, new long[] {sr, sr}, new long[] {0, 0},
+          new long[] {1, 1}); // (B, C, H/sr, W/sr)
       kv = srNorm.forward(red.flatten(2, 3).transpose(1, 2)); // (B, M, C)
     }
     long m = kv.size(1);

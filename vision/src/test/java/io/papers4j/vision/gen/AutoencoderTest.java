@@ -1,10 +1,12 @@
 package io.papers4j.vision.gen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,5 +102,22 @@ class AutoencoderTest {
     assertThatThrownBy(() -> ae.encode(torch.rand(1, 1, 32, 32))).hasMessageContaining("takes images (B, 3, H, W)");
     assertThatThrownBy(() -> ae.encode(torch.rand(1, 3, 31, 31))).hasMessageContaining("multiples of 2");
     assertThatThrownBy(() -> new AutoencoderConfig(3, new int[] {8, 12}, 1, 4, 8, 32, 1.0)).hasMessageContaining("multiple of norm_num_groups");
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    LabelledImages data = LabelledImages.shapes(32, 4);
+    AutoencoderTraining.Recipe recipe = new AutoencoderTraining.Recipe(3, 8, 3e-3, 1e-6, 5);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    AutoencoderTraining.Run f32 = AutoencoderTraining.train(TINY, data, recipe, ProgressBar.Mode.OFF, Precision.F32);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    AutoencoderTraining.Run bf16 = AutoencoderTraining.train(TINY, data, recipe, ProgressBar.Mode.OFF, Precision.BF16);
+    assertThat(bf16.losses()).allMatch(Double::isFinite);
+    assertThat(bf16.losses().get(0)).isNotEqualTo(f32.losses().get(0)).isCloseTo(f32.losses().get(0), withinPercentage(3));
+    bf16.model().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

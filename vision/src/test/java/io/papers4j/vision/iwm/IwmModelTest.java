@@ -1,10 +1,12 @@
 package io.papers4j.vision.iwm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +104,22 @@ class IwmModelTest {
   void badConfigIsOneMessage() {
     assertThatThrownBy(() -> new IwmConfig(30, 4, 16, 1, 2, 16, 1, 2, "feature")).hasMessageContaining("multiple of the patch");
     assertThatThrownBy(() -> IwmConfig.small("film", 2)).hasMessageContaining("none, feature or sequence");
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    ColourShapes.Data data = ColourShapes.generate(32, 16, 1);
+    IwmTraining.Recipe recipe = new IwmTraining.Recipe(3, 8, 3e-3, 0.04, true);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    IwmTraining.Run f32 = IwmTraining.train(TINY, data, recipe, 7, ProgressBar.Mode.OFF, Precision.F32);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    IwmTraining.Run bf16 = IwmTraining.train(TINY, data, recipe, 7, ProgressBar.Mode.OFF, Precision.BF16);
+    assertThat(bf16.losses()).allMatch(Double::isFinite);
+    assertThat(bf16.losses().get(0)).isNotEqualTo(f32.losses().get(0)).isCloseTo(f32.losses().get(0), withinPercentage(3));
+    bf16.model().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

@@ -1,10 +1,12 @@
 package io.papers4j.vision.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Params;
+import io.papers4j.core.tensor.Precision;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -231,5 +233,25 @@ class VideoModelTest {
     // at t = T the input is pure noise and v = −x₀
     assertThat(maxDiff(xt.select(0, 2), eps.select(0, 2))).isLessThan(1e-12);
     assertThat(maxDiff(v.select(0, 2), x0.select(0, 2).neg())).isLessThan(1e-12);
+  }
+
+  /**
+   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
+   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    VideoConfig c = tiny("a");
+    MovingSprites d = sprites(16);
+    VideoTraining.Recipe recipe = new VideoTraining.Recipe(2, 4, 1e-3, 1, 0);
+    ImageModel a = new ImageModel(c, Init.normal(1, 0.02));
+    ImageModel b = new ImageModel(c, Init.normal(1, 0.02));
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    VideoTraining.Log f32 = VideoTraining.trainImage(a, d, recipe, null);
+    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
+    VideoTraining.Log bf16 = VideoTraining.trainImage(b, d, recipe.withPrecision(Precision.BF16), null);
+    assertThat(bf16.losses()).allMatch(Double::isFinite);
+    assertThat(bf16.losses().get(0)).isNotEqualTo(f32.losses().get(0)).isCloseTo(f32.losses().get(0), withinPercentage(3));
+    b.namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
 }

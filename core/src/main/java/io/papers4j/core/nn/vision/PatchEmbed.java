@@ -1,11 +1,11 @@
 package io.papers4j.core.nn.vision;
 
+import io.papers4j.core.nn.Convolutions;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -39,8 +39,7 @@ public final class PatchEmbed implements Parameterized {
 
   /** images (B, in, H, W) → (B, C, ⌊H/p⌋, ⌊W/p⌋). */
   public Tensor forward(Tensor images) {
-    return torch.conv2d(images, weight, new TensorOptional(bias), new long[] {patch, patch}, new long[] {0, 0},
-        new long[] {1, 1}, 1);
+    return Convolutions.conv2d(images, weight, bias, new long[] {patch, patch}, new long[] {0, 0}, new long[] {1, 1});
   }
 
   /** (B, C, h, w) → (B, h·w, C), row-major over the grid. */
