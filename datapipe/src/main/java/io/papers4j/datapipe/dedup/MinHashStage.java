@@ -121,6 +121,8 @@ public final class MinHashStage implements Stage {
   private JavaPairRDD<Tuple2<Long, Long>, Double> ownPairs(JavaRDD<Doc> docs) {
     Config cf = c;
     MinHash mh = new MinHash(cf.bands() * cf.rows(), cf.seed());
+    // Signatures are partitioned by seq once, so the two joins below shuffle only the candidate pairs.
+    org.apache.spark.HashPartitioner bySeq = new org.apache.spark.HashPartitioner(docs.getNumPartitions());
     JavaPairRDD<Long, Sig> sigs =
         docs.map(d -> {
               long[] sh = Shingles.of(d.text(), cf.shingleSize());
@@ -128,6 +130,7 @@ public final class MinHashStage implements Stage {
             })
             .filter(s -> s.shingles().length > 0)
             .keyBy(Sig::seq)
+            .partitionBy(bySeq)
             .cache();
     JavaPairRDD<Long, Long> bandMembers =
         sigs.values().flatMapToPair(s -> {
@@ -155,9 +158,9 @@ public final class MinHashStage implements Stage {
     double t = cf.threshold();
     return candidates
         .mapToPair(p -> p)
-        .join(sigs)
+        .join(sigs, bySeq)
         .mapToPair(x -> new Tuple2<>(x._2()._1(), x._2()._2()))
-        .join(sigs)
+        .join(sigs, bySeq)
         .mapToPair(x -> {
           Sig a = x._2()._1(), b = x._2()._2();
           double j = switch (verify) {
