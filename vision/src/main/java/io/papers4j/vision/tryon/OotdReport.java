@@ -74,6 +74,14 @@ final class OotdReport {
     if (verdicts.containsKey("A_at_least_C_on_texture_fidelity")) {
       b.append(" A ≥ C on texture fidelity (bonus): **").append(verdicts.get("A_at_least_C_on_texture_fidelity")).append("**.");
     }
+    Map<String, Object> armA = table.get("A_fusion");
+    if (armA != null && armA.get("texture_fidelity_unclipped") != null) {
+      b.append("\n\nSampler ablation on A (same weights, s = ").append(OotdReproduction.fmt(p.armGuidance()))
+          .append("): DDIM with x̂₀ clipped to [−1, 1] SSIM ").append(f3(armA.get("ssim"))).append(", LPIPS-proxy ").append(f3(armA.get("lpips_proxy")))
+          .append(", texture fidelity ").append(f3(armA.get("texture_fidelity"))).append("; unclipped SSIM ").append(f3(armA.get("ssim_unclipped")))
+          .append(", LPIPS-proxy ").append(f3(armA.get("lpips_proxy_unclipped"))).append(", texture fidelity ").append(f3(armA.get("texture_fidelity_unclipped")))
+          .append(".");
+    }
     b.append("\n\n## Garment guidance sweep on A\n\n| s | SSIM | LPIPS-proxy | texture fidelity |\n|---|---|---|---|\n");
     for (double s : p.guidances()) {
       Map<?, ?> r = (Map<?, ?>) sweep.get(OotdReproduction.fmt(s));

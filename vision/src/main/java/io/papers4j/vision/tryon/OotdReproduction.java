@@ -52,7 +52,7 @@ public final class OotdReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 800, 0.99, 8, 5e-4, 32, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, false, 8, "small");
+      case "quick" -> new Preset("quick", 600, 0.99, 8, 5e-4, 32, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, false, false, 8, "small");
       case "full" -> new Preset("full", 4000, 0.999, 32, 2e-4, 500, 20, new double[] {1, 1.5, 2, 3, 5}, 2.0, 8192, 600, 1000, true, true, 8, "spec");
       case "smoke" -> new Preset("smoke", 3, 0.5, 4, 1e-3, 6, 2, new double[] {1, 2}, 2.0, 64, 3, 16, true, true, 2, "tiny");
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
@@ -112,7 +112,11 @@ public final class OotdReproduction extends TimedReproduction {
       }
       row.put("sampling_seconds", (System.nanoTime() - sampleStart) / 1e9);
       table.put(e.getKey(), row);
-      if (e.getKey().equals("A_fusion")) {
+      if (e.getKey().equals("A_fusion")) { // the same weights sampled without x̂₀ clipping: what the sampler did before
+        for (Map.Entry<String, Double> x : TryOnEval.paired(net, TryOnEval.results(m, paired, p.armGuidance(), p.sampleSteps(), SEED + 1, 8, null, false),
+            paired).entrySet()) {
+          row.put(x.getKey() + "_unclipped", x.getValue());
+        }
         for (double s : p.guidances()) {
           Map<String, Double> v = s == p.armGuidance() ? TryOnEval.paired(net, out, paired)
               : TryOnEval.paired(net, TryOnEval.results(m, paired, s, p.sampleSteps(), SEED + 1, 8, null), paired);

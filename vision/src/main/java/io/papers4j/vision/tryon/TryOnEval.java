@@ -54,6 +54,11 @@ public final class TryOnEval {
 
   /** Try-on results (N, 3, S, S) in [0, 1] for a batch, sampled in chunks of {@code chunk}. */
   public static Tensor results(OotdModel m, TryOnData.Batch b, double guidance, int steps, long seed, int chunk, ProgressBar bar) {
+    return results(m, b, guidance, steps, seed, chunk, bar, true);
+  }
+
+  /** As above; {@code clipX0} false samples with plain (unclipped) DDIM steps. */
+  public static Tensor results(OotdModel m, TryOnData.Batch b, double guidance, int steps, long seed, int chunk, ProgressBar bar, boolean clipX0) {
     long n = b.size();
     int per = 3 * TryOnData.SIZE * TryOnData.SIZE;
     float[] all = new float[(int) n * per];
@@ -61,7 +66,7 @@ public final class TryOnEval {
       long k = Math.min(chunk, n - from);
       try (PointerScope s = new PointerScope()) {
         Tensor out = TryOnSampler.tryOn(m, b.target().narrow(0, from, k), b.mask().narrow(0, from, k), b.garment().narrow(0, from, k),
-            b.category().narrow(0, from, k), guidance, steps, seed + from).contiguous(); // (k, 3, S, S)
+            b.category().narrow(0, from, k), guidance, steps, seed + from, clipX0).contiguous(); // (k, 3, S, S)
         float[] part = new float[(int) k * per];
         out.data_ptr_float().get(part);
         System.arraycopy(part, 0, all, (int) from * per, part.length);

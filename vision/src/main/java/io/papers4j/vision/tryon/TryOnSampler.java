@@ -40,6 +40,12 @@ public final class TryOnSampler {
    * @return the try-on results (B, 3, S, S) in [0, 1]
    */
   public static Tensor tryOn(OotdModel model, Tensor person, Tensor mask, Tensor garment, Tensor category, double guidance, int steps, long seed) {
+    return tryOn(model, person, mask, garment, category, guidance, steps, seed, true);
+  }
+
+  /** As above; {@code clipX0} false gives the plain DDIM step (no x̂₀ clipping), kept to measure what the clipping does. */
+  public static Tensor tryOn(OotdModel model, Tensor person, Tensor mask, Tensor garment, Tensor category, double guidance, int steps, long seed,
+      boolean clipX0) {
     if (!(guidance >= 0) || Double.isInfinite(guidance)) throw new IllegalArgumentException("guidance must be a finite number >= 0, got " + guidance);
     VariancePreserving vp = model.diffusion();
     if (steps < 1 || steps > vp.trainTimesteps()) throw new IllegalArgumentException("steps must be in [1, " + vp.trainTimesteps() + "], got " + steps);
@@ -65,7 +71,7 @@ public final class TryOnSampler {
         Tensor e = model.denoise(xin, torch.full(new long[] {xin.size(0)}, new Scalar((float) t)), fa, fm, fg, ff);
         return cfg ? Guidance.combine(e.narrow(0, n, n), e.narrow(0, 0, n), guidance) : e; // (B, 3, S, S)
       };
-      Tensor x = sample(vp, eps, agn, mask, gaussian(agn.shape(), seed), steps);
+      Tensor x = sample(vp, eps, agn, mask, gaussian(agn.shape(), seed), steps, clipX0);
       Tensor out = x.add(new Scalar(1)).div(new Scalar(2)).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0)),
           new org.bytedeco.pytorch.ScalarOptional(new Scalar(1)));
       return repaint(person, out, mask); // (B, 3, S, S)
@@ -81,13 +87,20 @@ public final class TryOnSampler {
    * @return the result (B, 3, S, S) in [−1, 1] (unclamped)
    */
   public static Tensor sample(VariancePreserving vp, DdimSampler.Denoiser eps, Tensor agnostic, Tensor mask, Tensor noise, int steps) {
+    return sample(vp, eps, agnostic, mask, noise, steps, true);
+  }
+
+  /** As above; {@code clipX0} false: plain DDIM steps (x̂₀ unclipped). */
+  public static Tensor sample(VariancePreserving vp, DdimSampler.Denoiser eps, Tensor agnostic, Tensor mask, Tensor noise, int steps,
+      boolean clipX0) {
     long n = agnostic.size(0);
     Tensor x = noise.clone();
     DdimSampler.Options opts = DdimSampler.Options.trailing();
     int big = vp.trainTimesteps();
     for (int t : DdimSampler.timesteps(big, steps, opts)) {
       try (PointerScope s = new PointerScope()) {
-        Tensor next = DdimSampler.clippedStep(vp, eps.output(x, t), x, t, steps, opts, 1.0); // x̂₀ in [−1, 1]
+        Tensor out = eps.output(x, t);
+        Tensor next = clipX0 ? DdimSampler.clippedStep(vp, out, x, t, steps, opts, 1.0) : DdimSampler.step(vp, out, x, t, steps, opts); // x̂₀ in [−1, 1]
         int prev = t - big / steps;
         Tensor known = prev >= 0 ? vp.noised(agnostic, noise, torch.full(new long[] {n}, new Scalar((prev + 0.5) / big))) : agnostic;
         x.copy_(repaint(known, next, mask));

@@ -32,6 +32,9 @@ class OotdReproductionSmokeTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> arms = (Map<String, Object>) m.get("arms");
     assertThat(arms).containsOnlyKeys("A_fusion", "B_global", "C_concat", "A0_fusion_no_dropout");
-    assertThat(Files.readString(out.resolve("README.md"))).contains("Garment guidance sweep", "LPIPS-proxy", "0.878");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> rowA = (Map<String, Object>) arms.get("A_fusion");
+    assertThat(rowA).containsKeys("texture_fidelity_unclipped", "ssim_unclipped", "lpips_proxy_unclipped");
+    assertThat(Files.readString(out.resolve("README.md"))).contains("Garment guidance sweep", "LPIPS-proxy", "0.878", "Sampler ablation on A");
   }
 }
