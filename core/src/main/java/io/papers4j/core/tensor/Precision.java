@@ -67,6 +67,33 @@ public enum Precision {
     void close();
   }
 
+  /**
+   * Autocast off on the calling thread until the returned scope closes (a no-op outside a region),
+   * for an op that must run in float32 inside a bf16 region, like {@code torch.autocast(enabled=False)}.
+   */
+  public static Suspended suspend() {
+    return new Suspended();
+  }
+
+  /** A scope with autocast off ({@link #suspend()}). */
+  public static final class Suspended implements AutoCloseable {
+    private final boolean wasEnabled = torch.is_autocast_enabled(DeviceType.CPU);
+
+    private Suspended() {
+      if (wasEnabled) torch.set_autocast_enabled(DeviceType.CPU, false);
+    }
+
+    /** Whether autocast was on when this scope opened. */
+    public boolean suspendedAutocast() {
+      return wasEnabled;
+    }
+
+    @Override
+    public void close() {
+      if (wasEnabled) torch.set_autocast_enabled(DeviceType.CPU, true);
+    }
+  }
+
   /** {@code loss.backward()} on this precision's kernels. */
   public void backward(org.bytedeco.pytorch.Tensor loss) {
     if (this == BF16) {
