@@ -129,6 +129,11 @@ final class TrainCommand implements Callable<Integer> {
       "training text (what lm needle tests), e.g. 0.2 (default ${DEFAULT-VALUE})."})
   double passkeyFraction;
 
+  @Option(names = "--recite-fraction", defaultValue = "0", description = {
+      "Further share of training sequences replaced by recitation documents: a passage of the training text",
+      "holding a pass-key sentence, then the same passage again (dense copy targets; default ${DEFAULT-VALUE})."})
+  double reciteFraction;
+
   @Option(names = "--data", description = {
       "Weighted corpus mixture, e.g. legal:0.98,general:0.02 (SaulLM's replay); each row of a batch picks a",
       "corpus by weight. Validation and the tokenizer come from the first. Overrides --corpus."})
@@ -162,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
     io.papers4j.lm.saullm.SaulCorpora.register();
     java.util.List<TokenMixture.Part> parts = data == null ? null : TokenMixture.parse(data);
-    if (parts != null && passkeyFraction > 0) throw new IllegalArgumentException("--data and --passkey-fraction do not combine");
+    if (parts != null && passkeyFraction + reciteFraction > 0) throw new IllegalArgumentException("--data does not combine with --passkey-fraction or --recite-fraction");
     LmTrainOptions o = LmTrainOptions.builder(preset, steps, out)
         .optCorpus(parts == null ? corpus : parts.get(0).name()).optVocab(vocab).optTokenizer(tokenizer).optBatch(batch).optSeq(seq).optLr(lr)
         .optWarmup(warmup).optMinLrRatio(minLrRatio).optClip(clip).optWeightDecay(weightDecay)
@@ -176,8 +181,9 @@ final class TrainCommand implements Callable<Integer> {
         .optSlidingWindow(slidingWindow)
         .optPrecision(precision.get())
         .optSaveDtype(saveDtype.get())
-        .optDataWrapper(passkeyFraction > 0
-            ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction, seed)
+        .optDataWrapper(passkeyFraction > 0 || reciteFraction > 0
+            ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction,
+                reciteFraction, seed)
             : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)
         .build();
     LmTraining.Run run = LmTraining.train(o);

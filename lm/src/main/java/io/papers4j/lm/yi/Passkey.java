@@ -84,6 +84,32 @@ public final class Passkey {
     return doc;
   }
 
+  /**
+   * A recitation document of exactly {@code length} tokens: a passage of the text with a needle at a
+   * random depth, then the same passage again from its start (cut at {@code length}). Yi's synthetic
+   * long-context QA makes the answer first recite the relevant passage (§7.1); here every token of
+   * the second copy, the key included, is predictable only by copying from the first, which gives a
+   * small model many more copy targets per sequence than a pass-key document's ten digits.
+   */
+  public int[] recitation(int[] hay, int length, SplittableRandom rng) {
+    int[] needle = needle(randomKey(rng));
+    int passage = (length + 1) / 2; // the first copy; the second fills the rest
+    if (passage <= needle.length) {
+      throw new IllegalArgumentException("length " + length + " cannot hold a recited needle (" + needle.length + " tokens)");
+    }
+    int fill = passage - needle.length;
+    int before = (int) Math.round(rng.nextDouble() * fill);
+    int offset = rng.nextInt(hay.length);
+    int[] first = new int[passage];
+    int p = 0;
+    for (int i = 0; i < before; i++) first[p++] = hay[Math.floorMod(offset + i, hay.length)];
+    for (int t : needle) first[p++] = t;
+    for (int i = before; i < fill; i++) first[p++] = hay[Math.floorMod(offset + i, hay.length)];
+    int[] doc = new int[length];
+    for (int i = 0; i < length; i++) doc[i] = first[i % passage];
+    return doc;
+  }
+
   /** True when the generated ids decode to text whose first digit run is the key. */
   public boolean correct(int[] generated, String key) {
     String text = tokenizer.decode(generated);

@@ -6,10 +6,11 @@ import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Language-model training data with a stated fraction of synthetic passkey documents: each row of
- * a training batch is, with probability {@code fraction}, a {@link Passkey#document} of T + 1
- * tokens over a random stretch of the training text, otherwise the ordinary window of the wrapped
- * data. Yi's long-context data mixes in synthetic retrieval-style QA the same way (§7.1); a model
+ * Language-model training data with stated fractions of synthetic documents: each row of a
+ * training batch is, with probability {@code fraction}, a {@link Passkey#document} of T + 1 tokens
+ * over a random stretch of the training text, with probability {@code reciteFraction} a {@link
+ * Passkey#recitation} (a passage holding a needle, then the passage recited), otherwise the
+ * ordinary window of the wrapped data. Yi's long-context data mixes in synthetic retrieval-style QA the same way (§7.1); a model
  * this small learns passkey retrieval only when it sees the task. Validation is left to the
  * wrapped data, so perplexity is measured on real text only.
  *
@@ -21,38 +22,53 @@ public final class PasskeyTrainData implements TrainData {
   private final int[] hay;
   private final Passkey passkey;
   private final double fraction;
+  private final double reciteFraction;
   private final long seed;
 
   /**
    * @param text the ordinary token windows (its train batches fix B and T)
    * @param hay training token ids the passkey documents are built from
    * @param passkey the needle and question in the model's tokenizer
-   * @param fraction share of rows replaced, in [0, 1]
+   * @param fraction share of rows replaced by pass-key documents, in [0, 1]
    * @param seed fixes which rows are replaced and by what
    */
   public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, long seed) {
+    this(text, hay, passkey, fraction, 0, seed);
+  }
+
+  /**
+   * As above, and a further share {@code reciteFraction} of rows replaced by {@link
+   * Passkey#recitation} documents (a passage with a needle, then the passage again).
+   */
+  public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction, long seed) {
     if (!(fraction >= 0 && fraction <= 1)) {
       throw new IllegalArgumentException("--passkey-fraction must be in [0, 1], got " + fraction);
+    }
+    if (!(reciteFraction >= 0 && fraction + reciteFraction <= 1)) {
+      throw new IllegalArgumentException("--recite-fraction must be >= 0 and, with --passkey-fraction, at most 1; got "
+          + reciteFraction + " + " + fraction);
     }
     this.text = text;
     this.hay = hay;
     this.passkey = passkey;
     this.fraction = fraction;
+    this.reciteFraction = reciteFraction;
     this.seed = seed;
   }
 
   @Override
   public Batch train(long step) {
     Batch b = text.train(step);
-    if (fraction == 0) return b;
+    if (fraction == 0 && reciteFraction == 0) return b;
     long rows = b.inputs().size(0);
     int seq = (int) b.inputs().size(1);
     SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (step + 0x5851F42D4C957F2DL));
     Tensor x = b.inputs().clone(); // (B, T)
     Tensor y = b.targets().clone(); // (B, T)
     for (long r = 0; r < rows; r++) {
-      if (rng.nextDouble() >= fraction) continue;
-      int[] doc = passkey.document(hay, seq + 1, rng);
+      double u = rng.nextDouble();
+      if (u >= fraction + reciteFraction) continue;
+      int[] doc = u < fraction ? passkey.document(hay, seq + 1, rng) : passkey.recitation(hay, seq + 1, rng);
       long[] in = new long[seq];
       long[] out = new long[seq];
       for (int t = 0; t < seq; t++) {

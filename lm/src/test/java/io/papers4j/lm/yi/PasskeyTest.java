@@ -72,6 +72,64 @@ class PasskeyTest {
   }
 
   @Test
+  void the_whole_needle_sits_at_its_position_at_every_length_and_depth() {
+    Passkey p = new Passkey(tok);
+    int[] q = tok.encode(" What is the pass key? The pass key is");
+    for (int length : new int[] {64, 128, 256, 512, 1024}) {
+      for (double depth : new double[] {0, 0.25, 0.5, 0.75, 1}) {
+        String key = Passkey.randomKey(new SplittableRandom(length + (long) (100 * depth)));
+        Passkey.Trial t = p.trial(hay, 11 * length, length, depth, key);
+        int[] needle = p.needle(key);
+        assertThat(t.prompt()).hasSize(length);
+        // never cut: the needle is whole at needleAt and the question whole at the end
+        assertThat(Arrays.copyOfRange(t.prompt(), t.needleAt(), t.needleAt() + needle.length)).containsExactly(needle);
+        assertThat(Arrays.copyOfRange(t.prompt(), length - q.length, length)).containsExactly(q);
+        assertThat(t.needleAt() + needle.length).isLessThanOrEqualTo(length - q.length);
+        // the answer's key tokens are the very tokens of the key inside the needle
+        int[] keyInAnswer = Arrays.copyOfRange(t.answer(), 0, t.answer().length - tok.encode(".").length);
+        assertThat(indexOf(needle, keyInAnswer)).isNotNegative();
+      }
+    }
+  }
+
+  @Test
+  void training_documents_use_the_prompt_format_of_the_test() {
+    Passkey p = new Passkey(tok);
+    SplittableRandom rng = new SplittableRandom(8);
+    for (int i = 0; i < 20; i++) {
+      int[] doc = p.document(hay, 129, rng);
+      String text = tok.decode(doc);
+      String key = text.replaceAll("(?s).*The pass key is (\\d{5})\\. Remember it\\..*", "$1");
+      int[] answer = tok.encode(" " + key + ".");
+      int[] q = tok.encode(" What is the pass key? The pass key is");
+      // ... question, then the answer the needle test expects, ending the document
+      assertThat(Arrays.copyOfRange(doc, 129 - answer.length, 129)).containsExactly(answer);
+      assertThat(Arrays.copyOfRange(doc, 129 - answer.length - q.length, 129 - answer.length)).containsExactly(q);
+      assertThat(indexOf(doc, p.needle(key))).isNotNegative();
+    }
+  }
+
+  @Test
+  void recitation_repeats_a_passage_that_holds_a_needle() {
+    Passkey p = new Passkey(tok);
+    int[] doc = p.recitation(hay, 129, new SplittableRandom(4));
+    assertThat(doc).hasSize(129);
+    int passage = 65;
+    assertThat(Arrays.copyOfRange(doc, passage, 129)).containsExactly(Arrays.copyOfRange(doc, 0, 129 - passage));
+    assertThat(tok.decode(Arrays.copyOfRange(doc, 0, passage))).containsPattern("The pass key is (\\d{5})\\. Remember it\\. \\1 is the pass key\\.");
+    assertThatThrownBy(() -> p.recitation(hay, 20, new SplittableRandom(4))).hasMessageContaining("cannot hold");
+  }
+
+  static int indexOf(int[] a, int[] b) {
+    outer:
+    for (int i = 0; i + b.length <= a.length; i++) {
+      for (int j = 0; j < b.length; j++) if (a[i + j] != b[j]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
   void too_short_a_length_is_refused_clearly() {
     assertThatThrownBy(() -> new Passkey(tok).trial(hay, 0, 10, 0.5, "48213"))
         .hasMessageContaining("cannot hold the needle");
