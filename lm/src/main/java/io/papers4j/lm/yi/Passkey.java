@@ -89,13 +89,27 @@ public final class Passkey {
    * random depth, then the same passage again from its start (cut at {@code length}). Yi's synthetic
    * long-context QA makes the answer first recite the relevant passage (§7.1); here every token of
    * the second copy, the key included, is predictable only by copying from the first, which gives a
-   * small model many more copy targets per sequence than a pass-key document's ten digits.
+   * small model many more copy targets per sequence than a pass-key document's ten digits. The
+   * passage length is drawn in [length / 4, 3 · length / 4], so the distance to the token to copy
+   * changes from document to document and a fixed-offset attention cannot stand in for looking the
+   * content up.
    */
   public int[] recitation(int[] hay, int length, SplittableRandom rng) {
     int[] needle = needle(randomKey(rng));
-    int passage = (length + 1) / 2; // the first copy; the second fills the rest
-    if (passage <= needle.length) {
-      throw new IllegalArgumentException("length " + length + " cannot hold a recited needle (" + needle.length + " tokens)");
+    int lo = Math.max(length / 4, needle.length + 1);
+    int hi = Math.max(lo, 3 * length / 4);
+    return recitation(hay, length, lo + rng.nextInt(hi - lo + 1), needle, rng);
+  }
+
+  /** A recitation document whose first copy of the passage is {@code passage} tokens long. */
+  int[] recitation(int[] hay, int length, int passage, SplittableRandom rng) {
+    return recitation(hay, length, passage, needle(randomKey(rng)), rng);
+  }
+
+  private static int[] recitation(int[] hay, int length, int passage, int[] needle, SplittableRandom rng) {
+    if (passage <= needle.length || passage > length) {
+      throw new IllegalArgumentException(
+          "length " + length + " cannot hold a recited needle (" + needle.length + " tokens) in a passage of " + passage);
     }
     int fill = passage - needle.length;
     int before = (int) Math.round(rng.nextDouble() * fill);

@@ -75,7 +75,7 @@ class PasskeyTest {
   void the_whole_needle_sits_at_its_position_at_every_length_and_depth() {
     Passkey p = new Passkey(tok);
     int[] q = tok.encode(" What is the pass key? The pass key is");
-    for (int length : new int[] {64, 128, 256, 512, 1024}) {
+    for (int length : new int[] {100, 128, 256, 512, 1024}) {
       for (double depth : new double[] {0, 0.25, 0.5, 0.75, 1}) {
         String key = Passkey.randomKey(new SplittableRandom(length + (long) (100 * depth)));
         Passkey.Trial t = p.trial(hay, 11 * length, length, depth, key);
@@ -112,12 +112,27 @@ class PasskeyTest {
   @Test
   void recitation_repeats_a_passage_that_holds_a_needle() {
     Passkey p = new Passkey(tok);
-    int[] doc = p.recitation(hay, 129, new SplittableRandom(4));
-    assertThat(doc).hasSize(129);
-    int passage = 65;
-    assertThat(Arrays.copyOfRange(doc, passage, 129)).containsExactly(Arrays.copyOfRange(doc, 0, 129 - passage));
-    assertThat(tok.decode(Arrays.copyOfRange(doc, 0, passage))).containsPattern("The pass key is (\\d{5})\\. Remember it\\. \\1 is the pass key\\.");
-    assertThatThrownBy(() -> p.recitation(hay, 20, new SplittableRandom(4))).hasMessageContaining("cannot hold");
+    for (int passage : new int[] {60, 80, 100}) {
+      int[] doc = p.recitation(hay, 129, passage, new SplittableRandom(passage));
+      assertThat(doc).hasSize(129);
+      assertThat(Arrays.copyOfRange(doc, passage, 129)).containsExactly(Arrays.copyOfRange(doc, 0, 129 - passage));
+      assertThat(tok.decode(Arrays.copyOfRange(doc, 0, passage)))
+          .containsPattern("The pass key is (\\d{5})\\. Remember it\\. \\1 is the pass key\\.");
+    }
+    // the drawn passage length varies, so the copy distance does too
+    java.util.Set<Integer> firstRepeat = new java.util.HashSet<>();
+    SplittableRandom rng = new SplittableRandom(4);
+    for (int i = 0; i < 10; i++) {
+      int[] doc = p.recitation(hay, 129, rng);
+      int at = -1;
+      for (int k = 32; k <= 96 && at < 0; k++) {
+        if (Arrays.equals(Arrays.copyOfRange(doc, k, 129), Arrays.copyOfRange(doc, 0, 129 - k))) at = k;
+      }
+      assertThat(at).as("a period between 32 and 96").isPositive();
+      firstRepeat.add(at);
+    }
+    assertThat(firstRepeat.size()).isGreaterThan(1);
+    assertThatThrownBy(() -> p.recitation(hay, 129, 30, new SplittableRandom(4))).hasMessageContaining("cannot hold");
   }
 
   static int indexOf(int[] a, int[] b) {
