@@ -2,6 +2,7 @@ package io.papers4j.vision.cli;
 
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.tensor.Engine;
@@ -25,6 +26,7 @@ import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code papers4j tryon train|run|eval|data}: OOTDiffusion virtual try-on on procedural persons and garments. */
@@ -38,6 +40,8 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
 
   @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a try-on model on generated person/garment pairs and save a checkpoint.")
   static final class Train implements Callable<Integer> {
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--arm", defaultValue = "fusion", description = "fusion (OOTDiffusion), global (garment embedding only) or concat (garment channels) (default ${DEFAULT-VALUE}).")
     String arm;
 
@@ -79,7 +83,7 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
       Engine.seed(seed);
       TryOnData data = TryOnData.load(seed);
       OotdModel model = new OotdModel(config, seed);
-      TryOnTraining.Run run = TryOnTraining.train(model, data, recipe, ProgressBar.detectMode());
+      TryOnTraining.Run run = TryOnTraining.train(model, data, recipe, ProgressBar.detectMode(), precision.get());
       Map<String, Object> cfg = new LinkedHashMap<>();
       cfg.put("arm", arm);
       cfg.put("steps", steps);

@@ -5,6 +5,7 @@ import io.papers4j.core.diffusion.ConditionDropout;
 import io.papers4j.core.diffusion.Ema;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,11 @@ public final class TryOnTraining {
 
   /** Trains the recipe's steps; the model keeps the trained weights, the run holds their EMA. */
   public static Run train(OotdModel model, TryOnData data, Recipe r, ProgressBar.Mode mode) {
+    return train(model, data, r, mode, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (weights, optimizer state and EMA stay float32). */
+  public static Run train(OotdModel model, TryOnData data, Recipe r, ProgressBar.Mode mode, Precision precision) {
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()));
     Ema ema = r.emaDecay() > 0 ? new Ema(model.namedParameters(), r.emaDecay()) : null;
     SplittableRandom rng = new SplittableRandom(r.seed() * 31 + 7);
@@ -82,10 +88,13 @@ public final class TryOnTraining {
           for (int i = 0; i < t.length; i++) t[i] = (float) ((rng.nextInt(big) + 0.5) / big);
           boolean[] drop = ConditionDropout.mask(r.batch(), r.dropout(), rng);
           Tensor noise = TryOnSampler.gaussian(b.target().shape(), r.seed() * 1_000_003L + step);
-          Tensor loss = model.loss(signed(b.target()), noise, Tensor.create(t, t.length).clone(), signed(b.agnostic()), b.mask(),
-              signed(b.garment()), b.category(), drop);
+          Tensor loss;
+          try (Precision.Region cast = precision.autocast()) {
+            loss = model.loss(signed(b.target()), noise, Tensor.create(t, t.length).clone(), signed(b.agnostic()), b.mask(),
+                signed(b.garment()), b.category(), drop);
+          }
           opt.zeroGrad();
-          NativeExit.backward(loss);
+          NativeExit.backward(loss, precision);
           opt.step();
           if (ema != null) ema.update();
           double l = loss.item_double();

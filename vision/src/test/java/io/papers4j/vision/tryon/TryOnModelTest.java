@@ -217,4 +217,20 @@ class TryOnModelTest {
     TryOnData.Batch b = data.batch("test", 0, 1);
     assertThatThrownBy(() -> TryOnSampler.tryOn(m, b.target(), b.mask(), b.garment(), b.category(), -1, 3, 1)).hasMessageContaining("guidance");
   }
+
+  /**
+   * bf16 autocast on the try-on UNets (7- and 3-channel inputs: the channel counts oneDNN mishandled
+   * before {@code core.nn.Convolutions} padded them): the first loss comes from the same weights, batch
+   * and noise as in float32, so only bfloat16 rounding separates them; the weights stay float32.
+   */
+  @Test
+  void bf16TrainingTracksFloat32() {
+    OotdModel a = new OotdModel(TryOnConfig.tiny("fusion"), 7), b = new OotdModel(TryOnConfig.tiny("fusion"), 7);
+    TryOnTraining.Recipe recipe = new TryOnTraining.Recipe(2, 4, 2e-3, 0.1, 0, 0);
+    TryOnTraining.Run f32 = TryOnTraining.train(a, data, recipe, ProgressBar.Mode.OFF, io.papers4j.core.tensor.Precision.F32);
+    TryOnTraining.Run bf16 = TryOnTraining.train(b, data, recipe, ProgressBar.Mode.OFF, io.papers4j.core.tensor.Precision.BF16);
+    assertThat(bf16.losses()).allMatch(Double::isFinite);
+    assertThat(bf16.losses().get(0)).isNotEqualTo(f32.losses().get(0)).isCloseTo(f32.losses().get(0), org.assertj.core.api.Assertions.withinPercentage(3));
+    b.namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+  }
 }
