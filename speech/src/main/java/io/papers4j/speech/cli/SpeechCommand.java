@@ -6,6 +6,7 @@ import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.speech.audio.Wav;
 import io.papers4j.speech.data.AsteriskPrompts;
 import io.papers4j.speech.data.SpeechCorpus;
@@ -159,6 +160,8 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "WAV to write.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
@@ -189,7 +192,11 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
           for (int i = 0; i < timbre.length; i++) timbre[i] = t.get(i).floatValue();
         }
       }
-      writeWav(out, SpeechApi.decode(b.codec(), new SpeechApi.Codes(c, timbre), !noDetail));
+      float[][] mel;
+      try (Precision.Region cast = precision.autocast()) {
+        mel = SpeechApi.decode(b.codec(), new SpeechApi.Codes(c, timbre), !noDetail);
+      }
+      writeWav(out, mel);
       return 0;
     }
   }
@@ -212,11 +219,18 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "WAV to write.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
       SpeechBundle b = SpeechBundle.load(modelDir(model));
-      writeWav(out, SpeechApi.convert(b.codec(), SpeechApi.load(source), SpeechApi.load(voice), !noDetail));
+      float[] src = SpeechApi.load(source), vc = SpeechApi.load(voice);
+      float[][] mel;
+      try (Precision.Region cast = precision.autocast()) {
+        mel = SpeechApi.convert(b.codec(), src, vc, !noDetail);
+      }
+      writeWav(out, mel);
       return 0;
     }
   }
@@ -245,12 +259,19 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "WAV to write.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
       if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1");
       SpeechBundle b = SpeechBundle.load(modelDir(model));
-      writeWav(out, SpeechApi.tts(b, text, SpeechApi.load(prompt), steps, cfg, seed));
+      float[] p = SpeechApi.load(prompt);
+      float[][] mel;
+      try (Precision.Region cast = precision.autocast()) {
+        mel = SpeechApi.tts(b, text, p, steps, cfg, seed);
+      }
+      writeWav(out, mel);
       return 0;
     }
   }

@@ -144,7 +144,7 @@ public final class Facodec implements Parameterized {
   Tensor logMel(Tensor wave) {
     long b = wave.size(0), n = wave.size(1), t = n / config.hop();
     float[] all = new float[(int) (b * n)];
-    wave.detach().contiguous().data_ptr_float().get(all);
+    wave.detach().to(torch.ScalarType.Float).contiguous().data_ptr_float().get(all);
     io.papers4j.speech.audio.Spectrogram spec = io.papers4j.speech.audio.Spectrogram.codec16k();
     float[] out = new float[(int) (b * t * config.mels())];
     for (int i = 0; i < b; i++) {

@@ -158,10 +158,11 @@ public final class MaskPredict implements Parameterized {
     boolean[] fixed = new boolean[n];
     for (int s = 1; s <= steps; s++) {
       try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-        Tensor cond = logitsFor(promptCond, promptTokens, targetCond, out, fixed, true);
+        // float32 logits whatever the forward's precision: the sampling below reads them back to Java
+        Tensor cond = logitsFor(promptCond, promptTokens, targetCond, out, fixed, true).to(torch.ScalarType.Float);
         Tensor lg = cond;
         if (cfg > 0 && p > 0) {
-          Tensor unc = logitsFor(new int[0][], new int[0][], targetCond, out, fixed, false);
+          Tensor unc = logitsFor(new int[0][], new int[0][], targetCond, out, fixed, false).to(torch.ScalarType.Float);
           Tensor guided = unc.add(cond.sub(unc).mul(new Scalar(1 + cfg)));
           // std rescaling: keep the guided logits at the conditional logits' scale
           Tensor ratio = cond.std(new long[] {-1}, true, true).div(guided.std(new long[] {-1}, true, true).clamp_min(new Scalar(1e-6)));

@@ -52,10 +52,25 @@ class SpeechCommandTest {
       assertThat(p.sampleRate()).isEqualTo(16000);
       assertThat(p.frames()).isGreaterThan(1600);
     }
+    // --precision bf16 (CPU autocast): the same files, a voice conversion close to the float32 one
+    assertThat(run("convert", "--model", m, "--source", a.toString(), "--voice", b.toString(), "--out", dir.resolve("c16.wav").toString(),
+        "--precision", "bf16")).isZero();
+    assertThat(run("tts", "--model", m, "--text", "the dog opens the window", "--prompt", b.toString(), "--steps", "2",
+        "--out", dir.resolve("t16.wav").toString(), "--precision", "bf16")).isZero();
+    float[] c32 = Wav.read(dir.resolve("c.wav")).mono(), c16 = Wav.read(dir.resolve("c16.wav")).mono();
+    assertThat(c16.length).isEqualTo(c32.length);
+    assertThat(rms(c16)).as("bf16 conversion loudness vs f32's %s", rms(c32)).isBetween(0.8 * rms(c32), 1.25 * rms(c32));
+    assertThat(Wav.read(dir.resolve("t16.wav")).frames()).isGreaterThan(1600);
     // a decoded file has as many frames as the source (hop 200)
     assertThat(Wav.read(dir.resolve("d.wav")).frames()).isEqualTo(u1.audio().length);
     // bad input: a missing file is a non-zero exit, not a crash
     assertThat(run("convert", "--model", m, "--source", dir.resolve("missing.wav").toString(), "--voice", b.toString(),
         "--out", dir.resolve("x.wav").toString())).isNotZero();
+  }
+
+  private static double rms(float[] x) {
+    double s = 0;
+    for (float v : x) s += (double) v * v;
+    return Math.sqrt(s / Math.max(1, x.length));
   }
 }
