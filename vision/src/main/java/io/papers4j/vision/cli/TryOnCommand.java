@@ -6,6 +6,7 @@ import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.SampleGrid;
@@ -144,6 +145,8 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "PNG to write (32×32).")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) throw new IllegalArgumentException("--out must be a .png file, got " + out);
@@ -160,7 +163,10 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
         System.err.println("note: no --mask given; the " + category + " garment area was computed from the person's foreground box");
       }
       OotdModel ootd = TryOnCheckpoint.load(model);
-      Tensor result = TryOnSampler.tryOn(ootd, p, m, g, Tensor.create(new long[] {cat}, 1).clone(), guidance, steps, seed);
+      Tensor result;
+      try (Precision.Region cast = precision.autocast()) {
+        result = TryOnSampler.tryOn(ootd, p, m, g, Tensor.create(new long[] {cat}, 1).clone(), guidance, steps, seed).to(torch.ScalarType.Float);
+      }
       java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
       try {
         javax.imageio.ImageIO.write(SampleGrid.toImages(result, false)[0], "png", png);

@@ -59,6 +59,19 @@ class TryOnCommandTest {
         "--steps", "2", "--out", out.toString())).isZero();
     BufferedImage img = ImageIO.read(out.toFile());
     assertThat(img.getWidth()).isEqualTo(32);
+    // bf16 autocast: the same try-on within a few grey levels (the pixels outside the mask are the person's in both)
+    Path out16 = dir.resolve("out16.png");
+    assertThat(run("run", "--model", ck.toString(), "--person", ex.resolve("person_0000.png").toString(), "--garment",
+        ex.resolve("garment_0000.png").toString(), "--mask", ex.resolve("mask_0000.png").toString(), "--category", category,
+        "--steps", "2", "--out", out16.toString(), "--precision", "bf16")).isZero();
+    BufferedImage img16 = ImageIO.read(out16.toFile());
+    double diff = 0;
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        for (int sh = 0; sh <= 16; sh += 8) diff += Math.abs(((img.getRGB(x, y) >> sh) & 255) - ((img16.getRGB(x, y) >> sh) & 255));
+      }
+    }
+    assertThat(diff / (32 * 32 * 3)).as("mean |f32 - bf16| per channel, in grey levels").isLessThan(8.0);
 
     // a person of another size is resized with a note; without --mask the mask is computed
     BufferedImage big = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
