@@ -4,6 +4,7 @@ import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.infimm.InfimmConfig;
 import io.papers4j.multimodal.infimm.InfimmModel;
@@ -110,13 +111,19 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--resolution", defaultValue = "dynamic", description = "base, fixed or dynamic (default ${DEFAULT-VALUE}).")
     String resolution;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
       if (question.isBlank()) throw new IllegalArgumentException("--question is empty");
       InfimmModel.Resolution r = resolution(resolution);
       InfimmModel m = InfimmModel.load(model, null);
-      System.out.println(m.answer(Images.toTensor(Images.read(image)), question, r, 16));
+      String answer;
+      try (Precision.Region cast = precision.autocast()) {
+        answer = m.answer(Images.toTensor(Images.read(image)), question, r, 16);
+      }
+      System.out.println(answer);
       return 0;
     }
   }

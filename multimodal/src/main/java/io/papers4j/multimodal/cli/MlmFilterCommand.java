@@ -8,6 +8,7 @@ import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.data.TangoIcons;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.mlmfilter.Filtering;
 import io.papers4j.multimodal.mlmfilter.Metric;
@@ -147,6 +148,8 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
     @Option(names = "--batch", defaultValue = "64", description = "Pairs per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Metric m = Metric.parse(metric);
@@ -157,7 +160,8 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
       List<PoolScorer.Item> items = new ArrayList<>();
       for (Pairs.Entry e : entries) items.add(new PoolScorer.Item(e.id(), e.caption(), () -> Pairs.image(e, side)));
       PoolScorer.Scores s;
-      try (ProgressBar bar = new ProgressBar("mlmfilter score " + m.name().toLowerCase(Locale.ROOT), items.size(), "pair")) {
+      try (ProgressBar bar = new ProgressBar("mlmfilter score " + m.name().toLowerCase(Locale.ROOT), items.size(), "pair");
+          Precision.Region cast = precision.autocast()) {
         long[] prev = {0};
         s = PoolScorer.score(items, m, batch, out, PoolScorer.of(model), (done, total) -> {
           bar.update(done, Double.NaN, done - prev[0]);

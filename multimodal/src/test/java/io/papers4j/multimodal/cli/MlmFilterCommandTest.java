@@ -42,6 +42,13 @@ class MlmFilterCommandTest {
     assertThat(Files.readAllLines(scores)).hasSize(20);
     ok("score", "--model", model.toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "itm", "--out", scores.toString());
     assertThat(Files.readAllLines(scores)).hasSize(20); // nothing rescored
+    // bf16 autocast: training and scoring run, and every pair gets a line
+    Path model16 = dir.resolve("model16"), scores16 = dir.resolve("scores16.jsonl");
+    ok("train", "--out", model16.toString(), "--size", "tiny", "--steps", "2", "--batch", "4", "--source", "10", "--scored", "20", "--generic", "4",
+        "--precision", "bf16");
+    ok("score", "--model", model16.toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "itm", "--out", scores16.toString(),
+        "--precision", "bf16");
+    assertThat(Files.readAllLines(scores16)).hasSize(20);
     ok("filter", "--scores", scores.toString(), "--keep", "0.3", "--out", kept.toString(), "--pairs", pool.resolve("pairs.jsonl").toString());
     List<String> k = Files.readAllLines(kept);
     assertThat(k).hasSize(6);

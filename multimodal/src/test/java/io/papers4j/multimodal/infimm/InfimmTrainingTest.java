@@ -59,6 +59,12 @@ class InfimmTrainingTest {
     String ans = back.answer(io.papers4j.multimodal.vlm.Images.toTensor(Documents.sample(3, 20, 30, null).image()), "text at top?",
         InfimmModel.Resolution.DYNAMIC, 4);
     assertThat(ans.length()).isLessThanOrEqualTo(4);
+    String ans16; // `infimm ask --precision bf16`: greedy decoding under autocast
+    try (Precision.Region cast = Precision.BF16.autocast()) {
+      ans16 = back.answer(io.papers4j.multimodal.vlm.Images.toTensor(Documents.sample(3, 20, 30, null).image()), "text at top?",
+          InfimmModel.Resolution.DYNAMIC, 4);
+    }
+    assertThat(ans16.length()).isLessThanOrEqualTo(4);
   }
 
   @Test
