@@ -196,6 +196,8 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "Movie folder to write.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
@@ -206,7 +208,10 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
       if (row != null && !row.keyword().equals(p.style().keyword())) {
         throw new IllegalArgumentException("--style-embedding is for '" + row.keyword() + "' but the plot's style is '" + p.style().keyword() + "'");
       }
-      List<BufferedImage> frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, steps, cfg, seed);
+      List<BufferedImage> frames;
+      try (Precision.Region cast = precision.autocast()) {
+        frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, steps, cfg, seed);
+      }
       MovieMaker.write(out, p, frames);
       System.err.printf(Locale.ROOT, "movie frames: %d keyframes → %s%n", frames.size(), out);
       return 0;

@@ -50,9 +50,12 @@ class MovieCommandTest {
     ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir.safetensors").toString(),
         "--steps", "2", "--out", dir.resolve("movie").toString());
     assertThat(AnimatedGif.read(dir.resolve("movie/movie.gif"))).hasSize(4);
+    ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--steps", "2", "--out", dir.resolve("movie16").toString(), "--precision", "bf16");
+    assertThat(AnimatedGif.read(dir.resolve("movie16/movie.gif"))).hasSize(4);
     ok("dataset", "--count", "2", "--size", "2x1x2", "--out", dir.resolve("data").toString());
     assertThat(dir.resolve("data/movie_001/frames/frame_003.png")).exists();
     ok("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("qa").toString(), "--steps", "2", "--batch", "4");
+    ok("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("qa16").toString(), "--steps", "2", "--batch", "4", "--precision", "bf16");
     ok("eval", "--model", dir.resolve("qa").toString(), "--data", dir.resolve("data").toString());
 
     assertThat(fails("plot", "--theme", "x", "--style", "baroque")).contains("unknown style keyword 'baroque'");
