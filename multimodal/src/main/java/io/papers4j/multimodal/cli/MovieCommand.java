@@ -133,6 +133,10 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
   }
 
   static StyleInversion.Learned invert(KeyframeDit dit, TextFeatures text, String keyword, int steps, int images, long seed) {
+    return invert(dit, text, keyword, steps, images, seed, Precision.F32);
+  }
+
+  static StyleInversion.Learned invert(KeyframeDit dit, TextFeatures text, String keyword, int steps, int images, long seed, Precision precision) {
     SplittableRandom rng = new SplittableRandom(seed);
     List<BufferedImage> imgs = new ArrayList<>();
     List<String> descs = new ArrayList<>();
@@ -141,7 +145,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
       imgs.add(KeyframeRenderer.render(f, StoryWorld.style(keyword), dit.config().imageSize(), rng.nextLong()));
       descs.add(f.description());
     }
-    return StyleInversion.learn(dit, text, keyword, imgs, descs, new StyleInversion.Options(steps, 5e-3, Math.min(8, images), seed));
+    return StyleInversion.learn(dit, text, keyword, imgs, descs, new StyleInversion.Options(steps, 5e-3, Math.min(8, images), seed), precision);
   }
 
   @Command(name = "style", mixinStandardHelpOptions = true, description = "Style immobilisation: learn the keyword's embedding row from images in its style.")
@@ -161,13 +165,15 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "File to write, e.g. noir.safetensors.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
       StoryWorld.style(keyword);
       KeyframeDit dit = KeyframeDit.load(model);
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
-      invert(dit, text, keyword, steps, images, 0).save(out);
+      invert(dit, text, keyword, steps, images, 0, precision.get()).save(out);
       System.err.println("movie style: learned the '" + keyword + "' row → " + out);
       return 0;
     }
@@ -251,9 +257,12 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
       KeyframeDit dit = model != null ? KeyframeDit.load(model) : trainT2i(out.resolve("t2i"), t2iSteps, 32, 1536, seed, precision.get());
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
       System.err.println("movie make: learning the '" + p.style().keyword() + "' style row");
-      StyleInversion.Learned row = invert(dit, text, p.style().keyword(), 60, 8, seed);
+      StyleInversion.Learned row = invert(dit, text, p.style().keyword(), 60, 8, seed, precision.get());
       row.save(out.resolve("style_embedding.safetensors"));
-      List<BufferedImage> frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, 20, 3.0, 20);
+      List<BufferedImage> frames;
+      try (Precision.Region cast = precision.autocast()) {
+        frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, 20, 3.0, 20);
+      }
       MovieMaker.write(out, p, frames);
       System.out.printf(Locale.ROOT, "\"%s\" (%s, %s style): %d keyframes → %s (movie.gif, contact.png, frames/, plot.json)%n", p.title(), p.genre(),
           p.style().keyword(), frames.size(), out);

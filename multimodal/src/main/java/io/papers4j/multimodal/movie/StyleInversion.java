@@ -6,6 +6,7 @@ import io.papers4j.core.diffusion.TimeSampler;
 import io.papers4j.core.io.Safetensors;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
+import io.papers4j.core.tensor.Precision;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,12 @@ public final class StyleInversion {
    */
   public static Learned learn(KeyframeDit model, TextFeatures text, String keyword, List<BufferedImage> images, List<String> descriptions,
       Options o) {
+    return learn(model, text, keyword, images, descriptions, o, Precision.F32);
+  }
+
+  /** As above with the forward passes in {@code precision} (the learned row and its optimizer state stay float32). */
+  public static Learned learn(KeyframeDit model, TextFeatures text, String keyword, List<BufferedImage> images, List<String> descriptions,
+      Options o, Precision precision) {
     if (images.isEmpty() || images.size() != descriptions.size()) throw new IllegalArgumentException("textual inversion needs images with one description each");
     long id = text.tokenId(keyword);
     Map<String, Tensor> frozen = model.namedParameters();
@@ -85,9 +92,12 @@ public final class StyleInversion {
           Tensor x0 = x0All.index_select(0, Tensor.create(idx));
           Tensor t = Tensor.create(ts);
           Tensor eps = torch.randn_like(x0);
-          Tensor loss = RectifiedFlow.loss(model.forward(RectifiedFlow.interpolate(x0, eps, t), t, text.encode(ps, id, row)), x0, eps);
+          Tensor loss;
+          try (Precision.Region cast = precision.autocast()) {
+            loss = RectifiedFlow.loss(model.forward(RectifiedFlow.interpolate(x0, eps, t), t, text.encode(ps, id, row)).to(torch.ScalarType.Float), x0, eps);
+          }
           opt.zeroGrad();
-          NativeExit.backward(loss);
+          NativeExit.backward(loss, precision);
           opt.step();
         }
       }

@@ -50,7 +50,10 @@ class MovieCommandTest {
     ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir.safetensors").toString(),
         "--steps", "2", "--out", dir.resolve("movie").toString());
     assertThat(AnimatedGif.read(dir.resolve("movie/movie.gif"))).hasSize(4);
-    ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--steps", "2", "--out", dir.resolve("movie16").toString(), "--precision", "bf16");
+    ok("style", "--model", t2i.toString(), "--keyword", "noir", "--steps", "1", "--images", "2", "--out", dir.resolve("noir16.safetensors").toString(),
+        "--precision", "bf16");
+    ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir16.safetensors").toString(), "--steps", "2",
+        "--out", dir.resolve("movie16").toString(), "--precision", "bf16");
     assertThat(AnimatedGif.read(dir.resolve("movie16/movie.gif"))).hasSize(4);
     ok("dataset", "--count", "2", "--size", "2x1x2", "--out", dir.resolve("data").toString());
     assertThat(dir.resolve("data/movie_001/frames/frame_003.png")).exists();
