@@ -125,13 +125,22 @@ public final class Attention implements Parameterized {
     Tensor mask = null; // (T, Tk) bool, true = attend
     boolean isCausal = false;
     if (cache != null) {
+      long before = cache.length();
       KVCache.View view = cache.update(k, v, positions);
       k = view.keys(); // (B, Hkv, Tk, D)
       v = view.values();
-      mask =
-          config.causal()
-              ? AttentionMask.causal(positions, view.positions(), config.slidingWindow())
-              : view.positions().ge(new Scalar(0)).unsqueeze(0); // (1, Tk)
+      int w = config.slidingWindow();
+      if (!cache.rolling() && (w == 0 || before + t <= w) && (t == 1 || before == 0 || !config.causal())) {
+        // Full layout, every key inside the window: the view is positions 0 … before+t−1 in slot
+        // order, so one new query sees all of it and a fresh prompt is plain causal. No mask to
+        // build (6 ops per layer and token) and SDPA's unmasked path.
+        isCausal = config.causal() && t > 1;
+      } else {
+        mask =
+            config.causal()
+                ? AttentionMask.causal(positions, view.positions(), w)
+                : view.positions().ge(new Scalar(0)).unsqueeze(0); // (1, Tk)
+      }
     } else if (config.causal()) {
       if (config.slidingWindow() > 0 && config.slidingWindow() < t) {
         mask = AttentionMask.causal(positions, positions, config.slidingWindow());

@@ -1,9 +1,11 @@
 package io.papers4j.core.nn;
 
 import java.util.Map;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.DeviceType;
 
 /**
  * Affine map {@code y = x Wᵀ + b}.
@@ -23,6 +25,32 @@ public final class Linear implements Parameterized {
 
   public Tensor forward(Tensor x) {
     if (adapter != null) return adapter.forward(this, x);
+    return linear(x, weight, bias);
+  }
+
+  /**
+   * {@code x Wᵀ + b} (bias may be null): x (…, in), weight (out, in) → (…, out). A single input
+   * row (batch-1 decoding: x (1, 1, in)) with gradients off, no autocast and x in the weight's dtype
+   * runs as the matrix-vector product {@code mv} it equals: libtorch runs {@code linear} on one row
+   * as a matrix-matrix product, measured 3-7× slower here (libtorch 2.10, float32, 2 threads: 521
+   * vs 79 µs for the 8192 × 256 LM head of the {@code small} LLaMA, 135 vs 29 µs for 1024 × 256).
+   */
+  public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+    long in = weight.size(1);
+    boolean oneRow =
+        x.dim() >= 1
+            && x.size(-1) == in
+            && x.numel() == in
+            && !GradMode.is_enabled()
+            && !torch.is_autocast_enabled(DeviceType.CPU)
+            && x.scalar_type().intern() == weight.scalar_type().intern();
+    if (oneRow) {
+      Tensor row = x.reshape(-1); // (in)
+      Tensor y = bias == null ? torch.mv(weight, row) : torch.addmv(bias, weight, row); // (out)
+      long[] shape = x.shape();
+      shape[shape.length - 1] = weight.size(0);
+      return y.view(shape); // (…, out)
+    }
     return bias == null
         ? torch.linear(x, weight)
         : torch.linear(x, weight, new TensorOptional(bias)); // (…, out)

@@ -146,7 +146,11 @@ class AttentionTest {
   }
 
   private static void decodeMatchesFull(Attention a, KVCache cache, int prefill, int total) {
-    Tensor x = T.randn(51, ScalarType.Float, 2, total, C);
+    decodeMatchesFull(a, cache, 2, prefill, total);
+  }
+
+  private static void decodeMatchesFull(Attention a, KVCache cache, int batch, int prefill, int total) {
+    Tensor x = T.randn(51, ScalarType.Float, batch, total, C);
     try (NoGradGuard g = new NoGradGuard()) {
       Tensor full = a.forward(x, T.arange(total));
       Tensor first = a.forward(x.narrow(1, 0, prefill), T.arange(prefill), cache);
@@ -183,6 +187,25 @@ class AttentionTest {
       Tensor y2 = a.forward(x.narrow(1, 6, 6), T.arange(6, 12), c2);
       assertThat(T.maxDiff(y1, full.narrow(1, 0, 6))).isLessThan(1e-5);
       assertThat(T.maxDiff(y2, full.narrow(1, 6, 6))).isLessThan(1e-5);
+    }
+  }
+
+  @Test
+  void full_cache_decoding_keeps_the_mask_where_it_is_needed() {
+    // batch 1, one query per step (no mask built while every key is visible), and the cases that
+    // still need one: a window shorter than the sequence over a full cache, a chunked prefill
+    Attention windowed = attention(4, 2, true, 3, 91, ScalarType.Float);
+    decodeMatchesFull(windowed, KVCache.create(1, 2, 4, 32, 0, ScalarType.Float), 1, 2, 10);
+    Attention a = attention(4, 2, true, 0, 92, ScalarType.Float);
+    decodeMatchesFull(a, KVCache.create(1, 2, 4, 32, 0, ScalarType.Float), 1, 1, 9);
+    KVCache cache = KVCache.create(2, 2, 4, 32, 0, ScalarType.Float);
+    Tensor x = T.randn(93, ScalarType.Float, 2, 12, C);
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor full = a.forward(x, T.arange(12));
+      Tensor y1 = a.forward(x.narrow(1, 0, 5), T.arange(5), cache);
+      Tensor y2 = a.forward(x.narrow(1, 5, 7), T.arange(5, 12), cache); // 7 queries over 12 keys
+      assertThat(T.maxDiff(y1, full.narrow(1, 0, 5))).isLessThan(1e-5);
+      assertThat(T.maxDiff(y2, full.narrow(1, 5, 7))).isLessThan(1e-5);
     }
   }
 

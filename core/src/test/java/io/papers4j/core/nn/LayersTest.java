@@ -30,6 +30,38 @@ class LayersTest {
   }
 
   @Test
+  void one_row_without_gradients_matches_the_sum_by_hand_in_every_shape() {
+    // the single-row inference path (matrix-vector product) against y_j = b_j + Σ_i W_ji x_i
+    Linear lin = new Linear(5, 3, true, Init.normal(2, 0.5, ScalarType.Double));
+    try (var g = new org.bytedeco.pytorch.NoGradGuard()) {
+      lin.bias.copy_(Tensor.create(new double[] {0.25, -0.5, 1.0}));
+    }
+    double[] w = new double[15];
+    new org.bytedeco.javacpp.DoublePointer(lin.weight.contiguous().data_ptr()).get(w);
+    double[] x = {0.3, -1.2, 2.0, 0.7, -0.1};
+    double[] want = new double[3];
+    for (int j = 0; j < 3; j++) {
+      want[j] = j == 0 ? 0.25 : j == 1 ? -0.5 : 1.0;
+      for (int i = 0; i < 5; i++) want[j] += w[j * 5 + i] * x[i];
+    }
+    Tensor expected = Tensor.create(want);
+    try (var g = new org.bytedeco.pytorch.NoGradGuard()) {
+      Tensor y3 = lin.forward(Tensor.create(x, 1, 1, 5)); // (1, 1, 5) → (1, 1, 3)
+      assertThat(y3.shape()).containsExactly(1, 1, 3);
+      assertThat(T.maxDiff(y3.reshape(3), expected)).isLessThan(1e-12);
+      Tensor y1 = lin.forward(Tensor.create(x)); // (5) → (3)
+      assertThat(y1.shape()).containsExactly(3);
+      assertThat(T.maxDiff(y1, expected)).isLessThan(1e-12);
+      Tensor noBias = Linear.linear(Tensor.create(x, 1, 5), lin.weight, null); // (1, 5) → (1, 3)
+      assertThat(T.maxDiff(noBias.reshape(3).add(lin.bias), expected)).isLessThan(1e-12);
+    }
+    // with gradients on, the same values and a gradient to the weight
+    Tensor y = lin.forward(Tensor.create(x, 1, 1, 5));
+    assertThat(T.maxDiff(y.reshape(3), expected)).isLessThan(1e-12);
+    assertThat(y.requires_grad()).isTrue();
+  }
+
+  @Test
   void init_is_deterministic_per_seed_with_the_requested_std() {
     Tensor a = new Linear(256, 256, false, Init.normal(7, 0.02)).weight;
     Tensor b = new Linear(256, 256, false, Init.normal(7, 0.02)).weight;

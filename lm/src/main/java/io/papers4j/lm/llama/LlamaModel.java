@@ -176,7 +176,7 @@ public final class LlamaModel implements Trainable {
 
   /** h (…, C) → logits (…, V). */
   public Tensor logits(Tensor h) {
-    return lmHead == null ? torch.linear(h, embedTokens.weight) : lmHead.forward(h);
+    return lmHead == null ? Linear.linear(h, embedTokens.weight, null) : lmHead.forward(h);
   }
 
   /** Mean next-token cross entropy; targets (B, T) are the ids shifted by one (−100 = ignore). */
