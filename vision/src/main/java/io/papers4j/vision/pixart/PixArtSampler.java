@@ -60,8 +60,7 @@ public final class PixArtSampler {
           for (int t : DdimSampler.timesteps(vp.trainTimesteps(), k, opts)) {
             try (PointerScope step = new PointerScope()) {
               Tensor eps = d.output(x, t); // (m, ch, S, S)
-              if (clamp) eps = clippedEps(vp, x, eps, t);
-              x.copy_(DdimSampler.step(vp, eps, x, t, k, opts));
+              x.copy_(clamp ? DdimSampler.clippedStep(vp, eps, x, t, k, opts, 1.0) : DdimSampler.step(vp, eps, x, t, k, opts));
             }
           }
         } else {
@@ -83,18 +82,5 @@ public final class PixArtSampler {
       if (bar != null) bar.update(from + m, Double.NaN, m);
     }
     return Tensor.create(out).view(n, c.channels(), s, s);
-  }
-
-  /**
-   * IDDPM's {@code clip_denoised} for pixel models: x̂₀ = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t clipped to [−1, 1],
-   * and the ε that this clipped x̂₀ implies, ε = (x_t − √ᾱ_t·x̂₀)/√(1−ᾱ_t). On the DDPM linear schedule
-   * √ᾱ_999 ≈ 0.0064, so without it any error in ε̂ at the first step is amplified ~157× into x̂₀.
-   */
-  static Tensor clippedEps(VariancePreserving vp, Tensor x, Tensor eps, int t) {
-    double a = vp.alphaCumprod(t);
-    double sa = Math.sqrt(a), s1 = Math.sqrt(1 - a);
-    Tensor x0 = x.sub(eps.mul(new Scalar(s1))).div(new Scalar(sa))
-        .clamp(new ScalarOptional(new Scalar(-1)), new ScalarOptional(new Scalar(1))); // (m, ch, S, S)
-    return x.sub(x0.mul(new Scalar(sa))).div(new Scalar(s1));
   }
 }
