@@ -13,6 +13,7 @@ import io.papers4j.vision.iwm.IwmEval;
 import io.papers4j.vision.iwm.IwmModel;
 import io.papers4j.vision.iwm.IwmTraining;
 import io.papers4j.vision.iwm.Mrr;
+import io.papers4j.vision.iwm.RealImages;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,7 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code papers4j iwm train|mrr|probe|finetune}: Image World Models on procedural colour shapes. */
+/** {@code papers4j iwm train|mrr|probe|finetune}: Image World Models on procedural colour shapes or real colour images. */
 @Command(
     name = "iwm",
     mixinStandardHelpOptions = true,
@@ -42,8 +43,19 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
     long seed;
 
     @Option(names = "--data", defaultValue = "shapes",
-        description = "shapes (procedural colour shapes) or tango (Debian tango-icon-theme, 32 px, label = icon context; every 5th icon is test) (default ${DEFAULT-VALUE}).")
+        description = "shapes (procedural colour shapes), tango (Tango icons, label = icon context), emoji (Noto colour emoji, label = "
+            + "Unicode block) or photos (crops of the skimage colour photos, label = photo; --train-images/--test-images crops) "
+            + "(default ${DEFAULT-VALUE}).")
     String data;
+
+    String describe() {
+      return switch (data) {
+        case "tango" -> "tango-icons";
+        case "emoji" -> "noto-emoji";
+        case "photos" -> "skimage-photo-crops:" + trainImages;
+        default -> "colour-shapes:" + trainImages;
+      };
+    }
 
     ColourShapes.Data train(int side) {
       return split(side, false);
@@ -58,9 +70,11 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
         case "shapes" -> ColourShapes.generate(test ? testImages : trainImages, side, test ? 2 : 1);
         case "tango" -> {
           if (side != 32) throw new IllegalArgumentException("--data tango needs 32 px models, this one is " + side + " px");
-          yield ColourShapes.tango(test, 3);
+          yield RealImages.tango(test, 3);
         }
-        default -> throw new IllegalArgumentException("--data must be shapes or tango, got " + data);
+        case "emoji" -> RealImages.emoji(test, side);
+        case "photos" -> RealImages.photoCrops(RealImages.SKIMAGE_DATA, test, test ? testImages : trainImages, side, 5);
+        default -> throw new IllegalArgumentException("--data must be shapes, tango, emoji or photos, got " + data);
       };
     }
   }
@@ -85,6 +99,10 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW lr (default ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--crop-scale", defaultValue = "0.3",
+        description = "Smallest area fraction of the random resized crop + flip shared by both views (I-JEPA: 0.3); 0 turns it off (default ${DEFAULT-VALUE}).")
+    double cropScale;
+
     @Option(names = "--out", required = true, description = "Checkpoint directory.")
     Path out;
 
@@ -100,7 +118,7 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
       IwmConfig cfg = IwmConfig.small(conditioning, depth);
       Engine.init();
       Engine.seed(data.seed);
-      var recipe = new IwmTraining.Recipe(steps, batch, lr, 0.04, augment.equals("jitter+destructive"));
+      var recipe = new IwmTraining.Recipe(steps, batch, lr, 0.04, augment.equals("jitter+destructive"), cropScale);
       IwmTraining.Run run = IwmTraining.train(cfg, data.train(cfg.imageSize()), recipe, data.seed, ProgressBar.detectMode(), precision.get());
       Map<String, Object> conf = new LinkedHashMap<>();
       conf.put("augment", augment);
@@ -108,8 +126,9 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
       conf.put("batch", batch);
       conf.put("lr", lr);
       conf.put("weight_decay", 0.04);
+      conf.put("crop_scale", cropScale);
       conf.put("precision", precision.get().id());
-      IwmCheckpoint.save(out, run.model(), Checkpoint.runInfo(conf, data.seed, data.data.equals("tango") ? "tango-icons" : "colour-shapes:" + data.trainImages, steps));
+      IwmCheckpoint.save(out, run.model(), Checkpoint.runInfo(conf, data.seed, data.describe(), steps));
       System.out.printf(Locale.ROOT, "saved %s (final loss %.4f, %.0f s)%n", out, run.losses().get(run.losses().size() - 1), run.seconds());
       return 0;
     }
@@ -184,12 +203,13 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
   }
 
   @Command(name = "finetune", mixinStandardHelpOptions = true,
-      description = "Fine-tune the pre-trained predictor (frozen encoder, lr/10), a random predictor, or the encoder, with an attentive head.")
+      description = "Fine-tune the pre-trained predictor (frozen encoder, lr/10), a random predictor, the encoder, or encoder and "
+          + "pre-trained predictor together (end-to-end), with an attentive head.")
   static final class Finetune implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Checkpoint directory.")
     Path model;
 
-    @Option(names = "--what", defaultValue = "predictor", description = "predictor, random-predictor or encoder (default ${DEFAULT-VALUE}).")
+    @Option(names = "--what", defaultValue = "predictor", description = "predictor, random-predictor, encoder or end-to-end (default ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--steps", defaultValue = "300", description = "Steps (default ${DEFAULT-VALUE}).")
@@ -202,8 +222,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
-      if (!java.util.Set.of("predictor", "random-predictor", "encoder").contains(what)) {
-        throw new IllegalArgumentException("--what must be predictor, random-predictor or encoder, got " + what);
+      if (!java.util.Set.of("predictor", "random-predictor", "encoder", "end-to-end").contains(what)) {
+        throw new IllegalArgumentException("--what must be predictor, random-predictor, encoder or end-to-end, got " + what);
       }
       if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       Engine.init();
@@ -215,7 +235,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
         case "predictor" -> IwmEval.predictorFinetune(m, true, train, test, steps, 64, lr, data.seed);
         case "random-predictor" -> IwmEval.predictorFinetune(m, false, train, test, steps, 64, lr, data.seed);
         case "encoder" -> IwmEval.encoderFinetune(m, train, test, steps, 64, lr, data.seed);
-        default -> throw new IllegalArgumentException("--what must be predictor, random-predictor or encoder, got " + what);
+        case "end-to-end" -> IwmEval.finetune(m, IwmEval.Tune.END_TO_END, train, test, steps, 64, lr, data.seed);
+        default -> throw new IllegalArgumentException("--what must be predictor, random-predictor, encoder or end-to-end, got " + what);
       };
       System.out.printf(Locale.ROOT, "%s fine-tuning top-1 %.2f%% after %d steps%n", what, 100 * acc, steps);
       return 0;

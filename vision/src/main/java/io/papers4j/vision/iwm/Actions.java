@@ -2,6 +2,7 @@ package io.papers4j.vision.iwm;
 
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -76,6 +77,59 @@ public final class Actions {
       for (int k = 0; k < 3; k++) a[i * DIM + 4 + k] = d[i][k];
     }
     return torch.tensor(a).view(b, DIM);
+  }
+
+  /**
+   * A crop box in pixels and whether the crop is mirrored left-right: step 1 of spec 2(b), applied to
+   * the image before either view is made, so both views share it.
+   */
+  public record Crop(int top, int left, int height, int width, boolean flip) {}
+
+  /** I-JEPA's RandomResizedCrop scale range (0.3, 1.0); torchvision's default aspect range (3/4, 4/3). */
+  public static final double CROP_MIN_SCALE = 0.3;
+
+  /**
+   * torchvision's {@code RandomResizedCrop.get_params} with scale (minScale, 1) and aspect ratio
+   * (3/4, 4/3): ten tries at a box of that area and log-uniform aspect that fits, else the central
+   * crop; then a left-right flip with p = 0.5 ({@code RandomHorizontalFlip}).
+   */
+  public static Crop sampleCrop(int height, int width, double minScale, Random rng) {
+    if (!(minScale > 0 && minScale <= 1)) throw new IllegalArgumentException("crop scale must be in (0, 1], got " + minScale);
+    double area = (double) height * width, logLo = Math.log(3.0 / 4), logHi = Math.log(4.0 / 3);
+    Crop box = null;
+    for (int attempt = 0; attempt < 10 && box == null; attempt++) {
+      double target = area * (minScale + (1 - minScale) * rng.nextDouble());
+      double aspect = Math.exp(logLo + (logHi - logLo) * rng.nextDouble());
+      int w = (int) Math.round(Math.sqrt(target * aspect)), h = (int) Math.round(Math.sqrt(target / aspect));
+      if (w > 0 && w <= width && h > 0 && h <= height) box = new Crop(rng.nextInt(height - h + 1), rng.nextInt(width - w + 1), h, w, false);
+    }
+    if (box == null) {
+      double inRatio = (double) width / height;
+      int w = width, h = height;
+      if (inRatio < 3.0 / 4) h = (int) Math.round(w / (3.0 / 4));
+      else if (inRatio > 4.0 / 3) w = (int) Math.round(h * (4.0 / 3));
+      box = new Crop((height - h) / 2, (width - w) / 2, h, w, false);
+    }
+    return new Crop(box.top(), box.left(), box.height(), box.width(), rng.nextDouble() < 0.5);
+  }
+
+  /**
+   * One image (3, H, W) cropped to the box, resized back to (3, H, W) bilinearly (half-pixel
+   * centres, no antialiasing: torchvision's {@code resized_crop} on tensors) and flipped if asked.
+   */
+  public static Tensor resizedCrop(Tensor image, Crop c) {
+    long h = image.size(1), w = image.size(2);
+    Tensor box = image.narrow(1, c.top(), c.height()).narrow(2, c.left(), c.width()).unsqueeze(0); // (1, 3, h', w')
+    Tensor out = torch.upsample_bilinear2d(box, new long[] {h, w}, false).squeeze(0); // (3, H, W)
+    return c.flip() ? out.flip(new long[] {2}) : out;
+  }
+
+  /** An independent random resized crop and flip per image of (B, 3, H, W). */
+  public static Tensor cropAndFlip(Tensor images, double minScale, Random rng) {
+    int b = (int) images.size(0), h = (int) images.size(2), w = (int) images.size(3);
+    Tensor[] out = new Tensor[b];
+    for (int i = 0; i < b; i++) out[i] = resizedCrop(images.select(0, i), sampleCrop(h, w, minScale, rng));
+    return torch.stack(new TensorVector(out)); // (B, 3, H, W)
   }
 
   /** Samples source, target and action for a batch of clean images (B, 3, H, W). */

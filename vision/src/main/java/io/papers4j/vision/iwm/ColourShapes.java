@@ -10,7 +10,6 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import io.papers4j.core.data.TangoIcons;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -33,19 +32,6 @@ public final class ColourShapes {
   }
 
   private ColourShapes() {}
-
-  /**
-   * Real colour images instead of shapes: the Tango icons at 32 px ({@link TangoIcons}, label = icon
-   * context), every 5th icon held out as the test split ({@code test} true).
-   */
-  public static Data tango(boolean test, long seed) {
-    TangoIcons.Icons icons = TangoIcons.load(TangoIcons.DEFAULT_DIR, 32, seed);
-    long n = icons.images().size(0);
-    java.util.List<Long> keep = new java.util.ArrayList<>();
-    for (long i = 0; i < n; i++) if ((i % 5 == 0) == test) keep.add(i);
-    Tensor idx = torch.tensor(keep.stream().mapToLong(Long::longValue).toArray());
-    return new Data(icons.images().index_select(0, idx), icons.labels().index_select(0, idx));
-  }
 
   public static Data generate(int n, int side, long seed) {
     if (n < 1 || side < 8) throw new IllegalArgumentException("need n >= 1 and side >= 8, got " + n + ", " + side);

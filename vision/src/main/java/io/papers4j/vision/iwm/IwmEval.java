@@ -16,8 +16,9 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * IWM evaluations: MRR equivariance (our pinned protocol, spec 2(b)), the linear probe on the
- * mean-pooled frozen encoder, and predictor fine-tuning (frozen target encoder, predictor given the
- * null action predicts every token, attentive head; pre-trained predictor at lr/10 vs a random one).
+ * mean-pooled frozen encoder, and the fine-tuning protocols of the paper's Table 2 (predictor
+ * fine-tuning: frozen target encoder, predictor given the null action predicts every token,
+ * attentive head, pre-trained predictor at lr/10 vs a random one; encoder fine-tuning; end-to-end).
  */
 public final class IwmEval {
   private IwmEval() {}
@@ -164,7 +165,9 @@ public final class IwmEval {
     /** a copy of the encoder (lr/10, no predictor), then an attentive head */
     ENCODER,
     /** the attentive head alone on frozen encoder tokens (attentive probe) */
-    HEAD_ONLY
+    HEAD_ONLY,
+    /** a copy of the target encoder and the pre-trained predictor, both at lr/10, then an attentive head */
+    END_TO_END
   }
 
   /**
@@ -209,19 +212,22 @@ public final class IwmEval {
     IwmModel.Predictor pred = null;
     IwmModel.Encoder enc = model.target;
     java.util.List<AdamW> opts = new java.util.ArrayList<>();
-    if (what == Tune.PRETRAINED_PREDICTOR || what == Tune.RANDOM_PREDICTOR) {
+    boolean pretrainedPredictor = what == Tune.PRETRAINED_PREDICTOR || what == Tune.END_TO_END;
+    if (pretrainedPredictor || what == Tune.RANDOM_PREDICTOR) {
       pred = fresh.predictor;
-      if (what == Tune.PRETRAINED_PREDICTOR) io.papers4j.core.nn.Params.load(pred, model.predictor.namedParameters(), "predictor");
-      opts.add(new AdamW(pred.namedParameters(), new AdamConfig(what == Tune.PRETRAINED_PREDICTOR ? lr / 10 : lr, 0.9, 0.999, 1e-8, 0.05)));
-    } else if (what == Tune.ENCODER) {
+      if (pretrainedPredictor) io.papers4j.core.nn.Params.load(pred, model.predictor.namedParameters(), "predictor");
+      opts.add(new AdamW(pred.namedParameters(), new AdamConfig(pretrainedPredictor ? lr / 10 : lr, 0.9, 0.999, 1e-8, 0.05)));
+    }
+    if (what == Tune.ENCODER || what == Tune.END_TO_END) {
+      // encoder fine-tuning starts from the online encoder; end-to-end from the target encoder the predictor reads
       enc = fresh.encoder;
-      io.papers4j.core.nn.Params.load(enc, model.encoder.namedParameters(), "encoder");
+      io.papers4j.core.nn.Params.load(enc, (what == Tune.ENCODER ? model.encoder : model.target).namedParameters(), "encoder");
       opts.add(new AdamW(enc.namedParameters(), new AdamConfig(lr / 10, 0.9, 0.999, 1e-8, 0.05)));
     }
     int classes = (int) Math.max(train.labels().max().item_long(), test.labels().max().item_long()) + 1;
     AttentiveHead head = new AttentiveHead(c.dim(), classes, Init.normal(seed, 0.02));
     opts.add(new AdamW(head.params(), new AdamConfig(lr, 0.9, 0.999, 1e-8, 0.05)));
-    boolean tuneEncoder = what == Tune.ENCODER;
+    boolean tuneEncoder = what == Tune.ENCODER || what == Tune.END_TO_END;
     Random rng = new Random(seed);
     for (int step = 0; step < steps; step++) {
       try (PointerScope scope = new PointerScope()) {
@@ -245,7 +251,7 @@ public final class IwmEval {
         }
       }
     }
-    return new FineTuned((double) correct / test.size(), pred, what == Tune.ENCODER ? enc : null);
+    return new FineTuned((double) correct / test.size(), pred, tuneEncoder ? enc : null);
   }
 
   private static Tensor logits(IwmModel.Encoder enc, boolean tuneEncoder, IwmModel.Predictor pred, AttentiveHead head, Tensor images,

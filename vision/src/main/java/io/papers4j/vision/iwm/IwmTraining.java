@@ -13,17 +13,29 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * IWM pre-training, one script: per step sample a batch of clean images, the two views and the
- * action ({@link Actions}), the multi-block masks, the L2 loss to layer-normed EMA targets; AdamW
+ * IWM pre-training, one script: per step sample a batch of clean images, crop and flip each (one
+ * box for both views), the two views and the action ({@link Actions}), the multi-block masks, the
+ * L2 loss to layer-normed EMA targets; AdamW
  * (spec 2(e): lr 1e-3, wd 0.04, batch 64) with I-JEPA's warm-up-cosine rate ({@link #lr}), then
  * the EMA update with momentum 0.996 → 1.0.
  */
 public final class IwmTraining {
-  /** Recipe. */
-  public record Recipe(int steps, int batch, double lr, double weightDecay, boolean destructive) {
+  /**
+   * Recipe. {@code cropScale}: the smallest area fraction of the random resized crop + flip shared by
+   * both views (spec 2(b) step 1; I-JEPA's 0.3), or 0 for no crop (the views see the whole image).
+   */
+  public record Recipe(int steps, int batch, double lr, double weightDecay, boolean destructive, double cropScale) {
     public Recipe {
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be >= 1, got " + steps + ", " + batch);
       if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
+      if (!(cropScale == 0 || (cropScale > 0 && cropScale <= 1))) {
+        throw new IllegalArgumentException("crop scale must be 0 (no crop) or in (0, 1], got " + cropScale);
+      }
+    }
+
+    /** The spec's recipe with I-JEPA's crop (scale 0.3-1, flip). */
+    public Recipe(int steps, int batch, double lr, double weightDecay, boolean destructive) {
+      this(steps, batch, lr, weightDecay, destructive, Actions.CROP_MIN_SCALE);
     }
   }
 
@@ -77,6 +89,7 @@ public final class IwmTraining {
           long[] pick = new long[r.batch()];
           for (int i = 0; i < pick.length; i++) pick[i] = (long) (rng.nextDouble() * n);
           Tensor images = data.images().index_select(0, torch.tensor(pick)); // (B, 3, H, W)
+          if (r.cropScale() > 0) images = Actions.cropAndFlip(images, r.cropScale(), rng); // shared by both views
           Actions.Views v = Actions.sample(images, rng, r.destructive());
           MultiBlockMask.Batch m = masks.sample(r.batch(), rng);
           Tensor loss;

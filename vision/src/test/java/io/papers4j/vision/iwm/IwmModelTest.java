@@ -92,6 +92,48 @@ class IwmModelTest {
     }
   }
 
+  /**
+   * The action reaches the prediction: with feature or sequence conditioning two different actions
+   * give different predictions for the same source, mask and weights, and the prediction has a
+   * non-zero gradient with respect to every action scalar; without conditioning the action is unused.
+   */
+  @Test
+  void theActionChangesThePredictionOnlyWhenConditioned() {
+    ColourShapes.Data data = ColourShapes.generate(2, 16, 4);
+    Actions.Views v = Actions.sample(data.images(), new java.util.Random(1), true);
+    MultiBlockMask.Batch mask = MultiBlockMask.ijepa(4, 4).sample(2, new java.util.Random(2));
+    Tensor ctx = IwmTraining.indices(mask.context()), tgt = IwmTraining.indices(mask.target());
+    Tensor other = v.action().add(new Scalar(0.3));
+    for (String cond : List.of("feature", "sequence", "none")) {
+      IwmModel m = new IwmModel(new IwmConfig(16, 4, 16, 1, 2, 16, 1, 2, cond), 3);
+      double diff = m.predict(v.source(), v.action(), ctx, tgt).sub(m.predict(v.source(), other, ctx, tgt)).abs().max().item_double();
+      Tensor a = v.action().detach().clone().set_requires_grad(true);
+      if (cond.equals("none")) {
+        assertThat(diff).as(cond).isZero();
+        continue;
+      }
+      assertThat(diff).as(cond).isGreaterThan(1e-4);
+      m.predict(v.source(), a, ctx, tgt).square().sum().backward();
+      Tensor perScalar = a.grad().abs().sum(new long[] {0}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (7)
+      assertThat(perScalar.min().item_double()).as(cond + ": gradient reaches every action scalar").isGreaterThan(0.0);
+    }
+  }
+
+  @Test
+  void endToEndFinetuningTrainsCopiesOfEncoderAndPredictor() {
+    IwmModel m = new IwmModel(TINY, 5);
+    ColourShapes.Data train = twoColours(128, 1), test = twoColours(64, 2);
+    Tensor targetBefore = m.target.namedParameters().get("pos_embed").detach().clone();
+    IwmEval.FineTuned e2e = IwmEval.finetuneRun(m, IwmEval.Tune.END_TO_END, train, test, 40, 16, 3e-3, 0);
+    System.out.printf("two-colour toy: end-to-end %.3f%n", e2e.accuracy());
+    assertThat(e2e.accuracy()).isGreaterThan(0.8);
+    assertThat(e2e.encoder()).isNotNull();
+    assertThat(e2e.predictor()).isNotNull();
+    // the tuned encoder started from the target encoder and moved; the model's own weights did not
+    assertThat(e2e.encoder().namedParameters().get("pos_embed").sub(targetBefore).abs().max().item_float()).isGreaterThan(0f);
+    assertThat(m.target.namedParameters().get("pos_embed").sub(targetBefore).abs().max().item_float()).isZero();
+  }
+
   @Test
   void withoutConditioningTheMrrIsExactlyChance() {
     IwmModel m = new IwmModel(new IwmConfig(16, 4, 16, 1, 2, 16, 1, 2, "none"), 3);

@@ -1,0 +1,130 @@
+package io.papers4j.vision.iwm;
+
+import io.papers4j.core.data.TangoIcons;
+import io.papers4j.vision.gen.NotoEmoji;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The real colour images of issue 18 beside the procedural shapes, each as images (N, 3, S, S) in
+ * [0, 1] with a label for the probes, split into disjoint train and test parts:
+ *
+ * <ul>
+ *   <li>Tango icons (Debian {@code tango-icon-theme}): label = icon context, every 5th icon is test.
+ *   <li>Noto colour emoji (Debian {@code fonts-noto-color-emoji}): label = the code point's Unicode
+ *       block (Emoticons, Transport and Map Symbols, …), every 5th emoji is test.
+ *   <li>Photo crops (Debian {@code python3-skimage}'s CC0 / public-domain sample photos): label = the
+ *       photo; train crops lie in the left 70% of each photo, test crops in the right 30%, so no
+ *       test pixel was seen in training.
+ * </ul>
+ */
+public final class RealImages {
+  public static final Path SKIMAGE_DATA = Path.of("/usr/lib/python3/dist-packages/skimage/data");
+  public static final String SKIMAGE_PACKAGE = "python3-skimage";
+  /** The colour photos of skimage's data directory used for crops (the others are grey or synthetic). */
+  public static final List<String> PHOTOS =
+      List.of("astronaut.png", "chelsea.png", "coffee.png", "hubble_deep_field.jpg", "ihc.png", "motorcycle_left.png", "rocket.jpg");
+
+  private RealImages() {}
+
+  /** Tango icons at 32 px (label = icon context). */
+  public static ColourShapes.Data tango(boolean test, long seed) {
+    TangoIcons.Icons icons = TangoIcons.load(TangoIcons.DEFAULT_DIR, 32, seed);
+    return everyFifth(icons.images(), icons.labels(), test);
+  }
+
+  /** Noto emoji rendered at {@code side} px on a mid-grey background (label = Unicode block). */
+  public static ColourShapes.Data emoji(boolean test, int side) {
+    List<NotoEmoji.Emoji> all = NotoEmoji.load(NotoEmoji.DEFAULT_FONT);
+    TreeMap<String, Integer> blocks = new TreeMap<>();
+    for (NotoEmoji.Emoji e : all) blocks.putIfAbsent(block(e.codePoint()), 0);
+    int k = 0;
+    for (var b : blocks.entrySet()) b.setValue(k++);
+    float[] px = new float[all.size() * 3 * side * side];
+    long[] labels = new long[all.size()];
+    Color grey = new Color(128, 128, 128);
+    for (int i = 0; i < all.size(); i++) {
+      copyPixels(NotoEmoji.render(all.get(i), side, grey), px, i * 3 * side * side);
+      labels[i] = blocks.get(block(all.get(i).codePoint()));
+    }
+    return everyFifth(torch.tensor(px).view(all.size(), 3, side, side), torch.tensor(labels), test);
+  }
+
+  static String block(int codePoint) {
+    Character.UnicodeBlock b = Character.UnicodeBlock.of(codePoint);
+    return b == null ? "unassigned" : b.toString();
+  }
+
+  /**
+   * {@code n} square crops of the skimage colour photos, {@code side} px each: a photo drawn
+   * uniformly, a crop edge of 15-30% of the photo's shorter side at a random place inside the train
+   * (left 70%) or test (right 30%) band, area-averaged down to {@code side}.
+   */
+  public static ColourShapes.Data photoCrops(Path dir, boolean test, int n, int side, long seed) {
+    if (n < 1 || side < 8) throw new IllegalArgumentException("need n >= 1 and side >= 8, got " + n + ", " + side);
+    List<Tensor> photos = new ArrayList<>();
+    for (String name : PHOTOS) photos.add(readRgb(dir.resolve(name)));
+    Random rng = new Random(seed * 2 + (test ? 1 : 0));
+    Tensor[] crops = new Tensor[n];
+    long[] labels = new long[n];
+    for (int i = 0; i < n; i++) {
+      int p = rng.nextInt(photos.size());
+      Tensor photo = photos.get(p); // (3, H, W)
+      int h = (int) photo.size(1), w = (int) photo.size(2);
+      int edge = (int) Math.round(Math.min(h, w) * (0.15 + 0.15 * rng.nextDouble()));
+      int bandStart = test ? (int) Math.ceil(0.7 * w) : 0, bandEnd = test ? w : (int) Math.floor(0.7 * w);
+      int left = bandStart + rng.nextInt(bandEnd - bandStart - edge + 1), top = rng.nextInt(h - edge + 1);
+      Tensor crop = photo.narrow(1, top, edge).narrow(2, left, edge).unsqueeze(0); // (1, 3, e, e)
+      crops[i] = torch.adaptive_avg_pool2d(crop, new long[] {side, side});
+      labels[i] = p;
+    }
+    return new ColourShapes.Data(torch.cat(new TensorVector(crops)), torch.tensor(labels));
+  }
+
+  /** An RGB image file as (3, H, W) floats in [0, 1]; a missing directory names the package. */
+  static Tensor readRgb(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": photo not found (install the Debian package " + SKIMAGE_PACKAGE + ")");
+    }
+    BufferedImage img;
+    try {
+      img = ImageIO.read(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": unreadable image: " + e.getMessage(), e);
+    }
+    if (img == null) throw new IllegalArgumentException(file + ": not an image ImageIO can read");
+    float[] px = new float[3 * img.getHeight() * img.getWidth()];
+    copyPixels(img, px, 0);
+    return torch.tensor(px).view(3, img.getHeight(), img.getWidth());
+  }
+
+  private static void copyPixels(BufferedImage img, float[] px, int off) {
+    int h = img.getHeight(), w = img.getWidth();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = img.getRGB(x, y);
+        px[off + y * w + x] = ((rgb >> 16) & 255) / 255f;
+        px[off + h * w + y * w + x] = ((rgb >> 8) & 255) / 255f;
+        px[off + 2 * h * w + y * w + x] = (rgb & 255) / 255f;
+      }
+    }
+  }
+
+  private static ColourShapes.Data everyFifth(Tensor images, Tensor labels, boolean test) {
+    List<Long> keep = new ArrayList<>();
+    for (long i = 0; i < images.size(0); i++) if ((i % 5 == 0) == test) keep.add(i);
+    Tensor idx = torch.tensor(keep.stream().mapToLong(Long::longValue).toArray());
+    return new ColourShapes.Data(images.index_select(0, idx), labels.index_select(0, idx));
+  }
+}
