@@ -50,7 +50,8 @@ class IwmCommandTest {
     assertThat(fails("train", "--augment", "blur", "--out", out)).contains("--augment must be jitter or jitter+destructive");
     assertThat(fails("train", "--steps", "0", "--out", out)).contains("steps and batch must be >= 1");
     assertThat(fails("train", "--predictor-depth", "0", "--out", out)).contains("predictor width");
-    assertThat(fails("train", "--data", "mnist", "--out", out)).contains("--data must be shapes or tango");
+    assertThat(fails("train", "--data", "mnist", "--out", out)).contains("--data must be shapes, tango, emoji or photos");
+    assertThat(fails("train", "--crop-scale", "2", "--out", out)).contains("crop scale must be 0 (no crop) or in (0, 1]");
     assertThat(fails("train", "--conditioning", "feature")).contains("--out");
     assertThat(Files.exists(dir.resolve("o"))).isFalse();
   }
@@ -59,7 +60,7 @@ class IwmCommandTest {
   void evaluationCommandsNameTheBadInput() throws Exception {
     assertThat(fails("mrr", "--model", dir.resolve("missing").toString())).contains("iwm mrr: error:").contains("missing");
     assertThat(fails("probe", "--model", model.toString(), "--head", "svm")).contains("--head must be linear or attentive");
-    assertThat(fails("finetune", "--model", model.toString(), "--what", "decoder")).contains("--what must be predictor, random-predictor or encoder");
+    assertThat(fails("finetune", "--model", model.toString(), "--what", "decoder")).contains("--what must be predictor, random-predictor, encoder or end-to-end");
     assertThat(fails("mrr", "--model", model.toString(), "--data", "tango")).contains("--data tango needs 32 px models");
     assertThat(fails("mrr", "--model", model.toString(), "--bank", "1")).contains("--bank must be >= 2");
     Path foreign = dir.resolve("foreign");
