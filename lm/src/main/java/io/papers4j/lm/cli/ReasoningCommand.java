@@ -144,15 +144,31 @@ public final class ReasoningCommand implements CliCommand, Runnable {
   static final class SftCmd implements Callable<Integer> {
     @Mixin Common c;
 
+    @Option(names = "--eval-every", defaultValue = "0", description = "Log held-out synthetic maj@1 / pass@K every N steps (0 = off; default ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--eval-problems", defaultValue = "96", description = "Held-out problems for --eval-every (default ${DEFAULT-VALUE}).")
+    int evalProblems;
+
     @Override
     public Integer call() {
       Engine.init();
       c.checkOut();
+      if (evalEvery < 0 || evalProblems < 1) throw new IllegalArgumentException("--eval-every must be >= 0 and --eval-problems >= 1");
       List<Problem> ps = c.problems();
       LlamaModel m = c.init(false);
       double loss;
+      List<Problem> held = heldOut(evalProblems);
+      Evaluation.Settings es = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens, true, c.seed + 3, 64);
       try (ProgressBar bar = new ProgressBar("sft", c.steps, "seq")) {
-        loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar);
+        loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar, evalEvery == 0 ? null : (step, l) -> {
+          if (step % evalEvery != 0) return false;
+          long t0 = System.nanoTime();
+          Evaluation.Scores s = Evaluation.run(m, held, es, null, null, null);
+          bar.log(String.format(java.util.Locale.ROOT, "step %d: loss %.3f, held-out maj@1 %.3f, maj@%d %.3f, pass@%d %.3f (%d problems, eval %.1f s)",
+              step, l, s.maj1(), c.k, s.majK(), c.k, s.passK(), held.size(), (System.nanoTime() - t0) / 1e9));
+          return false;
+        });
       }
       c.save(m, "sft", Map.of("final_loss", loss, "steps", c.steps));
       return 0;

@@ -45,9 +45,11 @@ public final class Evaluation {
       for (int j = 0; j < idx.size(); j++) if (problems.get(idx.get(j)).isCorrect(cs.get(j).text())) greedyCorrect++;
     }
     double majK = 0, rerank = 0, passK = 0, pass1 = 0, diversity = 0;
+    List<String> questions = problems.stream().map(Problem::question).toList();
+    List<List<String>> all = sampleAll(policy, questions, returnToken, s, s.seed() + 7919L);
     for (int qi = 0; qi < problems.size(); qi++) {
       Problem p = problems.get(qi);
-      List<String> texts = sample(policy, p.question(), returnToken, s, s.seed() + 7919L * qi);
+      List<String> texts = all.get(qi);
       List<String> answers = new ArrayList<>();
       int c = 0;
       List<String> correct = new ArrayList<>();
@@ -85,6 +87,27 @@ public final class Evaluation {
       for (Rollouts.Completion c : Rollouts.run(policy, prompts, new Rollouts.Settings(s.temperature(), s.maxNewTokens(), s.calculator(), seed + at)))
         out.add(c.text());
     }
+    return out;
+  }
+
+  /**
+   * K sampled solution texts of each question, the K rows of several questions packed into batches
+   * of {@code batchRows} rows (one KV cache per batch), so small K does not leave the batch small.
+   */
+  public static List<List<String>> sampleAll(LlamaModel policy, List<String> questions, Integer returnToken, Settings s, long seed) {
+    List<long[]> rows = new ArrayList<>(questions.size() * s.k());
+    for (String q : questions) {
+      long[] prompt = fitContext(policy, Sft.prompt(q, returnToken), s.maxNewTokens());
+      for (int r = 0; r < s.k(); r++) rows.add(prompt);
+    }
+    List<String> texts = new ArrayList<>(rows.size());
+    for (int at = 0; at < rows.size(); at += s.batchRows()) {
+      List<long[]> chunk = rows.subList(at, Math.min(rows.size(), at + s.batchRows()));
+      for (Rollouts.Completion c : Rollouts.run(policy, chunk, new Rollouts.Settings(s.temperature(), s.maxNewTokens(), s.calculator(), seed + at)))
+        texts.add(c.text());
+    }
+    List<List<String>> out = new ArrayList<>(questions.size());
+    for (int qi = 0; qi < questions.size(); qi++) out.add(texts.subList(qi * s.k(), (qi + 1) * s.k()));
     return out;
   }
 

@@ -16,10 +16,19 @@ import java.util.Set;
 public final class ExpertIteration {
   private ExpertIteration() {}
 
-  /** Settings: rounds, K, sampling temperature and token budget, refit steps/batch/lr, seed. */
-  public record Config(int rounds, int k, double temperature, int maxNewTokens, Sft.Fit refit, long seed) {
+  /**
+   * Settings: rounds, K, sampling temperature and token budget, refit steps/batch/lr, seed, and how
+   * many sampled rows (of several questions) share one batch.
+   */
+  public record Config(int rounds, int k, double temperature, int maxNewTokens, Sft.Fit refit, long seed, int batchRows) {
     public Config {
       if (rounds < 1 || k < 1) throw new IllegalArgumentException("EI needs rounds >= 1 and K >= 1");
+      if (batchRows < 1) throw new IllegalArgumentException("EI needs batch rows >= 1");
+    }
+
+    /** K rows per batch (one question per batch). */
+    public Config(int rounds, int k, double temperature, int maxNewTokens, Sft.Fit refit, long seed) {
+      this(rounds, k, temperature, maxNewTokens, refit, seed, k);
     }
   }
 
@@ -37,11 +46,13 @@ public final class ExpertIteration {
     Set<String> seen = new LinkedHashSet<>();
     List<Sft.Example> kept = new ArrayList<>();
     long samples = 0;
-    Evaluation.Settings sampling = new Evaluation.Settings(c.k(), c.temperature(), c.maxNewTokens(), true, c.seed(), c.k());
+    Evaluation.Settings sampling = new Evaluation.Settings(c.k(), c.temperature(), c.maxNewTokens(), true, c.seed(), c.batchRows());
+    List<String> questions = train.stream().map(Problem::question).toList();
     for (int round = 1; round <= c.rounds(); round++) {
+      List<List<String>> all = Evaluation.sampleAll(policy, questions, null, sampling, c.seed() + 1_000_003L * round);
       for (int qi = 0; qi < train.size(); qi++) {
         Problem p = train.get(qi);
-        List<String> texts = Evaluation.sample(policy, p.question(), null, sampling, c.seed() + 1_000_003L * round + 31L * qi);
+        List<String> texts = all.get(qi);
         samples += texts.size();
         for (String t : texts) {
           if (!p.isCorrect(t)) continue;

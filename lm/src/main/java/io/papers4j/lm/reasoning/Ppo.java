@@ -56,9 +56,13 @@ public final class Ppo {
     void onIteration(int iteration, long samples, double meanCorrect, double meanKl);
   }
 
-  /** The value head of a policy: (1, C). */
+  /**
+   * The value head of a policy: (1, C), zero-initialised, so V = 0 at the start. A random head
+   * (N(0, 0.02) on normalised hidden states gives values of about ±0.2 per token) would make the
+   * first advantages mostly -V(s_t) noise, larger than the sparse reward's share after whitening.
+   */
   public static Linear valueHead(LlamaModel policy, long seed) {
-    return new Linear(policy.config().hiddenSize(), 1, true, Init.normal(seed, 0.02));
+    return new Linear(policy.config().hiddenSize(), 1, true, Init.normal(seed, 0.0));
   }
 
   /** Runs PPO in place on {@code policy}; {@code reference} is frozen. Returns samples drawn. */
@@ -90,14 +94,13 @@ public final class Ppo {
       for (int i = 0; i < c.promptsPerBatch(); i++) {
         Problem p = train.get(rng.nextInt(train.size()));
         long[] prompt = Sft.prompt(p.question(), null);
-        List<long[]> rows = new ArrayList<>();
-        for (int r = 0; r < c.samplesPerPrompt(); r++) rows.add(prompt);
-        cs.addAll(Rollouts.run(policy, rows, new Rollouts.Settings(c.temperature(), c.maxNewTokens(), true, c.seed() * 7919L + it * 131L + i)));
         for (int r = 0; r < c.samplesPerPrompt(); r++) {
           qs.add(p);
           prompts.add(prompt);
         }
       }
+      // every row of the batch in one rollout (one KV cache); each row has its own random stream
+      cs.addAll(Rollouts.run(policy, prompts, new Rollouts.Settings(c.temperature(), c.maxNewTokens(), true, c.seed() * 7919L + it * 131L)));
       samples += cs.size();
       Batch b = Batch.of(prompts, cs);
       // 2. old log-probs and values, reference log-probs (no grad)
@@ -110,44 +113,29 @@ public final class Ppo {
         oldValues = floats(lv[1]);
         refLogp = floats(logpAndValues(reference, null, b, temp, precision)[0]);
       }
-      // 3. rewards, KL penalty, GAE per row over its actions
-      float[] adv = new float[b.rows * b.width];
-      float[] ret = new float[b.rows * b.width];
+      // 3. rewards, KL penalty, GAE per row over its actions, whitened over the batch
+      double[] outcome = new double[b.rows];
       double correct = 0;
-      double kl = 0;
       for (int r = 0; r < b.rows; r++) {
-        int[] pos = b.actionPositions.get(r);
-        if (pos.length == 0) continue;
-        Problem p = qs.get(r);
-        String text = cs.get(r).text();
-        boolean ok = p.isCorrect(text);
+        boolean ok = qs.get(r).isCorrect(cs.get(r).text());
+        outcome[r] = ok ? 1.0 : 0.0;
         if (ok) correct++;
-        double[] rew = new double[pos.length];
-        double[] val = new double[pos.length];
-        for (int j = 0; j < pos.length; j++) {
-          int at = r * b.width + pos[j];
-          double k1 = RlMath.klK1(oldLogp[at], refLogp[at]);
-          kl += k1;
-          rew[j] = -c.klCoef() * k1;
-          val[j] = oldValues[at];
-        }
-        rew[pos.length - 1] += ok ? 1.0 : 0.0;
-        if (c.reward() == Reward.DENSE_ORM) addOrmShaping(orm, p.question(), cs.get(r), pos, rew);
-        double[] a = RlMath.gae(rew, val, c.gamma(), c.lambda());
-        for (int j = 0; j < pos.length; j++) {
-          adv[r * b.width + pos[j]] = (float) a[j];
-          ret[r * b.width + pos[j]] = (float) (a[j] + val[j]);
+      }
+      double[][] shaping = null;
+      if (c.reward() == Reward.DENSE_ORM) {
+        shaping = new double[b.rows][];
+        for (int r = 0; r < b.rows; r++) {
+          shaping[r] = new double[b.actionPositions.get(r).length];
+          if (shaping[r].length > 0) addOrmShaping(orm, qs.get(r).question(), cs.get(r), b.actionPositions.get(r), shaping[r]);
         }
       }
+      Advantages av = advantages(b, oldLogp, refLogp, oldValues, outcome, shaping, c);
+      double kl = av.klSum;
       // 4. epochs of clipped updates on the whole batch
       try (PointerScope scope = new PointerScope()) {
         Tensor mask = Tensor.create(b.mask).view(b.rows, b.width);
-        Tensor n = mask.sum();
-        Tensor advT = Tensor.create(adv).view(b.rows, b.width);
-        Tensor mean = advT.mul(mask).sum().div(n);
-        Tensor var = advT.sub(mean).mul(mask).pow(new Scalar(2.0)).sum().div(n);
-        advT = advT.sub(mean).div(var.add(new Scalar(1e-8)).sqrt()).mul(mask); // whitened
-        Tensor retT = Tensor.create(ret).view(b.rows, b.width);
+        Tensor advT = Tensor.create(av.whitened).view(b.rows, b.width);
+        Tensor retT = Tensor.create(av.returns).view(b.rows, b.width);
         Tensor oldLp = Tensor.create(oldLogp).view(b.rows, b.width);
         Tensor oldV = Tensor.create(oldValues).view(b.rows, b.width);
         for (int e = 0; e < c.epochs(); e++) {
@@ -166,6 +154,58 @@ public final class Ppo {
       if (bar != null) bar.update(it, Double.NaN, cs.size(), "reward", String.format("%.3f", meanCorrect), "kl", String.format("%.4f", meanKl));
     }
     return samples;
+  }
+
+  /**
+   * Per-position (B x L, zero off the actions) advantages before and after whitening, value
+   * targets, and the summed k1 KL of the actions to the reference.
+   */
+  record Advantages(float[] raw, float[] whitened, float[] returns, double klSum) {}
+
+  /**
+   * Step 3 of an iteration, on arrays: per row, the reward of action j is -klCoef (log pi - log
+   * pi_ref) (k1 estimate, so a token the policy now favours more than the reference costs reward),
+   * plus the outcome (1 correct, 0 not) at the row's last action, plus the optional ORM shaping;
+   * GAE(gamma, lambda) over the row's actions with the old values; returns = A + V; then the
+   * advantages are whitened (mean 0, variance 1) over all actions of the batch.
+   */
+  static Advantages advantages(Batch b, float[] oldLogp, float[] refLogp, float[] oldValues, double[] outcome,
+      double[][] shaping, Config c) {
+    float[] adv = new float[b.rows * b.width];
+    float[] ret = new float[b.rows * b.width];
+    double kl = 0;
+    for (int r = 0; r < b.rows; r++) {
+      int[] pos = b.actionPositions.get(r);
+      if (pos.length == 0) continue;
+      double[] rew = new double[pos.length];
+      double[] val = new double[pos.length];
+      for (int j = 0; j < pos.length; j++) {
+        int at = r * b.width + pos[j];
+        double k1 = RlMath.klK1(oldLogp[at], refLogp[at]);
+        kl += k1;
+        rew[j] = -c.klCoef() * k1;
+        val[j] = oldValues[at];
+        if (shaping != null) rew[j] += shaping[r][j];
+      }
+      rew[pos.length - 1] += outcome[r];
+      double[] a = RlMath.gae(rew, val, c.gamma(), c.lambda());
+      for (int j = 0; j < pos.length; j++) {
+        adv[r * b.width + pos[j]] = (float) a[j];
+        ret[r * b.width + pos[j]] = (float) (a[j] + val[j]);
+      }
+    }
+    double n = 0, sum = 0;
+    for (int i = 0; i < adv.length; i++) {
+      n += b.mask[i];
+      sum += b.mask[i] * adv[i];
+    }
+    double mean = n == 0 ? 0 : sum / n;
+    double var = 0;
+    for (int i = 0; i < adv.length; i++) var += b.mask[i] * (adv[i] - mean) * (adv[i] - mean);
+    double sd = Math.sqrt((n == 0 ? 0 : var / n) + 1e-8);
+    float[] w = new float[adv.length];
+    for (int i = 0; i < adv.length; i++) w[i] = b.mask[i] == 0 ? 0f : (float) ((adv[i] - mean) / sd);
+    return new Advantages(adv, w, ret, kl);
   }
 
   /**

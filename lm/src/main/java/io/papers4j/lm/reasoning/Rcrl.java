@@ -21,12 +21,13 @@ public final class Rcrl {
     List<Sft.Example> data = new ArrayList<>();
     for (Problem p : gold) data.add(new Sft.Example(Sft.prompt(p.question(), CharTokenizer.GOOD), Sft.completion(p.solution())));
     long samples = 0;
-    Evaluation.Settings s = new Evaluation.Settings(c.k(), c.temperature(), c.maxNewTokens(), true, c.seed(), c.k());
+    Evaluation.Settings s = new Evaluation.Settings(c.k(), c.temperature(), c.maxNewTokens(), true, c.seed(), c.batchRows());
+    List<String> questions = train.stream().map(Problem::question).toList();
     for (int round = 1; round <= c.rounds(); round++) {
+      List<List<String>> all = Evaluation.sampleAll(policy, questions, round == 1 ? null : CharTokenizer.GOOD, s, c.seed() + 1_000_003L * round);
       for (int qi = 0; qi < train.size(); qi++) {
         Problem p = train.get(qi);
-        List<String> texts = Evaluation.sample(policy, p.question(), round == 1 ? null : CharTokenizer.GOOD, s,
-            c.seed() + 1_000_003L * round + 31L * qi);
+        List<String> texts = all.get(qi);
         samples += texts.size();
         for (String t : texts) {
           int tag = p.isCorrect(t) ? CharTokenizer.GOOD : CharTokenizer.BAD;

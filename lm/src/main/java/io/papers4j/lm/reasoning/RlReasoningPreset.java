@@ -3,13 +3,22 @@ package io.papers4j.lm.reasoning;
 /**
  * Sizes of the rl-reasoning study.
  *
+ * <p>SFT follows the plateau protocol: held-out maj@1 / pass@K are logged every {@code evalEvery}
+ * steps; the plateau is the first logged step (at least {@code minPlateauSteps}) whose maj@1 does
+ * not exceed the best earlier maj@1 by more than {@code plateauTolerance}, or {@code sftMaxSteps}
+ * when none is found. Every RL arm starts from the model at the plateau; the over-trained SFT arm
+ * continues the same SFT run for {@code overtrainSteps} more steps.
+ *
  * @param goldProblems synthetic problems with gold solutions for SFT
  * @param rlProblems training questions for EI / PPO / RCRL (answers only are used)
  * @param testProblems held-out questions (hash-disjoint from both training sets)
  * @param minSteps fewest arithmetic steps per problem
  * @param maxSteps most arithmetic steps per problem
- * @param sftSteps SFT steps for the SFT checkpoint every RL run starts from
- * @param overtrainChunks extra SFT chunks of {@code sftSteps} each, evaluated after each
+ * @param sftMaxSteps most SFT steps searched for the plateau
+ * @param evalEvery SFT steps between held-out evaluations
+ * @param minPlateauSteps earliest step that can be the plateau
+ * @param plateauTolerance maj@1 gain (fraction of problems) below which the curve counts as flat
+ * @param overtrainSteps SFT steps past the plateau for the over-trained arm
  * @param batch SFT / refit batch size (sequences)
  * @param lr SFT / refit learning rate
  * @param eiRounds expert-iteration rounds
@@ -18,25 +27,37 @@ package io.papers4j.lm.reasoning;
  * @param ppoPrompts PPO prompts per batch (each sampled {@code ppoSamples} times)
  * @param ppoSamples PPO samples per prompt
  * @param ppoLr PPO learning rate
+ * @param ppoLambda GAE lambda of PPO
  * @param ormSteps ORM training steps
  * @param gsm8kProblems GSM8K test problems scored (greedy maj@1) for each model
  * @param maxNewTokens sampled-token budget per solution
+ * @param sampleRows sampled rows per batch (K rows of several questions share one batch)
  */
 public record RlReasoningPreset(int goldProblems, int rlProblems, int testProblems, int minSteps, int maxSteps,
-    int sftSteps, int overtrainChunks, int batch, double lr, int eiRounds, int k, int refitSteps, int ppoPrompts,
-    int ppoSamples, double ppoLr, int ormSteps, int gsm8kProblems, int maxNewTokens) {
+    int sftMaxSteps, int evalEvery, int minPlateauSteps, double plateauTolerance, int overtrainSteps, int batch, double lr,
+    int eiRounds, int k, int refitSteps, int ppoPrompts, int ppoSamples, double ppoLr, double ppoLambda, int ormSteps,
+    int gsm8kProblems, int maxNewTokens, int sampleRows) {
+
+  public RlReasoningPreset {
+    if (evalEvery < 1 || sftMaxSteps < evalEvery || overtrainSteps < 0 || !(plateauTolerance >= 0))
+      throw new IllegalArgumentException("bad SFT plateau settings: eval every " + evalEvery + ", max " + sftMaxSteps
+          + ", over-train " + overtrainSteps + ", tolerance " + plateauTolerance);
+    if (sampleRows < 1 || k < 1) throw new IllegalArgumentException("sample rows and K must be >= 1");
+  }
 
   public static RlReasoningPreset of(String name) {
     return switch (name) {
-      case "smoke" -> new RlReasoningPreset(16, 4, 4, 1, 2, 4, 1, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 2, 2, 24);
-      // quick: sized from per-phase rates measured on 2 shared cores (load average about 5): an SFT step at
-      // batch 16 0.56-0.78 s, K = 8 samples of one question about 0.27 s, one PPO iteration (8 x 8 samples,
-      // 4 epochs) 16 s, so an estimated 14-15 minutes in all. 150 sampled tokens fit a 3-step solution (about 125
-      // characters; calculator results are forced and not counted). SFT runs 400 steps (then 400 more for the
-      // over-training arm): with 200, continuing SFT raised maj@1 0.04 -> 0.38 and pass@8 0.15 -> 0.58, so every RL
-      // arm started from an under-trained model and the over-training trade-off could not appear.
-      case "quick" -> new RlReasoningPreset(500, 48, 48, 2, 3, 400, 1, 16, 2e-3, 2, 8, 80, 8, 8, 2e-5, 60, 16, 150);
-      case "full" -> new RlReasoningPreset(1000, 300, 200, 2, 4, 600, 3, 16, 2e-3, 3, 16, 300, 16, 8, 2e-5, 300, 200, 160);
+      case "smoke" -> new RlReasoningPreset(16, 4, 4, 1, 2, 4, 2, 2, 0.0, 2, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 1.0, 2, 2, 24, 8);
+      // quick: sized from rates measured on 2 cores with nothing else running (docs/rl-reasoning.md): SFT 74
+      // sequences/s at batch 16 (0.22 s a step), held-out evaluation of 96 questions x K = 8 in 64-row batches 21-24 s
+      // (untrained models, which fill the token budget). The SFT curve is logged from step 600 every 200 steps on 64
+      // held-out questions; RL starts at the first step >= 800 whose maj@1 is within 0.03 of the best before it (cap
+      // 1400); over-trained SFT runs 600 steps past it. Earlier runs: maj@1 0.15 at 400 steps, 0.81 at 800.
+      // 150 sampled tokens fit a 3-step solution (calculator results are forced and not counted).
+      case "quick" -> new RlReasoningPreset(500, 48, 64, 2, 3, 1400, 200, 800, 0.03, 600, 16, 2e-3, 2, 8, 80, 8, 8, 2e-5,
+          1.0, 60, 16, 150, 64);
+      case "full" -> new RlReasoningPreset(1000, 300, 200, 2, 4, 4000, 200, 800, 0.02, 2000, 16, 2e-3, 3, 16, 300, 16, 8,
+          2e-5, 1.0, 300, 200, 160, 64);
       default -> throw new IllegalArgumentException("preset must be smoke, quick or full, got " + name);
     };
   }

@@ -30,7 +30,7 @@ public final class RlReasoningReproduction extends TimedReproduction {
   protected Result reproduce(String preset, Path outDir, Context run) throws Exception {
     RlReasoningPreset p = RlReasoningPreset.of(preset);
     RlReasoningStudy.Outcome o;
-    try (ProgressBar bar = new ProgressBar("rl-reasoning sft", p.sftSteps(), "seq")) {
+    try (ProgressBar bar = new ProgressBar("rl-reasoning sft", p.sftMaxSteps() + p.overtrainSteps(), "seq")) {
       o = RlReasoningStudy.run(p, SEED, bar);
     }
     Map<String, RlReasoningStudy.Row> by = new LinkedHashMap<>();
@@ -38,7 +38,7 @@ public final class RlReasoningReproduction extends TimedReproduction {
     RlReasoningStudy.Row sft = by.get("SFT");
     RlReasoningStudy.Row ei = by.get("EI");
     RlReasoningStudy.Row ppo = by.get("PPO (sparse)");
-    RlReasoningStudy.Row overLast = o.overtrain().get(o.overtrain().size() - 1);
+    RlReasoningStudy.Row overLast = by.get("SFT over-trained");
     boolean claimI = ei.scores().maj1() >= ppo.scores().maj1() - 0.01;
     boolean eiBeatsSft = ei.scores().maj1() > sft.scores().maj1();
     boolean eiPass = ei.scores().passK() >= sft.scores().passK();
@@ -49,8 +49,11 @@ public final class RlReasoningReproduction extends TimedReproduction {
     Result.Builder b = run.result().seed(SEED);
     for (RlReasoningStudy.Row r : o.rows()) b.metric(r.method(), RlReasoningStudy.metrics(r));
     Map<String, Object> curve = new LinkedHashMap<>();
-    for (RlReasoningStudy.Row r : o.overtrain()) curve.put(String.valueOf(r.sftSteps()), RlReasoningStudy.metrics(r));
-    b.metric("sft_overtrain", curve);
+    for (RlReasoningStudy.Row r : o.sftCurve()) curve.put(String.valueOf(r.sftSteps()), RlReasoningStudy.metrics(r));
+    b.metric("sft_curve", curve);
+    b.metric("sft_plateau_step", o.plateauStep());
+    b.metric("sft_plateau_found", o.plateauFound());
+    b.metric("sft_overtrained_steps", overLast.sftSteps());
     b.metric("claim_i_ei_ge_ppo_maj1", claimI);
     b.metric("ei_gt_sft_maj1", eiBeatsSft);
     b.metric("ei_pass_ge_sft_pass", eiPass);
@@ -58,7 +61,9 @@ public final class RlReasoningReproduction extends TimedReproduction {
     b.reference("finding", "EI best in most cases; RL raises maj@1 and pass@96 together; long SFT raises maj@1, lowers pass@96 "
         + "(abstract/introduction; the per-model GSM8K numbers of Tables 1/2 were not available to us)");
     return b.reproduced(claimI && eiBeatsSft && eiPass && overTrade) // every success criterion of the spec
-        .notes("K=" + p.k() + " (paper 96); 2-layer C=128 character LLaMA; load at start " + run.loadAtStart() + ", at end " + load)
+        .notes("K=" + p.k() + " (paper 96); 2-layer C=128 character LLaMA; RL from SFT step " + o.plateauStep()
+            + (o.plateauFound() ? " (maj@1 plateau)" : " (step cap; maj@1 still rising)") + ", over-trained SFT "
+            + overLast.sftSteps() + " steps; load at start " + run.loadAtStart() + ", at end " + load)
         .build();
   }
 
@@ -69,10 +74,10 @@ public final class RlReasoningReproduction extends TimedReproduction {
         .series("PPO maj@1", xs(o.ppoCurve()), ys(o.ppoCurve(), false))
         .series("PPO pass@" + p.k(), xs(o.ppoCurve()), ys(o.ppoCurve(), true))
         .xLabel("samples drawn").yLabel("fraction of problems").write(out.resolve("rl_vs_samples.png"));
-    double[] steps = o.overtrain().stream().mapToDouble(RlReasoningStudy.Row::sftSteps).toArray();
-    Plot.line("Continued SFT: maj@1 and pass@" + p.k() + " vs SFT steps")
-        .series("maj@1", steps, ys(o.overtrain(), false)).series("pass@" + p.k(), steps, ys(o.overtrain(), true))
-        .xLabel("SFT steps").yLabel("fraction of problems").write(out.resolve("sft_overtrain.png"));
+    double[] steps = o.sftCurve().stream().mapToDouble(RlReasoningStudy.Row::sftSteps).toArray();
+    Plot.line("SFT: held-out maj@1 and pass@" + p.k() + " vs steps (RL starts at step " + o.plateauStep() + ")")
+        .series("maj@1", steps, ys(o.sftCurve(), false)).series("pass@" + p.k(), steps, ys(o.sftCurve(), true))
+        .xLabel("SFT steps").yLabel("fraction of problems").write(out.resolve("sft_curve.png"));
   }
 
   private static double[] xs(List<RlReasoningStudy.Row> rows) {
@@ -93,7 +98,10 @@ public final class RlReasoningReproduction extends TimedReproduction {
     s.append("# rl-reasoning (2403.04642), preset ").append(preset).append("\n\n");
     s.append("Synthetic GSM8K-format problems (").append(p.minSteps()).append("-").append(p.maxSteps())
         .append(" steps), 2-layer C=128 character LLaMA, calculator in the loop. ").append(p.goldProblems())
-        .append(" gold traces for SFT (").append(p.sftSteps()).append(" steps), ").append(p.rlProblems())
+        .append(" gold traces for SFT (held-out maj@1 / pass@K every ").append(p.evalEvery()).append(" steps; RL from step ")
+        .append(o.plateauStep()).append(o.plateauFound() ? ", where maj@1 stopped improving by more than "
+            + p.plateauTolerance() : ", the step cap: maj@1 had not stopped improving").append("; over-trained SFT to step ")
+        .append(o.rows().get(1).sftSteps()).append("), ").append(p.rlProblems())
         .append(" RL questions, ").append(p.testProblems()).append(" held-out questions (hash-disjoint). K = ")
         .append(p.k()).append(" (the paper uses 96), temperature 1.0. GSM8K: greedy maj@1 on the first ")
         .append(p.gsm8kProblems()).append(" test problems.\n\n");
@@ -106,8 +114,8 @@ public final class RlReasoningReproduction extends TimedReproduction {
     s.append("\nThe paper's numbers for these columns (per model, SFT- and pretrained-init) were not available to us;\n"
         + "its stated findings are: EI is best in most cases, with sample complexity similar to PPO; RL improves maj@1\n"
         + "and pass@96 together; longer SFT raises maj@1 and lowers pass@96; ORM reranking helps at test time.\n\n");
-    s.append("## Continued SFT\n\n| SFT steps | maj@1 | pass@K |\n|---|---|---|\n");
-    for (RlReasoningStudy.Row r : o.overtrain())
+    s.append("## SFT curve (held-out)\n\n| SFT steps | maj@1 | pass@K |\n|---|---|---|\n");
+    for (RlReasoningStudy.Row r : o.sftCurve())
       s.append("| ").append(r.sftSteps()).append(" | ").append(f(r.scores().maj1())).append(" | ").append(f(r.scores().passK())).append(" |\n");
     s.append("\n## Curves (held-out)\n\n| run | samples | maj@1 | pass@K |\n|---|---|---|---|\n");
     for (RlReasoningStudy.Row r : o.eiCurve()) curve(s, "EI", r);
@@ -116,8 +124,9 @@ public final class RlReasoningReproduction extends TimedReproduction {
     s.append("- (i) EI maj@1 >= PPO maj@1 - 0.01 at equal budget (EI ").append(o.eiSamples()).append(", PPO ")
         .append(o.ppoSamples()).append(" samples): **").append(claimI).append("**\n");
     s.append("- EI maj@1 > SFT maj@1: **").append(eiBeatsSft).append("**; EI pass@K >= SFT pass@K: **").append(eiPass).append("**\n");
-    s.append("- over-trained SFT raises (or keeps) maj@1 and lowers pass@K: **").append(overTrade).append("**\n\n");
-    s.append("Plots: `rl_vs_samples.png`, `sft_overtrain.png`.\n");
+    s.append("- over-trained SFT (step ").append(o.rows().get(1).sftSteps()).append(" vs the plateau start at ")
+        .append(o.plateauStep()).append(") raises (or keeps) maj@1 and lowers pass@K: **").append(overTrade).append("**\n\n");
+    s.append("Plots: `rl_vs_samples.png`, `sft_curve.png`.\n");
     return s.toString();
   }
 

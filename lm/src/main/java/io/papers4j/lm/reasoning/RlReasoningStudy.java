@@ -21,9 +21,13 @@ public final class RlReasoningStudy {
   /** One evaluated model: how many RL samples it used, SFT steps, and its scores. */
   public record Row(String method, long samples, int sftSteps, Evaluation.Scores scores, double gsm8kMaj1) {}
 
-  /** All rows, in the order they were measured, plus the EI and PPO curves. */
-  public record Outcome(List<Row> rows, List<Row> overtrain, List<Row> eiCurve, List<Row> ppoCurve, long eiSamples,
-      long ppoSamples) {}
+  /**
+   * All rows, in the order they were measured; the SFT curve (held-out scores every N steps, through
+   * the over-training); the plateau step and whether the curve flattened before the step cap; the
+   * EI and PPO curves.
+   */
+  public record Outcome(List<Row> rows, List<Row> sftCurve, int plateauStep, boolean plateauFound, List<Row> eiCurve,
+      List<Row> ppoCurve, long eiSamples, long ppoSamples) {}
 
   public static Outcome run(RlReasoningPreset p, long seed, ProgressBar bar) {
     List<Problem> test = SyntheticProblems.generate(p.testProblems(), p.minSteps(), p.maxSteps(), seed, Set.of());
@@ -33,65 +37,108 @@ public final class RlReasoningStudy {
     used.addAll(SyntheticProblems.hashes(gold));
     List<Problem> rl = SyntheticProblems.generate(p.rlProblems(), p.minSteps(), p.maxSteps(), seed + 2, used);
     List<Problem> gsm8k = Gsm8kData.split("test").subList(0, p.gsm8kProblems());
-    Evaluation.Settings eval = new Evaluation.Settings(p.k(), 1.0, p.maxNewTokens(), true, seed + 3, Math.max(8, p.k()));
+    Evaluation.Settings eval = new Evaluation.Settings(p.k(), 1.0, p.maxNewTokens(), true, seed + 3, p.sampleRows());
 
+    // SFT with the plateau protocol: held-out maj@1 / pass@K every evalEvery steps; the RL arms start
+    // at the first step where maj@1 stops improving, the over-trained arm continues the same run
     List<Row> rows = new ArrayList<>();
-    LlamaModel init = new LlamaModel(Sft.tinyConfig(), Init.normal(seed, 0.02), null);
+    LlamaModel sftModel = new LlamaModel(Sft.tinyConfig(), Init.normal(seed, 0.02), null);
     List<Sft.Example> goldEx = Sft.gold(gold);
-    Sft.fit(init, goldEx, new Sft.Fit(p.sftSteps(), p.batch(), p.lr(), seed), bar);
-    Row sft = row("SFT", 0, p.sftSteps(), init, test, gsm8k, eval, null, null);
-    rows.add(sft);
-
-    // claim (ii), SFT half: keep training on the same gold traces
-    List<Row> overtrain = new ArrayList<>();
-    overtrain.add(sft);
-    LlamaModel over = copy(init);
-    for (int c = 1; c <= p.overtrainChunks(); c++) {
-      Sft.fit(over, goldEx, new Sft.Fit(p.sftSteps(), p.batch(), p.lr(), seed + 100 + c), null);
-      overtrain.add(row("SFT x" + (c + 1), 0, p.sftSteps() * (c + 1), over, test, gsm8k, eval, null, null));
-    }
-    rows.add(overtrain.get(overtrain.size() - 1));
+    Plateau plateau = new Plateau(p, sftModel, test, eval);
+    Sft.fit(sftModel, goldEx, new Sft.Fit(p.sftMaxSteps() + p.overtrainSteps(), p.batch(), p.lr(), seed), bar, plateau);
+    if (plateau.at < 0) plateau.mark(p.sftMaxSteps()); // only when the run ended before a log point (not for sane presets)
+    LlamaModel init = plateau.snapshot;
+    int startSteps = plateau.at;
+    int overSteps = plateau.lastStep;
+    rows.add(row("SFT", 0, startSteps, init, test, gsm8k, eval, null, null));
+    rows.add(row("SFT over-trained", 0, overSteps, sftModel, test, gsm8k, eval, null, null));
 
     // ORM on the SFT policy's own samples for the RL questions
     OutcomeRewardModel orm = new OutcomeRewardModel(copy(init), seed + 5);
     List<OutcomeRewardModel.Labelled> labelled = new ArrayList<>();
+    List<List<String>> ormSamples = Evaluation.sampleAll(init, rl.stream().map(Problem::question).toList(), null, eval, seed + 11);
     for (int i = 0; i < rl.size(); i++) {
       Problem q = rl.get(i);
-      for (String t : Evaluation.sample(init, q.question(), null, eval, seed + 11L * i))
-        labelled.add(new OutcomeRewardModel.Labelled(q.question(), t, q.isCorrect(t)));
+      for (String t : ormSamples.get(i)) labelled.add(new OutcomeRewardModel.Labelled(q.question(), t, q.isCorrect(t)));
     }
     orm.fit(labelled, new Sft.Fit(p.ormSteps(), p.batch(), 1e-3, seed + 6), null);
-    rows.set(0, row("SFT", 0, p.sftSteps(), init, test, gsm8k, eval, orm, null));
+    rows.set(0, row("SFT", 0, startSteps, init, test, gsm8k, eval, orm, null));
 
-    // expert iteration from SFT
+    // expert iteration from the plateau checkpoint
     List<Row> eiCurve = new ArrayList<>();
     eiCurve.add(rows.get(0));
     LlamaModel ei = copy(init);
     ExpertIteration.Config eic = new ExpertIteration.Config(p.eiRounds(), p.k(), 1.0, p.maxNewTokens(),
-        new Sft.Fit(p.refitSteps(), p.batch(), p.lr(), seed + 7), seed + 8);
+        new Sft.Fit(p.refitSteps(), p.batch(), p.lr(), seed + 7), seed + 8, p.sampleRows());
     long eiSamples = ExpertIteration.run(ei, init, rl, goldEx, eic,
-        (round, samples, kept) -> eiCurve.add(row("EI round " + round, samples, p.sftSteps(), ei, test, List.of(), eval, null, null)), null);
-    rows.add(row("EI", eiSamples, p.sftSteps(), ei, test, gsm8k, eval, orm, null));
+        (round, samples, kept) -> eiCurve.add(row("EI round " + round, samples, startSteps, ei, test, List.of(), eval, null, null)), null);
+    rows.add(row("EI", eiSamples, startSteps, ei, test, gsm8k, eval, orm, null));
 
-    // PPO from SFT at EI's sample budget (sparse reward)
+    // PPO from the plateau checkpoint at EI's sample budget (sparse reward)
     List<Row> ppoCurve = new ArrayList<>();
     ppoCurve.add(rows.get(0));
     LlamaModel ppo = copy(init);
     int perIter = p.ppoPrompts() * p.ppoSamples();
     int iters = (int) Math.max(1, eiSamples / perIter);
     int evalEvery = Math.max(1, iters / p.eiRounds());
-    Ppo.Config pc = new Ppo.Config(iters, p.ppoPrompts(), p.ppoSamples(), 4, p.ppoLr(), 1.0, 0.95, 0.2, 1.0, 0.05, 1.0,
+    Ppo.Config pc = new Ppo.Config(iters, p.ppoPrompts(), p.ppoSamples(), 4, p.ppoLr(), 1.0, p.ppoLambda(), 0.2, 1.0, 0.05, 1.0,
         p.maxNewTokens(), Ppo.Reward.SPARSE, seed + 9);
     long ppoSamples = Ppo.run(ppo, init, rl, pc, null, (it, samples, correct, kl) -> {
-      if (it % evalEvery == 0 || it == iters) ppoCurve.add(row("PPO iter " + it, samples, p.sftSteps(), ppo, test, List.of(), eval, null, null));
+      if (it % evalEvery == 0 || it == iters) ppoCurve.add(row("PPO iter " + it, samples, startSteps, ppo, test, List.of(), eval, null, null));
     }, null);
-    rows.add(row("PPO (sparse)", ppoSamples, p.sftSteps(), ppo, test, gsm8k, eval, orm, null));
+    rows.add(row("PPO (sparse)", ppoSamples, startSteps, ppo, test, gsm8k, eval, orm, null));
 
     // RCRL, one round of K samples per question
     LlamaModel rc = copy(init);
-    long rcSamples = Rcrl.run(rc, init, rl, gold, new ExpertIteration.Config(1, p.k(), 1.0, p.maxNewTokens(), eic.refit(), seed + 10), null);
-    rows.add(row("RCRL", rcSamples, p.sftSteps(), rc, test, gsm8k, eval, null, CharTokenizer.GOOD));
-    return new Outcome(rows, overtrain, eiCurve, ppoCurve, eiSamples, ppoSamples);
+    long rcSamples = Rcrl.run(rc, init, rl, gold,
+        new ExpertIteration.Config(1, p.k(), 1.0, p.maxNewTokens(), eic.refit(), seed + 10, p.sampleRows()), null);
+    rows.add(row("RCRL", rcSamples, startSteps, rc, test, gsm8k, eval, null, CharTokenizer.GOOD));
+    return new Outcome(rows, plateau.curve, startSteps, plateau.found, eiCurve, ppoCurve, eiSamples, ppoSamples);
+  }
+
+  /** The SFT step listener of the plateau protocol. */
+  private static final class Plateau implements Sft.StepListener {
+    final RlReasoningPreset p;
+    final LlamaModel model;
+    final List<Problem> test;
+    final Evaluation.Settings eval;
+    final List<Row> curve = new ArrayList<>();
+    double best = -1;
+    int at = -1;
+    boolean found;
+    int lastStep;
+    LlamaModel snapshot;
+
+    Plateau(RlReasoningPreset p, LlamaModel model, List<Problem> test, Evaluation.Settings eval) {
+      this.p = p;
+      this.model = model;
+      this.test = test;
+      this.eval = eval;
+    }
+
+    void mark(int step) {
+      at = step;
+      snapshot = copy(model);
+    }
+
+    @Override
+    public boolean afterStep(int step, double loss) {
+      lastStep = step;
+      if (step % p.evalEvery() != 0 || step < p.minPlateauSteps() - p.evalEvery()) return false; // the curve starts one log before the earliest plateau
+      Row r = row("SFT step " + step, 0, step, model, test, List.of(), eval, null, null);
+      curve.add(r);
+      double m = r.scores().maj1();
+      if (at < 0) {
+        if (step >= p.minPlateauSteps() && best >= 0 && m <= best + p.plateauTolerance()) {
+          found = true;
+          mark(step);
+        } else if (step >= p.sftMaxSteps()) {
+          mark(step); // the cap: no plateau seen
+        }
+        best = Math.max(best, m);
+      }
+      return at >= 0 && step >= at + p.overtrainSteps();
+    }
   }
 
   static Row row(String method, long samples, int sftSteps, LlamaModel m, List<Problem> test, List<Problem> gsm8k,

@@ -71,8 +71,21 @@ public final class Sft {
     return out;
   }
 
+  /** Called after every step (1-based count); returning true ends the fit there. */
+  public interface StepListener {
+    boolean afterStep(int steps, double loss);
+  }
+
   /** Trains {@code model} in place; returns the mean loss of the last 10% of steps. */
   public static double fit(LlamaModel model, List<Example> data, Fit fit, ProgressBar bar) {
+    return fit(model, data, fit, bar, null);
+  }
+
+  /**
+   * As above, calling {@code listener} after every step (it may evaluate the model and stop the
+   * fit early); the tail loss is then the mean of the last 10% of the steps planned.
+   */
+  public static double fit(LlamaModel model, List<Example> data, Fit fit, ProgressBar bar, StepListener listener) {
     if (data.isEmpty()) throw new IllegalArgumentException("no training examples");
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.llama(fit.lr()).withWeightDecay(0.0), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
     SplittableRandom rng = new SplittableRandom(fit.seed());
@@ -100,6 +113,7 @@ public final class Sft {
         tailN++;
       }
       if (bar != null) bar.update(step + 1, loss, fit.batch());
+      if (listener != null && listener.afterStep(step + 1, loss)) break;
     }
     return tailN == 0 ? Double.NaN : tail / tailN;
   }

@@ -15,7 +15,7 @@ class RlReasoningSmokeTest {
     Result r = new RlReasoningReproduction().run("smoke", dir);
     assertThat(dir.resolve("result.json")).exists();
     assertThat(dir.resolve("rl_vs_samples.png")).exists();
-    assertThat(dir.resolve("sft_overtrain.png")).exists();
+    assertThat(dir.resolve("sft_curve.png")).exists();
     assertThat(Files.readString(dir.resolve("README.md"))).contains("| EI |").contains("| PPO (sparse) |").contains("| RCRL |");
     Map<String, Object> json = Result.readJson(dir.resolve("result.json"));
     @SuppressWarnings("unchecked")
@@ -35,5 +35,13 @@ class RlReasoningSmokeTest {
     // equal sample budget: PPO draws whole batches up to EI's count
     assertThat(((Number) ppo.get("samples")).longValue()).isLessThanOrEqualTo(((Number) ei.get("samples")).longValue());
     assertThat(((Number) ei.get("samples")).longValue()).isEqualTo(4L * 2); // 4 questions x K=2 x 1 round
+    // the plateau protocol: curve logged every 2 steps, RL from step 2 or 4, over-trained 2 steps past it
+    int plateau = ((Number) metrics.get("sft_plateau_step")).intValue();
+    assertThat(plateau).isIn(2, 4);
+    assertThat(((Number) metrics.get("sft_overtrained_steps")).intValue()).isEqualTo(plateau + 2);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> curve = (Map<String, Object>) metrics.get("sft_curve");
+    assertThat(curve).containsKey(String.valueOf(plateau + 2));
+    assertThat(Files.readString(dir.resolve("README.md"))).contains("| SFT over-trained |");
   }
 }
