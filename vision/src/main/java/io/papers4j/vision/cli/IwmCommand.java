@@ -3,6 +3,7 @@ package io.papers4j.vision.cli;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.cli.PrecisionOption;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
@@ -152,6 +153,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--bank", defaultValue = "64", description = "Versions per image (default ${DEFAULT-VALUE}).")
     int bank;
 
+    @CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (bank < 2) throw new IllegalArgumentException("--bank must be >= 2 (one true target among the versions), got " + bank);
@@ -160,8 +163,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
       IwmModel m = IwmCheckpoint.load(model);
       var test = data.test(m.config().imageSize());
       int n = (int) Math.min(images, test.size());
-      double mrr = IwmEval.mrr(m, test.images().narrow(0, 0, n), bank, destructive(model), 99);
-      System.out.printf(Locale.ROOT, "MRR %.4f on %d images  (chance H_%d/%d = %.4f)%n", mrr, n, bank, bank, Mrr.chance(bank));
+      double mrr = IwmEval.mrr(m, test.images().narrow(0, 0, n), bank, destructive(model), 99, precision.get());
+      System.out.printf(Locale.ROOT, "MRR %.4f on %d images, %s  (chance H_%d/%d = %.4f)%n", mrr, n, precision.get().id(), bank, bank, Mrr.chance(bank));
       return 0;
     }
   }
@@ -182,6 +185,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @CommandLine.Mixin DataOptions data = new DataOptions();
 
+    @CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (!head.equals("linear") && !head.equals("attentive")) throw new IllegalArgumentException("--head must be linear or attentive, got " + head);
@@ -191,13 +196,16 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
       var train = data.train(side);
       var test = data.test(side);
       double acc;
+      Precision p = precision.get();
       switch (head) {
-        case "linear" -> acc = IwmEval.linearProbe(IwmEval.features(m, train.images()), train.labels(), IwmEval.features(m, test.images()),
+        // the frozen encoder in --precision; the logistic regression on its float32 features stays float32
+        case "linear" -> acc = IwmEval.linearProbe(IwmEval.features(m, train.images(), p), train.labels(), IwmEval.features(m, test.images(), p),
             test.labels(), (int) train.labels().max().item_long() + 1, epochs, data.seed);
-        case "attentive" -> acc = IwmEval.attentiveProbe(m, train, test, steps, 64, 1e-3, data.seed);
+        case "attentive" -> acc = IwmEval.finetune(m, IwmEval.Tune.HEAD_ONLY, train, test, steps, 64, 1e-3, data.seed, p);
         default -> throw new IllegalArgumentException("--head must be linear or attentive, got " + head);
       }
-      System.out.printf(Locale.ROOT, "%s probe top-1 %.2f%% (%d classes, %d test images)%n", head, 100 * acc, (int) train.labels().max().item_long() + 1, test.size());
+      System.out.printf(Locale.ROOT, "%s probe top-1 %.2f%% (%d classes, %d test images, %s)%n", head, 100 * acc, (int) train.labels().max().item_long() + 1,
+          test.size(), p.id());
       return 0;
     }
   }
@@ -220,6 +228,8 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
 
     @CommandLine.Mixin DataOptions data = new DataOptions();
 
+    @CommandLine.Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (!java.util.Set.of("predictor", "random-predictor", "encoder", "end-to-end").contains(what)) {
@@ -231,14 +241,15 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
       int side = m.config().imageSize();
       var train = data.train(side);
       var test = data.test(side);
-      double acc = switch (what) {
-        case "predictor" -> IwmEval.predictorFinetune(m, true, train, test, steps, 64, lr, data.seed);
-        case "random-predictor" -> IwmEval.predictorFinetune(m, false, train, test, steps, 64, lr, data.seed);
-        case "encoder" -> IwmEval.encoderFinetune(m, train, test, steps, 64, lr, data.seed);
-        case "end-to-end" -> IwmEval.finetune(m, IwmEval.Tune.END_TO_END, train, test, steps, 64, lr, data.seed);
+      IwmEval.Tune tune = switch (what) {
+        case "predictor" -> IwmEval.Tune.PRETRAINED_PREDICTOR;
+        case "random-predictor" -> IwmEval.Tune.RANDOM_PREDICTOR;
+        case "encoder" -> IwmEval.Tune.ENCODER;
+        case "end-to-end" -> IwmEval.Tune.END_TO_END;
         default -> throw new IllegalArgumentException("--what must be predictor, random-predictor, encoder or end-to-end, got " + what);
       };
-      System.out.printf(Locale.ROOT, "%s fine-tuning top-1 %.2f%% after %d steps%n", what, 100 * acc, steps);
+      double acc = IwmEval.finetune(m, tune, train, test, steps, 64, lr, data.seed, precision.get());
+      System.out.printf(Locale.ROOT, "%s fine-tuning top-1 %.2f%% after %d steps (%s)%n", what, 100 * acc, steps, precision.get().id());
       return 0;
     }
   }

@@ -270,8 +270,17 @@ public final class PixArtCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seeds", defaultValue = "2", description = "Sampling seeds (default ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--classifier-steps", defaultValue = "600",
+        description = "Training steps of the evaluation classifier, trained once per setting and cached (default ${DEFAULT-VALUE}).")
+    int classifierSteps;
+
+    @Option(names = "--classifier-images", defaultValue = "60000", description = "Fashion-MNIST images the evaluation classifier trains on (default ${DEFAULT-VALUE}).")
+    int classifierImages;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
+
+    @Mixin PrecisionOption precision;
 
     @Override
     public Integer call() {
@@ -282,15 +291,18 @@ public final class PixArtCommand extends ParentCommand implements CliCommand {
       String style = String.valueOf(info.get("captions") == null ? "short" : info.get("captions"));
       LatentSpace space = info.get("autoencoder") instanceof String a ? LatentSpace.load(Path.of(a)) : null;
       Caption table = PixArtText.load().encode(PixArtData.fashionPrompts(style), m.config().maxTextTokens());
-      EvalClassifier clf = EvalClassifier.cached("fashion-mnist", EvalClassifier.Recipe.DEFAULT, 60_000, ProgressBar.detectMode());
+      EvalClassifier.Recipe recipe = EvalClassifier.Recipe.DEFAULT;
+      EvalClassifier clf = EvalClassifier.cached("fashion-mnist", new EvalClassifier.Recipe(classifierSteps, recipe.batch(), recipe.lr(), recipe.seed()),
+          classifierImages, ProgressBar.detectMode());
       Tensor realImages = PixArtData.toUnit(PixArtData.fashionTest(real));
       PixArtEval ev = new PixArtEval(clf, realImages, table, space);
       for (int s = 0; s < seeds; s++) {
         Map<String, Double> r;
         try (ProgressBar bar = new ProgressBar("sample", n, "img")) {
-          r = ev.score(m, n, steps, cfg, 1 + s, bar);
+          r = ev.score(m, n, steps, cfg, 1 + s, bar, precision.get()); // sampling in --precision, the evaluator in float32
         }
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "seed %d (%d samples, %d steps, CFG %s):", 1 + s, n, steps, cfg));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "seed %d (%d samples, %d steps, CFG %s, %s):", 1 + s, n, steps, cfg,
+            precision.get().id()));
         r.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.4g", k, v)));
         System.out.println(b);
       }

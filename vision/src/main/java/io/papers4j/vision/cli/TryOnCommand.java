@@ -203,6 +203,8 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Generator seed of the test data (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (n < 2 || n > 10_000) throw new IllegalArgumentException("--n must be in [2, 10000], got " + n);
@@ -215,10 +217,13 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
       Tensor real = net.featuresOf(data.batch("real", 0, Math.max(n, 500)).target()).to(torch.ScalarType.Double);
       Map<String, Double> r = new LinkedHashMap<>();
       try (ProgressBar bar = new ProgressBar("tryon eval", 2L * n, "img")) {
-        r.putAll(TryOnEval.paired(net, TryOnEval.results(m, paired, guidance, steps, seed, 50, bar), paired));
-        r.putAll(TryOnEval.unpaired(net, TryOnEval.results(m, unpaired, guidance, steps, seed + 1, 50, null), real, seed));
+        // the try-on model's forward passes in --precision; the classifier features and the metrics stay float32
+        Precision p = precision.get();
+        r.putAll(TryOnEval.paired(net, TryOnEval.results(m, paired, guidance, steps, seed, 50, bar, true, p), paired));
+        r.putAll(TryOnEval.unpaired(net, TryOnEval.results(m, unpaired, guidance, steps, seed + 1, 50, null, true, p), real, seed));
       }
-      System.out.printf(Locale.ROOT, "%s arm, guidance %s, %d DDIM steps, %d paired + %d unpaired test examples:%n", m.config().arm(), guidance, steps, n, n);
+      System.out.printf(Locale.ROOT, "%s arm, guidance %s, %d DDIM steps, %s, %d paired + %d unpaired test examples:%n", m.config().arm(), guidance, steps,
+          precision.get().id(), n, n);
       for (Map.Entry<String, Double> e : r.entrySet()) System.out.printf(Locale.ROOT, "  %-26s %.4f%n", e.getKey(), e.getValue());
       System.out.println("(SSIM and LPIPS-proxy on the mask, texture fidelity on the garment region; LPIPS-proxy, FD and KID in the features "
           + "of the garment-texture classifier trained here, not LPIPS/Inception)");

@@ -292,6 +292,8 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     @Option(names = "--rollouts", defaultValue = "3", description = "Frame-prediction windows for models trained with --given > 1 (default ${DEFAULT-VALUE}).")
     int rollouts;
 
+    @Mixin PrecisionOption precision;
+
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -304,10 +306,12 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
       int given = trainedGiven(model);
       VideoEval.Outcome o;
       try (ProgressBar bar = new ProgressBar("eval", n, "clip")) {
-        o = given > 1 ? VideoEval.rollout(vm, d, n, given, rollouts, steps, cfg, 1, bar) : VideoEval.imageToVideo(vm, d, n, 10, steps, cfg, 1, bar);
+        // the video model's forward passes in --precision; the metrics stay float32
+        Precision p = precision.get();
+        o = given > 1 ? VideoEval.rollout(vm, d, n, given, rollouts, steps, cfg, 1, bar, p) : VideoEval.imageToVideo(vm, d, n, 10, steps, cfg, 1, bar, p);
       }
-      System.out.printf(Locale.ROOT, "%s (%s, %s, %d held-out clips, %d DDIM steps, CFG %s)%n", model, given > 1 ? "frame prediction, L = " + given
-          : "image-to-video", vm.config().process(), n, steps, cfg);
+      System.out.printf(Locale.ROOT, "%s (%s, %s, %d held-out clips, %d DDIM steps, CFG %s, %s)%n", model, given > 1 ? "frame prediction, L = " + given
+          : "image-to-video", vm.config().process(), n, steps, cfg, precision.get().id());
       for (Map.Entry<String, Double> e : o.metrics().entrySet()) System.out.printf(Locale.ROOT, "  %-28s %.4f%n", e.getKey(), e.getValue());
       return 0;
     }

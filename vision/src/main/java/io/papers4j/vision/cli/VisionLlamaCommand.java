@@ -10,6 +10,7 @@ import io.papers4j.core.data.ImageDataSets;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.pos.PositionRule;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.visionllama.ImageClassifier;
 import io.papers4j.vision.visionllama.PyramidConfig;
@@ -174,18 +175,28 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(threads);
+      Precision p = precision.get();
       ImageClassifier m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
       String set = data != null ? ImageDataSets.check(data) : ImageDataSets.of(model);
       FashionMnist.Split test = ImageDataSets.test(set);
       int n = testImages > 0 ? Math.min(testImages, test.count()) : test.count();
       FashionMnistData d = new FashionMnistData(test, test, 128, n, 128, 0, 0);
-      double acc = Accuracy.of(m, m::forward, d, resolution);
-      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s: top-1 %.4f on %d %s test images%n",
-          model, m.arch(), resolution, rule, acc, n, set);
+      double acc = Accuracy.of(m, x -> logits(m, x, p), d, resolution);
+      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s, %s: top-1 %.4f on %d %s test images%n",
+          model, m.arch(), resolution, rule, p.id(), acc, n, set);
       return 0;
+    }
+  }
+
+  /** The classifier's logits (B, classes) with its forward pass in {@code p}, read back as float32. */
+  static Tensor logits(ImageClassifier m, Tensor x, Precision p) {
+    try (Precision.Region cast = p.autocast()) {
+      return m.forward(x).to(torch.ScalarType.Float);
     }
   }
 
@@ -207,6 +218,8 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
     @Parameters(index = "0", description = "Image file (PNG, JPEG, …).")
     Path image;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
       Engine.init(1);
@@ -226,7 +239,7 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
       try (PointerScope scope = new PointerScope();
           NoGradGuard ng = new NoGradGuard()) {
         Tensor x = FashionMnist.images(px, 1);
-        Tensor probs = torch.softmax(m.forward(x), -1).select(0, 0);
+        Tensor probs = torch.softmax(logits(m, x, precision.get()), -1).select(0, 0); // softmax in float32
         int best = (int) probs.argmax().item_long();
         System.out.printf(Locale.ROOT, "%s: %s (p = %.3f)%n", image, classes[best], probs.get(best).item_double());
         for (int c = 0; c < classes.length; c++) {

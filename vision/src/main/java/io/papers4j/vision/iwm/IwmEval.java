@@ -1,6 +1,7 @@
 package io.papers4j.vision.iwm;
 
 import io.papers4j.core.tensor.NativeExit;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Linear;
 import io.papers4j.core.optim.AdamConfig;
@@ -29,6 +30,14 @@ public final class IwmEval {
    * positions; predictions mean-pooled likewise; rank by L2 ({@link Mrr}).
    */
   public static double mrr(IwmModel model, Tensor images, int k, boolean destructive, long seed) {
+    return mrr(model, images, k, destructive, seed, Precision.F32);
+  }
+
+  /**
+   * As above with the model's forward passes in {@code precision} (bf16 = CPU autocast); the pooled
+   * predictions and targets are read back as float32 and ranked in float32.
+   */
+  public static double mrr(IwmModel model, Tensor images, int k, boolean destructive, long seed, Precision precision) {
     Random rng = new Random(seed);
     MultiBlockMask masks = MultiBlockMask.ijepa(model.config().grid(), model.config().grid());
     long n = images.size(0);
@@ -56,8 +65,11 @@ public final class IwmEval {
             tgt[j] = m1.target()[0];
           }
           Tensor ci = IwmTraining.indices(ctx), ti = IwmTraining.indices(tgt);
-          Tensor p = model.predict(x, a, ci, ti).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (K, C)
-          Tensor b = model.targets(y, ti).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (K, C)
+          Tensor p, b;
+          try (Precision.Region cast = precision.autocast()) {
+            p = model.predict(x, a, ci, ti).to(torch.ScalarType.Float).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (K, C)
+            b = model.targets(y, ti).to(torch.ScalarType.Float).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // (K, C)
+          }
           preds[i] = p.unsqueeze(0);
           banks[i] = b.unsqueeze(0);
           preds[i].retainReference();
@@ -85,8 +97,13 @@ public final class IwmEval {
 
   /** Mean-pooled frozen (online) encoder features of clean images: (N, C). */
   public static Tensor features(IwmModel model, Tensor images) {
-    try (NoGradGuard g = new NoGradGuard()) {
-      return model.encoder.forward(images, null).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+    return features(model, images, Precision.F32);
+  }
+
+  /** As above with the encoder in {@code precision}; the features come back as float32 (N, C). */
+  public static Tensor features(IwmModel model, Tensor images, Precision precision) {
+    try (NoGradGuard g = new NoGradGuard(); Precision.Region cast = precision.autocast()) {
+      return model.encoder.forward(images, null).to(torch.ScalarType.Float).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
     }
   }
 
@@ -196,17 +213,34 @@ public final class IwmEval {
   /** Accuracy of {@link #finetuneRun}. */
   public static double finetune(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
       double lr, long seed) {
-    return finetuneRun(model, what, train, test, steps, batch, lr, seed).accuracy();
+    return finetune(model, what, train, test, steps, batch, lr, seed, Precision.F32);
+  }
+
+  /** Accuracy of {@link #finetuneRun} with the forward passes in {@code precision}. */
+  public static double finetune(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
+      double lr, long seed, Precision precision) {
+    return finetuneRun(model, what, train, test, steps, batch, lr, seed, precision).accuracy();
   }
 
   /**
-   * One fine-tuning run: test accuracy, and the modules it trained (a copy of the predictor, a copy
-   * of the encoder, or neither); {@code model} itself is never modified.
+   * One fine-tuning run: test accuracy, the training loss of every step, and the modules it trained
+   * (a copy of the predictor, a copy of the encoder, or neither); {@code model} itself is never
+   * modified.
    */
-  public record FineTuned(double accuracy, IwmModel.Predictor predictor, IwmModel.Encoder encoder) {}
+  public record FineTuned(double accuracy, java.util.List<Double> losses, IwmModel.Predictor predictor, IwmModel.Encoder encoder) {}
 
   public static FineTuned finetuneRun(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
       double lr, long seed) {
+    return finetuneRun(model, what, train, test, steps, batch, lr, seed, Precision.F32);
+  }
+
+  /**
+   * As above with every forward pass (training and test) in {@code precision}: bf16 = CPU autocast,
+   * with float32 weights, AdamW state and logits (cast up before the cross-entropy), the backward pass
+   * on the precision's kernels ({@link NativeExit#backward(Tensor, Precision)}).
+   */
+  public static FineTuned finetuneRun(IwmModel model, Tune what, ColourShapes.Data train, ColourShapes.Data test, int steps, int batch,
+      double lr, long seed, Precision precision) {
     IwmConfig c = model.config();
     IwmModel fresh = new IwmModel(c, seed + 1000); // random predictor, and a container for tuned copies
     IwmModel.Predictor pred = null;
@@ -229,29 +263,34 @@ public final class IwmEval {
     opts.add(new AdamW(head.params(), new AdamConfig(lr, 0.9, 0.999, 1e-8, 0.05)));
     boolean tuneEncoder = what == Tune.ENCODER || what == Tune.END_TO_END;
     Random rng = new Random(seed);
+    java.util.List<Double> losses = new java.util.ArrayList<>();
     for (int step = 0; step < steps; step++) {
       try (PointerScope scope = new PointerScope()) {
         long[] pick = new long[batch];
         for (int i = 0; i < batch; i++) pick[i] = (long) (rng.nextDouble() * train.size());
         Tensor idx = torch.tensor(pick);
-        Tensor logits = logits(enc, tuneEncoder, pred, head, train.images().index_select(0, idx), c.tokens());
+        Tensor logits;
+        try (Precision.Region cast = precision.autocast()) {
+          logits = logits(enc, tuneEncoder, pred, head, train.images().index_select(0, idx), c.tokens()).to(torch.ScalarType.Float); // (B, classes)
+        }
         Tensor loss = torch.cross_entropy(logits, train.labels().index_select(0, idx));
+        losses.add(loss.item_double());
         for (AdamW o : opts) o.zeroGrad();
-        NativeExit.backward(loss);
+        NativeExit.backward(loss, precision);
         for (AdamW o : opts) o.step();
       }
     }
     long correct = 0;
     try (NoGradGuard g = new NoGradGuard()) {
       for (long s = 0; s < test.size(); s += 256) {
-        try (PointerScope scope = new PointerScope()) {
+        try (PointerScope scope = new PointerScope(); Precision.Region cast = precision.autocast()) {
           long len = Math.min(256, test.size() - s);
           Tensor lg = logits(enc, false, pred, head, test.images().narrow(0, s, len), c.tokens());
           correct += lg.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(test.labels().narrow(0, s, len)).sum().item_long();
         }
       }
     }
-    return new FineTuned((double) correct / test.size(), pred, tuneEncoder ? enc : null);
+    return new FineTuned((double) correct / test.size(), java.util.List.copyOf(losses), pred, tuneEncoder ? enc : null);
   }
 
   private static Tensor logits(IwmModel.Encoder enc, boolean tuneEncoder, IwmModel.Predictor pred, AttentiveHead head, Tensor images,

@@ -1,5 +1,6 @@
 package io.papers4j.vision.pixart;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.Evaluator;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Scores a Fashion-MNIST PixArt model with the toolkit's {@link Evaluator}: n class-balanced
@@ -34,15 +36,31 @@ public final class PixArtEval {
 
   /** Class-balanced samples (n, 1, 28, 28) in [−1, 1] and the classes asked for (n). */
   public Tensor[] sample(PixArt model, int n, int steps, double cfg, long seed, ProgressBar bar) {
+    return sample(model, n, steps, cfg, seed, bar, Precision.F32);
+  }
+
+  /**
+   * As above with the sampler's forward passes in {@code precision} (bf16 = CPU autocast, as {@code
+   * pixart sample}); the samples come back as float32 and the decoder runs outside the region.
+   */
+  public Tensor[] sample(PixArt model, int n, int steps, double cfg, long seed, ProgressBar bar, Precision precision) {
     Tensor classes = PixArtData.balanced(n, (int) table.batch());
-    Tensor x = PixArtSampler.sample(model, table.select(classes), steps, cfg, seed, 100, latents == null, bar);
+    Tensor x;
+    try (Precision.Region cast = precision.autocast()) {
+      x = PixArtSampler.sample(model, table.select(classes), steps, cfg, seed, 100, latents == null, bar).to(torch.ScalarType.Float);
+    }
     return new Tensor[] {latents == null ? x : latents.decode(x), classes};
   }
 
   /** FD, KID, conditional accuracy and images/s of n samples at {@code steps} sampler steps and guidance {@code cfg}. */
   public Map<String, Double> score(PixArt model, int n, int steps, double cfg, long seed, ProgressBar bar) {
+    return score(model, n, steps, cfg, seed, bar, Precision.F32);
+  }
+
+  /** As above with sampling in {@code precision}; the evaluator's features and metrics stay float32. */
+  public Map<String, Double> score(PixArt model, int n, int steps, double cfg, long seed, ProgressBar bar, Precision precision) {
     long t0 = System.nanoTime();
-    Tensor[] s = sample(model, n, steps, cfg, seed, bar);
+    Tensor[] s = sample(model, n, steps, cfg, seed, bar, precision);
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Double> m = new LinkedHashMap<>();
     try (PointerScope scope = new PointerScope()) {

@@ -2,6 +2,7 @@ package io.papers4j.vision.tryon;
 
 import io.papers4j.core.data.Papers4jHome;
 import io.papers4j.core.io.Checkpoint;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.FrechetDistance;
@@ -59,14 +60,27 @@ public final class TryOnEval {
 
   /** As above; {@code clipX0} false samples with plain (unclipped) DDIM steps. */
   public static Tensor results(OotdModel m, TryOnData.Batch b, double guidance, int steps, long seed, int chunk, ProgressBar bar, boolean clipX0) {
+    return results(m, b, guidance, steps, seed, chunk, bar, clipX0, Precision.F32);
+  }
+
+  /**
+   * As above with the sampler's forward passes in {@code precision} (bf16 = CPU autocast); the
+   * results are read back as float32, so the metrics computed from them stay float32.
+   */
+  public static Tensor results(OotdModel m, TryOnData.Batch b, double guidance, int steps, long seed, int chunk, ProgressBar bar, boolean clipX0,
+      Precision precision) {
     long n = b.size();
     int per = 3 * TryOnData.SIZE * TryOnData.SIZE;
     float[] all = new float[(int) n * per];
     for (long from = 0; from < n; from += chunk) {
       long k = Math.min(chunk, n - from);
       try (PointerScope s = new PointerScope()) {
-        Tensor out = TryOnSampler.tryOn(m, b.target().narrow(0, from, k), b.mask().narrow(0, from, k), b.garment().narrow(0, from, k),
-            b.category().narrow(0, from, k), guidance, steps, seed + from, clipX0).contiguous(); // (k, 3, S, S)
+        Tensor out;
+        try (Precision.Region cast = precision.autocast()) {
+          out = TryOnSampler.tryOn(m, b.target().narrow(0, from, k), b.mask().narrow(0, from, k), b.garment().narrow(0, from, k),
+              b.category().narrow(0, from, k), guidance, steps, seed + from, clipX0);
+        }
+        out = out.to(torch.ScalarType.Float).contiguous(); // (k, 3, S, S)
         float[] part = new float[(int) k * per];
         out.data_ptr_float().get(part);
         System.arraycopy(part, 0, all, (int) from * per, part.length);

@@ -1,5 +1,6 @@
 package io.papers4j.vision.video;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,15 @@ public final class VideoEval {
 
   /** Image-to-video on n held-out clips, in chunks of {@code chunk}. */
   public static Outcome imageToVideo(VideoModel model, MovingSprites data, int n, int chunk, int steps, double cfg, long seed, ProgressBar bar) {
+    return imageToVideo(model, data, n, chunk, steps, cfg, seed, bar, Precision.F32);
+  }
+
+  /**
+   * As above with the sampler's forward passes in {@code precision} (bf16 = CPU autocast); the clips
+   * are read back as float32 and the metrics computed from them stay float32.
+   */
+  public static Outcome imageToVideo(VideoModel model, MovingSprites data, int n, int chunk, int steps, double cfg, long seed, ProgressBar bar,
+      Precision precision) {
     int t = model.config().frames();
     MovingSprites.Videos truth = data.videos(TEST_FIRST, n, t);
     TensorVector parts = new TensorVector();
@@ -31,7 +41,9 @@ public final class VideoEval {
       Tensor first = truth.frames().narrow(0, from, m).select(1, 0).contiguous(); // (m, 3, S, S)
       long[] content = java.util.Arrays.copyOfRange(truth.colour(), from, from + m);
       long[] motion = java.util.Arrays.copyOfRange(truth.motion(), from, from + m);
-      parts.push_back(VideoSampler.animate(model, first, content, motion, t, steps, cfg, seed + from));
+      try (Precision.Region cast = precision.autocast()) {
+        parts.push_back(VideoSampler.animate(model, first, content, motion, t, steps, cfg, seed + from).to(torch.ScalarType.Float));
+      }
       if (bar != null) bar.update(from + m, Double.NaN, m);
     }
     Tensor clips = torch.cat(parts, 0);
@@ -44,11 +56,20 @@ public final class VideoEval {
    */
   public static Outcome rollout(VideoModel model, MovingSprites data, int n, int given, int iterations, int steps, double cfg, long seed,
       ProgressBar bar) {
+    return rollout(model, data, n, given, iterations, steps, cfg, seed, bar, Precision.F32);
+  }
+
+  /** As above with the sampler's forward passes in {@code precision}; clips read back as float32. */
+  public static Outcome rollout(VideoModel model, MovingSprites data, int n, int given, int iterations, int steps, double cfg, long seed,
+      ProgressBar bar, Precision precision) {
     int t = model.config().frames();
     int total = given + iterations * (t - given);
     MovingSprites.Videos truth = data.videos(TEST_FIRST, n, total);
     Tensor start = truth.frames().narrow(1, 0, given).contiguous();
-    Tensor clips = VideoSampler.rollout(model, start, truth.colour(), truth.motion(), t, iterations, steps, cfg, seed);
+    Tensor clips;
+    try (Precision.Region cast = precision.autocast()) {
+      clips = VideoSampler.rollout(model, start, truth.colour(), truth.motion(), t, iterations, steps, cfg, seed).to(torch.ScalarType.Float);
+    }
     if (bar != null) bar.update(n, Double.NaN, n);
     Map<String, Double> m = new LinkedHashMap<>(VideoMetrics.evaluate(clips, truth, given));
     // the error per rollout window

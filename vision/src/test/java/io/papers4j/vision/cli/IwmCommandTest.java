@@ -68,4 +68,21 @@ class IwmCommandTest {
     Files.writeString(foreign.resolve("config.json"), "{\"model_type\": \"llama\"}");
     assertThat(fails("probe", "--model", foreign.toString())).contains("expected iwm");
   }
+
+  /** The evaluation verbs with the model's forward passes under bf16 autocast: each prints a finite score. */
+  @Test
+  void evaluationCommandsRunInBf16() throws Exception {
+    String[] tiny = {"--model", model.toString(), "--train-images", "32", "--test-images", "16", "--precision", "bf16"};
+    java.util.regex.Pattern number = java.util.regex.Pattern.compile("(?:MRR|top-1) (-?[0-9.]+|NaN|-?Infinity)");
+    for (String[] args : java.util.List.of(new String[] {"mrr", "--images", "4", "--bank", "4"}, new String[] {"probe", "--epochs", "2"},
+        new String[] {"probe", "--head", "attentive", "--steps", "2"}, new String[] {"finetune", "--what", "predictor", "--steps", "2"},
+        new String[] {"finetune", "--what", "encoder", "--steps", "2"})) {
+      String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(tiny)).toArray(String[]::new);
+      String out = CliOutput.capture(() -> new CommandLine(new IwmCommand()).execute(all));
+      assertThat(out).as(String.join(" ", args)).contains("bf16");
+      java.util.regex.Matcher x = number.matcher(out);
+      assertThat(x.find()).as(out).isTrue();
+      assertThat(Double.parseDouble(x.group(1))).as(out).isFinite();
+    }
+  }
 }

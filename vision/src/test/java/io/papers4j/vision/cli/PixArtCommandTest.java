@@ -57,6 +57,25 @@ class PixArtCommandTest {
       assertThat(files.count()).isEqualTo(2);
     }
 
+    // eval with sampling under bf16 autocast (the evaluator stays float32): every score printed and finite
+    String home = System.getProperty("papers4j.home");
+    System.setProperty("papers4j.home", dir.resolve("home").toString()); // the toy evaluation classifier is cached there
+    String bf16;
+    try {
+      bf16 = CliOutput.capture(() -> run("eval", "--model", weak.toString(), "--n", "4", "--real", "8", "--steps", "2", "--seeds", "1",
+          "--classifier-steps", "2", "--classifier-images", "64", "--threads", "1", "--precision", "bf16"));
+    } finally {
+      if (home == null) System.clearProperty("papers4j.home");
+      else System.setProperty("papers4j.home", home);
+    }
+    assertThat(bf16).contains("bf16");
+    java.util.regex.Matcher scores = java.util.regex.Pattern.compile(" (\\S+) (-?[0-9.]+(?:e[-+]?[0-9]+)?|NaN|-?Infinity)").matcher(bf16.lines()
+        .filter(l -> l.startsWith("seed 1")).findFirst().orElseThrow());
+    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+    while (scores.find()) m.put(scores.group(1), Double.parseDouble(scores.group(2)));
+    assertThat(m).containsKeys("FD-FashionMNIST", "conditional-accuracy", "images_per_s");
+    m.forEach((k, v) -> assertThat(v).as(k).isFinite());
+
     Path bad = dir.resolve("bad.png");
     assertThatThrownBy(() -> run("sample", "--model", weak.toString(), "--prompt", "  ", "--out", bad.toString())).hasMessageContaining("is empty");
     assertThatThrownBy(() -> run("sample", "--model", weak.toString(), "--prompt",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.vision.tryon.TryOnEval;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -110,5 +111,10 @@ class TryOnCommandTest {
     assertThat(dir.resolve("x.png")).doesNotExist();
 
     assertThat(run("eval", "--model", ck.toString(), "--n", "4", "--steps", "2", "--classifier-images", "32", "--classifier-steps", "2")).isZero();
+    // the same evaluation with the try-on model under bf16 autocast: every metric printed and finite
+    String bf16 = CliOutput.capture(() -> run("eval", "--model", ck.toString(), "--n", "4", "--steps", "2", "--classifier-images", "32",
+        "--classifier-steps", "2", "--precision", "bf16"));
+    assertThat(bf16).contains("bf16");
+    CliOutput.assertFinite(bf16, "ssim", "texture_fidelity", TryOnEval.FD, TryOnEval.KID + "_x1000");
   }
 }

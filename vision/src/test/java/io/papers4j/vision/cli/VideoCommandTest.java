@@ -51,6 +51,13 @@ class VideoCommandTest {
     assertThat(dir.resolve("out.png")).exists();
     assertThat(run("eval", "--model", model.toString(), "--n", "2", "--steps", "2")).as(err.toString()).isZero();
     assertThat(run("eval", "--model", fp.toString(), "--n", "2", "--steps", "2", "--rollouts", "1")).as(err.toString()).isZero();
+    // both evaluations with the video model under bf16 autocast; the measures that are defined for any clip are finite
+    // (speed, direction and trajectory are NaN by definition when no sprite is tracked in a toy model's frames)
+    for (Path m : List.of(model, fp)) {
+      String bf16 = CliOutput.capture(() -> run("eval", "--model", m.toString(), "--n", "2", "--steps", "2", "--rollouts", "1", "--precision", "bf16"));
+      assertThat(bf16).contains("bf16");
+      CliOutput.assertFinite(bf16, "first_frame_ssim", "adjacent_consistency", "brightness_error", "tracked");
+    }
     // bad input, each with one message
     assertThat(run("train", "--arm", "d", "--out", dir.resolve("x").toString())).isNotZero();
     assertThat(run("animate", "--model", dir.resolve("none").toString(), "--image", png.toString(), "--out", gif.toString())).isNotZero();
