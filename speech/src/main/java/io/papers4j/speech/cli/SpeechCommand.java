@@ -126,11 +126,17 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--out", required = true, description = "Codes JSON to write.")
     Path out;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
       Engine.init();
       SpeechBundle b = SpeechBundle.load(modelDir(model));
-      SpeechApi.Codes c = SpeechApi.encode(b.codec(), SpeechApi.load(in));
+      float[] audio = SpeechApi.load(in);
+      SpeechApi.Codes c;
+      try (Precision.Region cast = precision.autocast()) {
+        c = SpeechApi.encode(b.codec(), audio); // codes are indices; the timbre is read back as float32
+      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("sample_rate", SpeechCorpus.RATE);
       m.put("hop", SpeechCorpus.HOP);
@@ -288,24 +294,27 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @CommandLine.Parameters(arity = "0..*", description = "WAV files to reconstruct.")
     List<Path> wavs;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init();
       SpeechBundle b = SpeechBundle.load(modelDir(model));
+      Precision p = precision.get(); // the codec in --precision, the target log-mel and the L1 in float32
       Map<String, double[]> sums = new LinkedHashMap<>();
       int n = 0;
       if (wavs != null && !wavs.isEmpty()) {
         for (Path w : wavs) {
-          add(sums, SpeechApi.reconstructionL1(b.codec(), SpeechApi.load(w)));
+          add(sums, SpeechApi.reconstructionL1(b.codec(), SpeechApi.load(w), p));
           n++;
         }
       } else {
-        for (AsteriskPrompts.Prompt p : AsteriskPrompts.load(asterisk, 1.0, 5.0)) {
-          add(sums, SpeechApi.reconstructionL1(b.codec(), p.audio16k()));
+        for (AsteriskPrompts.Prompt a : AsteriskPrompts.load(asterisk, 1.0, 5.0)) {
+          add(sums, SpeechApi.reconstructionL1(b.codec(), a.audio16k(), p));
           n++;
         }
       }
-      System.out.printf("%d recordings%n", n);
+      System.out.printf("%d recordings (%s)%n", n, p.id());
       for (Map.Entry<String, double[]> e : sums.entrySet()) System.out.printf(Locale.ROOT, "%-24s %.4f%n", e.getKey(), e.getValue()[0] / n);
       return 0;
     }

@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.speech.audio.AudioInput;
 import io.papers4j.speech.audio.Spectrogram;
 import io.papers4j.speech.audio.Wav;
@@ -127,9 +128,21 @@ public final class SpeechApi {
 
   /** Mean log-mel L1 of reconstructions of {@code audio} (with and without detail). */
   public static Map<String, Double> reconstructionL1(Facodec codec, float[] audio) {
+    return reconstructionL1(codec, audio, Precision.F32);
+  }
+
+  /**
+   * As above with the codec's forward passes in {@code precision} (bf16 = CPU autocast); the target
+   * log-mel and the L1 stay float32 (the reconstruction is read back as float32 rows).
+   */
+  public static Map<String, Double> reconstructionL1(Facodec codec, float[] audio, Precision precision) {
     float[][] target = java.util.Arrays.copyOf(Spectrogram.codec16k().logMel(audio), audio.length / SpeechCorpus.HOP);
-    double with = Ns3Eval.l1(Ns3Eval.convert(codec, audio, null, true), target);
-    if (!codec.config.factorised()) return Map.of("mel_l1", with);
-    return Map.of("mel_l1", with, "mel_l1_without_detail", Ns3Eval.l1(Ns3Eval.convert(codec, audio, null, false), target));
+    float[][] with, without = null;
+    try (Precision.Region cast = precision.autocast()) {
+      with = Ns3Eval.convert(codec, audio, null, true);
+      if (codec.config.factorised()) without = Ns3Eval.convert(codec, audio, null, false);
+    }
+    if (without == null) return Map.of("mel_l1", Ns3Eval.l1(with, target));
+    return Map.of("mel_l1", Ns3Eval.l1(with, target), "mel_l1_without_detail", Ns3Eval.l1(without, target));
   }
 }

@@ -61,6 +61,31 @@ class SpeechCommandTest {
     assertThat(c16.length).isEqualTo(c32.length);
     assertThat(rms(c16)).as("bf16 conversion loudness vs f32's %s", rms(c32)).isBetween(0.8 * rms(c32), 1.25 * rms(c32));
     assertThat(Wav.read(dir.resolve("t16.wav")).frames()).isGreaterThan(1600);
+    // codec encode and eval in bf16: as many frames of codes as in float32 and a finite timbre; a finite
+    // reconstruction L1 (the target log-mel and the L1 stay float32)
+    Path j16 = dir.resolve("a16.json");
+    assertThat(run("codec", "encode", "--model", m, "--in", a.toString(), "--out", j16.toString(), "--precision", "bf16")).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode e32 = json.readTree(dir.resolve("a.json").toFile()), e16 = json.readTree(j16.toFile());
+    assertThat(e16.get("codes").size()).isEqualTo(e32.get("codes").size()).isPositive();
+    e16.get("timbre").forEach(v -> assertThat(v.asDouble()).isFinite());
+    assertThat(run("codec", "decode", "--model", m, "--codes", j16.toString(), "--out", dir.resolve("d16.wav").toString())).isZero();
+    assertThat(Wav.read(dir.resolve("d16.wav")).frames()).isEqualTo(u1.audio().length);
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    int rc;
+    try {
+      rc = run("eval", "--model", m, a.toString(), b.toString(), "--precision", "bf16");
+    } finally {
+      System.setOut(stdout);
+    }
+    String eval16 = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(rc).as(eval16).isZero();
+    assertThat(eval16).contains("2 recordings (bf16)");
+    java.util.regex.Matcher l1 = java.util.regex.Pattern.compile("(?m)^mel_l1\\s+(\\S+)$").matcher(eval16);
+    assertThat(l1.find()).as(eval16).isTrue();
+    assertThat(Double.parseDouble(l1.group(1))).as(eval16).isFinite().isPositive();
     // a decoded file has as many frames as the source (hop 200)
     assertThat(Wav.read(dir.resolve("d.wav")).frames()).isEqualTo(u1.audio().length);
     // bad input: a missing file is a non-zero exit, not a crash
