@@ -139,11 +139,14 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--resolution", defaultValue = "dynamic", description = "base, fixed or dynamic (default ${DEFAULT-VALUE}).")
     String resolution;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() throws Exception {
       Engine.init(2);
+      Precision p = precision.get();
       InfimmModel m = InfimmModel.load(model, null);
-      new InfimmServer("infimm-hd", m, resolution(resolution)).create().start(port);
+      new InfimmServer("infimm-hd", m, resolution(resolution), p).create().start(port);
       System.err.println("infimm serve: http://localhost:" + port + "/v1/chat/completions");
       Thread.currentThread().join();
       return 0;

@@ -2,6 +2,7 @@ package io.papers4j.multimodal.infimm;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.multimodal.vlm.ChatRequest;
 import io.papers4j.multimodal.vlm.Images;
 import java.util.LinkedHashMap;
@@ -12,17 +13,24 @@ import java.util.UUID;
 /**
  * An OpenAI-compatible chat endpoint for an InfiMM-HD model: {@code POST /v1/chat/completions} with
  * {@code image_url} parts (data: URLs) and {@code GET /v1/models}. The last user message must carry
- * exactly one image; its text is the question. Answers are greedy.
+ * exactly one image; its text is the question. Answers are greedy, with the model's forward passes
+ * in the server's {@link Precision} (bf16 = CPU autocast, opened per request on the handling thread).
  */
 public final class InfimmServer {
   private final String name;
   private final InfimmModel model;
   private final InfimmModel.Resolution resolution;
+  private final Precision precision;
 
   public InfimmServer(String name, InfimmModel model, InfimmModel.Resolution resolution) {
+    this(name, model, resolution, Precision.F32);
+  }
+
+  public InfimmServer(String name, InfimmModel model, InfimmModel.Resolution resolution, Precision precision) {
     this.name = name;
     this.model = model;
     this.resolution = resolution;
+    this.precision = precision;
   }
 
   public Javalin create() {
@@ -52,7 +60,9 @@ public final class InfimmServer {
     }
     String question = last.text().replace(ChatRequest.IMAGE_MARKER, "").trim();
     if (question.isEmpty()) throw new IllegalArgumentException("the last user message has an image but no question text");
-    return model.answer(Images.toTensor(last.images().get(0)), question, resolution, Math.min(req.maxTokens(), 32));
+    try (Precision.Region cast = precision.autocast()) { // autocast is thread-local: opened on the thread that answers
+      return model.answer(Images.toTensor(last.images().get(0)), question, resolution, Math.min(req.maxTokens(), 32));
+    }
   }
 
   private void chat(Context ctx) {

@@ -28,4 +28,18 @@ class InfimmServerTest {
     String noQuestion = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + png() + "\"}}]}]}";
     assertThatThrownBy(() -> s.reply(ChatRequest.parse(noQuestion))).hasMessageContaining("no question text");
   }
+
+  /** {@code infimm serve --precision bf16}: the same request answered with the forward passes under bf16 autocast. */
+  @Test
+  void answersInBf16AndLeavesTheThreadInFloat32() throws Exception {
+    InfimmServer s = new InfimmServer("infimm-hd", new InfimmModel(InfimmTrainingTest.tiny(), 1), InfimmModel.Resolution.DYNAMIC,
+        io.papers4j.core.tensor.Precision.BF16);
+    String ok = "{\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + png()
+        + "\"}},{\"type\":\"text\",\"text\":\"text at top?\"}]}]}";
+    String answer = s.reply(ChatRequest.parse(ok));
+    assertThat(answer).isNotNull();
+    assertThat(answer.length()).isLessThanOrEqualTo(3);
+    // the region closes with the request: the handling thread is back in float32
+    assertThat(org.bytedeco.pytorch.global.torch.is_autocast_enabled(org.bytedeco.pytorch.global.torch.DeviceType.CPU)).isFalse();
+  }
 }
