@@ -76,7 +76,7 @@ class IwmCommandTest {
     java.util.regex.Pattern number = java.util.regex.Pattern.compile("(?:MRR|top-1) (-?[0-9.]+|NaN|-?Infinity)");
     for (String[] args : java.util.List.of(new String[] {"mrr", "--images", "4", "--bank", "4"}, new String[] {"probe", "--epochs", "2"},
         new String[] {"probe", "--head", "attentive", "--steps", "2"}, new String[] {"finetune", "--what", "predictor", "--steps", "2"},
-        new String[] {"finetune", "--what", "encoder", "--steps", "2"})) {
+        new String[] {"finetune", "--what", "encoder", "--steps", "2"}, new String[] {"finetune", "--what", "end-to-end", "--steps", "2"})) {
       String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(tiny)).toArray(String[]::new);
       String out = CliOutput.capture(() -> new CommandLine(new IwmCommand()).execute(all));
       assertThat(out).as(String.join(" ", args)).contains("bf16");

@@ -168,20 +168,21 @@ class IwmModelTest {
   /**
    * Fine-tuning under bf16 autocast (the loop behind {@code iwm finetune} and the attentive probe):
    * the same weights and batch give a first loss within 3% of float32's and not identical, and the
-   * tuned copies stay float32.
+   * tuned copies stay float32 (predictor, encoder and end-to-end fine-tuning).
    */
   @Test
   void bf16FinetuningTracksFloat32() {
     IwmModel m = new IwmModel(TINY, 5);
     ColourShapes.Data train = twoColours(32, 1), test = twoColours(16, 2);
-    for (IwmEval.Tune what : List.of(IwmEval.Tune.PRETRAINED_PREDICTOR, IwmEval.Tune.ENCODER)) {
+    for (IwmEval.Tune what : List.of(IwmEval.Tune.PRETRAINED_PREDICTOR, IwmEval.Tune.ENCODER, IwmEval.Tune.END_TO_END)) {
       IwmEval.FineTuned f32 = IwmEval.finetuneRun(m, what, train, test, 2, 8, 3e-3, 0, Precision.F32);
       IwmEval.FineTuned bf16 = IwmEval.finetuneRun(m, what, train, test, 2, 8, 3e-3, 0, Precision.BF16);
       assertThat(bf16.losses()).hasSize(2).allMatch(Double::isFinite);
       assertThat(bf16.losses().get(0)).as(what.name()).isNotEqualTo(f32.losses().get(0)).isCloseTo(f32.losses().get(0), withinPercentage(3));
       assertThat(bf16.accuracy()).isBetween(0.0, 1.0);
-      Map<String, Tensor> tuned = what == IwmEval.Tune.ENCODER ? bf16.encoder().namedParameters() : bf16.predictor().namedParameters();
-      tuned.forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(torch.ScalarType.Float));
+      if (bf16.encoder() != null) bf16.encoder().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(torch.ScalarType.Float));
+      if (bf16.predictor() != null) bf16.predictor().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(torch.ScalarType.Float));
+      assertThat(bf16.encoder() != null || bf16.predictor() != null).as("a tuned copy").isTrue();
     }
   }
 }
