@@ -110,6 +110,15 @@ public final class Attention implements Parameterized {
    * @return (B, T, C)
    */
   public Tensor forward(Tensor x, Tensor positions, KVCache cache) {
+    return forward(x, positions, cache, positionEncoding.at(positions));
+  }
+
+  /**
+   * {@link #forward(Tensor, Tensor, KVCache)} with this layer's position encoding already bound to
+   * {@code positions} ({@code positionEncoding().at(positions)}), so that a stack of layers sharing
+   * one encoding builds its tables (RoPE's cos and sin) once per forward pass.
+   */
+  public Tensor forward(Tensor x, Tensor positions, KVCache cache, PositionEncoding.AtPositions pe) {
     long b = x.size(0);
     long t = x.size(1);
     int h = config.numHeads();
@@ -118,7 +127,7 @@ public final class Attention implements Parameterized {
     Tensor q = qProj.forward(x).view(b, t, h, d).transpose(1, 2); // (B, H, T, D)
     Tensor k = kProj.forward(x).view(b, t, hkv, d).transpose(1, 2); // (B, Hkv, T, D)
     Tensor v = vProj.forward(x).view(b, t, hkv, d).transpose(1, 2); // (B, Hkv, T, D)
-    Tensor[] qk = positionEncoding.apply(q, k, positions);
+    Tensor[] qk = pe.apply(q, k);
     q = qk[0];
     k = qk[1];
 

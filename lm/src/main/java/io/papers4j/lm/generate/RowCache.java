@@ -1,6 +1,7 @@
 package io.papers4j.lm.generate;
 
 import io.papers4j.core.nn.Attention;
+import io.papers4j.core.nn.pos.PositionEncoding;
 import io.papers4j.lm.llama.LlamaModel;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -126,6 +127,7 @@ public final class RowCache {
     Tensor slots = qp.expand(n, hkv, t, d); // (n, Hkv, T, D): where each new key/value goes
 
     Tensor x = model.embedTokens.forward(ids); // (n, T, C)
+    PositionEncoding.AtPositions pe = model.positionEncoding().at(positions); // RoPE cos/sin once, per-row positions (n, T)
     for (int l = 0; l < model.layers.size(); l++) {
       LlamaModel.DecoderLayer layer = model.layers.get(l);
       Attention a = layer.selfAttn;
@@ -133,7 +135,7 @@ public final class RowCache {
       Tensor q = a.qProj.forward(y).view(n, t, h, d).transpose(1, 2); // (n, H, T, D)
       Tensor k = a.kProj.forward(y).view(n, t, hkv, d).transpose(1, 2); // (n, Hkv, T, D)
       Tensor v = a.vProj.forward(y).view(n, t, hkv, d).transpose(1, 2); // (n, Hkv, T, D)
-      Tensor[] qk = a.positionEncoding().apply(q, k, positions); // per-row positions (n, T)
+      Tensor[] qk = pe.apply(q, k);
       Tensor kc = keys[l].narrow(0, row0, n); // (n, Hkv, S, D)
       Tensor vc = values[l].narrow(0, row0, n);
       kc.scatter_(2, slots, qk[1].contiguous());

@@ -62,7 +62,12 @@ public final class LlamaModel implements Trainable {
 
     /** x (B, T, C) → (B, T, C). */
     public Tensor forward(Tensor x, Tensor positions, KVCache cache) {
-      Tensor h = x.add(selfAttn.forward(inputLayernorm.forward(x), positions, cache)); // (B, T, C)
+      return forward(x, positions, cache, selfAttn.positionEncoding().at(positions));
+    }
+
+    /** The same with the position encoding bound to {@code positions} once for all layers. */
+    public Tensor forward(Tensor x, Tensor positions, KVCache cache, PositionEncoding.AtPositions pe) {
+      Tensor h = x.add(selfAttn.forward(inputLayernorm.forward(x), positions, cache, pe)); // (B, T, C)
       return h.add(mlp.forward(postAttentionLayernorm.forward(h))); // (B, T, C)
     }
 
@@ -154,8 +159,9 @@ public final class LlamaModel implements Trainable {
   public Tensor hidden(Tensor ids, Tensor positions, Cache cache) {
     checkIds(ids);
     Tensor h = embedTokens.forward(ids); // (B, T, C)
+    PositionEncoding.AtPositions pe = positionEncoding.at(positions); // RoPE cos/sin once for all layers
     for (int i = 0; i < layers.size(); i++) {
-      h = layers.get(i).forward(h, positions, cache == null ? null : cache.layers[i]);
+      h = layers.get(i).forward(h, positions, cache == null ? null : cache.layers[i], pe);
     }
     return norm.forward(h);
   }
@@ -167,8 +173,9 @@ public final class LlamaModel implements Trainable {
     List<Tensor> out = new ArrayList<>();
     Tensor h = embedTokens.forward(ids);
     out.add(h);
+    PositionEncoding.AtPositions pe = positionEncoding.at(positions);
     for (DecoderLayer layer : layers) {
-      h = layer.forward(h, positions, null);
+      h = layer.forward(h, positions, null, pe);
       out.add(h);
     }
     return out;

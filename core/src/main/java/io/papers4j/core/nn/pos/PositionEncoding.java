@@ -14,6 +14,22 @@ public interface PositionEncoding {
    */
   Tensor[] apply(Tensor q, Tensor k, Tensor positions);
 
+  /**
+   * This encoding at fixed {@code positions}, for the queries and keys of every layer of one forward
+   * pass: tables that depend only on the positions (RoPE's cos and sin) are built once instead of
+   * once per layer. {@code at(positions).apply(q, k)} equals {@code apply(q, k, positions)} exactly.
+   * The default builds nothing and delegates; create it inside the pass's PointerScope.
+   */
+  default AtPositions at(Tensor positions) {
+    return (q, k) -> apply(q, k, positions);
+  }
+
+  /** A {@link PositionEncoding} bound to the positions of one forward pass ({@link #at}). */
+  interface AtPositions {
+    /** {@code {q', k'}} for queries (B, H, T, D) and keys (B, Hkv, T, D) at the bound positions. */
+    Tensor[] apply(Tensor q, Tensor k);
+  }
+
   /** No position information (e.g. NoPE experiments, or positions added to the embeddings). */
   PositionEncoding NONE = (q, k, positions) -> new Tensor[] {q, k};
 }

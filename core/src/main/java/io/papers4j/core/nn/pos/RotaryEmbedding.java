@@ -81,13 +81,54 @@ public class RotaryEmbedding implements PositionEncoding {
 
   @Override
   public Tensor[] apply(Tensor q, Tensor k, Tensor positions) {
-    Tensor[] cs = cosSin(positions, q.scalar_type().intern());
-    return new Tensor[] {rotate(q, cs[0], cs[1]), rotate(k, cs[0], cs[1])};
+    return at(positions).apply(q, k);
+  }
+
+  /**
+   * cos and sin for {@code positions}, built on the first call (in the queries' dtype) and shared by
+   * every later call, so a decoder computes them once per forward pass instead of once per layer.
+   * Each rotation is {@link #rotateRolled}, equal to {@link #rotate} bit for bit.
+   */
+  @Override
+  public AtPositions at(Tensor positions) {
+    return new AtPositions() {
+      private ScalarType dtype;
+      private Tensor cos; // (T, D) or (B, 1, T, D)
+      private Tensor signedSin; // [−sin₁, sin₂], same shape
+
+      @Override
+      public Tensor[] apply(Tensor q, Tensor k) {
+        ScalarType t = q.scalar_type().intern();
+        if (t != dtype) {
+          Tensor[] cs = cosSin(positions, t);
+          cos = cs[0];
+          signedSin = signedSin(cs[1]);
+          dtype = t;
+        }
+        return new Tensor[] {rotateRolled(q, cos, signedSin), rotateRolled(k, cos, signedSin)};
+      }
+    };
   }
 
   /** x ⊙ cos + rotate_half(x) ⊙ sin. */
   public static Tensor rotate(Tensor x, Tensor cos, Tensor sin) {
     return x.mul(cos).add(rotateHalf(x).mul(sin));
+  }
+
+  /**
+   * {@link #rotate} in 4 ops instead of 7: x ⊙ cos + roll(x, D/2) ⊙ [−sin₁, sin₂]. roll(x, D/2) =
+   * [x₂, x₁], and x₂ ⊙ (−sin₁) = (−x₂) ⊙ sin₁ exactly (negation is exact), so the result equals
+   * {@code rotate(x, cos, sin)} bit for bit. {@code signedSin} comes from {@link #signedSin}.
+   */
+  public static Tensor rotateRolled(Tensor x, Tensor cos, Tensor signedSin) {
+    long half = x.size(-1) / 2;
+    return x.mul(cos).add(x.roll(new long[] {half}, new long[] {-1}).mul(signedSin));
+  }
+
+  /** sin (…, D) with its first half negated: [−sin₁, sin₂]. */
+  public static Tensor signedSin(Tensor sin) {
+    long half = sin.size(-1) / 2;
+    return torch.cat(new TensorVector(sin.narrow(-1, 0, half).neg(), sin.narrow(-1, half, half)), -1);
   }
 
   /** [x₁, x₂] → [−x₂, x₁] over the last dimension split in halves. */

@@ -61,6 +61,25 @@ public final class ScaledRotaryEmbedding implements PositionEncoding {
     return new Tensor[] {rotate(q, cs[0], cs[1]), rotate(k, cs[0], cs[1])};
   }
 
+  /** cos and sin looked up once for {@code positions} (in the queries' dtype) and shared by every call. */
+  @Override
+  public AtPositions at(Tensor positions) {
+    return new AtPositions() {
+      private ScalarType dtype;
+      private Tensor[] cs;
+
+      @Override
+      public Tensor[] apply(Tensor q, Tensor k) {
+        ScalarType t = q.scalar_type().intern();
+        if (t != dtype) {
+          cs = cosSin(positions, t);
+          dtype = t;
+        }
+        return new Tensor[] {rotate(q, cs[0], cs[1]), rotate(k, cs[0], cs[1])};
+      }
+    };
+  }
+
   /**
    * cos and sin for {@code positions} (T) → (T, dim), or (B, T) → (B, 1, T, dim), in the pairing's
    * layout and in {@code dtype}.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.papers4j.core.nn.T;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +63,42 @@ class RotaryEmbeddingTest {
     Tensor shared = rope.apply(q, q, T.arange(3, 8))[0];
     Tensor perRow = rope.apply(q, q, T.arange(3, 8).unsqueeze(0).expand(2, 5))[0];
     assertThat(T.maxDiff(shared, perRow)).isZero();
+  }
+
+  /** The rotation as it was computed per layer before cos/sin were shared: cos/sin, then {@link RotaryEmbedding#rotate}. */
+  private static Tensor[] perLayer(RotaryEmbedding rope, Tensor q, Tensor k, Tensor positions) {
+    Tensor[] cs = rope.cosSin(positions, q.scalar_type().intern());
+    return new Tensor[] {RotaryEmbedding.rotate(q, cs[0], cs[1]), RotaryEmbedding.rotate(k, cs[0], cs[1])};
+  }
+
+  @Test
+  void shared_tables_and_rolled_rotation_equal_the_per_layer_rotation_bit_for_bit() {
+    Tensor pos = T.arange(5, 12); // (7)
+    Tensor rowPos = T.arange(5, 12).unsqueeze(0).expand(2, 7).add(T.arange(0, 2).unsqueeze(1)); // (2, 7), per row
+    // plain RoPE and a YaRN-like attention scaling (cos and sin multiplied), every dtype the model runs in
+    RotaryEmbedding[] ropes = {
+      new RotaryEmbedding(16, 10000.0), new RotaryEmbedding(RotaryEmbedding.standardInvFreq(16, 500.0), 1.17)
+    };
+    for (RotaryEmbedding rope : ropes) {
+      for (ScalarType dt : new ScalarType[] {ScalarType.Float, ScalarType.Double, ScalarType.BFloat16}) {
+        Tensor q = T.randn(11, ScalarType.Float, 2, 4, 7, 16).to(dt); // (B, H, T, D)
+        Tensor k = T.randn(12, ScalarType.Float, 2, 2, 7, 16).to(dt); // (B, Hkv, T, D)
+        for (Tensor p : new Tensor[] {pos, rowPos}) {
+          Tensor[] expected = perLayer(rope, q, k, p);
+          PositionEncoding.AtPositions bound = rope.at(p);
+          for (int layer = 0; layer < 3; layer++) { // the tables built for the first layer serve the others
+            Tensor[] got = bound.apply(q, k);
+            assertThat(torch.equal(got[0], expected[0])).as("q %s layer %d", dt, layer).isTrue();
+            assertThat(torch.equal(got[1], expected[1])).as("k %s layer %d", dt, layer).isTrue();
+          }
+          Tensor[] viaApply = rope.apply(q, k, p);
+          assertThat(torch.equal(viaApply[0], expected[0])).isTrue();
+          assertThat(torch.equal(viaApply[1], expected[1])).isTrue();
+        }
+      }
+    }
+    // the rolled form is exact, not merely close: the rotation moves every element
+    Tensor q = T.randn(13, ScalarType.Float, 1, 1, 1, 16);
+    assertThat(T.maxDiff(ropes[0].apply(q, q, Tensor.create(new long[] {3}))[0], q)).isGreaterThan(1e-2);
   }
 }

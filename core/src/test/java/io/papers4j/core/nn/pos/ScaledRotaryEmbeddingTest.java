@@ -84,6 +84,28 @@ class ScaledRotaryEmbeddingTest {
   }
 
   @Test
+  void tables_bound_once_give_the_per_call_rotation_exactly() {
+    try (PointerScope scope = new PointerScope()) {
+      for (Pairing pairing : Pairing.values()) {
+        for (String type : new String[] {"yarn", "dynamic"}) {
+          ScaledRotaryEmbedding rope = new ScaledRotaryEmbedding(RopeConfig.named(type, D, 10000, S, L), pairing, 64);
+          Tensor q = torch.randn(2, 3, 40, D);
+          Tensor k = torch.randn(2, 1, 40, D);
+          Tensor pos = torch.arange(new org.bytedeco.pytorch.Scalar(30), new org.bytedeco.pytorch.Scalar(70))
+              .to(ScalarType.Long); // crosses the end of the 64-row table
+          Tensor[] expected = rope.apply(q, k, pos);
+          PositionEncoding.AtPositions bound = rope.at(pos);
+          for (int layer = 0; layer < 2; layer++) {
+            Tensor[] got = bound.apply(q, k);
+            assertThat(torch.equal(got[0], expected[0])).as("%s %s q", pairing, type).isTrue();
+            assertThat(torch.equal(got[1], expected[1])).as("%s %s k", pairing, type).isTrue();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void positions_beyond_the_table_and_batched_positions_give_the_same_rotation() {
     try (PointerScope scope = new PointerScope()) {
       RopeConfig c = RopeConfig.named("yarn", D, 10000, S, L);
