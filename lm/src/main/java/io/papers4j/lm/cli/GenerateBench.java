@@ -1,17 +1,13 @@
 package io.papers4j.lm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.papers4j.core.cli.Benchmark;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Precision;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +98,7 @@ public final class GenerateBench implements Benchmark {
           print(out, r);
           rows.add(r);
         }
-        long[] ours = checkTokens(model);
+        long[] ours = TorchPeer.checkTokens(model);
         sameModel = Arrays.equals(ours, peerCheckTokens);
         out.printf("greedy tokens from the prompt 0..15 (f32): papers4j %s, PyTorch %s: %s%n", Arrays.toString(ours),
             Arrays.toString(peerCheckTokens), sameModel ? "same" : "DIFFERENT");
@@ -116,7 +112,7 @@ public final class GenerateBench implements Benchmark {
     String md = markdown(preset, c, prompt, newTokens, repeats, rows);
     if (withTorch) {
       md += "\nSame model on both sides: the 8 greedy float32 tokens from the prompt 0, 1, …, 15 are "
-          + (sameModel ? "identical" : "**different**") + " (papers4j " + Arrays.toString(checkTokens(model))
+          + (sameModel ? "identical" : "**different**") + " (papers4j " + Arrays.toString(TorchPeer.checkTokens(model))
           + ", PyTorch " + Arrays.toString(peerCheckTokens) + ").\n";
     }
     out.print(targets(rows));
@@ -169,42 +165,19 @@ public final class GenerateBench implements Benchmark {
   /** The peer's greedy tokens from the prompt 0..15 (float32), set by {@link #runTorch}. */
   static long[] peerCheckTokens;
 
-  /** Our greedy tokens from the prompt 0, 1, …, 15 (float32), to compare with the peer's. */
-  static long[] checkTokens(LlamaModel model) {
-    long[] prompt = new long[16];
-    for (int i = 0; i < 16; i++) prompt[i] = i % model.config().vocabSize();
-    return io.papers4j.lm.generate.Generation.generate(model, prompt, 8, io.papers4j.lm.generate.Sampling.greedy(),
-        null, true, null);
-  }
-
   static List<Row> runTorch(Path script, Path model, int[] batches, int prompt, int newTokens, int repeats, int threads)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of(LmTrainBench.PYTHON, script.toString(), "--model", model.toString(),
         "--batches", String.join(",", Arrays.stream(batches).mapToObj(Integer::toString).toList()),
         "--prompt", "" + prompt, "--new", "" + newTokens, "--repeats", "" + repeats, "--threads", "" + threads));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("OMP_WAIT_POLICY", "passive");
-    Process proc = pb.start();
-    StringBuilder all = new StringBuilder();
     List<Row> rows = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        all.append(line).append('\n');
-        if (!line.startsWith("{")) continue;
-        JsonNode j = json.readTree(line);
-        if (j.has("check_tokens")) {
-          long[] t = new long[j.get("check_tokens").size()];
-          for (int i = 0; i < t.length; i++) t[i] = j.get("check_tokens").get(i).asLong();
-          peerCheckTokens = t;
-          continue;
-        }
-        rows.add(new Row(j.get("engine").asText(), Precision.parse(j.get("precision").asText()), j.get("batch").asInt(),
-            j.get("prefill_ms").asDouble(), j.get("decode_step_ms").asDouble(), prompt));
+    for (JsonNode j : TorchPeer.run(cmd)) {
+      if (j.has("check_tokens")) {
+        peerCheckTokens = TorchPeer.longs(j.get("check_tokens"));
+        continue;
       }
-    }
-    if (proc.waitFor() != 0 || rows.isEmpty()) {
-      throw new IllegalStateException("the PyTorch peer failed (" + String.join(" ", cmd) + "):\n" + all);
+      rows.add(new Row(j.get("engine").asText(), Precision.parse(j.get("precision").asText()), j.get("batch").asInt(),
+          j.get("prefill_ms").asDouble(), j.get("decode_step_ms").asDouble(), prompt));
     }
     return rows;
   }
@@ -225,7 +198,7 @@ public final class GenerateBench implements Benchmark {
     }
     sb.append('\n').append(targets(rows));
     sb.append("\nPyTorch peer: `bench/generate_torch.py` (Debian `python3-torch` 1.13, the same weights read from the"
-        + " model.safetensors this benchmark writes; explicit softmax attention over a preallocated cache, as 1.13 has"
+        + " model.safetensors this benchmark writes; its model in `bench/llama_torch.py`; explicit softmax attention over a preallocated cache, as 1.13 has"
         + " no `scaled_dot_product_attention`).\n");
     return sb.toString();
   }

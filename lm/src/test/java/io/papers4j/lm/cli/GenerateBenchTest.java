@@ -47,7 +47,7 @@ class GenerateBenchTest {
     List<GenerateBench.Row> rows = GenerateBench.runTorch(script, tmp.resolve("m"), new int[] {1, 2}, 8, 2, 1, 1);
     assertThat(rows).hasSize(4); // f32 and bf16 × batch 1 and 2
     assertThat(rows).allMatch(r -> r.engine().startsWith("pytorch-eager") && r.decodeStepMs() > 0);
-    long[] ours = GenerateBench.checkTokens(m);
+    long[] ours = TorchPeer.checkTokens(m);
     System.out.println("greedy tokens papers4j " + java.util.Arrays.toString(ours) + " PyTorch "
         + java.util.Arrays.toString(GenerateBench.peerCheckTokens));
     assertThat(GenerateBench.peerCheckTokens).containsExactly(ours);
