@@ -36,15 +36,7 @@ public final class Linear implements Parameterized {
    * vs 79 µs for the 8192 × 256 LM head of the {@code small} LLaMA, 135 vs 29 µs for 1024 × 256).
    */
   public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-    long in = weight.size(1);
-    boolean oneRow =
-        x.dim() >= 1
-            && x.size(-1) == in
-            && x.numel() == in
-            && !GradMode.is_enabled()
-            && !torch.is_autocast_enabled(DeviceType.CPU)
-            && x.scalar_type().intern() == weight.scalar_type().intern();
-    if (oneRow) {
+    if (runsAsMv(x, weight)) {
       Tensor row = x.reshape(-1); // (in)
       Tensor y = bias == null ? torch.mv(weight, row) : torch.addmv(bias, weight, row); // (out)
       long[] shape = x.shape();
@@ -54,6 +46,20 @@ public final class Linear implements Parameterized {
     return bias == null
         ? torch.linear(x, weight)
         : torch.linear(x, weight, new TensorOptional(bias)); // (…, out)
+  }
+
+  /**
+   * Whether {@link #linear} runs {@code x} as a matrix-vector product: one input row, gradients off,
+   * autocast off, x in the weight's dtype.
+   */
+  public static boolean runsAsMv(Tensor x, Tensor weight) {
+    long in = weight.size(1);
+    return x.dim() >= 1
+        && x.size(-1) == in
+        && x.numel() == in
+        && !GradMode.is_enabled()
+        && !torch.is_autocast_enabled(DeviceType.CPU)
+        && x.scalar_type().intern() == weight.scalar_type().intern();
   }
 
   public long inFeatures() {

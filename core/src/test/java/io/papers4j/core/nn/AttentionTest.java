@@ -247,4 +247,68 @@ class AttentionTest {
     Attention.attendFused(q2, k, v, null, true).sum().backward();
     assertThat(torch.equal(qi.grad(), q2.grad())).isTrue();
   }
+
+  /** q, k, v as three separate products, viewed as heads: the path before the stacked weight. */
+  private static Tensor[] separate(Attention a, Tensor x, int heads, int kvHeads) {
+    long b = x.size(0), t = x.size(1);
+    int d = C / heads;
+    return new Tensor[] {
+      a.qProj.forward(x).view(b, t, heads, d).transpose(1, 2),
+      a.kProj.forward(x).view(b, t, kvHeads, d).transpose(1, 2),
+      a.vProj.forward(x).view(b, t, kvHeads, d).transpose(1, 2)
+    };
+  }
+
+  @Test
+  void one_row_projections_through_the_stacked_weight_equal_the_separate_ones_bit_for_bit() {
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (boolean bias : new boolean[] {false, true}) {
+        for (int[] hk : new int[][] {{4, 4}, {4, 1}}) {
+          Attention a = new Attention(
+              new Attention.Config(C, hk[0], hk[1], C / hk[0], bias, true, 0),
+              new RotaryEmbedding(C / hk[0], 10000.0), Init.normal(21, 0.3, ScalarType.Float));
+          if (bias) a.qProj.bias.add_(T.randn(3, ScalarType.Float, C)); // biases start at 0
+          Tensor x = T.randn(22, ScalarType.Float, 1, 1, C); // one row: the stacked path
+          assertThat(Linear.runsAsMv(x, a.qProj.weight)).isTrue();
+          Tensor[] stacked = a.project(x);
+          Tensor[] expected = separate(a, x, hk[0], hk[1]);
+          for (int i = 0; i < 3; i++) {
+            assertThat(stacked[i].shape()).isEqualTo(expected[i].shape());
+            assertThat(torch.equal(stacked[i], expected[i])).as("bias=%s heads=%d/%d part %d", bias, hk[0], hk[1], i).isTrue();
+          }
+          // an in-place weight update (optimizer step, loaded checkpoint) rebuilds the stack
+          a.kProj.weight.mul_(new Scalar(0.5));
+          a.vProj.weight.copy_(T.randn(23, ScalarType.Float, a.vProj.weight.shape()));
+          Tensor[] after = a.project(x);
+          Tensor[] expectedAfter = separate(a, x, hk[0], hk[1]);
+          for (int i = 0; i < 3; i++) assertThat(torch.equal(after[i], expectedAfter[i])).isTrue();
+          assertThat(T.maxDiff(after[1], stacked[1])).isGreaterThan(1e-3);
+          // and decoding through a cache, the layer output equals the three-product layer's exactly
+          KVCache c1 = KVCache.create(1, hk[1], C / hk[0], 8, 0, ScalarType.Float);
+          KVCache c2 = KVCache.create(1, hk[1], C / hk[0], 8, 0, ScalarType.Float);
+          Attention plain = new Attention(a.config(), a.positionEncoding(), Init.normal(21, 0.3, ScalarType.Float));
+          for (String n : new String[] {"q_proj", "k_proj", "v_proj", "o_proj"}) {
+            plain.namedParameters().get(n + ".weight").copy_(a.namedParameters().get(n + ".weight"));
+            if (bias) plain.namedParameters().get(n + ".bias").copy_(a.namedParameters().get(n + ".bias"));
+          }
+          plain.qProj.setAdapter(new WeightAdapter() { // an identity adapter keeps the products separate
+            @Override
+            public Tensor forward(Linear base, Tensor in) {
+              return Linear.linear(in, base.weight, base.bias);
+            }
+
+            @Override
+            public java.util.Map<String, Tensor> namedParameters(Linear base) {
+              return java.util.Map.of();
+            }
+          });
+          for (int p = 0; p < 5; p++) {
+            Tensor xp = T.randn(30 + p, ScalarType.Float, 1, 1, C);
+            Tensor pos = Tensor.create(new long[] {p});
+            assertThat(torch.equal(a.forward(xp, pos, c1), plain.forward(xp, pos, c2))).as("step %d", p).isTrue();
+          }
+        }
+      }
+    }
+  }
 }

@@ -132,10 +132,9 @@ public final class RowCache {
       LlamaModel.DecoderLayer layer = model.layers.get(l);
       Attention a = layer.selfAttn;
       Tensor y = layer.inputLayernorm.forward(x); // (n, T, C)
-      Tensor q = a.qProj.forward(y).view(n, t, h, d).transpose(1, 2); // (n, H, T, D)
-      Tensor k = a.kProj.forward(y).view(n, t, hkv, d).transpose(1, 2); // (n, Hkv, T, D)
-      Tensor v = a.vProj.forward(y).view(n, t, hkv, d).transpose(1, 2); // (n, Hkv, T, D)
-      Tensor[] qk = pe.apply(q, k);
+      Tensor[] qkv = a.project(y); // q (n, H, T, D), k and v (n, Hkv, T, D)
+      Tensor v = qkv[2];
+      Tensor[] qk = pe.apply(qkv[0], qkv[1]);
       Tensor kc = keys[l].narrow(0, row0, n); // (n, Hkv, S, D)
       Tensor vc = values[l].narrow(0, row0, n);
       kc.scatter_(2, slots, qk[1].contiguous());

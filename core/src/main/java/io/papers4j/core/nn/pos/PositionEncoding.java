@@ -18,7 +18,8 @@ public interface PositionEncoding {
    * This encoding at fixed {@code positions}, for the queries and keys of every layer of one forward
    * pass: tables that depend only on the positions (RoPE's cos and sin) are built once instead of
    * once per layer. {@code at(positions).apply(q, k)} equals {@code apply(q, k, positions)} exactly.
-   * The default builds nothing and delegates; create it inside the pass's PointerScope.
+   * The default builds nothing and delegates. Tables are built on the first call; if a per-layer
+   * PointerScope frees them, the next call builds them again.
    */
   default AtPositions at(Tensor positions) {
     return (q, k) -> apply(q, k, positions);

@@ -99,7 +99,8 @@ public class RotaryEmbedding implements PositionEncoding {
       @Override
       public Tensor[] apply(Tensor q, Tensor k) {
         ScalarType t = q.scalar_type().intern();
-        if (t != dtype) {
+        // rebuilt if freed: a caller may run each layer in its own PointerScope
+        if (t != dtype || cos.isNull() || signedSin.isNull()) {
           Tensor[] cs = cosSin(positions, t);
           cos = cs[0];
           signedSin = signedSin(cs[1]);

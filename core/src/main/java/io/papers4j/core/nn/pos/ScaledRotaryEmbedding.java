@@ -71,7 +71,7 @@ public final class ScaledRotaryEmbedding implements PositionEncoding {
       @Override
       public Tensor[] apply(Tensor q, Tensor k) {
         ScalarType t = q.scalar_type().intern();
-        if (t != dtype) {
+        if (t != dtype || cs[0].isNull() || cs[1].isNull()) { // rebuilt if a layer's PointerScope freed them
           cs = cosSin(positions, t);
           dtype = t;
         }

@@ -97,6 +97,16 @@ class RotaryEmbeddingTest {
         }
       }
     }
+    // tables built inside a layer's own PointerScope are freed with it; the next layer rebuilds them
+    Tensor q0 = T.randn(14, ScalarType.Float, 1, 2, 7, 16);
+    PositionEncoding.AtPositions bound = ropes[0].at(pos);
+    Tensor first;
+    try (org.bytedeco.javacpp.PointerScope layer = new org.bytedeco.javacpp.PointerScope()) {
+      first = bound.apply(q0, q0)[0].clone();
+      first.retainReference();
+    }
+    assertThat(torch.equal(bound.apply(q0, q0)[0], first)).isTrue();
+    first.releaseReference();
     // the rolled form is exact, not merely close: the rotation moves every element
     Tensor q = T.randn(13, ScalarType.Float, 1, 1, 1, 16);
     assertThat(T.maxDiff(ropes[0].apply(q, q, Tensor.create(new long[] {3}))[0], q)).isGreaterThan(1e-2);
