@@ -4,7 +4,7 @@ import io.papers4j.core.tensor.Precision;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --precision f32|bf16}, shared by every command that trains or generates (add it with
+ * {@code --precision f32|bf16}, shared by every command that trains, generates or evaluates a model (add it with
  * {@code @Mixin PrecisionOption precision;}). bf16 runs the forward passes inside {@link
  * Precision#autocast()} (libtorch's CPU autocast: bfloat16 matmuls, float32 weights, gradients,
  * optimizer state and losses); training passes it to {@code Trainer.precision}, inference wraps the

@@ -2,8 +2,10 @@ package io.papers4j.lm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,6 +59,8 @@ final class NeedleCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "needle", description = "Output prefix: PREFIX.png and PREFIX.json (default ${DEFAULT-VALUE}).")
   Path out;
 
+  @Mixin PrecisionOption precision;
+
   @Override
   public Integer call() throws Exception {
     Engine.init();
@@ -63,7 +68,10 @@ final class NeedleCommand implements Callable<Integer> {
     BpeTokenizer tok = ModelDir.tokenizer(model);
     LlamaModel m = LlamaCheckpoint.load(model);
     int[] hay = CorpusTokens.load(corpus, tok).validation();
-    NeedleGrid grid = NeedleGrid.run(m, tok, hay, lengths, depths, trials, seed);
+    NeedleGrid grid;
+    try (Precision.Region cast = precision.autocast()) {
+      grid = NeedleGrid.run(m, tok, hay, lengths, depths, trials, seed);
+    }
     Path png = Path.of(out + ".png");
     Path json = Path.of(out + ".json");
     if (png.toAbsolutePath().getParent() != null) Files.createDirectories(png.toAbsolutePath().getParent());
@@ -71,6 +79,7 @@ final class NeedleCommand implements Callable<Integer> {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("model", model.toString());
     j.put("haystack", corpus + " validation split");
+    j.put("precision", precision.get().id());
     j.putAll(grid.toJson());
     AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j) + "\n");
     PrintWriter w = spec.commandLine().getOut();

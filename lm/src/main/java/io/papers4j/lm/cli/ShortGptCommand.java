@@ -1,6 +1,7 @@
 package io.papers4j.lm.cli;
 
 import io.papers4j.core.cli.CliCommand;
+import io.papers4j.core.cli.PrecisionOption;
 import io.papers4j.core.cli.SaveDtypeOption;
 import io.papers4j.core.data.Corpora;
 import io.papers4j.core.data.TextCorpus;
@@ -8,6 +9,7 @@ import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.nn.BlockInfluence;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.lm.llama.LlamaCheckpoint;
 import io.papers4j.lm.llama.LlamaModel;
@@ -60,6 +62,8 @@ public final class ShortGptCommand implements CliCommand, Runnable {
         description = "Compare the last layer's output before the final norm (the official code uses after).")
     boolean rawLastLayer;
 
+    @Mixin PrecisionOption precision;
+
     BlockInfluence score(LlamaModel m) throws java.io.IOException {
       if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
       int t = Math.min(block, m.config().maxPositionEmbeddings());
@@ -77,7 +81,9 @@ public final class ShortGptCommand implements CliCommand, Runnable {
         for (int i = 0; i < t; i++) x[i] = ids[start + i];
         batches.add(Tensor.create(x, 1, t));
       }
-      return ShortGpt.score(m, batches, !rawLastLayer);
+      try (Precision.Region cast = precision.autocast()) {
+        return ShortGpt.score(m, batches, !rawLastLayer);
+      }
     }
   }
 

@@ -128,6 +128,23 @@ class LmCommandTest {
   }
 
   @Test
+  void needle_runs_the_grid_in_f32_and_bf16_and_records_the_precision() throws Exception {
+    // a small in-memory haystack: 40 blocks of 100 units, so the 5% validation split holds two blocks
+    List<String> units = new java.util.ArrayList<>();
+    for (int i = 0; i < 4000; i++) units.add(TEXT.substring(0, 40 + i % 60));
+    io.papers4j.core.data.Corpora.register("needle-test", () -> io.papers4j.core.data.TextCorpus.of("needle-test", "test", units));
+    for (String p : List.of("f32", "bf16")) {
+      Path prefix = tmp.resolve("needle-" + p);
+      String out = run("needle", "--model", dir.toString(), "--corpus", "needle-test", "--lengths", "96", "--depths", "0.5",
+          "--trials", "2", "--out", prefix.toString(), "--precision", p);
+      assertThat(out).contains("mean exact-match accuracy");
+      JsonNode j = new ObjectMapper().readTree(Files.readString(Path.of(prefix + ".json")));
+      assertThat(j.get("precision").asText()).isEqualTo(p);
+      assertThat(Path.of(prefix + ".png")).exists();
+    }
+  }
+
+  @Test
   void greedy_generate_prints_the_prompt_and_the_decoded_continuation() {
     String out = run("generate", "--model", dir.toString(), "--prompt", "And God", "--max-new-tokens", "8", "--temperature", "0");
     long[] prompt = Arrays.stream(tok.encode("And God")).asLongStream().toArray();

@@ -287,6 +287,8 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
@@ -303,8 +305,10 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
           if (dit == null) {
             frames = MovieMaker.rendered(p, KeyframeConfig.quick().imageSize(), rng.nextLong());
           } else {
-            StyleInversion.Learned row = rows.computeIfAbsent(k, kw -> invert(dit, text, kw, 60, 8, seed));
-            frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, 20, 3.0, rng.nextLong());
+            StyleInversion.Learned row = rows.computeIfAbsent(k, kw -> invert(dit, text, kw, 60, 8, seed, precision.get()));
+            try (Precision.Region cast = precision.autocast()) {
+              frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, 20, 3.0, rng.nextLong());
+            }
           }
           MovieMaker.write(out.resolve(String.format(Locale.ROOT, "movie_%03d", i)), p, frames);
           bar.update(i + 1, Double.NaN, 1);
@@ -365,14 +369,20 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--data", required = true, description = "Folder of movie folders.")
     Path data;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       Engine.init(2);
       QaVocab vocab = new QaVocab();
       VideoQa qa = VideoQa.load(model, vocab.size());
       List<VideoQaTraining.Example> xs = examples(data);
+      List<String[]> graded;
+      try (Precision.Region cast = precision.autocast()) {
+        graded = VideoQaTraining.grade(qa, vocab, xs);
+      }
       System.out.println("type      n     EM     F1");
-      QaGrader.byType(VideoQaTraining.grade(qa, vocab, xs))
+      QaGrader.byType(graded)
           .forEach((t, s) -> System.out.printf(Locale.ROOT, "%-9s %-5d %5.1f  %5.1f%n", t, (int) s[2], 100 * s[0], 100 * s[1]));
       return 0;
     }

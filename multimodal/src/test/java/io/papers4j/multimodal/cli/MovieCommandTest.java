@@ -60,6 +60,9 @@ class MovieCommandTest {
     ok("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("qa").toString(), "--steps", "2", "--batch", "4");
     ok("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("qa16").toString(), "--steps", "2", "--batch", "4", "--precision", "bf16");
     ok("eval", "--model", dir.resolve("qa").toString(), "--data", dir.resolve("data").toString());
+    ok("eval", "--model", dir.resolve("qa").toString(), "--data", dir.resolve("data").toString(), "--precision", "bf16");
+    ok("dataset", "--count", "1", "--size", "2x1x2", "--model", t2i.toString(), "--out", dir.resolve("data16").toString(), "--precision", "bf16");
+    assertThat(dir.resolve("data16/movie_000/frames/frame_003.png")).exists();
 
     assertThat(fails("plot", "--theme", "x", "--style", "baroque")).contains("unknown style keyword 'baroque'");
     assertThat(fails("plot", "--theme", "x", "--size", "3x2")).contains("CHAPTERSxSCENESxFRAMES");
