@@ -39,6 +39,32 @@ public final class InfimmTraining {
     }
   }
 
+  /**
+   * Where a stage's samples come from: the sample of a seed, for the stage's question kinds. The
+   * procedural documents ({@link #documents}) by default; {@link WebPages} screenshots, or a mix.
+   */
+  @FunctionalInterface
+  public interface Data {
+    Documents.Sample sample(long seed, List<Documents.Kind> kinds);
+  }
+
+  /** The Java2D documents with sides in [minSide, maxSide]. */
+  public static Data documents(int minSide, int maxSide) {
+    return (seed, kinds) -> Documents.sample(seed, minSide, maxSide, kinds);
+  }
+
+  /** A fixed pool of samples (e.g. web screenshots with their questions), one drawn per seed; kinds are the pool's own. */
+  public static Data pool(List<Documents.Sample> samples) {
+    if (samples.isEmpty()) throw new IllegalArgumentException("the sample pool is empty");
+    List<Documents.Sample> copy = List.copyOf(samples);
+    return (seed, kinds) -> copy.get(new java.util.Random(seed * 0x9E3779B97F4A7C15L + 29).nextInt(copy.size()));
+  }
+
+  /** Even seeds from {@code a}, odd seeds from {@code b}: half and half. */
+  public static Data alternate(Data a, Data b) {
+    return (seed, kinds) -> (seed & 1) == 0 ? a.sample(seed, kinds) : b.sample(seed, kinds);
+  }
+
   /** Called after every step with its 1-based index and loss. */
   public interface Progress {
     void step(int step, double loss);
@@ -78,6 +104,11 @@ public final class InfimmTraining {
 
   /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
   public static double[] train(InfimmModel model, Options o, InfimmModel.Resolution res, Progress progress, Precision precision) {
+    return train(model, o, res, progress, precision, documents(o.minSide(), o.maxSide()));
+  }
+
+  /** As above with the samples drawn from {@code data} (Java2D documents, web screenshots or a mix). */
+  public static double[] train(InfimmModel model, Options o, InfimmModel.Resolution res, Progress progress, Precision precision, Data data) {
     Map<String, Tensor> trainable = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> v.requires_grad_(false));
     model.lm.crossAttentionParameters().forEach((k, v) -> trainable.put("language_model." + k, v));
@@ -101,7 +132,7 @@ public final class InfimmTraining {
         long[] tg = new long[ids.length];
         for (int b = 0; b < o.batch(); b++) {
           long sampleSeed = o.seed() * 1_000_003L + (long) step * o.batch() + b;
-          Documents.Sample s = Documents.sample(sampleSeed, o.minSide(), o.maxSide(), kinds);
+          Documents.Sample s = data.sample(sampleSeed, kinds);
           images.add(Images.toTensor(s.image()));
           long[][] enc = o.stage() == 1 ? model.encodeText("caption?", s.caption()) : model.encodeText(s.question(), s.answer());
           System.arraycopy(enc[0], 0, ids, b * model.config().maxText(), model.config().maxText());
@@ -140,6 +171,15 @@ public final class InfimmTraining {
    */
   public static Map<Documents.Kind, double[]> evaluate(InfimmModel model, InfimmModel.Resolution res, int n, long seed,
       int minSide, int maxSide, List<Documents.Kind> kinds) {
+    return evaluate(model, res, n, i -> Documents.sample(-(seed * 1_000_003L + i) - 1, minSide, maxSide, kinds));
+  }
+
+  /**
+   * Exact-match accuracy per question kind on the samples {@code sampleAt(0..n-1)} (e.g. the
+   * questions of held-out web pages), read a batch at a time.
+   */
+  public static Map<Documents.Kind, double[]> evaluate(InfimmModel model, InfimmModel.Resolution res, int n,
+      java.util.function.IntFunction<Documents.Sample> sampleAt) {
     Map<Documents.Kind, double[]> acc = new EnumMap<>(Documents.Kind.class); // kind → {correct, total}
     int batch = 16;
     try (NoGradGuard ng = new NoGradGuard()) {
@@ -150,7 +190,7 @@ public final class InfimmTraining {
           List<Documents.Kind> ks = new ArrayList<>();
           long[] ids = new long[bsz * model.config().maxText()], tg = new long[ids.length];
           for (int b = 0; b < bsz; b++) {
-            Documents.Sample s = Documents.sample(-(seed * 1_000_003L + start + b) - 1, minSide, maxSide, kinds);
+            Documents.Sample s = sampleAt.apply(start + b);
             images.add(Images.toTensor(s.image()));
             ks.add(s.kind());
             long[][] enc = model.encodeText(s.question(), s.answer());

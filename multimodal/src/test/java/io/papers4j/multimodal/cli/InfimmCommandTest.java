@@ -1,0 +1,108 @@
+package io.papers4j.multimodal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.papers4j.core.tensor.Engine;
+import io.papers4j.multimodal.infimm.ChromiumScreenshot;
+import io.papers4j.multimodal.infimm.InfimmConfig;
+import io.papers4j.multimodal.infimm.InfimmModel;
+import io.papers4j.multimodal.infimm.WebPages;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class InfimmCommandTest {
+  private static CommandLine cli(StringWriter err) {
+    CommandLine cl = new CommandLine(new InfimmCommand());
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((e, c, p) -> {
+      c.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cl;
+  }
+
+  private static String fails(String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
+    return err.toString();
+  }
+
+  /** Runs the command and returns what it printed on stdout. */
+  private static String ok(String... args) {
+    StringWriter err = new StringWriter();
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true));
+    try {
+      assertThat(cli(err).execute(args)).as(String.join(" ", args) + ": " + err).isEqualTo(0);
+    } finally {
+      System.setOut(old);
+    }
+    return out.toString();
+  }
+
+  private static Path tinyModel(Path dir) {
+    new InfimmModel(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), 1).save(dir, Map.of());
+    return dir;
+  }
+
+  @Test
+  void documentsDataAndEvaluationAndBadInput(@TempDir Path dir) throws Exception {
+    Engine.init(2);
+    Path model = tinyModel(dir.resolve("m"));
+    assertThat(ok("eval", "--model", model.toString(), "--n", "4")).contains("accuracy");
+    ok("data", "documents", "--n", "2", "--out", dir.resolve("docs").toString());
+    assertThat(dir.resolve("docs/001.png")).exists();
+    List<String> lines = Files.readAllLines(dir.resolve("docs/questions.jsonl"));
+    assertThat(lines).hasSize(2);
+    assertThat(new ObjectMapper().readTree(lines.get(0)).get("image").asText()).isEqualTo("000.png");
+
+    assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--data", "pdf")).contains("--data must be documents, web or mix, got pdf");
+    assertThat(fails("eval", "--model", model.toString(), "--data", "mix")).contains("--data must be documents or web, got mix");
+    assertThat(fails("eval", "--model", model.toString(), "--n", "0")).contains("--n must be >= 1");
+    assertThat(fails("data", "pdf", "--out", dir.resolve("y").toString())).contains("data kind must be web or documents, got pdf");
+    assertThat(fails("data", "web", "--split", "dev", "--out", dir.resolve("y").toString())).contains("--split must be train or test");
+  }
+
+  /** Real Debian pages: screenshots + questions written for a user, training on a mix, evaluation on held-out pages. */
+  @Test
+  void webPagesEndToEnd(@TempDir Path dir) throws Exception {
+    assumeTrue(ChromiumScreenshot.available(), "the Debian package 'chromium' is not installed: web screenshots need headless Chromium");
+    assumeTrue(WebPages.SOURCES.stream().anyMatch(s -> Files.isDirectory(s.dir())), "no Debian HTML documentation package (postgresql-doc-15, python3.11-doc) installed");
+    Engine.init(2);
+    String old = System.getProperty("papers4j.home");
+    System.setProperty("papers4j.home", dir.resolve("home").toString());
+    try {
+      Path out = dir.resolve("web");
+      ok("data", "web", "--n", "2", "--out", out.toString());
+      List<String> lines = Files.readAllLines(out.resolve("questions.jsonl"));
+      assertThat(lines).isNotEmpty();
+      JsonNode first = new ObjectMapper().readTree(lines.get(0));
+      assertThat(first.get("kind").asText()).isEqualTo("read");
+      assertThat(out.resolve(first.get("image").asText())).exists();
+      assertThat(javax.imageio.ImageIO.read(out.resolve(first.get("image").asText()).toFile()).getWidth()).isEqualTo(ChromiumScreenshot.WIDTH);
+      try (var cached = Files.walk(dir.resolve("home/infimm/webshots"))) {
+        assertThat(cached.filter(p -> p.toString().endsWith(".png")).count()).as("screenshots cached in the data home").isEqualTo(2);
+      }
+      Path model = tinyModel(dir.resolve("m"));
+      ok("train", "--stage", "4", "--init-from", model.toString(), "--data", "mix", "--pages", "2", "--steps", "2", "--batch", "2",
+          "--out", dir.resolve("m4").toString());
+      assertThat(ok("eval", "--model", dir.resolve("m4").toString(), "--data", "web", "--n", "1")).contains("read");
+    } finally {
+      if (old == null) System.clearProperty("papers4j.home");
+      else System.setProperty("papers4j.home", old);
+    }
+  }
+}
