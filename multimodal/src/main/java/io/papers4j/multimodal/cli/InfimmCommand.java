@@ -138,6 +138,8 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the held-out documents / pages (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin PrecisionOption precision;
+
     @Override
     public Integer call() {
       if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
@@ -149,7 +151,9 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       Map<String, double[]> byQuestion = new LinkedHashMap<>();
       if (data.equals("documents")) {
         int side = m.config().tile();
-        acc = InfimmTraining.evaluate(m, r, n, seed, side, side * m.config().maxGrid(), null);
+        try (Precision.Region cast = precision.autocast()) {
+          acc = InfimmTraining.evaluate(m, r, n, seed, side, side * m.config().maxGrid(), null);
+        }
       } else {
         Map<String, List<Documents.Sample>> groups = new LinkedHashMap<>();
         for (Documents.Sample s : webSamples(WebPages.pick(n, seed, WebPages.Split.TEST))) {
@@ -159,7 +163,11 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
         for (Map.Entry<String, List<Documents.Sample>> g : groups.entrySet()) {
           List<Documents.Sample> group = g.getValue();
           double[] q = new double[2];
-          InfimmTraining.evaluate(m, r, group.size(), group::get).forEach((k, a) -> {
+          Map<Documents.Kind, double[]> groupAcc;
+          try (Precision.Region cast = precision.autocast()) {
+            groupAcc = InfimmTraining.evaluate(m, r, group.size(), group::get);
+          }
+          groupAcc.forEach((k, a) -> {
             double[] all = acc.computeIfAbsent(k, x -> new double[2]);
             all[0] += a[0];
             all[1] += a[1];
@@ -169,9 +177,9 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
           byQuestion.put(g.getKey(), q);
         }
       }
-      System.out.println("kind / question        correct / total   accuracy");
-      acc.forEach((k, a) -> System.out.printf(Locale.ROOT, "%-22s %7.0f / %-7.0f %6.1f%%%n", k.name().toLowerCase(Locale.ROOT), a[0], a[1], 100 * a[0] / a[1]));
-      byQuestion.forEach((q, a) -> System.out.printf(Locale.ROOT, "  %-20s %7.0f / %-7.0f %6.1f%%%n", q, a[0], a[1], 100 * a[0] / a[1]));
+      System.out.println("kind / question          correct / total   accuracy");
+      acc.forEach((k, a) -> System.out.printf(Locale.ROOT, "%-24s %7.0f / %-7.0f %6.1f%%%n", k.name().toLowerCase(Locale.ROOT), a[0], a[1], 100 * a[0] / a[1]));
+      byQuestion.forEach((q, a) -> System.out.printf(Locale.ROOT, "  %-22s %7.0f / %-7.0f %6.1f%%%n", q, a[0], a[1], 100 * a[0] / a[1]));
       return 0;
     }
   }

@@ -63,6 +63,7 @@ class InfimmCommandTest {
     Engine.init(2);
     Path model = tinyModel(dir.resolve("m"));
     assertThat(ok("eval", "--model", model.toString(), "--n", "4")).contains("accuracy");
+    assertThat(ok("eval", "--model", model.toString(), "--n", "4", "--precision", "bf16")).contains("accuracy");
     ok("data", "documents", "--n", "2", "--out", dir.resolve("docs").toString());
     assertThat(dir.resolve("docs/001.png")).exists();
     List<String> lines = Files.readAllLines(dir.resolve("docs/questions.jsonl"));
