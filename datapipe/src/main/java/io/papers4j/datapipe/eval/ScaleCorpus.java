@@ -1,14 +1,10 @@
 package io.papers4j.datapipe.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.datapipe.JsonLines;
 import io.papers4j.datapipe.eval.RealCorpus.Text;
 import io.papers4j.datapipe.filter.LanguageIdTrainer;
 import io.papers4j.datapipe.text.Words;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -214,19 +210,9 @@ public final class ScaleCorpus {
 
   /** Writes documents as JSON-lines ({@code id, text, source} and for planted ones {@code planted, of}), atomically. */
   public static void write(Path jsonl, List<ScaleDoc> docs) {
-    ObjectMapper json = new ObjectMapper();
-    AtomicFiles.write(jsonl, tmp -> {
-      try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (ScaleDoc d : docs) {
-          ObjectNode o = json.createObjectNode();
-          o.put("id", d.id());
-          o.put("text", d.text());
-          o.put("source", d.source());
-          if (d.planted() != null) o.put("planted", d.planted()).put("of", d.of());
-          out.write(o.toString());
-          out.write('\n');
-        }
-      }
+    JsonLines.write(jsonl, docs, (d, o) -> {
+      o.put("id", d.id()).put("text", d.text()).put("source", d.source());
+      if (d.planted() != null) o.put("planted", d.planted()).put("of", d.of());
     });
   }
 }

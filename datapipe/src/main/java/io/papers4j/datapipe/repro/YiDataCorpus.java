@@ -1,12 +1,10 @@
 package io.papers4j.datapipe.repro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.datapipe.JsonLines;
 import io.papers4j.datapipe.eval.Planter;
 import io.papers4j.datapipe.eval.RealCorpus.Text;
 import io.papers4j.datapipe.eval.RealCorpus;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,19 +89,7 @@ public final class YiDataCorpus {
       String body = i < fresh.size() ? fresh.get(i).text() : Planter.edit(sources.get(rnd.nextInt(sources.size())).text(), 0.5, vocab, rnd);
       all.add(new Text("planted/paragraph/" + i, "planted-paragraph", Planter.withParagraph(body, para)));
     }
-    ObjectMapper json = new ObjectMapper();
-    AtomicFiles.write(jsonl, tmp -> {
-      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (Text t : all) {
-          ObjectNode o = json.createObjectNode();
-          o.put("id", t.id());
-          o.put("text", t.text());
-          o.put("source", t.source());
-          w.write(o.toString());
-          w.write('\n');
-        }
-      }
-    });
+    JsonLines.write(jsonl, all, (t, o) -> o.put("id", t.id()).put("text", t.text()).put("source", t.source()));
     return all;
   }
 
