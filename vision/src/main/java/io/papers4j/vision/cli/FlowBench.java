@@ -33,7 +33,7 @@ import org.bytedeco.pytorch.global.torch;
  * {@code papers4j bench flow}: one MM-DiT rectified-flow training step (zero grads, x_t, forward,
  * MSE to ε − x₀, backward, clip to norm 1, AdamW) at a fixed size, here and in PyTorch eager ({@code
  * bench/flow_train_torch.py}, Debian's {@code python3-torch}) with the same shapes and threads; and
- * our sampling speed (images/s at 25 Euler steps, CFG 2).
+ * our sampling speed (images/s at 25 Euler steps, CFG 2, guidance as one batch and as two passes).
  *
  * <p>Options (after {@code --}): {@code --size 32 --channels 4 --patch 2 --hidden 192 --depth 4
  * --heads 3 --context 16 --batch 8 --steps 10 --warmup 3 --no-torch}.
@@ -73,7 +73,8 @@ public final class FlowBench implements Benchmark {
     FlowModel m = FlowModel.create(c, 0);
     Numbers ours = runOurs(m, c, batch, steps, warmup);
     print(out, ours);
-    double imgPerS = sampling(m, c, out);
+    double[] sampled = sampling(m, c, out);
+    String sampleLoad = Machine.loadAverage();
     Numbers theirs = null;
     if (withTorch) {
       theirs = runTorch(args, size, ch, patch, hidden, depth, heads, context, batch, steps, warmup, torch.get_num_threads());
@@ -98,9 +99,11 @@ public final class FlowBench implements Benchmark {
           + "PyTorch peer: `bench/flow_train_torch.py` (Debian `python3-torch` 1.13, explicit softmax attention; papers4j uses "
           + "libtorch's SDPA); its BLAS: `%s`.%n", ours.msPerStep / theirs.msPerStep, ours.cpuMsPerStep / theirs.cpuMsPerStep, theirs.blas));
     }
-    sb.append(String.format(Locale.ROOT, "%nSampling (papers4j): %.2f images/s at 25 Euler steps with CFG 2 (two network passes per step), "
-        + "batch 16.%n%nLoad average (1, 5, 15 min) when the benchmark started: %s on %d cores (a load above the core count means "
-        + "the machine was shared while measuring).%n", imgPerS, load, Machine.cores()));
+    sb.append(String.format(Locale.ROOT, "%nSampling (papers4j), 16 images at 25 Euler steps with CFG 2, after an untimed 2-step run: "
+        + "%.2f images/s with the guidance branches as one forward of 32 rows (CPU/wall %.2f), %.2f images/s as two forwards of 16 "
+        + "(CPU/wall %.2f; 2.0 = both cores busy with this process alone).%n%nLoad average (1, 5, 15 min) when the benchmark started: %s, "
+        + "after sampling: %s on %d cores (a load above the core count means the machine was shared while measuring).%n",
+        sampled[0], sampled[1], sampled[2], sampled[3], load, sampleLoad, Machine.cores()));
     return sb.toString();
   }
 
@@ -135,14 +138,29 @@ public final class FlowBench implements Benchmark {
         PeakRss.bytes() / 1048576.0, "libtorch's bundled BLAS");
   }
 
-  static double sampling(FlowModel m, FlowConfig c, PrintStream out) {
+  /**
+   * Sampling images/s at 25 Euler steps with CFG 2, for 16 images, with the two guidance branches as
+   * one forward of 32 rows and as two forwards of 16: each after an untimed 2-step run of the same
+   * shapes (the first forwards at a new batch size measured 1-2 s each), with the process's CPU time
+   * over the wall time beside it (about 2.0 on 2 free cores; lower means the cores were shared).
+   */
+  static double[] sampling(FlowModel m, FlowConfig c, PrintStream out) {
     int n = 16;
     Cond cond = Cond.features(torch.randn(n, c.maxTextTokens(), c.contextDim()), torch.randn(n, c.pooledDim()));
-    long t0 = System.nanoTime();
-    FlowSampler.sample(m, "rf", cond, 25, 2.0, 3.0, 0, n);
-    double s = (System.nanoTime() - t0) / 1e9;
-    out.printf(Locale.ROOT, "sampling: %d images, 25 steps, CFG 2: %.1f s (%.2f images/s)%n", n, s, n / s);
-    return n / s;
+    double[] r = new double[4];
+    for (int mode = 0; mode < 2; mode++) {
+      boolean oneBatch = mode == 0;
+      FlowSampler.sample(m, "rf", cond, 2, 2.0, 3.0, 0, n, null, true, oneBatch);
+      long t0 = System.nanoTime();
+      long cpu0 = cpuNanos();
+      FlowSampler.sample(m, "rf", cond, 25, 2.0, 3.0, 0, n, null, true, oneBatch);
+      double s = (System.nanoTime() - t0) / 1e9;
+      r[2 * mode] = n / s;
+      r[2 * mode + 1] = (cpuNanos() - cpu0) / 1e9 / s;
+      out.printf(Locale.ROOT, "sampling (%s): %d images, 25 steps, CFG 2: %.1f s (%.2f images/s, CPU/wall %.2f)%n",
+          oneBatch ? "one batch of 32" : "two passes of 16", n, s, n / s, r[2 * mode + 1]);
+    }
+    return r;
   }
 
   static Numbers runTorch(List<String> args, int size, int ch, int patch, int hidden, int depth, int heads, int context, int batch,
