@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code papers4j reproduce [system] [--quick|--full] [--force]}: runs one paper's reproduction, or
+ * {@code papers4j reproduce [system] [--quick|--full] [--part P] [--force]}: runs one paper's reproduction (or only
+ * the named parts of it), or
  * every one when no system is named, writing each report and {@code reports/index.html} as soon as
  * the system is done; systems whose result.json is current for the same code and preset are skipped
  * unless {@code --force} (see {@link ReproduceRun}).
@@ -49,13 +50,22 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Rerun systems whose result.json is current for this code and preset.")
   boolean force;
 
+  @Option(names = "--part", split = ",", paramLabel = "PART",
+      description = "Run only these parts of the named system's experiment (repeatable or comma-separated; see --list). The report "
+          + "then holds only those parts and says so.")
+  List<String> parts = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     TreeMap<String, Reproduction> all = new TreeMap<>();
     for (Reproduction r : ServiceLoader.load(Reproduction.class)) all.put(r.name(), r);
     if (list) {
-      all.values().forEach(r -> System.out.printf("  %-18s %s%n", r.name(), r.title()));
+      all.values().forEach(r -> System.out.printf("  %-18s %s%s%n", r.name(), r.title(),
+          r.parts().isEmpty() ? "" : " [parts: " + String.join(", ", r.parts()) + "]"));
       return 0;
+    }
+    if (!parts.isEmpty() && system == null) {
+      throw new IllegalArgumentException("--part needs a system: papers4j reproduce <system> --part P");
     }
     String presetName = preset != null && preset.full ? "full" : "quick";
     List<Reproduction> todo = new ArrayList<>();
@@ -68,10 +78,18 @@ final class ReproduceCommand implements Callable<Integer> {
             "unknown system '" + system + "'; known: " + String.join(", ", all.keySet()));
       }
       todo.add(r);
+      if (!parts.isEmpty()) {
+        for (String p : parts) {
+          if (!r.parts().contains(p.trim().toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException(r.parts().isEmpty() ? system + " has no parts to run alone"
+                : "unknown part '" + p + "' of " + system + "; its parts: " + String.join(", ", r.parts()));
+          }
+        }
+      }
     }
     Engine.init();
     Map<String, ReproduceRun.Status> outcome =
-        new ReproduceRun(reports, presetName, force, r -> CodeFingerprint.of(r.getClass()), System.out).run(todo, all);
+        new ReproduceRun(reports, presetName, parts, force, r -> CodeFingerprint.of(r.getClass()), System.out).run(todo, all);
     long failures = outcome.values().stream().filter(s -> s == ReproduceRun.Status.FAILED).count();
     return failures == 0 ? 0 : 1;
   }

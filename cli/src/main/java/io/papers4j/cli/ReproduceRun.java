@@ -3,6 +3,7 @@ package io.papers4j.cli;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>a system whose {@code result.json} was written by the same code ({@link CodeFingerprint})
  *       at the same preset is skipped unless {@code force}, so an interrupted run picks up where it
- *       stopped;
+ *       stopped; a report of some parts only ({@code --part}) never counts as current, and a run of
+ *       parts always runs;
  *   <li>before a system runs, its old {@code result.json} and {@code error.txt} are removed, so a
  *       failure or an interruption never leaves an older verdict behind;
  *   <li>after each system, {@code result.json} gets the fingerprint and {@code reports/index.html}
@@ -39,6 +41,7 @@ final class ReproduceRun {
 
   private final Path reports;
   private final String preset;
+  private final List<String> parts;
   private final boolean force;
   private final Function<Reproduction, String> fingerprint;
   private final PrintStream out;
@@ -51,8 +54,18 @@ final class ReproduceRun {
   }
 
   ReproduceRun(Path reports, String preset, boolean force, Function<Reproduction, String> fingerprint, PrintStream out) {
+    this(reports, preset, List.of(), force, fingerprint, out);
+  }
+
+  /**
+   * @param parts the parts to run alone (empty = whole experiments); a run of parts is never
+   *     skipped, and its result.json (marked with {@code metrics.parts}) never counts as current for a
+   *     whole run
+   */
+  ReproduceRun(Path reports, String preset, List<String> parts, boolean force, Function<Reproduction, String> fingerprint, PrintStream out) {
     this.reports = reports;
     this.preset = preset;
+    this.parts = List.copyOf(parts);
     this.force = force;
     this.fingerprint = fingerprint;
     this.out = out;
@@ -66,7 +79,7 @@ final class ReproduceRun {
     for (Reproduction r : todo) {
       String fp = fingerprint.apply(r);
       prints.put(r.name(), fp);
-      if (!force && isCurrent(reports.resolve(r.name()), preset, fp)) {
+      if (!force && parts.isEmpty() && isCurrent(reports.resolve(r.name()), preset, fp)) {
         outcome.put(r.name(), Status.SKIPPED);
       } else {
         pending.add(r);
@@ -84,15 +97,16 @@ final class ReproduceRun {
         continue;
       }
       double left = estimateLeft(pending, ran == 0 ? Double.NaN : spent / ran);
+      String what = parts.isEmpty() ? preset : preset + ", part" + (parts.size() == 1 ? " " : "s ") + String.join(", ", parts);
       out.printf(Locale.ROOT, "== system %d of %d: reproduce %s (%s); about %s left for %d system%s ==%n", i, n,
-          r.name(), preset, duration(left), pending.size(), pending.size() == 1 ? "" : "s");
+          r.name(), what, duration(left), pending.size(), pending.size() == 1 ? "" : "s");
       Path dir = reports.resolve(r.name());
       Files.createDirectories(dir);
       Files.deleteIfExists(dir.resolve(RESULT));
       Files.deleteIfExists(dir.resolve(ERROR));
       long t0 = System.nanoTime();
       try {
-        Result res = r.run(preset, dir);
+        Result res = parts.isEmpty() ? r.run(preset, dir) : r.run(preset, parts, dir);
         stamp(dir.resolve(RESULT), prints.get(r.name()));
         outcome.put(r.name(), Status.DONE);
         out.printf(Locale.ROOT, "== %s: reproduced=%s (%.0f s) -> %s%n", r.name(), res.reproduced(),
@@ -120,6 +134,7 @@ final class ReproduceRun {
     if (Files.exists(dir.resolve(ERROR))) return false;
     try {
       Map<String, Object> m = Result.readJson(json);
+      if (m.get("metrics") instanceof Map<?, ?> metrics && metrics.containsKey(TimedReproduction.PARTS_KEY)) return false; // partial
       return preset.equals(m.get("preset")) && fingerprint.equals(m.get(FINGERPRINT_KEY));
     } catch (IOException | RuntimeException e) {
       return false; // unreadable: run it again

@@ -96,6 +96,59 @@ class ReproduceRunTest {
     assertThat(a.runs).isEqualTo(3);
   }
 
+  /** A reproduction with parts "x" and "y" that records which parts each run was asked for. */
+  static final class Parted extends io.papers4j.core.report.TimedReproduction {
+    final List<List<String>> asked = new java.util.ArrayList<>();
+
+    Parted() {
+      super("p", "0000.00000", "parted", "claim of p");
+    }
+
+    @Override
+    public List<String> parts() {
+      return List.of("x", "y");
+    }
+
+    @Override
+    protected Result reproduce(String preset, Path outDir, Context run) {
+      asked.add(run.parts());
+      return run.result().metric("x_ran", run.runs("x")).metric("y_ran", run.runs("y")).reproduced(true).notes("n").build();
+    }
+  }
+
+  @Test
+  void a_run_of_parts_is_marked_partial_is_never_skipped_and_never_counts_as_current_for_a_whole_run() throws Exception {
+    Parted p = new Parted();
+    Map<String, Reproduction> all = Map.of("p", p);
+    PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+    new ReproduceRun(reports, "quick", List.of("Y"), false, r -> "sha256:1", out).run(List.of(p), all);
+    assertThat(p.asked).containsExactly(List.of("y"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metrics = (Map<String, Object>) Result.readJson(reports.resolve("p/result.json")).get("metrics");
+    assertThat(metrics).containsEntry("parts", List.of("y")).containsEntry("x_ran", false).containsEntry("y_ran", true)
+        .containsKey("parts_measured_at");
+    assertThat(log()).contains("reproduce p (quick, part Y)");
+    // same code and preset: the partial report is not current, so a whole run runs (every part)
+    new ReproduceRun(reports, "quick", false, r -> "sha256:1", out).run(List.of(p), all);
+    assertThat(p.asked).containsExactly(List.of("y"), List.of());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> whole = (Map<String, Object>) Result.readJson(reports.resolve("p/result.json")).get("metrics");
+    assertThat(whole).doesNotContainKey("parts").containsEntry("x_ran", true);
+    // now current for a whole run, but a run of parts still runs
+    new ReproduceRun(reports, "quick", false, r -> "sha256:1", out).run(List.of(p), all);
+    assertThat(p.asked).hasSize(2);
+    new ReproduceRun(reports, "quick", List.of("x"), false, r -> "sha256:1", out).run(List.of(p), all);
+    assertThat(p.asked).hasSize(3).last().isEqualTo(List.of("x"));
+  }
+
+  @Test
+  void an_unknown_part_or_parts_of_a_reproduction_without_parts_give_one_message() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Parted().run("quick", List.of("z"), reports))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("unknown part 'z' of p; its parts: x, y");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Fake("a").run("quick", List.of("x"), reports))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("a has no parts to run alone");
+  }
+
   @Test
   void an_unknown_fingerprint_is_never_current() throws Exception {
     Fake a = new Fake("a");

@@ -1,6 +1,7 @@
 package io.papers4j.core.report;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One paper's reproduction, discovered by {@code papers4j reproduce} through {@link
@@ -19,4 +20,24 @@ public interface Reproduction {
    * {@code README.md} and plots into {@code outDir} (which exists). Returns the result written.
    */
   Result run(String preset, Path outDir) throws Exception;
+
+  /**
+   * The named parts of the experiment that {@code papers4j reproduce <system> --part P} can run
+   * alone (e.g. one table of the paper); empty when the reproduction runs only as a whole.
+   */
+  default List<String> parts() {
+    return List.of();
+  }
+
+  /**
+   * Runs only {@code parts} (all of them when empty) at {@code preset}. The report then holds only
+   * what this run measured, says which parts those were and when, and carries {@code metrics.parts}
+   * (see {@link TimedReproduction}), so a partial report never passes for a whole one.
+   */
+  default Result run(String preset, List<String> parts, Path outDir) throws Exception {
+    if (!parts.isEmpty()) {
+      throw new IllegalArgumentException(name() + " has no parts to run alone" + (parts().isEmpty() ? "" : "; its parts: " + parts()));
+    }
+    return run(preset, outDir);
+  }
 }

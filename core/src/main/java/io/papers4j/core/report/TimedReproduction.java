@@ -1,6 +1,11 @@
 package io.papers4j.core.report;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The common opening and closing of a reproduction: the name, paper and title, a clock and the
@@ -17,6 +22,9 @@ import java.nio.file.Path;
  * }</pre>
  */
 public abstract class TimedReproduction implements Reproduction {
+  /** The metrics key listing the parts a partial run measured (absent when the whole experiment ran). */
+  public static final String PARTS_KEY = "parts";
+
   private final String name;
   private final String paper;
   private final String title;
@@ -47,7 +55,27 @@ public abstract class TimedReproduction implements Reproduction {
 
   @Override
   public final Result run(String preset, Path outDir) throws Exception {
-    Context run = new Context(preset, outDir, System.nanoTime(), Machine.loadAverage(), name, paper, claim);
+    return run(preset, List.of(), outDir);
+  }
+
+  /**
+   * Runs {@code parts} alone (each one of {@link #parts()}, case-insensitive; empty = the whole
+   * experiment). An unknown part, or parts for a reproduction that has none, is refused before any
+   * work with one message.
+   */
+  @Override
+  public final Result run(String preset, List<String> parts, Path outDir) throws Exception {
+    List<String> chosen = new ArrayList<>();
+    for (String p : parts) {
+      String q = p.trim().toLowerCase(Locale.ROOT);
+      if (!parts().contains(q)) {
+        throw new IllegalArgumentException(parts().isEmpty() ? name + " has no parts to run alone"
+            : "unknown part '" + p + "' of " + name + "; its parts: " + String.join(", ", parts()));
+      }
+      if (!chosen.contains(q)) chosen.add(q);
+    }
+    Context run = new Context(preset, List.copyOf(chosen), outDir, System.nanoTime(), Instant.now(), Machine.loadAverage(), name, paper,
+        claim);
     Result result = reproduce(preset, outDir, run);
     result.write(outDir);
     return result;
@@ -63,17 +91,22 @@ public abstract class TimedReproduction implements Reproduction {
   /** One run: its preset and output directory, its clock, and the result being built. */
   public static final class Context {
     private final String preset;
+    private final List<String> parts;
     private final Path outDir;
     private final long startNanos;
+    private final Instant startedAt;
     private final String loadAtStart;
     private final String name;
     private final String paper;
     private final String claim;
 
-    Context(String preset, Path outDir, long startNanos, String loadAtStart, String name, String paper, String claim) {
+    Context(String preset, List<String> parts, Path outDir, long startNanos, Instant startedAt, String loadAtStart, String name, String paper,
+        String claim) {
       this.preset = preset;
+      this.parts = parts;
       this.outDir = outDir;
       this.startNanos = startNanos;
+      this.startedAt = startedAt;
       this.loadAtStart = loadAtStart;
       this.name = name;
       this.paper = paper;
@@ -82,6 +115,21 @@ public abstract class TimedReproduction implements Reproduction {
 
     public String preset() {
       return preset;
+    }
+
+    /** The parts asked for with {@code --part}, lower case, in the order given; empty = the whole experiment. */
+    public List<String> parts() {
+      return parts;
+    }
+
+    /** Whether {@code part} runs: it was asked for, or no part was (the whole experiment runs). */
+    public boolean runs(String part) {
+      return parts.isEmpty() || parts.contains(part);
+    }
+
+    /** When the run started, UTC to the minute, e.g. {@code 2026-12-05 05:40 UTC}. */
+    public String startedAtUtc() {
+      return startedAt.truncatedTo(ChronoUnit.MINUTES).toString().replace('T', ' ').replace("Z", " UTC");
     }
 
     public Path outDir() {
@@ -98,9 +146,14 @@ public abstract class TimedReproduction implements Reproduction {
       return loadAtStart;
     }
 
-    /** A builder with system, paper, claim, preset and the start time filled in. */
+    /**
+     * A builder with system, paper, claim, preset and the start time filled in; for a run of chosen
+     * parts also {@code metrics.parts} (the parts measured) and {@code metrics.parts_measured_at}.
+     */
     public Result.Builder result() {
-      return Result.builder(name, paper).claim(claim).preset(preset).startedAt(startNanos);
+      Result.Builder b = Result.builder(name, paper).claim(claim).preset(preset).startedAt(startNanos);
+      if (!parts.isEmpty()) b.metric(PARTS_KEY, parts).metric("parts_measured_at", startedAtUtc());
+      return b;
     }
   }
 }

@@ -14,17 +14,7 @@ final class FlowReport {
 
   static void plots(Path out, FlowReproduction.Preset p, String fd, Map<String, Map<String, Object>> tableA, Map<String, Object> tableB,
       Map<String, List<LossLog.EvalPoint>> curves, String[] samplers) throws java.io.IOException {
-    double[] xs = new double[p.evalSteps().length];
-    for (int i = 0; i < xs.length; i++) xs[i] = p.evalSteps()[i];
-    LineChart a = Plot.line("3A: " + fd + " vs Euler steps (lower is better)").xLabel("sampling steps").yLabel(fd);
-    for (String s : samplers) {
-      for (double cfg : p.cfgs()) {
-        double[] ys = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) ys[i] = FlowReproduction.num(tableA, s, FlowReproduction.key(cfg, p.evalSteps()[i]));
-        a.series(s + " CFG " + fmt(cfg), xs, ys);
-      }
-    }
-    a.write(out.resolve("fd_vs_steps_3a.png"));
+    if (!tableA.isEmpty()) plotA(out, p, fd, tableA, samplers);
     if (!tableB.isEmpty()) {
       LineChart b = Plot.line("3B: " + fd + " vs sampling shift α at 56 px (predicted α = 2)").xLabel("shift α").yLabel(fd);
       for (int n : p.shiftSteps()) {
@@ -48,21 +38,48 @@ final class FlowReport {
     c.write(out.resolve("val_loss_3c.png"));
   }
 
+  private static void plotA(Path out, FlowReproduction.Preset p, String fd, Map<String, Map<String, Object>> tableA, String[] samplers)
+      throws java.io.IOException {
+    double[] xs = new double[p.evalSteps().length];
+    for (int i = 0; i < xs.length; i++) xs[i] = p.evalSteps()[i];
+    LineChart a = Plot.line("3A: " + fd + " vs Euler steps (lower is better)").xLabel("sampling steps").yLabel(fd);
+    for (String s : samplers) {
+      for (double cfg : p.cfgs()) {
+        double[] ys = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) ys[i] = FlowReproduction.num(tableA, s, FlowReproduction.key(cfg, p.evalSteps()[i]));
+        a.series(s + " CFG " + fmt(cfg), xs, ys);
+      }
+    }
+    a.write(out.resolve("fd_vs_steps_3a.png"));
+  }
+
   static String readme(FlowReproduction.Preset p, String fd, Map<String, Map<String, Object>> tableA, Map<String, Object> table1D,
       Map<String, Object> tableB, Map<String, Object> tableC, Map<String, Object> verdicts, String[] samplers, double runtime,
-      String loadStart, String loadEnd) {
+      String loadStart, String loadEnd, String measured, boolean partial) {
     StringBuilder b = new StringBuilder();
     b.append("# Rectified-flow transformers (SD3, arXiv 2403.03206) — small-scale reproduction\n\n");
     b.append(String.format(Locale.ROOT, "Preset `%s`, seed %d, %.0f s on %d cores; load average (1/5/15 min) %s at the start and %s at the end.%n%n",
         p.name(), FlowReproduction.SEED, runtime, io.papers4j.core.report.Machine.cores(), loadStart, loadEnd));
+    b.append("**").append(measured).append("**\n\n");
+    String elsewhere = partial ? "Not measured in this run (`--part` ran other parts).\n\n" : "Runs in the full preset (or alone with `--part`).\n\n";
     b.append(String.format(Locale.ROOT, "Class-conditional rectified flow on Fashion-MNIST (%d training images, pixels in [−1, 1]), DiT d %d, depth 6, "
-        + "patch 4 (49 tokens), adaLN-Zero, 10%% label dropout, AdamW lr 5e-4, batch %d, %d steps per arm, same seeds and data order; "
+        + "patch 4 (49 tokens), adaLN-Zero, 10%% label dropout, AdamW lr 5e-4, batch %d, %d steps per arm (1D: see its table), same seeds and data order; "
         + "samples from the EMA of the weights (decay %s). "
         + "**%s** is the Fréchet distance in the 128-d features of the evaluation classifier trained here on the real training images "
         + "(`vision.gen.EvalClassifier`), between %d class-balanced samples and %d held-out test images; KID uses the same features; "
         + "conditional accuracy is how often that classifier agrees with the requested class. These are not Inception features: only "
         + "orderings compare with the paper, never values.%n%n",
         p.trainImages(), p.width(), p.batch(), p.stepsA(), fmt(p.emaDecay()), fd, p.samples(), p.testImages()));
+    if (tableA.isEmpty()) {
+      b.append("## 3A: timestep density\n\n").append(elsewhere);
+    } else {
+      readmeA(b, p, fd, tableA, verdicts, samplers);
+    }
+    return rest(b, p, fd, table1D, tableB, tableC, verdicts, elsewhere);
+  }
+
+  private static void readmeA(StringBuilder b, FlowReproduction.Preset p, String fd, Map<String, Map<String, Object>> tableA,
+      Map<String, Object> verdicts, String[] samplers) {
     b.append("## 3A: timestep density (paper Table 1 / 2, Fig. 3)\n\n").append(fd).append(" (lower is better), KID ×1000 and conditional "
         + "accuracy in brackets:\n\n| t sampler |");
     for (double cfg : p.cfgs()) for (int n : p.evalSteps()) b.append(" CFG ").append(fmt(cfg)).append(", ").append(n).append(" steps |");
@@ -86,18 +103,30 @@ final class FlowReport {
         .append(" steps, CFG 1): **").append(verdicts.get(FlowReproduction.LEARNED_VERDICT)).append("**.\n\n");
     b.append("![FD vs steps](fd_vs_steps_3a.png)\n\nlogit-normal, 25 steps, CFG 2 (one column per class):\n\n![samples](samples_3a_lognorm_25steps_cfg2.png)\n\n"
         + "uniform, 25 steps, CFG 2:\n\n![samples](samples_3a_uniform_25steps_cfg2.png)\n\n");
+  }
+
+  private static String rest(StringBuilder b, FlowReproduction.Preset p, String fd, Map<String, Object> table1D, Map<String, Object> tableB,
+      Map<String, Object> tableC, Map<String, Object> verdicts, String elsewhere) {
     if (!table1D.isEmpty()) {
-      b.append("## 1D: DiT-LLaMA vs DiT (VisionLLaMA Table 1)\n\nSame recipe and steps; 25 Euler steps; ").append(fd)
+      b.append("## 1D: DiT-LLaMA vs DiT (VisionLLaMA Table 1)\n\nSame recipe, ").append(table1D.get("steps"))
+          .append(" steps each; 25 Euler steps; ").append(fd)
           .append(" (KID ×1000, conditional accuracy):\n\n| | DiT | DiT-LLaMA |\n|---|---|---|\n");
       for (double cfg : new double[] {1.0, 1.5}) {
         String k = FlowReproduction.key(cfg, 25);
         b.append("| CFG ").append(fmt(cfg)).append(" | ").append(cell(table1D, "dit_" + k)).append(" | ").append(cell(table1D, "dit-llama_" + k)).append(" |\n");
       }
-      b.append("| parameters | ").append(table1D.get("params_dit")).append(" | ").append(table1D.get("params_dit-llama")).append(" |\n\n");
+      b.append("| parameters | ").append(table1D.get("params_dit")).append(" | ").append(table1D.get("params_dit-llama")).append(" |\n");
+      if (table1D.containsKey("val_loss_dit")) {
+        b.append("| validation loss | ").append(f4((Double) table1D.get("val_loss_dit"))).append(" | ")
+            .append(f4((Double) table1D.get("val_loss_dit-llama"))).append(" |\n");
+        b.append("| training images/s | ").append(String.format(Locale.ROOT, "%.0f", (Double) table1D.get("train_img_per_s_dit"))).append(" | ")
+            .append(String.format(Locale.ROOT, "%.0f", (Double) table1D.get("train_img_per_s_dit-llama"))).append(" |\n");
+      }
+      b.append('\n');
       b.append("Paper (ImageNet 256, B/4, FID-50k): 68.38 → 63.17 without CFG, 45.38 → 39.51 with CFG 1.5. DiT-LLaMA lower at both: **")
           .append(verdicts.get("1D_dit_llama_lower_fd_both_cfg")).append("**.\n\n");
     } else {
-      b.append("## 1D: DiT-LLaMA vs DiT\n\nRuns in the full preset only.\n\n");
+      b.append("## 1D: DiT-LLaMA vs DiT\n\n").append(elsewhere);
     }
     if (!tableB.isEmpty()) {
       b.append("## 3B: resolution shift (eq. 23, Fig. 6)\n\nOne logit-normal model at 56×56 (bilinear ×2), patch 8 (49 tokens); 4× the pixels, "
@@ -111,13 +140,17 @@ final class FlowReport {
         for (double a : p.shifts()) b.append(' ').append(cell(tableB, FlowReproduction.shiftKey(n, a))).append(" |");
         b.append('\n');
       }
+      if (tableB.get("val_loss") != null) {
+        b.append(String.format(Locale.ROOT, "%nTrained %d steps at %.0f images/s; final validation loss %.4f.%n", p.stepsA(),
+            (Double) tableB.get("train_img_per_s"), (Double) tableB.get("val_loss")));
+      }
       b.append("\nPaper: at 1024² a shift α > 1.5 is preferred (α = 3 used). Best α at ").append(p.shiftSteps()[0]).append(" steps: **")
           .append(verdicts.get("3B_best_shift_at_" + p.shiftSteps()[0] + "_steps")).append("**.\n\n![FD vs shift](fd_vs_shift_3b.png)\n\n");
     } else {
-      b.append("## 3B: resolution shift\n\nRuns in the full preset only.\n\n");
+      b.append("## 3B: resolution shift\n\n").append(elsewhere);
     }
     if (tableC.isEmpty()) {
-      b.append("## 3C: MM-DiT vs DiT vs CrossDiT\n\nRuns in the full preset only.\n\n");
+      b.append("## 3C: MM-DiT vs DiT vs CrossDiT\n\n").append(elsewhere);
     } else {
       b.append(String.format(Locale.ROOT, "## 3C: MM-DiT vs DiT vs CrossDiT (Fig. 4) and QK-norm (Fig. 5)%n%nCaptioned procedural shapes (%d training "
           + "images, 32×32 RGB, patch 4), captions as 4 word ids with learned embeddings (no pretrained text encoder), pooled caption = mean "

@@ -61,10 +61,20 @@ public final class FlowReproduction extends TimedReproduction {
    * EMA decay of the weights that are sampled (0 = the trained weights), and the evaluation
    * classifiers' recipe.
    */
-  record Preset(String name, int trainImages, int testImages, int batch, long stepsA, long stepsC, int samples, int attributeSamples,
+  record Preset(String name, int trainImages, int testImages, int batch, long stepsA, long stepsC, long stepsD, int samples, int attributeSamples,
       String[] samplersA, boolean shiftExperiment, boolean llamaExperiment, boolean captionExperiment, int[] evalSteps, double[] cfgs,
       double[] shifts, int[] shiftSteps, int shapesTrain, int shapesTest, int evalEvery, int width, double emaDecay,
-      EvalClassifier.Recipe classifier, int classifierImages, boolean latentExperiment) {}
+      EvalClassifier.Recipe classifier, int classifierImages, boolean latentExperiment) {
+    /** This preset with the experiment flags of a run of {@code parts} (3B, 3C, 1D on when asked; the latent part off). */
+    Preset forParts(List<String> parts) {
+      return new Preset(name, trainImages, testImages, batch, stepsA, stepsC, stepsD, samples, attributeSamples, samplersA,
+          parts.contains("3b"), parts.contains("1d"), parts.contains("3c"), evalSteps, cfgs, shifts, shiftSteps, shapesTrain, shapesTest,
+          evalEvery, width, emaDecay, classifier, classifierImages, false);
+    }
+  }
+
+  /** The parts {@code --part} runs alone: 3A, 3B, 3C and 1D of the spec. */
+  static final List<String> PARTS = List.of("3a", "3b", "3c", "1d");
 
   /**
    * quick: 3A's two arms only, sized from measured rates on 2 quiet cores (about 5.3 steps/s at batch
@@ -78,13 +88,13 @@ public final class FlowReproduction extends TimedReproduction {
    */
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 60_000, 2_000, 64, 1_200, 300, 200, 200, new String[] {"lognorm:0,1", "uniform"}, false, false,
+      case "quick" -> new Preset("quick", 60_000, 2_000, 64, 1_200, 300, 1_000, 200, 200, new String[] {"lognorm:0,1", "uniform"}, false, false,
           false, new int[] {5, 10, 25, 50}, new double[] {1, 2}, new double[] {1, 1.5, 2, 3}, new int[] {10, 25}, 4_000, 256, 50, 64, 0.99,
           EvalClassifier.Recipe.DEFAULT, 60_000, false);
-      case "full" -> new Preset("full", 60_000, 10_000, 128, 2_000, 1_000, 2_000, 1_000, new String[] {"lognorm:0,1", "uniform", "mode:1.29"},
+      case "full" -> new Preset("full", 60_000, 10_000, 128, 2_000, 1_000, 2_000, 2_000, 1_000, new String[] {"lognorm:0,1", "uniform", "mode:1.29"},
           true, true, true, new int[] {5, 10, 25, 50}, new double[] {1, 2}, new double[] {1, 1.5, 2, 3}, new int[] {10, 25}, 20_000, 1_000, 200,
           64, 0.99, EvalClassifier.Recipe.DEFAULT, 60_000, true);
-      case "smoke" -> new Preset("smoke", 256, 64, 16, 3, 3, 20, 12, new String[] {"lognorm:0,1", "uniform", "mode:1.29"}, true, true, true,
+      case "smoke" -> new Preset("smoke", 256, 64, 16, 3, 3, 2, 20, 12, new String[] {"lognorm:0,1", "uniform", "mode:1.29"}, true, true, true,
           new int[] {2, 4}, new double[] {1, 2}, new double[] {1, 2}, new int[] {2}, 64, 32, 3, 32, 0.9, new EvalClassifier.Recipe(4, 32, 1e-3, 0),
           128, true);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
@@ -99,8 +109,21 @@ public final class FlowReproduction extends TimedReproduction {
   }
 
   @Override
+  public List<String> parts() {
+    return PARTS;
+  }
+
+  /** Every file a report of this reproduction may hold besides result.json and README.md. */
+  static final List<String> REPORT_FILES = List.of("fd_vs_steps_3a.png", "samples_3a_lognorm_25steps_cfg2.png",
+      "samples_3a_uniform_25steps_cfg2.png", "fd_vs_shift_3b.png", "val_loss_3c.png", "samples_3c_mmdit_captions.png", "latent_psnr.png",
+      "latent_fd.png", "samples_latent_L4.png", "samples_latent_L8.png", "samples_latent_L16.png");
+
+  @Override
   protected Result reproduce(String presetName, Path outDir, Context run) throws Exception {
-    Preset p = preset(presetName);
+    boolean partial = !run.parts().isEmpty();
+    Preset p = partial ? preset(presetName).forParts(run.parts()) : preset(presetName);
+    boolean runA = run.runs("3a");
+    for (String f : REPORT_FILES) Files.deleteIfExists(outDir.resolve(f)); // no plot of an earlier run stays beside this one's verdicts
     Engine.init(2);
     Engine.seed(SEED);
     ProgressBar.Mode mode = ProgressBar.detectMode();
@@ -113,7 +136,7 @@ public final class FlowReproduction extends TimedReproduction {
     String[] samplers = p.samplersA();
     Map<String, FlowModel> modelsA = new LinkedHashMap<>();
     Map<String, Map<String, Object>> tableA = new LinkedHashMap<>();
-    for (String s : samplers) {
+    for (String s : runA ? samplers : new String[0]) {
       FlowModel m = FlowModel.create(classConfig("dit", p.width()), SEED);
       FlowTraining.Run r = FlowTraining.train(m, fm, recipe(s, p.stepsA()).withEma(p.emaDecay()), work.resolve("3a-" + s.replace(':', '_')),
           mode, 0, 4);
@@ -128,17 +151,31 @@ public final class FlowReproduction extends TimedReproduction {
       row.put("val_loss", r.result().finalValLoss());
       tableA.put(s, row);
     }
-    SampleGrid.write(FlowSampler.sample(modelsA.get("lognorm:0,1"), "rf", balanced(40), 25, 2.0, 1.0, SEED, 100),
-        outDir.resolve("samples_3a_lognorm_25steps_cfg2.png"), 10, true);
-    SampleGrid.write(FlowSampler.sample(modelsA.get("uniform"), "rf", balanced(40), 25, 2.0, 1.0, SEED, 100),
-        outDir.resolve("samples_3a_uniform_25steps_cfg2.png"), 10, true);
+    if (runA) {
+      SampleGrid.write(FlowSampler.sample(modelsA.get("lognorm:0,1"), "rf", balanced(40), 25, 2.0, 1.0, SEED, 100),
+          outDir.resolve("samples_3a_lognorm_25steps_cfg2.png"), 10, true);
+      SampleGrid.write(FlowSampler.sample(modelsA.get("uniform"), "rf", balanced(40), 25, 2.0, 1.0, SEED, 100),
+          outDir.resolve("samples_3a_uniform_25steps_cfg2.png"), 10, true);
+    }
 
-    // 1D: DiT-LLaMA vs DiT (the 3A logit-normal arm), same steps
+    // 1D: DiT-LLaMA vs DiT (the 3A logit-normal arm when 3A ran, else a DiT trained here), same steps
     Map<String, Object> table1D = new LinkedHashMap<>();
     if (p.llamaExperiment()) {
-      FlowModel llama = FlowModel.create(classConfig("dit-llama", p.width()), SEED);
-      FlowTraining.train(llama, fm, recipe("lognorm:0,1", p.stepsA()).withEma(p.emaDecay()), work.resolve("1d-llama"), mode, 0, 4).averaged();
+      long stepsD = runA ? p.stepsA() : p.stepsD();
       FlowModel dit = modelsA.get("lognorm:0,1");
+      if (dit == null) {
+        dit = FlowModel.create(classConfig("dit", p.width()), SEED);
+        FlowTraining.Run r = FlowTraining.train(dit, fm, recipe("lognorm:0,1", stepsD).withEma(p.emaDecay()), work.resolve("1d-dit"), mode, 0, 4);
+        r.averaged();
+        table1D.put("train_img_per_s_dit", r.result().itemsPerSecond());
+        table1D.put("val_loss_dit", r.result().finalValLoss());
+      }
+      FlowModel llama = FlowModel.create(classConfig("dit-llama", p.width()), SEED);
+      FlowTraining.Run rl = FlowTraining.train(llama, fm, recipe("lognorm:0,1", stepsD).withEma(p.emaDecay()), work.resolve("1d-llama"), mode, 0, 4);
+      rl.averaged();
+      table1D.put("steps", stepsD);
+      table1D.put("train_img_per_s_dit-llama", rl.result().itemsPerSecond());
+      table1D.put("val_loss_dit-llama", rl.result().finalValLoss());
       for (double cfg : new double[] {1.0, 1.5}) {
         score(table1D, "dit_" + key(cfg, 25), fashion, dit, 25, cfg, 1.0, p.samples(), 1);
         score(table1D, "dit-llama_" + key(cfg, 25), fashion, llama, 25, cfg, 1.0, p.samples(), 1);
@@ -152,7 +189,10 @@ public final class FlowReproduction extends TimedReproduction {
     if (p.shiftExperiment()) {
       FlowData fm56 = FlowData.fashionMnist(p.trainImages(), p.testImages(), p.batch(), 2, SEED);
       FlowModel big = FlowModel.create(classConfig("dit", p.width()).withImage(56, 8), SEED);
-      FlowTraining.train(big, fm56, recipe("lognorm:0,1", p.stepsA()).withEma(p.emaDecay()), work.resolve("3b"), mode, 0, 4).averaged();
+      FlowTraining.Run rb = FlowTraining.train(big, fm56, recipe("lognorm:0,1", p.stepsA()).withEma(p.emaDecay()), work.resolve("3b"), mode, 0, 4);
+      rb.averaged();
+      tableB.put("train_img_per_s", rb.result().itemsPerSecond());
+      tableB.put("val_loss", rb.result().finalValLoss());
       for (int n : p.shiftSteps()) {
         for (double a : p.shifts()) score(tableB, shiftKey(n, a), fashion, big, n, 1.0, a, p.samples(), 2);
       }
@@ -178,6 +218,7 @@ public final class FlowReproduction extends TimedReproduction {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("params", Params.count(m));
         row.put("val_loss", r.result().finalValLoss());
+        row.put("train_img_per_s", r.result().itemsPerSecond());
         row.put("max_attention_logit", maxLogit(m, shapes)); // of the trained weights
         r.averaged();
         Tensor gen = FlowData.toUnit(FlowSampler.sample(m, "rf", Cond.words(tok.encode(asked.captions())), 25, 2.0, 1.0, SEED + 1, 100));
@@ -205,7 +246,7 @@ public final class FlowReproduction extends TimedReproduction {
     String load = Machine.loadAverage();
     boolean a5 = true;
     boolean a50shrinks = true;
-    for (double cfg : p.cfgs()) {
+    for (double cfg : runA ? p.cfgs() : new double[0]) {
       int lo0 = p.evalSteps()[0], lo1 = p.evalSteps()[1], hi = p.evalSteps()[p.evalSteps().length - 1];
       double ln0 = num(tableA, "lognorm:0,1", key(cfg, lo0)), un0 = num(tableA, "uniform", key(cfg, lo0));
       double ln1 = num(tableA, "lognorm:0,1", key(cfg, lo1)), un1 = num(tableA, "uniform", key(cfg, lo1));
@@ -215,8 +256,10 @@ public final class FlowReproduction extends TimedReproduction {
     }
     boolean claimA = a5 && a50shrinks;
     Map<String, Object> verdicts = new LinkedHashMap<>();
-    verdicts.put("3A_lognorm_beats_uniform_at_few_steps_both_cfg", a5);
-    verdicts.put("3A_relative_gap_shrinks_at_most_steps", a50shrinks);
+    if (runA) {
+      verdicts.put("3A_lognorm_beats_uniform_at_few_steps_both_cfg", a5);
+      verdicts.put("3A_relative_gap_shrinks_at_most_steps", a50shrinks);
+    }
     int n10 = p.shiftSteps()[0];
     Boolean claimB = null;
     if (p.shiftExperiment()) {
@@ -248,31 +291,53 @@ public final class FlowReproduction extends TimedReproduction {
       verdicts.put("3C_max_logit_qknorm_lower", logitQk < logitPlain);
     }
     // does each 3A arm generate its classes? conditional accuracy at 25 steps (or the most the preset samples), CFG 1, against chance 0.1
-    boolean learns = true;
-    for (String s : samplers) learns &= num(tableA, s, key(1.0, learnedSteps(p)) + "_acc") >= LEARNED_ACCURACY;
-    verdicts.put(LEARNED_VERDICT, learns);
+    if (runA) {
+      boolean learns = true;
+      for (String s : samplers) learns &= num(tableA, s, key(1.0, learnedSteps(p)) + "_acc") >= LEARNED_ACCURACY;
+      verdicts.put(LEARNED_VERDICT, learns);
+    }
+    Boolean claimD = null;
     if (p.llamaExperiment()) {
-      verdicts.put("1D_dit_llama_lower_fd_both_cfg", (Double) table1D.get("dit-llama_" + key(1.0, 25)) < (Double) table1D.get("dit_" + key(1.0, 25))
-          && (Double) table1D.get("dit-llama_" + key(1.5, 25)) < (Double) table1D.get("dit_" + key(1.5, 25)));
+      claimD = (Double) table1D.get("dit-llama_" + key(1.0, 25)) < (Double) table1D.get("dit_" + key(1.0, 25))
+          && (Double) table1D.get("dit-llama_" + key(1.5, 25)) < (Double) table1D.get("dit_" + key(1.5, 25));
+      verdicts.put("1D_dit_llama_lower_fd_both_cfg", claimD);
     }
     if (p.latentExperiment()) verdicts.put(FlowLatentExperiment.VERDICT, FlowLatentExperiment.reconstructionImproves(tableL));
-    boolean reproduced = claimA && (claimC == null || claimC) && (claimB == null || claimB);
+    // reproduced = every claim of the experiments that ran (3A, 3B, 3C, 1D)
+    boolean reproduced = (!runA || claimA) && (claimC == null || claimC) && (claimB == null || claimB) && (claimD == null || claimD);
 
     FlowReport.plots(outDir, p, fd, tableA, tableB, curves, samplers);
-    String notes = fd + " / " + fashion.kidName() + " = Fréchet / kernel distance in the 128-d features of the evaluation classifier "
-        + "trained here on the real Fashion-MNIST training images (not Inception features: never comparable with FID values, only "
+    List<String> ran = new java.util.ArrayList<>();
+    if (runA) ran.add("3A (" + String.join(", ", samplers) + ")");
+    if (p.shiftExperiment()) ran.add("3B");
+    if (p.captionExperiment()) ran.add("3C");
+    if (p.llamaExperiment()) ran.add("1D");
+    if (p.latentExperiment()) ran.add("latent channels");
+    List<String> claims = new java.util.ArrayList<>();
+    if (runA) {
+      claims.add("3A (lognorm < uniform at " + p.evalSteps()[0] + " and " + p.evalSteps()[1] + " steps for every CFG, relative gap smaller at "
+          + p.evalSteps()[p.evalSteps().length - 1] + ")");
+    }
+    if (p.shiftExperiment()) claims.add("3B (best shift > 1)");
+    if (p.captionExperiment()) claims.add("3C (MM-DiT lowest validation loss and highest attribute accuracy)");
+    if (p.llamaExperiment()) claims.add("1D (DiT-LLaMA lower FD at CFG 1 and 1.5)");
+    String measured = (partial ? "Only the parts " + String.join(", ", run.parts()).toUpperCase(java.util.Locale.ROOT) + " were measured in this run ("
+        + run.startedAtUtc() + "); no other part's result is in this report. " : "Measured " + run.startedAtUtc() + ". ")
+        + "Experiments run: " + String.join(", ", ran) + ".";
+    String notes = measured + " " + fd + " / " + fashion.kidName() + " = Fréchet / kernel distance in the 128-d features of the evaluation "
+        + "classifier trained here on the real Fashion-MNIST training images (not Inception features: never comparable with FID values, only "
         + "orderings), between " + p.samples() + " generated class-balanced samples and " + p.testImages() + " held-out test images"
-        + (p.shiftExperiment() ? " (3B: after 2×2 average pooling back to 28 px)" : "") + ". Sampled with the EMA (decay " + p.emaDecay() + ") of the weights. Arms trained " + p.stepsA() + " steps (3A"
-        + (p.shiftExperiment() ? ", 3B" : "") + (p.llamaExperiment() ? ", 1D" : "") + ")" + (p.captionExperiment() ? " and " + p.stepsC()
-        + " steps (3C)" : "") + " at batch "
-        + p.batch() + "; one seed. Experiments run: 3A (" + String.join(", ", samplers) + ")" + (p.captionExperiment() ? ", 3C" : "")
-        + (p.shiftExperiment() ? ", 3B" : "")
-        + (p.llamaExperiment() ? ", 1D" : "") + ". Reproduced = 3A (lognorm < uniform at " + p.evalSteps()[0] + " and " + p.evalSteps()[1]
-        + " steps for every CFG, relative gap smaller at " + p.evalSteps()[p.evalSteps().length - 1] + ")" + (p.captionExperiment()
-        ? " and 3C (MM-DiT lowest validation loss and highest attribute accuracy)" : "") + (p.shiftExperiment() ? " and 3B (best shift > 1)" : "") + ". Load average (1/5/15 min) "
-        + run.loadAtStart() + " at the start, " + load + " at the end, " + Machine.cores() + " cores.";
-    String readme = FlowReport.readme(p, fd, tableA, table1D, tableB, tableC, verdicts, samplers, runtime, run.loadAtStart(), load);
-    if (p.latentExperiment()) {
+        + (p.shiftExperiment() ? " (3B: after 2×2 average pooling back to 28 px)" : "") + ". Sampled with the EMA (decay " + p.emaDecay()
+        + ") of the weights. Steps per arm at batch " + p.batch() + ": " + (runA || p.shiftExperiment() ? p.stepsA() + " (3A, 3B)" : "")
+        + (p.llamaExperiment() ? (runA || p.shiftExperiment() ? ", " : "") + table1D.get("steps") + " (1D)" : "")
+        + (p.captionExperiment() ? ", " + p.stepsC() + " (3C)" : "") + "; one seed. Reproduced = " + String.join(" and ", claims)
+        + ". Load average (1/5/15 min) " + run.loadAtStart() + " at the start, " + load + " at the end, " + Machine.cores() + " cores.";
+    String readme = FlowReport.readme(p, fd, tableA, table1D, tableB, tableC, verdicts, samplers, runtime, run.loadAtStart(), load, measured,
+        partial);
+    if (partial) {
+      readme = readme.replace("the latent autoencoder experiment (4/8/16 channels) is not part of this report",
+          "the latent-channel experiment (4/8/16) runs in the full preset and alone as `reproduce rectified-flow-latent`");
+    } else if (p.latentExperiment()) {
       readme = readme.replace("Caveats:", FlowLatentExperiment.markdown(tableL, ls, fd, p.testImages()) + "Caveats:")
           .replace("; the latent autoencoder experiment (4/8/16 channels) is not part of this report", "");
     } else {
@@ -280,8 +345,8 @@ public final class FlowReproduction extends TimedReproduction {
           "the latent-channel experiment (4/8/16) runs in the full preset and alone as `reproduce rectified-flow-latent`");
     }
     AtomicFiles.writeString(outDir.resolve("README.md"), readme);
-    Result.Builder b = run.result().seed(SEED).runtimeS(runtime).metric("steps_3a", p.stepsA()).metric("batch", p.batch())
-        .metric("ema_decay", p.emaDecay()).metric("3A", tableA);
+    Result.Builder b = run.result().seed(SEED).runtimeS(runtime).metric("batch", p.batch()).metric("ema_decay", p.emaDecay());
+    if (runA) b.metric("steps_3a", p.stepsA()).metric("3A", tableA);
     if (p.captionExperiment()) b.metric("steps_3c", p.stepsC()).metric("3C", tableC);
     if (p.llamaExperiment()) b.metric("1D_25_steps", table1D);
     if (p.shiftExperiment()) b.metric("3B", tableB);

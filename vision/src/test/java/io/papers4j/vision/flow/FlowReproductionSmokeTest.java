@@ -3,9 +3,11 @@ package io.papers4j.vision.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.papers4j.core.report.Result;
+import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,32 @@ class FlowReproductionSmokeTest {
     assertThat(c.get("mmdit")).containsKeys("val_loss", "attribute-accuracy", "FD-Shapes", "max_attention_logit");
     assertThat(Files.readString(dir.resolve("README.md"))).contains("3A: timestep density", "FD-FashionMNIST");
     assertThat(((Map<?, ?>) m.get("verdicts")).containsKey(FlowReproduction.LEARNED_VERDICT)).isTrue();
+  }
+
+  @Test
+  void aRunOfPartsReportsOnlyThosePartsAndRemovesEveryOtherPartsFiles() throws Exception {
+    Files.writeString(dir.resolve("fd_vs_steps_3a.png"), "an older run's plot");
+    Files.writeString(dir.resolve("val_loss_3c.png"), "an older run's plot");
+    Result r = new FlowReproduction().run("smoke", List.of("3b", "1D"), dir);
+    Map<String, Object> m = r.metrics();
+    assertThat(m).containsKeys("3B", "1D_25_steps", "verdicts").doesNotContainKeys("3A", "3C", "latent", "steps_3a");
+    assertThat(m.get(TimedReproduction.PARTS_KEY)).isEqualTo(List.of("3b", "1d"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> verdicts = (Map<String, Object>) m.get("verdicts");
+    assertThat(verdicts.keySet()).containsExactlyInAnyOrder("3B_best_shift_at_2_steps", "1D_dit_llama_lower_fd_both_cfg");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> d = (Map<String, Object>) m.get("1D_25_steps");
+    assertThat(d).containsEntry("steps", 2L).containsKeys("val_loss_dit", "val_loss_dit-llama", "dit_cfg1.0_steps25");
+    assertThat(dir.resolve("fd_vs_shift_3b.png")).exists();
+    assertThat(dir.resolve("fd_vs_steps_3a.png")).doesNotExist();
+    assertThat(dir.resolve("val_loss_3c.png")).doesNotExist();
+    String readme = Files.readString(dir.resolve("README.md"));
+    assertThat(readme).contains("Only the parts 3B, 1D were measured in this run", "## 3A: timestep density\n\nNot measured in this run",
+        "## 3C: MM-DiT vs DiT vs CrossDiT\n\nNot measured in this run", "## 3B: resolution shift (eq. 23", "## 1D: DiT-LLaMA vs DiT (VisionLLaMA");
+    assertThat(r.notes()).startsWith("Only the parts 3B, 1D were measured in this run");
+    assertThat(r.reproduced()).isEqualTo((Boolean) verdicts.get("1D_dit_llama_lower_fd_both_cfg")
+        && (Double) verdicts.get("3B_best_shift_at_2_steps") > 1.0);
+    assertThat(new FlowReproduction().parts()).containsExactly("3a", "3b", "3c", "1d");
   }
 
   @Test
