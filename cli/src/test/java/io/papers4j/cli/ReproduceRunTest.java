@@ -127,6 +127,7 @@ class ReproduceRunTest {
     Map<String, Object> metrics = (Map<String, Object>) Result.readJson(reports.resolve("p/result.json")).get("metrics");
     assertThat(metrics).containsEntry("parts", List.of("y")).containsEntry("x_ran", false).containsEntry("y_ran", true)
         .containsKey("parts_measured_at");
+    assertThat((String) metrics.get("parts_measured_at")).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC");
     assertThat(log()).contains("reproduce p (quick, part Y)");
     // same code and preset: the partial report is not current, so a whole run runs (every part)
     new ReproduceRun(reports, "quick", false, r -> "sha256:1", out).run(List.of(p), all);

@@ -2,7 +2,8 @@ package io.papers4j.core.report;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -129,7 +130,7 @@ public abstract class TimedReproduction implements Reproduction {
 
     /** When the run started, UTC to the minute, e.g. {@code 2026-12-05 05:40 UTC}. */
     public String startedAtUtc() {
-      return startedAt.truncatedTo(ChronoUnit.MINUTES).toString().replace('T', ' ').replace("Z", " UTC");
+      return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC).format(startedAt);
     }
 
     public Path outDir() {

@@ -321,7 +321,8 @@ public final class FlowReproduction extends TimedReproduction {
     if (p.shiftExperiment()) claims.add("3B (best shift > 1)");
     if (p.captionExperiment()) claims.add("3C (MM-DiT lowest validation loss and highest attribute accuracy)");
     if (p.llamaExperiment()) claims.add("1D (DiT-LLaMA lower FD at CFG 1 and 1.5)");
-    String measured = (partial ? "Only the parts " + String.join(", ", run.parts()).toUpperCase(java.util.Locale.ROOT) + " were measured in this run ("
+    String measured = (partial ? "Only part" + (run.parts().size() == 1 ? " " : "s ") + String.join(", ", run.parts()).toUpperCase(java.util.Locale.ROOT)
+        + (run.parts().size() == 1 ? " was" : " were") + " measured in this run ("
         + run.startedAtUtc() + "); no other part's result is in this report. " : "Measured " + run.startedAtUtc() + ". ")
         + "Experiments run: " + String.join(", ", ran) + ".";
     String notes = measured + " " + fd + " / " + fashion.kidName() + " = Fréchet / kernel distance in the 128-d features of the evaluation "

@@ -81,9 +81,9 @@ class FlowReproductionSmokeTest {
     assertThat(dir.resolve("fd_vs_steps_3a.png")).doesNotExist();
     assertThat(dir.resolve("val_loss_3c.png")).doesNotExist();
     String readme = Files.readString(dir.resolve("README.md"));
-    assertThat(readme).contains("Only the parts 3B, 1D were measured in this run", "## 3A: timestep density\n\nNot measured in this run",
+    assertThat(readme).contains("Only parts 3B, 1D were measured in this run", "## 3A: timestep density\n\nNot measured in this run",
         "## 3C: MM-DiT vs DiT vs CrossDiT\n\nNot measured in this run", "## 3B: resolution shift (eq. 23", "## 1D: DiT-LLaMA vs DiT (VisionLLaMA");
-    assertThat(r.notes()).startsWith("Only the parts 3B, 1D were measured in this run");
+    assertThat(r.notes()).startsWith("Only parts 3B, 1D were measured in this run (20").contains(" UTC); no other part");
     assertThat(r.reproduced()).isEqualTo((Boolean) verdicts.get("1D_dit_llama_lower_fd_both_cfg")
         && (Double) verdicts.get("3B_best_shift_at_2_steps") > 1.0);
     assertThat(new FlowReproduction().parts()).containsExactly("3a", "3b", "3c", "1d");
