@@ -62,8 +62,8 @@ public final class FlowSampler {
    * As above; {@code oneBatch} false evaluates the two guidance branches as two forwards of m rows
    * instead of one of 2m (the same samples within float rounding). One batch is the default: for the
    * d 64 / depth 6 Fashion-MNIST DiT (chunks of 100, 49 tokens) it took about a third less CPU time
-   * per sampling run; for {@code bench flow}'s MM-DiT (16 images, 272 tokens, width 192) two passes
-   * were faster (docs/rectified-flow.md, "Sampling speed").
+   * per sampling run; for {@code bench flow}'s MM-DiT (16 images, 272 tokens, width 192) the two
+   * modes tied or swapped places between runs (docs/rectified-flow.md, "Sampling speed").
    */
   public static Tensor sample(FlowNet model, String objective, Cond cond, int steps, double cfg, double shift, long seed, int chunk,
       io.papers4j.core.train.ProgressBar bar, boolean clamp, boolean oneBatch) {
