@@ -200,9 +200,10 @@ public final class Attention implements Parameterized {
    * matrices, libtorch 2.10, 2 threads). The stack is a copy, rebuilt when a weight's storage or
    * version counter changes (a loaded checkpoint, an optimizer step), and is kept only for layers
    * up to {@link #MAX_STACKED} elements: small models, whose decode steps are dominated by per-call
-   * overhead; for large ones the products dominate and the copy would cost memory.
+   * overhead; for large ones the products dominate and the copy would cost memory. Built under the
+   * layer's monitor, so threads decoding with one model at once share one stack.
    */
-  private Tensor stackedWeight(Tensor x) {
+  private synchronized Tensor stackedWeight(Tensor x) {
     if (qProj.adapter() != null || kProj.adapter() != null || vProj.adapter() != null) return null;
     if (!Linear.runsAsMv(x, qProj.weight)) return null;
     long rows = qProj.weight.size(0) + kProj.weight.size(0) + vProj.weight.size(0);
