@@ -1,8 +1,8 @@
 package io.papers4j.vision.iwm;
 
 import io.papers4j.core.data.TangoIcons;
+import io.papers4j.vision.gen.LabelledImages;
 import io.papers4j.vision.gen.NotoEmoji;
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -22,8 +21,9 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <ul>
  *   <li>Tango icons (Debian {@code tango-icon-theme}): label = icon context, every 5th icon is test.
- *   <li>Noto colour emoji (Debian {@code fonts-noto-color-emoji}): label = the code point's Unicode
- *       block (Emoticons, Transport and Map Symbols, …), every 5th emoji is test.
+ *   <li>Noto colour emoji (Debian {@code fonts-noto-color-emoji}, as the generators' {@link
+ *       LabelledImages#emoji}): label = the code point's Unicode block (Emoticons, Transport and Map
+ *       Symbols, …), every 5th emoji is test.
  *   <li>Photo crops (Debian {@code python3-skimage}'s CC0 / public-domain sample photos): label = the
  *       photo; train crops lie in the left 70% of each photo, test crops in the right 30%, so no
  *       test pixel was seen in training.
@@ -44,26 +44,10 @@ public final class RealImages {
     return everyFifth(icons.images(), icons.labels(), test);
   }
 
-  /** Noto emoji rendered at {@code side} px on a mid-grey background (label = Unicode block). */
+  /** Noto emoji at {@code side} px on white ({@link LabelledImages#emoji}), label = the code point's Unicode block. */
   public static ColourShapes.Data emoji(boolean test, int side) {
-    List<NotoEmoji.Emoji> all = NotoEmoji.load(NotoEmoji.DEFAULT_FONT);
-    TreeMap<String, Integer> blocks = new TreeMap<>();
-    for (NotoEmoji.Emoji e : all) blocks.putIfAbsent(block(e.codePoint()), 0);
-    int k = 0;
-    for (var b : blocks.entrySet()) b.setValue(k++);
-    float[] px = new float[all.size() * 3 * side * side];
-    long[] labels = new long[all.size()];
-    Color grey = new Color(128, 128, 128);
-    for (int i = 0; i < all.size(); i++) {
-      copyPixels(NotoEmoji.render(all.get(i), side, grey), px, i * 3 * side * side);
-      labels[i] = blocks.get(block(all.get(i).codePoint()));
-    }
-    return everyFifth(torch.tensor(px).view(all.size(), 3, side, side), torch.tensor(labels), test);
-  }
-
-  static String block(int codePoint) {
-    Character.UnicodeBlock b = Character.UnicodeBlock.of(codePoint);
-    return b == null ? "unassigned" : b.toString();
+    LabelledImages all = LabelledImages.emoji(NotoEmoji.DEFAULT_FONT, side);
+    return everyFifth(all.images(), all.labels().select(1, 1).contiguous(), test); // head 1 = "block"
   }
 
   /**
