@@ -286,6 +286,8 @@ public final class ContinuousBatching implements AutoCloseable {
           s.row = decoding.size();
           cache.reset(s.row);
           prefilling = s;
+          // counted before its first token can reach the client (the loop's own update comes after the step)
+          inFlight = decoding.size() + 1;
         }
       }
     }
