@@ -42,16 +42,7 @@ public final class ColourShapes {
     for (int i = 0; i < n; i++) {
       int cls = rng.nextInt(CLASSES.length);
       labels[i] = cls;
-      BufferedImage img = render(cls, side, rng);
-      int off = i * 3 * side * side;
-      for (int y = 0; y < side; y++) {
-        for (int x = 0; x < side; x++) {
-          int rgb = img.getRGB(x, y);
-          pixels[off + y * side + x] = ((rgb >> 16) & 255) / 255f;
-          pixels[off + side * side + y * side + x] = ((rgb >> 8) & 255) / 255f;
-          pixels[off + 2 * side * side + y * side + x] = (rgb & 255) / 255f;
-        }
-      }
+      RealImages.copyPixels(render(cls, side, rng), pixels, i * 3 * side * side);
     }
     return new Data(torch.tensor(pixels).view(n, 3, side, side), torch.tensor(labels));
   }

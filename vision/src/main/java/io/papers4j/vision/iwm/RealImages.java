@@ -93,7 +93,8 @@ public final class RealImages {
     return torch.tensor(px).view(3, img.getHeight(), img.getWidth());
   }
 
-  private static void copyPixels(BufferedImage img, float[] px, int off) {
+  /** The image's RGB as channel planes in [0, 1], written into {@code px} from {@code off}. */
+  static void copyPixels(BufferedImage img, float[] px, int off) {
     int h = img.getHeight(), w = img.getWidth();
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
