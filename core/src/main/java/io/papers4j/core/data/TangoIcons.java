@@ -77,15 +77,7 @@ public final class TangoIcons {
       g.fillRect(0, 0, size, size);
       g.drawImage(icon, 0, 0, size, size, null);
       g.dispose();
-      int off = i * 3 * size * size;
-      for (int y = 0; y < size; y++) {
-        for (int x = 0; x < size; x++) {
-          int rgb = canvas.getRGB(x, y);
-          px[off + y * size + x] = ((rgb >> 16) & 255) / 255f;
-          px[off + size * size + y * size + x] = ((rgb >> 8) & 255) / 255f;
-          px[off + 2 * size * size + y * size + x] = (rgb & 255) / 255f;
-        }
-      }
+      RgbPlanes.copy(canvas, px, i * 3 * size * size);
       lab[i] = labels.get(i);
       names.add(files.get(i).getFileName().toString().replaceFirst("\\.png$", ""));
     }

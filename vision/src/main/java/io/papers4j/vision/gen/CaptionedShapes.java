@@ -1,5 +1,6 @@
 package io.papers4j.vision.gen;
 
+import io.papers4j.core.data.RgbPlanes;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -85,15 +86,7 @@ public final class CaptionedShapes {
         }
         labels[i * 4 + k] = a[k];
       }
-      BufferedImage img = draw(a, rng);
-      for (int y = 0; y < SIZE; y++) {
-        for (int x = 0; x < SIZE; x++) {
-          int rgb = img.getRGB(x, y), off = i * 3 * plane + y * SIZE + x;
-          px[off] = ((rgb >> 16) & 255) / 255f;
-          px[off + plane] = ((rgb >> 8) & 255) / 255f;
-          px[off + 2 * plane] = (rgb & 255) / 255f;
-        }
-      }
+      RgbPlanes.copy(draw(a, rng), px, i * 3 * plane);
       captions.add(caption(a));
     }
     return new Samples(torch.tensor(px).view(n, 3, SIZE, SIZE), torch.tensor(labels).view(n, 4), captions);

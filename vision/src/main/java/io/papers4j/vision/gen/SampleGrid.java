@@ -1,5 +1,6 @@
 package io.papers4j.vision.gen;
 
+import io.papers4j.core.data.RgbPlanes;
 import io.papers4j.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -106,16 +107,14 @@ public final class SampleGrid {
         throw new IllegalArgumentException(files.get(i) + ": " + img.getWidth() + "x" + img.getHeight() + ", but the first image is " + w + "x" + h);
       }
       int plane = h * w, base = i * channels * plane;
+      if (channels == 3) {
+        RgbPlanes.copy(img, v, base);
+        continue;
+      }
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           int rgb = img.getRGB(x, y), r = (rgb >> 16) & 255, g = (rgb >> 8) & 255, b = rgb & 255;
-          if (channels == 1) {
-            v[base + y * w + x] = (r + g + b) / (3f * 255f);
-          } else {
-            v[base + y * w + x] = r / 255f;
-            v[base + plane + y * w + x] = g / 255f;
-            v[base + 2 * plane + y * w + x] = b / 255f;
-          }
+          v[base + y * w + x] = (r + g + b) / (3f * 255f);
         }
       }
     }

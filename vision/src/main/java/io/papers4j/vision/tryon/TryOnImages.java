@@ -1,5 +1,6 @@
 package io.papers4j.vision.tryon;
 
+import io.papers4j.core.data.RgbPlanes;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -26,17 +27,8 @@ public final class TryOnImages {
           + TryOnData.SIZE + "×" + TryOnData.SIZE + " (bilinear)");
       img = resize(img);
     }
-    int s = TryOnData.SIZE, px = s * s;
-    float[] v = new float[3 * px];
-    for (int y = 0; y < s; y++) {
-      for (int x = 0; x < s; x++) {
-        int rgb = img.getRGB(x, y);
-        v[y * s + x] = ((rgb >> 16) & 255) / 255f;
-        v[px + y * s + x] = ((rgb >> 8) & 255) / 255f;
-        v[2 * px + y * s + x] = (rgb & 255) / 255f;
-      }
-    }
-    return Tensor.create(v, 1, 3, s, s).clone();
+    int s = TryOnData.SIZE;
+    return Tensor.create(RgbPlanes.of(img), 1, 3, s, s).clone();
   }
 
   /** A mask picture as (1, 1, 32, 32) in {0, 1}: pixels brighter than half grey are garment. */

@@ -1,5 +1,6 @@
 package io.papers4j.vision.video;
 
+import io.papers4j.core.data.RgbPlanes;
 import io.papers4j.core.io.AnimatedGif;
 import io.papers4j.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
@@ -50,13 +51,9 @@ public final class VideoIO {
     for (int f = 0; f < t; f++) {
       BufferedImage img = images.get(f);
       if (img.getWidth() != w || img.getHeight() != h) throw new IllegalArgumentException("frames differ in size");
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int rgb = img.getRGB(x, y);
-          for (int c = 0; c < 3; c++) v[((f * 3 + c) * h + y) * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 255f * 2 - 1;
-        }
-      }
+      RgbPlanes.copy(img, v, f * 3 * h * w);
     }
+    for (int i = 0; i < v.length; i++) v[i] = v[i] * 2 - 1;
     return Tensor.create(v, t, 3, h, w).clone();
   }
 
