@@ -54,6 +54,11 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     @Option(names = "--data", defaultValue = "synthetic", description = "gsm8k or synthetic (default ${DEFAULT-VALUE}).")
     String data;
 
+    @Option(names = "--difficulty", defaultValue = "easy", description = "Synthetic problems: easy (2-3 steps, numbers up to 20, "
+        + "add / subtract / double / triple) or hard (3-4 mixed steps with division and a friend's count, numbers up to 60, "
+        + "up to 2 distractor sentences; solutions need --max-new-tokens 180) (default ${DEFAULT-VALUE}).")
+    String difficulty;
+
     @Option(names = "--problems", defaultValue = "500", description = "Training problems (default ${DEFAULT-VALUE}; gsm8k: the first N of train).")
     int problems;
 
@@ -96,7 +101,8 @@ public final class ReasoningCommand implements CliCommand, Runnable {
           yield all.subList(0, Math.min(problems, all.size()));
         }
         // the eval set is seed 1 (held out); training draws exclude its hashes
-        case "synthetic" -> SyntheticProblems.generate(problems, 2, 3, seed + 1, SyntheticProblems.hashes(heldOut(1000)));
+        case "synthetic" -> SyntheticProblems.generate(problems, SyntheticProblems.Difficulty.of(difficulty), seed + 1,
+            SyntheticProblems.hashes(heldOut(1000, difficulty)));
         default -> throw new IllegalArgumentException("--data must be gsm8k or synthetic, got " + data);
       };
     }
@@ -135,9 +141,9 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     }
   }
 
-  /** The synthetic held-out set: seed 1, 2-3 steps. */
-  static List<Problem> heldOut(int n) {
-    return SyntheticProblems.generate(n, 2, 3, 1, Set.of());
+  /** The synthetic held-out set of a difficulty level: seed 1. */
+  static List<Problem> heldOut(int n, String difficulty) {
+    return SyntheticProblems.generate(n, SyntheticProblems.Difficulty.of(difficulty), 1, Set.of());
   }
 
   @Command(name = "sft", mixinStandardHelpOptions = true, description = "Supervised fine-tuning on gold worked solutions.")
@@ -158,7 +164,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       List<Problem> ps = c.problems();
       LlamaModel m = c.init(false);
       double loss;
-      List<Problem> held = heldOut(evalProblems);
+      List<Problem> held = heldOut(evalProblems, c.difficulty);
       Evaluation.Settings es = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens, true, c.seed + 3, 64);
       try (ProgressBar bar = new ProgressBar("sft", c.steps, "seq")) {
         loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar, evalEvery == 0 ? null : (step, l) -> {
@@ -341,6 +347,11 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     @Option(names = "--data", defaultValue = "gsm8k", description = "gsm8k (test split) or synthetic (held-out set) (default ${DEFAULT-VALUE}).")
     String data;
 
+    @Option(names = "--difficulty", defaultValue = "easy", description = "Synthetic problems: easy (2-3 steps, numbers up to 20, "
+        + "add / subtract / double / triple) or hard (3-4 mixed steps with division and a friend's count, numbers up to 60, "
+        + "up to 2 distractor sentences; solutions need --max-new-tokens 180) (default ${DEFAULT-VALUE}).")
+    String difficulty;
+
     @Option(names = "--problems", defaultValue = "100", description = "Evaluate the first N problems (default ${DEFAULT-VALUE}).")
     int problems;
 
@@ -368,7 +379,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       if (problems < 1) throw new IllegalArgumentException("--problems must be >= 1");
       List<Problem> ps = switch (data) {
         case "gsm8k" -> Gsm8kData.split("test");
-        case "synthetic" -> heldOut(Math.max(problems, 1000));
+        case "synthetic" -> heldOut(Math.max(problems, 1000), difficulty);
         default -> throw new IllegalArgumentException("--data must be gsm8k or synthetic, got " + data);
       };
       ps = ps.subList(0, Math.min(problems, ps.size()));
