@@ -134,6 +134,40 @@ class IwmModelTest {
     assertThat(m.target.namedParameters().get("pos_embed").sub(targetBefore).abs().max().item_float()).isZero();
   }
 
+  /**
+   * The evaluations encode in chunks and reuse encodings: chunked features and frozen tokens equal
+   * one whole-batch forward, one encoded source expanded to K versions predicts what K encoded copies
+   * predict, and a fine-tune on shared frozen tokens is the fine-tune that encodes for itself.
+   */
+  @Test
+  void chunkedAndSharedEncodingsEqualTheDirectForward() {
+    IwmModel m = new IwmModel(TINY, 5);
+    ColourShapes.Data data = ColourShapes.generate(IwmEval.EVAL_CHUNK + 6, 16, 3);
+    Tensor direct = m.target.forward(data.images(), null); // (N, T, C) in one batch
+    assertThat(IwmEval.tokens(m.target, data.images(), Precision.F32).sub(direct).abs().max().item_double()).isLessThan(1e-5);
+    Tensor pooled = m.encoder.forward(data.images(), null).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+    assertThat(IwmEval.features(m, data.images()).sub(pooled).abs().max().item_double()).isLessThan(1e-5);
+
+    int k = 5;
+    Tensor x = data.images().narrow(0, 0, 1).expand(k, -1, -1, -1).contiguous();
+    MultiBlockMask.Batch mb = MultiBlockMask.ijepa(4, 4).sample(1, new java.util.Random(2));
+    int[][] ctx = new int[k][], tgt = new int[k][];
+    for (int j = 0; j < k; j++) {
+      ctx[j] = mb.context()[0];
+      tgt[j] = mb.target()[0];
+    }
+    Tensor ci = IwmTraining.indices(ctx), ti = IwmTraining.indices(tgt), a = torch.rand(k, Actions.DIM);
+    Tensor once = m.predictor.forward(m.encoder.forward(x.narrow(0, 0, 1), ci.narrow(0, 0, 1)).expand(k, -1, -1), ci, a, ti);
+    assertThat(once.sub(m.predict(x, a, ci, ti)).abs().max().item_double()).isLessThan(1e-5);
+
+    ColourShapes.Data train = twoColours(32, 1), test = twoColours(16, 2);
+    IwmEval.FineTuned own = IwmEval.finetuneRun(m, IwmEval.Tune.RANDOM_PREDICTOR, train, test, 3, 8, 3e-3, 0);
+    IwmEval.FineTuned shared = IwmEval.finetuneRun(m, IwmEval.Tune.RANDOM_PREDICTOR, train, test, 3, 8, 3e-3, 0, Precision.F32,
+        IwmEval.frozen(m, train, test, Precision.F32));
+    assertThat(shared.losses()).isEqualTo(own.losses());
+    assertThat(shared.accuracy()).isEqualTo(own.accuracy());
+  }
+
   @Test
   void withoutConditioningTheMrrIsExactlyChance() {
     IwmModel m = new IwmModel(new IwmConfig(16, 4, 16, 1, 2, 16, 1, 2, "none"), 3);

@@ -30,7 +30,11 @@ class IwmReproductionSmokeTest {
     assertThat(dir.resolve("mrr.png")).exists();
     assertThat(dir.resolve("latent_neighbours.png")).exists();
     Map<String, Object> m = r.metrics();
-    assertThat(m).containsKeys("arms", "criterion1_mrr_i_at_chance", "criterion4_gain_iii_gt_ii");
+    assertThat(m).containsKeys("arms", "phase_seconds", "criterion1_mrr_i_at_chance", "criterion4_gain_iii_gt_ii");
+    @SuppressWarnings("unchecked")
+    var phases = (Map<String, Double>) m.get("phase_seconds");
+    assertThat(phases).containsOnlyKeys("training", "mrr", "linear", "ft", "other");
+    assertThat(phases.get("training")).isPositive();
     assertThat((String) m.get("criterion4_gain_iii_gt_ii")).isIn("pass", "fail", "inconclusive");
     // arm (i) has no conditioning: its MRR is exactly chance by construction
     @SuppressWarnings("unchecked")
