@@ -14,7 +14,31 @@ public final class Engine {
   private static volatile boolean initialised;
 
   static {
+    skipPhysicalMemoryCheck();
     configureKernels();
+  }
+
+  /** JavaCPP's switch for its resident-memory check ({@link #skipPhysicalMemoryCheck}). */
+  static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
+  /**
+   * Turns off JavaCPP's resident-memory check unless the JVM was given a value: with the default,
+   * every native object JavaCPP wraps (each {@code Tensor} an op returns, each {@code Scalar})
+   * measures the process's resident memory when it is created, so that it can call {@code
+   * System.gc()} above 4× the maximum heap (which is about all of this machine's memory, so the
+   * check never fires before the machine runs out anyway). Measured here (libtorch 2.10, 2 cores):
+   * a tiny {@code add} with the result released by a {@code PointerScope} took 6.1 µs with the check
+   * and 3.9 µs without it, a {@code view} 5.3 and 1.8 µs, a {@code new Scalar} 3.6 and 1.0 µs; a
+   * batch-1 decode step of the {@code small} LLaMA creates about 400 such objects. papers4j frees its
+   * tensors with {@code PointerScope}s (DESIGN.md), not through the GC, so nothing relies on it.
+   * JavaCPP reads the property once, when its {@code Pointer} class loads: the launcher passes it on
+   * the command line, and this class, which every model loads before its first tensor, sets it for
+   * the Java API and tests; it has no effect if a tensor was created earlier.
+   */
+  static void skipPhysicalMemoryCheck() {
+    if (System.getProperty(MAX_PHYSICAL_BYTES) == null && System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
+      System.setProperty(MAX_PHYSICAL_BYTES, "0");
+    }
   }
 
   private Engine() {}
