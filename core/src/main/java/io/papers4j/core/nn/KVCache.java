@@ -1,5 +1,6 @@
 package io.papers4j.core.nn;
 
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -87,7 +88,8 @@ public final class KVCache {
    */
   public View update(Tensor k, Tensor v, Tensor positions) {
     long tn = k.size(2);
-    try (NoGradGuard g = new NoGradGuard()) {
+    // no guard object when gradients are already off (decoding): one native object less per layer
+    try (NoGradGuard g = GradMode.is_enabled() ? new NoGradGuard() : null) {
       if (!rolling) {
         if (length + tn > slots) {
           throw new IllegalStateException(

@@ -143,6 +143,11 @@ class LlamaModelTest {
         .hasMessageContaining("[16, 32]");
     assertThatThrownBy(() -> a.forward(Tensor.create(new long[] {1, 97}).unsqueeze(0)))
         .hasMessageContaining("token id out of range [0, 97): found 97");
+    assertThatThrownBy(() -> a.forward(Tensor.create(new long[] {-1, 3}).unsqueeze(0)))
+        .hasMessageContaining("token id out of range [0, 97): found -1");
+    LlamaModel.Cache cache = a.newCache(1, 8);
+    assertThatThrownBy(() -> a.forward(Tensor.create(new long[] {3, 200}).unsqueeze(0), cache))
+        .hasMessageContaining("token id out of range [0, 97): found 200");
   }
 
   @Test
