@@ -7,7 +7,6 @@ import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -73,6 +72,7 @@ public final class Attention implements Parameterized {
   private final Config config;
   private final PositionEncoding positionEncoding;
   private Kernel kernel = Kernel.FUSED;
+  private final StackedLinear qkvStack; // q/k/v as one product for one-row decoding
 
   public Attention(Config config, PositionEncoding positionEncoding, Init init) {
     this.config = config;
@@ -84,6 +84,7 @@ public final class Attention implements Parameterized {
     this.kProj = new Linear(c, kvDim, config.bias(), init);
     this.vProj = new Linear(c, kvDim, config.bias(), init);
     this.oProj = new Linear(qDim, c, config.bias(), init);
+    this.qkvStack = new StackedLinear(qProj, kProj, vProj);
   }
 
   public Config config() {
@@ -171,7 +172,8 @@ public final class Attention implements Parameterized {
 
   /**
    * The projections as heads, before the position encoding: x (B, T, C) → {q (B, H, T, D), k (B,
-   * Hkv, T, D), v (B, Hkv, T, D)}; one product for all three where {@link #stackedWeight} applies.
+   * Hkv, T, D), v (B, Hkv, T, D)}; one product for all three where a {@link StackedLinear} applies
+   * (one row, gradients and autocast off).
    */
   public Tensor[] project(Tensor x) {
     long b = x.size(0);
@@ -179,9 +181,9 @@ public final class Attention implements Parameterized {
     int h = config.numHeads();
     int hkv = config.numKvHeads();
     int d = config.headDim();
-    Tensor qkv = stackedWeight(x);
-    if (qkv != null) { // one row, inference: one matrix-vector product for q, k and v
-      Tensor all = Linear.linear(x, qkv, stackedBias).view(b, t, h + 2L * hkv, d).transpose(1, 2); // (B, H+2Hkv, T, D)
+    Tensor qkv = qkvStack.forward(x); // (B, T, (H+2Hkv)·D), or null: not one row in inference
+    if (qkv != null) { // one matrix-vector product for q, k and v
+      Tensor all = qkv.view(b, t, h + 2L * hkv, d).transpose(1, 2); // (B, H+2Hkv, T, D)
       return new Tensor[] {all.narrow(1, 0, h), all.narrow(1, h, hkv), all.narrow(1, h + hkv, hkv)};
     }
     return new Tensor[] {
@@ -190,53 +192,6 @@ public final class Attention implements Parameterized {
       vProj.forward(x).view(b, t, hkv, d).transpose(1, 2)
     };
   }
-
-  /**
-   * q/k/v weights stacked as one ((H + 2·H_kv)·D, C) matrix (and biases), or null where the three
-   * products stay separate. Used only where {@link Linear#linear} runs one row as a matrix-vector
-   * product (batch-1 decoding, gradients and autocast off): each output element is then the same
-   * dot product of one weight row with x as in the separate products (tested bit for bit), and one
-   * product costs about a third of three at this size (measured 27 vs 70 µs for three 256 × 256
-   * matrices, libtorch 2.10, 2 threads). The stack is a copy, rebuilt when a weight's storage or
-   * version counter changes (a loaded checkpoint, an optimizer step), and is kept only for layers
-   * up to {@link #MAX_STACKED} elements: small models, whose decode steps are dominated by per-call
-   * overhead; for large ones the products dominate and the copy would cost memory. Built under the
-   * layer's monitor, so threads decoding with one model at once share one stack.
-   */
-  private synchronized Tensor stackedWeight(Tensor x) {
-    if (qProj.adapter() != null || kProj.adapter() != null || vProj.adapter() != null) return null;
-    if (!Linear.runsAsMv(x, qProj.weight)) return null;
-    long rows = qProj.weight.size(0) + kProj.weight.size(0) + vProj.weight.size(0);
-    if (rows * qProj.weight.size(1) > MAX_STACKED) return null;
-    Tensor[] parts = {qProj.weight, kProj.weight, vProj.weight, qProj.bias, kProj.bias, vProj.bias};
-    long[] stamp = new long[2 * parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      if (parts[i] == null) continue;
-      stamp[2 * i] = parts[i].data_ptr().address();
-      stamp[2 * i + 1] = parts[i]._version();
-    }
-    if (stackedWeight == null || !java.util.Arrays.equals(stamp, stackedStamp)) {
-      try (org.bytedeco.javacpp.PointerScope keep = new org.bytedeco.javacpp.PointerScope()) {
-        Tensor w = torch.cat(new TensorVector(qProj.weight, kProj.weight, vProj.weight), 0).detach(); // (H·D+2·Hkv·D, C)
-        Tensor bias = qProj.bias == null ? null : torch.cat(new TensorVector(qProj.bias, kProj.bias, vProj.bias), 0).detach();
-        w.retainReference(); // outlives this scope; released when rebuilt
-        if (bias != null) bias.retainReference();
-        if (stackedWeight != null) stackedWeight.releaseReference();
-        if (stackedBias != null) stackedBias.releaseReference();
-        stackedWeight = w;
-        stackedBias = bias;
-      }
-      stackedStamp = stamp;
-    }
-    return stackedWeight;
-  }
-
-  /** The largest stacked q/k/v weight (elements) kept for one-row decoding: 4 Mi, 16 MiB in float32. */
-  static final long MAX_STACKED = 1L << 22;
-
-  private Tensor stackedWeight; // ((H + 2·Hkv)·D, C) or null
-  private Tensor stackedBias; // ((H + 2·Hkv)·D) or null
-  private long[] stackedStamp; // storage address and version of each part it was built from
 
   /** Each of the H_kv heads repeated {@code rep} times in place: (B, Hkv, T, D) → (B, Hkv·rep, T, D). */
   public static Tensor repeatKv(Tensor x, int rep) {
