@@ -24,6 +24,7 @@ import io.papers4j.vision.gen.EvalClassifier;
 import io.papers4j.vision.gen.Evaluator;
 import io.papers4j.vision.gen.LabelledImages;
 import io.papers4j.vision.gen.LatentSpace;
+import io.papers4j.vision.gen.NotoEmoji;
 import io.papers4j.vision.gen.SampleGrid;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,16 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
 
     @Option(names = "--patch", defaultValue = "0", description = "Patch side (default 4, or 4·size/28 to keep 49 tokens).")
     int patch;
+
+    @Option(names = "--emoji-group", defaultValue = "all",
+        description = "With --data emoji: train on one group of Unicode's emoji-test.txt (Debian unicode-data): smileys, people, animals, food, "
+            + "travel, activities, objects, symbols or flags; all = every emoji of the font (default ${DEFAULT-VALUE}).")
+    String emojiGroup;
+
+    @Option(names = "--prediction",
+        description = "What the network outputs (rectified flow): v (the velocity, SD3) or x (the clean image, turned into the velocity; "
+            + "JiT, Li and He 2025) (default: x for emoji, whose 4×4 RGB patches are 48 numbers in a width-64 token; v otherwise).")
+    String prediction;
 
     @Option(names = "--text", defaultValue = "words",
         description = "Caption encoder for shapes and emoji: words (word-level tokeniser, learned embeddings) or minilm (frozen pretrained all-MiniLM-L6-v2, the stand-in for SD3's CLIP/T5) (default ${DEFAULT-VALUE}).")
@@ -140,9 +151,17 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         if (imageSize != 0 && imageSize != 32) throw new IllegalArgumentException("--image-size for emoji must be 32, got " + imageSize);
         if (!text.equals("minilm")) throw new IllegalArgumentException("emoji captions are free text (their Unicode names): use --text minilm");
         config = FlowConfig.encoded(arch, 32, 3, patch == 0 ? 4 : patch, FlowTextEncoder.DIM, EMOJI_TOKENS).withQkNorm(qkNorm);
+        if (!emojiGroup.equals("all") && !NotoEmoji.GROUPS.contains(emojiGroup)) {
+          throw new IllegalArgumentException("--emoji-group must be all or one of " + String.join(", ", NotoEmoji.GROUPS) + ", got " + emojiGroup);
+        }
       } else {
         throw new IllegalArgumentException("--data must be fashion-mnist, shapes or emoji, got " + data);
       }
+      if (!data.equals("emoji") && !emojiGroup.equals("all")) throw new IllegalArgumentException("--emoji-group needs --data emoji");
+      String pred = prediction != null ? prediction : data.equals("emoji") && objective.equals("rf") ? "x" : "v";
+      if (!pred.equals("v") && !pred.equals("x")) throw new IllegalArgumentException("--prediction must be v or x, got " + pred);
+      if (pred.equals("x") && !objective.equals("rf")) throw new IllegalArgumentException("--prediction x is defined for --objective rf only");
+      config = config.withPrediction(pred);
       LatentSpace space = null;
       if (latent != null) {
         if (imageSize != 0) throw new IllegalArgumentException("--image-size cannot be combined with --latent (the autoencoder reads the data at its own size)");
@@ -156,7 +175,7 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       Engine.init(threads);
       Engine.seed(seed);
       int shapesCount = trainImages > 0 ? trainImages : 20_000;
-      FlowData d = data.equals("emoji") ? FlowData.emojiEncoded(256, batch, seed, FlowTextEncoder.load(EMOJI_TOKENS))
+      FlowData d = data.equals("emoji") ? FlowData.emojiEncoded(emojiGroup, 256, batch, seed, FlowTextEncoder.load(EMOJI_TOKENS))
           : data.equals("shapes")
           ? (config.conditioning().equals("features") ? FlowData.shapesEncoded(shapesCount, 512, batch, seed, FlowTextEncoder.load(MINILM_TOKENS))
               : FlowData.shapes(shapesCount, 512, batch, seed))
@@ -170,6 +189,8 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       cfg.put("arch", arch);
       cfg.put("objective", objective);
       if (!data.equals("fashion-mnist")) cfg.put("text_encoder", config.conditioning().equals("features") ? "all-MiniLM-L6-v2 (frozen)" : "words (learned)");
+      if (data.equals("emoji")) cfg.put("emoji_group", emojiGroup);
+      cfg.put("prediction", pred);
       cfg.put("t_sampler", sampler.spec());
       cfg.put("train_shift", shift);
       cfg.put("steps", steps);
@@ -333,7 +354,9 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
       boolean shapes = c.text() && !emoji;
       LatentSpace space = FlowCheckpoint.latentSpace(model);
       int side = space == null ? c.imageSize() : c.imageSize() * space.autoencoder().config().factor(); // pixel side
-      FlowData px = emoji ? FlowData.emojiEncoded(512, 128, 0, FlowTextEncoder.load(c.maxTextTokens()))
+      String group = emoji && cfgInfo.get("emoji_group") instanceof String g ? g : "all";
+      LabelledImages trainedOn = emoji ? LabelledImages.emoji(NotoEmoji.DEFAULT_FONT, 32, group) : null; // the emoji the model was trained on
+      FlowData px = emoji ? FlowData.emojiEncoded(group, 512, (int) Math.min(128, trainedOn.count()), 0, FlowTextEncoder.load(c.maxTextTokens()))
           : shapes
           ? (c.conditioning().equals("features") ? FlowData.shapesEncoded(128, 512, 128, 0, FlowTextEncoder.load(c.maxTextTokens())) : FlowData.shapes(128, 512, 128, 0))
           : FlowData.fashionMnist(128, 1_000, 128, side / 28, 0);
@@ -355,14 +378,19 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
           FlowData.toUnit(shapes || emoji ? px.testImages() : pool(px.testImages(), side / 28)));
       Cond cond;
       Tensor requested;
+      long[] trainedIds = null; // emoji: the classifier's class of each emoji trained on
       if (emoji) {
-        // the emoji named by the first test captions, repeated: does the classifier see the emoji that was asked for?
-        LabelledImages all = LabelledImages.load("emoji", true, Integer.MAX_VALUE, 0);
+        // the emoji of the validation set (the first ≤ 512 trained on), in turn: does the classifier see the emoji that was asked for?
+        List<String> allNames = LabelledImages.load("emoji", true, Integer.MAX_VALUE, 0).captions();
+        Map<String, Integer> classOf = new java.util.HashMap<>();
+        for (int i = 0; i < allNames.size(); i++) classOf.put(allNames.get(i), i);
+        trainedIds = trainedOn.captions().stream().mapToLong(n -> classOf.get(n)).toArray();
         long[] ids = new long[samples];
         List<String> names = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
-          ids[i] = i % d.testImages().size(0);
-          names.add(all.captions().get((int) ids[i]));
+          int k = (int) (i % d.testImages().size(0));
+          ids[i] = trainedIds[k];
+          names.add(trainedOn.captions().get(k));
         }
         cond = FlowTextEncoder.load(c.maxTextTokens()).encode(names);
         requested = torch.cat(new org.bytedeco.pytorch.TensorVector(Evaluator.classRequests(ids), torch.full(new long[] {samples, 1}, new Scalar(-1)).to(torch.ScalarType.Long)), 1);
@@ -387,8 +415,28 @@ public final class FlowCommand extends ParentCommand implements CliCommand {
         System.out.printf(Locale.ROOT, "%d samples, %d steps, CFG %s, against %d validation images (classifier features, not Inception):%n", samples,
             steps, cfg, d.testImages().size(0));
         scores.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %.4f%n", k, v));
+        if (emoji) {
+          int all = eval.classifier().config().classes().get(0).size();
+          double among = requestedAmong(eval.classifier(), FlowData.toUnit(x), requested.select(1, 0), trainedIds);
+          System.out.printf(Locale.ROOT, "  requested emoji named by the classifier: %.4f among the %d emoji trained on (group %s; chance %.4f), "
+              + "%.4f among all %d (chance %.4f)%n", among, trainedIds.length, group, 1.0 / trainedIds.length,
+              scores.get("attribute-accuracy-emoji"), all, 1.0 / all);
+        }
       }
       return 0;
+    }
+
+    /**
+     * How often the classifier's most likely emoji among {@code candidates} (class ids) is the one
+     * requested (N): the accuracy a model trained on those emoji has against chance 1/|candidates|.
+     */
+    static double requestedAmong(EvalClassifier classifier, Tensor images, Tensor requested, long[] candidates) {
+      try (NoGradGuard g = new NoGradGuard()) {
+        Tensor ids = Tensor.create(candidates);
+        Tensor logits = classifier.logits(images).get(0).index_select(1, ids); // (N, |candidates|)
+        Tensor pick = ids.index_select(0, logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false)); // (N)
+        return pick.eq(requested).to(torch.ScalarType.Double).mean().item_double();
+      }
     }
 
     /** 56-px images back to the classifier's 28 px (identity for factor 1). */

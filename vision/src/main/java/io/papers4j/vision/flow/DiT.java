@@ -121,7 +121,7 @@ public final class DiT extends FlowModel {
   }
 
   @Override
-  public Tensor forward(Tensor z, Tensor t, Cond cond) {
+  Tensor network(Tensor z, Tensor t, Cond cond) {
     FlowConfig c = config;
     Tensor x = embed(z); // (B, N, C)
     long n = x.size(1);

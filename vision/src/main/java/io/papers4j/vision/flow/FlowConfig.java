@@ -32,6 +32,11 @@ import java.util.List;
  * @param pooledDim width of the pooled caption vector (= contextDim)
  * @param condDropout probability of the null condition in training, for classifier-free guidance
  *     (0.1)
+ * @param prediction what the network's output is, rectified flow only: {@code v} (the velocity ε −
+ *     x₀ itself, SD3) or {@code x} (the clean image x̂₀, turned into the velocity (z − x̂₀)/max(σ,
+ *     0.05) inside {@link FlowModel#forward}, as Li and He's JiT ("Back to Basics: Let Denoising
+ *     Generative Models Denoise", 2025) do for pixel patches wider than the model can carry: a 4×4
+ *     RGB patch is 48 numbers in a width-64 token)
  */
 public record FlowConfig(
     String arch,
@@ -50,11 +55,17 @@ public record FlowConfig(
     int maxTextTokens,
     int contextDim,
     int pooledDim,
-    double condDropout) {
+    double condDropout,
+    String prediction) {
 
   public static final List<String> ARCHS = List.of("dit", "dit-llama", "mmdit", "crossdit", "uvit");
 
+  /** Clean-image predictions are turned into velocities with σ no smaller than this (JiT's clip). */
+  public static final double X_PREDICTION_MIN_SIGMA = 0.05;
+
   public FlowConfig {
+    if (prediction == null) prediction = "v"; // checkpoints written before the field existed
+    require(prediction.equals("v") || prediction.equals("x"), "prediction must be v or x, got " + prediction);
     require(ARCHS.contains(arch), "arch must be one of " + ARCHS + ", got " + arch);
     require(List.of("sincos", "learned", "rope").contains(posEmbed), "pos_embed must be sincos, learned or rope, got " + posEmbed);
     require(posEmbed.equals("rope") == arch.equals("dit-llama"), "dit-llama uses pos_embed rope and only it does, got " + arch + " with " + posEmbed);
@@ -74,6 +85,14 @@ public record FlowConfig(
         "text conditioning needs max_text_tokens, context_dim and pooled_dim >= 1");
     require(!conditioning.equals("words") || pooledDim == contextDim, "words conditioning pools its token embeddings: pooled_dim = context_dim");
     require(condDropout >= 0 && condDropout < 1, "cond_dropout must be in [0, 1), got " + condDropout);
+  }
+
+  /** A velocity-predicting model ({@code prediction} v). */
+  public FlowConfig(String arch, int imageSize, int channels, int patchSize, int hiddenSize, int depth, int numHeads, int mlpHidden,
+      String posEmbed, boolean qkNorm, String conditioning, int numClasses, int vocabSize, int maxTextTokens, int contextDim, int pooledDim,
+      double condDropout) {
+    this(arch, imageSize, channels, patchSize, hiddenSize, depth, numHeads, mlpHidden, posEmbed, qkNorm, conditioning, numClasses, vocabSize,
+        maxTextTokens, contextDim, pooledDim, condDropout, "v");
   }
 
   /** The spec's class-conditional Fashion-MNIST model for {@code arch}. */
@@ -103,28 +122,34 @@ public record FlowConfig(
   public FlowConfig withSize(int hidden, int layers, int heads, int mlp) {
     return new FlowConfig(arch, imageSize, channels, patchSize, hidden, layers, heads, mlp, posEmbed, qkNorm,
         conditioning, numClasses, vocabSize, maxTextTokens, conditioning.equals("words") ? hidden : contextDim,
-        conditioning.equals("words") ? hidden : pooledDim, condDropout);
+        conditioning.equals("words") ? hidden : pooledDim, condDropout, prediction);
   }
 
   public FlowConfig withImage(int size, int patch) {
     return new FlowConfig(arch, size, channels, patch, hiddenSize, depth, numHeads, mlpHidden, posEmbed, qkNorm,
-        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);
+        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout, prediction);
   }
 
   /** The same model on inputs of {@code ch} channels (an autoencoder's latent channels). */
   public FlowConfig withChannels(int ch) {
     return new FlowConfig(arch, imageSize, ch, patchSize, hiddenSize, depth, numHeads, mlpHidden, posEmbed, qkNorm,
-        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);
+        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout, prediction);
   }
 
   public FlowConfig withQkNorm(boolean on) {
     return new FlowConfig(arch, imageSize, channels, patchSize, hiddenSize, depth, numHeads, mlpHidden, posEmbed, on,
-        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);
+        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout, prediction);
   }
 
   public FlowConfig withPosEmbed(String pe) {
     return new FlowConfig(arch, imageSize, channels, patchSize, hiddenSize, depth, numHeads, mlpHidden, pe, qkNorm,
-        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout);
+        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout, prediction);
+  }
+
+  /** The same model predicting {@code p}: v (the velocity) or x (the clean image). */
+  public FlowConfig withPrediction(String p) {
+    return new FlowConfig(arch, imageSize, channels, patchSize, hiddenSize, depth, numHeads, mlpHidden, posEmbed, qkNorm,
+        conditioning, numClasses, vocabSize, maxTextTokens, contextDim, pooledDim, condDropout, p);
   }
 
   public int headDim() {

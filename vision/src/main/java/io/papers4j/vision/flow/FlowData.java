@@ -98,7 +98,13 @@ public final class FlowData implements TrainData {
    * image, so there is no held-out split: the validation set is the first {@code testCount} emoji.
    */
   public static FlowData emojiEncoded(int testCount, int batch, long seed, FlowTextEncoder encoder) {
-    LabelledImages e = LabelledImages.load("emoji", true, Integer.MAX_VALUE, seed);
+    return emojiEncoded("all", testCount, batch, seed, encoder);
+  }
+
+  /** As above for the emoji of one group of Unicode's emoji-test.txt ({@code all}: every one). */
+  public static FlowData emojiEncoded(String group, int testCount, int batch, long seed, FlowTextEncoder encoder) {
+    LabelledImages e = LabelledImages.emoji(io.papers4j.vision.gen.NotoEmoji.DEFAULT_FONT, 32, group);
+    if (e.count() < batch) throw new IllegalArgumentException("emoji group " + group + " has " + e.count() + " emoji, fewer than --batch " + batch);
     int test = (int) Math.min(testCount, e.count());
     return encoded(signed(e.images()), e.captions(), signed(e.images().narrow(0, 0, test)), e.captions().subList(0, test), batch, seed, encoder);
   }

@@ -74,8 +74,23 @@ public abstract sealed class FlowModel implements Parameterized, FlowNet permits
     return config;
   }
 
-  /** z (B, ch, S, S), timestep (B) in network units (0 … 1000) → prediction (B, ch, S, S). */
-  public abstract Tensor forward(Tensor z, Tensor t, Cond cond);
+  /**
+   * z (B, ch, S, S), timestep (B) in network units (0 … 1000) → prediction (B, ch, S, S): the
+   * backbone's output itself, or, for {@code prediction} x (rectified flow, network time 1000·σ),
+   * the velocity of its clean-image output x̂₀: z = (1 − σ)x₀ + σε gives ε − x₀ = (z − x₀)/σ, so
+   * v = (z − x̂₀)/max(σ, 0.05).
+   */
+  @Override
+  public final Tensor forward(Tensor z, Tensor t, Cond cond) {
+    Tensor out = network(z, t, cond); // (B, ch, S, S)
+    if (!config.prediction().equals("x")) return out;
+    Tensor sigma = t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float).div(new org.bytedeco.pytorch.Scalar(1000.0))
+        .clamp_min(new org.bytedeco.pytorch.Scalar(FlowConfig.X_PREDICTION_MIN_SIGMA)).view(-1, 1, 1, 1); // (B, 1, 1, 1)
+    return z.sub(out.to(z.scalar_type())).div(sigma);
+  }
+
+  /** The backbone: z (B, ch, S, S), timestep (B) → its raw output (B, ch, S, S). */
+  abstract Tensor network(Tensor z, Tensor t, Cond cond);
 
   /** The unconditional input of classifier-free guidance (null label, empty caption). */
   public Cond nullCond(long batch) {

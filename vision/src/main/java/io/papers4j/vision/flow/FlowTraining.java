@@ -127,6 +127,9 @@ public final class FlowTraining {
   public static Run train(FlowModel model, FlowData data, Recipe r, Path outDir, ProgressBar.Mode progress, int evalEvery,
       int evalBatches, double budgetS, Trainer.AfterStep probe, Precision precision) {
     DiffusionProcess process = process(r.objective());
+    if (model.config().prediction().equals("x") && !r.objective().equals("rf")) {
+      throw new IllegalArgumentException("clean-image prediction (prediction x) is defined for rectified flow only, got objective " + r.objective());
+    }
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
     TrainConfig tc = TrainConfig.builder(r.steps(), data.batch(), r.lr(), r.seed(), outDir).optWarmup(r.warmup())
         .optMinLrRatio(1.0).optClip(1.0).optEval(evalEvery, evalBatches).optCheckpointEvery(0).optKeepCheckpoints(1).build();

@@ -86,7 +86,7 @@ public final class MMDiT extends FlowModel {
   }
 
   @Override
-  public Tensor forward(Tensor z, Tensor t, Cond cond) {
+  Tensor network(Tensor z, Tensor t, Cond cond) {
     FlowConfig c = config;
     Tensor x = embed(z); // (B, N, C)
     Tensor[] yc = conditioner.encode(t, cond, true);

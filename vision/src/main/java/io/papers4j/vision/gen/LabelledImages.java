@@ -21,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
  *   <li>{@code fashion-mnist}: Debian {@code dataset-fashion-mnist}, 1×28×28, head "class" (10);
  *   <li>{@code shapes}: {@link CaptionedShapes}, 3×32×32, heads shape, colour, position, size;
  *   <li>{@code emoji}: {@link NotoEmoji} at 32×32 on white, heads "emoji" (one class per emoji; its
- *       name is the caption) and "block" (the Unicode block, a coarse category).
+ *       name is the caption) and "block" (the Unicode block, a coarse category); {@link #emoji(Path,
+ *       int, String)} takes one group of them.
  * </ul>
  */
 public record LabelledImages(String name, Tensor images, Tensor labels, List<String> heads, List<List<String>> classes, List<String> captions) {
@@ -105,7 +106,15 @@ public record LabelledImages(String name, Tensor images, Tensor labels, List<Str
   }
 
   public static LabelledImages emoji(Path font, int size) {
-    List<NotoEmoji.Emoji> all = NotoEmoji.load(font);
+    return emoji(font, size, "all");
+  }
+
+  /**
+   * The emoji of one group of Unicode's emoji-test.txt ({@link NotoEmoji#GROUPS}: smileys, animals,
+   * food, …), or every one for {@code all}; the "emoji" head's classes are the emoji of the group.
+   */
+  public static LabelledImages emoji(Path font, int size, String group) {
+    List<NotoEmoji.Emoji> all = NotoEmoji.inGroup(NotoEmoji.load(font), group, NotoEmoji.EMOJI_TEST);
     int n = all.size(), plane = size * size;
     float[] px = new float[n * 3 * plane];
     long[] lab = new long[n * 2];

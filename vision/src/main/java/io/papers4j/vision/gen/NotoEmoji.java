@@ -30,6 +30,14 @@ import javax.imageio.ImageIO;
 public final class NotoEmoji {
   public static final Path DEFAULT_FONT = Path.of("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf");
   public static final String DEBIAN_PACKAGE = "fonts-noto-color-emoji";
+  /** Unicode's emoji-test.txt (Debian {@code unicode-data}): the emoji groups of the keyboard palette. */
+  public static final Path EMOJI_TEST = Path.of("/usr/share/unicode/emoji/emoji-test.txt");
+  public static final String EMOJI_TEST_PACKAGE = "unicode-data";
+  /**
+   * The groups of emoji-test.txt by the first word of their name ("Food & Drink" → {@code food});
+   * "Component" (skin tones and hair, not taken here) is left out.
+   */
+  public static final List<String> GROUPS = List.of("smileys", "people", "animals", "food", "travel", "activities", "objects", "symbols", "flags");
 
   /** One emoji: its code point, name and the font's colour bitmap (ARGB, 136×128 in Noto). */
   public record Emoji(int codePoint, String name, BufferedImage bitmap) {}
@@ -77,6 +85,54 @@ public final class NotoEmoji {
     } catch (IOException e) {
       throw new IllegalArgumentException(font + ": unreadable embedded PNG: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Code point → group key ({@link #GROUPS}) of every single-code-point line of an emoji-test.txt:
+   * the code point column with its emoji presentation selector (FE0F) removed holds one code point.
+   */
+  public static Map<Integer, String> groups(Path emojiTest) {
+    if (!Files.isRegularFile(emojiTest)) {
+      throw new IllegalArgumentException(emojiTest + ": Unicode emoji-test.txt not found (install the Debian package " + EMOJI_TEST_PACKAGE + ")");
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(emojiTest);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(emojiTest + ": cannot read: " + e.getMessage(), e);
+    }
+    Map<Integer, String> out = new HashMap<>();
+    String group = null;
+    for (String line : lines) {
+      if (line.startsWith("# group:")) {
+        group = line.substring("# group:".length()).trim().split("[ &]+")[0].toLowerCase(Locale.ROOT);
+        continue;
+      }
+      if (line.isBlank() || line.startsWith("#") || group == null || !GROUPS.contains(group)) continue;
+      int semi = line.indexOf(';');
+      if (semi < 0) continue;
+      List<String> cps = new ArrayList<>();
+      for (String cp : line.substring(0, semi).trim().split("\\s+")) if (!cp.equalsIgnoreCase("FE0F")) cps.add(cp);
+      if (cps.size() != 1) continue;
+      try {
+        out.putIfAbsent(Integer.parseInt(cps.get(0), 16), group);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(emojiTest + ": malformed code point '" + cps.get(0) + "' in line: " + line);
+      }
+    }
+    if (out.isEmpty()) throw new IllegalArgumentException(emojiTest + ": no emoji group lines found (not an emoji-test.txt)");
+    return out;
+  }
+
+  /** The emoji of {@code all} in {@code group} ({@link #GROUPS}) by {@code emojiTest}, in their order; "all" keeps every one. */
+  public static List<Emoji> inGroup(List<Emoji> all, String group, Path emojiTest) {
+    if (group.equals("all")) return all;
+    if (!GROUPS.contains(group)) throw new IllegalArgumentException("emoji group must be all or one of " + String.join(", ", GROUPS) + ", got " + group);
+    Map<Integer, String> g = groups(emojiTest);
+    List<Emoji> out = new ArrayList<>();
+    for (Emoji e : all) if (group.equals(g.get(e.codePoint()))) out.add(e);
+    if (out.isEmpty()) throw new IllegalArgumentException("no emoji of the font are in group " + group);
+    return out;
   }
 
   /** The emoji bitmap scaled (area averaging, aspect kept, centred) onto a {@code size}² RGB canvas of {@code background}. */

@@ -105,6 +105,31 @@ class FlowCommandTest {
     Path grid = dir.resolve("apples.png");
     assertThat(run("sample", "--model", ck.toString(), "--prompt", "a red apple", "--steps", "2", "--n", "2", "--out", grid.toString())).isZero();
     assertThat(grid).exists();
+    assertThat(FlowCheckpoint.readConfig(ck).prediction()).isEqualTo("x"); // the emoji default
+
+    // one group of emoji-test.txt; eval scores the requested emoji among the group's and among all
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(io.papers4j.vision.gen.NotoEmoji.EMOJI_TEST), "needs Debian unicode-data");
+    Path food = dir.resolve("food");
+    assertThatThrownBy(() -> run("train", "--data", "emoji", "--text", "minilm", "--emoji-group", "fruit", "--out", food.toString()))
+        .hasMessageContaining("--emoji-group must be all or one of smileys");
+    assertThatThrownBy(() -> run("train", "--data", "shapes", "--emoji-group", "food", "--out", food.toString())).hasMessageContaining("needs --data emoji");
+    assertThatThrownBy(() -> run("train", "--data", "emoji", "--text", "minilm", "--objective", "eps", "--prediction", "x", "--out", food.toString()))
+        .hasMessageContaining("--objective rf only");
+    assertThat(run("train", "--data", "emoji", "--text", "minilm", "--emoji-group", "food", "--steps", "2", "--batch", "4", "--threads", "1",
+        "--out", food.toString())).isZero();
+    assertThat(Files.readString(food.resolve("papers4j.json"))).contains("\"emoji_group\" : \"food\"", "\"prediction\" : \"x\"");
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(run("eval", "--model", food.toString(), "--samples", "4", "--steps", "2", "--classifier-steps", "2",
+          "--classifier-images", "64", "--threads", "1")).isZero();
+    } finally {
+      System.setOut(old);
+    }
+    long n = io.papers4j.vision.gen.LabelledImages.emoji(io.papers4j.vision.gen.NotoEmoji.DEFAULT_FONT, 32, "food").count();
+    assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("FD-Emoji", "among the " + n + " emoji trained on (group food; chance " + String.format(java.util.Locale.ROOT, "%.4f", 1.0 / n) + ")");
   }
 
   @Test

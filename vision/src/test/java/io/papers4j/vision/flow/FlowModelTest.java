@@ -162,6 +162,51 @@ class FlowModelTest {
   }
 
   @Test
+  void aCleanImagePredictionIsReadAsTheVelocityOfTheFlow() throws Exception {
+    // z = (1 − σ)x₀ + σε gives ε − x₀ = (z − x₀)/σ: the output x̂₀ becomes v = (z − x̂₀)/max(σ, 0.05), network time 1000·σ
+    float[] sigma = {0.01f, 0.05f, 0.3f, 1f};
+    Tensor t = Tensor.create(sigma).mul(new Scalar(1000));
+    for (String arch : new String[] {"dit", "mmdit"}) {
+      FlowConfig c = tiny(arch, "class").withPrediction("x");
+      FlowModel m = FlowModel.create(c, 3);
+      Tensor z = torch.randn(4, 2, 8, 8);
+      Cond k = cond(c, 4);
+      // at initialisation the output layer is zero, so x̂₀ = 0 and v = z / max(σ, 0.05)
+      Tensor v0 = m.forward(z, t, k);
+      for (int i = 0; i < 4; i++) {
+        double s = Math.max(sigma[i], 0.05);
+        assertThat(v0.get(i).sub(z.get(i).div(new Scalar(s))).abs().max().item_double()).as(arch + " σ " + sigma[i]).isLessThan(1e-5);
+      }
+      perturb(m);
+      Tensor x0 = m.network(z, t, k);
+      assertThat(x0.abs().max().item_double()).isPositive();
+      Tensor v = m.forward(z, t, k);
+      for (int i = 0; i < 4; i++) {
+        double s = Math.max(sigma[i], 0.05);
+        assertThat(v.get(i).mul(new Scalar(s)).add(x0.get(i)).sub(z.get(i)).abs().max().item_double()).as(arch).isLessThan(1e-4);
+      }
+      // a v model's forward is the network's output itself
+      FlowModel mv = FlowModel.create(tiny(arch, "class"), 3);
+      perturb(mv);
+      assertThat(mv.forward(z, t, k).sub(mv.network(z, t, k)).abs().max().item_double()).isZero();
+
+      // the prediction is part of the checkpoint; a config written before it existed reads as v
+      Path ck = dir.resolve("x-" + arch);
+      FlowCheckpoint.save(ck, m, Map.of());
+      FlowModel back = FlowCheckpoint.load(ck);
+      assertThat(back.config().prediction()).isEqualTo("x");
+      assertThat(back.forward(z, t, k).sub(v).abs().max().item_double()).isZero();
+      Path cfg = ck.resolve("config.json");
+      String json = java.nio.file.Files.readString(cfg);
+      assertThat(json).contains("\"prediction\" : \"x\"");
+      java.nio.file.Files.writeString(cfg, json.replaceAll(",\\s*\"prediction\"\\s*:\\s*\"x\"", ""));
+      assertThat(java.nio.file.Files.readString(cfg)).doesNotContain("prediction");
+      assertThat(FlowCheckpoint.readConfig(ck).prediction()).isEqualTo("v");
+    }
+    assertThatThrownBy(() -> tiny("dit", "class").withPrediction("eps")).hasMessageContaining("prediction must be v or x");
+  }
+
+  @Test
   void checkpointsUseDiffusersNames() throws Exception {
     FlowModel mm = FlowModel.create(tiny("mmdit", "words").withQkNorm(true), 1);
     assertThat(mm.namedParameters()).containsKeys("pos_embed.proj.weight", "time_text_embed.timestep_embedder.linear_1.weight",

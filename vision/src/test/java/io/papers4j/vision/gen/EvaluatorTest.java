@@ -92,4 +92,49 @@ class EvaluatorTest {
     assertThat(centre.get(2).item_double()).isLessThan(0.4);
     assertThat(e.images().get(grin).select(1, 0).select(1, 0).min().item_double()).isGreaterThan(0.95); // white corner
   }
+
+  @Test
+  void emojiGroupsAreReadFromTheSingleCodePointLinesOfEmojiTest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    // lines in the format of Unicode's emoji-test.txt (UTS #51): FE0F is dropped, sequences and components are skipped
+    java.nio.file.Path f = dir.resolve("emoji-test.txt");
+    Files.writeString(f, String.join("\n",
+        "# group: Smileys & Emotion", "# subgroup: face-smiling",
+        "1F600                                                  ; fully-qualified     # 😀 E1.0 grinning face",
+        "263A FE0F                                              ; fully-qualified     # ☺️ E0.6 smiling face",
+        "263A                                                   ; unqualified         # ☺ E0.6 smiling face",
+        "# group: Component",
+        "1F3FB                                                  ; component           # 🏻 E1.0 light skin tone",
+        "# group: Food & Drink",
+        "1F34E                                                  ; fully-qualified     # 🍎 E0.6 red apple",
+        "1F9D1 200D 1F373                                       ; fully-qualified     # 🧑‍🍳 E12.1 cook",
+        "# group: Flags",
+        "1F3C1                                                  ; fully-qualified     # 🏁 E0.6 chequered flag", ""));
+    assertThat(NotoEmoji.groups(f)).containsExactlyInAnyOrderEntriesOf(
+        Map.of(0x1F600, "smileys", 0x263A, "smileys", 0x1F34E, "food", 0x1F3C1, "flags"));
+    Files.writeString(dir.resolve("other.txt"), "not an emoji list\n");
+    assertThatThrownBy(() -> NotoEmoji.groups(dir.resolve("other.txt"))).hasMessageContaining("no emoji group lines");
+    assertThatThrownBy(() -> NotoEmoji.groups(dir.resolve("missing.txt"))).hasMessageContaining("install the Debian package unicode-data");
+  }
+
+  @Test
+  void anEmojiGroupKeepsItsOwnEmojiOnly() {
+    Assumptions.assumeTrue(Files.exists(NotoEmoji.DEFAULT_FONT) && Files.exists(NotoEmoji.EMOJI_TEST), "needs Debian fonts-noto-color-emoji and unicode-data");
+    java.util.List<NotoEmoji.Emoji> all = NotoEmoji.load(NotoEmoji.DEFAULT_FONT);
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    int total = 0;
+    for (String g : NotoEmoji.GROUPS) {
+      java.util.List<NotoEmoji.Emoji> in = NotoEmoji.inGroup(all, g, NotoEmoji.EMOJI_TEST);
+      for (NotoEmoji.Emoji e : in) assertThat(seen.add(e.codePoint())).as("%s in two groups", e.name()).isTrue();
+      total += in.size();
+    }
+    assertThat(total).isGreaterThan(all.size() * 95 / 100); // nearly every emoji of the font has a group
+    java.util.List<String> food = NotoEmoji.inGroup(all, "food", NotoEmoji.EMOJI_TEST).stream().map(NotoEmoji.Emoji::name).toList();
+    assertThat(food).contains("red apple", "green salad", "teapot").doesNotContain("grinning face", "dog face");
+    java.util.List<String> smileys = NotoEmoji.inGroup(all, "smileys", NotoEmoji.EMOJI_TEST).stream().map(NotoEmoji.Emoji::name).toList();
+    assertThat(smileys).contains("grinning face", "green heart").doesNotContain("red apple");
+    LabelledImages set = LabelledImages.emoji(NotoEmoji.DEFAULT_FONT, 32, "food");
+    assertThat(set.captions()).isEqualTo(food);
+    assertThat(set.classes().get(0)).isEqualTo(food);
+    assertThatThrownBy(() -> NotoEmoji.inGroup(all, "fruit", NotoEmoji.EMOJI_TEST)).hasMessageContaining("must be all or one of smileys");
+  }
 }
