@@ -55,8 +55,9 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     String data;
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "Synthetic problems: easy (2-3 steps, numbers up to 20, "
-        + "add / subtract / double / triple) or hard (3-4 mixed steps with division and a friend's count, numbers up to 60, "
-        + "up to 2 distractor sentences; solutions need --max-new-tokens 180) (default ${DEFAULT-VALUE}).")
+        + "add / subtract / double / triple), medium (2-3 mixed steps with division and a friend's count, numbers up to 60, "
+        + "up to 2 distractor sentences; --max-new-tokens 130) or hard (the same with 3-4 steps; --max-new-tokens 160) "
+        + "(default ${DEFAULT-VALUE}).")
     String difficulty;
 
     @Option(names = "--problems", defaultValue = "500", description = "Training problems (default ${DEFAULT-VALUE}; gsm8k: the first N of train).")
@@ -348,8 +349,9 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     String data;
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "Synthetic problems: easy (2-3 steps, numbers up to 20, "
-        + "add / subtract / double / triple) or hard (3-4 mixed steps with division and a friend's count, numbers up to 60, "
-        + "up to 2 distractor sentences; solutions need --max-new-tokens 180) (default ${DEFAULT-VALUE}).")
+        + "add / subtract / double / triple), medium (2-3 mixed steps with division and a friend's count, numbers up to 60, "
+        + "up to 2 distractor sentences; --max-new-tokens 130) or hard (the same with 3-4 steps; --max-new-tokens 160) "
+        + "(default ${DEFAULT-VALUE}).")
     String difficulty;
 
     @Option(names = "--problems", defaultValue = "100", description = "Evaluate the first N problems (default ${DEFAULT-VALUE}).")

@@ -42,13 +42,9 @@ public final class Sft {
     }
   }
 
-  /**
-   * The tiny reasoning LLaMA: 2 layers, C = 128, 4 heads, F = 352, character vocabulary, 1024
-   * positions (a hard synthetic question of up to about 290 characters plus twice the sampled-token
-   * budget, which sampling reserves for the calculator's forced output).
-   */
+  /** The tiny reasoning LLaMA: 2 layers, C = 128, 4 heads, F = 352, character vocabulary, 512 positions. */
   public static LlamaConfig tinyConfig() {
-    return LlamaConfig.llama(CharTokenizer.VOCAB, 128, 352, 2, 4, 4, 1024, 1e-5, 10000.0, true);
+    return LlamaConfig.llama(CharTokenizer.VOCAB, 128, 352, 2, 4, 4, 512, 1e-5, 10000.0, true);
   }
 
   /** Prompt ids of a question: the question, a newline, and for RCRL a return token. */

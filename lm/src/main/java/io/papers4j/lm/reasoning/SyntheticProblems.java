@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * Q: Mia has 48 pens. Ben has 17 pens. Zoe has 30 pens. She keeps 1/4 of them. Mia also has 9 cards.
- *    Ben gives her all of his pens. Then the number doubles. How many pens does Mia have now?
+ *    Ben gives her his pens. It doubles. How many pens does Mia have now?
  * A: She keeps 1/4, so 48/4=&lt;&lt;48/4=12&gt;&gt;12.
  *    Ben gives 17, so 12+17=&lt;&lt;12+17=29&gt;&gt;29.
  *    It doubles, so 29*2=&lt;&lt;29*2=58&gt;&gt;58.
@@ -48,6 +48,12 @@ public final class SyntheticProblems {
   private static final String[] TIMES_MIXED = {"", "", "doubles", "triples", "quadruples"};
   /** Values of a mixed problem stay below this bound. */
   static final int MIXED_LIMIT = 10_000;
+  /**
+   * Longer questions of the general kind are drawn again, so a question plus the sampling budget
+   * of a hard solution (160 tokens, twice that reserved since the calculator's output is forced
+   * beyond it) fits the reasoning LLaMA's 512 positions.
+   */
+  public static final int MAX_QUESTION_CHARS = 190;
 
   /**
    * How hard the problems are.
@@ -59,7 +65,7 @@ public final class SyntheticProblems {
    *     another person's count of the same items, the main person's count of another kind of item
    * @param mixed false: add, subtract, double / triple only (the basic generator); true: also
    *     quadruple, exact division ("She keeps 1/4 of them.") and adding a
-   *     quantity stated earlier in the question about a friend ("Ben gives her all of his pens"),
+   *     quantity stated earlier in the question about a friend ("Ben gives her his pens."),
    *     whose sentence is a distractor when no step uses it
    */
   public record Difficulty(int minSteps, int maxSteps, int maxNumber, int distractors, boolean mixed) {
@@ -76,14 +82,16 @@ public final class SyntheticProblems {
     }
 
     /**
-     * Named levels: {@code easy} = basic 2-3 steps (the earlier default); {@code hard} = 3-4 mixed
-     * steps, numbers up to 60, up to 2 distractor sentences.
+     * Named levels: {@code easy} = basic 2-3 steps (the earlier default); {@code medium} = 2-3
+     * mixed steps, numbers up to 60, up to 2 distractor sentences; {@code hard} = the same with 3-4
+     * steps.
      */
     public static Difficulty of(String name) {
       return switch (name) {
         case "easy" -> basic(2, 3);
+        case "medium" -> new Difficulty(2, 3, 60, 2, true);
         case "hard" -> new Difficulty(3, 4, 60, 2, true);
-        default -> throw new IllegalArgumentException("difficulty must be easy or hard, got " + name);
+        default -> throw new IllegalArgumentException("difficulty must be easy, medium or hard, got " + name);
       };
     }
 
@@ -116,6 +124,7 @@ public final class SyntheticProblems {
         throw new IllegalStateException("cannot draw " + count + " distinct problems with " + minSteps + ".." + maxSteps + " steps");
       int steps = minSteps + rng.nextInt(maxSteps - minSteps + 1);
       Problem p = d.isBasic() ? one(rng, steps) : mixed(rng, steps, d);
+      if (!d.isBasic() && p.question().length() > MAX_QUESTION_CHARS) continue;
       if (seen.add(p.hash())) out.add(p);
     }
     return out;
@@ -218,14 +227,14 @@ public final class SyntheticProblems {
         case 1 -> {
           int b = 1 + rng.nextInt(Math.min(d.maxNumber(), x - 1));
           y = x - b;
-          text = pron + " gives away " + b + ".";
-          line = pron + " gives away " + b + ", so " + op(x, '-', b, y) + ".";
+          text = pron + " loses " + b + ".";
+          line = pron + " loses " + b + ", so " + op(x, '-', b, y) + ".";
         }
         case 2 -> {
           int k = 2 + rng.nextInt(maxTimes - 1);
           while (x * k >= MIXED_LIMIT) k--;
           y = x * k;
-          text = "Then the number " + TIMES_MIXED[k] + ".";
+          text = "It " + TIMES_MIXED[k] + ".";
           line = "It " + TIMES_MIXED[k] + ", so " + op(x, '*', k, y) + ".";
         }
         case 3 -> {
@@ -238,7 +247,7 @@ public final class SyntheticProblems {
         default -> {
           friendUsed = true;
           y = x + w;
-          text = friend[0] + " gives " + obj + " all of " + (friend[1].equals("She") ? "her" : "his") + " " + items + ".";
+          text = friend[0] + " gives " + obj + " " + (friend[1].equals("She") ? "her" : "his") + " " + items + ".";
           line = friend[0] + " gives " + w + ", so " + op(x, '+', w, y) + ".";
         }
       }

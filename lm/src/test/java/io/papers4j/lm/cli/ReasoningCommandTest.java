@@ -30,8 +30,8 @@ class ReasoningCommandTest {
     assertThat(fails("eval", "--endpoint", "ftp://x", "--problems", "1")).contains("http(s) URL");
     assertThat(fails("ei", "--out", dir.resolve("o").toString())).contains("--init-from DIR is required");
     assertThat(fails("sft", "--data", "mnist", "--out", dir.resolve("o").toString())).contains("--data must be gsm8k or synthetic");
-    assertThat(fails("sft", "--difficulty", "medium", "--out", dir.resolve("o").toString())).contains("difficulty must be easy or hard");
-    assertThat(fails("eval", "--endpoint", "http://127.0.0.1:9", "--data", "synthetic", "--difficulty", "x")).contains("difficulty must be easy or hard");
+    assertThat(fails("sft", "--difficulty", "extreme", "--out", dir.resolve("o").toString())).contains("difficulty must be easy, medium or hard");
+    assertThat(fails("eval", "--endpoint", "http://127.0.0.1:9", "--data", "synthetic", "--difficulty", "x")).contains("difficulty must be easy, medium or hard");
     Files.createDirectories(dir.resolve("exists"));
     assertThat(fails("sft", "--out", dir.resolve("exists").toString())).contains("already exists");
     assertThat(fails("ppo", "--reward", "dense", "--out", dir.resolve("p").toString())).contains("--reward must be sparse or dense-orm");
