@@ -31,19 +31,7 @@ public final class Evaluation {
   public static Scores run(LlamaModel policy, List<Problem> problems, Settings s, Integer returnToken,
       OutcomeRewardModel orm, ProgressBar bar) {
     if (problems.isEmpty()) throw new IllegalArgumentException("no problems to evaluate");
-    // maj@1: greedy, many questions per batch, sorted by prompt length to limit ragged pre-fill
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < problems.size(); i++) order.add(i);
-    order.sort(Comparator.comparingInt(i -> problems.get(i).question().length()));
-    int greedyCorrect = 0;
-    Rollouts.Settings greedy = new Rollouts.Settings(0, s.maxNewTokens(), s.calculator(), s.seed());
-    for (int at = 0; at < order.size(); at += s.batchRows()) {
-      List<Integer> idx = order.subList(at, Math.min(order.size(), at + s.batchRows()));
-      List<long[]> prompts = new ArrayList<>();
-      for (int i : idx) prompts.add(fitContext(policy, Sft.prompt(problems.get(i).question(), returnToken), s.maxNewTokens()));
-      List<Rollouts.Completion> cs = Rollouts.run(policy, prompts, greedy);
-      for (int j = 0; j < idx.size(); j++) if (problems.get(idx.get(j)).isCorrect(cs.get(j).text())) greedyCorrect++;
-    }
+    int greedyCorrect = greedyCorrect(policy, problems, s, returnToken);
     double majK = 0, rerank = 0, passK = 0, pass1 = 0, diversity = 0;
     List<String> questions = problems.stream().map(Problem::question).toList();
     List<List<String>> all = sampleAll(policy, questions, returnToken, s, s.seed() + 7919L);
@@ -76,6 +64,26 @@ public final class Evaluation {
         passK / n, pass1 / n, diversity / n);
   }
 
+  /**
+   * maj@1's count: problems solved by greedy decoding, many questions per batch, sorted by prompt
+   * length to limit ragged pre-fill.
+   */
+  public static int greedyCorrect(LlamaModel policy, List<Problem> problems, Settings s, Integer returnToken) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < problems.size(); i++) order.add(i);
+    order.sort(Comparator.comparingInt(i -> problems.get(i).question().length()));
+    int correct = 0;
+    Rollouts.Settings greedy = new Rollouts.Settings(0, s.maxNewTokens(), s.calculator(), s.seed());
+    for (int at = 0; at < order.size(); at += s.batchRows()) {
+      List<Integer> idx = order.subList(at, Math.min(order.size(), at + s.batchRows()));
+      List<long[]> prompts = new ArrayList<>();
+      for (int i : idx) prompts.add(fitContext(policy, Sft.prompt(problems.get(i).question(), returnToken), s.maxNewTokens()));
+      List<Rollouts.Completion> cs = Rollouts.run(policy, prompts, greedy);
+      for (int j = 0; j < idx.size(); j++) if (problems.get(idx.get(j)).isCorrect(cs.get(j).text())) correct++;
+    }
+    return correct;
+  }
+
   /** K sampled solution texts of one question (rows in batches of {@code batchRows}). */
   public static List<String> sample(LlamaModel policy, String question, Integer returnToken, Settings s, long seed) {
     List<String> out = new ArrayList<>(s.k());
@@ -95,9 +103,13 @@ public final class Evaluation {
    * of {@code batchRows} rows (one KV cache per batch), so small K does not leave the batch small.
    */
   public static List<List<String>> sampleAll(LlamaModel policy, List<String> questions, Integer returnToken, Settings s, long seed) {
+    // questions packed in order of length, so the rows of one batch tend to finish together
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < questions.size(); i++) order.add(i);
+    order.sort(Comparator.comparingInt(i -> questions.get(i).length()));
     List<long[]> rows = new ArrayList<>(questions.size() * s.k());
-    for (String q : questions) {
-      long[] prompt = fitContext(policy, Sft.prompt(q, returnToken), s.maxNewTokens());
+    for (int qi : order) {
+      long[] prompt = fitContext(policy, Sft.prompt(questions.get(qi), returnToken), s.maxNewTokens());
       for (int r = 0; r < s.k(); r++) rows.add(prompt);
     }
     List<String> texts = new ArrayList<>(rows.size());
@@ -106,8 +118,8 @@ public final class Evaluation {
       for (Rollouts.Completion c : Rollouts.run(policy, chunk, new Rollouts.Settings(s.temperature(), s.maxNewTokens(), s.calculator(), seed + at)))
         texts.add(c.text());
     }
-    List<List<String>> out = new ArrayList<>(questions.size());
-    for (int qi = 0; qi < questions.size(); qi++) out.add(texts.subList(qi * s.k(), (qi + 1) * s.k()));
+    List<List<String>> out = new ArrayList<>(java.util.Collections.nCopies(questions.size(), List.<String>of()));
+    for (int j = 0; j < order.size(); j++) out.set(order.get(j), texts.subList(j * s.k(), (j + 1) * s.k()));
     return out;
   }
 

@@ -12,8 +12,7 @@ package io.papers4j.lm.reasoning;
  * @param goldProblems synthetic problems with gold solutions for SFT
  * @param rlProblems training questions for EI / PPO / RCRL (answers only are used)
  * @param testProblems held-out questions (hash-disjoint from both training sets)
- * @param minSteps fewest arithmetic steps per problem
- * @param maxSteps most arithmetic steps per problem
+ * @param difficulty how hard the synthetic problems are (steps, numbers, distractors, mixed operations)
  * @param sftMaxSteps most SFT steps searched for the plateau
  * @param evalEvery SFT steps between held-out evaluations
  * @param minPlateauSteps earliest step that can be the plateau
@@ -33,7 +32,7 @@ package io.papers4j.lm.reasoning;
  * @param maxNewTokens sampled-token budget per solution
  * @param sampleRows sampled rows per batch (K rows of several questions share one batch)
  */
-public record RlReasoningPreset(int goldProblems, int rlProblems, int testProblems, int minSteps, int maxSteps,
+public record RlReasoningPreset(int goldProblems, int rlProblems, int testProblems, SyntheticProblems.Difficulty difficulty,
     int sftMaxSteps, int evalEvery, int minPlateauSteps, double plateauTolerance, int overtrainSteps, int batch, double lr,
     int eiRounds, int k, int refitSteps, int ppoPrompts, int ppoSamples, double ppoLr, double ppoLambda, int ormSteps,
     int gsm8kProblems, int maxNewTokens, int sampleRows) {
@@ -43,20 +42,20 @@ public record RlReasoningPreset(int goldProblems, int rlProblems, int testProble
       throw new IllegalArgumentException("bad SFT plateau settings: eval every " + evalEvery + ", max " + sftMaxSteps
           + ", over-train " + overtrainSteps + ", tolerance " + plateauTolerance);
     if (sampleRows < 1 || k < 1) throw new IllegalArgumentException("sample rows and K must be >= 1");
+    if (difficulty == null) throw new IllegalArgumentException("a preset needs a difficulty");
   }
 
   public static RlReasoningPreset of(String name) {
     return switch (name) {
-      case "smoke" -> new RlReasoningPreset(16, 4, 4, 1, 2, 4, 2, 2, 0.0, 2, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 1.0, 2, 2, 24, 8);
-      // quick: sized from rates measured on 2 cores with nothing else running (docs/rl-reasoning.md): SFT 74
-      // sequences/s at batch 16 (0.22 s a step), held-out evaluation of 96 questions x K = 8 in 64-row batches 21-24 s
-      // (untrained models, which fill the token budget). The SFT curve is logged from step 600 every 200 steps on 64
-      // held-out questions; RL starts at the first step >= 800 whose maj@1 is within 0.03 of the best before it (cap
-      // 1400); over-trained SFT runs 600 steps past it. Earlier runs: maj@1 0.15 at 400 steps, 0.81 at 800.
-      // 150 sampled tokens fit a 3-step solution (calculator results are forced and not counted).
-      case "quick" -> new RlReasoningPreset(500, 48, 64, 2, 3, 1400, 200, 800, 0.03, 600, 16, 2e-3, 2, 8, 80, 8, 8, 2e-5,
-          1.0, 60, 16, 150, 64);
-      case "full" -> new RlReasoningPreset(1000, 300, 200, 2, 4, 4000, 200, 800, 0.02, 2000, 16, 2e-3, 3, 16, 300, 16, 8,
+      case "smoke" -> new RlReasoningPreset(16, 4, 4, new SyntheticProblems.Difficulty(1, 2, 20, 1, true), 4, 2, 2, 0.0, 2, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 1.0, 2, 2, 24, 8);
+      // quick: medium problems (2-3 mixed steps, distractors), 96 held-out questions, 24 RL questions. Sized from
+      // probes on 2 cores (docs/rl-reasoning.md): SFT 0.29 s a step at batch 16 on the easy problems (200 characters
+      // a sequence; the medium ones are about 230), sampling 12.6 ms a decoding step at 64 rows. The SFT curve is
+      // greedy maj@1 every 150 steps from 300; RL starts at the first step >= 450 within 0.03 of the best before it
+      // (cap 600); over-trained SFT runs 300 steps past it. 130 sampled tokens fit a 3-step solution.
+      case "quick" -> new RlReasoningPreset(500, 24, 96, SyntheticProblems.Difficulty.of("medium"), 600, 150, 450, 0.03, 300, 16,
+          2e-3, 2, 8, 40, 8, 8, 2e-5, 1.0, 30, 16, 130, 64);
+      case "full" -> new RlReasoningPreset(1000, 300, 200, SyntheticProblems.Difficulty.of("hard"), 4000, 200, 800, 0.02, 2000, 16, 2e-3, 3, 16, 300, 16, 8,
           2e-5, 1.0, 300, 200, 160, 64);
       default -> throw new IllegalArgumentException("preset must be smoke, quick or full, got " + name);
     };

@@ -69,23 +69,25 @@ public final class RlReasoningReproduction extends TimedReproduction {
 
   private static void writePlot(RlReasoningStudy.Outcome o, RlReasoningPreset p, Path out) throws java.io.IOException {
     Plot.line("maj@1 and pass@" + p.k() + " vs RL samples (held-out synthetic problems)")
-        .series("EI maj@1", xs(o.eiCurve()), ys(o.eiCurve(), false))
-        .series("EI pass@" + p.k(), xs(o.eiCurve()), ys(o.eiCurve(), true))
-        .series("PPO maj@1", xs(o.ppoCurve()), ys(o.ppoCurve(), false))
-        .series("PPO pass@" + p.k(), xs(o.ppoCurve()), ys(o.ppoCurve(), true))
+        .series("EI maj@1", xs(o.eiCurve(), false), ys(o.eiCurve(), false))
+        .series("EI pass@" + p.k(), xs(o.eiCurve(), true), ys(o.eiCurve(), true))
+        .series("PPO maj@1", xs(o.ppoCurve(), false), ys(o.ppoCurve(), false))
+        .series("PPO pass@" + p.k(), xs(o.ppoCurve(), true), ys(o.ppoCurve(), true))
         .xLabel("samples drawn").yLabel("fraction of problems").write(out.resolve("rl_vs_samples.png"));
     double[] steps = o.sftCurve().stream().mapToDouble(RlReasoningStudy.Row::sftSteps).toArray();
+    double[] passSteps = o.sftCurve().stream().filter(r -> !Double.isNaN(r.scores().passK())).mapToDouble(RlReasoningStudy.Row::sftSteps).toArray();
     Plot.line("SFT: held-out maj@1 and pass@" + p.k() + " vs steps (RL starts at step " + o.plateauStep() + ")")
-        .series("maj@1", steps, ys(o.sftCurve(), false)).series("pass@" + p.k(), steps, ys(o.sftCurve(), true))
+        .series("maj@1", steps, ys(o.sftCurve(), false)).series("pass@" + p.k(), passSteps, ys(o.sftCurve(), true))
         .xLabel("SFT steps").yLabel("fraction of problems").write(out.resolve("sft_curve.png"));
   }
 
-  private static double[] xs(List<RlReasoningStudy.Row> rows) {
-    return rows.stream().mapToDouble(RlReasoningStudy.Row::samples).toArray();
+  /** Samples of the rows that have the metric (pass@K is measured at some points only). */
+  private static double[] xs(List<RlReasoningStudy.Row> rows, boolean pass) {
+    return rows.stream().filter(r -> !pass || !Double.isNaN(r.scores().passK())).mapToDouble(RlReasoningStudy.Row::samples).toArray();
   }
 
   private static double[] ys(List<RlReasoningStudy.Row> rows, boolean pass) {
-    return rows.stream().mapToDouble(r -> pass ? r.scores().passK() : r.scores().maj1()).toArray();
+    return rows.stream().mapToDouble(r -> pass ? r.scores().passK() : r.scores().maj1()).filter(v -> !Double.isNaN(v)).toArray();
   }
 
   private static String f(double v) {
@@ -96,8 +98,11 @@ public final class RlReasoningReproduction extends TimedReproduction {
       boolean claimI, boolean eiBeatsSft, boolean eiPass, boolean overTrade) {
     StringBuilder s = new StringBuilder();
     s.append("# rl-reasoning (2403.04642), preset ").append(preset).append("\n\n");
-    s.append("Synthetic GSM8K-format problems (").append(p.minSteps()).append("-").append(p.maxSteps())
-        .append(" steps), 2-layer C=128 character LLaMA, calculator in the loop. ").append(p.goldProblems())
+    SyntheticProblems.Difficulty d = p.difficulty();
+    s.append("Synthetic GSM8K-format problems (").append(d.minSteps()).append("-").append(d.maxSteps())
+        .append(" steps, numbers up to ").append(d.maxNumber()).append(", up to ").append(d.distractors())
+        .append(" distractor sentences, ").append(d.mixed() ? "mixed operations" : "add / subtract / multiply")
+        .append("), 2-layer C=128 character LLaMA, calculator in the loop. ").append(p.goldProblems())
         .append(" gold traces for SFT (held-out maj@1 / pass@K every ").append(p.evalEvery()).append(" steps; RL from step ")
         .append(o.plateauStep()).append(o.plateauFound() ? ", where maj@1 stopped improving by more than "
             + p.plateauTolerance() : ", the step cap: maj@1 had not stopped improving").append("; over-trained SFT to step ")
@@ -114,10 +119,10 @@ public final class RlReasoningReproduction extends TimedReproduction {
     s.append("\nThe paper's numbers for these columns (per model, SFT- and pretrained-init) were not available to us;\n"
         + "its stated findings are: EI is best in most cases, with sample complexity similar to PPO; RL improves maj@1\n"
         + "and pass@96 together; longer SFT raises maj@1 and lowers pass@96; ORM reranking helps at test time.\n\n");
-    s.append("## SFT curve (held-out)\n\n| SFT steps | maj@1 | pass@K |\n|---|---|---|\n");
+    s.append("## SFT curve (held-out; pass@K measured at the plateau and the last step only)\n\n| SFT steps | maj@1 | pass@K |\n|---|---|---|\n");
     for (RlReasoningStudy.Row r : o.sftCurve())
       s.append("| ").append(r.sftSteps()).append(" | ").append(f(r.scores().maj1())).append(" | ").append(f(r.scores().passK())).append(" |\n");
-    s.append("\n## Curves (held-out)\n\n| run | samples | maj@1 | pass@K |\n|---|---|---|---|\n");
+    s.append("\n## Curves (held-out; pass@K at the start and the end only)\n\n| run | samples | maj@1 | pass@K |\n|---|---|---|---|\n");
     for (RlReasoningStudy.Row r : o.eiCurve()) curve(s, "EI", r);
     for (RlReasoningStudy.Row r : o.ppoCurve()) curve(s, "PPO", r);
     s.append("\n## Claims\n\n");

@@ -30,18 +30,17 @@ public final class RlReasoningStudy {
       List<Row> ppoCurve, long eiSamples, long ppoSamples) {}
 
   public static Outcome run(RlReasoningPreset p, long seed, ProgressBar bar) {
-    List<Problem> test = SyntheticProblems.generate(p.testProblems(), p.minSteps(), p.maxSteps(), seed, Set.of());
+    List<Problem> test = SyntheticProblems.generate(p.testProblems(), p.difficulty(), seed, Set.of());
     Set<String> held = SyntheticProblems.hashes(test);
-    List<Problem> gold = SyntheticProblems.generate(p.goldProblems(), p.minSteps(), p.maxSteps(), seed + 1, held);
+    List<Problem> gold = SyntheticProblems.generate(p.goldProblems(), p.difficulty(), seed + 1, held);
     Set<String> used = new java.util.HashSet<>(held);
     used.addAll(SyntheticProblems.hashes(gold));
-    List<Problem> rl = SyntheticProblems.generate(p.rlProblems(), p.minSteps(), p.maxSteps(), seed + 2, used);
+    List<Problem> rl = SyntheticProblems.generate(p.rlProblems(), p.difficulty(), seed + 2, used);
     List<Problem> gsm8k = Gsm8kData.split("test").subList(0, p.gsm8kProblems());
     Evaluation.Settings eval = new Evaluation.Settings(p.k(), 1.0, p.maxNewTokens(), true, seed + 3, p.sampleRows());
 
-    // SFT with the plateau protocol: held-out maj@1 / pass@K every evalEvery steps; the RL arms start
-    // at the first step where maj@1 stops improving, the over-trained arm continues the same run
-    List<Row> rows = new ArrayList<>();
+    // SFT with the plateau protocol: held-out greedy maj@1 every evalEvery steps; the RL arms start at
+    // the first step where maj@1 stops improving, the over-trained arm continues the same run
     LlamaModel sftModel = new LlamaModel(Sft.tinyConfig(), Init.normal(seed, 0.02), null);
     List<Sft.Example> goldEx = Sft.gold(gold);
     Plateau plateau = new Plateau(p, sftModel, test, eval);
@@ -50,8 +49,7 @@ public final class RlReasoningStudy {
     LlamaModel init = plateau.snapshot;
     int startSteps = plateau.at;
     int overSteps = plateau.lastStep;
-    rows.add(row("SFT", 0, startSteps, init, test, gsm8k, eval, null, null));
-    rows.add(row("SFT over-trained", 0, overSteps, sftModel, test, gsm8k, eval, null, null));
+    Row over = row("SFT over-trained", 0, overSteps, sftModel, test, gsm8k, eval, null, null);
 
     // ORM on the SFT policy's own samples for the RL questions
     OutcomeRewardModel orm = new OutcomeRewardModel(copy(init), seed + 5);
@@ -62,21 +60,32 @@ public final class RlReasoningStudy {
       for (String t : ormSamples.get(i)) labelled.add(new OutcomeRewardModel.Labelled(q.question(), t, q.isCorrect(t)));
     }
     orm.fit(labelled, new Sft.Fit(p.ormSteps(), p.batch(), 1e-3, seed + 6), null);
-    rows.set(0, row("SFT", 0, startSteps, init, test, gsm8k, eval, orm, null));
+    Row sft = row("SFT", 0, startSteps, init, test, gsm8k, eval, orm, null);
+    List<Row> rows = new ArrayList<>(List.of(sft, over));
+    // the SFT curve's plateau and last points carry the full scores (the others greedy maj@1 only)
+    List<Row> curve = new ArrayList<>();
+    for (Row r : plateau.curve) {
+      if (r.sftSteps() == startSteps) curve.add(new Row(r.method(), 0, startSteps, sft.scores(), Double.NaN));
+      else if (r.sftSteps() == overSteps) curve.add(new Row(r.method(), 0, overSteps, over.scores(), Double.NaN));
+      else curve.add(r);
+    }
 
-    // expert iteration from the plateau checkpoint
+    // expert iteration from the plateau checkpoint (earlier rounds: greedy maj@1; the last: every score)
     List<Row> eiCurve = new ArrayList<>();
-    eiCurve.add(rows.get(0));
+    eiCurve.add(sft);
     LlamaModel ei = copy(init);
     ExpertIteration.Config eic = new ExpertIteration.Config(p.eiRounds(), p.k(), 1.0, p.maxNewTokens(),
         new Sft.Fit(p.refitSteps(), p.batch(), p.lr(), seed + 7), seed + 8, p.sampleRows());
-    long eiSamples = ExpertIteration.run(ei, init, rl, goldEx, eic,
-        (round, samples, kept) -> eiCurve.add(row("EI round " + round, samples, startSteps, ei, test, List.of(), eval, null, null)), null);
-    rows.add(row("EI", eiSamples, startSteps, ei, test, gsm8k, eval, orm, null));
+    long eiSamples = ExpertIteration.run(ei, init, rl, goldEx, eic, (round, samples, kept) -> {
+      if (round < p.eiRounds()) eiCurve.add(greedyRow("EI round " + round, samples, startSteps, ei, test, eval));
+    }, null);
+    Row eiRow = row("EI", eiSamples, startSteps, ei, test, gsm8k, eval, orm, null);
+    rows.add(eiRow);
+    eiCurve.add(eiRow);
 
     // PPO from the plateau checkpoint at EI's sample budget (sparse reward)
     List<Row> ppoCurve = new ArrayList<>();
-    ppoCurve.add(rows.get(0));
+    ppoCurve.add(sft);
     LlamaModel ppo = copy(init);
     int perIter = p.ppoPrompts() * p.ppoSamples();
     int iters = (int) Math.max(1, eiSamples / perIter);
@@ -84,16 +93,18 @@ public final class RlReasoningStudy {
     Ppo.Config pc = new Ppo.Config(iters, p.ppoPrompts(), p.ppoSamples(), 4, p.ppoLr(), 1.0, p.ppoLambda(), 0.2, 1.0, 0.05, 1.0,
         p.maxNewTokens(), Ppo.Reward.SPARSE, seed + 9);
     long ppoSamples = Ppo.run(ppo, init, rl, pc, null, (it, samples, correct, kl) -> {
-      if (it % evalEvery == 0 || it == iters) ppoCurve.add(row("PPO iter " + it, samples, startSteps, ppo, test, List.of(), eval, null, null));
+      if (it % evalEvery == 0 && it < iters) ppoCurve.add(greedyRow("PPO iter " + it, samples, startSteps, ppo, test, eval));
     }, null);
-    rows.add(row("PPO (sparse)", ppoSamples, startSteps, ppo, test, gsm8k, eval, orm, null));
+    Row ppoRow = row("PPO (sparse)", ppoSamples, startSteps, ppo, test, gsm8k, eval, orm, null);
+    rows.add(ppoRow);
+    ppoCurve.add(ppoRow);
 
     // RCRL, one round of K samples per question
     LlamaModel rc = copy(init);
     long rcSamples = Rcrl.run(rc, init, rl, gold,
         new ExpertIteration.Config(1, p.k(), 1.0, p.maxNewTokens(), eic.refit(), seed + 10, p.sampleRows()), null);
     rows.add(row("RCRL", rcSamples, startSteps, rc, test, gsm8k, eval, null, CharTokenizer.GOOD));
-    return new Outcome(rows, plateau.curve, startSteps, plateau.found, eiCurve, ppoCurve, eiSamples, ppoSamples);
+    return new Outcome(rows, curve, startSteps, plateau.found, eiCurve, ppoCurve, eiSamples, ppoSamples);
   }
 
   /** The SFT step listener of the plateau protocol. */
@@ -125,7 +136,7 @@ public final class RlReasoningStudy {
     public boolean afterStep(int step, double loss) {
       lastStep = step;
       if (step % p.evalEvery() != 0 || step < p.minPlateauSteps() - p.evalEvery()) return false; // the curve starts one log before the earliest plateau
-      Row r = row("SFT step " + step, 0, step, model, test, List.of(), eval, null, null);
+      Row r = greedyRow("SFT step " + step, 0, step, model, test, eval);
       curve.add(r);
       double m = r.scores().maj1();
       if (at < 0) {
@@ -141,6 +152,14 @@ public final class RlReasoningStudy {
     }
   }
 
+  /** A row with greedy maj@1 only (the sampled scores NaN): the cheap points of the curves. */
+  static Row greedyRow(String method, long samples, int sftSteps, LlamaModel m, List<Problem> test, Evaluation.Settings eval) {
+    double maj1 = greedyOnly(m, test, eval, null);
+    Evaluation.Scores s = new Evaluation.Scores(test.size(), eval.k(), eval.temperature(), maj1, Double.NaN, Double.NaN,
+        Double.NaN, Double.NaN, Double.NaN);
+    return new Row(method, samples, sftSteps, s, Double.NaN);
+  }
+
   static Row row(String method, long samples, int sftSteps, LlamaModel m, List<Problem> test, List<Problem> gsm8k,
       Evaluation.Settings eval, OutcomeRewardModel orm, Integer returnToken) {
     Evaluation.Scores s = Evaluation.run(m, test, eval, returnToken, orm, null);
@@ -152,23 +171,9 @@ public final class RlReasoningStudy {
     return new Row(method, samples, sftSteps, s, g);
   }
 
-  /** maj@1 only (greedy), for GSM8K where sampling K would be wasted on a tiny model. */
+  /** maj@1 only (greedy): the SFT and RL curves' points, and GSM8K, where sampling K would be wasted on a tiny model. */
   static double greedyOnly(LlamaModel m, List<Problem> problems, Evaluation.Settings s, Integer returnToken) {
-    int ok = 0;
-    Rollouts.Settings greedy = new Rollouts.Settings(0, s.maxNewTokens(), true, s.seed());
-    for (int at = 0; at < problems.size(); at += s.batchRows()) {
-      List<long[]> prompts = new ArrayList<>();
-      List<Problem> chunk = problems.subList(at, Math.min(problems.size(), at + s.batchRows()));
-      for (Problem q : chunk) {
-        long[] pr = Sft.prompt(q.question(), returnToken);
-        int max = 512 - 2 * s.maxNewTokens() - 1;
-        if (pr.length > max) pr = java.util.Arrays.copyOfRange(pr, pr.length - max, pr.length); // keep the end
-        prompts.add(pr);
-      }
-      List<Rollouts.Completion> cs = Rollouts.run(m, prompts, greedy);
-      for (int j = 0; j < chunk.size(); j++) if (chunk.get(j).isCorrect(cs.get(j).text())) ok++;
-    }
-    return (double) ok / problems.size();
+    return (double) Evaluation.greedyCorrect(m, problems, s, returnToken) / problems.size();
   }
 
   static LlamaModel copy(LlamaModel src) {
