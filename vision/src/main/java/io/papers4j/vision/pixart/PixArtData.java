@@ -79,6 +79,16 @@ public final class PixArtData implements TrainData {
     return new PixArtData(train, trainLabels, test, testLabels, table, prompts, batch, seed);
   }
 
+  /** The same captions over other training inputs with their labels (a subset, encoded) and other held-out inputs. */
+  public PixArtData withInputs(Tensor train, Tensor labels, Tensor test) {
+    return new PixArtData(train, labels, test, testLabels, table, prompts, batch, seed);
+  }
+
+  /** Caption tokens L of the encoded caption table. */
+  public int captionTokens() {
+    return (int) table.tokens().size(1);
+  }
+
   /** The first n Fashion-MNIST test images (n, 1, 28, 28) in [−1, 1]. */
   public static Tensor fashionTest(int n) {
     return images(FashionMnist.load("t10k"), n);
@@ -116,6 +126,10 @@ public final class PixArtData implements TrainData {
     return trainInputs;
   }
 
+  public Tensor trainLabels() {
+    return trainLabels;
+  }
+
   public Tensor testInputs() {
     return testInputs;
   }
@@ -146,6 +160,11 @@ public final class PixArtData implements TrainData {
   public static Tensor toUnit(Tensor images) {
     return images.add(new Scalar(1)).mul(new Scalar(0.5)).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(0)),
         new org.bytedeco.pytorch.ScalarOptional(new Scalar(1)));
+  }
+
+  /** [0, 1] → [−1, 1]. */
+  public static Tensor toSigned(Tensor unit) {
+    return unit.mul(new Scalar(2)).sub(new Scalar(1));
   }
 
   /** n class indexes 0, 1, …, 9, 0, … (class-balanced requests), int64. */

@@ -100,6 +100,15 @@ public final class PixArtTraining {
   /** As above with the forward passes in {@code precision} (bf16 = CPU autocast; float32 weights, AdamW state, loss). */
   public static Run train(PixArt model, PixArtData data, Recipe r, Path work, ProgressBar.Mode progress, int evalEvery, int evalBatches,
       double budgetS, Precision precision) {
+    return train(model, data, r, work, progress, evalEvery, evalBatches, budgetS, precision, null);
+  }
+
+  /**
+   * As above with {@code afterStep} called after every optimizer update (e.g. to score the model at
+   * chosen steps; the batches, noise and dropout of later steps do not depend on it).
+   */
+  public static Run train(PixArt model, PixArtData data, Recipe r, Path work, ProgressBar.Mode progress, int evalEvery, int evalBatches,
+      double budgetS, Precision precision, Trainer.AfterStep afterStep) {
     DiffusionProcess process = process(model.config().objective());
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.torchDefaults(r.lr()).withWeightDecay(0), name -> false);
     TrainConfig tc = TrainConfig.builder(r.steps(), data.batch(), r.lr(), r.seed(), work).optWarmup(r.warmup()).optMinLrRatio(1.0)
@@ -111,6 +120,7 @@ public final class PixArtTraining {
         .precision(precision)
         .stepLoss((step, b) -> stepLoss(model, process, r.seed(), step, b, data))
         .validationLoss((i, b) -> validationLoss(model, process, i, b, data))
+        .afterStep(afterStep)
         .run(false);
     return new Run(model, result, (System.nanoTime() - t0) / 1e9);
   }
