@@ -71,7 +71,7 @@ public final class PixArtReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       case "quick" -> new Preset("quick", 20_000, 1_000, 32, 32, 4, 2, 240, 3_000, 150, 250, 10, 1.0, new long[] {1, 2},
-          new int[] {14, 28, 56}, 2, 0, new WeakToStrongCurves.Sizes(14, 600, 400, 4, 250, new int[] {16, 32, 32}, 4, 250, 8_000, 100, true),
+          new int[] {14, 28, 56}, 2, 0, new WeakToStrongCurves.Sizes(14, 500, 300, 3, 200, new int[] {16, 32, 32}, 4, 200, 6_000, 100, true),
           List.of("4e"));
       case "full" -> new Preset("full", 60_000, 2_000, 64, 48, 8, 4, Double.POSITIVE_INFINITY, 900, 150, 1_000, 20, 1.0, new long[] {1, 2},
           new int[] {14, 28, 56}, 4, 0, new WeakToStrongCurves.Sizes(14, 1_500, 1_000, 5, 1_000, new int[] {16, 32, 32}, 4, 1_000, 20_000, 300, true),
