@@ -1,5 +1,6 @@
 package io.papers4j.vision.iwm;
 
+import io.papers4j.core.data.RgbPlanes;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -42,7 +43,7 @@ public final class ColourShapes {
     for (int i = 0; i < n; i++) {
       int cls = rng.nextInt(CLASSES.length);
       labels[i] = cls;
-      RealImages.copyPixels(render(cls, side, rng), pixels, i * 3 * side * side);
+      RgbPlanes.copy(render(cls, side, rng), pixels, i * 3 * side * side);
     }
     return new Data(torch.tensor(pixels).view(n, 3, side, side), torch.tensor(labels));
   }

@@ -1,5 +1,6 @@
 package io.papers4j.vision.iwm;
 
+import io.papers4j.core.data.RgbPlanes;
 import io.papers4j.core.data.TangoIcons;
 import io.papers4j.vision.gen.LabelledImages;
 import io.papers4j.vision.gen.NotoEmoji;
@@ -88,22 +89,7 @@ public final class RealImages {
       throw new IllegalArgumentException(file + ": unreadable image: " + e.getMessage(), e);
     }
     if (img == null) throw new IllegalArgumentException(file + ": not an image ImageIO can read");
-    float[] px = new float[3 * img.getHeight() * img.getWidth()];
-    copyPixels(img, px, 0);
-    return torch.tensor(px).view(3, img.getHeight(), img.getWidth());
-  }
-
-  /** The image's RGB as channel planes in [0, 1], written into {@code px} from {@code off}. */
-  static void copyPixels(BufferedImage img, float[] px, int off) {
-    int h = img.getHeight(), w = img.getWidth();
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int rgb = img.getRGB(x, y);
-        px[off + y * w + x] = ((rgb >> 16) & 255) / 255f;
-        px[off + h * w + y * w + x] = ((rgb >> 8) & 255) / 255f;
-        px[off + 2 * h * w + y * w + x] = (rgb & 255) / 255f;
-      }
-    }
+    return torch.tensor(RgbPlanes.of(img)).view(3, img.getHeight(), img.getWidth());
   }
 
   private static ColourShapes.Data everyFifth(Tensor images, Tensor labels, boolean test) {
