@@ -72,7 +72,7 @@ public final class Attention implements Parameterized {
   private final Config config;
   private final PositionEncoding positionEncoding;
   private Kernel kernel = Kernel.FUSED;
-  private final StackedLinear qkvStack; // q/k/v as one product for one-row decoding
+  private final StackedLinear qkvStack; // q/k/v as one product in inference
 
   public Attention(Config config, PositionEncoding positionEncoding, Init init) {
     this.config = config;
@@ -173,7 +173,7 @@ public final class Attention implements Parameterized {
   /**
    * The projections as heads, before the position encoding: x (B, T, C) → {q (B, H, T, D), k (B,
    * Hkv, T, D), v (B, Hkv, T, D)}; one product for all three where a {@link StackedLinear} applies
-   * (one row, gradients and autocast off).
+   * (inference: one row with autocast off, or any rows under autocast).
    */
   public Tensor[] project(Tensor x) {
     long b = x.size(0);
@@ -181,8 +181,8 @@ public final class Attention implements Parameterized {
     int h = config.numHeads();
     int hkv = config.numKvHeads();
     int d = config.headDim();
-    Tensor qkv = qkvStack.forward(x); // (B, T, (H+2Hkv)·D), or null: not one row in inference
-    if (qkv != null) { // one matrix-vector product for q, k and v
+    Tensor qkv = qkvStack.forward(x); // (B, T, (H+2Hkv)·D), or null: kept separate
+    if (qkv != null) { // one product for q, k and v
       Tensor all = qkv.view(b, t, h + 2L * hkv, d).transpose(1, 2); // (B, H+2Hkv, T, D)
       return new Tensor[] {all.narrow(1, 0, h), all.narrow(1, h, hkv), all.narrow(1, h + hkv, hkv)};
     }

@@ -10,14 +10,14 @@ import org.bytedeco.pytorch.global.torch;
  * <pre>y = W_down (SiLU(W_gate x) ⊙ W_up x)</pre>
  *
  * <p>Shapes: x (…, C) → y (…, C) through a hidden width F (LLaMA: about 8/3·C rounded up).
- * Tensor names are Hugging Face's {@code gate_proj}, {@code up_proj}, {@code down_proj}. One row in
- * inference (batch-1 decoding) runs gate and up as one {@link StackedLinear} product.
+ * Tensor names are Hugging Face's {@code gate_proj}, {@code up_proj}, {@code down_proj}. In
+ * inference (one row, or under autocast) gate and up run as one {@link StackedLinear} product.
  */
 public final class SwiGLU implements Parameterized {
   public final Linear gateProj; // (F, C)
   public final Linear upProj; // (F, C)
   public final Linear downProj; // (C, F)
-  private final StackedLinear gateUp; // gate and up as one product for one-row decoding
+  private final StackedLinear gateUp; // gate and up as one product in inference
 
   public SwiGLU(long dim, long hidden, boolean bias, Init init) {
     this.gateProj = new Linear(dim, hidden, bias, init);
@@ -27,9 +27,9 @@ public final class SwiGLU implements Parameterized {
   }
 
   public Tensor forward(Tensor x) {
-    Tensor both = gateUp.forward(x); // (…, 2F), or null: not one row in inference
+    Tensor both = gateUp.forward(x); // (…, 2F), or null: kept separate
     Tensor h;
-    if (both != null) { // one matrix-vector product for gate and up, equal bit for bit
+    if (both != null) { // one product for gate and up (inference: one row, or under autocast)
       long f = gateProj.outFeatures();
       h = torch.silu(both.narrow(-1, 0, f)).mul(both.narrow(-1, f, f)); // (…, F)
     } else {

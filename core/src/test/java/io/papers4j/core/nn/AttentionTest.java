@@ -260,6 +260,26 @@ class AttentionTest {
   }
 
   @Test
+  void projections_under_bf16_autocast_through_the_stacked_weight_equal_the_separate_ones() {
+    Attention a = new Attention(new Attention.Config(C, 4, 2, C / 4, true, true, 0),
+        new RotaryEmbedding(C / 4, 10000.0), Init.normal(41, 0.3, ScalarType.Float));
+    try (NoGradGuard g = new NoGradGuard(); io.papers4j.core.tensor.Precision.Region r =
+        io.papers4j.core.tensor.Precision.BF16.autocast()) {
+      a.vProj.bias.add_(T.randn(42, ScalarType.Float, C / 2));
+      for (long[] shape : new long[][] {{1, 1, C}, {16, 1, C}, {3, 5, C}}) {
+        Tensor x = T.randn(43, ScalarType.Float, shape);
+        Tensor[] stacked = a.project(x);
+        Tensor[] expected = separate(a, x, 4, 2);
+        for (int i = 0; i < 3; i++) {
+          assertThat(stacked[i].scalar_type().intern()).isEqualTo(ScalarType.BFloat16);
+          assertThat(stacked[i].shape()).isEqualTo(expected[i].shape());
+          assertThat(torch.equal(stacked[i], expected[i])).as("%s part %d", java.util.Arrays.toString(shape), i).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
   void one_row_projections_through_the_stacked_weight_equal_the_separate_ones_bit_for_bit() {
     try (NoGradGuard g = new NoGradGuard()) {
       for (boolean bias : new boolean[] {false, true}) {

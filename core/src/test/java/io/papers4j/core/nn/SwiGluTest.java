@@ -2,6 +2,7 @@ package io.papers4j.core.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.papers4j.core.tensor.Precision;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -38,6 +39,32 @@ class SwiGluTest {
         Tensor rows = T.randn(15, ScalarType.Float, 2, 3, 64);
         assertThat(torch.equal(m.forward(rows), separate(m, rows))).isTrue();
       }
+    }
+  }
+
+  @Test
+  void under_bf16_autocast_the_stacked_gate_and_up_equal_the_separate_products() {
+    SwiGLU m = new SwiGLU(64, 172, true, Init.normal(31, 0.2, ScalarType.Float));
+    try (NoGradGuard g = new NoGradGuard(); Precision.Region r = Precision.BF16.autocast()) {
+      m.upProj.bias.add_(T.randn(32, ScalarType.Float, 172));
+      for (long[] shape : new long[][] {{1, 1, 64}, {16, 1, 64}, {2, 7, 64}}) {
+        Tensor x = T.randn(33, ScalarType.Float, shape);
+        Tensor y = m.forward(x);
+        Tensor want = separate(m, x);
+        assertThat(y.scalar_type().intern()).isEqualTo(want.scalar_type().intern());
+        System.out.printf("SwiGLU stacked vs separate under bf16 autocast %s: maxdiff %.3e%n",
+            java.util.Arrays.toString(shape), T.maxDiff(y.to(ScalarType.Float), want.to(ScalarType.Float)));
+        assertThat(torch.equal(y, want)).isTrue();
+      }
+    }
+    // a weight update between regions (an optimizer step) rebuilds the cast stack; inside one region
+    // autocast's own cache would keep the separate products on the old cast weights
+    try (NoGradGuard g = new NoGradGuard()) {
+      m.gateProj.weight.mul_(new Scalar(-1));
+    }
+    try (NoGradGuard g = new NoGradGuard(); Precision.Region r = Precision.BF16.autocast()) {
+      Tensor x = T.randn(34, ScalarType.Float, 4, 1, 64);
+      assertThat(torch.equal(m.forward(x), separate(m, x))).isTrue();
     }
   }
 
