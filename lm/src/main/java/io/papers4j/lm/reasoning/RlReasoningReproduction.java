@@ -103,7 +103,7 @@ public final class RlReasoningReproduction extends TimedReproduction {
         .append(" steps, numbers up to ").append(d.maxNumber()).append(", up to ").append(d.distractors())
         .append(" distractor sentences, ").append(d.mixed() ? "mixed operations" : "add / subtract / multiply")
         .append("), 2-layer C=128 character LLaMA, calculator in the loop. ").append(p.goldProblems())
-        .append(" gold traces for SFT (held-out maj@1 / pass@K every ").append(p.evalEvery()).append(" steps; RL from step ")
+        .append(" gold traces for SFT (held-out greedy maj@1 every ").append(p.evalEvery()).append(" steps; RL from step ")
         .append(o.plateauStep()).append(o.plateauFound() ? ", where maj@1 stopped improving by more than "
             + p.plateauTolerance() : ", the step cap: maj@1 had not stopped improving").append("; over-trained SFT to step ")
         .append(o.rows().get(1).sftSteps()).append("), ").append(p.rlProblems())

@@ -182,17 +182,22 @@ public final class RlReasoningStudy {
     return m;
   }
 
-  /** Scores of a row as a flat map (for result.json). */
+  /** A score, or null where it was not measured (NaN: the greedy-only points of the curves, no ORM, no GSM8K). */
+  private static Double orNull(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+
+  /** Scores of a row as a flat map (for result.json; null where not measured). */
   public static Map<String, Object> metrics(Row r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("samples", r.samples());
-    m.put("maj1", r.scores().maj1());
-    m.put("majK", r.scores().majK());
-    m.put("rerankK", Double.isNaN(r.scores().rerankK()) ? null : r.scores().rerankK());
-    m.put("passK", r.scores().passK());
-    m.put("pass1", r.scores().pass1());
-    m.put("diversity", r.scores().diversity());
-    m.put("gsm8k_maj1", Double.isNaN(r.gsm8kMaj1()) ? null : r.gsm8kMaj1());
+    m.put("maj1", orNull(r.scores().maj1()));
+    m.put("majK", orNull(r.scores().majK()));
+    m.put("rerankK", orNull(r.scores().rerankK()));
+    m.put("passK", orNull(r.scores().passK()));
+    m.put("pass1", orNull(r.scores().pass1()));
+    m.put("diversity", orNull(r.scores().diversity()));
+    m.put("gsm8k_maj1", orNull(r.gsm8kMaj1()));
     return m;
   }
 }
