@@ -1,8 +1,8 @@
 package io.papers4j.vision.gen;
 
 import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.data.RgbPlanes;
 import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,15 +122,7 @@ public record LabelledImages(String name, Tensor images, Tensor labels, List<Str
     Map<String, Integer> blocks = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       NotoEmoji.Emoji e = all.get(i);
-      BufferedImage img = NotoEmoji.render(e, size, Color.WHITE);
-      for (int y = 0; y < size; y++) {
-        for (int x = 0; x < size; x++) {
-          int rgb = img.getRGB(x, y), off = i * 3 * plane + y * size + x;
-          px[off] = ((rgb >> 16) & 255) / 255f;
-          px[off + plane] = ((rgb >> 8) & 255) / 255f;
-          px[off + 2 * plane] = (rgb & 255) / 255f;
-        }
-      }
+      RgbPlanes.copy(NotoEmoji.render(e, size, Color.WHITE), px, i * 3 * plane);
       names.add(e.name());
       Character.UnicodeBlock b = Character.UnicodeBlock.of(e.codePoint());
       String block = b == null ? "other" : b.toString().toLowerCase(java.util.Locale.ROOT);
