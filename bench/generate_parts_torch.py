@@ -9,14 +9,13 @@ Usage: OMP_WAIT_POLICY=passive /usr/bin/python3 bench/generate_parts_torch.py MO
 (MODEL_DIR from `java -cp ... bench/DecodeParts.java --save MODEL_DIR`)
 """
 import json
-import math
 import os
 import sys
 import time
 import torch
 import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llama_torch import load, rms_norm, rotate_half
+from llama_torch import load, rms_norm
 
 NAMES = ["positions/RoPE cos,sin/mask", "embedding", "input RMSNorm x6", "attention x6", "attn residual add x6",
          "post RMSNorm x6", "SwiGLU x6", "mlp residual add x6", "final RMSNorm", "LM head",
@@ -25,23 +24,6 @@ acc = [0.0] * len(NAMES)
 T = [0]
 def mark(i):
     n = time.perf_counter_ns(); acc[i] += n - T[0]; T[0] = n
-
-def attn(self, p, hn, b, t, start, end, cos, sin, mask, cache, i):
-    q = F.linear(hn, self.w[p + "self_attn.q_proj.weight"]).view(b, t, self.h, self.d).transpose(1, 2)
-    k = F.linear(hn, self.w[p + "self_attn.k_proj.weight"]).view(b, t, self.kvh, self.d).transpose(1, 2)
-    v = F.linear(hn, self.w[p + "self_attn.v_proj.weight"]).view(b, t, self.kvh, self.d).transpose(1, 2)
-    q = q * cos + rotate_half(q) * sin
-    k = k * cos + rotate_half(k) * sin
-    kc, vc = cache[i]
-    kc[:, :, start:end] = k
-    vc[:, :, start:end] = v
-    keys, vals = kc[:, :, :end], vc[:, :, :end]
-    if self.kvh != self.h:
-        keys = keys.repeat_interleave(self.h // self.kvh, dim=1)
-        vals = vals.repeat_interleave(self.h // self.kvh, dim=1)
-    att = (q @ keys.transpose(-2, -1)) / math.sqrt(self.d) + mask
-    y = (F.softmax(att, dim=-1) @ vals).transpose(1, 2).reshape(b, t, -1)
-    return F.linear(y, self.w[p + "self_attn.o_proj.weight"])
 
 def step(self, ids, cache, start):
     b, t = ids.shape
@@ -56,7 +38,7 @@ def step(self, ids, cache, start):
     for i in range(self.layers):
         p = f"model.layers.{i}."
         hn = rms_norm(x, self.w[p + "input_layernorm.weight"], self.eps); mark(2)
-        a = attn(self, p, hn, b, t, start, end, cos, sin, mask, cache, i); mark(3)
+        a = self.attention(p, hn, b, t, start, end, cos, sin, mask, cache[i]); mark(3)
         x = x + a; mark(4)
         hn = rms_norm(x, self.w[p + "post_attention_layernorm.weight"], self.eps); mark(5)
         m = F.linear(F.silu(F.linear(hn, self.w[p + "mlp.gate_proj.weight"])) * F.linear(hn, self.w[p + "mlp.up_proj.weight"]), self.w[p + "mlp.down_proj.weight"]); mark(6)

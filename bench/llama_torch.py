@@ -57,6 +57,25 @@ class Llama:
     def new_cache(self, b, cap):
         return [(torch.zeros(b, self.kvh, cap, self.d), torch.zeros(b, self.kvh, cap, self.d)) for _ in range(self.layers)]
 
+    def attention(self, p, hn, b, t, start, end, cos, sin, mask, layer_cache):
+        """Layer p's self-attention of the normed hidden states hn (B, T, C), writing keys and values for
+        positions start..end into layer_cache and attending over all cached positions up to end."""
+        q = F.linear(hn, self.w[p + "self_attn.q_proj.weight"]).view(b, t, self.h, self.d).transpose(1, 2)
+        k = F.linear(hn, self.w[p + "self_attn.k_proj.weight"]).view(b, t, self.kvh, self.d).transpose(1, 2)
+        v = F.linear(hn, self.w[p + "self_attn.v_proj.weight"]).view(b, t, self.kvh, self.d).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        kc, vc = layer_cache
+        kc[:, :, start:end] = k
+        vc[:, :, start:end] = v
+        keys, vals = kc[:, :, :end], vc[:, :, :end]
+        if self.kvh != self.h:
+            keys = keys.repeat_interleave(self.h // self.kvh, dim=1)
+            vals = vals.repeat_interleave(self.h // self.kvh, dim=1)
+        att = (q @ keys.transpose(-2, -1)) / math.sqrt(self.d) + mask  # (B, H, T, end)
+        y = (F.softmax(att, dim=-1) @ vals).transpose(1, 2).reshape(b, t, -1)
+        return F.linear(y, self.w[p + "self_attn.o_proj.weight"])
+
     def forward(self, ids, cache, start):
         b, t = ids.shape
         pos = torch.arange(start, start + t).float()
@@ -70,21 +89,7 @@ class Llama:
         for i in range(self.layers):
             p = f"model.layers.{i}."
             hn = rms_norm(x, self.w[p + "input_layernorm.weight"], self.eps)
-            q = F.linear(hn, self.w[p + "self_attn.q_proj.weight"]).view(b, t, self.h, self.d).transpose(1, 2)
-            k = F.linear(hn, self.w[p + "self_attn.k_proj.weight"]).view(b, t, self.kvh, self.d).transpose(1, 2)
-            v = F.linear(hn, self.w[p + "self_attn.v_proj.weight"]).view(b, t, self.kvh, self.d).transpose(1, 2)
-            q = q * cos + rotate_half(q) * sin
-            k = k * cos + rotate_half(k) * sin
-            kc, vc = cache[i]
-            kc[:, :, start:end] = k
-            vc[:, :, start:end] = v
-            keys, vals = kc[:, :, :end], vc[:, :, :end]
-            if self.kvh != self.h:
-                keys = keys.repeat_interleave(self.h // self.kvh, dim=1)
-                vals = vals.repeat_interleave(self.h // self.kvh, dim=1)
-            att = (q @ keys.transpose(-2, -1)) / math.sqrt(self.d) + mask  # (B, H, T, end)
-            y = (F.softmax(att, dim=-1) @ vals).transpose(1, 2).reshape(b, t, -1)
-            x = x + F.linear(y, self.w[p + "self_attn.o_proj.weight"])
+            x = x + self.attention(p, hn, b, t, start, end, cos, sin, mask, cache[i])
             hn = rms_norm(x, self.w[p + "post_attention_layernorm.weight"], self.eps)
             m = F.silu(F.linear(hn, self.w[p + "mlp.gate_proj.weight"])) * F.linear(hn, self.w[p + "mlp.up_proj.weight"])
             x = x + F.linear(m, self.w[p + "mlp.down_proj.weight"])
