@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -162,12 +164,28 @@ public final class LlamaModel implements Trainable {
     return logits(hidden(ids, cache.positions(ids.size(1)), cache));
   }
 
-  /** Final hidden states after {@code model.norm}: ids (B, T) → (B, T, C). */
+  /**
+   * Final hidden states after {@code model.norm}: ids (B, T) → (B, T, C). Without gradients and inside a
+   * caller's {@link PointerScope} (generation, serving), each layer runs in its own scope and only its
+   * output moves to the caller's: a layer's intermediates are freed before the next layer allocates, so
+   * the allocator reuses warm memory instead of holding every intermediate of the pass until the caller's
+   * scope closes.
+   */
   public Tensor hidden(Tensor ids, Tensor positions, Cache cache) {
     Tensor h = embed(ids); // (B, T, C)
     PositionEncoding.AtPositions pe = positionEncoding.at(positions); // RoPE cos/sin once for all layers
+    PointerScope outer = GradMode.is_enabled() ? null : PointerScope.getInnerScope();
     for (int i = 0; i < layers.size(); i++) {
-      h = layers.get(i).forward(h, positions, cache == null ? null : cache.layers[i], pe);
+      KVCache layerCache = cache == null ? null : cache.layers[i];
+      if (outer == null) {
+        h = layers.get(i).forward(h, positions, layerCache, pe);
+        continue;
+      }
+      try (PointerScope layerScope = new PointerScope()) {
+        Tensor next = layers.get(i).forward(h, positions, layerCache, pe);
+        outer.attach(next); // survives this scope
+        h = next;
+      }
     }
     return norm.forward(h);
   }
