@@ -10,47 +10,21 @@ import io.papers4j.multimodal.infimm.ChromiumScreenshot;
 import io.papers4j.multimodal.infimm.InfimmConfig;
 import io.papers4j.multimodal.infimm.InfimmModel;
 import io.papers4j.multimodal.infimm.WebPages;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class InfimmCommandTest {
-  private static CommandLine cli(StringWriter err) {
-    CommandLine cl = new CommandLine(new InfimmCommand());
-    cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler((e, c, p) -> {
-      c.getErr().println("error: " + e.getMessage());
-      return 1;
-    });
-    return cl;
-  }
-
   private static String fails(String... args) {
-    StringWriter err = new StringWriter();
-    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
-    return err.toString();
+    return CliRun.fails(new InfimmCommand(), args);
   }
 
   /** Runs the command and returns what it printed on stdout. */
   private static String ok(String... args) {
-    StringWriter err = new StringWriter();
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    try {
-      assertThat(cli(err).execute(args)).as(String.join(" ", args) + ": " + err).isEqualTo(0);
-    } finally {
-      System.setOut(old);
-    }
-    return out.toString();
+    return CliRun.ok(new InfimmCommand(), args);
   }
 
   private static Path tinyModel(Path dir) {

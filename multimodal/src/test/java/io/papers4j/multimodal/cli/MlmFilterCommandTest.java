@@ -2,35 +2,19 @@ package io.papers4j.multimodal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MlmFilterCommandTest {
-  private static CommandLine cli(StringWriter err) {
-    CommandLine cl = new CommandLine(new MlmFilterCommand());
-    cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler((e, c, p) -> {
-      c.getErr().println("error: " + e.getMessage());
-      return 1;
-    });
-    return cl;
-  }
-
   private static String fails(String... args) {
-    StringWriter err = new StringWriter();
-    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
-    return err.toString();
+    return CliRun.fails(new MlmFilterCommand(), args);
   }
 
   private static void ok(String... args) {
-    StringWriter err = new StringWriter();
-    assertThat(cli(err).execute(args)).as(String.join(" ", args) + ": " + err).isEqualTo(0);
+    CliRun.ok(new MlmFilterCommand(), args);
   }
 
   @Test

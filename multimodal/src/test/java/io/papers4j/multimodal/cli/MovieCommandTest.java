@@ -7,35 +7,19 @@ import io.papers4j.core.tensor.Engine;
 import io.papers4j.multimodal.movie.KeyframeConfig;
 import io.papers4j.multimodal.movie.KeyframeDit;
 import io.papers4j.multimodal.movie.Plot;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MovieCommandTest {
-  private static CommandLine cli(StringWriter err) {
-    CommandLine cl = new CommandLine(new MovieCommand());
-    cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler((e, c, p) -> {
-      c.getErr().println("error: " + e.getMessage());
-      return 1;
-    });
-    return cl;
-  }
-
   private static String fails(String... args) {
-    StringWriter err = new StringWriter();
-    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotEqualTo(0);
-    return err.toString();
+    return CliRun.fails(new MovieCommand(), args);
   }
 
   private static void ok(String... args) {
-    StringWriter err = new StringWriter();
-    assertThat(cli(err).execute(args)).as(String.join(" ", args) + ": " + err).isEqualTo(0);
+    CliRun.ok(new MovieCommand(), args);
   }
 
   @Test
