@@ -109,9 +109,9 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
 
   /** The samples of {@code pages} over their screenshots (rendered once and cached), with a progress bar. */
   static List<Documents.Sample> webSamples(List<WebPages.Page> pages) {
-    ChromiumScreenshot chromium = new ChromiumScreenshot();
     List<Documents.Sample> out = new ArrayList<>();
-    try (ProgressBar bar = new ProgressBar("web pages", pages.size(), "page")) {
+    try (ChromiumScreenshot chromium = new ChromiumScreenshot();
+        ProgressBar bar = new ProgressBar("web pages", pages.size(), "page")) {
       for (int i = 0; i < pages.size(); i++) {
         out.addAll(WebPages.samples(pages.get(i), WebPages.screenshot(pages.get(i), chromium)));
         bar.update(i + 1, Double.NaN, 1);
@@ -211,10 +211,10 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       StringBuilder lines = new StringBuilder();
       if (kind.equals("web")) {
         List<WebPages.Page> pages = WebPages.pick(n, seed, split.equals("test") ? WebPages.Split.TEST : WebPages.Split.TRAIN);
-        ChromiumScreenshot chromium = new ChromiumScreenshot();
         long shotNs = 0;
         int rendered = 0;
-        try (ProgressBar bar = new ProgressBar("web pages", n, "page")) {
+        try (ChromiumScreenshot chromium = new ChromiumScreenshot();
+            ProgressBar bar = new ProgressBar("web pages", n, "page")) {
           for (int i = 0; i < pages.size(); i++) {
             WebPages.Page p = pages.get(i);
             String png = String.format(Locale.ROOT, "%03d-%s.png", i, p.name().replaceAll("[^A-Za-z0-9._-]+", "_"));
