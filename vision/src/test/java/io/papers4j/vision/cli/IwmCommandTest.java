@@ -69,6 +69,39 @@ class IwmCommandTest {
     assertThat(fails("probe", "--model", foreign.toString())).contains("expected iwm");
   }
 
+  /** Every verb of the issue answers {@code --help} with exit 0 and lists the options the issue names. */
+  @Test
+  void everyVerbHasHelpWithTheIssuesOptions() {
+    Map<String, java.util.List<String>> verbs = new java.util.LinkedHashMap<>();
+    verbs.put("train", java.util.List.of("--conditioning", "none, feature or sequence", "--predictor-depth", "--augment", "jitter or jitter+destructive", "--out"));
+    verbs.put("mrr", java.util.List.of("--model", "--bank", "--images"));
+    verbs.put("probe", java.util.List.of("--model", "--head", "linear", "attentive"));
+    verbs.put("finetune", java.util.List.of("--model", "--what", "predictor", "random-predictor", "encoder", "end-to-end"));
+    for (Map.Entry<String, java.util.List<String>> v : verbs.entrySet()) {
+      CommandLine cl = new CommandLine(new IwmCommand());
+      StringWriter out = new StringWriter();
+      cl.setOut(new PrintWriter(out));
+      assertThat(cl.execute(v.getKey(), "--help")).as(v.getKey()).isZero();
+      assertThat(out.toString()).as(v.getKey()).contains("Usage: iwm " + v.getKey()).contains(v.getValue());
+    }
+  }
+
+  /** {@code iwm train} writes the three checkpoint files, and {@code iwm mrr} reads them and prints chance beside the score. */
+  @Test
+  void trainWritesACheckpointThatMrrReads() throws Exception {
+    Path out = dir.resolve("trained");
+    String[] data = {"--train-images", "16", "--test-images", "4"};
+    String trained = CliOutput.capture(() -> new CommandLine(new IwmCommand()).execute(java.util.stream.Stream.concat(java.util.stream.Stream.of(
+        "train", "--conditioning", "sequence", "--predictor-depth", "1", "--augment", "jitter", "--steps", "2", "--batch", "4", "--out",
+        out.toString()), java.util.Arrays.stream(data)).toArray(String[]::new)));
+    assertThat(trained).contains("saved " + out);
+    for (String f : java.util.List.of("config.json", "model.safetensors", "papers4j.json")) assertThat(out.resolve(f)).exists();
+    assertThat(IwmCheckpoint.load(out).config()).isEqualTo(IwmConfig.small("sequence", 1));
+    String mrr = CliOutput.capture(() -> new CommandLine(new IwmCommand()).execute(java.util.stream.Stream.concat(java.util.stream.Stream.of(
+        "mrr", "--model", out.toString(), "--images", "2", "--bank", "4"), java.util.Arrays.stream(data)).toArray(String[]::new)));
+    assertThat(mrr).contains("on 2 images").contains("chance H_4/4 = 0.5208");
+  }
+
   /** The evaluation verbs with the model's forward passes under bf16 autocast: each prints a finite score. */
   @Test
   void evaluationCommandsRunInBf16() throws Exception {

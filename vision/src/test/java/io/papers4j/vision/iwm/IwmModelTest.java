@@ -93,6 +93,27 @@ class IwmModelTest {
   }
 
   /**
+   * The linear probe (mean-pooled frozen encoder, logistic regression) and the attentive probe (frozen
+   * tokens, attentive head only) separate the two-colour toy well above its class prior, and the
+   * attentive probe trains no copy of the encoder or predictor.
+   */
+  @Test
+  void linearAndAttentiveProbesSeparateATwoColourToy() {
+    IwmModel m = new IwmModel(TINY, 5);
+    ColourShapes.Data train = twoColours(128, 1), test = twoColours(64, 2);
+    double prior = Math.max(test.labels().to(torch.ScalarType.Double).mean().item_double(),
+        1 - test.labels().to(torch.ScalarType.Double).mean().item_double());
+    double linear = IwmEval.linearProbe(IwmEval.features(m, train.images()), train.labels(), IwmEval.features(m, test.images()), test.labels(), 2,
+        10, 0);
+    IwmEval.FineTuned attentive = IwmEval.finetuneRun(m, IwmEval.Tune.HEAD_ONLY, train, test, 40, 16, 3e-3, 0);
+    System.out.printf("two-colour toy: linear probe %.3f, attentive probe %.3f, prior %.3f%n", linear, attentive.accuracy(), prior);
+    assertThat(linear).isGreaterThan(Math.max(0.8, prior + 0.1));
+    assertThat(attentive.accuracy()).isGreaterThan(Math.max(0.8, prior + 0.1));
+    assertThat(attentive.predictor()).isNull();
+    assertThat(attentive.encoder()).isNull();
+  }
+
+  /**
    * The action reaches the prediction: with feature or sequence conditioning two different actions
    * give different predictions for the same source, mask and weights, and the prediction has a
    * non-zero gradient with respect to every action scalar; without conditioning the action is unused.

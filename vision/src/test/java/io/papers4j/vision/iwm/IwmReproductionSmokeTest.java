@@ -40,7 +40,9 @@ class IwmReproductionSmokeTest {
     @SuppressWarnings("unchecked")
     var arms = (Map<String, Map<String, java.util.List<Double>>>) m.get("arms");
     assertThat(arms.get(IwmReproduction.I.name()).get("mrr").get(0)).isCloseTo(Mrr.chance(8), org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(Files.readString(dir.resolve("README.md"))).contains("(iii) feature, depth 4");
+    String readme = Files.readString(dir.resolve("README.md"));
+    assertThat(readme).contains("(iii) feature, depth 4").contains("fine-tuning 2 steps").contains("paper MRR")
+        .contains("| 0.79 | ").contains("+1.8 (81.5 → 83.3)");
   }
 
   @Test
