@@ -56,7 +56,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "Synthetic problems: easy (2-3 steps, numbers up to 20, "
         + "add / subtract / double / triple), medium (2-3 mixed steps with division and a friend's count, numbers up to 60, "
-        + "up to 2 distractor sentences; --max-new-tokens 130) or hard (the same with 3-4 steps; --max-new-tokens 160) "
+        + "up to 2 distractor sentences) or hard (the same with 3-4 steps) "
         + "(default ${DEFAULT-VALUE}).")
     String difficulty;
 
@@ -84,8 +84,9 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--max-new-tokens", defaultValue = "120", description = "Sampled tokens per solution (default ${DEFAULT-VALUE}).")
-    int maxNewTokens;
+    @Option(names = "--max-new-tokens", description = "Sampled tokens per solution (default: what the --difficulty level's "
+        + "gold solutions need, easy and medium 130, hard 160; gsm8k 120).")
+    Integer maxNewTokens;
 
     @Option(names = "--seed", defaultValue = "17", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -125,6 +126,10 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       if (Files.exists(out)) throw new IllegalArgumentException(out + " already exists; choose a new --out");
     }
 
+    int maxNewTokens() {
+      return tokenBudget(maxNewTokens, data, difficulty);
+    }
+
     Sft.Fit fit() {
       return new Sft.Fit(steps, batch, lr, seed, precision.get());
     }
@@ -140,6 +145,19 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       LlamaCheckpoint.save(m, out, info, saveDtype.get());
       System.out.println("wrote " + out);
     }
+  }
+
+  /**
+   * The sampled-token budget: {@code --max-new-tokens} when given, else what the synthetic level's
+   * gold solutions need ({@link SyntheticProblems.Difficulty#tokenBudget}), or 120 for GSM8K (whose
+   * character-level solutions exceed any budget the 512-position model leaves beside the question).
+   */
+  static int tokenBudget(Integer given, String data, String difficulty) {
+    if (given != null) {
+      if (given < 1) throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + given);
+      return given;
+    }
+    return data.equals("synthetic") ? SyntheticProblems.Difficulty.tokenBudget(difficulty) : 120;
   }
 
   /** The synthetic held-out set of a difficulty level: seed 1. */
@@ -166,7 +184,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       LlamaModel m = c.init(false);
       double loss;
       List<Problem> held = heldOut(evalProblems, c.difficulty);
-      Evaluation.Settings es = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens, true, c.seed + 3, 64);
+      Evaluation.Settings es = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens(), true, c.seed + 3, 64);
       try (ProgressBar bar = new ProgressBar("sft", c.steps, "seq")) {
         loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar, evalEvery == 0 ? null : (step, l) -> {
           if (step % evalEvery != 0) return false;
@@ -199,7 +217,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       long samples;
       try (ProgressBar bar = new ProgressBar("ei", (long) rounds * ps.size(), "samples")) {
         samples = ExpertIteration.run(policy, init, ps, Sft.gold(ps),
-            new ExpertIteration.Config(rounds, c.k, c.temperature, c.maxNewTokens, c.fit(), c.seed),
+            new ExpertIteration.Config(rounds, c.k, c.temperature, c.maxNewTokens(), c.fit(), c.seed),
             (r, s, kept) -> bar.log("round " + r + ": " + s + " samples, " + kept + " kept"), bar);
       }
       c.save(policy, "ei", Map.of("samples", samples, "rounds", rounds, "k", c.k));
@@ -249,7 +267,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       long samples;
       try (ProgressBar bar = new ProgressBar("ppo", iterations, "samples")) {
         samples = Ppo.run(policy, ref, ps, new Ppo.Config(iterations, prompts, c.k, 4, ppoLr, 1.0, 0.95, 0.2, 1.0, kl,
-            c.temperature, c.maxNewTokens, r, c.seed), ormModel, null, bar, c.precision.get());
+            c.temperature, c.maxNewTokens(), r, c.seed), ormModel, null, bar, c.precision.get());
       }
       c.save(policy, "ppo", Map.of("samples", samples, "iterations", iterations, "reward", reward, "kl", kl));
       return 0;
@@ -269,7 +287,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       LlamaModel policy = LlamaCheckpoint.load(c.initFrom);
       long samples;
       try (ProgressBar bar = new ProgressBar("rcrl", ps.size(), "samples")) {
-        samples = Rcrl.run(policy, init, ps, ps, new ExpertIteration.Config(1, c.k, c.temperature, c.maxNewTokens, c.fit(), c.seed), bar);
+        samples = Rcrl.run(policy, init, ps, ps, new ExpertIteration.Config(1, c.k, c.temperature, c.maxNewTokens(), c.fit(), c.seed), bar);
       }
       c.save(policy, "rcrl", Map.of("samples", samples, "return_token", "good"));
       return 0;
@@ -286,7 +304,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
       c.checkOut();
       List<Problem> ps = c.problems();
       LlamaModel policy = c.init(true);
-      Evaluation.Settings s = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens, true, c.seed, c.k);
+      Evaluation.Settings s = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens(), true, c.seed, c.k);
       List<OutcomeRewardModel.Labelled> data = new ArrayList<>();
       for (int i = 0; i < ps.size(); i++) {
         Problem p = ps.get(i);
@@ -350,7 +368,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
 
     @Option(names = "--difficulty", defaultValue = "easy", description = "Synthetic problems: easy (2-3 steps, numbers up to 20, "
         + "add / subtract / double / triple), medium (2-3 mixed steps with division and a friend's count, numbers up to 60, "
-        + "up to 2 distractor sentences; --max-new-tokens 130) or hard (the same with 3-4 steps; --max-new-tokens 160) "
+        + "up to 2 distractor sentences) or hard (the same with 3-4 steps) "
         + "(default ${DEFAULT-VALUE}).")
     String difficulty;
 
@@ -363,8 +381,9 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--max-new-tokens", defaultValue = "120", description = "Tokens per solution (default ${DEFAULT-VALUE}).")
-    int maxNewTokens;
+    @Option(names = "--max-new-tokens", description = "Sampled tokens per solution (default: what the --difficulty level's "
+        + "gold solutions need, easy and medium 130, hard 160; gsm8k 120).")
+    Integer maxNewTokens;
 
     @Option(names = "--orm", description = "ORM checkpoint for rerank@K.")
     Path orm;
@@ -385,9 +404,10 @@ public final class ReasoningCommand implements CliCommand, Runnable {
         default -> throw new IllegalArgumentException("--data must be gsm8k or synthetic, got " + data);
       };
       ps = ps.subList(0, Math.min(problems, ps.size()));
+      int budget = tokenBudget(maxNewTokens, data, difficulty);
       Evaluation.Scores s;
       if (endpoint != null) {
-        s = new EndpointSolver(endpoint, endpointModel).evaluate(ps, k, temperature, maxNewTokens, seed);
+        s = new EndpointSolver(endpoint, endpointModel).evaluate(ps, k, temperature, budget, seed);
       } else {
         Engine.init();
         if (!Files.isDirectory(model)) throw new IllegalArgumentException("--model: no such directory: " + model);
@@ -402,7 +422,7 @@ public final class ReasoningCommand implements CliCommand, Runnable {
         OutcomeRewardModel o = orm == null ? null : loadOrm(orm);
         try (ProgressBar bar = new ProgressBar("eval", ps.size(), "samples");
             Precision.Region cast = precision.autocast()) {
-          s = Evaluation.run(m, ps, new Evaluation.Settings(k, temperature, maxNewTokens, true, seed, Math.max(8, Math.min(k, 64))), rt, o, bar);
+          s = Evaluation.run(m, ps, new Evaluation.Settings(k, temperature, budget, true, seed, Math.max(8, Math.min(k, 64))), rt, o, bar);
         }
       }
       System.out.printf("problems %d  K %d  T %.2f%n", s.problems(), s.k(), s.temperature());

@@ -2,6 +2,7 @@ package io.papers4j.lm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.papers4j.lm.reasoning.SyntheticProblems;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -35,5 +36,23 @@ class ReasoningCommandTest {
     Files.createDirectories(dir.resolve("exists"));
     assertThat(fails("sft", "--out", dir.resolve("exists").toString())).contains("already exists");
     assertThat(fails("ppo", "--reward", "dense", "--out", dir.resolve("p").toString())).contains("--reward must be sparse or dense-orm");
+    assertThat(fails("eval", "--endpoint", "http://127.0.0.1:9", "--data", "synthetic", "--max-new-tokens", "0")).contains("--max-new-tokens must be >= 1");
+  }
+
+  @Test
+  void the_token_budget_defaults_to_what_the_difficulty_level_needs() {
+    // parsed as the CLI parses them, then resolved as every verb resolves them
+    assertThat(parsed(new ReasoningCommand.SftCmd(), "--out", "o").c.maxNewTokens())
+        .isEqualTo(SyntheticProblems.Difficulty.tokenBudget("easy")).isEqualTo(130);
+    assertThat(parsed(new ReasoningCommand.EiCmd(), "--out", "o", "--difficulty", "medium").c.maxNewTokens()).isEqualTo(130);
+    assertThat(parsed(new ReasoningCommand.PpoCmd(), "--out", "o", "--difficulty", "hard").c.maxNewTokens()).isEqualTo(160);
+    assertThat(parsed(new ReasoningCommand.SftCmd(), "--out", "o", "--data", "gsm8k", "--difficulty", "hard").c.maxNewTokens()).isEqualTo(120);
+    assertThat(parsed(new ReasoningCommand.SftCmd(), "--out", "o", "--difficulty", "hard", "--max-new-tokens", "77").c.maxNewTokens())
+        .isEqualTo(77);
+  }
+
+  private static <T> T parsed(T verb, String... args) {
+    new CommandLine(verb).parseArgs(args);
+    return verb;
   }
 }

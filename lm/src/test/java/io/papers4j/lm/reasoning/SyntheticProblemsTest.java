@@ -123,6 +123,50 @@ class SyntheticProblemsTest {
     assertThatThrownBy(() -> new SyntheticProblems.Difficulty(1, 2, 60, 3, true)).hasMessageContaining("distractors");
   }
 
+  @Test
+  void each_level_s_token_budget_holds_its_gold_solutions_and_fits_the_context_beside_its_longest_question() {
+    int context = Sft.tinyConfig().maxPositionEmbeddings();
+    for (String level : new String[] {"easy", "medium", "hard"}) {
+      int budget = SyntheticProblems.Difficulty.tokenBudget(level);
+      List<Problem> ps = SyntheticProblems.generate(2000, SyntheticProblems.Difficulty.of(level), 11, Set.of());
+      int over = 0;
+      int longestPrompt = 0;
+      for (Problem p : ps) {
+        if (sampledTokens(p.solution()) > budget) over++;
+        longestPrompt = Math.max(longestPrompt, Sft.prompt(p.question(), null).length);
+      }
+      // easy and medium: every gold solution fits; hard's budget is the most the context allows, and
+      // a rare gold solution needs a token or two more (none of 5,000 at seed 3, one of 3,000 at seed 5)
+      assertThat(over).as(level + ": gold solutions over the budget, of 2000").isLessThanOrEqualTo(level.equals("hard") ? 2 : 0);
+      // Rollouts reserves the prompt plus twice the budget (calculator output is forced beyond it)
+      assertThat(longestPrompt + 2 * budget).as(level + ": longest question + 2 x budget").isLessThanOrEqualTo(context);
+    }
+    assertThatThrownBy(() -> SyntheticProblems.Difficulty.tokenBudget("extreme")).hasMessageContaining("easy, medium or hard");
+  }
+
+  /**
+   * The actions a rollout spends on a gold solution: its characters replayed one by one, where
+   * after every {@code =} the calculator's completion is forced (not an action; it must be the
+   * text that follows), plus the EOS action.
+   */
+  private static int sampledTokens(String solution) {
+    StringBuilder text = new StringBuilder();
+    int actions = 1; // EOS
+    int i = 0;
+    while (i < solution.length()) {
+      char c = solution.charAt(i++);
+      text.append(c);
+      actions++;
+      if (c != '=') continue;
+      java.util.Optional<String> forced = Calculator.completion(text.toString());
+      if (forced.isEmpty()) continue;
+      assertThat(solution.substring(i)).startsWith(forced.get());
+      text.append(forced.get());
+      i += forced.get().length();
+    }
+    return actions;
+  }
+
   /**
    * Reads a synthetic question as a story: who has how many of what, the operations on the first
    * person's count ("She" / "He" is always that person), a friend giving all of theirs, and the
