@@ -48,13 +48,16 @@ public record RlReasoningPreset(int goldProblems, int rlProblems, int testProble
   public static RlReasoningPreset of(String name) {
     return switch (name) {
       case "smoke" -> new RlReasoningPreset(16, 4, 4, new SyntheticProblems.Difficulty(1, 2, 20, 1, true), 4, 2, 2, 0.0, 2, 4, 1e-3, 1, 2, 2, 2, 2, 1e-5, 1.0, 2, 2, 24, 8);
-      // quick: medium problems (2-3 mixed steps, distractors), 96 held-out questions, 24 RL questions. Sized from
-      // probes on 2 cores (docs/rl-reasoning.md): SFT 0.29 s a step at batch 16 on the easy problems (200 characters
-      // a sequence; the medium ones are about 230), sampling 12.6 ms a decoding step at 64 rows. The SFT curve is
-      // greedy maj@1 every 150 steps from 300; RL starts at the first step >= 450 within 0.03 of the best before it
-      // (cap 600); over-trained SFT runs 300 steps past it. 130 sampled tokens fit a 3-step solution.
-      case "quick" -> new RlReasoningPreset(500, 24, 96, SyntheticProblems.Difficulty.of("medium"), 600, 150, 450, 0.03, 300, 16,
-          2e-3, 2, 8, 40, 8, 8, 2e-5, 1.0, 30, 16, 130, 64);
+      // quick: medium problems (2-3 mixed steps, distractors), 96 held-out questions, 24 RL questions, SFT at batch 8.
+      // Sized from probes on 2 cores with nothing else running (docs/rl-reasoning.md): an SFT step takes 0.150 s at
+      // batch 8 and 0.296 s at batch 16 (53 and 54 sequences/s), so batch 8 gives twice the updates per second; at
+      // batch 16 held-out maj@1 still rose from 0.29 to 0.43 between steps 900 and 1200, so a plateau within the
+      // issue's 15 minutes needs more updates than batch 16 affords. The SFT curve is greedy maj@1 every 300 steps
+      // from 1200; RL starts at the first step >= 1500 within 0.03 of the best before it (cap 1800); over-trained SFT
+      // runs 600 steps past it. Refits and the ORM keep the sequences of the batch-16 preset (twice the steps).
+      // 130 sampled tokens hold every medium gold solution (the longest needs 121).
+      case "quick" -> new RlReasoningPreset(500, 24, 96, SyntheticProblems.Difficulty.of("medium"), 1800, 300, 1500, 0.03, 600, 8,
+          2e-3, 2, 8, 80, 8, 8, 2e-5, 1.0, 60, 16, SyntheticProblems.Difficulty.tokenBudget("medium"), 64);
       case "full" -> new RlReasoningPreset(1000, 300, 200, SyntheticProblems.Difficulty.of("hard"), 4000, 200, 800, 0.02, 2000, 16, 2e-3, 3, 16, 300, 16, 8,
           2e-5, 1.0, 300, 200, 160, 64);
       default -> throw new IllegalArgumentException("preset must be smoke, quick or full, got " + name);
