@@ -25,7 +25,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * {@code papers4j bench tryon}: per try-on arm (OOTDiffusion fusion, global-only, channel concat) the
- * training step (data generation, forward with outfitting dropout, ε-MSE, backward, AdamW), split
+ * training step (data generation, forward with outfitting dropout, prediction MSE, backward, AdamW), split
  * into the generation of the batch, the garment side alone (ψ and, for fusion, the outfitting UNet at
  * t = 0, forward only) and the whole step; and the sampling time of one chunk of try-ons (DDIM with
  * garment guidance, repainting).
@@ -77,7 +77,7 @@ public final class TryOnBench implements io.papers4j.core.cli.Benchmark {
     String end = Machine.loadAverage();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Try-on UNets of widths %s at 32 → 16 → 8 px (transformer blocks below the first level), batch %d, "
-        + "float32, %d threads, %s convolutions. One training step = generating the batch (Java), the garment side, the denoiser, ε-MSE, "
+        + "float32, %d threads, %s convolutions. One training step = generating the batch (Java), the garment side, the denoiser, the MSE, "
         + "backward through both UNets and ψ, AdamW; median of %d steps after %d warm-up steps. \"Garment side\" = ψ and (fusion) the "
         + "outfitting UNet at t = 0, forward only. Sampling = %d try-ons, DDIM %d steps, garment guidance s = %s (conditional and "
         + "null-garment rows in one batch), repainting.%n%n| arm | parameters | data (ms) | garment side (ms) | **step (ms)** | "

@@ -64,6 +64,9 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     @Option(names = "--widths", split = ",", description = "UNet widths per level, e.g. 16,32,32 (default: the spec's 24,48,48).")
     int[] widths;
 
+    @Option(names = "--prediction", defaultValue = "x0", description = "What the denoiser predicts: x0 (the clean image), eps (ε, the paper's) or v (default ${DEFAULT-VALUE}).")
+    String prediction;
+
     @Option(names = "--tiny", description = "A tiny model (widths 8, 16; for trying the command out).")
     boolean tiny;
 
@@ -77,8 +80,9 @@ public final class TryOnCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       if (tiny && widths != null) throw new IllegalArgumentException("--tiny and --widths exclude each other");
       TryOnConfig base = tiny ? TryOnConfig.tiny(arm) : TryOnConfig.defaults(arm); // checks --arm
-      TryOnConfig config = widths == null ? base
-          : new TryOnConfig(arm, widths, base.heads(), base.normGroups(), base.contextDim(), base.encoderWidth(), base.trainTimesteps());
+      TryOnConfig config = (widths == null ? base
+          : new TryOnConfig(arm, widths, base.heads(), base.normGroups(), base.contextDim(), base.encoderWidth(), base.trainTimesteps()))
+          .withPrediction(prediction);
       TryOnTraining.Recipe recipe = new TryOnTraining.Recipe(steps, batch, lr, dropout, ema, seed);
       Engine.init(2);
       Engine.seed(seed);

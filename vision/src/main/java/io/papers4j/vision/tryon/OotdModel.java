@@ -24,10 +24,13 @@ import org.bytedeco.pytorch.global.torch;
  * ψ = proj(meanpool(SiLU(conv2(SiLU(conv1(g))))))        // (B, D)   auxiliary garment embedding (stands in for CLIP)
  * ctx = [category_embedding(c) ; ψ]                         // (B, 2, D) cross-attention tokens
  * fusion:  ω_θ'(g, t = 0, ctx) run once, recording the input of each transformer block  g_k (B, N_k, C_k)
- *          ε̂ = ε_θ([x_t, x_agnostic, m], t, ctx; block k's self-attention over [h_k ; g_k], first N_k rows kept)
- * global:  ε̂ = ε_θ([x_t, x_agnostic, m], t, ctx)            // the garment only through ψ
- * concat:  ε̂ = ε_θ([x_t, x_agnostic, m, g], t, ctx)         // the garment as 3 more input channels
+ *          ŷ = ε_θ([x_t, x_agnostic, m], t, ctx; block k's self-attention over [h_k ; g_k], first N_k rows kept)
+ * global:  ŷ = ε_θ([x_t, x_agnostic, m], t, ctx)            // the garment only through ψ
+ * concat:  ŷ = ε_θ([x_t, x_agnostic, m, g], t, ctx)         // the garment as 3 more input channels
  * </pre>
+ *
+ * <p>ŷ is the clean image x̂₀ by default ({@link TryOnConfig#prediction}; ε or v on request): a small pixel-space
+ * UNet predicting ε could not even give back one memorised example (docs/ootdiffusion.md).
  *
  * <p>Outfitting dropout and garment guidance drop the garment image g → 0 on its main path: the
  * outfitting UNet's input (fusion; ψ keeps the garment, as OOTDiffusion keeps the CLIP embedding in
@@ -68,18 +71,29 @@ public final class OotdModel implements Parameterized {
     this.encConv2 = new Conv2d(e / 2, e, 3, 3, 2, 1, true, init);
     this.encProj = new Linear(e, config.contextDim(), true, init);
     this.categoryEmbedding = new Embedding(TryOnData.CATEGORIES.size(), config.contextDim(), Init.normal(seed + 1, 1.0));
-    this.process = process(config.trainTimesteps());
+    this.process = process(config.trainTimesteps(), config.prediction());
   }
 
   /** DDPM's linear schedule β = linspace(1e-4, 0.02, N), ε-prediction (spec §5(e)). */
   public static VariancePreserving process(int n) {
+    return process(n, "eps");
+  }
+
+  /** DDPM's linear schedule with the network predicting {@code eps}, {@code v} or {@code x0}. */
+  public static VariancePreserving process(int n, String prediction) {
     double[] ac = new double[n];
     double prod = 1;
     for (int i = 0; i < n; i++) {
       prod *= 1 - (1e-4 + (0.02 - 1e-4) * i / (n - 1));
       ac[i] = prod;
     }
-    return new VariancePreserving("ddpm-linear", ac, VariancePreserving.Prediction.EPSILON);
+    VariancePreserving.Prediction p = switch (prediction) {
+      case "eps" -> VariancePreserving.Prediction.EPSILON;
+      case "v" -> VariancePreserving.Prediction.V;
+      case "x0" -> VariancePreserving.Prediction.SAMPLE;
+      default -> throw new IllegalArgumentException("prediction must be eps, v or x0, got " + prediction);
+    };
+    return new VariancePreserving("ddpm-linear", ac, p);
   }
 
   public TryOnConfig config() {
@@ -127,7 +141,7 @@ public final class OotdModel implements Parameterized {
   }
 
   /**
-   * ε̂ (B, 3, S, S) for the noisy image x_t at model time t (B) (the timestep index as float).
+   * The prediction ŷ (B, 3, S, S) (x̂₀, ε̂ or v̂ as the config says) for the noisy image x_t at model time t (B) (the timestep index as float).
    *
    * @param agnostic (B, 3, S, S) in [−1, 1], mask (B, 1, S, S) in {0, 1}
    * @param garment the garment (B, 3, S, S) as the concat arm sees it (dropped rows zero); ignored by the other arms
@@ -144,12 +158,12 @@ public final class OotdModel implements Parameterized {
     return denoiser.forward(in, t, f.context(), null, null, null, fusion);
   }
 
-  /** The training loss E‖ε − ε̂‖² for clean targets x0 (B, 3, S, S) in [−1, 1] at times t (B) in [0, 1). */
+  /** The training loss E‖y − ŷ‖² (y = ε, v or x₀ as the config says) for clean targets x0 (B, 3, S, S) in [−1, 1] at times t (B) in [0, 1). */
   public Tensor loss(Tensor x0, Tensor noise, Tensor t, Tensor agnostic, Tensor mask, Tensor garment, Tensor category, boolean[] drop) {
     GarmentFeatures f = garmentFeatures(garment, drop, category);
     Tensor xt = process.noised(x0, noise, t); // (B, 3, S, S)
-    Tensor eps = denoise(xt, process.modelTime(t), agnostic, mask, dropGarment(garment, drop), f);
-    return torch.mse_loss(eps, noise);
+    Tensor out = denoise(xt, process.modelTime(t), agnostic, mask, dropGarment(garment, drop), f);
+    return torch.mse_loss(out, process.target(x0, noise, t));
   }
 
   @Override

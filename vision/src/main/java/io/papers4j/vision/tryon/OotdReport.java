@@ -21,7 +21,7 @@ final class OotdReport {
     }
     Plot.line("Garment guidance sweep on arm A (OOTDiffusion fusion)").xLabel("guidance scale s").yLabel("score (higher is better)")
         .series("texture fidelity", s, tf).series("SSIM (mask)", s, ssim).write(out.resolve("guidance_sweep.png"));
-    LineChart c = Plot.line("Training loss (ε-MSE, moving average of 25 steps)").xLabel("step").yLabel("loss");
+    LineChart c = Plot.line("Training loss (MSE of the prediction, moving average of 25 steps)").xLabel("step").yLabel("loss");
     for (Map.Entry<String, List<Double>> e : losses.entrySet()) {
       List<Double> l = e.getValue();
       double[] x = new double[l.size()], y = new double[l.size()];
@@ -37,6 +37,14 @@ final class OotdReport {
     c.write(out.resolve("training_loss.png"));
   }
 
+  static String predictionName(String p) {
+    return switch (p) {
+      case "x0" -> "the clean image x₀ (the paper and the spec: ε)";
+      case "v" -> "v (the paper and the spec: ε)";
+      default -> "ε (as the paper)";
+    };
+  }
+
   static String readme(OotdReproduction.Preset p, long steps, Map<String, Map<String, Object>> table, Map<String, Object> sweep,
       Map<String, Object> verdicts, double[] acc, double runtime, String loadStart, String loadEnd, List<String> figureArms) {
     StringBuilder b = new StringBuilder();
@@ -47,10 +55,10 @@ final class OotdReport {
     b.append(String.format(Locale.ROOT, "Spec §5(e): procedural 32×32 persons (pose, body, head) wearing garments whose shapes come from real "
         + "Fashion-MNIST items and whose textures are stripes, checks, dots or a letter logo, warped onto the body; agnostic image + mask "
         + "as input. Pixel space (no VAE); the auxiliary garment embedding ψ is a 2-layer CNN (not CLIP). UNets of widths %s (spec: 24, 48, 48) with "
-        + "transformer blocks at 16² and 8²; DDPM ε-prediction, linear β, T = 1000; AdamW lr %s, batch %d, **%d steps per arm** (same data "
+        + "transformer blocks at 16² and 8²; DDPM with the denoiser predicting %s, linear β, T = 1000; AdamW lr %s, batch %d, **%d steps per arm** (same data "
         + "stream, noise and timesteps), every arm sampled from an EMA (decay %s) of its weights; outfitting dropout 0.1; inference DDIM %d "
         + "steps with repainting outside the mask. %d paired and %d unpaired held-out examples.%n%n",
-        java.util.Arrays.toString(p.config("fusion").channels()), p.lr(), p.batch(), steps, OotdReproduction.fmt(p.emaDecay()), p.sampleSteps(),
+        java.util.Arrays.toString(p.config("fusion").channels()), predictionName(p.config("fusion").prediction()), p.lr(), p.batch(), steps, OotdReproduction.fmt(p.emaDecay()), p.sampleSteps(),
         p.evalN(), p.evalN()));
     b.append("Metrics: **SSIM** on the mask (11×11 Gaussian, σ 1.5); **LPIPS-proxy** = distance between unit-normalised conv features of a "
         + "garment-texture classifier trained here (not LPIPS); **texture fidelity** = normalised cross-correlation of the generated and true "

@@ -36,7 +36,7 @@ public final class TryOnCheckpoint {
     cfg.put("garment_encoder_width", c.encoderWidth());
     cfg.put("num_train_timesteps", c.trainTimesteps());
     cfg.put("beta_schedule", "linear 1e-4 to 0.02");
-    cfg.put("prediction_type", "epsilon");
+    cfg.put("prediction_type", diffusersPrediction(c.prediction()));
     cfg.put("image_size", TryOnData.SIZE);
     cfg.put("categories", TryOnData.CATEGORIES);
     cfg.put("unet_vton", c.denoiser().toDiffusers());
@@ -66,14 +66,34 @@ public final class TryOnCheckpoint {
         "num_train_timesteps")) {
       if (!m.hasNonNull(k)) throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": missing " + k);
     }
+    String pred = ourPrediction(m.path("prediction_type").asText("epsilon"), dir);
     int[] ch = new int[m.get("block_out_channels").size()];
     for (int i = 0; i < ch.length; i++) ch[i] = m.get("block_out_channels").get(i).asInt();
     try {
       return new TryOnConfig(m.get("arm").asText(), ch, m.get("attention_heads").asInt(), m.get("norm_num_groups").asInt(),
-          m.get("context_dim").asInt(), m.get("garment_encoder_width").asInt(), m.get("num_train_timesteps").asInt());
+          m.get("context_dim").asInt(), m.get("garment_encoder_width").asInt(), m.get("num_train_timesteps").asInt(), pred);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** diffusers' {@code prediction_type} names: epsilon, v_prediction, sample. */
+  static String diffusersPrediction(String p) {
+    return switch (p) {
+      case "eps" -> "epsilon";
+      case "v" -> "v_prediction";
+      default -> "sample";
+    };
+  }
+
+  private static String ourPrediction(String diffusers, Path dir) {
+    return switch (diffusers) {
+      case "epsilon" -> "eps";
+      case "v_prediction" -> "v";
+      case "sample" -> "x0";
+      default -> throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": prediction_type " + diffusers
+          + " is not supported (epsilon, v_prediction or sample)");
+    };
   }
 
   public static OotdModel load(Path dir) {

@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.global.torch;
  * UNet at t = 0, for the garment and for the null garment), then DDIM (η = 0, trailing spacing) with
  * garment-only classifier-free guidance and repainting outside the mask:
  *
- * <pre>ε = ε_∅ + s·(ε_g − ε_∅)                      // s = 1: the conditional model alone
+ * <pre>ŷ = ŷ_∅ + s·(ŷ_g − ŷ_∅)                      // s = 1: the conditional model alone; ŷ = x̂₀, ε̂ or v̂ (affine in each other at fixed x_t, so the same guidance)
  * x ← DDIM step with x̂₀ clipped to [−1, 1];  x ← (1 − m)·noised(x_agnostic, ε_T, τ') + m·x   // only the masked area is generated
  * result = (1 − m)·person + m·x̂₀                    // outside the mask the input pixels, exactly</pre>
  *
@@ -27,6 +27,7 @@ import org.bytedeco.pytorch.global.torch;
  * matters in pixel space on DDPM's linear schedule: √ᾱ_999 ≈ 0.0064, so an unclipped first step turns
  * an ε error δ into an x̂₀ error of about 157·δ (measured: x̂₀'s squared error in the mask 600-3,500 at
  * τ = 990 after 300-400 training steps), which the repainted loop carried into saturated colour noise.
+ * With the default x̂₀-prediction the clipping only bounds the model's own output.
  */
 public final class TryOnSampler {
   private TryOnSampler() {}
@@ -79,7 +80,7 @@ public final class TryOnSampler {
   }
 
   /**
-   * The repainted DDIM loop for any ε-model: x_T = noise; at each trailing timestep τ a DDIM step to
+   * The repainted DDIM loop for any model of the process (ε, v or x₀ output): x_T = noise; at each trailing timestep τ a DDIM step to
    * τ' = τ − ⌊N/steps⌋, then (1 − m)·noised(agnostic, noise, τ') + m·x (at the end: (1 − m)·agnostic
    * + m·x̂₀).
    *

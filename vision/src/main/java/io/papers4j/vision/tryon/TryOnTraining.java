@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Training of the try-on model, top to bottom: paired triples generated on the fly (each step a new
- * slice of the training stream), uniform timesteps, the ε-loss on the whole image, outfitting
+ * slice of the training stream), uniform timesteps, the loss on the prediction (x₀ by default, ε or v) on the whole image, outfitting
  * dropout, AdamW, then an exponential moving average of the weights (what sampling uses, as
  * diffusion models are published). Both UNets (and ψ) are trained, as in OOTDiffusion. A fixed number
  * of steps, no time budget: arms are compared at equal steps.
