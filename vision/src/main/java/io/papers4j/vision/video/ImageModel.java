@@ -1,11 +1,13 @@
 package io.papers4j.vision.video;
 
+import io.papers4j.core.diffusion.VariancePreserving;
 import io.papers4j.core.nn.Embedding;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.unet.UNet2DConditionModel;
 import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -17,12 +19,20 @@ import org.bytedeco.pytorch.global.torch;
  * <pre>context = class_embedding(c)        // (N, 1, D)
  * ε̂ = unet(x_t, t, context)             // (N, 3, S, S)</pre>
  *
+ * <p>With {@link VideoConfig#x0Head} the UNet's head predicts the clean image and {@link #head} turns
+ * it into the process's target, with a = √ᾱ_i, s = √(1 − ᾱ_i) (Li and He's "let denoising models
+ * denoise" parameterisation inside the v or ε scheme; the loss and the sampler are unchanged):
+ *
+ * <pre>v̂ = (a·x_t − x̂₀)/max(s, 0.05)      ε̂ = (x_t − a·x̂₀)/max(s, 0.05)</pre>
+ *
  * Names: {@code class_embedding.weight} and the UNet's diffusers names under {@code unet.}.
  */
 public final class ImageModel implements Parameterized {
   public final UNet2DConditionModel unet;
   public final Embedding classEmbedding; // (classes + 1, D)
   private final VideoConfig config;
+  /** Smallest s = √(1 − ᾱ) the x̂₀ head divides by (as the flow models' x-prediction). */
+  public static final double MIN_NOISE = 0.05;
 
   public ImageModel(VideoConfig config, Init init) {
     this.config = config;
@@ -44,9 +54,25 @@ public final class ImageModel implements Parameterized {
     return classEmbedding.forward(classes).unsqueeze(1);
   }
 
-  /** x (N, 3, S, S), t (N) model time, classes (N) → (N, 3, S, S). */
+  /** x (N, 3, S, S), t (N) model time, classes (N) → the image process's prediction (N, 3, S, S). */
   public Tensor forward(Tensor x, Tensor t, Tensor classes) {
-    return unet.forward(x, t, context(classes));
+    return head(unet.forward(x, t, context(classes)), x, t, config.imageProcess());
+  }
+
+  /**
+   * The UNet's output (N, 3, S, S) at x_t and model time t (N) (the timestep index) → {@code process}'s prediction:
+   * itself, or with an x̂₀ head the v̂ or ε̂ it implies.
+   */
+  public Tensor head(Tensor out, Tensor xt, Tensor t, VariancePreserving process) {
+    if (!config.x0Head() || process.prediction() == VariancePreserving.Prediction.SAMPLE) return out;
+    Tensor ac = Tensor.create(process.alphasCumprod(), process.trainTimesteps()).clone().index_select(0, t.to(torch.ScalarType.Long)); // (N)
+    Tensor a = ac.sqrt().to(out.scalar_type().intern()).view(-1, 1, 1, 1); // (N, 1, 1, 1)
+    Tensor s = ac.neg().add(new Scalar(1.0)).sqrt().clamp_min(new Scalar(MIN_NOISE)).to(out.scalar_type().intern()).view(-1, 1, 1, 1);
+    return switch (process.prediction()) {
+      case V -> xt.mul(a).sub(out).div(s); // (a·x_t − x̂₀)/s
+      case EPSILON -> xt.sub(out.mul(a)).div(s); // (x_t − a·x̂₀)/s
+      case SAMPLE -> out;
+    };
   }
 
   /** Stops gradients into every weight of the image model (frozen base). */

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>Everything is deterministic from the seed and the example index; pixels are in [−1, 1].
  */
-public final class MovingSprites {
+public final class MovingSprites implements VideoSource {
   /** Eight saturated colours (RGB in [0, 1]); index = the content class. */
   public static final double[][] COLOURS = {
       {0.95, 0.15, 0.15}, {0.15, 0.85, 0.2}, {0.2, 0.35, 0.95}, {0.95, 0.9, 0.15},
@@ -100,6 +100,7 @@ public final class MovingSprites {
   }
 
   /** Videos {@code first} … {@code first + n − 1} with {@code t} frames each (the same index always gives the same video). */
+  @Override
   public Videos videos(long first, int n, int t) {
     int s = spec.size();
     float[] px = new float[n * t * 3 * s * s];

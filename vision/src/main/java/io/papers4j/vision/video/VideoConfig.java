@@ -23,11 +23,21 @@ import java.util.Map;
  * @param process the video model's diffusion process ({@code v/linear+zsnr} for arm A, {@code eps/linear} for arm B)
  * @param baseProcess the frozen image model's process (the arm's own: {@code v/linear+zsnr} for A and C, {@code eps/linear} for B)
  * @param condDropout probability of dropping each of image and motion condition in training (0.1)
+ * @param x0Head the image UNet's head predicts the clean image x̂₀, which {@link ImageModel#head} turns into the process's
+ *     target (v̂ or ε̂) before the loss and the sampler see it, so training and sampling stay those of the process (false:
+ *     the head predicts the target directly)
  */
 public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] attention, int heads, int contextDim,
     int contentClasses, int motionClasses, int imageTokens, boolean concat, boolean semantic, String process, String baseProcess,
-    double condDropout) {
+    double condDropout, boolean x0Head) {
   public static final int TRAIN_TIMESTEPS = 1000;
+
+  /** Without an x̂₀ head (the head predicts the process's target). */
+  public VideoConfig(int imageSize, int frames, int[] channels, boolean[] attention, int heads, int contextDim, int contentClasses,
+      int motionClasses, int imageTokens, boolean concat, boolean semantic, String process, String baseProcess, double condDropout) {
+    this(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic, process,
+        baseProcess, condDropout, false);
+  }
 
   public VideoConfig {
     if (imageSize < 8 || imageSize % (1 << (channels.length - 1)) != 0) {
@@ -61,17 +71,22 @@ public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] a
 
   public VideoConfig withProcess(String p) {
     return new VideoConfig(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
-        p, baseProcess, condDropout);
+        p, baseProcess, condDropout, x0Head);
   }
 
   public VideoConfig withBaseProcess(String p) {
     return new VideoConfig(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
-        process, p, condDropout);
+        process, p, condDropout, x0Head);
   }
 
   public VideoConfig withConcat(boolean c) {
     return new VideoConfig(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, c, semantic,
-        process, baseProcess, condDropout);
+        process, baseProcess, condDropout, x0Head);
+  }
+
+  public VideoConfig withX0Head(boolean h) {
+    return new VideoConfig(imageSize, frames, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
+        process, baseProcess, condDropout, h);
   }
 
   /** Other block widths, with spatial attention on every level but the first (as the default). */
@@ -80,12 +95,12 @@ public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] a
     for (int i = 1; i < ch.length; i++) at[i] = true;
     if (ch.length == 1) at[0] = true;
     return new VideoConfig(imageSize, frames, ch, at, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
-        process, baseProcess, condDropout);
+        process, baseProcess, condDropout, x0Head);
   }
 
   public VideoConfig withFrames(int t) {
     return new VideoConfig(imageSize, t, channels, attention, heads, contextDim, contentClasses, motionClasses, imageTokens, concat, semantic,
-        process, baseProcess, condDropout);
+        process, baseProcess, condDropout, x0Head);
   }
 
   /** The frozen image model's UNet: 3 channels in and out, one ResNet block per level, GroupNorm of 8 groups. */
@@ -121,6 +136,7 @@ public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] a
     m.put("process", process);
     m.put("base_process", baseProcess);
     m.put("cond_dropout", condDropout);
+    m.put("x0_head", x0Head);
     return m;
   }
 
@@ -134,7 +150,8 @@ public record VideoConfig(int imageSize, int frames, int[] channels, boolean[] a
     for (int i = 0; i < at.length; i++) at[i] = j.get("attention").get(i).asBoolean();
     return new VideoConfig(j.get("image_size").asInt(), j.get("frames").asInt(), ch, at, j.get("heads").asInt(), j.get("context_dim").asInt(),
         j.get("content_classes").asInt(), j.get("motion_classes").asInt(), j.get("image_tokens").asInt(), j.get("concat").asBoolean(),
-        j.get("semantic").asBoolean(), j.get("process").asText(), j.get("base_process").asText(), j.get("cond_dropout").asDouble());
+        j.get("semantic").asBoolean(), j.get("process").asText(), j.get("base_process").asText(), j.get("cond_dropout").asDouble(),
+        j.hasNonNull("x0_head") && j.get("x0_head").asBoolean()); // written before the field existed: a direct head
   }
 
   @Override

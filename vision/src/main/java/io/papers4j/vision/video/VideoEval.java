@@ -51,6 +51,42 @@ public final class VideoEval {
   }
 
   /**
+   * The frozen image model's own samples: {@code perClass} images of every content class (DDIM, CFG on
+   * the class), each measured by {@link VideoMetrics#sprites} against its class's colour. Metrics:
+   * {@code sprite_found} (share of images whose largest group of class-coloured pixels holds at least
+   * {@link #MIN_BLOB} pixels), {@code blob_pixels} (mean size of that group), {@code stray_pixels}
+   * (mean count of bright pixels of another colour), each with its value on true frames ({@code _true},
+   * 64 training frames) for scale, and {@code sprite_found_class_k} per class.
+   */
+  public static Outcome imageModel(ImageModel model, MovingSprites data, int perClass, int steps, double cfg, long seed) {
+    int k = model.config().contentClasses();
+    long[] classes = new long[k * perClass];
+    for (int i = 0; i < classes.length; i++) classes[i] = i / perClass;
+    Tensor images = VideoSampler.sampleImages(model, classes, steps, cfg, seed); // (N, 3, S, S)
+    Map<String, Double> m = new LinkedHashMap<>();
+    VideoMetrics.Sprite[] got = VideoMetrics.sprites(images, classes);
+    MovingSprites.Videos real = data.videos(0, 64, 1);
+    VideoMetrics.Sprite[] truth = VideoMetrics.sprites(real.frames().select(1, 0), real.colour());
+    m.put("sprite_found", found(got, 0, got.length));
+    m.put("sprite_found_true", found(truth, 0, truth.length));
+    m.put("blob_pixels", java.util.Arrays.stream(got).mapToInt(VideoMetrics.Sprite::blob).average().orElse(Double.NaN));
+    m.put("blob_pixels_true", java.util.Arrays.stream(truth).mapToInt(VideoMetrics.Sprite::blob).average().orElse(Double.NaN));
+    m.put("stray_pixels", java.util.Arrays.stream(got).mapToInt(VideoMetrics.Sprite::stray).average().orElse(Double.NaN));
+    m.put("stray_pixels_true", java.util.Arrays.stream(truth).mapToInt(VideoMetrics.Sprite::stray).average().orElse(Double.NaN));
+    for (int c = 0; c < k; c++) m.put("sprite_found_class_" + c, found(got, c * perClass, (c + 1) * perClass));
+    return new Outcome(images.unsqueeze(1), null, m);
+  }
+
+  /** A sprite counts as drawn when its largest class-coloured group has at least this many pixels. */
+  public static final int MIN_BLOB = 4;
+
+  private static double found(VideoMetrics.Sprite[] s, int from, int to) {
+    int f = 0;
+    for (int i = from; i < to; i++) f += s[i].blob() >= MIN_BLOB ? 1 : 0;
+    return f / (double) (to - from);
+  }
+
+  /**
    * Frame prediction on n held-out clips: the first {@code given} true frames, then {@code iterations}
    * windows of T − L new frames; the trajectory error counts the predicted frames only.
    */

@@ -85,6 +85,11 @@ public final class VideoIO {
 
   /** Reads a PNG/JPEG/GIF image as RGB, resized (bilinear) to size×size. */
   public static BufferedImage readImage(Path file, int size) {
+    return resize(readImageRaw(file), size, size);
+  }
+
+  /** Reads a PNG/JPEG/GIF image (the first frame of a GIF) at its own size. */
+  public static BufferedImage readImageRaw(Path file) {
     if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such image: " + file);
     BufferedImage img;
     try {
@@ -93,7 +98,7 @@ public final class VideoIO {
       throw new IllegalArgumentException(file + ": not a readable image: " + e.getMessage(), e);
     }
     if (img == null) throw new IllegalArgumentException(file + ": not a PNG, JPEG or GIF image");
-    return resize(img, size, size);
+    return img;
   }
 
   static BufferedImage resize(BufferedImage img, int w, int h) {

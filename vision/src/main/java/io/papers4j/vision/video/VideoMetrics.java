@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.global.torch;
  *       one (the RAFT proxy);
  *   <li>{@code direction_agreement}: mean cosine between generated and true per-frame displacement;
  *   <li>{@code brightness_error}: mean over frames of |mean intensity − the true clip's|;
- *   <li>{@code tracked}: fraction of frames where the sprite was found;
+ *   <li>{@code tracked}: fraction of frames where the sprite was found; {@code tracked_first_frame} the same over frames 0 only;
  *   <li>{@code trajectory_error}: mean distance in px of the tracked centroid from the true one, over frames ≥ {@code from}.
  * </ul>
  */
@@ -98,6 +98,70 @@ public final class VideoMetrics {
   }
 
   /**
+   * What one image shows of its class's sprite: {@code colour} pixels within {@link #COLOUR_RADIUS} of
+   * the colour, the {@code blob} size of their largest 4-connected group, and {@code stray} pixels that
+   * are neither that colour nor dark background (some channel above {@link #STRAY_LEVEL}; the true
+   * frames' background stays ≤ 0.35, so true sprites have none).
+   */
+  public record Sprite(int colour, int blob, int stray) {}
+
+  /** Brighter than any background pixel of the data (≤ 0.35). */
+  static final double STRAY_LEVEL = 0.5;
+
+  /** {@link Sprite} of each image (N, 3, S, S) in [−1, 1] against its class's colour. */
+  public static Sprite[] sprites(Tensor images, long[] classes) {
+    int n = (int) images.size(0), h = (int) images.size(2), w = (int) images.size(3);
+    float[] v = new float[n * 3 * h * w];
+    images.contiguous().to(torch.ScalarType.Float).data_ptr_float().get(v);
+    Sprite[] out = new Sprite[n];
+    for (int i = 0; i < n; i++) {
+      double[] colour = MovingSprites.COLOURS[(int) classes[i]];
+      boolean[] on = new boolean[h * w];
+      int count = 0, stray = 0;
+      for (int p = 0; p < h * w; p++) {
+        double d2 = 0, max = 0;
+        for (int c = 0; c < 3; c++) {
+          double x = (v[(i * 3 + c) * h * w + p] + 1) / 2;
+          d2 += (x - colour[c]) * (x - colour[c]);
+          max = Math.max(max, x);
+        }
+        on[p] = d2 < COLOUR_RADIUS * COLOUR_RADIUS;
+        if (on[p]) count++;
+        else if (max > STRAY_LEVEL) stray++;
+      }
+      out[i] = new Sprite(count, largestGroup(on, h, w), stray);
+    }
+    return out;
+  }
+
+  /** Size of the largest 4-connected group of set pixels. */
+  static int largestGroup(boolean[] on, int h, int w) {
+    boolean[] seen = new boolean[on.length];
+    int[] stack = new int[on.length];
+    int best = 0;
+    for (int p0 = 0; p0 < on.length; p0++) {
+      if (!on[p0] || seen[p0]) continue;
+      int top = 0, size = 0;
+      stack[top++] = p0;
+      seen[p0] = true;
+      while (top > 0) {
+        int p = stack[--top];
+        size++;
+        int y = p / w, x = p % w;
+        int[] next = {x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1, y + 1 < h ? p + w : -1};
+        for (int q : next) {
+          if (q >= 0 && on[q] && !seen[q]) {
+            seen[q] = true;
+            stack[top++] = q;
+          }
+        }
+      }
+      best = Math.max(best, size);
+    }
+    return best;
+  }
+
+  /**
    * All measures of generated clips (N, T, 3, S, S) against the true clips of {@code truth} (same
    * videos; frame 0 of the truth is the conditioning image). {@code from} is the first frame the
    * trajectory error counts (the first generated frame of a rollout).
@@ -162,6 +226,9 @@ public final class VideoMetrics {
         .mean(new long[] {2}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
     m.put("brightness_error", gm.sub(tm).abs().mean().item_double() / 2); // [−1, 1] → [0, 1] units
     m.put("tracked", (double) found / (n * t));
+    int firstFound = 0;
+    for (int i = 0; i < n; i++) firstFound += tr[i][0] != null ? 1 : 0;
+    m.put("tracked_first_frame", (double) firstFound / n);
     m.put("trajectory_error", trajCount == 0 ? Double.NaN : traj / trajCount);
     return m;
   }

