@@ -47,11 +47,12 @@ public final class AtomoVideoReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      // quick: sized from rates measured at load 3-6 on 2 cores (image model 265 ms per step of 16, video 285 ms per step of 4 clips,
-      // sampling 0.6 s per clip): about 13 minutes there; arm C (semantic injection only) runs in the full preset
-      case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 600, 16, 1e-3, 600, 4, 5e-4, false, 150, 4, 32, 10, 2.0, 16, 3, 0.99, false);
-      case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3, 0.995, false);
-      case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2, 0.9, false);
+      // quick: sized from rates measured on the 2 cores with no other heavy job (image model 120-128 ms per step of 16, video 258 ms per
+      // step of 4 clips, sampling 0.88 s per clip): about 12.7 minutes there. The image models have an x̂₀ head: their own samples
+      // drew the sprite in one colour more often (17% vs 6% of 64 samples at 800 steps, see docs/atomovideo.md)
+      case "quick" -> new Preset("quick", 16, 8, new int[] {16, 32, 32}, 800, 16, 1e-3, 500, 4, 5e-4, true, 150, 4, 32, 10, 2.0, 16, 3, 0.99, true);
+      case "full" -> new Preset("full", 32, 12, new int[] {24, 48, 48}, 3000, 32, 1e-3, 600, 4, 1e-4, true, 150, 4, 100, 25, 2.0, 100, 3, 0.995, true);
+      case "smoke" -> new Preset("smoke", 16, 4, new int[] {8, 16}, 2, 4, 1e-3, 2, 2, 1e-3, true, 2, 2, 2, 2, 2.0, 2, 2, 0.9, true);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -194,12 +195,13 @@ public final class AtomoVideoReproduction extends TimedReproduction {
     Plot.line("Frame prediction: centroid trajectory error per rollout window").xLabel("window").yLabel("px").series("arm A", xs, ys)
         .reference(2.0, "2 px bound").write(out.resolve("rollout_error.png"));
 
-    String notes = String.format(Locale.ROOT, "%s preset: %d×%d frames, T = %d, image UNet widths %s; %d steps (batch %d) for each of the two image models, %d video "
+    String notes = String.format(Locale.ROOT, "%s preset: %d×%d frames, T = %d, image UNet widths %s%s; %d steps (batch %d) for each of the two image models, %d video "
         + "steps per arm (lr %s, batch %d clips), %d frame-prediction steps (L = %d), fixed step counts; every model sampled and frozen "
         + "as an EMA of its weights (decay %s); arms %s; %d held-out clips, %d DDIM steps, CFG %s. Measured %.0f ms per image-model step, %.0f ms "
         + "per video step. Load average at start %s, at end %s. Toy proxies of the paper's metrics (pixel SSIM, pixel-space adjacent-frame "
         + "cosine, colour-tracked centroid speed), not AIGCBench's.",
-        p.name(), p.size(), p.size(), p.frames(), java.util.Arrays.toString(p.widths()), imageLog.losses().size(), p.baseBatch(),
+        p.name(), p.size(), p.size(), p.frames(), java.util.Arrays.toString(p.widths()),
+        p.x0Head() ? " with an x̂₀ head (turned into each arm's v̂ or ε̂; losses and sampler unchanged)" : "", imageLog.losses().size(), p.baseBatch(),
         logs.get("a").losses().size(), p.lr(), p.batch(), fpLog.losses().size(), p.fpGiven(), p.ema(),
         String.join(", ", arms).toUpperCase(Locale.ROOT) + (p.armC() ? "" : " (arm C runs in the full preset)"), p.evalClips(), p.ddimSteps(), p.cfg(),
         (double) m.get("image_model_ms_per_step"), (double) m.get("video_ms_per_step"), run.loadAtStart(), Machine.loadAverage());
