@@ -218,7 +218,11 @@ class VideoDataTest {
     assertThatThrownBy(() -> real.videos(0, 1, 7)).hasMessageContaining("fewer than 7");
   }
 
-  /** The real Muybridge cat plate splits into 24 photographs without the dark bands (each frame's darkest row is still light on average). */
+  /**
+   * The real Muybridge cat plate splits into 24 photographs without the dark bands: the bands' lines
+   * average 65-67 (green) across the plate, while every frame's edge lines and its darkest line (the
+   * cat's body) stay above 80.
+   */
   @Test
   void muybridge_cat_plate_has_24_light_frames() {
     org.junit.jupiter.api.Assumptions.assumeTrue(onPath("npm"), "needs npm (scripts/setup)");
@@ -228,13 +232,18 @@ class VideoDataTest {
     for (BufferedImage f : frames) {
       assertThat(f.getWidth()).isBetween(150, 175);
       assertThat(f.getHeight()).isBetween(95, 120);
-      double darkestRow = 255;
-      for (int y = 0; y < f.getHeight(); y++) {
+      int w = f.getWidth(), h = f.getHeight();
+      double darkestRow = 255, left = 0, right = 0;
+      for (int y = 0; y < h; y++) {
         double m = 0;
-        for (int x = 0; x < f.getWidth(); x++) m += (f.getRGB(x, y) >> 8 & 255) / (double) f.getWidth();
+        for (int x = 0; x < w; x++) m += (f.getRGB(x, y) >> 8 & 255) / (double) w;
         darkestRow = Math.min(darkestRow, m);
+        left += (f.getRGB(0, y) >> 8 & 255) / (double) h;
+        right += (f.getRGB(w - 1, y) >> 8 & 255) / (double) h;
       }
-      assertThat(darkestRow).isGreaterThan(90); // the bands between rows are ~65
+      assertThat(darkestRow).isGreaterThan(80);
+      assertThat(left).isGreaterThan(80);
+      assertThat(right).isGreaterThan(80);
     }
   }
 
@@ -248,10 +257,13 @@ class VideoDataTest {
     MovingSprites d = new MovingSprites(MovingSprites.Spec.sprites(16), 3);
     MovingSprites.Videos v = d.videos(0, 32, 1);
     VideoMetrics.Sprite[] truth = VideoMetrics.sprites(v.frames().select(1, 0), v.colour());
+    int drawn = 0;
     for (VideoMetrics.Sprite s : truth) {
       assertThat(s.stray()).isZero();
-      assertThat(s.blob()).isEqualTo(s.colour()).isGreaterThanOrEqualTo(4);
+      assertThat(s.blob()).isEqualTo(s.colour()).isGreaterThanOrEqualTo(3); // one group; a 4 px triangle can cover 3 pixel centres
+      drawn += s.blob() >= VideoEval.MIN_BLOB ? 1 : 0;
     }
+    assertThat(drawn).isGreaterThanOrEqualTo(30);
     // 8×8 black image, class 0 (red): a red 2×2 square, one red pixel apart, two green pixels
     float[] px = new float[3 * 64];
     java.util.Arrays.fill(px, -1f);
