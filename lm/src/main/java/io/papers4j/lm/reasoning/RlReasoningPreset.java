@@ -3,10 +3,10 @@ package io.papers4j.lm.reasoning;
 /**
  * Sizes of the rl-reasoning study.
  *
- * <p>SFT follows the plateau protocol: held-out maj@1 / pass@K are logged every {@code evalEvery}
- * steps; the plateau is the first logged step (at least {@code minPlateauSteps}) whose maj@1 does
- * not exceed the best earlier maj@1 by more than {@code plateauTolerance}, or {@code sftMaxSteps}
- * when none is found. Every RL arm starts from the model at the plateau; the over-trained SFT arm
+ * <p>SFT follows the plateau protocol: held-out maj@1 is logged every {@code evalEvery} steps; the
+ * plateau is the first logged step (at least {@code minPlateauSteps}) where the best maj@1 of the
+ * last two logs does not exceed the best before them by more than {@code plateauTolerance}
+ * ({@link RlReasoningStudy#levelledOff}), or {@code sftMaxSteps} when none is found. Every RL arm starts from the model at the plateau; the over-trained SFT arm
  * continues the same SFT run for {@code overtrainSteps} more steps.
  *
  * @param goldProblems synthetic problems with gold solutions for SFT
@@ -53,8 +53,8 @@ public record RlReasoningPreset(int goldProblems, int rlProblems, int testProble
       // batch 8 and 0.296 s at batch 16 (53 and 54 sequences/s), so batch 8 gives twice the updates per second; at
       // batch 16 held-out maj@1 still rose from 0.29 to 0.43 between steps 900 and 1200, so a plateau within the
       // issue's 15 minutes needs more updates than batch 16 affords. The SFT curve is greedy maj@1 every 300 steps
-      // from 1200; RL starts at the first step >= 1500 within 0.03 of the best before it (cap 1800); over-trained SFT
-      // runs 600 steps past it. Refits and the ORM keep the sequences of the batch-16 preset (twice the steps).
+      // from 900; RL starts at the first step >= 1500 where the last two logs gained at most 0.03 over the best before
+      // them (cap 1800); over-trained SFT runs 600 steps past it. Refits and the ORM keep the sequences of the batch-16 preset (twice the steps).
       // 130 sampled tokens hold every medium gold solution (the longest needs 121).
       case "quick" -> new RlReasoningPreset(500, 24, 96, SyntheticProblems.Difficulty.of("medium"), 1800, 300, 1500, 0.03, 600, 8,
           2e-3, 2, 8, 80, 8, 8, 2e-5, 1.0, 60, 16, SyntheticProblems.Difficulty.tokenBudget("medium"), 64);

@@ -107,6 +107,26 @@ public final class RlReasoningStudy {
     return new Outcome(rows, curve, startSteps, plateau.found, eiCurve, ppoCurve, eiSamples, ppoSamples);
   }
 
+  /** Logs over which maj@1 must stay flat before the curve counts as levelled off. */
+  static final int FLAT_LOGS = 2;
+
+  /**
+   * Whether a maj@1 curve (one value per log, oldest first) has levelled off at its last log: the best
+   * of its last {@code logs} values exceeds the best value before them by at most {@code tolerance}.
+   * Needs at least one value before the window. One flat log is not enough: the batch-8 quick run's
+   * curve was 0.333, 0.333, 0.385, 0.417 at steps 1200-2100.
+   */
+  static boolean levelledOff(List<Double> maj1, int logs, double tolerance) {
+    if (logs < 1) throw new IllegalArgumentException("logs must be >= 1, got " + logs);
+    int n = maj1.size();
+    if (n <= logs) return false;
+    double before = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n - logs; i++) before = Math.max(before, maj1.get(i));
+    double window = Double.NEGATIVE_INFINITY;
+    for (int i = n - logs; i < n; i++) window = Math.max(window, maj1.get(i));
+    return window <= before + tolerance;
+  }
+
   /** The SFT step listener of the plateau protocol. */
   private static final class Plateau implements Sft.StepListener {
     final RlReasoningPreset p;
@@ -114,7 +134,7 @@ public final class RlReasoningStudy {
     final List<Problem> test;
     final Evaluation.Settings eval;
     final List<Row> curve = new ArrayList<>();
-    double best = -1;
+    final List<Double> maj1 = new ArrayList<>();
     int at = -1;
     boolean found;
     int lastStep;
@@ -135,18 +155,18 @@ public final class RlReasoningStudy {
     @Override
     public boolean afterStep(int step, double loss) {
       lastStep = step;
-      if (step % p.evalEvery() != 0 || step < p.minPlateauSteps() - p.evalEvery()) return false; // the curve starts one log before the earliest plateau
+      // the curve starts FLAT_LOGS logs before the earliest plateau
+      if (step % p.evalEvery() != 0 || step < p.minPlateauSteps() - FLAT_LOGS * p.evalEvery()) return false;
       Row r = greedyRow("SFT step " + step, 0, step, model, test, eval);
       curve.add(r);
-      double m = r.scores().maj1();
+      maj1.add(r.scores().maj1());
       if (at < 0) {
-        if (step >= p.minPlateauSteps() && best >= 0 && m <= best + p.plateauTolerance()) {
+        if (step >= p.minPlateauSteps() && levelledOff(maj1, FLAT_LOGS, p.plateauTolerance())) {
           found = true;
           mark(step);
         } else if (step >= p.sftMaxSteps()) {
           mark(step); // the cap: no plateau seen
         }
-        best = Math.max(best, m);
       }
       return at >= 0 && step >= at + p.overtrainSteps();
     }
