@@ -23,7 +23,7 @@ import org.bytedeco.pytorch.global.torch;
  * {@code papers4j reproduce ootdiffusion}: spec §5(e) on 2 cores. Arms (A) OOTDiffusion fusion, (B)
  * global-only (garment embedding through cross-attention) and optionally (C) channel concatenation,
  * trained the same fixed number of steps on the same data stream and sampled from an EMA of their
- * weights; (A) without outfitting dropout for the dropout ablation (full preset);
+ * weights; (A) without outfitting dropout for the dropout ablation;
  * the garment-guidance sweep s ∈ {1, 1.5, 2, 3, 5} on (A). Paired metrics (SSIM, LPIPS-proxy,
  * texture fidelity) against the ground truth, unpaired FD/KID in the features of a garment-texture
  * classifier trained here.
@@ -52,7 +52,7 @@ public final class OotdReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "quick" -> new Preset("quick", 600, 0.99, 8, 5e-4, 32, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, true, false, 8, "small");
+      case "quick" -> new Preset("quick", 600, 0.99, 8, 5e-4, 32, 10, new double[] {1, 1.5, 2, 3, 5}, 2.0, 2048, 120, 512, true, true, 8, "small");
       case "full" -> new Preset("full", 4000, 0.999, 32, 2e-4, 500, 20, new double[] {1, 1.5, 2, 3, 5}, 2.0, 8192, 600, 1000, true, true, 8, "spec");
       case "smoke" -> new Preset("smoke", 3, 0.5, 4, 1e-3, 6, 2, new double[] {1, 2}, 2.0, 64, 3, 16, true, true, 2, "tiny");
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
