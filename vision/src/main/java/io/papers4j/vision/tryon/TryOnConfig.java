@@ -28,12 +28,12 @@ public record TryOnConfig(String arm, int[] channels, int heads, int normGroups,
   public static final String DEFAULT_PREDICTION = "x0";
 
   public TryOnConfig {
-    if (!ARMS.contains(arm)) throw new IllegalArgumentException("arm must be one of " + ARMS + ", got " + arm);
+    if (arm == null || !ARMS.contains(arm)) throw new IllegalArgumentException("arm must be one of " + ARMS + ", got " + arm);
     if (channels == null || channels.length < 2) throw new IllegalArgumentException("need at least 2 UNet levels");
     if (contextDim < 1 || encoderWidth < 2 || trainTimesteps < 2) {
       throw new IllegalArgumentException("context width, encoder width and timesteps must be positive (timesteps >= 2)");
     }
-    if (!PREDICTIONS.contains(prediction)) throw new IllegalArgumentException("prediction must be one of " + PREDICTIONS + ", got " + prediction);
+    if (prediction == null || !PREDICTIONS.contains(prediction)) throw new IllegalArgumentException("prediction must be one of " + PREDICTIONS + ", got " + prediction);
     channels = channels.clone();
     unetConfig(arm, channels, heads, normGroups, contextDim); // validates widths, heads and groups
   }

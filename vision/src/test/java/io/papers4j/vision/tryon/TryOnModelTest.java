@@ -267,6 +267,9 @@ class TryOnModelTest {
     assertThatThrownBy(() -> TryOnCheckpoint.load(dir)).hasMessageContaining("is not a try-on checkpoint");
     assertThatThrownBy(() -> TryOnConfig.defaults("dream")).hasMessageContaining("arm must be one of");
     assertThatThrownBy(() -> TryOnConfig.defaults("global").withPrediction("noise")).hasMessageContaining("prediction must be one of");
+    assertThatThrownBy(() -> TryOnConfig.defaults(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arm must be one of");
+    assertThatThrownBy(() -> TryOnConfig.defaults("global").withPrediction(null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prediction must be one of");
     assertThatThrownBy(() -> new TryOnTraining.Recipe(10, 4, 1e-3, 1.5, 0, 0)).hasMessageContaining("outfitting dropout");
     OotdModel m = m("global");
     TryOnData.Batch b = data.batch("test", 0, 1);
