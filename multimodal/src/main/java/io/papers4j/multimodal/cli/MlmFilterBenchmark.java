@@ -40,7 +40,7 @@ public final class MlmFilterBenchmark implements Benchmark {
     Path model = at >= 0 && at + 1 < args.size() ? Path.of(args.get(at + 1)) : null;
     Engine.init(2);
     String loadStart = Machine.loadAverage();
-    List<WebPool.Pair> pool = WebPool.build(n, 5_000_000L, 0.15, io.papers4j.core.data.TangoIcons.DEFAULT_DIR);
+    List<WebPool.Pair> pool = WebPool.build(n, 5_000_000L, WebPool.Sources.standard());
     MlmFilterModel filter = model == null ? new MlmFilterModel(MlmFilterConfig.quick(), 0) : MlmFilterModel.load(model);
     List<PoolScorer.Item> items = pool.stream().map(p -> new PoolScorer.Item(p.id(), p.caption(), p::image)).toList();
     PoolScorer.score(items.subList(0, Math.min(batch, n)), Metric.ITM, batch, null, PoolScorer.of(filter), null); // warm-up

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.cli.PrecisionOption;
-import io.papers4j.core.data.TangoIcons;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tensor.Precision;
@@ -52,7 +51,7 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
     @Override
     public Integer call() {
       Engine.init(2);
-      Path f = Pairs.write(WebPool.build(n, seed, 0.15, TangoIcons.DEFAULT_DIR), out);
+      Path f = Pairs.write(WebPool.build(n, seed, WebPool.Sources.standard()), out);
       System.out.println("mlmfilter pool: " + n + " pairs in " + f);
       return 0;
     }
@@ -113,7 +112,7 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
       double[] last = new double[2];
       MlmFilterModel m;
       try (ProgressBar bar = new ProgressBar("mlmfilter train", steps, "instr")) {
-        m = MlmFilterTraining.train(c, r, TangoIcons.DEFAULT_DIR, (s, loss) -> {
+        m = MlmFilterTraining.train(c, r, WebPool.Sources.standard(), (s, loss) -> {
           if (s == 1) last[0] = loss;
           last[1] = loss;
           bar.update(s, loss, batch);

@@ -1,6 +1,5 @@
 package io.papers4j.multimodal.mlmfilter;
 
-import io.papers4j.core.data.TangoIcons;
 import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Result;
@@ -49,18 +48,18 @@ public final class MlmFilterReproduction extends TimedReproduction {
   protected Result reproduce(String presetName, Path outDir, Context run) throws Exception {
     Engine.init(2);
     Preset p = preset(presetName);
-    Path tango = TangoIcons.DEFAULT_DIR;
+    WebPool.Sources sources = WebPool.Sources.standard();
     Engine.seed(0);
     log(run, "building the pool of " + p.pool() + " pairs and the held-out tasks");
-    List<WebPool.Pair> pool = WebPool.build(p.pool(), 1_000_000L, 0.15, tango);
+    List<WebPool.Pair> pool = WebPool.build(p.pool(), 1_000_000L, sources);
     Downstream.Tasks tasks = Downstream.tasks(p.evalPerTask(), 424_242L);
-    List<WebPool.Pair> heldOut = WebPool.build(p.ablationPairs(), 2_000_000L, 0.15, tango);
+    List<WebPool.Pair> heldOut = WebPool.build(p.ablationPairs(), 2_000_000L, sources);
 
     log(run, "training the filter (score-uniform instructions)");
     MlmFilterTraining.Options fo = new MlmFilterTraining.Options(p.filterSteps(), p.filterBatch(), p.lr(), 0);
-    MlmFilterModel filter = MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), true, fo), tango, null);
+    MlmFilterModel filter = MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), true, fo), sources, null);
     log(run, "training the ablation filter (natural score distribution)");
-    MlmFilterModel natural = MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), false, fo), tango, null);
+    MlmFilterModel natural = MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), false, fo), sources, null);
     log(run, "training the CLIPScore model on the unfiltered pool");
     Clip clipScorer = Downstream.train(pool, p.clipScoreSteps(), p.downBatch(), 77);
 
@@ -157,7 +156,7 @@ public final class MlmFilterReproduction extends TimedReproduction {
         .reference("datacomp_medium_avg38_su_gpt4v", 24.0).reference("datacomp_medium_avg38_itm_and_odf_gpt4v", 34.5)
         .reference("datacomp_medium_avg38_basic", 28.5).reference("datacomp_medium_avg38_no_filter", 25.8)
         .reference("human_pearson_clipscore", 0.164).reference("human_pearson_itm_gpt4v", 0.328).reference("human_pearson_odf_gpt4v", 0.368);
-    String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons), keep %.0f%%, filter %d steps × %d from %d source pairs "
+    String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons, 15%% Noto emoji), keep %.0f%%, filter %d steps × %d from %d source pairs "
         + "(%d scored instructions kept + %d generic, teacher σ %.0f), CLIPScore model %d steps on the whole pool, downstream CLIP %d steps × %d, "
         + "%d seed(s), %d held-out images per task; %d malformed outputs of %d scored prompts; load at start %s, %d cores. "
         + "Nothing is pretrained: the filter and every CLIP train from scratch; one teacher noise level (σ %.0f) was run.",

@@ -47,9 +47,9 @@ public final class MlmFilterTraining {
   }
 
   /** Instruction data of a recipe (deterministic in its seed). */
-  public static List<Instructions.Instruction> instructions(Recipe r, java.nio.file.Path tangoDir) {
+  public static List<Instructions.Instruction> instructions(Recipe r, WebPool.Sources sources) {
     long seed = r.options().seed();
-    List<WebPool.Pair> source = WebPool.build(r.sourcePairs(), 7_000_000L + seed, 0.15, tangoDir);
+    List<WebPool.Pair> source = WebPool.build(r.sourcePairs(), 7_000_000L + seed, sources);
     List<Instructions.Instruction> scored = Instructions.scored(source, r.teacherSigma(), seed);
     List<Instructions.Instruction> data = new ArrayList<>(r.uniform()
         ? ScoreUniform.sample(scored, Instructions.Instruction::score, r.scoredKept(), 10, seed)
@@ -59,14 +59,14 @@ public final class MlmFilterTraining {
   }
 
   /** Builds the instruction data and trains a new filter on it. */
-  public static MlmFilterModel train(MlmFilterConfig config, Recipe r, java.nio.file.Path tangoDir, Progress progress) {
-    return train(config, r, tangoDir, progress, Precision.F32);
+  public static MlmFilterModel train(MlmFilterConfig config, Recipe r, WebPool.Sources sources, Progress progress) {
+    return train(config, r, sources, progress, Precision.F32);
   }
 
   /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
-  public static MlmFilterModel train(MlmFilterConfig config, Recipe r, java.nio.file.Path tangoDir, Progress progress, Precision precision) {
+  public static MlmFilterModel train(MlmFilterConfig config, Recipe r, WebPool.Sources sources, Progress progress, Precision precision) {
     MlmFilterModel m = new MlmFilterModel(config, r.options().seed());
-    train(m, instructions(r, tangoDir), r.options(), progress, precision);
+    train(m, instructions(r, sources), r.options(), progress, precision);
     return m;
   }
 

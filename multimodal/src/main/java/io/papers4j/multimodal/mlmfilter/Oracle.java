@@ -77,8 +77,20 @@ public final class Oracle {
    * what the icon is for, not what it looks like, so ODF stays low even when they match.
    */
   public static Truth icon(boolean matching, Captions.Text quality, int words) {
+    return named(matching, quality, words, 22);
+  }
+
+  /**
+   * Scores an emoji caption. An emoji's Unicode name mostly names what is drawn ("red apple",
+   * "grinning face"), so a matching name fulfils more detail than an icon's but no count, size or place.
+   */
+  public static Truth emoji(boolean matching, Captions.Text quality, int words) {
+    return named(matching, quality, words, 40);
+  }
+
+  private static Truth named(boolean matching, Captions.Text quality, int words, int matchingOdf) {
     int itm = quality == Captions.Text.JUNK ? 0 : !matching ? 6 : quality == Captions.Text.TRUNCATED ? 50 : 82;
-    int odf = quality == Captions.Text.JUNK || !matching ? 2 : 22;
+    int odf = quality == Captions.Text.JUNK || !matching ? 2 : matchingOdf;
     int ctq = switch (quality) {
       case FLUENT -> 50 + 4 * Math.min(words, 6);
       case NOISY -> 33;
@@ -88,8 +100,8 @@ public final class Oracle {
     };
     int su = quality == Captions.Text.JUNK ? 0 : matching ? 30 : 12;
     return new Truth(new int[] {itm, odf, ctq, su},
-        new String[] {matching ? "matches" : "other things", matching ? "no details" : "wrong",
-            quality.name().toLowerCase(java.util.Locale.ROOT), "function"});
+        new String[] {matching ? "matches" : "other things", !matching ? "wrong" : matchingOdf >= 40 ? "names what is drawn" : "no details",
+            quality.name().toLowerCase(java.util.Locale.ROOT), matchingOdf >= 40 ? "what it shows" : "function"});
   }
 
   /** The teacher's score: the oracle's plus N(0, σ²), rounded and clipped to [0, 100]. */

@@ -1,7 +1,9 @@
 package io.papers4j.multimodal.mlmfilter;
 
+import io.papers4j.core.data.NotoEmoji;
 import io.papers4j.core.data.TangoIcons;
 import io.papers4j.multimodal.vlm.Images;
+import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,32 +13,65 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * The noisy "web-crawl" pool with known truth (spec 3(e)): procedural scenes captioned by the
- * {@link Captions} grammar with controlled defects, plus real image-text pairs (Tango icons with their
- * names) corrupted by shuffling, truncation, spelling noise and alt-text junk. Every pair carries the
- * {@link Oracle}'s noise-free scores.
+ * {@link Captions} grammar with controlled defects, plus real image-text pairs (Tango icons and Noto
+ * colour emoji with their names) corrupted by shuffling, truncation, spelling noise and alt-text junk.
+ * Every pair carries the {@link Oracle}'s noise-free scores.
  */
 public final class WebPool {
-  /** One image-text pair: image (3, 32, 32) in [0, 1]; scene is null for real icons. */
+  /** One image-text pair: image (3, 32, 32) in [0, 1]; scene is null for real pairs. */
   public record Pair(String id, Tensor image, String caption, Oracle.Truth truth, Scene scene, String source, String defect) {}
+
+  /**
+   * Where the real pairs come from and their shares of the pool; a source whose files are not installed
+   * contributes none (the scenes take its share).
+   */
+  public record Sources(double iconShare, Path tangoDir, double emojiShare, Path emojiFont) {
+    public Sources {
+      if (iconShare < 0 || emojiShare < 0 || iconShare + emojiShare > 1) {
+        throw new IllegalArgumentException("real-pair shares must be >= 0 and sum to <= 1, got " + iconShare + " and " + emojiShare);
+      }
+    }
+
+    /** 15% Tango icons and 15% Noto emoji from their Debian packages. */
+    public static Sources standard() {
+      return new Sources(0.15, TangoIcons.DEFAULT_DIR, 0.15, NotoEmoji.DEFAULT_FONT);
+    }
+
+    /** Only Tango icons (the pool before emoji pairs were added). */
+    public static Sources iconsOnly(double share, Path tangoDir) {
+      return new Sources(share, tangoDir, 0, null);
+    }
+  }
 
   /** The pool's defect mix (probabilities, same order as {@link Captions.Defect}). */
   static final double[] MIX = {0.20, 0.10, 0.10, 0.10, 0.15, 0.07, 0.07, 0.05, 0.05, 0.08, 0.03};
 
+  /** Named real images of one source: (N, 3, 32, 32) and one name per image. */
+  record Named(Tensor images, List<String> names, String noun, String source) {}
+
   private WebPool() {}
 
-  /**
-   * {@code n} pairs from {@code seed}; a fraction {@code iconShare} are Tango icon pairs when the icons
-   * are installed at {@code tangoDir} (otherwise none). Deterministic in (n, seed).
-   */
+  /** {@code n} pairs with a fraction {@code iconShare} of Tango icons (no emoji); see {@link #build(int, long, Sources)}. */
   public static List<Pair> build(int n, long seed, double iconShare, Path tangoDir) {
+    return build(n, seed, Sources.iconsOnly(iconShare, tangoDir));
+  }
+
+  /** {@code n} pairs from {@code seed}: scenes, and real pairs in the shares of {@code sources}. Deterministic in (n, seed, sources). */
+  public static List<Pair> build(int n, long seed, Sources sources) {
     if (n < 1) throw new IllegalArgumentException("pool size must be >= 1, got " + n);
     Random r = new Random(seed);
-    TangoIcons.Icons icons = iconShare > 0 && Files.isDirectory(tangoDir.resolve("32x32")) ? TangoIcons.load(tangoDir, 32, seed) : null;
+    Named icons = sources.iconShare() > 0 && Files.isDirectory(sources.tangoDir().resolve("32x32")) ? icons(sources.tangoDir(), seed) : null;
+    Named emoji = sources.emojiShare() > 0 && Files.isRegularFile(sources.emojiFont()) ? emoji(sources.emojiFont()) : null;
     List<Pair> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       String id = "p" + seed + "-" + i;
-      if (icons != null && r.nextDouble() < iconShare) {
-        out.add(icon(id, icons, r));
+      double u = icons != null || emoji != null ? r.nextDouble() : 1; // no draw without real pairs: the scene-only pool is unchanged
+      if (icons != null && u < sources.iconShare()) {
+        out.add(real(id, icons, r));
+        continue;
+      }
+      if (emoji != null && u >= sources.iconShare() && u < sources.iconShare() + sources.emojiShare()) {
+        out.add(real(id, emoji, r));
         continue;
       }
       Scene s = Scene.random(r.nextLong(), false);
@@ -47,40 +82,57 @@ public final class WebPool {
     return out;
   }
 
-  private static Pair icon(String id, TangoIcons.Icons icons, Random r) {
-    int n = icons.names().size(), i = r.nextInt(n);
-    Tensor img = icons.images().select(0, i).clone();
+  private static Named icons(Path tangoDir, long seed) {
+    TangoIcons.Icons t = TangoIcons.load(tangoDir, 32, seed);
+    return new Named(t.images(), t.names().stream().map(WebPool::words).toList(), "icon", "tango");
+  }
+
+  /** Every named single-code-point Noto emoji at 32×32 on white, named by its Unicode name ("red apple"). */
+  static Named emoji(Path font) {
+    List<NotoEmoji.Emoji> all = NotoEmoji.load(font);
+    List<Tensor> images = new ArrayList<>(all.size());
+    for (NotoEmoji.Emoji e : all) images.add(Images.toTensor(NotoEmoji.render(e, 32, Color.WHITE)));
+    return new Named(MlmFilterModel.stack(images), all.stream().map(NotoEmoji.Emoji::name).toList(), "emoji", "emoji");
+  }
+
+  /** One real pair: the true name half the time, otherwise a shuffled name, a truncated, misspelt or junk caption. */
+  private static Pair real(String id, Named src, Random r) {
+    int n = src.names().size(), i = r.nextInt(n);
+    Tensor img = src.images().select(0, i).clone();
     double u = r.nextDouble();
     Captions.Text q;
     boolean matching = true;
-    String name = words(icons.names().get(i));
+    String name = src.names().get(i);
+    String noun = src.noun();
     String text;
     String defect;
     if (u < 0.5) {
       q = Captions.Text.FLUENT;
-      text = r.nextBoolean() ? "an icon of " + name : name + " icon";
+      text = r.nextBoolean() ? "an " + noun + " of " + name : name + " " + noun;
       defect = "clean";
     } else if (u < 0.75) {
       int j = (i + 1 + r.nextInt(n - 1)) % n;
       matching = false;
       q = Captions.Text.FLUENT;
-      text = "an icon of " + words(icons.names().get(j));
+      text = "an " + noun + " of " + src.names().get(j);
       defect = "shuffled";
     } else if (u < 0.85) {
       q = Captions.Text.TRUNCATED;
-      String full = "an icon of " + name;
+      String full = "an " + noun + " of " + name;
       text = full.substring(0, Math.max(4, (int) (full.length() * 0.6)));
       defect = "truncated";
     } else if (u < 0.9) {
       q = Captions.Text.NOISY;
-      text = ("icon " + name).toUpperCase(java.util.Locale.ROOT).replace("E", "3");
+      text = (noun + " " + name).toUpperCase(java.util.Locale.ROOT).replace("E", "3");
       defect = "noisy";
     } else {
       q = Captions.Text.JUNK;
       text = String.format(Captions.JUNK[r.nextInt(Captions.JUNK.length)], r.nextInt(10000));
       defect = "junk";
     }
-    return new Pair(id, img, text, Oracle.icon(matching, q, text.split("\\s+").length), null, "tango", defect);
+    int words = text.split("\\s+").length;
+    Oracle.Truth truth = src.noun().equals("emoji") ? Oracle.emoji(matching, q, words) : Oracle.icon(matching, q, words);
+    return new Pair(id, img, text, truth, null, src.source(), defect);
   }
 
   /** "weather-storm" / "x-office-document" → "weather storm" / "office document". */

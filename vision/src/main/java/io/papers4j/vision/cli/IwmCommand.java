@@ -3,6 +3,7 @@ package io.papers4j.vision.cli;
 import io.papers4j.core.cli.CliCommand;
 import io.papers4j.core.cli.ParentCommand;
 import io.papers4j.core.cli.PrecisionOption;
+import io.papers4j.core.data.SkimageData;
 import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
@@ -74,7 +75,7 @@ public final class IwmCommand extends ParentCommand implements CliCommand {
           yield RealImages.tango(test, 3);
         }
         case "emoji" -> RealImages.emoji(test, side);
-        case "photos" -> RealImages.photoCrops(RealImages.SKIMAGE_DATA, test, test ? testImages : trainImages, side, 5);
+        case "photos" -> RealImages.photoCrops(SkimageData.DIR, test, test ? testImages : trainImages, side, 5);
         default -> throw new IllegalArgumentException("--data must be shapes, tango, emoji or photos, got " + data);
       };
     }

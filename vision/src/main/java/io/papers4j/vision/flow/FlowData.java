@@ -103,7 +103,7 @@ public final class FlowData implements TrainData {
 
   /** As above for the emoji of one group of Unicode's emoji-test.txt ({@code all}: every one). */
   public static FlowData emojiEncoded(String group, int testCount, int batch, long seed, FlowTextEncoder encoder) {
-    LabelledImages e = LabelledImages.emoji(io.papers4j.vision.gen.NotoEmoji.DEFAULT_FONT, 32, group);
+    LabelledImages e = LabelledImages.emoji(io.papers4j.core.data.NotoEmoji.DEFAULT_FONT, 32, group);
     if (e.count() < batch) throw new IllegalArgumentException("emoji group " + group + " has " + e.count() + " emoji, fewer than --batch " + batch);
     int test = (int) Math.min(testCount, e.count());
     return encoded(signed(e.images()), e.captions(), signed(e.images().narrow(0, 0, test)), e.captions().subList(0, test), batch, seed, encoder);

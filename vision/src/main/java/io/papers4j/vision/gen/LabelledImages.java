@@ -1,6 +1,7 @@
 package io.papers4j.vision.gen;
 
 import io.papers4j.core.data.FashionMnist;
+import io.papers4j.core.data.NotoEmoji;
 import io.papers4j.core.data.RgbPlanes;
 import java.awt.Color;
 import java.nio.file.Path;

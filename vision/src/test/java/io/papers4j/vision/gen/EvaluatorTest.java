@@ -3,6 +3,7 @@ package io.papers4j.vision.gen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.papers4j.core.data.NotoEmoji;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.train.ProgressBar;
 import java.nio.file.Files;

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.papers4j.core.data.NotoEmoji;
+import io.papers4j.core.data.SkimageData;
 import io.papers4j.core.tensor.Engine;
-import io.papers4j.vision.gen.NotoEmoji;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,10 +76,10 @@ class CropAndImagesTest {
 
   @Test
   void photoCropsAreLabelledByPhotoAndDeterministic() {
-    assumeThat(Files.isDirectory(RealImages.SKIMAGE_DATA)).as("install " + RealImages.SKIMAGE_PACKAGE).isTrue();
-    ColourShapes.Data a = RealImages.photoCrops(RealImages.SKIMAGE_DATA, false, 20, 32, 1);
-    ColourShapes.Data b = RealImages.photoCrops(RealImages.SKIMAGE_DATA, false, 20, 32, 1);
-    ColourShapes.Data t = RealImages.photoCrops(RealImages.SKIMAGE_DATA, true, 20, 32, 1);
+    assumeThat(Files.isDirectory(SkimageData.DIR)).as("install " + SkimageData.DEBIAN_PACKAGE).isTrue();
+    ColourShapes.Data a = RealImages.photoCrops(SkimageData.DIR, false, 20, 32, 1);
+    ColourShapes.Data b = RealImages.photoCrops(SkimageData.DIR, false, 20, 32, 1);
+    ColourShapes.Data t = RealImages.photoCrops(SkimageData.DIR, true, 20, 32, 1);
     assertThat(a.images().shape()).containsExactly(20, 3, 32, 32);
     assertThat(a.images().sub(b.images()).abs().max().item_float()).isZero();
     assertThat(a.images().sub(t.images()).abs().max().item_float()).isGreaterThan(0f);

@@ -1,4 +1,4 @@
-package io.papers4j.vision.gen;
+package io.papers4j.core.data;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
