@@ -8,7 +8,6 @@ import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
 import io.papers4j.multimodal.movie.KeyframeConfig;
 import io.papers4j.multimodal.movie.KeyframeDit;
-import io.papers4j.multimodal.movie.KeyframeRenderer;
 import io.papers4j.multimodal.movie.KeyframeTraining;
 import io.papers4j.multimodal.movie.LlmPlots;
 import io.papers4j.multimodal.movie.MovieFolder;
@@ -18,6 +17,7 @@ import io.papers4j.multimodal.movie.PlotGrammar;
 import io.papers4j.multimodal.movie.QaGrader;
 import io.papers4j.multimodal.movie.QaVocab;
 import io.papers4j.multimodal.movie.StoryWorld;
+import io.papers4j.multimodal.movie.StyleImages;
 import io.papers4j.multimodal.movie.StyleInversion;
 import io.papers4j.multimodal.movie.TextFeatures;
 import io.papers4j.multimodal.movie.VideoQa;
@@ -91,10 +91,11 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     }
   }
 
-  static KeyframeDit trainT2i(Path out, int steps, int batch, int pool, long seed, Precision precision) {
+  static KeyframeDit trainT2i(Path out, int steps, int batch, int pool, String prediction, long seed, Precision precision) {
     Engine.seed(seed);
-    TextFeatures text = TextFeatures.load(KeyframeConfig.quick().maxTokens());
-    KeyframeDit dit = new KeyframeDit(KeyframeConfig.quick(), seed);
+    KeyframeConfig config = KeyframeConfig.quick().withPrediction(prediction);
+    TextFeatures text = TextFeatures.load(config.maxTokens());
+    KeyframeDit dit = new KeyframeDit(config, seed);
     double[] losses;
     try (ProgressBar bar = new ProgressBar("keyframe model", steps, "img")) {
       losses = KeyframeTraining.train(dit, text, new KeyframeTraining.Options(steps, batch, pool, 5e-4, 0.1, 0.5, seed), (s, l) -> bar.update(s, l, batch),
@@ -119,6 +120,9 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--pool", defaultValue = "1536", description = "Distinct rendered training images (default ${DEFAULT-VALUE}).")
     int pool;
 
+    @Option(names = "--prediction", defaultValue = "v", description = PREDICTION_HELP)
+    String prediction;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -127,25 +131,24 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Override
     public Integer call() {
       Engine.init(2);
-      trainT2i(out, steps, batch, pool, seed, precision.get());
+      trainT2i(out, steps, batch, pool, prediction, seed, precision.get());
       return 0;
     }
   }
 
-  static StyleInversion.Learned invert(KeyframeDit dit, TextFeatures text, String keyword, int steps, int images, long seed) {
-    return invert(dit, text, keyword, steps, images, seed, Precision.F32);
-  }
+  static final String PREDICTION_HELP = "What the keyframe network outputs: v (the velocity) or x (the clean image, turned into the velocity); default ${DEFAULT-VALUE}.";
+  static final String SOURCE_HELP = "Where the style images come from: generated (sampled from the frozen keyframe model with the style "
+      + "description, as the paper; default ${DEFAULT-VALUE}) or procedural (drawn in the keyword's style).";
 
-  static StyleInversion.Learned invert(KeyframeDit dit, TextFeatures text, String keyword, int steps, int images, long seed, Precision precision) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    List<BufferedImage> imgs = new ArrayList<>();
-    List<String> descs = new ArrayList<>();
-    for (int i = 0; i < images; i++) {
-      Plot.Frame f = KeyframeRenderer.randomFrame(rng);
-      imgs.add(KeyframeRenderer.render(f, StoryWorld.style(keyword), dit.config().imageSize(), rng.nextLong()));
-      descs.add(f.description());
+  /** Learns the keyword's row from {@code images} style images of {@code source} (generated ones with 20 Euler steps at guidance 3). */
+  static StyleInversion.Learned invert(KeyframeDit dit, TextFeatures text, String keyword, int steps, int images, StyleImages.Source source, long seed,
+      Precision precision) {
+    StyleImages.Examples ex;
+    try (Precision.Region cast = precision.autocast()) {
+      ex = StyleImages.make(source, dit, text, keyword, images, 20, 3.0, seed);
     }
-    return StyleInversion.learn(dit, text, keyword, imgs, descs, new StyleInversion.Options(steps, 5e-3, Math.min(8, images), seed), precision);
+    return StyleInversion.learn(dit, text, keyword, ex.images(), ex.descriptions(), new StyleInversion.Options(steps, 5e-3, Math.min(8, images), seed),
+        precision);
   }
 
   @Command(name = "style", mixinStandardHelpOptions = true, description = "Style immobilisation: learn the keyword's embedding row from images in its style.")
@@ -162,6 +165,9 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--images", defaultValue = "8", description = "Style images (default ${DEFAULT-VALUE}; paper ~10).")
     int images;
 
+    @Option(names = "--style-source", defaultValue = "generated", description = SOURCE_HELP)
+    String source;
+
     @Option(names = "--out", required = true, description = "File to write, e.g. noir.safetensors.")
     Path out;
 
@@ -171,10 +177,11 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       Engine.init(2);
       StoryWorld.style(keyword);
+      StyleImages.Source from = StyleImages.Source.parse(source);
       KeyframeDit dit = KeyframeDit.load(model);
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
-      invert(dit, text, keyword, steps, images, 0, precision.get()).save(out);
-      System.err.println("movie style: learned the '" + keyword + "' row → " + out);
+      invert(dit, text, keyword, steps, images, from, 0, precision.get()).save(out);
+      System.err.println("movie style: learned the '" + keyword + "' row from " + images + " " + from.id() + " images → " + out);
       return 0;
     }
   }
@@ -238,6 +245,15 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--t2i-steps", defaultValue = "700", description = "Steps when a keyframe model is trained here (default ${DEFAULT-VALUE}).")
     int t2iSteps;
 
+    @Option(names = "--t2i-batch", defaultValue = "32", description = "Images per step when a keyframe model is trained here (default ${DEFAULT-VALUE}).")
+    int t2iBatch;
+
+    @Option(names = "--prediction", defaultValue = "v", description = PREDICTION_HELP)
+    String prediction;
+
+    @Option(names = "--style-source", defaultValue = "generated", description = SOURCE_HELP)
+    String source;
+
     @Option(names = "--size", defaultValue = "3x2x2", description = "CHAPTERSxSCENESxFRAMES (default ${DEFAULT-VALUE}).")
     String size;
 
@@ -253,11 +269,13 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       Engine.init(2);
       if (style != null) StoryWorld.style(style);
+      StyleImages.Source from = StyleImages.Source.parse(source);
+      KeyframeConfig.quick().withPrediction(prediction); // a bad --prediction fails here, before any training
       Plot p = PlotGrammar.expand(theme, seed, size(size), style);
-      KeyframeDit dit = model != null ? KeyframeDit.load(model) : trainT2i(out.resolve("t2i"), t2iSteps, 32, 1536, seed, precision.get());
+      KeyframeDit dit = model != null ? KeyframeDit.load(model) : trainT2i(out.resolve("t2i"), t2iSteps, t2iBatch, 1536, prediction, seed, precision.get());
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
-      System.err.println("movie make: learning the '" + p.style().keyword() + "' style row");
-      StyleInversion.Learned row = invert(dit, text, p.style().keyword(), 60, 8, seed, precision.get());
+      System.err.println("movie make: learning the '" + p.style().keyword() + "' style row from 8 " + from.id() + " images");
+      StyleInversion.Learned row = invert(dit, text, p.style().keyword(), 60, 8, from, seed, precision.get());
       row.save(out.resolve("style_embedding.safetensors"));
       List<BufferedImage> frames;
       try (Precision.Region cast = precision.autocast()) {
@@ -305,7 +323,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
           if (dit == null) {
             frames = MovieMaker.rendered(p, KeyframeConfig.quick().imageSize(), rng.nextLong());
           } else {
-            StyleInversion.Learned row = rows.computeIfAbsent(k, kw -> invert(dit, text, kw, 60, 8, seed, precision.get()));
+            StyleInversion.Learned row = rows.computeIfAbsent(k, kw -> invert(dit, text, kw, 60, 8, StyleImages.Source.GENERATED, seed, precision.get()));
             try (Precision.Region cast = precision.autocast()) {
               frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, 20, 3.0, rng.nextLong());
             }

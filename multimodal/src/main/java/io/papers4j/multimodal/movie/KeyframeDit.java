@@ -32,9 +32,13 @@ import org.bytedeco.pytorch.global.torch;
  * h   = [x; ctx]                                      // (B, N+L, C), padding keys masked
  * per block, (β₁ γ₁ α₁ β₂ γ₂ α₂) = Linear(SiLU(y)):
  *   h += α₁ · Attn(LN(h)(1+γ₁) + β₁);  h += α₂ · MLP(LN(h)(1+γ₂) + β₂)
- * v   = unpatchify(Linear(LN(h[:, :N])(1+γ) + β))      // (B, 3, S, S), velocity ε − x₀</pre>
+ * o   = unpatchify(Linear(LN(h[:, :N])(1+γ) + β))      // (B, 3, S, S)
+ * v   = o                         (prediction v: the velocity ε − x₀)
+ * v   = (z_t − o)/max(t, 0.05)    (prediction x: o is x̂₀; z_t = (1 − t)x₀ + tε gives ε − x₀ = (z_t − x₀)/t)</pre>
  *
- * Every gate and the output layer start at zero (adaLN-Zero), so the model starts at v = 0.
+ * Every gate and the output layer start at zero (adaLN-Zero), so the network starts at o = 0.
+ * Clean-image prediction follows JiT (Li and He 2025, "Back to Basics: Let Denoising Generative
+ * Models Denoise"): the training loss stays the velocity MSE, only the output's meaning changes.
  */
 public final class KeyframeDit implements Parameterized {
   private final KeyframeConfig config;
@@ -107,7 +111,7 @@ public final class KeyframeDit implements Parameterized {
    * @param z noisy images z_t (B, 3, S, S)
    * @param t flow times in [0, 1] (B)
    * @param text the frozen encoder's features: tokens (B, L, textDim), mask (B, L), pooled (B, textDim)
-   * @return the predicted velocity (B, 3, S, S)
+   * @return the predicted velocity (B, 3, S, S), whatever the network's own output is
    */
   public Tensor forward(Tensor z, Tensor t, TextFeatures.Encoded text) {
     KeyframeConfig c = config;
@@ -122,7 +126,10 @@ public final class KeyframeDit implements Parameterized {
     x = h.narrow(1, 0, n); // (B, N, C)
     TensorVector ss = projOut1.forward(torch.silu(y)).chunk(2, 1); // β, γ (B, C)
     x = projOut2.forward(AdaLnZero.modulate(layerNorm(x), ss.get(0), ss.get(1))); // (B, N, p·p·3)
-    return PatchEmbed.unpatchify(x, c.grid(), c.grid(), c.patch(), 3); // (B, 3, S, S)
+    Tensor out = PatchEmbed.unpatchify(x, c.grid(), c.grid(), c.patch(), 3); // (B, 3, S, S)
+    if (!c.prediction().equals("x")) return out;
+    Tensor tb = t.to(torch.ScalarType.Float).clamp_min(new Scalar(KeyframeConfig.X_PREDICTION_MIN_T)).view(-1, 1, 1, 1); // (B, 1, 1, 1)
+    return z.sub(out.to(z.scalar_type())).div(tb); // (B, 3, S, S)
   }
 
   static Tensor layerNorm(Tensor x) {

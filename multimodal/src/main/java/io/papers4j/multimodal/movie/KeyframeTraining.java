@@ -33,7 +33,7 @@ public final class KeyframeTraining {
   /**
    * @param steps optimiser steps
    * @param batch images per step
-   * @param pool distinct rendered images (and captions) cycled through
+   * @param pool distinct rendered images (and captions) drawn from at random
    * @param lr AdamW peak learning rate (linear warm-up over the first 5% of steps)
    * @param dropText probability of the empty prompt (CFG)
    * @param describeStyle fraction of captions that describe the style in words
@@ -41,7 +41,7 @@ public final class KeyframeTraining {
    */
   public record Options(int steps, int batch, int pool, double lr, double dropText, double describeStyle, long seed) {
     public Options {
-      if (steps < 1 || batch < 1 || pool < batch) throw new IllegalArgumentException("steps >= 1, batch >= 1 and pool >= batch needed");
+      if (steps < 1 || batch < 1 || pool < 1) throw new IllegalArgumentException("steps, batch and pool must be >= 1");
       if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0");
       if (dropText < 0 || dropText >= 1 || describeStyle < 0 || describeStyle > 1) throw new IllegalArgumentException("probabilities must lie in [0, 1)");
     }
@@ -83,9 +83,25 @@ public final class KeyframeTraining {
       images.add(KeyframeRenderer.render(f, st, s, rng.nextLong()));
       captions.add(caption(f, st, rng.nextDouble() < o.describeStyle()));
     }
+    return train(model, text, images, captions, o, progress, precision, rng);
+  }
+
+  /**
+   * Trains in place on the given images and captions (e.g. one image, to see that the model can give
+   * it back); {@code o.pool()} is not used. Returns the loss of every step.
+   */
+  public static double[] train(KeyframeDit model, TextFeatures text, List<BufferedImage> images, List<String> captions, Options o, Progress progress,
+      Precision precision) {
+    return train(model, text, images, captions, o, progress, precision, new SplittableRandom(o.seed()));
+  }
+
+  private static double[] train(KeyframeDit model, TextFeatures text, List<BufferedImage> images, List<String> captions, Options o, Progress progress,
+      Precision precision, SplittableRandom rng) {
+    if (images.isEmpty() || images.size() != captions.size()) throw new IllegalArgumentException("training needs images with one caption each");
+    int pool = images.size();
     Tensor x0All = toSigned(images); // (P, 3, S, S)
     List<TextFeatures.Encoded> chunks = new ArrayList<>();
-    for (int i = 0; i < o.pool(); i += 64) chunks.add(text.encode(captions.subList(i, Math.min(o.pool(), i + 64)))); // long-lived, outside scopes
+    for (int i = 0; i < pool; i += 64) chunks.add(text.encode(captions.subList(i, Math.min(pool, i + 64)))); // long-lived, outside scopes
     TextFeatures.Encoded all = new TextFeatures.Encoded(cat(chunks, 0), cat(chunks, 1), cat(chunks, 2)); // (P, L, d) …
     TextFeatures.Encoded nul = text.nullCondition(o.batch());
     AdamW opt = new AdamW(model.namedParameters(), new AdamConfig(o.lr(), 0.9, 0.999, 1e-8, 0.0));
@@ -99,7 +115,7 @@ public final class KeyframeTraining {
         float[] ts = new float[o.batch()];
         boolean[] drop = new boolean[o.batch()];
         for (int b = 0; b < o.batch(); b++) {
-          idx[b] = rng.nextInt(o.pool());
+          idx[b] = rng.nextInt(pool);
           ts[b] = (float) times.sample(rng);
           drop[b] = rng.nextDouble() < o.dropText();
         }

@@ -33,7 +33,13 @@ import java.util.SplittableRandom;
 public final class MovieReproduction extends TimedReproduction {
   /** Sizes of a preset. */
   record Preset(int t2iSteps, int t2iBatch, int t2iPool, int tiSteps, int styleImages, int sampleSteps, double cfg, int baselineClips,
-      int syntheticMovies, int testMovies, int qaSteps, int qaBatch, int seeds) {}
+      int syntheticMovies, int testMovies, int qaSteps, int qaBatch, int seeds, StyleImages.Source styleSource) {
+    /** The same sizes with the style images of textual inversion taken from {@code s}. */
+    Preset withStyleSource(StyleImages.Source s) {
+      return new Preset(t2iSteps, t2iBatch, t2iPool, tiSteps, styleImages, sampleSteps, cfg, baselineClips, syntheticMovies, testMovies, qaSteps, qaBatch,
+          seeds, s);
+    }
+  }
 
   static final List<String> THEMES = List.of("a lost treasure", "a stormy night", "an old friendship", "a missing letter", "a long journey",
       "a secret garden", "a village festival", "a haunted house", "a first love", "a great escape", "a royal wedding", "a mountain rescue");
@@ -46,10 +52,10 @@ public final class MovieReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(4, 4, 16, 2, 4, 2, 2.0, 4, 2, 2, 3, 4, 1);
-      case "probe" -> new Preset(40, 32, 512, 20, 8, 20, 3.0, 40, 8, 8, 40, 32, 1);
-      case "quick" -> new Preset(400, 16, 1024, 25, 8, 16, 3.0, 200, 24, 30, 150, 24, 3); // sized from probe rates at load ~4 (13 min)
-      case "full" -> new Preset(6000, 64, 8192, 460, 10, 40, 3.0, 2000, 400, 200, 3000, 64, 5);
+      case "smoke" -> new Preset(4, 4, 16, 2, 4, 2, 2.0, 4, 2, 2, 3, 4, 1, StyleImages.Source.GENERATED);
+      case "probe" -> new Preset(40, 32, 512, 20, 8, 20, 3.0, 40, 8, 8, 40, 32, 1, StyleImages.Source.GENERATED);
+      case "quick" -> new Preset(400, 16, 1024, 25, 8, 16, 3.0, 200, 24, 30, 150, 24, 3, StyleImages.Source.GENERATED); // sized from probe rates at load ~4 (13 min)
+      case "full" -> new Preset(6000, 64, 8192, 460, 10, 40, 3.0, 2000, 400, 200, 3000, 64, 5, StyleImages.Source.GENERATED);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -59,7 +65,7 @@ public final class MovieReproduction extends TimedReproduction {
     Engine.init(2);
     Preset p = preset(presetName);
     boolean tiny = presetName.equals("smoke");
-    KeyframeConfig kc = tiny ? new KeyframeConfig(16, 4, 16, 1, 2, 384, 48) : KeyframeConfig.quick();
+    KeyframeConfig kc = tiny ? new KeyframeConfig(16, 4, 16, 1, 2, 384, 48, "v") : KeyframeConfig.quick();
     VideoQaConfig qc = tiny ? new VideoQaConfig(16, 8, 16, 2, 2, 32, 2, 2, 12, 16, 6) : VideoQaConfig.quick();
     int size = kc.imageSize();
     PlotGrammar.Size movieSize = PlotGrammar.QUICK; // 12 keyframes
@@ -81,14 +87,9 @@ public final class MovieReproduction extends TimedReproduction {
       double t1 = run.seconds();
       Map<String, StyleInversion.Learned> rows = new LinkedHashMap<>();
       for (String k : StoryWorld.KEYWORD_ORDER) {
-        List<BufferedImage> imgs = new ArrayList<>();
-        List<String> descs = new ArrayList<>();
-        for (int i = 0; i < p.styleImages(); i++) {
-          io.papers4j.multimodal.movie.Plot.Frame f = KeyframeRenderer.randomFrame(rng);
-          imgs.add(KeyframeRenderer.render(f, StoryWorld.style(k), size, rng.nextLong()));
-          descs.add(f.description());
-        }
-        rows.put(k, StyleInversion.learn(dit, text, k, imgs, descs, new StyleInversion.Options(p.tiSteps(), 5e-3, Math.min(8, p.styleImages()), seed)));
+        StyleImages.Examples ex = StyleImages.make(p.styleSource(), dit, text, k, p.styleImages(), p.sampleSteps(), p.cfg(), rng.nextLong());
+        rows.put(k, StyleInversion.learn(dit, text, k, ex.images(), ex.descriptions(),
+            new StyleInversion.Options(p.tiSteps(), 5e-3, Math.min(8, p.styleImages()), seed)));
       }
       time(timings, "ti_s", run.seconds() - t1);
       // claims (i) and (ii) on one movie per keyword
@@ -164,7 +165,7 @@ public final class MovieReproduction extends TimedReproduction {
       System.err.printf(Locale.ROOT, "moviellm: seed %d done at %.0f s (%d baseline, %d synthetic, %d test questions)%n", seed, run.seconds(),
           baseline.size(), synthetic.size(), test.size());
     }
-    return report(p, outDir, run, m, timings, t2iLoss, sheetRows);
+    return report(p, kc.prediction(), outDir, run, m, timings, t2iLoss, sheetRows);
   }
 
   private static PlotGrammar.Size movieSize(SplittableRandom rng) {
@@ -190,7 +191,7 @@ public final class MovieReproduction extends TimedReproduction {
     return xs == null ? Double.NaN : xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
-  private Result report(Preset p, Path outDir, Context run, Map<String, List<Double>> m, Map<String, Double> timings, double[] t2iLoss,
+  private Result report(Preset p, String prediction, Path outDir, Context run, Map<String, List<Double>> m, Map<String, Double> timings, double[] t2iLoss,
       List<BufferedImage> sheetRows) throws Exception {
     Map<String, Double> mean = new LinkedHashMap<>();
     m.forEach((k, v) -> mean.put(k, mean(v)));
@@ -221,15 +222,15 @@ public final class MovieReproduction extends TimedReproduction {
     r.metric("claim_i_style_immobilisation", c1).metric("claim_i_movies_where_immobilised_is_lowest", perSeedWins + "/" + fixedD.size())
         .metric("claim_ii_story_expanding", c2).metric("claim_iii_synthetic_helps_temporal_most", c3)
         .metric("qa_gain_overview_em", gO).metric("qa_gain_plot_em", gP).metric("qa_gain_temporal_em", gT)
-        .metric("t2i_loss_first", t2iLoss[0]).metric("t2i_loss_last", t2iLoss[t2iLoss.length - 1]);
+        .metric("t2i_prediction", prediction).metric("style_image_source", p.styleSource().id()).metric("t2i_loss_first", t2iLoss[0]).metric("t2i_loss_last", t2iLoss[t2iLoss.length - 1]);
     timings.forEach((k, v) -> r.metric("time_" + k, v));
     r.reference("tab5_lpips_style_full_vs_without_immobilisation", List.of(0.5316, 0.7265))
         .reference("tab5_clip_semantic_full_vs_without_story_expanding", List.of(0.8304, 0.6902))
         .reference("long_video_better_ratio_baseline_vs_ours_overview_plot_temporal", List.of(List.of(0.39, 0.61), List.of(0.40, 0.60), List.of(0.25, 0.75)));
-    String notes = String.format(Locale.ROOT, "%d seed(s); one keyframe DiT (%d steps x %d, %d procedural images) shared by all seeds; "
-        + "per seed: 4 keyword rows by textual inversion (%d steps, %d style images), 4 movies of 12 keyframes per arm for (i)/(ii), "
+    String notes = String.format(Locale.ROOT, "%d seed(s); one keyframe DiT (%s-prediction, %d steps x %d, %d procedural images) shared by all seeds; "
+        + "per seed: 4 keyword rows by textual inversion (%d steps, %d %s style images), 4 movies of 12 keyframes per arm for (i)/(ii), "
         + "%d baseline clips, %d synthetic movies, %d held-out movies, QA model %d steps x %d per arm. Load at start %s, at end %s; %d cores.",
-        p.seeds(), p.t2iSteps(), p.t2iBatch(), p.t2iPool(), p.tiSteps(), p.styleImages(), p.baselineClips(), p.syntheticMovies(), p.testMovies(),
+        p.seeds(), prediction, p.t2iSteps(), p.t2iBatch(), p.t2iPool(), p.tiSteps(), p.styleImages(), p.styleSource().id(), p.baselineClips(), p.syntheticMovies(), p.testMovies(),
         p.qaSteps(), p.qaBatch(), run.loadAtStart(), io.papers4j.core.report.Machine.loadAverage(), io.papers4j.core.report.Machine.cores());
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, c1, c2, c3, gO, gP, gT, perSeedWins, fixedD.size(), notes, run));
     return r.reproduced(c1 && c2 && c3).notes(notes).build();

@@ -29,13 +29,16 @@ class MovieCommandTest {
     ok("plot", "--theme", "a lost treasure", "--size", "2x1x2", "--style", "noir", "--out", plot.toString());
     assertThat(Plot.read(plot).frames()).hasSize(4);
     Path t2i = dir.resolve("t2i");
-    new KeyframeDit(new KeyframeConfig(16, 4, 16, 1, 2, 384, 48), 0).save(t2i, Map.of());
+    new KeyframeDit(new KeyframeConfig(16, 4, 16, 1, 2, 384, 48, "x"), 0).save(t2i, Map.of());
     ok("style", "--model", t2i.toString(), "--keyword", "noir", "--steps", "1", "--images", "2", "--out", dir.resolve("noir.safetensors").toString());
     ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir.safetensors").toString(),
         "--steps", "2", "--out", dir.resolve("movie").toString());
     assertThat(AnimatedGif.read(dir.resolve("movie/movie.gif"))).hasSize(4);
     ok("style", "--model", t2i.toString(), "--keyword", "noir", "--steps", "1", "--images", "2", "--out", dir.resolve("noir16.safetensors").toString(),
         "--precision", "bf16");
+    ok("style", "--model", t2i.toString(), "--keyword", "noir", "--steps", "1", "--images", "2", "--style-source", "procedural", "--out",
+        dir.resolve("noirp.safetensors").toString());
+    assertThat(dir.resolve("noirp.safetensors")).exists();
     ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir16.safetensors").toString(), "--steps", "2",
         "--out", dir.resolve("movie16").toString(), "--precision", "bf16");
     assertThat(AnimatedGif.read(dir.resolve("movie16/movie.gif"))).hasSize(4);
@@ -60,5 +63,8 @@ class MovieCommandTest {
     assertThat(fails("train", "--data", dir.resolve("movie/frames").toString(), "--out", dir.resolve("q2").toString())).contains("holds no movie folders");
     assertThat(fails("eval", "--model", dir.resolve("data").toString(), "--data", dir.resolve("data").toString())).contains("is not a video QA model");
     assertThat(fails("dataset", "--count", "0", "--out", dir.resolve("d0").toString())).contains("--count must be >= 1");
+    assertThat(fails("style", "--model", t2i.toString(), "--keyword", "noir", "--style-source", "drawn", "--out", dir.resolve("s.safetensors").toString()))
+        .contains("must be generated or procedural");
+    assertThat(fails("make", "--theme", "x", "--prediction", "eps", "--out", dir.resolve("mk").toString())).contains("prediction must be v or x");
   }
 }

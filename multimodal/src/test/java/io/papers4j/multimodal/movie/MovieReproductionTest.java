@@ -15,7 +15,7 @@ class MovieReproductionTest {
     String readme = Files.readString(dir.resolve("README.md"));
     assertThat(readme).contains("| immobilised |").contains("| temporal |").contains("contact_sheet.png");
     assertThat(Files.readString(dir.resolve("result.json"))).contains("\"moviellm\"").contains("style_distance_immobilised")
-        .contains("qa_with_synthetic_temporal_em").contains("claim_iii_synthetic_helps_temporal_most");
+        .contains("qa_with_synthetic_temporal_em").contains("claim_iii_synthetic_helps_temporal_most").contains("\"style_image_source\" : \"generated\"");
     assertThat(dir.resolve("contact_sheet.png")).exists();
     assertThat(dir.resolve("qa_by_type.png")).exists();
     assertThat(AnimatedGif.read(dir.resolve("example_movie/movie.gif"))).hasSize(12);
