@@ -91,11 +91,20 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--steps", defaultValue = "300", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Crops per step (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "4", description = "Crops of 1.4 s per step (default ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--code-dim", defaultValue = "8", description = "FVQ projection dim, the bottleneck (default ${DEFAULT-VALUE}).")
     int codeDim;
+
+    @Option(names = "--grl", defaultValue = "0.1", description = "Gradient-reversal coefficient λ (default ${DEFAULT-VALUE}).")
+    double grl;
+
+    @Option(names = "--grl-warmup", defaultValue = "0", description = "Fraction of the steps over which λ rises from 0 (default ${DEFAULT-VALUE}).")
+    double grlWarmup;
+
+    @Option(names = "--timbre-from", defaultValue = "same", description = "Timbre vector of each training crop from the 'same' crop or 'other' utterances of its speaker (default ${DEFAULT-VALUE}).")
+    String timbreFrom;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -104,10 +113,14 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (!timbreFrom.equals("other") && !timbreFrom.equals("same")) {
+        throw new IllegalArgumentException("--timbre-from must be 'other' or 'same', got '" + timbreFrom + "'");
+      }
+      CodecTraining.Recipe recipe = new CodecTraining.Recipe(steps, batch, 112, 2e-3, grl, grlWarmup, timbreFrom.equals("other"));
       Engine.init();
       SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed));
       FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim);
-      CodecTraining.Run r = CodecTraining.train(cfg, c.train, new CodecTraining.Recipe(steps, batch, 48, 2e-3), seed, "facodec",
+      CodecTraining.Run r = CodecTraining.train(cfg, c.train, recipe, seed, "facodec",
           precision.get());
       new SpeechBundle(r.model(), c.phoneSet, null, null).save(out, seed, "espeak-ng corpus");
       System.out.printf(Locale.ROOT, "saved %s (%.0f s; final mel L1 %.3f)%n", out, r.seconds(), r.finalLosses().get("mel_l1"));

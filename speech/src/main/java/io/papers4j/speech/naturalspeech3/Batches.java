@@ -29,6 +29,15 @@ public final class Batches {
 
   /** {@code n} crops of {@code frames} frames from utterances drawn with {@code rnd}. */
   public static Facodec.Batch crops(List<SpeechCorpus.Utt> pool, int n, int frames, Random rnd) {
+    return crops(pool, n, frames, rnd, false);
+  }
+
+  /**
+   * As above; with {@code timbreElsewhere} each item also gets a crop for the timbre extractor from
+   * another utterance of the same speaker (the same utterance when the speaker has no other), so the
+   * timbre vector cannot carry the content of the crop it helps to decode.
+   */
+  public static Facodec.Batch crops(List<SpeechCorpus.Utt> pool, int n, int frames, Random rnd, boolean timbreElsewhere) {
     List<SpeechCorpus.Utt> ok = new ArrayList<>();
     for (SpeechCorpus.Utt u : pool) if (u.frames() >= frames) ok.add(u);
     if (ok.isEmpty()) throw new IllegalArgumentException("no utterance has " + frames + " frames");
@@ -39,7 +48,17 @@ public final class Batches {
       us.add(u);
       starts[i] = rnd.nextInt(u.frames() - frames + 1);
     }
-    return batch(us, starts, frames);
+    Facodec.Batch b = batch(us, starts, frames);
+    if (!timbreElsewhere) return b;
+    float[] other = new float[n * frames * SpeechCorpus.HOP];
+    for (int i = 0; i < n; i++) {
+      List<SpeechCorpus.Utt> same = new ArrayList<>();
+      for (SpeechCorpus.Utt u : ok) if (u.speaker() == us.get(i).speaker() && u != us.get(i)) same.add(u);
+      SpeechCorpus.Utt v = same.isEmpty() ? us.get(i) : same.get(rnd.nextInt(same.size()));
+      int s = rnd.nextInt(v.frames() - frames + 1);
+      System.arraycopy(v.audio(), s * SpeechCorpus.HOP, other, i * frames * SpeechCorpus.HOP, frames * SpeechCorpus.HOP);
+    }
+    return b.withTimbreWave(floats(other, n, (long) frames * SpeechCorpus.HOP));
   }
 
   /** The whole utterance as a batch of one. */
@@ -65,7 +84,7 @@ public final class Batches {
       spk[i] = u.speaker();
     }
     return new Facodec.Batch(floats(wave, n, (long) frames * hop), floats(mel, n, frames, mels),
-        longs(phones, n, frames), floats(lf0, n, frames), floats(uv, n, frames), longs(spk, n));
+        longs(phones, n, frames), floats(lf0, n, frames), floats(uv, n, frames), longs(spk, n), null);
   }
 
   /** A (T, C) float tensor back to Java rows. */

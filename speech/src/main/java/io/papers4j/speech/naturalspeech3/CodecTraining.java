@@ -25,14 +25,38 @@ public final class CodecTraining {
   /**
    * @param steps optimizer steps
    * @param batch crops per step
-   * @param cropFrames frames per crop (64 = 0.8 s)
+   * @param cropFrames frames per crop (112 = 1.4 s); keep it well above the decoder's receptive field
+   *     ({@link Facodec#decoderReach()} frames each side), or training never sees a frame free of
+   *     the zero padding that whole utterances lack
    * @param lr peak learning rate
+   * @param grlMax gradient-reversal coefficient λ reached after the warm-up
+   * @param grlWarmup fraction of the steps over which λ rises linearly from 0 to {@code grlMax}
+   *     (0: λ = grlMax from the first step)
+   * @param timbreElsewhere take each crop's timbre vector from another utterance of the same speaker
+   *     (true) or from the crop itself (false, the released code's routing)
    */
-  public record Recipe(int steps, int batch, int cropFrames, double lr) {
+  public record Recipe(int steps, int batch, int cropFrames, double lr, double grlMax, double grlWarmup, boolean timbreElsewhere) {
     public Recipe {
       if (steps < 1 || batch < 1 || cropFrames < 4) throw new IllegalArgumentException("codec recipe: steps, batch >= 1, crop >= 4 frames");
+      if (!(grlMax >= 0) || !(grlWarmup >= 0 && grlWarmup <= 1)) throw new IllegalArgumentException("codec recipe: GRL λ >= 0, warm-up in [0, 1]");
+    }
+
+    /** The default gradient-reversal schedule and timbre source. */
+    public Recipe(int steps, int batch, int cropFrames, double lr) {
+      this(steps, batch, cropFrames, lr, DEFAULT_GRL_MAX, DEFAULT_GRL_WARMUP, DEFAULT_TIMBRE_ELSEWHERE);
+    }
+
+    /** λ at {@code step}. */
+    public double grlLambda(int step) {
+      if (grlWarmup == 0) return grlMax;
+      return grlMax * Math.min(1.0, step / (grlWarmup * steps));
     }
   }
+
+  /** Default λ schedule: see docs/naturalspeech3.md for the probe that chose it. */
+  public static final double DEFAULT_GRL_MAX = Facodec.GRL_LAMBDA, DEFAULT_GRL_WARMUP = 0.0;
+  /** Default timbre source: see docs/naturalspeech3.md for the memorisation probe that chose it. */
+  public static final boolean DEFAULT_TIMBRE_ELSEWHERE = false;
 
   public record Run(Facodec model, List<Double> lossCurve, Map<String, Double> finalLosses, double seconds) {}
 
@@ -59,8 +83,9 @@ public final class CodecTraining {
         double lr = step < warm ? r.lr() * (step + 1) / warm
             : r.lr() * 0.5 * (1 + Math.cos(Math.PI * (step - warm) / Math.max(1, r.steps() - warm)));
         opt.setLearningRate(lr);
+        model.grlLambda = r.grlLambda(step);
         try (PointerScope scope = new PointerScope()) {
-          Facodec.Batch b = Batches.crops(train, r.batch(), r.cropFrames(), rnd);
+          Facodec.Batch b = Batches.crops(train, r.batch(), r.cropFrames(), rnd, r.timbreElsewhere() && config.factorised());
           float[] keepV = new float[r.batch()];
           for (int i = 0; i < keepV.length; i++) keepV[i] = rnd.nextDouble() < config.detailDropout() ? 0f : 1f;
           Tensor keep = Batches.floats(keepV, r.batch());

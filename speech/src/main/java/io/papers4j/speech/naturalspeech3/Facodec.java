@@ -40,12 +40,14 @@ import org.bytedeco.pytorch.global.torch;
  * codebooks on h, a plain (affine) LayerNorm, no timbre, no heads.
  */
 public final class Facodec implements Parameterized {
-  /** Gradient-reversal coefficient λ: the encoder receives −λ × the adversary's gradient (1 made the adversaries diverge). */
+  /** Gradient-reversal coefficient λ: the encoder receives −λ × the adversary's gradient (training sets it per step). */
   public static final double GRL_LAMBDA = 0.1;
   /** Frame-level latents (B, T, D), the timbre vector (B, D) or null, codes (B, T, n), VQ loss. */
   public record Encoded(Tensor h, Tensor zp, Tensor zc, Tensor zd, Tensor timbre, Tensor codes, Tensor vqLoss) {}
 
   public final FacodecConfig config;
+  /** The current gradient-reversal coefficient; {@link CodecTraining} anneals it per step. */
+  double grlLambda = GRL_LAMBDA;
   // encoder
   final Conv stem;
   final List<List<ResUnit>> encUnits = new ArrayList<>();
@@ -215,6 +217,16 @@ public final class Facodec implements Parameterized {
     return decOut.forward(decAct.forward(y)).transpose(1, 2); // (B, T, mels)
   }
 
+  /**
+   * Frames each side of an output frame that the decoder reads: input and output convs (kernel 7)
+   * and the residual units (kernel 7, dilations 1, 3, 9).
+   */
+  public int decoderReach() {
+    int r = decIn.pad + decOut.pad;
+    for (ResUnit u : decUnits) r += u.reach();
+    return r;
+  }
+
   /** Codes (B, T, n) in the order prosody, content, detail (or the plain group) → log-mel. */
   public Tensor decodeCodes(Tensor codes, Tensor timbre) {
     if (!config.factorised()) return decode(null, null, plain.decode(codes), null, null);
@@ -225,8 +237,16 @@ public final class Facodec implements Parameterized {
     return decode(zp, zc, zd, null, timbre);
   }
 
-  /** Training batch: waveform (B, L), log-mel (B, T, M), phones (B, T) int64, lf0/uv (B, T), speaker (B) int64. */
-  public record Batch(Tensor wave, Tensor mel, Tensor phones, Tensor lf0, Tensor uv, Tensor speaker) {}
+  /**
+   * Training batch: waveform (B, L), log-mel (B, T, M), phones (B, T) int64, lf0/uv (B, T), speaker
+   * (B) int64; {@code timbreWave} (B, L'): speech of the same speakers for the timbre extractor, or
+   * null to take the timbre from {@code wave} itself.
+   */
+  public record Batch(Tensor wave, Tensor mel, Tensor phones, Tensor lf0, Tensor uv, Tensor speaker, Tensor timbreWave) {
+    public Batch withTimbreWave(Tensor w) {
+      return new Batch(wave, mel, phones, lf0, uv, speaker, w);
+    }
+  }
 
   /**
    * Every loss of 6(e): mel L1 (reconstruction), VQ (codebook + commitment), and for the FACodec F0
@@ -237,28 +257,29 @@ public final class Facodec implements Parameterized {
   public Map<String, Tensor> losses(Batch b, Tensor keep) {
     Map<String, Tensor> m = new LinkedHashMap<>();
     Encoded e = encode(b.wave());
-    Tensor mel = decode(e.zp(), e.zc(), e.zd(), keep, e.timbre());
+    Tensor ht = b.timbreWave() != null && config.factorised() ? timbre(encoder(b.timbreWave())) : e.timbre();
+    Tensor mel = decode(e.zp(), e.zc(), e.zd(), keep, ht);
     m.put("mel_l1", torch.l1_loss(mel, b.mel()));
     m.put("vq", e.vqLoss());
     if (config.factorised()) {
       Tensor f0 = f0Loss(f0Head.forward(e.zp()), b);
       Tensor ph = phoneLoss(phoneHead.forward(e.zc()), b);
-      Tensor spk = torch.cross_entropy_loss(speakerHead.forward(e.timbre()), b.speaker());
+      Tensor spk = torch.cross_entropy_loss(speakerHead.forward(ht), b.speaker());
       m.put("f0_uv", f0);
       m.put("phone", ph);
       m.put("speaker", spk);
       Tensor grl = null;
-      if (config.grlProsodyPhone()) grl = sum(grl, phoneLoss(grlPhoneP.forward(Layers.reverseGradient(e.zp(), GRL_LAMBDA)), b));
-      if (config.grlContentF0()) grl = sum(grl, f0Loss(grlF0C.forward(Layers.reverseGradient(e.zc(), GRL_LAMBDA)), b));
+      if (config.grlProsodyPhone()) grl = sum(grl, phoneLoss(grlPhoneP.forward(Layers.reverseGradient(e.zp(), grlLambda)), b));
+      if (config.grlContentF0()) grl = sum(grl, f0Loss(grlF0C.forward(Layers.reverseGradient(e.zc(), grlLambda)), b));
       if (config.grlDetail() && e.zd() != null) {
-        Tensor rd = Layers.reverseGradient(e.zd(), GRL_LAMBDA);
+        Tensor rd = Layers.reverseGradient(e.zd(), grlLambda);
         grl = sum(grl, phoneLoss(grlPhoneD.forward(rd), b).add(f0Loss(grlF0D.forward(rd), b)));
       }
       if (config.grlSpeaker()) {
         Tensor z = e.zp().add(e.zc());
         if (e.zd() != null) z = z.add(e.zd());
         Tensor pooled = z.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
-        grl = sum(grl, torch.cross_entropy_loss(grlSpeaker.forward(Layers.reverseGradient(pooled, GRL_LAMBDA)), b.speaker()));
+        grl = sum(grl, torch.cross_entropy_loss(grlSpeaker.forward(Layers.reverseGradient(pooled, grlLambda)), b.speaker()));
       }
       if (grl != null) m.put("grl", grl);
     }

@@ -96,6 +96,11 @@ final class Layers {
       return x.add(conv2.forward(act2.forward(conv1.forward(act1.forward(x)))));
     }
 
+    /** Frames each side that one output frame depends on. */
+    int reach() {
+      return conv1.pad;
+    }
+
     @Override
     public Map<String, Tensor> namedParameters() {
       return new Params().add("act1", act1).add("conv1", conv1).add("act2", act2).add("conv2", conv2).map();

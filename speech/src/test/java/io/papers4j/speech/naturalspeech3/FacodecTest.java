@@ -159,6 +159,76 @@ class FacodecTest {
     assertThat(c.lossCurve()).isNotEqualTo(a.lossCurve());
   }
 
+  /**
+   * The memorisation probe (docs/naturalspeech3.md) found the timbre vector carrying the content of
+   * the 0.6 s crop it helps to decode; training can take it from another utterance of the same
+   * speaker instead. The timbre crop must come from such an utterance, and the decoder must use it.
+   */
+  @Test
+  void timbreCropComesFromAnotherUtteranceOfTheSameSpeaker() {
+    List<SpeechCorpus.Utt> data = new ArrayList<>();
+    for (SpeechCorpus.Utt u : fakeUtts(6, 12, 0)) { // speakers 0, 1, 2, 0, 1, 2; audio = utterance index
+      float[] a = new float[u.audio().length];
+      java.util.Arrays.fill(a, data.size());
+      data.add(new SpeechCorpus.Utt(u.speaker(), u.text(), a, u.logMel(), u.phones(), u.lf0(), u.uv()));
+    }
+    Facodec.Batch b = Batches.crops(data, 8, 8, new Random(3), true);
+    float[] wave = values(b.wave()), timbre = values(b.timbreWave());
+    long[] spk = new long[8];
+    b.speaker().contiguous().data_ptr_long().get(spk);
+    int len = 8 * 200;
+    for (int i = 0; i < 8; i++) {
+      int own = (int) wave[i * len], other = (int) timbre[i * len];
+      assertThat(other).as("item %d", i).isNotEqualTo(own);
+      assertThat(data.get(other).speaker()).isEqualTo((int) spk[i]);
+    }
+    assertThat(Batches.crops(data, 2, 8, new Random(3)).timbreWave()).isNull();
+    // the decoder is conditioned on the timbre of that other crop
+    Facodec m = new Facodec(tiny(true), 5);
+    try (NoGradGuard g = new NoGradGuard()) {
+      m.gamma.weight.copy_(torch.randn(16, 16).mul(new Scalar(0.3))); // γ(h_t) starts at 1 for every h_t; make it depend on h_t
+      Facodec.Batch small = new Facodec.Batch(b.wave().narrow(0, 0, 2), b.mel().narrow(0, 0, 2), b.phones().narrow(0, 0, 2),
+          b.lf0().narrow(0, 0, 2), b.uv().narrow(0, 0, 2), b.speaker().narrow(0, 0, 2), b.timbreWave().narrow(0, 0, 2));
+      Facodec.Encoded e = m.encode(small.wave());
+      Tensor expected = torch.l1_loss(m.decode(e.zp(), e.zc(), e.zd(), null, m.timbre(m.encoder(small.timbreWave()))), small.mel());
+      Tensor own = torch.l1_loss(m.decode(e.zp(), e.zc(), e.zd(), null, e.timbre()), small.mel());
+      double got = m.losses(small, null).get("mel_l1").item_float();
+      assertThat(got).isCloseTo(expected.item_float(), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(got).isNotCloseTo(own.item_float(), org.assertj.core.data.Offset.offset(1e-6));
+    }
+  }
+
+  /**
+   * The memorisation probe (docs/naturalspeech3.md): trained on 0.6 s crops, one utterance decoded
+   * whole had twice the log-mel L1 of the same utterance decoded in 0.6 s tiles, because every
+   * training frame had the decoder's zero padding inside its receptive field. The reach measured by
+   * perturbing one input frame must match {@link Facodec#decoderReach()}, and the presets' crops must
+   * hold frames that see no padding.
+   */
+  @Test
+  void trainingCropsAreLongerThanTheDecodersReceptiveField() {
+    Facodec m = new Facodec(FacodecConfig.small(7, 3), 5);
+    int t = 201, mid = 100;
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor zp = torch.randn(1, t, 64), zc = torch.randn(1, t, 64), zd = torch.randn(1, t, 64), ht = torch.randn(1, 64);
+      Tensor bump = torch.zeros(1, t, 64);
+      bump.select(1, mid).fill_(new Scalar(3));
+      float[] a = values(m.decode(zp, zc, zd, null, ht)), b = values(m.decode(zp, zc, zd.add(bump), null, ht));
+      int first = -1, last = -1;
+      for (int f = 0; f < t; f++) {
+        boolean changed = false;
+        for (int k = 0; k < 80; k++) changed |= a[f * 80 + k] != b[f * 80 + k];
+        if (changed && first < 0) first = f;
+        if (changed) last = f;
+      }
+      assertThat(mid - first).isEqualTo(m.decoderReach());
+      assertThat(last - mid).isEqualTo(m.decoderReach());
+    }
+    for (String preset : new String[] {"quick", "full"}) {
+      assertThat(Ns3Preset.named(preset).codec().cropFrames()).as(preset).isGreaterThan(2 * m.decoderReach() + 1);
+    }
+  }
+
   @Test
   void badConfigIsOneMessage() {
     assertThatThrownBy(() -> FacodecConfig.small(10, 4).withCodeDim(100)).hasMessageContaining("codeDim must be in 1..64");
