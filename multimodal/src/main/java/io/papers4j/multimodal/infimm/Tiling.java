@@ -38,9 +38,14 @@ public final class Tiling {
     return out;
   }
 
-  /** Square (3, S, S) resized bilinearly to (3, side, side). */
+  /**
+   * Square (3, S, S) resized to (3, side, side): shrunk by averaging each output pixel's area, enlarged
+   * bilinearly. Bilinear shrinking (no antialiasing) reads only the 2×2 source pixels nearest each output
+   * pixel, so a 96 → 16 px shrink ignores 8 of every 9 pixels and drops a small shape altogether.
+   */
   public static Tensor resize(Tensor square, int side) {
     if (square.size(1) == side && square.size(2) == side) return square;
+    if (side < square.size(1)) return torch.adaptive_avg_pool2d(square.unsqueeze(0), new long[] {side, side}).squeeze(0);
     return torch.upsample_bilinear2d(square.unsqueeze(0), new long[] {side, side}, false).squeeze(0);
   }
 

@@ -45,6 +45,19 @@ class TilingTest {
     assertThat(th.select(0, 0).select(0, 1).select(0, 1).item_double()).isCloseTo(0.0, offset(1e-6));
   }
 
+  /** Shrinking averages areas: a 2×2 dot in a 96-px image survives at 16 px with its share of the mean. */
+  @Test
+  void shrinkingKeepsSmallShapes() {
+    Tensor img = torch.zeros(3, 96, 96);
+    img.narrow(1, 0, 2).narrow(2, 0, 2).fill_(new Scalar(1)); // where 96 → 16 bilinear samples no pixel
+    Tensor small = Tiling.resize(img, 16);
+    assertThat(small.shape()).containsExactly(3, 16, 16);
+    assertThat(small.select(0, 0).select(0, 0).select(0, 0).item_double()).isCloseTo(4.0 / 36, offset(1e-6));
+    assertThat(small.mean().item_double()).isCloseTo(img.mean().item_double(), offset(1e-7));
+    Tensor big = Tiling.resize(small, 32); // enlarging stays bilinear
+    assertThat(big.shape()).containsExactly(3, 32, 32);
+  }
+
   @Test
   void gridIsClampedAndNonSquareImagesArePaddedWithTheMeanColour() {
     assertThat(Tiling.grid(10, 64, 3)).isEqualTo(1);
