@@ -80,7 +80,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       }
       Engine.init(threads);
       Engine.seed(seed);
-      InfimmModel model = initFrom != null ? InfimmModel.load(initFrom, null) : new InfimmModel(config(size), seed);
+      InfimmModel model = initFrom != null ? InfimmModel.load(initFrom, null) : InfimmModel.fromScratch(config(size), seed);
       int side = model.config().tile();
       InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid());
       InfimmTraining.Data source = InfimmTraining.documents(o.minSide(), o.maxSide());

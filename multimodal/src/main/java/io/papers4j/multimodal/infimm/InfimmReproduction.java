@@ -58,12 +58,12 @@ public final class InfimmReproduction extends TimedReproduction {
     for (int seed = 0; seed < p.seeds(); seed++) {
       Engine.seed(seed);
       InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
-      InfimmModel m1 = new InfimmModel(p.config(), seed);
+      InfimmModel m1 = InfimmModel.fromScratch(p.config(), seed);
       stage(m1, 1, p, seed, lo, hi, base); // captions only: no arm is scored before stages 2-4 taught it to answer
       Path tmp = Files.createTempDirectory("infimm-repro");
       m1.save(tmp.resolve("m1"), Map.of());
       // (iv) gates after stage 1 for two spacings
-      InfimmModel dense = new InfimmModel(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
+      InfimmModel dense = InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
       stage(dense, 1, p, seed, lo, hi, base);
       gates.add(new double[] {dense.lm.fractionOfGatesBelow(0.05), m1.lm.fractionOfGatesBelow(0.05)});
       // stage 2 at tile resolution: the common start of the fixed and dynamic arms
@@ -160,8 +160,8 @@ public final class InfimmReproduction extends TimedReproduction {
     });
     b.append("\nPaper (Vicuna-13B): Tab. 5 TextVQA 50.0 / 64.1 / 70.7 and GQA 60.7 / 61.3 / 63.5 at 224 / 448 / dynamic; ")
         .append("Tab. 6 DocVQA 55.1 with vs 53.0 without tile PE; Tab. 7 DocVQA at 448 44.9 without vs 30.7 with the resampler.\n\n");
-    b.append(String.format(Locale.ROOT, "Gates with |tanh g| < 0.05 after stage 1: every %d layers %.3f, every %d layers %.3f (paper §3.1: every 2 left ~50%% near 0).%n%n",
-        Math.max(1, p.config().crossEvery() / 2), dense, p.config().crossEvery(), sparse));
+    b.append(String.format(Locale.ROOT, "Gates with |tanh g| < 0.05 after stage 1 (they start at |tanh g| = %.2f, trained from scratch): every %d layers %.3f, every %d layers %.3f (paper §3.1, gates from 0: every 2 left ~50%% near 0).%n%n",
+        Math.tanh(InfimmModel.SCRATCH_GATE), Math.max(1, p.config().crossEvery() / 2), dense, p.config().crossEvery(), sparse));
     b.append("Claims (§4(e) pass criteria): (i) ").append(c1).append(", (ii) ").append(c2).append(", (iii) ").append(c3)
         .append(", (iv) ").append(c4).append(".\n\n").append(notes).append("\n");
     return b.toString();

@@ -37,6 +37,39 @@ class InfimmTrainingTest {
     for (double x : base) assertThat(Double.isFinite(x)).isTrue();
   }
 
+  /**
+   * The vision path carries the image to the answer: 150 stage-1 steps of batch 8 on background-colour
+   * captions (the easiest question, one of three colours) make a fresh quick model answer held-out
+   * documents from their image, and its answers stop being right when the image is swapped for a blank
+   * one. With the gates at 0 (the paper's initialisation for a pretrained LM) the same training answers
+   * 38.5% whatever the image: closed gates scale the gradient into the ViT and cross-attention by tanh 0.
+   */
+  @Test
+  void trainingFromScratchMakesTheAnswerFollowTheImage() {
+    io.papers4j.core.tensor.Engine.seed(0);
+    InfimmModel m = InfimmModel.fromScratch(InfimmConfig.quick(), 0);
+    List<Documents.Kind> general = List.of(Documents.Kind.GENERAL);
+    InfimmTraining.Data captions = (seed, kinds) -> {
+      Documents.Sample s = Documents.sample(seed, 32, 96, general);
+      return new Documents.Sample(s.image(), s.kind(), s.question(), s.answer(), s.answer()); // caption = background
+    };
+    InfimmTraining.train(m, new InfimmTraining.Options(1, 150, 8, 7, 32, 96), InfimmModel.Resolution.DYNAMIC, null,
+        Precision.F32, captions);
+    double[] withImage = heldOut(m, false), blank = heldOut(m, true);
+    assertThat(withImage[0] / withImage[1]).as("held-out accuracy with the true image").isGreaterThan(0.9);
+    assertThat(blank[0] / blank[1]).as("held-out accuracy with a blank image").isLessThan(0.5);
+  }
+
+  private static double[] heldOut(InfimmModel m, boolean blankImage) {
+    return InfimmTraining.evaluate(m, InfimmModel.Resolution.DYNAMIC, 48, i -> {
+      Documents.Sample s = Documents.sample(-(9000L + i), 32, 96, List.of(Documents.Kind.GENERAL));
+      java.awt.image.BufferedImage img = blankImage
+          ? new java.awt.image.BufferedImage(s.image().getWidth(), s.image().getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB)
+          : s.image();
+      return new Documents.Sample(img, s.kind(), "caption?", s.answer(), s.caption());
+    }).get(Documents.Kind.GENERAL);
+  }
+
   @Test
   void fourStagesRunEndToEndAndTheModelRoundTrips(@TempDir Path dir) {
     InfimmModel m = new InfimmModel(tiny(), 1);
