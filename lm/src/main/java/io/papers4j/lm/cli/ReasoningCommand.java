@@ -175,23 +175,35 @@ public final class ReasoningCommand implements CliCommand, Runnable {
     @Option(names = "--eval-problems", defaultValue = "96", description = "Held-out problems for --eval-every (default ${DEFAULT-VALUE}).")
     int evalProblems;
 
+    @Option(names = "--decay-from", defaultValue = "0", description = "Step where the learning rate starts to fall linearly (default ${DEFAULT-VALUE}).")
+    int decayFrom;
+
+    @Option(names = "--decay-steps", defaultValue = "0", description = "Steps over which it falls to a tenth of --lr and stays there (0 = constant; default ${DEFAULT-VALUE}).")
+    int decaySteps;
+
+    /** The SFT settings, with the learning-rate decay when asked for. */
+    Sft.Fit fit() {
+      return c.fit().withDecay(decayFrom, decaySteps);
+    }
+
     @Override
     public Integer call() {
       Engine.init();
       c.checkOut();
       if (evalEvery < 0 || evalProblems < 1) throw new IllegalArgumentException("--eval-every must be >= 0 and --eval-problems >= 1");
+      Sft.Fit fit = fit();
       List<Problem> ps = c.problems();
       LlamaModel m = c.init(false);
       double loss;
       List<Problem> held = heldOut(evalProblems, c.difficulty);
       Evaluation.Settings es = new Evaluation.Settings(c.k, c.temperature, c.maxNewTokens(), true, c.seed + 3, 64);
       try (ProgressBar bar = new ProgressBar("sft", c.steps, "seq")) {
-        loss = Sft.fit(m, Sft.gold(ps), c.fit(), bar, evalEvery == 0 ? null : (step, l) -> {
+        loss = Sft.fit(m, Sft.gold(ps), fit, bar, evalEvery == 0 ? null : (step, l) -> {
           if (step % evalEvery != 0) return false;
           long t0 = System.nanoTime();
           Evaluation.Scores s = Evaluation.run(m, held, es, null, null, null);
-          bar.log(String.format(java.util.Locale.ROOT, "step %d: loss %.3f, held-out maj@1 %.3f, maj@%d %.3f, pass@%d %.3f (%d problems, eval %.1f s)",
-              step, l, s.maj1(), c.k, s.majK(), c.k, s.passK(), held.size(), (System.nanoTime() - t0) / 1e9));
+          bar.log(String.format(java.util.Locale.ROOT, "step %d: loss %.3f, held-out maj@1 %.3f, maj@%d %.3f, pass@%d %.3f, pass@1 %.3f (%d problems, eval %.1f s)",
+              step, l, s.maj1(), c.k, s.majK(), c.k, s.passK(), s.pass1(), held.size(), (System.nanoTime() - t0) / 1e9));
           return false;
         });
       }

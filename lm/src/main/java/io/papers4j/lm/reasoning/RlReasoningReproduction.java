@@ -54,6 +54,7 @@ public final class RlReasoningReproduction extends TimedReproduction {
     b.metric("sft_plateau_step", o.plateauStep());
     b.metric("sft_plateau_found", o.plateauFound());
     b.metric("sft_overtrained_steps", overLast.sftSteps());
+
     b.metric("claim_i_ei_ge_ppo_maj1", claimI);
     b.metric("ei_gt_sft_maj1", eiBeatsSft);
     b.metric("ei_pass_ge_sft_pass", eiPass);
@@ -61,23 +62,23 @@ public final class RlReasoningReproduction extends TimedReproduction {
     b.reference("finding", "EI best in most cases; RL raises maj@1 and pass@96 together; long SFT raises maj@1, lowers pass@96 "
         + "(abstract/introduction; the per-model GSM8K numbers of Tables 1/2 were not available to us)");
     return b.reproduced(claimI && eiBeatsSft && eiPass && overTrade) // every success criterion of the spec
-        .notes("K=" + p.k() + " (paper 96); 2-layer C=128 character LLaMA; RL from SFT step " + o.plateauStep()
+        .notes("K=" + p.k() + " for RL sampling, " + p.evalK() + " for maj@K / pass@K (paper 96); 2-layer C=128 character LLaMA; RL from SFT step " + o.plateauStep()
             + (o.plateauFound() ? " (maj@1 plateau)" : " (step cap; maj@1 still rising)") + ", over-trained SFT "
             + overLast.sftSteps() + " steps; load at start " + run.loadAtStart() + ", at end " + load)
         .build();
   }
 
   private static void writePlot(RlReasoningStudy.Outcome o, RlReasoningPreset p, Path out) throws java.io.IOException {
-    Plot.line("maj@1 and pass@" + p.k() + " vs RL samples (held-out synthetic problems)")
+    Plot.line("maj@1 and pass@" + p.evalK() + " vs RL samples (held-out synthetic problems)")
         .series("EI maj@1", xs(o.eiCurve(), false), ys(o.eiCurve(), false))
-        .series("EI pass@" + p.k(), xs(o.eiCurve(), true), ys(o.eiCurve(), true))
+        .series("EI pass@" + p.evalK(), xs(o.eiCurve(), true), ys(o.eiCurve(), true))
         .series("PPO maj@1", xs(o.ppoCurve(), false), ys(o.ppoCurve(), false))
-        .series("PPO pass@" + p.k(), xs(o.ppoCurve(), true), ys(o.ppoCurve(), true))
+        .series("PPO pass@" + p.evalK(), xs(o.ppoCurve(), true), ys(o.ppoCurve(), true))
         .xLabel("samples drawn").yLabel("fraction of problems").write(out.resolve("rl_vs_samples.png"));
     double[] steps = o.sftCurve().stream().mapToDouble(RlReasoningStudy.Row::sftSteps).toArray();
     double[] passSteps = o.sftCurve().stream().filter(r -> !Double.isNaN(r.scores().passK())).mapToDouble(RlReasoningStudy.Row::sftSteps).toArray();
-    Plot.line("SFT: held-out maj@1 and pass@" + p.k() + " vs steps (RL starts at step " + o.plateauStep() + ")")
-        .series("maj@1", steps, ys(o.sftCurve(), false)).series("pass@" + p.k(), passSteps, ys(o.sftCurve(), true))
+    Plot.line("SFT: held-out maj@1 and pass@" + p.evalK() + " vs steps (RL starts at step " + o.plateauStep() + ")")
+        .series("maj@1", steps, ys(o.sftCurve(), false)).series("pass@" + p.evalK(), passSteps, ys(o.sftCurve(), true))
         .xLabel("SFT steps").yLabel("fraction of problems").write(out.resolve("sft_curve.png"));
   }
 
@@ -103,12 +104,14 @@ public final class RlReasoningReproduction extends TimedReproduction {
         .append(" steps, numbers up to ").append(d.maxNumber()).append(", up to ").append(d.distractors())
         .append(" distractor sentences, ").append(d.mixed() ? "mixed operations" : "add / subtract / multiply")
         .append("), 2-layer C=128 character LLaMA, calculator in the loop. ").append(p.goldProblems())
-        .append(" gold traces for SFT (held-out greedy maj@1 every ").append(p.evalEvery()).append(" steps; RL from step ")
+        .append(" gold traces for SFT (held-out greedy maj@1 every ").append(p.evalEvery()).append(" steps")
+        .append(p.decaySteps() > 0 ? "; learning rate falling from step " + p.decayFrom() + " over " + p.decaySteps()
+            + " steps to " + Sft.Fit.DECAY_FLOOR + " of its peak" : "").append("; RL from step ")
         .append(o.plateauStep()).append(o.plateauFound() ? ", where maj@1 stopped improving by more than "
             + p.plateauTolerance() : ", the step cap: maj@1 had not stopped improving").append("; over-trained SFT to step ")
         .append(o.rows().get(1).sftSteps()).append("), ").append(p.rlProblems())
         .append(" RL questions, ").append(p.testProblems()).append(" held-out questions (hash-disjoint). K = ")
-        .append(p.k()).append(" (the paper uses 96), temperature 1.0. GSM8K: greedy maj@1 on the first ")
+        .append(p.k()).append(" samples for RL, K = ").append(p.evalK()).append(" for maj@K / pass@K (the paper uses 96), temperature 1.0. GSM8K: greedy maj@1 on the first ")
         .append(p.gsm8kProblems()).append(" test problems.\n\n");
     s.append("Runtime ").append(String.format("%.0f", run.seconds())).append(" s on ").append(Machine.cores())
         .append(" cores; load average at start ").append(run.loadAtStart()).append(", at end ").append(load).append(".\n\n");
@@ -119,9 +122,11 @@ public final class RlReasoningReproduction extends TimedReproduction {
     s.append("\nThe paper's numbers for these columns (per model, SFT- and pretrained-init) were not available to us;\n"
         + "its stated findings are: EI is best in most cases, with sample complexity similar to PPO; RL improves maj@1\n"
         + "and pass@96 together; longer SFT raises maj@1 and lowers pass@96; ORM reranking helps at test time.\n\n");
-    s.append("## SFT curve (held-out; pass@K measured at the plateau and the last step only)\n\n| SFT steps | maj@1 | pass@K |\n|---|---|---|\n");
+    s.append("## SFT curve (held-out; the sampled scores at the plateau and the last step only)\n\n| SFT steps | maj@1 | maj@K | pass@K | pass@1 (est.) |\n|---|---|---|---|---|\n");
     for (RlReasoningStudy.Row r : o.sftCurve())
-      s.append("| ").append(r.sftSteps()).append(" | ").append(f(r.scores().maj1())).append(" | ").append(f(r.scores().passK())).append(" |\n");
+      s.append("| ").append(r.sftSteps()).append(" | ").append(f(r.scores().maj1())).append(" | ").append(f(r.scores().majK())).append(" | ")
+          .append(f(r.scores().passK())).append(" | ").append(f(r.scores().pass1())).append(" |\n");
+
     s.append("\n## Curves (held-out; pass@K at the start and the end only)\n\n| run | samples | maj@1 | pass@K |\n|---|---|---|---|\n");
     for (RlReasoningStudy.Row r : o.eiCurve()) curve(s, "EI", r);
     for (RlReasoningStudy.Row r : o.ppoCurve()) curve(s, "PPO", r);

@@ -37,14 +37,18 @@ public final class RlReasoningStudy {
     used.addAll(SyntheticProblems.hashes(gold));
     List<Problem> rl = SyntheticProblems.generate(p.rlProblems(), p.difficulty(), seed + 2, used);
     List<Problem> gsm8k = Gsm8kData.split("test").subList(0, p.gsm8kProblems());
-    Evaluation.Settings eval = new Evaluation.Settings(p.k(), 1.0, p.maxNewTokens(), true, seed + 3, p.sampleRows());
+    // held-out scores use evalK samples a question (pass@K needs a large K to show lost diversity); the RL
+    // arms and the ORM's data sample K
+    Evaluation.Settings eval = new Evaluation.Settings(p.evalK(), 1.0, p.maxNewTokens(), true, seed + 3, p.sampleRows());
+    Evaluation.Settings sampling = new Evaluation.Settings(p.k(), 1.0, p.maxNewTokens(), true, seed + 3, p.sampleRows());
 
     // SFT with the plateau protocol: held-out greedy maj@1 every evalEvery steps; the RL arms start at
     // the first step where maj@1 stops improving, the over-trained arm continues the same run
     LlamaModel sftModel = new LlamaModel(Sft.tinyConfig(), Init.normal(seed, 0.02), null);
     List<Sft.Example> goldEx = Sft.gold(gold);
     Plateau plateau = new Plateau(p, sftModel, test, eval);
-    Sft.fit(sftModel, goldEx, new Sft.Fit(p.sftMaxSteps() + p.overtrainSteps(), p.batch(), p.lr(), seed), bar, plateau);
+    Sft.Fit sftFit = new Sft.Fit(p.sftMaxSteps() + p.overtrainSteps(), p.batch(), p.lr(), seed).withDecay(p.decayFrom(), p.decaySteps());
+    Sft.fit(sftModel, goldEx, sftFit, bar, plateau);
     if (plateau.at < 0) plateau.mark(p.sftMaxSteps()); // only when the run ended before a log point (not for sane presets)
     LlamaModel init = plateau.snapshot;
     int startSteps = plateau.at;
@@ -54,7 +58,7 @@ public final class RlReasoningStudy {
     // ORM on the SFT policy's own samples for the RL questions
     OutcomeRewardModel orm = new OutcomeRewardModel(copy(init), seed + 5);
     List<OutcomeRewardModel.Labelled> labelled = new ArrayList<>();
-    List<List<String>> ormSamples = Evaluation.sampleAll(init, rl.stream().map(Problem::question).toList(), null, eval, seed + 11);
+    List<List<String>> ormSamples = Evaluation.sampleAll(init, rl.stream().map(Problem::question).toList(), null, sampling, seed + 11);
     for (int i = 0; i < rl.size(); i++) {
       Problem q = rl.get(i);
       for (String t : ormSamples.get(i)) labelled.add(new OutcomeRewardModel.Labelled(q.question(), t, q.isCorrect(t)));
@@ -62,7 +66,8 @@ public final class RlReasoningStudy {
     orm.fit(labelled, new Sft.Fit(p.ormSteps(), p.batch(), 1e-3, seed + 6), null);
     Row sft = row("SFT", 0, startSteps, init, test, gsm8k, eval, orm, null);
     List<Row> rows = new ArrayList<>(List.of(sft, over));
-    // the SFT curve's plateau and last points carry the full scores (the others greedy maj@1 only)
+    // the SFT curve's plateau and last points carry the sampled scores (the others greedy maj@1 only: sampling
+    // evalK a question at every log would cost about 30 s a point, which the 15 minutes do not hold)
     List<Row> curve = new ArrayList<>();
     for (Row r : plateau.curve) {
       if (r.sftSteps() == startSteps) curve.add(new Row(r.method(), 0, startSteps, sft.scores(), Double.NaN));
@@ -184,11 +189,13 @@ public final class RlReasoningStudy {
       Evaluation.Settings eval, OutcomeRewardModel orm, Integer returnToken) {
     Evaluation.Scores s = Evaluation.run(m, test, eval, returnToken, orm, null);
     double g = Double.NaN;
-    if (!gsm8k.isEmpty()) {
-      Evaluation.Settings one = new Evaluation.Settings(1, 0, eval.maxNewTokens(), true, eval.seed(), eval.batchRows());
-      g = greedyOnly(m, gsm8k, one, returnToken);
-    }
+    if (!gsm8k.isEmpty()) g = greedyOnly(m, gsm8k, greedy(eval), returnToken);
     return new Row(method, samples, sftSteps, s, g);
+  }
+
+  /** The greedy settings of GSM8K scoring. */
+  private static Evaluation.Settings greedy(Evaluation.Settings eval) {
+    return new Evaluation.Settings(1, 0, eval.maxNewTokens(), true, eval.seed(), eval.batchRows());
   }
 
   /** maj@1 only (greedy): the SFT and RL curves' points, and GSM8K, where sampling K would be wasted on a tiny model. */

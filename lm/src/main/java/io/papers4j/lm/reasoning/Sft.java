@@ -27,18 +27,44 @@ public final class Sft {
   public record Example(long[] prompt, long[] completion) {}
 
   /**
-   * Fit settings: steps, batch size, peak learning rate (linear warm-up over 5% then constant), and
-   * the forward passes' precision (f32; bf16 = CPU autocast with float32 weights and AdamW state).
+   * Fit settings: steps, batch size, peak learning rate, the forward passes' precision (f32; bf16 =
+   * CPU autocast with float32 weights and AdamW state), and an optional decay. The learning rate
+   * warms up linearly over the first 5% of the steps, stays at its peak, and when {@code decaySteps
+   * > 0} falls linearly from step {@code decayFrom} over {@code decaySteps} steps to {@link
+   * #DECAY_FLOOR} of the peak, where it stays: training goes on at the floor, so a run continued past
+   * the decay keeps fitting its training set (the over-trained SFT arm).
    */
-  public record Fit(int steps, int batch, double lr, long seed, Precision precision) {
+  public record Fit(int steps, int batch, double lr, long seed, Precision precision, int decayFrom, int decaySteps) {
+    /** Fraction of the peak learning rate left after the decay. */
+    public static final double DECAY_FLOOR = 0.1;
+
     public Fit {
       if (steps < 0 || batch < 1 || !(lr > 0)) throw new IllegalArgumentException("bad fit settings: " + steps + " steps, batch " + batch + ", lr " + lr);
+      if (decayFrom < 0 || decaySteps < 0) throw new IllegalArgumentException("bad learning-rate decay: from step " + decayFrom + " over " + decaySteps + " steps");
       if (precision == null) precision = Precision.F32;
     }
 
-    /** float32 settings. */
+    /** Constant learning rate after the warm-up. */
+    public Fit(int steps, int batch, double lr, long seed, Precision precision) {
+      this(steps, batch, lr, seed, precision, 0, 0);
+    }
+
+    /** float32 settings, constant learning rate after the warm-up. */
     public Fit(int steps, int batch, double lr, long seed) {
       this(steps, batch, lr, seed, Precision.F32);
+    }
+
+    /** The same settings with a linear decay from step {@code from} over {@code over} steps (0 = none). */
+    public Fit withDecay(int from, int over) {
+      return new Fit(steps, batch, lr, seed, precision, from, over);
+    }
+
+    /** Learning rate of step {@code step} (0-based). */
+    public double learningRate(int step) {
+      int warm = Math.max(1, steps / 20);
+      double rate = lr * Math.min(1.0, (step + 1.0) / warm);
+      if (decaySteps > 0 && step >= decayFrom) rate *= 1.0 - (1.0 - DECAY_FLOOR) * Math.min(1.0, (step - decayFrom + 1.0) / decaySteps);
+      return rate;
     }
   }
 
@@ -89,11 +115,10 @@ public final class Sft {
     if (data.isEmpty()) throw new IllegalArgumentException("no training examples");
     AdamW opt = new AdamW(model.namedParameters(), AdamConfig.llama(fit.lr()).withWeightDecay(0.0), WeightDecay.EXCLUDE_NORMS_BIASES_EMBEDDINGS);
     SplittableRandom rng = new SplittableRandom(fit.seed());
-    int warm = Math.max(1, fit.steps() / 20);
     double tail = 0;
     int tailN = 0;
     for (int step = 0; step < fit.steps(); step++) {
-      opt.setLearningRate(fit.lr() * Math.min(1.0, (step + 1.0) / warm));
+      opt.setLearningRate(fit.learningRate(step));
       List<Example> batch = new ArrayList<>(fit.batch());
       for (int i = 0; i < fit.batch(); i++) batch.add(data.get(rng.nextInt(data.size())));
       double loss;

@@ -2,6 +2,7 @@ package io.papers4j.lm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.papers4j.lm.reasoning.Sft;
 import io.papers4j.lm.reasoning.SyntheticProblems;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,6 +38,20 @@ class ReasoningCommandTest {
     assertThat(fails("sft", "--out", dir.resolve("exists").toString())).contains("already exists");
     assertThat(fails("ppo", "--reward", "dense", "--out", dir.resolve("p").toString())).contains("--reward must be sparse or dense-orm");
     assertThat(fails("eval", "--endpoint", "http://127.0.0.1:9", "--data", "synthetic", "--max-new-tokens", "0")).contains("--max-new-tokens must be >= 1");
+    assertThat(fails("sft", "--decay-from", "-1", "--decay-steps", "5", "--out", dir.resolve("d").toString())).contains("bad learning-rate decay");
+  }
+
+  @Test
+  void sft_resolves_the_learning_rate_decay() {
+    Sft.Fit constant = parsed(new ReasoningCommand.SftCmd(), "--out", "o", "--steps", "2400", "--lr", "1e-3").fit();
+    assertThat(constant.decaySteps()).isZero();
+    assertThat(constant.learningRate(2399)).isEqualTo(1e-3);
+    Sft.Fit decayed = parsed(new ReasoningCommand.SftCmd(), "--out", "o", "--steps", "2400", "--lr", "1e-3", "--decay-from", "1200",
+        "--decay-steps", "600").fit();
+    assertThat(decayed.decayFrom()).isEqualTo(1200);
+    assertThat(decayed.decaySteps()).isEqualTo(600);
+    assertThat(decayed.learningRate(1199)).isEqualTo(1e-3);
+    assertThat(decayed.learningRate(2399)).isCloseTo(1e-3 * Sft.Fit.DECAY_FLOOR, org.assertj.core.api.Assertions.within(1e-15));
   }
 
   @Test
