@@ -221,6 +221,24 @@ public final class VariancePreserving implements DiffusionProcess {
     return toEps(xt, output, as).mul(as[0]).sub(toX0(xt, output, as).mul(as[1]));
   }
 
+  /**
+   * The prediction this process trains (ε̂, v̂ or x̂₀) implied by a clean-image estimate x̂₀ at timestep
+   * indices (N, any integer dtype or whole-number floats), for denoisers with an x̂₀ head inside an ε/v
+   * scheme: v̂ = (a·x_t − x̂₀)/max(s, minNoise), ε̂ = (x_t − a·x̂₀)/max(s, minNoise). The floor keeps the
+   * division finite where s → 0 (zero-terminal-SNR's last step has a = 0, s = 1; the first steps have s ≈ 0.01).
+   */
+  public Tensor fromX0AtIndices(Tensor xt, Tensor x0, Tensor indices, double minNoise) {
+    if (prediction == Prediction.SAMPLE) return x0;
+    torch.ScalarType dtype = x0.scalar_type().intern();
+    Tensor ac = alphasCumprodTensor.index_select(0, indices.to(torch.ScalarType.Long)); // (N) float64
+    long[] shape = new long[(int) xt.dim()];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = -1;
+    Tensor a = ac.sqrt().to(dtype).view(shape); // (N, 1, …)
+    Tensor s = ac.neg().add(new Scalar(1.0)).sqrt().clamp_min(new Scalar(minNoise)).to(dtype).view(shape);
+    return prediction == Prediction.V ? xt.mul(a).sub(x0).div(s) : xt.sub(x0.mul(a)).div(s);
+  }
+
   /** x̂₀ at one timestep index (for samplers that step on the discrete grid). */
   public Tensor toX0AtIndex(Tensor xt, Tensor output, int index) {
     return toX0(xt, output, scalarCoefficients(index, xt));

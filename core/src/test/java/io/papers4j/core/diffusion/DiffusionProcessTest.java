@@ -253,6 +253,23 @@ class DiffusionProcessTest {
   }
 
   @Test
+  void an_x0_estimate_turns_into_the_process_prediction_that_gives_it_back() {
+    Tensor x0 = T.randn(3, ScalarType.Double, 3, 2, 4), xt = T.randn(4, ScalarType.Double, 3, 2, 4);
+    Tensor idx = Tensor.create(new long[] {0, 500, 999}).clone();
+    Tensor t = Tensor.create(new double[] {0.0005, 0.5005, 0.9995}, 3).clone(); // the same indices as times
+    for (String spec : List.of("eps/linear", "v/cos", "v/linear+zsnr", "x0/linear")) {
+      VariancePreserving vp = VariancePreserving.parse(spec, 1000);
+      Tensor pred = vp.fromX0AtIndices(xt, x0, idx, 0.0);
+      assertThat(T.maxDiff(vp.toX0(xt, pred, t), x0)).as(spec).isLessThan(1e-9);
+    }
+    // the floor: at index 0 of eps/linear s = 0.01 < 0.05, so the ε̂ is (x_t − a·x̂₀)/0.05
+    VariancePreserving eps = VariancePreserving.parse("eps/linear", 1000);
+    double a0 = Math.sqrt(eps.alphasCumprod()[0]);
+    Tensor floored = eps.fromX0AtIndices(xt, x0, idx, 0.05);
+    assertThat(T.maxDiff(floored.get(0), xt.get(0).sub(x0.get(0).mul(new Scalar(a0))).div(new Scalar(0.05)))).isLessThan(1e-12);
+  }
+
+  @Test
   void bad_process_settings_give_one_message() {
     assertThatThrownBy(() -> VariancePreserving.scaledLinear(1000, Prediction.EPSILON, true)).hasMessageContaining("zero terminal SNR needs v-");
     assertThatThrownBy(() -> VariancePreserving.parse("eps/sigmoid", 1000)).hasMessageContaining("unknown diffusion process");

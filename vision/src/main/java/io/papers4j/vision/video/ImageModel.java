@@ -7,9 +7,7 @@ import io.papers4j.core.nn.Parameterized;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.unet.UNet2DConditionModel;
 import java.util.Map;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The image ("T2I") model that the video model freezes: the toolkit's {@link UNet2DConditionModel}
@@ -64,15 +62,7 @@ public final class ImageModel implements Parameterized {
    * itself, or with an x̂₀ head the v̂ or ε̂ it implies.
    */
   public Tensor head(Tensor out, Tensor xt, Tensor t, VariancePreserving process) {
-    if (!config.x0Head() || process.prediction() == VariancePreserving.Prediction.SAMPLE) return out;
-    Tensor ac = Tensor.create(process.alphasCumprod(), process.trainTimesteps()).clone().index_select(0, t.to(torch.ScalarType.Long)); // (N)
-    Tensor a = ac.sqrt().to(out.scalar_type().intern()).view(-1, 1, 1, 1); // (N, 1, 1, 1)
-    Tensor s = ac.neg().add(new Scalar(1.0)).sqrt().clamp_min(new Scalar(MIN_NOISE)).to(out.scalar_type().intern()).view(-1, 1, 1, 1);
-    return switch (process.prediction()) {
-      case V -> xt.mul(a).sub(out).div(s); // (a·x_t − x̂₀)/s
-      case EPSILON -> xt.sub(out.mul(a)).div(s); // (x_t − a·x̂₀)/s
-      case SAMPLE -> out;
-    };
+    return config.x0Head() ? process.fromX0AtIndices(xt, out, t, MIN_NOISE) : out;
   }
 
   /** Stops gradients into every weight of the image model (frozen base). */
