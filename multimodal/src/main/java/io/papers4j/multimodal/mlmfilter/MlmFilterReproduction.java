@@ -38,7 +38,7 @@ public final class MlmFilterReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 60, 0.3, 2, 2, 8, 1, 12, 16);
-      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 160, 32, 2e-3, 1000, 0.3, 150, 40, 32, 3, 150, 120);
+      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 160, 32, 2e-3, 1000, 0.3, 150, 120, 32, 3, 150, 120);
       case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };

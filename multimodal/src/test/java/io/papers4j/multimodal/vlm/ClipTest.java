@@ -46,6 +46,55 @@ class ClipTest {
     assertThat(clip.temperatureInverse().item_double()).isCloseTo(1 / 0.07, offset(1e-3));
   }
 
+  private static final String[] COLOURS = {"red", "green", "blue", "yellow", "purple", "cyan"};
+  private static final float[][] RGB = {{1, 0, 0}, {0, 0.8f, 0}, {0, 0, 1}, {1, 1, 0}, {0.6f, 0, 0.8f}, {0, 1, 1}};
+
+  /** n grey 32×32 images, each with a 10×10 square of colour labels[i] at a random place. */
+  private static Tensor squares(long[] labels, java.util.Random r) {
+    int n = labels.length;
+    float[] px = new float[n * 3 * 32 * 32];
+    java.util.Arrays.fill(px, 0.5f);
+    for (int i = 0; i < n; i++) {
+      int x0 = r.nextInt(22), y0 = r.nextInt(22);
+      for (int c = 0; c < 3; c++) {
+        for (int y = y0; y < y0 + 10; y++) {
+          for (int x = x0; x < x0 + 10; x++) px[((i * 3 + c) * 32 + y) * 32 + x] = RGB[(int) labels[i]][c];
+        }
+      }
+    }
+    return Tensor.create(px).view(n, 3, 32, 32);
+  }
+
+  @Test
+  void trainingLearnsTheColourWordsZeroShot() {
+    // Without the warm-up both towers collapsed onto one vector and the loss stayed at ln B (see ClipTraining).
+    io.papers4j.core.tensor.Engine.init(2);
+    java.util.Random r = new java.util.Random(11);
+    Clip clip = new Clip(Clip.Config.small(), 4);
+    double[] losses = ClipTraining.train(clip, step -> {
+      long[] labels = new long[32];
+      for (int i = 0; i < 32; i++) labels[i] = r.nextInt(6);
+      List<String> caps = new java.util.ArrayList<>();
+      for (long l : labels) caps.add("a " + COLOURS[(int) l] + " square");
+      return new ClipTraining.Batch(squares(labels, r), caps);
+    }, 150, null);
+    long[] test = new long[60];
+    for (int i = 0; i < 60; i++) test[i] = i % 6;
+    Tensor prompts = clip.embedText(clip.encodeText(java.util.Arrays.stream(COLOURS).map(c -> "a " + c + " square").toList())); // (6, E)
+    Tensor pred = clip.embedImages(squares(test, r)).matmul(prompts.t()).argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+    double accuracy = pred.eq(Tensor.create(test)).to(torch.ScalarType.Float).mean().item_double();
+    System.out.printf("clip colour squares: loss %.3f -> %.3f, zero-shot colour accuracy %.3f (chance 0.167)%n", losses[0], losses[149], accuracy);
+    assertThat(losses[149]).isLessThan(0.5 * Math.log(32));
+    assertThat(accuracy).isGreaterThan(0.5);
+  }
+
+  @Test
+  void theLearningRateWarmsUpLinearlyThenDecaysByCosineToATenth() {
+    assertThat(ClipTraining.learningRate(0, 60)).isCloseTo(5e-4 / 10 * 1.0, offset(1e-6)); // step 1 of a 10-step warm-up
+    assertThat(ClipTraining.learningRate(9, 60)).isLessThan(5e-4).isGreaterThan(4.5e-4);
+    assertThat(ClipTraining.learningRate(59, 60)).isCloseTo(5e-5, offset(1e-6));
+  }
+
   @Test
   void bf16TrainingReachesTheModelAndKeepsFloat32WeightsAndLoss() {
     io.papers4j.core.tensor.Engine.init(1);
