@@ -75,12 +75,15 @@ public final class RlReasoningStudy {
       else curve.add(r);
     }
 
-    // expert iteration from the plateau checkpoint (earlier rounds: greedy maj@1; the last: every score)
+    // expert iteration from the plateau checkpoint (earlier rounds: greedy maj@1; the last: every score).
+    // EI and RCRL refit at the rate the SFT run had reached at the plateau: refitting a decayed model at the
+    // peak rate undid it (80 gold steps at 2e-3 from a maj@1 0.531 model: 0.302; at 2e-4: 0.510)
+    double refitLr = sftFit.learningRate(startSteps);
     List<Row> eiCurve = new ArrayList<>();
     eiCurve.add(sft);
     LlamaModel ei = copy(init);
     ExpertIteration.Config eic = new ExpertIteration.Config(p.eiRounds(), p.k(), 1.0, p.maxNewTokens(),
-        new Sft.Fit(p.refitSteps(), p.batch(), p.lr(), seed + 7), seed + 8, p.sampleRows());
+        new Sft.Fit(p.refitSteps(), p.batch(), refitLr, seed + 7), seed + 8, p.sampleRows());
     long eiSamples = ExpertIteration.run(ei, init, rl, goldEx, eic, (round, samples, kept) -> {
       if (round < p.eiRounds()) eiCurve.add(greedyRow("EI round " + round, samples, startSteps, ei, test, eval));
     }, null);
