@@ -49,8 +49,13 @@ class ChromiumScreenshotTest {
     assertThatThrownBy(() -> new ChromiumScreenshot("chromium", 4, 64, Duration.ofSeconds(5))).hasMessageContaining("16..8192");
     assertThat(dir.resolve("a.png")).doesNotExist();
     if (ChromiumScreenshot.available()) {
-      assertThatThrownBy(() -> new ChromiumScreenshot(ChromiumScreenshot.binary(), 64, 64, Duration.ofMillis(50)).render(html, dir.resolve("c.png")))
-          .hasMessageContaining("did not render").hasMessageContaining("within");
+      // a page whose script never returns never finishes loading, so the timeout is certain (a tiny page can
+      // load within 50 ms on a quiet machine, which made this check depend on the load)
+      Path hang = dir.resolve("hang.html");
+      Files.writeString(hang, "<h1>x</h1><script>for (;;) {}</script>");
+      try (ChromiumScreenshot slow = new ChromiumScreenshot(ChromiumScreenshot.binary(), 64, 64, Duration.ofSeconds(2))) {
+        assertThatThrownBy(() -> slow.render(hang, dir.resolve("c.png"))).hasMessageContaining("did not render").hasMessageContaining("within 2 s");
+      }
       assertThat(dir.resolve("c.png")).doesNotExist();
     }
   }
