@@ -59,14 +59,14 @@ public final class RectifiedFlow implements DiffusionProcess {
 
   /** z_t for x₀, ε of shape (B, …) and t of shape (B) in [0, 1]. */
   public static Tensor interpolate(Tensor x0, Tensor eps, Tensor t) {
-    checkSame(x0, eps);
+    checkSame(x0, eps, "x0 and noise");
     Tensor tb = broadcastTime(t, x0); // (B, 1, …, 1)
     return x0.mul(tb.neg().add(new Scalar(1.0))).add(eps.mul(tb)); // (B, …)
   }
 
   /** The velocity target ε − x₀ (independent of t). */
   public static Tensor velocityTarget(Tensor x0, Tensor eps) {
-    checkSame(x0, eps);
+    checkSame(x0, eps, "x0 and noise");
     return eps.sub(x0);
   }
 
@@ -80,8 +80,30 @@ public final class RectifiedFlow implements DiffusionProcess {
     return zt.sub(v.mul(broadcastTime(t, zt)));
   }
 
+  /**
+   * The velocity implied by a clean-image prediction x̂₀ (the "x-prediction" head trained under the
+   * velocity loss): z_t = (1 − t)·x₀ + t·ε gives ε − x₀ = (z_t − x₀)/t, so v̂ = (z_t − x̂₀)/max(t, minT).
+   * The floor keeps the division finite near data, where a small error in x̂₀ would otherwise be
+   * multiplied by 1/t; t is taken in float32, whatever the dtype of z_t.
+   *
+   * @param zt noisy inputs (B, …)
+   * @param x0Hat the network's clean-image estimate, shaped like {@code zt} (any floating dtype)
+   * @param t flow times (B) in [0, 1]
+   * @param minT the floor on t, in (0, 1]
+   */
+  public static Tensor velocityFromX0(Tensor zt, Tensor x0Hat, Tensor t, double minT) {
+    if (!(minT > 0 && minT <= 1)) throw new IllegalArgumentException("minT must be in (0, 1], got " + minT);
+    checkSame(zt, x0Hat, "z_t and x̂₀");
+    Tensor floored = broadcastTime(t, zt, torch.ScalarType.Float).clamp_min(new Scalar(minT)); // (B, 1, …, 1)
+    return zt.sub(x0Hat.to(zt.scalar_type().intern())).div(floored);
+  }
+
   /** t of shape (B) reshaped to (B, 1, …, 1) with the rank of {@code like}, in its dtype. */
   static Tensor broadcastTime(Tensor t, Tensor like) {
+    return broadcastTime(t, like, like.scalar_type().intern());
+  }
+
+  private static Tensor broadcastTime(Tensor t, Tensor like, torch.ScalarType dtype) {
     if (t.dim() != 1 || t.size(0) != like.size(0)) {
       throw new IllegalArgumentException(
           "t must have shape (B) with B = " + like.size(0) + ", got " + java.util.Arrays.toString(t.shape()));
@@ -89,13 +111,13 @@ public final class RectifiedFlow implements DiffusionProcess {
     long[] shape = new long[(int) like.dim()];
     java.util.Arrays.fill(shape, 1);
     shape[0] = like.size(0);
-    return t.to(like.scalar_type().intern()).reshape(shape);
+    return t.to(dtype).reshape(shape);
   }
 
-  private static void checkSame(Tensor a, Tensor b) {
+  private static void checkSame(Tensor a, Tensor b, String names) {
     if (!java.util.Arrays.equals(a.shape(), b.shape())) {
       throw new IllegalArgumentException(
-          "x0 and noise shapes differ: " + java.util.Arrays.toString(a.shape()) + " vs "
+          names + " shapes differ: " + java.util.Arrays.toString(a.shape()) + " vs "
               + java.util.Arrays.toString(b.shape()));
     }
   }

@@ -36,6 +36,24 @@ class RectifiedFlowTest {
   }
 
   @Test
+  void velocity_from_a_clean_image_estimate_gives_that_estimate_back_above_the_floor() {
+    Tensor x0 = T.randn(3, ScalarType.Float, 3, 2, 4, 4);
+    Tensor eps = T.randn(4, ScalarType.Float, 3, 2, 4, 4);
+    Tensor t = Tensor.create(new float[] {0.02f, 0.3f, 0.9f}, 3);
+    Tensor zt = RectifiedFlow.interpolate(x0, eps, t);
+    Tensor v = RectifiedFlow.velocityFromX0(zt, x0, t, 0.05);
+    // Above the floor the exact x₀ gives the exact velocity ε − x₀; below it the division uses 0.05.
+    Tensor exact = eps.sub(x0);
+    assertThat(T.maxDiff(v.narrow(0, 1, 2), exact.narrow(0, 1, 2))).isLessThan(1e-5);
+    Tensor floored = zt.narrow(0, 0, 1).sub(x0.narrow(0, 0, 1)).div(new org.bytedeco.pytorch.Scalar(0.05));
+    assertThat(T.maxDiff(v.narrow(0, 0, 1), floored)).isLessThan(1e-6);
+    assertThat(T.maxDiff(RectifiedFlow.predictX0(zt, v, t).narrow(0, 1, 2), x0.narrow(0, 1, 2))).isLessThan(1e-5);
+    assertThatThrownBy(() -> RectifiedFlow.velocityFromX0(zt, x0, t, 0.0)).hasMessageContaining("minT");
+    assertThatThrownBy(() -> RectifiedFlow.velocityFromX0(zt, torch.zeros(3, 2, 4), t, 0.05))
+        .hasMessageContaining("z_t and x̂₀ shapes differ");
+  }
+
+  @Test
   void bad_shapes_are_named() {
     Tensor x0 = torch.zeros(2, 3);
     assertThatThrownBy(() -> RectifiedFlow.interpolate(x0, torch.zeros(2, 4), torch.zeros(2)))

@@ -1,5 +1,6 @@
 package io.papers4j.multimodal.movie;
 
+import io.papers4j.core.diffusion.RectifiedFlow;
 import io.papers4j.core.io.ModelDirectory;
 import io.papers4j.core.nn.Attention;
 import io.papers4j.core.nn.Init;
@@ -128,8 +129,7 @@ public final class KeyframeDit implements Parameterized {
     x = projOut2.forward(AdaLnZero.modulate(layerNorm(x), ss.get(0), ss.get(1))); // (B, N, p·p·3)
     Tensor out = PatchEmbed.unpatchify(x, c.grid(), c.grid(), c.patch(), 3); // (B, 3, S, S)
     if (!c.prediction().equals("x")) return out;
-    Tensor tb = t.to(torch.ScalarType.Float).clamp_min(new Scalar(KeyframeConfig.X_PREDICTION_MIN_T)).view(-1, 1, 1, 1); // (B, 1, 1, 1)
-    return z.sub(out.to(z.scalar_type())).div(tb); // (B, 3, S, S)
+    return RectifiedFlow.velocityFromX0(z, out, t, KeyframeConfig.X_PREDICTION_MIN_T); // (B, 3, S, S)
   }
 
   static Tensor layerNorm(Tensor x) {

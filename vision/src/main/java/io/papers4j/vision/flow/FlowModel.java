@@ -1,5 +1,6 @@
 package io.papers4j.vision.flow;
 
+import io.papers4j.core.diffusion.RectifiedFlow;
 import io.papers4j.core.nn.Init;
 import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.Parameterized;
@@ -84,9 +85,8 @@ public abstract sealed class FlowModel implements Parameterized, FlowNet permits
   public final Tensor forward(Tensor z, Tensor t, Cond cond) {
     Tensor out = network(z, t, cond); // (B, ch, S, S)
     if (!config.prediction().equals("x")) return out;
-    Tensor sigma = t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float).div(new org.bytedeco.pytorch.Scalar(1000.0))
-        .clamp_min(new org.bytedeco.pytorch.Scalar(FlowConfig.X_PREDICTION_MIN_SIGMA)).view(-1, 1, 1, 1); // (B, 1, 1, 1)
-    return z.sub(out.to(z.scalar_type())).div(sigma);
+    Tensor sigma = t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float).div(new org.bytedeco.pytorch.Scalar(1000.0)); // (B)
+    return RectifiedFlow.velocityFromX0(z, out, sigma, FlowConfig.X_PREDICTION_MIN_SIGMA);
   }
 
   /** The backbone: z (B, ch, S, S), timestep (B) → its raw output (B, ch, S, S). */
