@@ -15,15 +15,22 @@ import picocli.CommandLine;
     name = "papers4j",
     mixinStandardHelpOptions = true,
     version = "papers4j 0.1.0",
-    description = "Seventeen March-2024 ML systems in Java on libtorch.",
+    description = "Eighteen March-2024 ML systems in Java on libtorch.",
     subcommands = {ReproduceCommand.class, BenchCommand.class, TestCommand.class})
 public final class Papers4j extends ParentCommand {
 
   public static CommandLine commandLine() {
+    return commandLine(CallerPaths.fromSystemProperty());
+  }
+
+  /** The command tree; relative path options resolve against {@code callerPaths}' directory when it is not null. */
+  static CommandLine commandLine(CallerPaths callerPaths) {
     CommandLine cl = new CommandLine(new Papers4j());
     for (CliCommand c : ServiceLoader.load(CliCommand.class)) {
       cl.addSubcommand(c);
     }
+    // Registered after the subcommands: picocli hands a converter only to commands already added.
+    if (callerPaths != null) cl.registerConverter(java.nio.file.Path.class, callerPaths);
     cl.setExecutionExceptionHandler(new ErrorHandler());
     return cl;
   }
