@@ -125,6 +125,14 @@ public final class MelClassifier implements Parameterized {
   /**
    * Phone error rate: Levenshtein distance between the collapsed recognised and reference phone
    * sequences ({@link #collapse}), divided by the reference length.
+   *
+   * <p>Both arguments are FRAME labels (one phone id per 12.5 ms mel frame, 0 for silence, as
+   * {@link #predictPhones} and {@code SpeechCorpus.Utt.phones()} give them), not phone sequences:
+   * the collapse drops one-frame runs as flicker, so a plain sequence of phones (each a run of one)
+   * would collapse to nothing.
+   *
+   * @param hyp recognised frame labels
+   * @param ref reference frame labels
    */
   public static double phoneErrorRate(int[] hyp, int[] ref) {
     int[] h = collapse(hyp), r = collapse(ref);
