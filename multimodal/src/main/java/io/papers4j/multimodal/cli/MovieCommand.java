@@ -24,7 +24,6 @@ import io.papers4j.multimodal.movie.VideoQa;
 import io.papers4j.multimodal.movie.VideoQaConfig;
 import io.papers4j.multimodal.movie.VideoQaTraining;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,9 +135,16 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     }
   }
 
+  static final String STYLE_STEPS = "60";
+  static final String STYLE_STEPS_HELP = "Textual-inversion steps for each style row (default ${DEFAULT-VALUE}; paper 460).";
   static final String PREDICTION_HELP = "What the keyframe network outputs: v (the velocity) or x (the clean image, turned into the velocity); default ${DEFAULT-VALUE}.";
   static final String SOURCE_HELP = "Where the style images come from: generated (sampled from the frozen keyframe model with the style "
       + "description, as the paper; default ${DEFAULT-VALUE}) or procedural (drawn in the keyword's style).";
+
+  /** Fails at once, before any model is loaded or trained, when the textual-inversion step count cannot run. */
+  static void checkStyleSteps(int steps) {
+    if (steps < 1) throw new IllegalArgumentException("--style-steps must be >= 1, got " + steps);
+  }
 
   /** Learns the keyword's row from {@code images} style images of {@code source} (generated ones with 20 Euler steps at guidance 3). */
   static StyleInversion.Learned invert(KeyframeDit dit, TextFeatures text, String keyword, int steps, int images, StyleImages.Source source, long seed,
@@ -159,7 +165,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--keyword", required = true, description = "noir, dream, comic or vintage.")
     String keyword;
 
-    @Option(names = "--steps", defaultValue = "60", description = "Textual-inversion steps (default ${DEFAULT-VALUE}; paper 460).")
+    @Option(names = {"--style-steps", "--steps"}, defaultValue = STYLE_STEPS, description = STYLE_STEPS_HELP)
     int steps;
 
     @Option(names = "--images", defaultValue = "8", description = "Style images (default ${DEFAULT-VALUE}; paper ~10).")
@@ -177,6 +183,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       Engine.init(2);
       StoryWorld.style(keyword);
+      checkStyleSteps(steps);
       StyleImages.Source from = StyleImages.Source.parse(source);
       KeyframeDit dit = KeyframeDit.load(model);
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
@@ -254,6 +261,9 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--style-source", defaultValue = "generated", description = SOURCE_HELP)
     String source;
 
+    @Option(names = "--style-steps", defaultValue = STYLE_STEPS, description = STYLE_STEPS_HELP)
+    int styleSteps;
+
     @Option(names = "--size", defaultValue = "3x2x2", description = "CHAPTERSxSCENESxFRAMES (default ${DEFAULT-VALUE}).")
     String size;
 
@@ -270,12 +280,13 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
       Engine.init(2);
       if (style != null) StoryWorld.style(style);
       StyleImages.Source from = StyleImages.Source.parse(source);
+      checkStyleSteps(styleSteps);
       KeyframeConfig.quick().withPrediction(prediction); // a bad --prediction fails here, before any training
       Plot p = PlotGrammar.expand(theme, seed, size(size), style);
       KeyframeDit dit = model != null ? KeyframeDit.load(model) : trainT2i(out.resolve("t2i"), t2iSteps, t2iBatch, 1536, prediction, seed, precision.get());
       TextFeatures text = TextFeatures.load(dit.config().maxTokens());
       System.err.println("movie make: learning the '" + p.style().keyword() + "' style row from 8 " + from.id() + " images");
-      StyleInversion.Learned row = invert(dit, text, p.style().keyword(), 60, 8, from, seed, precision.get());
+      StyleInversion.Learned row = invert(dit, text, p.style().keyword(), styleSteps, 8, from, seed, precision.get());
       row.save(out.resolve("style_embedding.safetensors"));
       List<BufferedImage> frames;
       try (Precision.Region cast = precision.autocast()) {
@@ -299,6 +310,9 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     @Option(names = "--model", description = "Keyframe model directory: frames from the model with learned style rows (default: procedural renders).")
     Path model;
 
+    @Option(names = "--style-steps", defaultValue = STYLE_STEPS, description = STYLE_STEPS_HELP + " Used with --model.")
+    int styleSteps;
+
     @Option(names = "--size", defaultValue = "3x2x2", description = "CHAPTERSxSCENESxFRAMES (default ${DEFAULT-VALUE}).")
     String size;
 
@@ -311,6 +325,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       Engine.init(2);
       if (count < 1) throw new IllegalArgumentException("--count must be >= 1");
+      checkStyleSteps(styleSteps);
       SplittableRandom rng = new SplittableRandom(seed);
       KeyframeDit dit = model == null ? null : KeyframeDit.load(model);
       TextFeatures text = dit == null ? null : TextFeatures.load(dit.config().maxTokens());
@@ -323,7 +338,7 @@ public final class MovieCommand extends ParentCommand implements CliCommand {
           if (dit == null) {
             frames = MovieMaker.rendered(p, KeyframeConfig.quick().imageSize(), rng.nextLong());
           } else {
-            StyleInversion.Learned row = rows.computeIfAbsent(k, kw -> invert(dit, text, kw, 60, 8, StyleImages.Source.GENERATED, seed, precision.get()));
+            StyleInversion.Learned row = rows.computeIfAbsent(k, kw -> invert(dit, text, kw, styleSteps, 8, StyleImages.Source.GENERATED, seed, precision.get()));
             try (Precision.Region cast = precision.autocast()) {
               frames = MovieMaker.keyframes(dit, text, p, row, MovieMaker.Prompting.KEYWORD, 20, 3.0, rng.nextLong());
             }

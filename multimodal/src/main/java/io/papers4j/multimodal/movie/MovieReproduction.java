@@ -33,13 +33,7 @@ import java.util.SplittableRandom;
 public final class MovieReproduction extends TimedReproduction {
   /** Sizes of a preset. */
   record Preset(int t2iSteps, int t2iBatch, int t2iPool, int tiSteps, int styleImages, int sampleSteps, double cfg, int baselineClips,
-      int syntheticMovies, int testMovies, int qaSteps, int qaBatch, int seeds, StyleImages.Source styleSource) {
-    /** The same sizes with the style images of textual inversion taken from {@code s}. */
-    Preset withStyleSource(StyleImages.Source s) {
-      return new Preset(t2iSteps, t2iBatch, t2iPool, tiSteps, styleImages, sampleSteps, cfg, baselineClips, syntheticMovies, testMovies, qaSteps, qaBatch,
-          seeds, s);
-    }
-  }
+      int syntheticMovies, int testMovies, int qaSteps, int qaBatch, int seeds, StyleImages.Source styleSource) {}
 
   static final List<String> THEMES = List.of("a lost treasure", "a stormy night", "an old friendship", "a missing letter", "a long journey",
       "a secret garden", "a village festival", "a haunted house", "a first love", "a great escape", "a royal wedding", "a mountain rescue");

@@ -30,7 +30,7 @@ class MovieCommandTest {
     assertThat(Plot.read(plot).frames()).hasSize(4);
     Path t2i = dir.resolve("t2i");
     new KeyframeDit(new KeyframeConfig(16, 4, 16, 1, 2, 384, 48, "x"), 0).save(t2i, Map.of());
-    ok("style", "--model", t2i.toString(), "--keyword", "noir", "--steps", "1", "--images", "2", "--out", dir.resolve("noir.safetensors").toString());
+    ok("style", "--model", t2i.toString(), "--keyword", "noir", "--style-steps", "1", "--images", "2", "--out", dir.resolve("noir.safetensors").toString());
     ok("frames", "--plot", plot.toString(), "--model", t2i.toString(), "--style-embedding", dir.resolve("noir.safetensors").toString(),
         "--steps", "2", "--out", dir.resolve("movie").toString());
     assertThat(AnimatedGif.read(dir.resolve("movie/movie.gif"))).hasSize(4);
@@ -48,7 +48,8 @@ class MovieCommandTest {
     ok("train", "--data", dir.resolve("data").toString(), "--out", dir.resolve("qa16").toString(), "--steps", "2", "--batch", "4", "--precision", "bf16");
     ok("eval", "--model", dir.resolve("qa").toString(), "--data", dir.resolve("data").toString());
     ok("eval", "--model", dir.resolve("qa").toString(), "--data", dir.resolve("data").toString(), "--precision", "bf16");
-    ok("dataset", "--count", "1", "--size", "2x1x2", "--model", t2i.toString(), "--out", dir.resolve("data16").toString(), "--precision", "bf16");
+    ok("dataset", "--count", "1", "--size", "2x1x2", "--model", t2i.toString(), "--style-steps", "2", "--out", dir.resolve("data16").toString(),
+        "--precision", "bf16");
     assertThat(dir.resolve("data16/movie_000/frames/frame_003.png")).exists();
 
     assertThat(fails("plot", "--theme", "x", "--style", "baroque")).contains("unknown style keyword 'baroque'");
@@ -66,5 +67,8 @@ class MovieCommandTest {
     assertThat(fails("style", "--model", t2i.toString(), "--keyword", "noir", "--style-source", "drawn", "--out", dir.resolve("s.safetensors").toString()))
         .contains("must be generated or procedural");
     assertThat(fails("make", "--theme", "x", "--prediction", "eps", "--out", dir.resolve("mk").toString())).contains("prediction must be v or x");
+    assertThat(fails("make", "--theme", "x", "--style-steps", "0", "--out", dir.resolve("mk").toString())).contains("--style-steps must be >= 1");
+    assertThat(fails("dataset", "--count", "1", "--model", t2i.toString(), "--style-steps", "-3", "--out", dir.resolve("d1").toString()))
+        .contains("--style-steps must be >= 1");
   }
 }
