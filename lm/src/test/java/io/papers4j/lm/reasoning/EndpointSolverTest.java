@@ -55,6 +55,33 @@ class EndpointSolverTest {
     }
   }
 
+  /** The same path against the project's own OpenAI-compatible server (`papers4j lm serve`), a tiny untrained model. */
+  @Test
+  void theProjectsOwnServerAnswersTheSolverAndHonoursSeeds() {
+    io.papers4j.core.tensor.Engine.init();
+    io.papers4j.core.tokenize.BpeTokenizer tok = io.papers4j.core.tokenize.BpeTrainer.train(
+        "Tom has 12 apples. He eats 3. How many are left? 12 - 3 = 9. #### 9", 280, List.of("<|endoftext|>"),
+        io.papers4j.core.tokenize.PreTokenizer.GPT2);
+    io.papers4j.lm.llama.LlamaModel model = new io.papers4j.lm.llama.LlamaModel(
+        io.papers4j.lm.llama.LlamaConfig.llama(tok.vocabSize(), 32, 64, 2, 4, 2, 512, 1e-5, 10000.0, true), 5);
+    io.javalin.Javalin app = new io.papers4j.lm.serve.LmServer("tiny", model, tok).create().start(0);
+    try {
+      EndpointSolver s = new EndpointSolver("http://127.0.0.1:" + app.port(), "tiny");
+      String q = "Tom has 12 apples. He eats 3. How many are left?";
+      List<String> greedy = s.sample(q, 2, 0.0, 12, 0);
+      assertThat(greedy.get(0)).isNotEmpty().isEqualTo(greedy.get(1)); // temperature 0 ignores the seed
+      List<String> a = s.sample(q, 3, 1.0, 12, 40), b = s.sample(q, 3, 1.0, 12, 40);
+      assertThat(a).isEqualTo(b); // the server samples with the request's seed
+      assertThat(java.util.Set.copyOf(a)).hasSizeGreaterThan(1); // seeds 40, 41, 42 differ at temperature 1
+      Evaluation.Scores sc = s.evaluate(List.of(new Problem(q, "#### 9", new BigDecimal(9))), 2, 1.0, 12, 3);
+      assertThat(sc.problems()).isEqualTo(1);
+      assertThat(sc.k()).isEqualTo(2);
+      assertThat(sc.passK()).isBetween(0.0, 1.0);
+    } finally {
+      app.stop();
+    }
+  }
+
   @Test
   void anUnreachableOrMalformedEndpointGivesOneMessage() {
     assertThatThrownBy(() -> new EndpointSolver("ftp://example.org", "m")).hasMessageContaining("http(s) URL");
