@@ -30,20 +30,59 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class KVCache {
   private final Tensor keys; // (B, Hkv, S, D)
   private final Tensor values; // (B, Hkv, S, D)
-  private final Tensor slotPositions; // (S) int64, −1 = empty
+  // (S) int64: the position each slot holds. Rolling: −1 = empty, written with each chunk. Full: slot p
+  // holds position p, so the table is 0 … S−1 from the start and a step writes nothing to it (two
+  // native calls less per layer and step); only slots below length() are ever read.
+  private final Tensor slotPositions;
   private final boolean rolling;
   private final long slots;
   private long length; // positions written so far (full layout: next free slot)
 
-  /** What one attention call attends over: keys and values (B, Hkv, Tk, D), key positions (Tk). */
-  public record View(Tensor keys, Tensor values, Tensor positions) {}
+  /**
+   * What one attention call attends over: keys and values (B, Hkv, Tk, D), key positions (Tk). The
+   * positions of a full-layout view are narrowed from the cache's table only when asked for: an
+   * unmasked attention call never reads them (one native object less per layer and step).
+   */
+  public static final class View {
+    private final Tensor keys;
+    private final Tensor values;
+    private final Tensor table; // the key positions, or the table of which they are the first `length`
+    private final long length;
+    private Tensor positions;
+
+    View(Tensor keys, Tensor values, Tensor positions) {
+      this(keys, values, positions, -1);
+    }
+
+    private View(Tensor keys, Tensor values, Tensor table, long length) {
+      this.keys = keys;
+      this.values = values;
+      this.table = table;
+      this.length = length;
+    }
+
+    public Tensor keys() {
+      return keys;
+    }
+
+    public Tensor values() {
+      return values;
+    }
+
+    public Tensor positions() {
+      if (positions == null) positions = length < 0 ? table : table.narrow(0, 0, length);
+      return positions;
+    }
+  }
 
   private KVCache(long batch, int numKvHeads, int headDim, long slots, boolean rolling, ScalarType dtype) {
     TensorOptions o = new TensorOptions().dtype(new ScalarTypeOptional(dtype));
     this.keys = torch.zeros(new long[] {batch, numKvHeads, slots, headDim}, o);
     this.values = torch.zeros(new long[] {batch, numKvHeads, slots, headDim}, o);
     this.slotPositions =
-        torch.full(new long[] {slots}, new Scalar(-1L), new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Long)));
+        rolling
+            ? torch.full(new long[] {slots}, new Scalar(-1L), new TensorOptions().dtype(new ScalarTypeOptional(ScalarType.Long)))
+            : torch.arange(new Scalar(slots)); // int64
     this.rolling = rolling;
     this.slots = slots;
   }
@@ -80,7 +119,8 @@ public final class KVCache {
 
   /**
    * Adds the keys and values of new positions (consecutive, continuing from {@link #length()})
-   * and returns what the new queries attend over.
+   * and returns what the new queries attend over. In the full layout the positions must be
+   * length() … length() + Tn − 1 (slot p holds position p).
    *
    * @param k (B, Hkv, Tn, D) keys after the position encoding
    * @param v (B, Hkv, Tn, D)
@@ -97,10 +137,8 @@ public final class KVCache {
         }
         keys.narrow(2, length, tn).copy_(k);
         values.narrow(2, length, tn).copy_(v);
-        slotPositions.narrow(0, length, tn).copy_(positions);
         length += tn;
-        return new View(
-            keys.narrow(2, 0, length), values.narrow(2, 0, length), slotPositions.narrow(0, 0, length));
+        return new View(keys.narrow(2, 0, length), values.narrow(2, 0, length), slotPositions, length);
       }
       // Rolling: attend over (old slots ∪ new chunk), then keep the last W positions.
       View view =
@@ -121,8 +159,10 @@ public final class KVCache {
 
   /** Forgets every position (buffers are kept). */
   public void reset() {
-    try (NoGradGuard g = new NoGradGuard()) {
-      slotPositions.fill_(new Scalar(-1L));
+    if (rolling) {
+      try (NoGradGuard g = new NoGradGuard()) {
+        slotPositions.fill_(new Scalar(-1L));
+      }
     }
     length = 0;
   }

@@ -86,11 +86,13 @@ public class RotaryEmbedding implements PositionEncoding {
 
   /**
    * cos and sin for {@code positions}, built on the first call (in the queries' dtype) and shared by
-   * every later call, so a decoder computes them once per forward pass instead of once per layer.
+   * every later call, so a decoder computes them once per forward pass instead of once per layer
+   * (kept in the scope open at this call, see {@link PassTables}).
    * Each rotation is {@link #rotateRolled}, equal to {@link #rotate} bit for bit.
    */
   @Override
   public AtPositions at(Tensor positions) {
+    PassTables pass = new PassTables();
     return new AtPositions() {
       private ScalarType dtype;
       private Tensor cos; // (T, D) or (B, 1, T, D)
@@ -99,12 +101,13 @@ public class RotaryEmbedding implements PositionEncoding {
       @Override
       public Tensor[] apply(Tensor q, Tensor k) {
         ScalarType t = q.scalar_type().intern();
-        // rebuilt if freed: a caller may run each layer in its own PointerScope
+        // rebuilt if freed all the same (tables bound outside any scope, used inside one that closed)
         if (t != dtype || cos.isNull() || signedSin.isNull()) {
           Tensor[] cs = cosSin(positions, t);
           cos = cs[0];
           signedSin = signedSin(cs[1]);
           dtype = t;
+          pass.keep(cos, signedSin); // alive until the pass's scope closes, not just this layer's
         }
         return new Tensor[] {rotateRolled(q, cos, signedSin), rotateRolled(k, cos, signedSin)};
       }

@@ -64,6 +64,7 @@ public final class ScaledRotaryEmbedding implements PositionEncoding {
   /** cos and sin looked up once for {@code positions} (in the queries' dtype) and shared by every call. */
   @Override
   public AtPositions at(Tensor positions) {
+    PassTables pass = new PassTables();
     return new AtPositions() {
       private ScalarType dtype;
       private Tensor[] cs;
@@ -71,9 +72,10 @@ public final class ScaledRotaryEmbedding implements PositionEncoding {
       @Override
       public Tensor[] apply(Tensor q, Tensor k) {
         ScalarType t = q.scalar_type().intern();
-        if (t != dtype || cs[0].isNull() || cs[1].isNull()) { // rebuilt if a layer's PointerScope freed them
+        if (t != dtype || cs[0].isNull() || cs[1].isNull()) { // rebuilt if freed all the same
           cs = cosSin(positions, t);
           dtype = t;
+          pass.keep(cs); // alive until the pass's scope closes, not just a layer's (PassTables)
         }
         return new Tensor[] {rotate(q, cs[0], cs[1]), rotate(k, cs[0], cs[1])};
       }
