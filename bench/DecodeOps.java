@@ -36,7 +36,7 @@ public class DecodeOps {
     int B = 16, H = 8, D = 32, C = 256, F = 1024, V = 8192, K = 144;
     Tensor q = torch.randn(B, H, 1, D), k = torch.randn(B, H, K, D), v = torch.randn(B, H, K, D);
     Tensor x = torch.randn(B, 1, C), y = torch.randn(B, 1, C), g = torch.randn(C), m = torch.randn(B, 1, F), w = torch.randn(B, 1, F);
-    Tensor wqkv = torch.randn(3 * C, C), wgu = torch.randn(2 * F, C), wd = torch.randn(C, F), wh = torch.randn(V, C), wo = torch.randn(C, C);
+    Tensor wqkv = torch.randn(3 * C, C), wgu = torch.randn(2 * F, C), wd = torch.randn(C, F), wh = torch.randn(V, C), wo = torch.randn(C, C), wg = torch.randn(F, C);
     Tensor cos = torch.randn(1, D), sin = torch.randn(1, D), logits = torch.randn(B, V);
     double scale = 1.0 / Math.sqrt(D);
     long[] shp = {C};
@@ -49,7 +49,9 @@ public class DecodeOps {
       System.out.printf("sdpa (16,8,1,32) over 144 keys  %8.1f us%n", us(() -> torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, false, new DoubleOptional(), false), 200));
       System.out.printf("explicit matmul-softmax-matmul  %8.1f us%n", us(() -> torch.softmax(torch.matmul(q, k.transpose(-2, -1)).mul(new Scalar(scale)), -1).matmul(v), 200));
       System.out.printf("linear qkv (16,256)->(768)      %8.1f us%n", us(() -> torch.linear(x, wqkv), 200));
+      System.out.printf("linear q, k, v: 3 x (256)       %8.1f us%n", us(() -> { torch.linear(x, wo); torch.linear(x, wo); return torch.linear(x, wo); }, 200));
       System.out.printf("linear o (16,256)->(256)        %8.1f us%n", us(() -> torch.linear(x, wo), 200));
+      System.out.printf("linear gate, up: 2 x (1024)     %8.1f us%n", us(() -> { torch.linear(x, wg); return torch.linear(x, wg); }, 200));
       System.out.printf("linear gate/up (16,256)->(2048) %8.1f us%n", us(() -> torch.linear(x, wgu), 200));
       System.out.printf("linear down (16,1024)->(256)    %8.1f us%n", us(() -> torch.linear(m, wd), 200));
       System.out.printf("linear head (16,256)->(8192)    %8.1f us%n", us(() -> torch.linear(x, wh), 200));

@@ -46,7 +46,9 @@ public class DecodeParts {
     int prompt = 128, steps = 32, reps = 3;
     LlamaConfig c = LlamaConfig.preset("small");
     torch.manual_seed(0);
-    LlamaModel model = new LlamaModel(c, 0);
+    // the model's own RoPE, counting how often it builds its cos/sin tables (once per forward is the intent)
+    CountingRope rope = new CountingRope(c.headDim(), c.ropeTheta());
+    LlamaModel model = new LlamaModel(c, io.papers4j.core.nn.Init.normal(0, c.initializerRange()), rope);
     if (args.length == 2 && args[0].equals("--save")) {
       LlamaCheckpoint.save(model, Path.of(args[1]), Checkpoint.runInfo(Map.of("preset", "small"), 0, "none", 0));
     }
@@ -59,6 +61,7 @@ public class DecodeParts {
       for (int batch : new int[] {1, 16}) {
         double[] whole = new double[reps];
         int objects = 0;
+        int builds = 0;
         int measured = 0;
         Tensor ids = torch.randint(c.vocabSize(), new long[] {batch, prompt}); // (B, P)
         ids.retainReference();
@@ -74,6 +77,7 @@ public class DecodeParts {
                 next.sum().item_long();
               }
               long t0 = System.nanoTime();
+              int buildsBefore = rope.builds;
               for (int i = 0; i < steps; i++) {
                 Tensor n2;
                 if (!parts) { // the loop bench generate times
@@ -125,15 +129,19 @@ public class DecodeParts {
                 next.releaseReference();
                 next = n2;
               }
-              if (!parts && r >= 0) whole[r] = (System.nanoTime() - t0) / 1e3 / steps;
+              if (!parts && r >= 0) {
+                whole[r] = (System.nanoTime() - t0) / 1e3 / steps;
+                builds = rope.builds - buildsBefore;
+              }
               next.releaseReference();
             }
           }
         }
         ids.releaseReference();
         Arrays.sort(whole);
-        System.out.printf("== %s batch %d: step %.0f us (median, uninstrumented); native objects per step %d%n", p.id(), batch,
-            whole[reps / 2], objects);
+        System.out.printf("== %s batch %d: step %.0f us (median, uninstrumented); native objects per step %d (layers unrolled"
+            + " in one scope); RoPE tables built %.1f times per step (LlamaModel.forward)%n", p.id(), batch, whole[reps / 2],
+            objects, builds / (double) steps);
         double sum = 0;
         for (int i = 0; i < PARTS.length; i++) {
           double us = acc[i] / 1e3 / measured;
@@ -163,6 +171,21 @@ public class DecodeParts {
         us = new double[] {(t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n, (t3 - t2) / 1e3 / n};
       }
       System.out.printf("per call, freed by a PointerScope: add %.2f us, view %.2f us, new Scalar %.2f us%n", us[0], us[1], us[2]);
+    }
+  }
+
+  /** RoPE as the model builds it, counting its cos/sin table builds. */
+  static final class CountingRope extends io.papers4j.core.nn.pos.RotaryEmbedding {
+    int builds;
+
+    CountingRope(int headDim, double theta) {
+      super(headDim, theta);
+    }
+
+    @Override
+    public Tensor[] cosSin(Tensor positions, org.bytedeco.pytorch.global.torch.ScalarType dtype) {
+      builds++;
+      return super.cosSin(positions, dtype);
     }
   }
 }

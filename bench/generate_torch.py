@@ -11,7 +11,7 @@ Median of --repeats runs after one warm-up. One JSON line per (precision, batch)
 the greedy tokens of the fixed prompt 0..15 in float32 (papers4j checks them against its own).
 
 Usage: /usr/bin/python3 bench/generate_torch.py --model DIR --batches 1,16 --prompt 128 --new 32 \
-           --repeats 3 --threads 2
+           --repeats 3 --threads 2 [--precisions f32,bf16]
 """
 import argparse
 import json
@@ -50,6 +50,7 @@ def main():
     ap.add_argument("--new", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--precisions", default="f32,bf16")
     a = ap.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
@@ -57,7 +58,7 @@ def main():
     model, cfg = load(a.model)
     # the same model as papers4j's: greedy tokens from the fixed prompt 0, 1, ..., 15 (float32)
     print(json.dumps({"check_tokens": check_tokens(model, cfg["vocab_size"])}), flush=True)
-    for prec in ("f32", "bf16"):
+    for prec in a.precisions.split(","):
         for b in [int(x) for x in a.batches.split(",")]:
             p, s = run(model, b, a.prompt, a.new, a.repeats, prec == "bf16", cfg["vocab_size"])
             print(json.dumps({"engine": "pytorch-eager " + torch.__version__, "precision": prec, "batch": b,

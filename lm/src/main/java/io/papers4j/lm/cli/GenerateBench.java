@@ -30,7 +30,14 @@ import org.bytedeco.pytorch.global.torch;
  * both sides compute them). Decode: N steps of one token per row, each a forward of (B, 1) and an
  * argmax of the last logits. Reported: prefill tokens/s, decode tokens/s (B per step) and decode
  * milliseconds per token (step time / B), median over repeats after a warm-up. Options (after
- * {@code --}): {@code --preset small --prompt 128 --new 32 --batches 1,16 --repeats 3 --no-torch}.
+ * {@code --}): {@code --preset small --prompt 128 --new 32 --batches 1,16 --repeats 3 --rounds 1
+ * --no-torch}.
+ *
+ * <p>{@code --rounds R} interleaves the engines: each round runs ours then the peer for one precision,
+ * then the next precision, so both sides of a ratio are measured a few seconds apart. On a shared
+ * machine whole steps drift ±20% from minute to minute; a ratio taken within a round shares the
+ * drift, and the targets are judged on the median of the R per-round ratios. The table shows, per
+ * row, the median over rounds of each round's median.
  */
 public final class GenerateBench implements Benchmark {
   static final String TORCH_SCRIPT = "bench/generate_torch.py";
@@ -66,10 +73,13 @@ public final class GenerateBench implements Benchmark {
     int prompt = Integer.parseInt(LmTrainBench.option(args, "--prompt", "128"));
     int newTokens = Integer.parseInt(LmTrainBench.option(args, "--new", "32"));
     int repeats = Integer.parseInt(LmTrainBench.option(args, "--repeats", "3"));
+    int rounds = Integer.parseInt(LmTrainBench.option(args, "--rounds", "1"));
     int[] batches = Arrays.stream(LmTrainBench.option(args, "--batches", "1,16").split(","))
         .mapToInt(Integer::parseInt).toArray();
     boolean withTorch = !args.contains("--no-torch");
-    if (prompt < 1 || newTokens < 1 || repeats < 1) throw new IllegalArgumentException("--prompt, --new and --repeats must be >= 1");
+    if (prompt < 1 || newTokens < 1 || repeats < 1 || rounds < 1) {
+      throw new IllegalArgumentException("--prompt, --new, --repeats and --rounds must be >= 1");
+    }
     LlamaConfig c = LlamaConfig.preset(preset);
     if (!c.rope().isDefault() || c.window() > 0) {
       throw new IllegalArgumentException("bench generate compares plain LLaMA shapes; preset '" + preset + "' uses a window or scaled RoPE");
@@ -81,41 +91,54 @@ public final class GenerateBench implements Benchmark {
         torch.get_num_threads(), load);
     torch.manual_seed(0);
     LlamaModel model = new LlamaModel(c, 0);
-    List<Row> rows = new ArrayList<>();
+    List<List<Row>> perRound = new ArrayList<>();
     boolean sameModel = false;
-    for (Precision p : Precision.values()) {
-      for (int b : batches) {
-        Row r = runOurs(model, p, b, prompt, newTokens, repeats);
-        print(out, r);
-        rows.add(r);
-      }
-    }
-    if (withTorch) {
-      Path dir = Files.createTempDirectory("papers4j-bench-generate");
-      try {
+    Path dir = withTorch ? Files.createTempDirectory("papers4j-bench-generate") : null;
+    try {
+      if (withTorch) {
         LlamaCheckpoint.save(model, dir.resolve("model"), Checkpoint.runInfo(Map.of("preset", preset), 0, "none", 0));
-        for (Row r : runTorch(script, dir.resolve("model"), batches, prompt, newTokens, repeats, torch.get_num_threads())) {
-          print(out, r);
-          rows.add(r);
+      }
+      for (int round = 1; round <= rounds; round++) {
+        if (rounds > 1) out.printf("round %d of %d, load average %s%n", round, rounds, LmTrainBench.loadAverage());
+        List<Row> roundRows = new ArrayList<>();
+        for (Precision p : Precision.values()) {
+          for (int b : batches) {
+            Row r = runOurs(model, p, b, prompt, newTokens, repeats);
+            print(out, r);
+            roundRows.add(r);
+          }
+          if (withTorch) { // the peer right after ours, at the same precision
+            for (Row r : runTorch(script, dir.resolve("model"), batches, prompt, newTokens, repeats,
+                torch.get_num_threads(), p)) {
+              print(out, r);
+              roundRows.add(r);
+            }
+          }
         }
+        perRound.add(roundRows);
+      }
+      if (withTorch) {
         long[] ours = TorchPeer.checkTokens(model);
         sameModel = Arrays.equals(ours, peerCheckTokens);
         out.printf("greedy tokens from the prompt 0..15 (f32): papers4j %s, PyTorch %s: %s%n", Arrays.toString(ours),
             Arrays.toString(peerCheckTokens), sameModel ? "same" : "DIFFERENT");
-      } finally {
+      }
+    } finally {
+      if (dir != null) {
         try (var s = Files.walk(dir)) {
           s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
       }
     }
+    List<Row> rows = acrossRounds(perRound);
     String loadEnd = LmTrainBench.loadAverage();
-    String md = markdown(preset, c, prompt, newTokens, repeats, rows);
+    String md = markdown(preset, c, prompt, newTokens, repeats, rows, perRound);
     if (withTorch) {
       md += "\nSame model on both sides: the 8 greedy float32 tokens from the prompt 0, 1, …, 15 are "
           + (sameModel ? "identical" : "**different**") + " (papers4j " + Arrays.toString(TorchPeer.checkTokens(model))
           + ", PyTorch " + Arrays.toString(peerCheckTokens) + ").\n";
     }
-    out.print(targets(rows));
+    out.print(perRound.size() > 1 ? roundTargets(perRound) : targets(rows));
     return md + "\nLoad average (1, 5, 15 min) when the benchmark started: " + load + ", when it ended: " + loadEnd
         + " on " + Runtime.getRuntime().availableProcessors() + " cores; a load well above the core count means the"
         + " numbers were measured under load (shared machine) and are not the machine's quiet speed.\n";
@@ -167,9 +190,16 @@ public final class GenerateBench implements Benchmark {
 
   static List<Row> runTorch(Path script, Path model, int[] batches, int prompt, int newTokens, int repeats, int threads)
       throws Exception {
+    return runTorch(script, model, batches, prompt, newTokens, repeats, threads, null);
+  }
+
+  /** The peer's rows at one precision, or at every precision when {@code precision} is null. */
+  static List<Row> runTorch(Path script, Path model, int[] batches, int prompt, int newTokens, int repeats, int threads,
+      Precision precision) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(LmTrainBench.PYTHON, script.toString(), "--model", model.toString(),
         "--batches", String.join(",", Arrays.stream(batches).mapToObj(Integer::toString).toList()),
         "--prompt", "" + prompt, "--new", "" + newTokens, "--repeats", "" + repeats, "--threads", "" + threads));
+    if (precision != null) cmd.addAll(List.of("--precisions", precision.id()));
     List<Row> rows = new ArrayList<>();
     for (JsonNode j : TorchPeer.run(cmd)) {
       if (j.has("check_tokens")) {
@@ -182,21 +212,79 @@ public final class GenerateBench implements Benchmark {
     return rows;
   }
 
+  /**
+   * One row per engine × precision × batch: the median over rounds of each round's prefill and step
+   * medians (each taken separately), in the first round's order.
+   */
+  static List<Row> acrossRounds(List<List<Row>> perRound) {
+    List<Row> out = new ArrayList<>();
+    for (Row first : perRound.get(0)) {
+      List<Row> same = perRound.stream().map(rs -> rs.stream().filter(r -> r.engine.equals(first.engine)
+          && r.precision == first.precision && r.batch == first.batch).findFirst().orElseThrow()).toList();
+      out.add(new Row(first.engine, first.precision, first.batch,
+          LmTrainBench.median(same.stream().mapToDouble(Row::prefillMs).toArray()),
+          LmTrainBench.median(same.stream().mapToDouble(Row::decodeStepMs).toArray()), first.prompt));
+    }
+    return out;
+  }
+
+  /**
+   * Per precision and batch: papers4j's decode time per token over PyTorch's within each round, and
+   * their median (the target, ≤ 1.0×); the same for prefill time.
+   */
+  static String roundTargets(List<List<Row>> perRound) {
+    StringBuilder sb = new StringBuilder();
+    for (Row ours : perRound.get(0)) {
+      if (!ours.engine.startsWith("papers4j")) continue;
+      List<double[]> ratios = new ArrayList<>(); // {decode, prefill} per round
+      for (List<Row> rs : perRound) {
+        Row o = find(rs, true, ours.precision, ours.batch);
+        Row t = find(rs, false, ours.precision, ours.batch);
+        if (o != null && t != null) ratios.add(new double[] {o.msPerToken() / t.msPerToken(), o.prefillMs / t.prefillMs});
+      }
+      if (ratios.isEmpty()) continue;
+      double decode = LmTrainBench.median(ratios.stream().mapToDouble(r -> r[0]).toArray());
+      double prefill = LmTrainBench.median(ratios.stream().mapToDouble(r -> r[1]).toArray());
+      sb.append(String.format(Locale.ROOT, "- %s batch %d: **decode time per token %.2f× PyTorch's** (median of %d"
+              + " interleaved rounds: %s; target ≤ 1.0×: %s), prefill time %.2f× (rounds: %s)%n", ours.precision.id(),
+          ours.batch, decode, ratios.size(), list(ratios, 0), decode <= 1.0 ? "**met**" : "**not met**", prefill,
+          list(ratios, 1)));
+    }
+    return sb.toString();
+  }
+
+  private static Row find(List<Row> rows, boolean papers4j, Precision p, int batch) {
+    return rows.stream().filter(r -> r.engine.startsWith("papers4j") == papers4j && r.precision == p
+        && r.batch == batch).findFirst().orElse(null);
+  }
+
+  private static String list(List<double[]> ratios, int i) {
+    return String.join(", ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r[i])).toList());
+  }
+
   static String markdown(String preset, LlamaConfig c, int prompt, int newTokens, int repeats, List<Row> rows) {
+    return markdown(preset, c, prompt, newTokens, repeats, rows, List.of(rows));
+  }
+
+  static String markdown(String preset, LlamaConfig c, int prompt, int newTokens, int repeats, List<Row> rows,
+      List<List<Row>> perRound) {
+    int rounds = perRound.size();
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT,
         "LLaMA `%s` preset (%,d parameters), greedy KV-cached generation of random prompts: prefill = one forward of"
             + " the (B, %d) prompts into an empty cache (logits at every position on both sides), decode = %d steps of"
             + " one token per row (forward of (B, 1) + argmax); median of %d runs after a warm-up, CPU. bf16 is CPU"
-            + " autocast on both sides (float32 weights and KV cache, bfloat16 matmuls).%n%n",
-        preset, c.parameterCount(), prompt, newTokens, repeats));
+            + " autocast on both sides (float32 weights and KV cache, bfloat16 matmuls).%s%n%n",
+        preset, c.parameterCount(), prompt, newTokens, repeats, rounds == 1 ? "" : String.format(Locale.ROOT,
+            " %d interleaved rounds (per precision: ours, then the peer at once); each time in the table is the"
+                + " median over the rounds, each ratio below the median of the %d per-round ratios.", rounds, rounds)));
     sb.append("| engine | precision | batch | prefill (ms) | prefill tokens/s | decode tokens/s | decode ms/token |\n"
         + "|---|---|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f | %.0f | %.2f |%n", r.engine, r.precision.id(),
           r.batch, r.prefillMs, r.prefillTokensPerS(), r.decodeTokensPerS(), r.msPerToken()));
     }
-    sb.append('\n').append(targets(rows));
+    sb.append('\n').append(rounds > 1 ? roundTargets(perRound) : targets(rows));
     sb.append("\nPyTorch peer: `bench/generate_torch.py` (Debian `python3-torch` 1.13, the same weights read from the"
         + " model.safetensors this benchmark writes; its model in `bench/llama_torch.py`; explicit softmax attention over a preallocated cache, as 1.13 has"
         + " no `scaled_dot_product_attention`).\n");

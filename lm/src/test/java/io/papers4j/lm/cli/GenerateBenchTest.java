@@ -64,4 +64,25 @@ class GenerateBenchTest {
         .contains("f32 batch 16: **decode time per token 0.80× PyTorch's** (target ≤ 1.0×: **met**), prefill time 0.50×")
         .contains("bf16 batch 1: **decode time per token 1.20× PyTorch's** (target ≤ 1.0×: **not met**), prefill time 1.25×");
   }
+
+  @Test
+  void interleaved_rounds_judge_the_median_of_the_per_round_ratios() {
+    // the peer drifts from round to round; each ratio is taken within its round
+    List<List<GenerateBench.Row>> rounds = List.of(
+        List.of(new GenerateBench.Row("papers4j", Precision.F32, 16, 100, 32, 128),
+            new GenerateBench.Row("pytorch-eager", Precision.F32, 16, 100, 40, 128)), // 0.80×
+        List.of(new GenerateBench.Row("papers4j", Precision.F32, 16, 120, 48, 128),
+            new GenerateBench.Row("pytorch-eager", Precision.F32, 16, 100, 40, 128)), // 1.20×
+        List.of(new GenerateBench.Row("papers4j", Precision.F32, 16, 150, 60, 128),
+            new GenerateBench.Row("pytorch-eager", Precision.F32, 16, 100, 66.6666666667, 128))); // 0.90×
+    assertThat(GenerateBench.roundTargets(rounds)).isEqualTo("- f32 batch 16: **decode time per token 0.90× PyTorch's**"
+        + " (median of 3 interleaved rounds: 0.80, 1.20, 0.90; target ≤ 1.0×: **met**), prefill time 1.20× (rounds:"
+        + " 1.00, 1.20, 1.50)\n");
+    List<GenerateBench.Row> table = GenerateBench.acrossRounds(rounds);
+    assertThat(table).hasSize(2);
+    assertThat(table.get(0).engine()).isEqualTo("papers4j");
+    assertThat(table.get(0).decodeStepMs()).isEqualTo(48); // median of 32, 48, 60
+    assertThat(table.get(0).prefillMs()).isEqualTo(120);
+    assertThat(table.get(1).decodeStepMs()).isEqualTo(40); // median of 40, 40, 66.7
+  }
 }
