@@ -124,7 +124,8 @@ public final class InfimmReproduction extends TimedReproduction {
         .reference("tab6_docvqa_with_without_pe", List.of(55.1, 53.0))
         .reference("tab7_docvqa_448_without_with_resampler", List.of(44.9, 30.7));
     String notes = String.format(Locale.ROOT, "%d seed(s), stage steps %s at batch %d, %d held-out documents per arm; load at start %s. "
-        + "Stage 1 trains the ViT and LM from scratch (no pretrained EVA-CLIP/Vicuna here).", p.seeds(), java.util.Arrays.toString(p.steps()),
+        + "Stage 1 trains the LM from scratch with the cross-attention and leaves the randomly initialised ViT frozen "
+        + "(no pretrained EVA-CLIP/Vicuna here); stages 2-3 train the ViT at a tenth of their rate.", p.seeds(), java.util.Arrays.toString(p.steps()),
         p.batch(), p.eval(), run.loadAtStart());
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c2, c3, c4, notes, run));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
