@@ -6,6 +6,7 @@ import io.papers4j.lm.train.LmTrainOptions;
 import io.papers4j.lm.train.TokenMixture;
 import io.papers4j.lm.train.LmTraining;
 import io.papers4j.lm.train.UnigramBaseline;
+import io.papers4j.lm.yi.CopyYardstick;
 import io.papers4j.lm.yi.Passkey;
 import io.papers4j.lm.yi.PasskeyTrainData;
 import io.papers4j.core.cli.PrecisionOption;
@@ -134,6 +135,16 @@ final class TrainCommand implements Callable<Integer> {
       "holding a pass-key sentence, then the same passage again (dense copy targets; default ${DEFAULT-VALUE})."})
   double reciteFraction;
 
+  @Option(names = "--repeat-fraction", defaultValue = "0", description = {
+      "Further share of training sequences replaced by repeated random tokens: a random span of the vocabulary,",
+      "16-120 tokens, repeated to the end (induction-head data; default ${DEFAULT-VALUE})."})
+  double repeatFraction;
+
+  @Option(names = "--yardstick-every", defaultValue = "0", description = {
+      "Every N steps, log the copy yardstick (teacher-forced accuracy on the pass key's second mention, the",
+      "answer digits and repeated random tokens of held-out documents) to yardstick.jsonl; 0 = off."})
+  long yardstickEvery;
+
   @Option(names = "--data", description = {
       "Weighted corpus mixture, e.g. legal:0.98,general:0.02 (SaulLM's replay); each row of a batch picks a",
       "corpus by weight. Validation and the tokenizer come from the first. Overrides --corpus."})
@@ -167,7 +178,10 @@ final class TrainCommand implements Callable<Integer> {
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
     io.papers4j.lm.saullm.SaulCorpora.register();
     java.util.List<TokenMixture.Part> parts = data == null ? null : TokenMixture.parse(data);
-    if (parts != null && passkeyFraction + reciteFraction > 0) throw new IllegalArgumentException("--data does not combine with --passkey-fraction or --recite-fraction");
+    boolean synthetic = passkeyFraction > 0 || reciteFraction > 0 || repeatFraction > 0;
+    if (parts != null && synthetic) {
+      throw new IllegalArgumentException("--data does not combine with --passkey-fraction, --recite-fraction or --repeat-fraction");
+    }
     LmTrainOptions o = LmTrainOptions.builder(preset, steps, out)
         .optCorpus(parts == null ? corpus : parts.get(0).name()).optVocab(vocab).optTokenizer(tokenizer).optBatch(batch).optSeq(seq).optLr(lr)
         .optWarmup(warmup).optMinLrRatio(minLrRatio).optClip(clip).optWeightDecay(weightDecay)
@@ -181,9 +195,10 @@ final class TrainCommand implements Callable<Integer> {
         .optSlidingWindow(slidingWindow)
         .optPrecision(precision.get())
         .optSaveDtype(saveDtype.get())
-        .optDataWrapper(passkeyFraction > 0 || reciteFraction > 0
+        .optProbe(yardstickEvery > 0 ? CopyYardstick.probe(seq, yardstickEvery, 32, seed + 1) : null)
+        .optDataWrapper(synthetic
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction,
-                reciteFraction, seed)
+                reciteFraction, repeatFraction, seed)
             : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)
         .build();
     LmTraining.Run run = LmTraining.train(o);

@@ -45,6 +45,8 @@ import java.util.List;
  *     master weights, gradients and optimizer state); checkpoints stay float32
  * @param saveDtype dtype of the final model's weights (f32; bf16 writes BF16 safetensors and {@code
  *     torch_dtype} bfloat16); the resumable checkpoints stay float32 so that resume stays exact
+ * @param probe a measurement run after every optimizer update of the model being trained, e.g. the
+ *     copy yardstick of the long-context runs (null: none)
  */
 public record LmTrainOptions(
     String preset,
@@ -73,7 +75,8 @@ public record LmTrainOptions(
     DataWrapper dataWrapper,
     Integer slidingWindow,
     Precision precision,
-    SaveDtype saveDtype) {
+    SaveDtype saveDtype,
+    Probe probe) {
 
   /**
    * The position encoding of a run ({@code --rope NAME --rope-factor S}): a variant of {@code
@@ -97,6 +100,15 @@ public record LmTrainOptions(
   @FunctionalInterface
   public interface DataWrapper {
     TrainData wrap(TrainData text, CorpusTokens tokens);
+  }
+
+  /**
+   * Creates the after-step hook of a run once its model and data exist; the hook sees the number of
+   * updates done and decides itself when to measure (it must be cheap: it runs inside training).
+   */
+  @FunctionalInterface
+  public interface Probe {
+    io.papers4j.core.train.Trainer.AfterStep start(LlamaModel model, CorpusTokens tokens, Path out);
   }
 
   public LmTrainOptions {
@@ -146,6 +158,7 @@ public record LmTrainOptions(
     b.slidingWindow = slidingWindow;
     b.precision = precision;
     b.saveDtype = saveDtype;
+    b.probe = probe;
     return b;
   }
 
@@ -200,6 +213,7 @@ public record LmTrainOptions(
     private Integer slidingWindow;
     private Precision precision = Precision.F32;
     private SaveDtype saveDtype = SaveDtype.F32;
+    private Probe probe;
 
     private Builder(String preset, long steps, Path out) {
       this.preset = preset;
@@ -255,11 +269,13 @@ public record LmTrainOptions(
     public Builder optPrecision(Precision v) { precision = v; return this; }
     /** Dtype of the final model's weights (default f32). */
     public Builder optSaveDtype(SaveDtype v) { saveDtype = v; return this; }
+    /** A measurement after every update (default null = none). */
+    public Builder optProbe(Probe v) { probe = v; return this; }
 
     public LmTrainOptions build() {
       return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
           weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, timeBudgetS, optimizer, rope,
-          initFrom, ropeTheta, dataWrapper, slidingWindow, precision, saveDtype);
+          initFrom, ropeTheta, dataWrapper, slidingWindow, precision, saveDtype, probe);
     }
   }
 }

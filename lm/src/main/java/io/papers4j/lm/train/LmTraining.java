@@ -140,8 +140,10 @@ public final class LmTraining {
       throw new UncheckedIOException("cannot create " + out, e);
     }
     tokens.tokenizer().save(out.resolve(TOKENIZER));
+    Trainer trainer = new Trainer(tc, model, opt, data(o, tokens));
+    if (o.probe() != null) trainer.afterStep(o.probe().start(model, tokens, out));
     TrainResult result =
-        new Trainer(tc, model, opt, data(o, tokens))
+        trainer
             .info(Map.of("run", runConfig))
             .timeBudget(o.timeBudgetS())
             .precision(o.precision())

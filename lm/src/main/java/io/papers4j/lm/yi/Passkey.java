@@ -124,6 +124,30 @@ public final class Passkey {
     return doc;
   }
 
+  /** Shortest and longest copy distance of {@link #repeatedTokens}. */
+  static final int MIN_REPEAT = 16;
+  static final int MAX_REPEAT = 120;
+
+  /**
+   * A repeated-random-tokens document of exactly {@code length} tokens: a span of d ids drawn
+   * uniformly from the vocabulary, then the span again and again, cut at {@code length}. Every token
+   * after the first span is predictable only by copying the token d positions back, and nothing
+   * else is predictable at all: the classic data on which induction heads form (Olsson et al. 2022).
+   * d is drawn uniformly in [16, 120] (capped at {@code length - 1}), so the copy distance varies
+   * from document to document and a fixed-offset head cannot stand in for the lookup.
+   */
+  public int[] repeatedTokens(int length, SplittableRandom rng) {
+    int hi = Math.min(MAX_REPEAT, length - 1);
+    int lo = Math.min(MIN_REPEAT, hi);
+    int span = lo + rng.nextInt(hi - lo + 1);
+    int vocab = tokenizer.vocabSize();
+    int[] first = new int[span];
+    for (int i = 0; i < span; i++) first[i] = rng.nextInt(vocab);
+    int[] doc = new int[length];
+    for (int i = 0; i < length; i++) doc[i] = first[i % span];
+    return doc;
+  }
+
   /** True when the generated ids decode to text whose first digit run is the key. */
   public boolean correct(int[] generated, String key) {
     String text = tokenizer.decode(generated);

@@ -9,8 +9,9 @@ import org.bytedeco.pytorch.Tensor;
  * Language-model training data with stated fractions of synthetic documents: each row of a
  * training batch is, with probability {@code fraction}, a {@link Passkey#document} of T + 1 tokens
  * over a random stretch of the training text, with probability {@code reciteFraction} a {@link
- * Passkey#recitation} (a passage holding a needle, then the passage recited), otherwise the
- * ordinary window of the wrapped data. Yi's long-context data mixes in synthetic retrieval-style QA the same way (§7.1); a model
+ * Passkey#recitation} (a passage holding a needle, then the passage recited), with probability
+ * {@code repeatFraction} a {@link Passkey#repeatedTokens} document (a random span of the vocabulary
+ * repeated, the classic induction-head data), otherwise the ordinary window of the wrapped data. Yi's long-context data mixes in synthetic retrieval-style QA the same way (§7.1); a model
  * this small learns passkey retrieval only when it sees the task. Validation is left to the
  * wrapped data, so perplexity is measured on real text only.
  *
@@ -23,6 +24,7 @@ public final class PasskeyTrainData implements TrainData {
   private final Passkey passkey;
   private final double fraction;
   private final double reciteFraction;
+  private final double repeatFraction;
   private final long seed;
 
   /**
@@ -41,6 +43,15 @@ public final class PasskeyTrainData implements TrainData {
    * Passkey#recitation} documents (a passage with a needle, then the passage again).
    */
   public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction, long seed) {
+    this(text, hay, passkey, fraction, reciteFraction, 0, seed);
+  }
+
+  /**
+   * As above, and a further share {@code repeatFraction} of rows replaced by {@link
+   * Passkey#repeatedTokens} documents (random tokens, repeated at a copy distance of 16-120).
+   */
+  public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction,
+      double repeatFraction, long seed) {
     if (!(fraction >= 0 && fraction <= 1)) {
       throw new IllegalArgumentException("--passkey-fraction must be in [0, 1], got " + fraction);
     }
@@ -48,18 +59,23 @@ public final class PasskeyTrainData implements TrainData {
       throw new IllegalArgumentException("--recite-fraction must be >= 0 and, with --passkey-fraction, at most 1; got "
           + reciteFraction + " + " + fraction);
     }
+    if (!(repeatFraction >= 0 && fraction + reciteFraction + repeatFraction <= 1)) {
+      throw new IllegalArgumentException("--repeat-fraction must be >= 0 and, with --passkey-fraction and --recite-fraction,"
+          + " at most 1; got " + repeatFraction + " + " + fraction + " + " + reciteFraction);
+    }
     this.text = text;
     this.hay = hay;
     this.passkey = passkey;
     this.fraction = fraction;
     this.reciteFraction = reciteFraction;
+    this.repeatFraction = repeatFraction;
     this.seed = seed;
   }
 
   @Override
   public Batch train(long step) {
     Batch b = text.train(step);
-    if (fraction == 0 && reciteFraction == 0) return b;
+    if (fraction == 0 && reciteFraction == 0 && repeatFraction == 0) return b;
     long rows = b.inputs().size(0);
     int seq = (int) b.inputs().size(1);
     SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (step + 0x5851F42D4C957F2DL));
@@ -67,8 +83,10 @@ public final class PasskeyTrainData implements TrainData {
     Tensor y = b.targets().clone(); // (B, T)
     for (long r = 0; r < rows; r++) {
       double u = rng.nextDouble();
-      if (u >= fraction + reciteFraction) continue;
-      int[] doc = u < fraction ? passkey.document(hay, seq + 1, rng) : passkey.recitation(hay, seq + 1, rng);
+      if (u >= fraction + reciteFraction + repeatFraction) continue;
+      int[] doc = u < fraction ? passkey.document(hay, seq + 1, rng)
+          : u < fraction + reciteFraction ? passkey.recitation(hay, seq + 1, rng)
+          : passkey.repeatedTokens(seq + 1, rng);
       long[] in = new long[seq];
       long[] out = new long[seq];
       for (int t = 0; t < seq; t++) {

@@ -36,13 +36,16 @@ import java.util.Map;
  * the base length and on the needle-in-a-haystack grid over held-out text.
  */
 public final class YiLongReproduction extends TimedReproduction {
-  record Preset(long baseSteps, int baseBatch, long continueSteps, int baseSeq, int factor, int trials, int evalBatch, int evalTokens) {
+  record Preset(long baseSteps, int baseBatch, double baseLr, double baseBudgetS, long continueSteps, int baseSeq, int factor,
+      int trials, int evalBatch, int evalTokens, long yardstickEvery) {
     static Preset of(String name) {
       return switch (name) {
-        // sized for about 10 minutes on 2 quiet cores (~0.15 s per step of 1,024 tokens at either length)
-        case "quick" -> new Preset(2000, 8, 400, 128, 4, 5, 8, Integer.MAX_VALUE);
-        case "full" -> new Preset(3000, 16, 800, 128, 4, 10, 8, Integer.MAX_VALUE);
-        case "smoke" -> new Preset(3, 4, 2, 64, 2, 1, 2, 1200); // plumbing check for tests only
+        // sized for about 10 minutes on 2 quiet cores (~0.12-0.15 s per step of 1,024 tokens at either length);
+        // the base's copy skill appeared at step 1,200-1,400 of 3,000 at lr 1e-2 (T = 64, batch 16), never in
+        // 2,000-2,900 steps at lr 3e-3 and T = 128; the time cap only guards a loaded machine
+        case "quick" -> new Preset(3000, 16, 1e-2, 450, 400, 64, 4, 5, 8, Integer.MAX_VALUE, 100);
+        case "full" -> new Preset(6000, 16, 1e-2, Double.POSITIVE_INFINITY, 800, 64, 4, 10, 8, Integer.MAX_VALUE, 100);
+        case "smoke" -> new Preset(3, 4, 1e-2, Double.POSITIVE_INFINITY, 2, 64, 2, 1, 2, 1200, 1); // plumbing check for tests only
         default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick, full or smoke)");
       };
     }
@@ -60,7 +63,10 @@ public final class YiLongReproduction extends TimedReproduction {
   static final double BASE_THETA = 10_000;
   static final double ABF_THETA = 500_000;
   static final double PASSKEY_FRACTION = 0.25;
-  static final double RECITE_FRACTION = 0.5; // passage-then-recital rows: dense copy targets, as Yi's recited QA
+  static final double RECITE_FRACTION = 0; // passage-then-recital rows (Yi's recited QA); 0.5 left the base at the plateau
+  static final double REPEAT_FRACTION = 0.5; // repeated random tokens: the classic induction-head data, dense copy targets
+  static final int YARDSTICK_DOCS = 32;
+  static final double COPIES = 0.5; // the base "copies" once its answer-digit accuracy passes this (chance 0.1)
   static final double[] DEPTHS = {0, 0.25, 0.5, 0.75, 1};
   static final double MIN_NEEDLE = 0.5; // ABF must find the key in at least half the trials at the new length
 
@@ -80,12 +86,16 @@ public final class YiLongReproduction extends TimedReproduction {
     Path work = Papers4jHome.resolve("runs", "yi-long-" + presetName);
     TrainCheckpoint.deleteTree(work); // a reproduction starts from scratch
 
-    LmTrainOptions.DataWrapper passkeys = (text, tokens) ->
-        new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, RECITE_FRACTION, SEED);
+    LmTrainOptions.DataWrapper passkeys = (text, tokens) -> new PasskeyTrainData(text, tokens.train(),
+        new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, RECITE_FRACTION, REPEAT_FRACTION, SEED);
     Path baseDir = work.resolve("base");
+    // the copy yardstick on held-out pass-key documents during the base run: does it copy yet, and from when
+    List<CopyYardstick.Score> yardstick = new ArrayList<>();
     LmTraining.Run base = LmTraining.train(LmTrainOptions.builder("tiny", p.baseSteps(), baseDir)
-        .optSeq(p.baseSeq()).optBatch(p.baseBatch()).optLr(3e-3).optSeed(SEED).optEvalBatches(4)
-        .optRopeTheta(BASE_THETA).optDataWrapper(passkeys).build());
+        .optSeq(p.baseSeq()).optBatch(p.baseBatch()).optLr(p.baseLr()).optSeed(SEED).optEvalBatches(4)
+        .optTimeBudgetS(p.baseBudgetS())
+        .optRopeTheta(BASE_THETA).optDataWrapper(passkeys)
+        .optProbe(CopyYardstick.probe(p.baseSeq(), p.yardstickEvery(), YARDSTICK_DOCS, SEED + 2, yardstick)).build());
     CorpusTokens tokens = base.tokens();
 
     // the same tokens per step at factor x the length
@@ -122,6 +132,12 @@ public final class YiLongReproduction extends TimedReproduction {
 
     plots(out, arms, p);
     Result.Builder r = run.result().seed(SEED).reproduced(reproduced);
+    CopyYardstick.Score last = yardstick.get(yardstick.size() - 1);
+    long rise = riseStep(yardstick);
+    r.metric("base_copy_mention", last.mention()).metric("base_copy_answer", last.answer())
+        .metric("base_copy_repeat", last.repeat()).metric("base_copy_rise_step", rise)
+        .metric("base_yardstick", yardstick.stream().map(y -> Map.of("step", y.step(), "mention", y.mention(),
+            "answer", y.answer(), "repeat", y.repeat())).toList());
     for (Arm a : arms) {
       int[] lens = p.evalLengths();
       for (int i = 0; i < lens.length; i++) {
@@ -138,20 +154,30 @@ public final class YiLongReproduction extends TimedReproduction {
     String notes = String.format(Locale.ROOT,
         "reproduced = ABF's held-out perplexity at the continued length %d is below the same continual "
             + "pretraining without ABF (%.3f vs %.3f) and its needle accuracy there is at least 0.5 and at least "
-            + "as high (%.3f vs %.3f). PI: perplexity %.3f, needle %.3f. Base (%d steps at %d tokens x batch %d, theta 1e4): needle %.3f at its "
-            + "own length. Every run replaces %.0f%% of its training rows by synthetic pass-key documents and %.0f%% by "
-            + "recitation documents (a KJV passage holding a pass-key sentence, then the passage again), %.0f%% stay "
+            + "as high (%.3f vs %.3f). PI: perplexity %.3f, needle %.3f. Base (%d of %d steps at %d tokens x batch %d, lr %.0e, theta 1e4): needle %.3f at its "
+            + "own length; copy yardstick at its end (teacher-forced, %d held-out pass-key documents, chance ~0.1): "
+            + "second-mention digits %.3f, answer digits %.3f, repeated random tokens %.3f; answer digits first at "
+            + "%.1f or more at step %s. Every run replaces %.0f%% of its training rows by synthetic pass-key documents, "
+            + "%.0f%% by recitation documents (a KJV passage holding a pass-key sentence, then the passage again) and "
+            + "%.0f%% by repeated random tokens (a random span of 16-120 vocabulary ids, repeated); %.0f%% stay "
             + "plain KJV windows; perplexity is on real held-out text only. "
             + "Continual pretraining: %d steps at %d tokens x batch %d (same tokens per step as the base). "
             + "Tiny LLaMA (~1M parameters), byte-level BPE 2048 on KJV. Load average at start %s.",
         p.longSeq(), abf.perplexity()[atLong], noAbf.perplexity()[atLong], abf.needle().meanAtLength(atLong),
         noAbf.needle().meanAtLength(atLong), arms.get(3).perplexity()[atLong], arms.get(3).needle().meanAtLength(atLong),
-        p.baseSteps(), p.baseSeq(), p.baseBatch(), arms.get(0).needle().meanAtLength(0), 100 * PASSKEY_FRACTION, 100 * RECITE_FRACTION,
-        100 * (1 - PASSKEY_FRACTION - RECITE_FRACTION),
+        base.result().steps(), p.baseSteps(), p.baseSeq(), p.baseBatch(), p.baseLr(), arms.get(0).needle().meanAtLength(0), YARDSTICK_DOCS, last.mention(),
+        last.answer(), last.repeat(), COPIES, rise < 0 ? "never" : Long.toString(rise), 100 * PASSKEY_FRACTION,
+        100 * RECITE_FRACTION, 100 * REPEAT_FRACTION, 100 * (1 - PASSKEY_FRACTION - RECITE_FRACTION - REPEAT_FRACTION),
         p.continueSteps(), p.longSeq(), longBatch, run.loadAtStart());
     Result result = r.notes(notes).build();
     AtomicFiles.writeString(out.resolve("README.md"), readme(result, arms, p));
     return result;
+  }
+
+  /** The first logged step whose answer-digit accuracy reaches {@link #COPIES}, or -1. */
+  static long riseStep(List<CopyYardstick.Score> scores) {
+    for (CopyYardstick.Score s : scores) if (s.answer() >= COPIES) return s.step();
+    return -1;
   }
 
   private static Arm measure(String name, String how, Path dir, CorpusTokens tokens, Preset p) {

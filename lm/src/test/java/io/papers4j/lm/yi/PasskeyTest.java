@@ -25,6 +25,17 @@ class PasskeyTest {
     hay = tok.encode(TEXT.repeat(4));
   }
 
+  /** The shared test tokenizer (trained once). */
+  static synchronized BpeTokenizer tok() {
+    if (tok == null) tokenizer();
+    return tok;
+  }
+
+  static int[] hay() {
+    tok();
+    return hay;
+  }
+
   @Test
   void trial_has_the_requested_length_and_ends_with_the_question() {
     Passkey p = new Passkey(tok);
