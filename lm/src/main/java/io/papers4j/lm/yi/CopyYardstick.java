@@ -79,8 +79,11 @@ public final class CopyYardstick {
       int[] spacedKey = Arrays.copyOf(answer, answer.length - 1);
       int[] needle = passkey.needle(key);
       int second = occurrence(needle, spacedKey, 2);
-      for (int i = 1; i < spacedKey.length; i++) mentionAt[r * seq + t.needleAt() + second + i - 1] = true;
-      for (int i = 1; i < spacedKey.length; i++) answerAt[r * seq + t.prompt().length + i - 1] = true;
+      // score every token that holds a digit: the leading space is a token of its own in the KJV BPE, but a
+      // tokenizer may merge it with the first digit
+      int from = passkey.blank(spacedKey[0]) ? 1 : 0;
+      for (int i = from; i < spacedKey.length; i++) mentionAt[r * seq + t.needleAt() + second + i - 1] = true;
+      for (int i = from; i < spacedKey.length; i++) answerAt[r * seq + t.prompt().length + i - 1] = true;
       for (int i = 0; i < seq; i++) {
         passkeyDocs[r * seq + i] = doc[i];
         passkeyNext[r * seq + i] = doc[i + 1];

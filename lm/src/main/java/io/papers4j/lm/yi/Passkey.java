@@ -148,6 +148,11 @@ public final class Passkey {
     return doc;
   }
 
+  /** True when token {@code id} decodes to whitespace only. */
+  boolean blank(int id) {
+    return tokenizer.decode(new int[] {id}).isBlank();
+  }
+
   /** True when the generated ids decode to text whose first digit run is the key. */
   public boolean correct(int[] generated, String key) {
     String text = tokenizer.decode(generated);

@@ -28,7 +28,7 @@ class CopyYardstickTest {
       }
       String m = PasskeyTest.tok().decode(mention.stream().mapToInt(Long::intValue).toArray());
       String a = PasskeyTest.tok().decode(answer.stream().mapToInt(Long::intValue).toArray());
-      assertThat(m).matches("\\d{5}");
+      assertThat(m.strip()).matches("\\d{5}"); // this small test BPE may merge the space into the first digit
       assertThat(a).isEqualTo(m);
       // the answer digits are the last five scored tokens before the closing full stop
       assertThat(PasskeyTest.tok().decode(new int[] {(int) y.passkeyNext[r * SEQ + SEQ - 1]})).isEqualTo(".");
