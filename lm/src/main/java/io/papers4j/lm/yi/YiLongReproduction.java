@@ -41,8 +41,9 @@ public final class YiLongReproduction extends TimedReproduction {
     static Preset of(String name) {
       return switch (name) {
         // sized for about 10 minutes on 2 quiet cores (~0.12-0.15 s per step of 1,024 tokens at either length);
-        // the base's copy skill appeared at step 1,200-1,400 of 3,000 at lr 1e-2 (T = 64, batch 16), never in
-        // 2,000-2,900 steps at lr 3e-3 and T = 128; the time cap only guards a loaded machine
+        // the base's copy of the key's second mention rose at step 1,200-1,400 (seed 0) and 2,300-2,600 (seed 31,
+        // this one) of 3,000 at lr 1e-2 (T = 64, batch 16), never in 2,000-2,900 steps at lr 3e-3 and T = 128; the
+        // time cap only guards a loaded machine
         case "quick" -> new Preset(3000, 16, 1e-2, 450, 400, 64, 4, 5, 8, Integer.MAX_VALUE, 100);
         case "full" -> new Preset(6000, 16, 1e-2, Double.POSITIVE_INFINITY, 800, 64, 4, 10, 8, Integer.MAX_VALUE, 100);
         case "smoke" -> new Preset(3, 4, 1e-2, Double.POSITIVE_INFINITY, 2, 64, 2, 1, 2, 1200, 1); // plumbing check for tests only
