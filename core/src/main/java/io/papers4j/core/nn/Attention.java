@@ -127,13 +127,22 @@ public final class Attention implements Parameterized {
     int h = config.numHeads();
     int hkv = config.numKvHeads();
     int d = config.headDim();
-    Tensor[] qkv = project(x);
-    Tensor q = qkv[0]; // (B, H, T, D)
-    Tensor k = qkv[1]; // (B, Hkv, T, D)
-    Tensor v = qkv[2]; // (B, Hkv, T, D)
-    Tensor[] qk = pe.apply(q, k);
-    q = qk[0];
-    k = qk[1];
+    Tensor all = stackedHeads(x); // (B, H+2Hkv, T, D), or null: separate products
+    Tensor q; // (B, H, T, D)
+    Tensor k; // (B, Hkv, T, D)
+    Tensor v; // (B, Hkv, T, D)
+    if (all != null) { // q and k side by side: the position encoding runs once over both
+      Tensor[] qk = pe.applyAdjacent(all.narrow(1, 0, (long) h + hkv), h);
+      q = qk[0];
+      k = qk[1];
+      v = all.narrow(1, (long) h + hkv, hkv);
+    } else {
+      Tensor[] qkv = separateHeads(x);
+      Tensor[] qk = pe.apply(qkv[0], qkv[1]);
+      q = qk[0];
+      k = qk[1];
+      v = qkv[2];
+    }
 
     Tensor mask = null; // (T, Tk) bool, true = attend
     boolean isCausal = false;
@@ -184,19 +193,32 @@ public final class Attention implements Parameterized {
    * (inference: one row with autocast off, or any rows under autocast).
    */
   public Tensor[] project(Tensor x) {
+    int h = config.numHeads();
+    int hkv = config.numKvHeads();
+    Tensor all = stackedHeads(x); // (B, H+2Hkv, T, D), or null: kept separate
+    if (all != null) { // one product for q, k and v
+      return new Tensor[] {all.narrow(1, 0, h), all.narrow(1, h, hkv), all.narrow(1, h + hkv, hkv)};
+    }
+    return separateHeads(x);
+  }
+
+  /** q, k and v as three products, viewed as heads. */
+  private Tensor[] separateHeads(Tensor x) {
     long b = x.size(0);
     long t = x.size(1);
     int h = config.numHeads();
     int hkv = config.numKvHeads();
     int d = config.headDim();
-    Tensor qkv = qkvStack.forward(x); // (B, T, (H+2Hkv)·D), or null: kept separate
-    if (qkv != null) { // one product for q, k and v
-      Tensor all = heads(qkv, b, t, h + 2L * hkv, d); // (B, H+2Hkv, T, D)
-      return new Tensor[] {all.narrow(1, 0, h), all.narrow(1, h, hkv), all.narrow(1, h + hkv, hkv)};
-    }
     return new Tensor[] {
       heads(qProj.forward(x), b, t, h, d), heads(kProj.forward(x), b, t, hkv, d), heads(vProj.forward(x), b, t, hkv, d)
     };
+  }
+
+  /** q, k and v heads (B, H+2Hkv, T, D) from one stacked product, or null where it does not apply. */
+  private Tensor stackedHeads(Tensor x) {
+    Tensor qkv = qkvStack.forward(x); // (B, T, (H+2Hkv)·D), or null
+    if (qkv == null) return null;
+    return heads(qkv, x.size(0), x.size(1), config.numHeads() + 2L * config.numKvHeads(), config.headDim());
   }
 
   /**

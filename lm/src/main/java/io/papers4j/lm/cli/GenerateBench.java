@@ -139,9 +139,43 @@ public final class GenerateBench implements Benchmark {
           + ", PyTorch " + Arrays.toString(peerCheckTokens) + ").\n";
     }
     out.print(perRound.size() > 1 ? roundTargets(perRound) : targets(rows));
-    return md + "\nLoad average (1, 5, 15 min) when the benchmark started: " + load + ", when it ended: " + loadEnd
+    return md + "\nCPU: " + cpu(readCpuInfo()) + "; bfloat16 speed on both sides depends on these extensions.\n"
+        + "\nLoad average (1, 5, 15 min) when the benchmark started: " + load + ", when it ended: " + loadEnd
         + " on " + Runtime.getRuntime().availableProcessors() + " cores; a load well above the core count means the"
         + " numbers were measured under load (shared machine) and are not the machine's quiet speed.\n";
+  }
+
+  /** /proc/cpuinfo, or "" where it cannot be read. */
+  static String readCpuInfo() {
+    try {
+      return Files.readString(Path.of("/proc/cpuinfo"));
+    } catch (java.io.IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /**
+   * The CPU's model name and the vector extensions bfloat16 kernels use (AVX-512 BF16, AMX), read at
+   * run time: the same machine name has been backed by different processors, with bf16 times 10-80×
+   * apart between them.
+   */
+  static String cpu(String cpuInfo) {
+    String model = "unknown";
+    java.util.Set<String> flags = java.util.Set.of();
+    for (String line : cpuInfo.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) continue;
+      String key = line.substring(0, colon).trim();
+      String value = line.substring(colon + 1).trim();
+      if (key.equals("model name") && model.equals("unknown")) model = value;
+      if (key.equals("flags") && flags.isEmpty()) flags = new java.util.HashSet<>(Arrays.asList(value.split("\\s+")));
+    }
+    List<String> have = new ArrayList<>();
+    for (String f : new String[] {"avx2", "avx512f", "avx512_bf16", "amx_bf16"}) {
+      if (flags.contains(f)) have.add(f);
+    }
+    return model + " (" + (have.isEmpty() ? "none of avx2, avx512f, avx512_bf16, amx_bf16" : String.join(", ", have))
+        + (flags.contains("avx512f") ? "" : "; no AVX-512") + ")";
   }
 
   /** Median prefill and decode-step times of {@code repeats} generations after one warm-up. */

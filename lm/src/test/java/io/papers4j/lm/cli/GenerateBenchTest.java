@@ -85,4 +85,14 @@ class GenerateBenchTest {
     assertThat(table.get(0).prefillMs()).isEqualTo(120);
     assertThat(table.get(1).decodeStepMs()).isEqualTo(40); // median of 40, 40, 66.7
   }
+
+  @Test
+  void the_cpu_line_names_the_model_and_the_bfloat16_extensions() {
+    String amd = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse4_2 avx avx2 fma\n\nprocessor\t: 1\n"
+        + "model name\t: AMD EPYC\nflags\t\t: fpu sse4_2 avx avx2 fma\n";
+    assertThat(GenerateBench.cpu(amd)).isEqualTo("AMD EPYC (avx2; no AVX-512)");
+    String spr = "model name\t: Intel(R) Xeon(R) Platinum 8481C\nflags\t\t: avx2 avx512f avx512_bf16 amx_bf16 amx_tile\n";
+    assertThat(GenerateBench.cpu(spr)).isEqualTo("Intel(R) Xeon(R) Platinum 8481C (avx2, avx512f, avx512_bf16, amx_bf16)");
+    assertThat(GenerateBench.cpu("")).isEqualTo("unknown (none of avx2, avx512f, avx512_bf16, amx_bf16; no AVX-512)");
+  }
 }

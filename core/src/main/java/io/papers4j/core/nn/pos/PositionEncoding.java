@@ -29,6 +29,16 @@ public interface PositionEncoding {
   interface AtPositions {
     /** {@code {q', k'}} for queries (B, H, T, D) and keys (B, Hkv, T, D) at the bound positions. */
     Tensor[] apply(Tensor q, Tensor k);
+
+    /**
+     * {@code {q', k'}} for queries and keys side by side in one tensor qk (B, H + Hkv, T, D), the
+     * first {@code queryHeads} heads the queries (the heads of a stacked q/k/v product), equal to
+     * {@code apply} on the two parts. The default splits and applies; RoPE, elementwise, rotates
+     * both in one pass of ops.
+     */
+    default Tensor[] applyAdjacent(Tensor qk, long queryHeads) {
+      return apply(qk.narrow(1, 0, queryHeads), qk.narrow(1, queryHeads, qk.size(1) - queryHeads));
+    }
   }
 
   /** No position information (e.g. NoPE experiments, or positions added to the embeddings). */

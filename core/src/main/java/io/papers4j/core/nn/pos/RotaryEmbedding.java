@@ -100,6 +100,19 @@ public class RotaryEmbedding implements PositionEncoding {
 
       @Override
       public Tensor[] apply(Tensor q, Tensor k) {
+        tables(q);
+        return new Tensor[] {rotateRolled(q, cos, signedSin), rotateRolled(k, cos, signedSin)};
+      }
+
+      /** Both rotated by one set of 4 ops (the same elementwise products, so equal bit for bit). */
+      @Override
+      public Tensor[] applyAdjacent(Tensor qk, long queryHeads) {
+        tables(qk);
+        Tensor r = rotateRolled(qk, cos, signedSin); // (B, H + Hkv, T, D)
+        return new Tensor[] {r.narrow(1, 0, queryHeads), r.narrow(1, queryHeads, qk.size(1) - queryHeads)};
+      }
+
+      private void tables(Tensor q) {
         ScalarType t = q.scalar_type().intern();
         // rebuilt if freed all the same (tables bound outside any scope, used inside one that closed)
         if (t != dtype || cos.isNull() || signedSin.isNull()) {
@@ -109,7 +122,6 @@ public class RotaryEmbedding implements PositionEncoding {
           dtype = t;
           pass.keep(cos, signedSin); // alive until the pass's scope closes, not just this layer's
         }
-        return new Tensor[] {rotateRolled(q, cos, signedSin), rotateRolled(k, cos, signedSin)};
       }
     };
   }

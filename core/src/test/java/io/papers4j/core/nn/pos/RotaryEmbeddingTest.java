@@ -94,6 +94,13 @@ class RotaryEmbeddingTest {
           Tensor[] viaApply = rope.apply(q, k, p);
           assertThat(torch.equal(viaApply[0], expected[0])).isTrue();
           assertThat(torch.equal(viaApply[1], expected[1])).isTrue();
+          // q and k side by side in one tensor (a stacked q/k/v product): rotated in one pass, same bits
+          Tensor qk = torch.cat(new org.bytedeco.pytorch.TensorVector(q, k), 1); // (B, H + Hkv, T, D)
+          Tensor[] adjacent = rope.at(p).applyAdjacent(qk, 4);
+          assertThat(adjacent[0].shape()).isEqualTo(q.shape());
+          assertThat(adjacent[1].shape()).isEqualTo(k.shape());
+          assertThat(torch.equal(adjacent[0], expected[0])).as("adjacent q %s", dt).isTrue();
+          assertThat(torch.equal(adjacent[1], expected[1])).as("adjacent k %s", dt).isTrue();
         }
       }
     }
