@@ -36,8 +36,8 @@ import org.bytedeco.pytorch.global.torch;
  * PyTorch bf16) stated as met or not.
  *
  * <p>Options (after {@code --}): {@code --preset small --batch 8 --seq 128 --steps 10 --warmup 3
- * --no-torch --allow-reference-blas}. The peer needs {@code apt-get install python3-torch
- * libopenblas0-openmp}: without an optimised BLAS Debian's PyTorch runs on the reference BLAS,
+ * --no-torch --allow-reference-blas}. The peer needs Debian's {@code python3-torch} with an optimised
+ * BLAS ({@code scripts/setup --bench} installs it): without an optimised BLAS Debian's PyTorch runs on the reference BLAS,
  * which the benchmark refuses as an unfair comparison.
  */
 public final class LmTrainBench implements Benchmark {
@@ -95,7 +95,7 @@ public final class LmTrainBench implements Benchmark {
           // reference Fortran BLAS is ~10x slower, which would flatter us.
           throw new IllegalStateException(
               "the PyTorch peer ran on the reference BLAS (" + theirs.blas + "), not a fair comparison;"
-                  + " install an optimised one with: apt-get install libopenblas0-openmp"
+                  + " install an optimised one with: apt-get install libopenblas0-pthread"
                   + " (or pass --allow-reference-blas)");
         }
         rows.add(theirs);
@@ -164,7 +164,7 @@ public final class LmTrainBench implements Benchmark {
     }
     if (!Files.isExecutable(Path.of(PYTHON))) {
       throw new IllegalStateException(PYTHON + " not found; install the peer with:"
-          + " apt-get install python3-torch libopenblas0-openmp"
+          + " scripts/setup --bench (Debian's python3-torch)"
           + " (or pass --no-torch)");
     }
     Process p = new ProcessBuilder(PYTHON, "-c", "import torch").redirectErrorStream(true).start();
@@ -172,7 +172,7 @@ public final class LmTrainBench implements Benchmark {
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException(
           "PyTorch is not importable by " + PYTHON + "; install it with:"
-              + " apt-get install python3-torch libopenblas0-openmp"
+              + " scripts/setup --bench (Debian's python3-torch)"
               + " (or pass --no-torch)\n" + err.strip());
     }
   }
