@@ -140,6 +140,16 @@ final class TrainCommand implements Callable<Integer> {
       "16-120 tokens, repeated to the end (induction-head data; default ${DEFAULT-VALUE})."})
   double repeatFraction;
 
+  @Option(names = "--repeat-vocab", defaultValue = "0", description = {
+      "Draw the repeated-token rows from a sub-vocabulary of N ids that holds the pass-key digits' tokens",
+      "(each id seen often, so copying by content forms sooner); 0 = the whole vocabulary (default ${DEFAULT-VALUE})."})
+  int repeatVocab;
+
+  @Option(names = "--repeat-span", defaultValue = "16-120", description = {
+      "Copy distance of the repeated-token rows, MIN-MAX tokens, drawn per row and capped at the sequence",
+      "(default ${DEFAULT-VALUE})."})
+  String repeatSpan;
+
   @Option(names = "--yardstick-every", defaultValue = "0", description = {
       "Every N steps, log the copy yardstick (teacher-forced accuracy on the pass key's second mention, the",
       "answer digits and repeated random tokens of held-out documents) to yardstick.jsonl; 0 = off."})
@@ -173,12 +183,24 @@ final class TrainCommand implements Callable<Integer> {
     return new TokenMixture(sources, w, text, batch, seq, seed);
   }
 
+  /** MIN-MAX of --repeat-span. */
+  static int[] span(String s) {
+    String[] p = s.split("-");
+    try {
+      if (p.length == 2) return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--repeat-span must be MIN-MAX, e.g. 8-32; got '" + s + "'");
+  }
+
   @Override
   public Integer call() {
     if (optimizer == null && perLayer) throw new IllegalArgumentException("--per-layer needs --optimizer");
     io.papers4j.lm.saullm.SaulCorpora.register();
     java.util.List<TokenMixture.Part> parts = data == null ? null : TokenMixture.parse(data);
     boolean synthetic = passkeyFraction > 0 || reciteFraction > 0 || repeatFraction > 0;
+    int[] copySpan = span(repeatSpan); // read before the tokenizer and data are built
     if (parts != null && synthetic) {
       throw new IllegalArgumentException("--data does not combine with --passkey-fraction, --recite-fraction or --repeat-fraction");
     }
@@ -198,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
         .optProbe(yardstickEvery > 0 ? CopyYardstick.probe(seq, yardstickEvery, 32, seed + 1) : null)
         .optDataWrapper(synthetic
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction,
-                reciteFraction, repeatFraction, seed)
+                reciteFraction, repeatFraction, repeatVocab, copySpan[0], copySpan[1], seed)
             : parts != null ? (text, tokens) -> mixture(parts, text, tokens) : null)
         .build();
     LmTraining.Run run = LmTraining.train(o);

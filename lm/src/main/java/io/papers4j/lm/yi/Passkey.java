@@ -137,15 +137,62 @@ public final class Passkey {
    * from document to document and a fixed-offset head cannot stand in for the lookup.
    */
   public int[] repeatedTokens(int length, SplittableRandom rng) {
-    int hi = Math.min(MAX_REPEAT, length - 1);
-    int lo = Math.min(MIN_REPEAT, hi);
+    return repeatedTokens(length, rng, null);
+  }
+
+  /**
+   * As {@link #repeatedTokens(int, SplittableRandom)}, with the span's ids drawn uniformly from
+   * {@code pool} (the whole vocabulary when null), e.g. a {@link #copyVocabulary}.
+   */
+  public int[] repeatedTokens(int length, SplittableRandom rng, int[] pool) {
+    return repeatedTokens(length, rng, pool, MIN_REPEAT, MAX_REPEAT);
+  }
+
+  /** As above, with the copy distance drawn in [{@code minSpan}, {@code maxSpan}] (capped at length - 1). */
+  public int[] repeatedTokens(int length, SplittableRandom rng, int[] pool, int minSpan, int maxSpan) {
+    if (minSpan < 1 || maxSpan < minSpan) {
+      throw new IllegalArgumentException("--repeat-span must be MIN-MAX with 1 <= MIN <= MAX, got " + minSpan + "-" + maxSpan);
+    }
+    int hi = Math.min(maxSpan, length - 1);
+    int lo = Math.min(minSpan, hi);
     int span = lo + rng.nextInt(hi - lo + 1);
     int vocab = tokenizer.vocabSize();
     int[] first = new int[span];
-    for (int i = 0; i < span; i++) first[i] = rng.nextInt(vocab);
+    for (int i = 0; i < span; i++) first[i] = pool == null ? rng.nextInt(vocab) : pool[rng.nextInt(pool.length)];
     int[] doc = new int[length];
     for (int i = 0; i < length; i++) doc[i] = first[i % span];
     return doc;
+  }
+
+  /**
+   * A small sub-vocabulary of {@code size} distinct ids for repeated-token rows: every id that a
+   * pass-key answer or needle tokenizes its digits into (so the copy circuit forms on the very tokens
+   * the answer needs), then ids drawn from the rest of the vocabulary with {@code seed} up to
+   * {@code size}. Each id of a small pool is seen often: a 2-layer model learns to copy 64 ids by
+   * content within 700 steps, but as the repeated rows of the 4-layer Yi base it delayed the copy of
+   * the key instead (docs/yi-long-context.md, fourth look).
+   */
+  public int[] copyVocabulary(int size, long seed) {
+    int vocab = tokenizer.vocabSize();
+    if (size < 2 || size > vocab) {
+      throw new IllegalArgumentException("--repeat-vocab must be in [2, " + vocab + "] (the vocabulary), got " + size);
+    }
+    java.util.LinkedHashSet<Integer> ids = new java.util.LinkedHashSet<>();
+    SplittableRandom keys = new SplittableRandom(seed);
+    for (int k = 0; k < 200; k++) {
+      String key = randomKey(keys);
+      for (int[] piece : new int[][] {answer(key), needle(key)}) {
+        for (int id : piece) {
+          if (tokenizer.decode(new int[] {id}).chars().anyMatch(Character::isDigit)) ids.add(id);
+        }
+      }
+    }
+    SplittableRandom rest = new SplittableRandom(seed + 1);
+    java.util.List<Integer> digits = new java.util.ArrayList<>(ids);
+    while (ids.size() < size) ids.add(rest.nextInt(vocab));
+    int[] pool = ids.stream().mapToInt(Integer::intValue).toArray();
+    // more digit ids than size: keep the first size of them
+    return digits.size() >= size ? Arrays.copyOf(pool, size) : pool;
   }
 
   /** True when token {@code id} decodes to whitespace only. */

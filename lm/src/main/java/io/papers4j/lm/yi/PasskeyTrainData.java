@@ -26,6 +26,9 @@ public final class PasskeyTrainData implements TrainData {
   private final double reciteFraction;
   private final double repeatFraction;
   private final long seed;
+  private final int minSpan;
+  private final int maxSpan;
+  private final int[] pool; // ids of the repeated-token rows; null = the whole vocabulary
 
   /**
    * @param text the ordinary token windows (its train batches fix B and T)
@@ -52,6 +55,25 @@ public final class PasskeyTrainData implements TrainData {
    */
   public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction,
       double repeatFraction, long seed) {
+    this(text, hay, passkey, fraction, reciteFraction, repeatFraction, 0, seed);
+  }
+
+  /**
+   * As above, with the repeated-token rows drawn from a {@link Passkey#copyVocabulary} of {@code
+   * repeatVocab} ids (the key digits' tokens included); 0 draws them from the whole vocabulary.
+   */
+  public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction,
+      double repeatFraction, int repeatVocab, long seed) {
+    this(text, hay, passkey, fraction, reciteFraction, repeatFraction, repeatVocab, Passkey.MIN_REPEAT, Passkey.MAX_REPEAT, seed);
+  }
+
+  /** As above, with the repeated tokens' copy distance drawn in [{@code minSpan}, {@code maxSpan}]. */
+  public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction,
+      double repeatFraction, int repeatVocab, int minSpan, int maxSpan, long seed) {
+    if (minSpan < 1 || maxSpan < minSpan) {
+      throw new IllegalArgumentException("--repeat-span must be MIN-MAX with 1 <= MIN <= MAX, got " + minSpan + "-" + maxSpan);
+    }
+    if (repeatVocab < 0) throw new IllegalArgumentException("--repeat-vocab must be >= 0, got " + repeatVocab);
     if (!(fraction >= 0 && fraction <= 1)) {
       throw new IllegalArgumentException("--passkey-fraction must be in [0, 1], got " + fraction);
     }
@@ -70,6 +92,9 @@ public final class PasskeyTrainData implements TrainData {
     this.reciteFraction = reciteFraction;
     this.repeatFraction = repeatFraction;
     this.seed = seed;
+    this.minSpan = minSpan;
+    this.maxSpan = maxSpan;
+    this.pool = repeatVocab == 0 ? null : passkey.copyVocabulary(repeatVocab, seed);
   }
 
   @Override
@@ -86,7 +111,7 @@ public final class PasskeyTrainData implements TrainData {
       if (u >= fraction + reciteFraction + repeatFraction) continue;
       int[] doc = u < fraction ? passkey.document(hay, seq + 1, rng)
           : u < fraction + reciteFraction ? passkey.recitation(hay, seq + 1, rng)
-          : passkey.repeatedTokens(seq + 1, rng);
+          : passkey.repeatedTokens(seq + 1, rng, pool, minSpan, maxSpan);
       long[] in = new long[seq];
       long[] out = new long[seq];
       for (int t = 0; t < seq; t++) {

@@ -66,6 +66,7 @@ public final class YiLongReproduction extends TimedReproduction {
   static final double PASSKEY_FRACTION = 0.25;
   static final double RECITE_FRACTION = 0; // passage-then-recital rows (Yi's recited QA); 0.5 left the base at the plateau
   static final double REPEAT_FRACTION = 0.5; // repeated random tokens: the classic induction-head data, dense copy targets
+  static final int REPEAT_VOCAB = 0; // ids the repeated tokens are drawn from (a copy vocabulary with the key digits); 0 = all
   static final int YARDSTICK_DOCS = 32;
   static final double COPIES = 0.5; // the base "copies" once its answer-digit accuracy passes this (chance 0.1)
   static final double[] DEPTHS = {0, 0.25, 0.5, 0.75, 1};
@@ -88,7 +89,7 @@ public final class YiLongReproduction extends TimedReproduction {
     TrainCheckpoint.deleteTree(work); // a reproduction starts from scratch
 
     LmTrainOptions.DataWrapper passkeys = (text, tokens) -> new PasskeyTrainData(text, tokens.train(),
-        new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, RECITE_FRACTION, REPEAT_FRACTION, SEED);
+        new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, RECITE_FRACTION, REPEAT_FRACTION, REPEAT_VOCAB, SEED);
     Path baseDir = work.resolve("base");
     // the copy yardstick on held-out pass-key documents during the base run: does it copy yet, and from when
     List<CopyYardstick.Score> yardstick = new ArrayList<>();
@@ -160,7 +161,7 @@ public final class YiLongReproduction extends TimedReproduction {
             + "second-mention digits %.3f, answer digits %.3f, repeated random tokens %.3f; answer digits first at "
             + "%.1f or more at step %s. Every run replaces %.0f%% of its training rows by synthetic pass-key documents, "
             + "%.0f%% by recitation documents (a KJV passage holding a pass-key sentence, then the passage again) and "
-            + "%.0f%% by repeated random tokens (a random span of 16-120 vocabulary ids, repeated); %.0f%% stay "
+            + "%.0f%% by repeated random tokens (a random span of 16-120 ids of %s, repeated); %.0f%% stay "
             + "plain KJV windows; perplexity is on real held-out text only. "
             + "Continual pretraining: %d steps at %d tokens x batch %d (same tokens per step as the base). "
             + "Tiny LLaMA (~1M parameters), byte-level BPE 2048 on KJV. Load average at start %s.",
@@ -168,7 +169,8 @@ public final class YiLongReproduction extends TimedReproduction {
         noAbf.needle().meanAtLength(atLong), arms.get(3).perplexity()[atLong], arms.get(3).needle().meanAtLength(atLong),
         base.result().steps(), p.baseSteps(), p.baseSeq(), p.baseBatch(), p.baseLr(), arms.get(0).needle().meanAtLength(0), YARDSTICK_DOCS, last.mention(),
         last.answer(), last.repeat(), COPIES, rise < 0 ? "never" : Long.toString(rise), 100 * PASSKEY_FRACTION,
-        100 * RECITE_FRACTION, 100 * REPEAT_FRACTION, 100 * (1 - PASSKEY_FRACTION - RECITE_FRACTION - REPEAT_FRACTION),
+        100 * RECITE_FRACTION, 100 * REPEAT_FRACTION,
+        REPEAT_VOCAB == 0 ? "the whole vocabulary" : "a sub-vocabulary of " + REPEAT_VOCAB + " holding the key digits", 100 * (1 - PASSKEY_FRACTION - RECITE_FRACTION - REPEAT_FRACTION),
         p.continueSteps(), p.longSeq(), longBatch, run.loadAtStart());
     Result result = r.notes(notes).build();
     AtomicFiles.writeString(out.resolve("README.md"), readme(result, arms, p));
