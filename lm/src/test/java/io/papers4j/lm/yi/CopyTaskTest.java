@@ -71,21 +71,7 @@ class CopyTaskTest {
         opt.step();
       }
     }
-    double accuracy;
-    try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-      Rows b = rows(new SplittableRandom(99), 64, maxDigits);
-      Tensor pred = model.forward(Tensor.create(b.inputs(), b.rows(), b.seq())).argmax(new org.bytedeco.pytorch.LongOptional(-1), false).contiguous(); // (B, T)
-      long[] p = new long[b.rows() * b.seq()];
-      new org.bytedeco.javacpp.LongPointer(pred.data_ptr()).get(p);
-      int hit = 0;
-      int n = 0;
-      for (int i = 0; i < p.length; i++) {
-        if (b.targets()[i] < 0) continue;
-        n++;
-        if (p[i] == b.targets()[i]) hit++;
-      }
-      accuracy = hit / (double) n;
-    }
+    double accuracy = accuracy(model, rows(new SplittableRandom(99), 64, maxDigits));
     System.out.printf("copy accuracy after 400 steps: %.3f (chance 0.1)%n", accuracy);
     assertThat(accuracy).isGreaterThan(0.5);
   }
