@@ -150,9 +150,7 @@ public final class Passkey {
 
   /** As above, with the copy distance drawn in [{@code minSpan}, {@code maxSpan}] (capped at length - 1). */
   public int[] repeatedTokens(int length, SplittableRandom rng, int[] pool, int minSpan, int maxSpan) {
-    if (minSpan < 1 || maxSpan < minSpan) {
-      throw new IllegalArgumentException("--repeat-span must be MIN-MAX with 1 <= MIN <= MAX, got " + minSpan + "-" + maxSpan);
-    }
+    checkRepeatSpan(minSpan, maxSpan);
     int hi = Math.min(maxSpan, length - 1);
     int lo = Math.min(minSpan, hi);
     int span = lo + rng.nextInt(hi - lo + 1);
@@ -162,6 +160,13 @@ public final class Passkey {
     int[] doc = new int[length];
     for (int i = 0; i < length; i++) doc[i] = first[i % span];
     return doc;
+  }
+
+  /** Rejects a copy-distance range that {@link #repeatedTokens} cannot draw from. */
+  static void checkRepeatSpan(int minSpan, int maxSpan) {
+    if (minSpan < 1 || maxSpan < minSpan) {
+      throw new IllegalArgumentException("--repeat-span must be MIN-MAX with 1 <= MIN <= MAX, got " + minSpan + "-" + maxSpan);
+    }
   }
 
   /**
@@ -188,11 +193,9 @@ public final class Passkey {
       }
     }
     SplittableRandom rest = new SplittableRandom(seed + 1);
-    java.util.List<Integer> digits = new java.util.ArrayList<>(ids);
     while (ids.size() < size) ids.add(rest.nextInt(vocab));
-    int[] pool = ids.stream().mapToInt(Integer::intValue).toArray();
     // more digit ids than size: keep the first size of them
-    return digits.size() >= size ? Arrays.copyOf(pool, size) : pool;
+    return Arrays.copyOf(ids.stream().mapToInt(Integer::intValue).toArray(), size);
   }
 
   /** True when token {@code id} decodes to whitespace only. */

@@ -70,9 +70,7 @@ public final class PasskeyTrainData implements TrainData {
   /** As above, with the repeated tokens' copy distance drawn in [{@code minSpan}, {@code maxSpan}]. */
   public PasskeyTrainData(TrainData text, int[] hay, Passkey passkey, double fraction, double reciteFraction,
       double repeatFraction, int repeatVocab, int minSpan, int maxSpan, long seed) {
-    if (minSpan < 1 || maxSpan < minSpan) {
-      throw new IllegalArgumentException("--repeat-span must be MIN-MAX with 1 <= MIN <= MAX, got " + minSpan + "-" + maxSpan);
-    }
+    Passkey.checkRepeatSpan(minSpan, maxSpan); // before any training starts
     if (repeatVocab < 0) throw new IllegalArgumentException("--repeat-vocab must be >= 0, got " + repeatVocab);
     if (!(fraction >= 0 && fraction <= 1)) {
       throw new IllegalArgumentException("--passkey-fraction must be in [0, 1], got " + fraction);
