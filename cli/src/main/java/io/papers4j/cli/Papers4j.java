@@ -30,7 +30,10 @@ public final class Papers4j extends ParentCommand {
       cl.addSubcommand(c);
     }
     // Registered after the subcommands: picocli hands a converter only to commands already added.
-    if (callerPaths != null) cl.registerConverter(java.nio.file.Path.class, callerPaths);
+    if (callerPaths != null) {
+      cl.registerConverter(java.nio.file.Path.class, callerPaths);
+      cl.registerConverter(io.papers4j.core.cli.Location.class, callerPaths::location);
+    }
     cl.setExecutionExceptionHandler(new ErrorHandler());
     return cl;
   }

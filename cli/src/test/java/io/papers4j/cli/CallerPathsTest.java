@@ -2,6 +2,7 @@ package io.papers4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.papers4j.core.cli.Location;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -25,5 +26,15 @@ class CallerPathsTest {
   void without_a_callers_directory_paths_are_taken_as_given() {
     CommandLine cl = Papers4j.commandLine(null);
     assertThat(modelOption(cl, "runs/tiny")).isEqualTo(Path.of("runs/tiny"));
+  }
+
+  @Test
+  void location_options_resolve_local_paths_and_keep_uris() {
+    Path caller = Path.of("/tmp/somewhere/work").toAbsolutePath();
+    CommandLine cl = Papers4j.commandLine(new CallerPaths(caller));
+    CommandLine.ParseResult run = cl.parseArgs("datapipe", "run", "--input", "corpus/*.jsonl", "--output", "s3a://b/out")
+        .subcommand().subcommand();
+    assertThat(run.<Location>matchedOptionValue("--input", null).value()).isEqualTo(caller.resolve("corpus/*.jsonl").toString());
+    assertThat(run.<Location>matchedOptionValue("--output", null).value()).isEqualTo("s3a://b/out");
   }
 }

@@ -3,6 +3,7 @@ package io.papers4j.datapipe.cli;
 import io.papers4j.datapipe.Pipeline;
 import io.papers4j.datapipe.PipelineConfig;
 import io.papers4j.datapipe.SparkSessions;
+import io.papers4j.core.cli.Location;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -13,10 +14,10 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Filter and deduplicate a corpus (JSON-lines or Parquet).")
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "JSON-lines file/directory/glob ({\"id\", \"text\", ...}) or Parquet.")
-  String input;
+  Location input;
 
   @Option(names = "--output", required = true, description = "Output directory (part files + _stats.json).")
-  String output;
+  Location output;
 
   @Option(names = "--config", description = "YAML file overriding the defaults (see docs/datapipe.md).")
   Path config;
@@ -34,8 +35,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineConfig c = config == null ? PipelineConfig.defaults() : PipelineConfig.load(config);
     try (SparkSession spark = SparkSessions.open(master, c.partitions())) {
-      new Pipeline(spark, c, System.err).run(input, output, format, overwrite);
-      StatsCommand.printFunnel(Path.of(output).resolve(Pipeline.STATS_FILE), System.out);
+      new Pipeline(spark, c, System.err).run(input.value(), output.value(), format, overwrite);
+      StatsCommand.printFunnel(Path.of(output.value()).resolve(Pipeline.STATS_FILE), System.out);
     }
     return 0;
   }

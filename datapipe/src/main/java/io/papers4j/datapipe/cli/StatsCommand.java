@@ -9,6 +9,7 @@ import io.papers4j.datapipe.SparkSessions;
 import io.papers4j.datapipe.stage.Doc;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import io.papers4j.core.cli.Location;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -27,17 +28,17 @@ import picocli.CommandLine.Option;
 @Command(name = "stats", mixinStandardHelpOptions = true, description = "Corpus statistics, or the funnel of a pipeline output directory.")
 final class StatsCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "JSON-lines/Parquet corpus, or an output directory of `datapipe run`.")
-  String input;
+  Location input;
 
   @Option(names = "--master", description = "Spark master URL (default: embedded local[*]).")
   String master;
 
   @Override
   public Integer call() throws Exception {
-    Path stats = Path.of(input).resolve(Pipeline.STATS_FILE);
+    Path stats = Path.of(input.value()).resolve(Pipeline.STATS_FILE);
     if (Files.exists(stats)) printFunnel(stats, System.out);
     try (SparkSession spark = SparkSessions.open(master, 8)) {
-      JavaRDD<BadInput> rec = Ingest.read(spark, input, Ingest.Config.defaults()).cache();
+      JavaRDD<BadInput> rec = Ingest.read(spark, input.value(), Ingest.Config.defaults()).cache();
       Map<String, Long> reasons = new TreeMap<>(rec.map(r -> r.doc() == null ? r.reason() : "ok").countByValue());
       JavaRDD<Doc> docs = Ingest.number(rec);
       StatCounter chars = docs.mapToDouble(d -> d.text().length()).stats();

@@ -14,14 +14,14 @@ final class TrainLangIdCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--man", defaultValue = "/usr/share/man", description = "Man page root (default: ${DEFAULT-VALUE}).")
-  String man;
+  Path man;
 
   @Option(names = "--top-k", defaultValue = "1500", description = "Grams kept per language (default: ${DEFAULT-VALUE}).")
   int topK;
 
   @Override
   public Integer call() throws Exception {
-    LanguageIdTrainer.main(new String[] {out.toString(), man, String.valueOf(topK)});
+    LanguageIdTrainer.main(new String[] {out.toString(), man.toString(), String.valueOf(topK)});
     return 0;
   }
 }
