@@ -29,7 +29,8 @@ import java.util.function.Function;
  *   <li>after each system, {@code result.json} gets the fingerprint and {@code reports/index.html}
  *       is rewritten (a failure writes {@code error.txt} and shows as failed);
  *   <li>each start prints "system i of N" and an estimate of the time left: the last recorded run
- *       time of each system still to run, or the mean of this run's systems where none is recorded.
+ *       time of each system still to run at this preset (a smoke run's seconds say nothing of a quick
+ *       run's), or the mean of this run's systems where none is recorded.
  * </ul>
  */
 final class ReproduceRun {
@@ -151,23 +152,25 @@ final class ReproduceRun {
     AtomicFiles.write(json, tmp -> Result.writeJson(tmp, m));
   }
 
-  /** Seconds still to go for {@code pending}: each one's last recorded run time, else {@code fallback}. */
+  /** Seconds still to go for {@code pending}: each one's last recorded run time at this preset, else {@code fallback}. */
   double estimateLeft(List<Reproduction> pending, double fallback) {
     double sum = 0;
     for (Reproduction r : pending) {
-      double s = lastRuntime(reports.resolve(r.name()));
+      double s = lastRuntime(reports.resolve(r.name()), preset);
       if (Double.isNaN(s)) s = Double.isNaN(fallback) ? DEFAULT_SECONDS : fallback;
       sum += s;
     }
     return sum;
   }
 
-  /** runtime_s of the result.json in {@code dir} (whatever its code or preset), or NaN. */
-  static double lastRuntime(Path dir) {
+  /** runtime_s of the result.json in {@code dir} when it was made at {@code preset} (by any code), or NaN. */
+  static double lastRuntime(Path dir, String preset) {
     Path json = dir.resolve(RESULT);
     if (!Files.isRegularFile(json)) return Double.NaN;
     try {
-      Object s = Result.readJson(json).get("runtime_s");
+      Map<String, Object> m = Result.readJson(json);
+      if (!preset.equals(m.get("preset"))) return Double.NaN;
+      Object s = m.get("runtime_s");
       return s instanceof Number num ? num.doubleValue() : Double.NaN;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;

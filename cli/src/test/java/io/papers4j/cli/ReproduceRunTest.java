@@ -221,4 +221,17 @@ class ReproduceRunTest {
     Files.createDirectories(p.getParent());
     Files.writeString(p, text);
   }
+
+  @Test
+  void the_time_left_counts_only_runtimes_recorded_at_the_same_preset() throws Exception {
+    Fake a = new Fake("a");
+    Fake b = new Fake("b");
+    run("smoke", false, Map.of("a", "1", "b", "1"), a, b); // each records runtime_s 12 at smoke
+    ReproduceRun quick = new ReproduceRun(reports, "quick", true, r -> "1", new PrintStream(new ByteArrayOutputStream()));
+    ReproduceRun smoke = new ReproduceRun(reports, "smoke", true, r -> "1", new PrintStream(new ByteArrayOutputStream()));
+    List<Reproduction> pending = List.of(a, b);
+    assertThat(smoke.estimateLeft(pending, Double.NaN)).isEqualTo(24.0);
+    assertThat(quick.estimateLeft(pending, Double.NaN)).isEqualTo(2 * ReproduceRun.DEFAULT_SECONDS);
+    assertThat(quick.estimateLeft(pending, 100.0)).isEqualTo(200.0);
+  }
 }
