@@ -53,7 +53,7 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
         description = "plain (VisionLLaMA), pyramid (Twins-style LSA/GSA VisionLLaMA) or vit (default ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--rope", defaultValue = "2d", description = "2d or 1d rotary table for --arch plain (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rope", defaultValue = "2d", description = "2d or 1d rotary table for --arch plain or pyramid (1d flattens the grid row-major; default ${DEFAULT-VALUE}).")
     String rope;
 
     @Option(names = "--data", defaultValue = "fashion-mnist",
@@ -138,8 +138,8 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
   /** The model the train command builds: the paper's toy sizes for 28×28 images. */
   static ImageClassifier model(String arch, String rope, Double layerScale, String keyPlacement, int autoScaleBase, long seed) {
     if (arch.equals("pyramid")) {
-      if (!rope.equals("2d")) throw new IllegalArgumentException("--rope 1d is only available for --arch plain");
-      return new PyramidVisionModel(PyramidConfig.fashionMnist().withKeyPlacement(keyPlacement)
+      if (!rope.equals("2d") && !rope.equals("1d")) throw new IllegalArgumentException("--rope must be 2d or 1d, got " + rope);
+      return new PyramidVisionModel(PyramidConfig.fashionMnist().withRope(rope).withKeyPlacement(keyPlacement)
           .withAutoScaleBase(autoScaleBase).withLayerScale(layerScale == null ? 0 : layerScale), seed);
     }
     if (!arch.equals("plain") && !arch.equals("vit")) {

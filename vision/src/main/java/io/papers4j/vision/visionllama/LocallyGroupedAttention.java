@@ -14,7 +14,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Locally-grouped self-attention (LSA; Twins-SVT, code {@code GroupAttention}): the H×W map is
  * zero-padded to multiples of ws and cut into ws×ws windows; every window attends within itself,
- * with 2D RoPE on window-local coordinates (the same rotation in every window).
+ * with 2D RoPE on window-local coordinates (the same rotation in every window; the 1D variant
+ * flattens them to 0 … ws²−1).
  *
  * <pre>x (B, H·W, C) → windows (B·n_win, ws², C) → softmax(R q (R k)ᵀ/√D + M) v → (B, H·W, C)</pre>
  *
@@ -33,14 +34,21 @@ final class LocallyGroupedAttention implements Parameterized {
   private final Tensor[] cosSin; // each (ws², D)
 
   LocallyGroupedAttention(int dim, int heads, int ws, double theta, Init init) {
+    this(dim, heads, ws, GridRope.Kind.ROPE_2D, theta, init);
+  }
+
+  /** With {@code kind} ROPE_1D the window-local coordinates are flattened to 0 … ws²−1 (Table 12's 1D row). */
+  LocallyGroupedAttention(int dim, int heads, int ws, GridRope.Kind kind, double theta, Init init) {
     this.qProj = new Linear(dim, dim, true, init);
     this.kProj = new Linear(dim, dim, true, init);
     this.vProj = new Linear(dim, dim, true, init);
     this.oProj = new Linear(dim, dim, true, init);
     this.heads = heads;
     this.ws = ws;
-    GridRope rope = new GridRope(GridRope.Kind.ROPE_2D, dim / heads, theta);
-    this.cosSin = rope.cosSin(PyramidPositions.window(ws), torch.ScalarType.Float);
+    GridRope rope = new GridRope(kind, dim / heads, theta);
+    Tensor local = PyramidPositions.window(ws);
+    if (kind == GridRope.Kind.ROPE_1D) local = PyramidPositions.flatten(local, ws);
+    this.cosSin = rope.cosSin(local, torch.ScalarType.Float);
   }
 
   /** x (B, H·W, C) → (B, H·W, C). */

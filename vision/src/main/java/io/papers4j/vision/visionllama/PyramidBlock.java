@@ -32,7 +32,7 @@ final class PyramidBlock implements Parameterized {
     int dim = c.dims()[stage];
     int heads = c.heads()[stage];
     this.norm1 = new Norm("layernorm", dim, init);
-    this.lsa = local ? new LocallyGroupedAttention(dim, heads, c.windowSize(), c.ropeTheta(), init) : null;
+    this.lsa = local ? new LocallyGroupedAttention(dim, heads, c.windowSize(), c.ropeKind(), c.ropeTheta(), init) : null;
     this.gsa = local ? null : new GlobalSubsampledAttention(dim, heads, c.srRatios()[stage], init);
     this.norm2 = new Norm("layernorm", dim, init);
     this.mlp = new SwiGLU(dim, c.swigluHidden(stage), false, init);

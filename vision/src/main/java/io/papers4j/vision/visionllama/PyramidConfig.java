@@ -1,5 +1,6 @@
 package io.papers4j.vision.visionllama;
 
+import io.papers4j.core.nn.pos.GridRope;
 import java.util.Arrays;
 
 /**
@@ -23,6 +24,9 @@ import java.util.Arrays;
  * @param srRatios GSA sub-sampling ratio per stage ({2, 1}; paper: 8/4/2/1)
  * @param keyPlacement GSA key coordinates: "paper" (Fig. 5: the centre of each sr×sr window) or
  *     "code" (the official {@code GSAttention}: sr·idx + 1 − 1/sr, row length = full width W)
+ * @param rope "2d" (the paper's model) or "1d" (Table 12's 1D-RoPE row: the same coordinates
+ *     flattened row-major, see {@link PyramidPositions#flatten}); absent in older checkpoints,
+ *     which are 2D
  * @param autoScaleBase 0: AS2DRoPE scales GSA positions by (training grid / test grid) per stage
  *     (the paper's rule); > 0: the official code's {@code auto_scale=True}, s = base / H_stage at
  *     every stage and at every resolution (the code uses 14)
@@ -41,6 +45,7 @@ public record PyramidConfig(
     int windowSize,
     int[] srRatios,
     String keyPlacement,
+    String rope,
     int autoScaleBase,
     double ropeTheta,
     double layerScale,
@@ -48,6 +53,8 @@ public record PyramidConfig(
     double labelSmoothing) implements ImageClassifier.Config {
 
   public PyramidConfig {
+    if (rope == null) rope = "2d"; // checkpoints written before the 1D variant existed
+    if (!rope.equals("2d") && !rope.equals("1d")) throw new IllegalArgumentException("rope must be 2d or 1d, got " + rope);
     if (dims == null || depths == null || heads == null || srRatios == null) {
       throw new IllegalArgumentException("pyramid config needs dims, depths, heads and sr_ratios");
     }
@@ -90,13 +97,13 @@ public record PyramidConfig(
   /** Two stages for 28×28 Fashion-MNIST: 14×14 then 7×7 tokens, C 32/64, ws 7, sr 2/1. */
   public static PyramidConfig fashionMnist() {
     return new PyramidConfig(28, 1, 2, new int[] {32, 64}, new int[] {2, 2}, new int[] {1, 2}, 7,
-        new int[] {2, 1}, "paper", 0, 10000, 0, 10, 0.1);
+        new int[] {2, 1}, "paper", "2d", 0, 10000, 0, 10, 0.1);
   }
 
   /** The spec's experiment 1C: 32×32 input, patch 2 (16×16 then 8×8 tokens), ws 4, sr 4/1. */
   public static PyramidConfig experiment1C() {
     return new PyramidConfig(32, 1, 2, new int[] {32, 64}, new int[] {2, 2}, new int[] {1, 2}, 4,
-        new int[] {4, 1}, "paper", 0, 10000, 0, 10, 0.1);
+        new int[] {4, 1}, "paper", "2d", 0, 10000, 0, 10, 0.1);
   }
 
   public int stages() {
@@ -122,22 +129,33 @@ public record PyramidConfig(
   }
 
   public PyramidConfig withKeyPlacement(String placement) {
-    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, placement,
+    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, placement, rope,
         autoScaleBase, ropeTheta, layerScale, numClasses, labelSmoothing);
   }
 
   public PyramidConfig withAutoScaleBase(int base) {
-    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, keyPlacement,
+    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, keyPlacement, rope,
         base, ropeTheta, layerScale, numClasses, labelSmoothing);
   }
 
   public PyramidConfig withLayerScale(double gamma) {
-    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, keyPlacement,
+    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, keyPlacement, rope,
         autoScaleBase, ropeTheta, gamma, numClasses, labelSmoothing);
   }
 
+  /** The same model with the "2d" or "1d" rotary table. */
+  public PyramidConfig withRope(String r) {
+    return new PyramidConfig(imageSize, channels, patchSize, dims, depths, heads, windowSize, srRatios, keyPlacement, r,
+        autoScaleBase, ropeTheta, layerScale, numClasses, labelSmoothing);
+  }
+
+  /** The rotary table kind of {@link #rope}. */
+  public GridRope.Kind ropeKind() {
+    return rope.equals("1d") ? GridRope.Kind.ROPE_1D : GridRope.Kind.ROPE_2D;
+  }
+
   public PyramidConfig withStages(int[] newDims, int[] newDepths, int[] newHeads, int ws, int[] sr) {
-    return new PyramidConfig(imageSize, channels, patchSize, newDims, newDepths, newHeads, ws, sr, keyPlacement,
+    return new PyramidConfig(imageSize, channels, patchSize, newDims, newDepths, newHeads, ws, sr, keyPlacement, rope,
         autoScaleBase, ropeTheta, layerScale, numClasses, labelSmoothing);
   }
 }

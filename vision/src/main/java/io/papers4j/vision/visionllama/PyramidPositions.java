@@ -2,7 +2,10 @@ package io.papers4j.vision.visionllama;
 
 import io.papers4j.core.nn.pos.GridPositions;
 import io.papers4j.core.nn.pos.GridRope;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * (row, column) coordinates, (T, 2) float64, for the 2D RoPE of the pyramid's two attentions.
@@ -18,6 +21,13 @@ import org.bytedeco.pytorch.Tensor;
  *       length: the centre only for sr = 2 and only in the first reduced row; for sr = 8 on a
  *       56×56 map all 49 keys land on row 0.7. Both are then multiplied by s.
  * </ul>
+ *
+ * <p>The <b>1D-RoPE</b> variant (Table 12's 1D row) flattens the same coordinates row-major,
+ * (y, x) → (y·W + x, 0) with W the row length of the grid they live on ({@link #flatten}): ws
+ * inside an LSA window (index 0 … ws²−1, the same at every resolution), the stage's full width
+ * for GSA queries and keys (a key at a window centre gets the flat index of that centre). The flat
+ * index is what changes with resolution: one row down is +W, so a wider test map moves every
+ * vertical neighbour to an offset the model never saw.
  */
 public final class PyramidPositions {
   private PyramidPositions() {}
@@ -32,6 +42,15 @@ public final class PyramidPositions {
       }
     }
     return Tensor.create(p).view((long) ws * ws, 2);
+  }
+
+  /**
+   * (T, 2) → (T, 2): (y, x) → (y·rowLength + x, 0), the flattened index in column 0 as {@link
+   * GridRope.Kind#ROPE_1D} reads it.
+   */
+  public static Tensor flatten(Tensor positions, int rowLength) {
+    Tensor flat = positions.select(1, 0).mul(new Scalar((double) rowLength)).add(positions.select(1, 1));
+    return torch.stack(new TensorVector(flat, torch.zeros_like(flat)), 1);
   }
 
   /** (H·W, 2): (i·s_h, j·s_w). */

@@ -26,7 +26,9 @@ import org.bytedeco.pytorch.global.torch;
  * window-local coordinates in LSA and on (scaled) grid coordinates in GSA. At another resolution
  * the {@link PositionRule} acts on GSA only, like the code: AUTO_SCALE (AS2DRoPE) multiplies GSA
  * coordinates by (training grid / test grid) of the stage (or base / H_stage with {@code
- * auto_scale_base}), NTK uses θ' = 2θ, UNSCALED extrapolates. (The code applies LN twice before
+ * auto_scale_base}), NTK uses θ' = 2θ, UNSCALED extrapolates. With {@code rope = "1d"} (Table 12's
+ * 1D row) every coordinate is flattened row-major ({@link PyramidPositions#flatten}); AUTO_SCALE
+ * then leaves positions unscaled, as for the plain 1D model. (The code applies LN twice before
  * the head, LN(mean(LN(x))); we use Twins' single LN.)
  */
 public final class PyramidVisionModel implements ImageClassifier {
@@ -110,7 +112,12 @@ public final class PyramidVisionModel implements ImageClassifier {
   StagePositions stagePositions(int i, int h, int w) {
     int headDim = config.dims()[i] / config.heads()[i];
     double theta = positionRule.theta(config.ropeTheta());
-    GridRope table = new GridRope(GridRope.Kind.ROPE_2D, headDim, theta);
+    GridRope table = new GridRope(config.ropeKind(), headDim, theta);
+    int sr = config.srRatios()[i];
+    if (config.ropeKind() == GridRope.Kind.ROPE_1D) { // flat index on this map's width; no auto-scale for 1D (as in the plain model)
+      return new StagePositions(table, PyramidPositions.flatten(PyramidPositions.queries(h, w, 1, 1), w),
+          PyramidPositions.flatten(PyramidPositions.keys(h, w, sr, config.keyPlacement(), 1, 1), w));
+    }
     double sh = 1.0;
     double sw = 1.0;
     if (positionRule == PositionRule.AUTO_SCALE) {
@@ -122,7 +129,6 @@ public final class PyramidVisionModel implements ImageClassifier {
         sw = positionRule.scale(train, w);
       }
     }
-    int sr = config.srRatios()[i];
     return new StagePositions(table, PyramidPositions.queries(h, w, sh, sw),
         PyramidPositions.keys(h, w, sr, config.keyPlacement(), sh, sw));
   }

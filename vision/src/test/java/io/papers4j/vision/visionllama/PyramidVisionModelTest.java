@@ -229,6 +229,87 @@ class PyramidVisionModelTest {
   }
 
   @Test
+  void oneDPositionsFlattenTheGridRowMajor() {
+    // window-local (i, j) of a 3×3 window → i·3 + j, the same at every resolution
+    Tensor w = PyramidPositions.flatten(PyramidPositions.window(3), 3);
+    assertThat(column(w, 0)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(column(w, 1)).containsOnly(0.0);
+    // the 1D model's GSA at the 2× stage-0 map (28×28, sr 2): queries i·28 + j; key (0, 1) sits at centre (0.5, 2.5) → 16.5
+    PyramidVisionModel m = new PyramidVisionModel(PyramidConfig.fashionMnist().withRope("1d"), 3);
+    for (PositionRule rule : PositionRule.values()) { // no auto-scale for 1D: every rule uses the same flat index
+      PyramidVisionModel.StagePositions sp = m.positionRule(rule).stagePositions(0, 28, 28);
+      assertThat(sp.rope().kind()).isEqualTo(GridRope.Kind.ROPE_1D);
+      assertThat(column(sp.q(), 0)[28]).as(rule.name()).isEqualTo(28.0);
+      assertThat(column(sp.q(), 0)[29]).isEqualTo(29.0);
+      assertThat(column(sp.k(), 0)[1]).isEqualTo(16.5);
+      assertThat(column(sp.k(), 1)).containsOnly(0.0);
+      assertThat(sp.rope().theta()).isEqualTo(rule == PositionRule.NTK ? 20000.0 : 10000.0);
+    }
+  }
+
+  @Test
+  void oneDLsaWithOneWindowIsGlobalAttentionWithOneDRope() {
+    int dim = 32;
+    int heads = 2;
+    try (NoGradGuard g = new NoGradGuard()) {
+      LocallyGroupedAttention lsa = new LocallyGroupedAttention(dim, heads, 8, GridRope.Kind.ROPE_1D, 10000, Init.normal(4, 0.2));
+      Attention ref = new Attention(new Attention.Config(dim, heads, heads, dim / heads, true, false, 0),
+          new GridRope(GridRope.Kind.ROPE_1D, dim / heads, 10000), Init.normal(0, 0.02)).kernel(Attention.Kernel.NAIVE);
+      copy(ref.qProj, lsa.qProj);
+      copy(ref.kProj, lsa.kProj);
+      copy(ref.vProj, lsa.vProj);
+      copy(ref.oProj, lsa.oProj);
+      Tensor x = torch.randn(2, 64, dim);
+      // the flat index i·8 + j of an 8×8 map is the window-local 1D index when the window covers the map
+      Tensor expected = ref.forward(x, GridPositions.of(GridRope.Kind.ROPE_1D, 8, 8, 1, 1, false));
+      assertThat(maxDiff(lsa.forward(x, 8, 8), expected)).isLessThan(1e-5);
+      // and differs from the 2D LSA with the same weights
+      LocallyGroupedAttention lsa2d = new LocallyGroupedAttention(dim, heads, 8, 10000, Init.normal(4, 0.2));
+      assertThat(maxDiff(lsa2d.forward(x, 8, 8), expected)).isGreaterThan(1e-4);
+    }
+  }
+
+  @Test
+  void oneDPyramidClassifiesEveryResolutionAndRoundTrips(@TempDir Path dir) throws Exception {
+    PyramidVisionModel m = new PyramidVisionModel(PyramidConfig.fashionMnist().withRope("1d"), 4);
+    PyramidVisionModel m2d = new PyramidVisionModel(PyramidConfig.fashionMnist(), 4); // same seed, same weights
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor x = torch.randn(2, 1, 28, 28);
+      Tensor at28 = m.positionRule(PositionRule.UNSCALED).forward(x);
+      assertThat(m.positionRule(PositionRule.AUTO_SCALE).forward(x).equal(at28)).isTrue();
+      assertThat(maxDiff(m2d.forward(x), at28)).isGreaterThan(0.0); // the table, not the weights, differs
+      for (PositionRule rule : PositionRule.values()) {
+        m.positionRule(rule);
+        for (int res : new int[] {28, 44, 56, 64}) {
+          Tensor logits = m.forward(torch.randn(2, 1, res, res));
+          assertThat(logits.shape()).as(rule + " at " + res).containsExactly(2, 10);
+          assertThat(logits.isfinite().all().item_bool()).isTrue();
+        }
+      }
+    }
+    m.positionRule(PositionRule.UNSCALED);
+    Path out = dir.resolve("pyr1d");
+    VisionCheckpoint.save(out, m, Map.of("step", 0));
+    assertThat(Files.readString(out.resolve("config.json"))).contains("\"rope\" : \"1d\"");
+    ImageClassifier back = VisionCheckpoint.load(out);
+    assertThat(((PyramidConfig) back.config()).rope()).isEqualTo("1d");
+    // a checkpoint written before the 1D variant (no "rope" key) loads as 2D
+    Path old = dir.resolve("pyr-old");
+    VisionCheckpoint.save(old, m2d, Map.of("step", 0));
+    Path cfg = old.resolve("config.json");
+    Files.writeString(cfg, Files.readString(cfg).replaceAll("\\s*\"rope\" : \"2d\",", ""));
+    assertThat(Files.readString(cfg)).doesNotContain("\"rope\"");
+    ImageClassifier oldBack = VisionCheckpoint.load(old);
+    assertThat(((PyramidConfig) oldBack.config()).rope()).isEqualTo("2d");
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor x = torch.randn(2, 1, 28, 28);
+      assertThat(back.forward(x).equal(m.forward(x))).isTrue();
+      assertThat(oldBack.forward(x).equal(m2d.forward(x))).isTrue();
+    }
+    assertThatThrownBy(() -> PyramidConfig.fashionMnist().withRope("3d")).hasMessageContaining("rope must be 2d or 1d");
+  }
+
+  @Test
   void checkpointRoundTripsAndBadInputsFailClearly(@TempDir Path dir) throws Exception {
     PyramidVisionModel m = new PyramidVisionModel(PyramidConfig.fashionMnist().withKeyPlacement("code"), 9);
     Path out = dir.resolve("pyr");

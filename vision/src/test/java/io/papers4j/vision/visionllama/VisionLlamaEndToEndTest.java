@@ -98,4 +98,25 @@ class VisionLlamaEndToEndTest {
     assertThat(perSeed.get("seed_0")).isNotEqualTo(perSeed.get("seed_1")); // the seed reaches the runs
     assertThat(java.nio.file.Files.readString(dir.resolve("README.md"))).contains("mean of 2 seeds", "64 px");
   }
+
+  @Test
+  void smokePyramidReproductionReportsEveryTable12Row() throws Exception {
+    Result r = new VisionLlamaPyramidReproduction().run("smoke", dir);
+    assertThat(dir.resolve("result.json")).exists();
+    assertThat(dir.resolve("accuracy_vs_resolution.png")).exists();
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Double>> table = (Map<String, Map<String, Double>>) r.metrics().get("accuracy_by_resolution");
+    assertThat(table).containsOnlyKeys("1D RoPE", "2D RoPE", "NTK (θ×2)", "AS2DRoPE");
+    for (Map<String, Double> row : table.values()) {
+      assertThat(row).containsOnlyKeys("28px", "44px", "56px", "64px");
+      assertThat(row.values()).allSatisfy(a -> assertThat(a).isBetween(0.0, 1.0));
+    }
+    // AS2DRoPE is the identity at the training resolution
+    assertThat(table.get("AS2DRoPE").get("28px")).isEqualTo(table.get("2D RoPE").get("28px"));
+    double drop = table.get("2D RoPE").get("28px") - table.get("2D RoPE").get("56px");
+    assertThat((Double) r.metrics().get("drop_2d_rope_at_56")).isEqualTo(drop);
+    assertThat(r.reproduced()).isEqualTo((Boolean) r.metrics().get("2d_rope_graceful_at_56")
+        && (Boolean) r.metrics().get("ntk_graceful_at_56") && (Boolean) r.metrics().get("1d_rope_collapses_at_56"));
+    assertThat(Files.readString(dir.resolve("README.md"))).contains("78.4", "64 px", "1D RoPE collapses");
+  }
 }
