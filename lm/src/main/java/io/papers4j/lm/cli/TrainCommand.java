@@ -47,6 +47,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
   boolean resume;
 
+  @Option(names = "--layers", defaultValue = "0", description = "Layers of a fresh model; 0 = the preset's (default ${DEFAULT-VALUE}).")
+  int layers;
+
+  @Option(names = "--hidden", defaultValue = "0", description = {
+      "Width C of a fresh model, a multiple of 2 x the preset's heads; 0 = the preset's (default ${DEFAULT-VALUE})."})
+  int hidden;
+
+  @Option(names = "--intermediate", defaultValue = "0", description = "MLP width of a fresh model; 0 = the preset's (default ${DEFAULT-VALUE}).")
+  int intermediate;
+
   @Option(names = "--tokenizer", description = "Use this tokenizer.json instead of training one.")
   Path tokenizer;
 
@@ -215,6 +225,7 @@ final class TrainCommand implements Callable<Integer> {
         .optInitFrom(initFrom)
         .optRopeTheta(ropeTheta)
         .optSlidingWindow(slidingWindow)
+        .optShape(new LmTrainOptions.Shape(layers, hidden, intermediate))
         .optPrecision(precision.get())
         .optSaveDtype(saveDtype.get())
         .optProbe(yardstickEvery > 0 ? CopyYardstick.probe(seq, yardstickEvery, 32, seed + 1) : null)

@@ -47,6 +47,9 @@ import java.util.List;
  *     torch_dtype} bfloat16); the resumable checkpoints stay float32 so that resume stays exact
  * @param probe a measurement run after every optimizer update of the model being trained, e.g. the
  *     copy yardstick of the long-context runs (null: none)
+ * @param shape a fresh model's layers, width and MLP width instead of the preset's (null: the
+ *     preset's); the preset's head count stays, so the width must be a multiple of it. A loaded
+ *     model keeps its own
  */
 public record LmTrainOptions(
     String preset,
@@ -76,7 +79,8 @@ public record LmTrainOptions(
     Integer slidingWindow,
     Precision precision,
     SaveDtype saveDtype,
-    Probe probe) {
+    Probe probe,
+    Shape shape) {
 
   /**
    * The position encoding of a run ({@code --rope NAME --rope-factor S}): a variant of {@code
@@ -84,6 +88,26 @@ public record LmTrainOptions(
    * times as many. It goes into config.json's rope block (and so into every checkpoint).
    */
   public record RopeChoice(String name, double factor) {}
+
+  /**
+   * A fresh model's size ({@code --layers N --hidden C --intermediate F}); 0 keeps the preset's
+   * value. The long-context base uses 2 layers of width 64, the shape in which content lookup forms
+   * within a few hundred steps here.
+   */
+  public record Shape(int layers, int hidden, int intermediate) {
+    public Shape {
+      if (layers < 0 || hidden < 0 || intermediate < 0) {
+        throw new IllegalArgumentException(
+            "--layers, --hidden and --intermediate must be >= 0 (0 = the preset's), got " + layers + ", " + hidden + ", "
+                + intermediate);
+      }
+    }
+
+    /** True when every value is the preset's. */
+    public boolean isPreset() {
+      return layers == 0 && hidden == 0 && intermediate == 0;
+    }
+  }
 
   /**
    * The resolved options a run records as "config" in papers4j.json (serialised with snake_case
@@ -159,6 +183,7 @@ public record LmTrainOptions(
     b.precision = precision;
     b.saveDtype = saveDtype;
     b.probe = probe;
+    b.shape = shape;
     return b;
   }
 
@@ -211,6 +236,7 @@ public record LmTrainOptions(
     private Double ropeTheta;
     private DataWrapper dataWrapper;
     private Integer slidingWindow;
+    private Shape shape;
     private Precision precision = Precision.F32;
     private SaveDtype saveDtype = SaveDtype.F32;
     private Probe probe;
@@ -265,6 +291,8 @@ public record LmTrainOptions(
     public Builder optDataWrapper(DataWrapper v) { dataWrapper = v; return this; }
     /** Sliding attention window of a fresh model (default null = the preset's; 0 = full attention). */
     public Builder optSlidingWindow(Integer v) { slidingWindow = v; return this; }
+    /** A fresh model's layers, width and MLP width (default null = the preset's). */
+    public Builder optShape(Shape v) { shape = v; return this; }
     /** Compute precision of the forward passes (default f32). */
     public Builder optPrecision(Precision v) { precision = v; return this; }
     /** Dtype of the final model's weights (default f32). */
@@ -275,7 +303,7 @@ public record LmTrainOptions(
     public LmTrainOptions build() {
       return new LmTrainOptions(preset, corpus, vocab, tokenizer, steps, batch, seq, lr, warmup, minLrRatio, clip,
           weightDecay, evalEvery, evalBatches, checkpointEvery, seed, out, resume, timeBudgetS, optimizer, rope,
-          initFrom, ropeTheta, dataWrapper, slidingWindow, precision, saveDtype, probe);
+          initFrom, ropeTheta, dataWrapper, slidingWindow, precision, saveDtype, probe, shape);
     }
   }
 }

@@ -81,6 +81,9 @@ public final class LmTraining {
     Path init = ckpt.isPresent() ? null : initFrom;
     if (init != null && !Files.exists(init.resolve(Checkpoint.CONFIG)))
       throw new IllegalArgumentException("--init-from " + init + " is not a model directory (no config.json)");
+    if (initFrom != null && o.shape() != null && !o.shape().isPreset())
+      throw new IllegalArgumentException("--layers, --hidden and --intermediate size a fresh model; --init-from keeps "
+          + initFrom + "'s shape");
 
     BpeTokenizer tok;
     if (o.resume() && Files.exists(out.resolve(TOKENIZER))) tok = BpeTokenizer.load(out.resolve(TOKENIZER));
@@ -102,8 +105,8 @@ public final class LmTraining {
         ? LlamaCheckpoint.readConfig(ckpt.get())
         : init != null
             ? withTheta(withRope(LlamaCheckpoint.readConfig(init), rope, o.seq()), o.ropeTheta(), o.seq())
-            : withRope(withTheta(withWindow(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()),
-                o.slidingWindow()), o.ropeTheta(), o.seq()), rope, o.seq());
+            : withRope(withTheta(withWindow(withShape(modelConfig(o.preset(), tokens.tokenizer().vocabSize(), o.seq()),
+                o.shape()), o.slidingWindow()), o.ropeTheta(), o.seq()), rope, o.seq());
     if (config.vocabSize() != tokens.tokenizer().vocabSize()) {
       throw new IllegalArgumentException(
           "checkpoint " + ckpt.orElse(init != null ? init : out) + " has vocab_size " + config.vocabSize()
@@ -132,6 +135,10 @@ public final class LmTraining {
     if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
     if (config.window() > 0) runConfig.put("sliding_window", config.window());
+    if (init == null && ckpt.isEmpty() && o.shape() != null && !o.shape().isPreset()) {
+      runConfig.put("shape", Map.of("layers", config.numHiddenLayers(), "hidden", config.hiddenSize(),
+          "intermediate", config.intermediateSize(), "heads", config.numAttentionHeads()));
+    }
     runConfig.put("precision", o.precision().id());
     runConfig.put("save_dtype", o.saveDtype().id());
     try {
@@ -163,6 +170,22 @@ public final class LmTraining {
     Object[] rp = rc.toRopeParameters(c.maxPositionEmbeddings());
     System.err.printf("rope: %s (factor %.3g, trained length %d)%n", rc.name(), rc.factor(), seq);
     return c.withRope((RopeParameters) rp[0]).withMaxPositionEmbeddings((Integer) rp[1]);
+  }
+
+  /**
+   * {@code c} with the layers, width and MLP width of {@code s} where they are not 0 (null: unchanged);
+   * the heads stay, so the head width is the new width over them.
+   */
+  static LlamaConfig withShape(LlamaConfig c, LmTrainOptions.Shape s) {
+    if (s == null || s.isPreset()) return c;
+    int hidden = s.hidden() > 0 ? s.hidden() : c.hiddenSize();
+    int heads = c.numAttentionHeads();
+    if (hidden % heads != 0 || (hidden / heads) % 2 != 0) {
+      throw new IllegalArgumentException("--hidden " + hidden + " must be a multiple of 2 x the preset's " + heads
+          + " heads (an even head width for RoPE)");
+    }
+    return c.toBuilder().numHiddenLayers(s.layers() > 0 ? s.layers() : c.numHiddenLayers()).hiddenSize(hidden)
+        .intermediateSize(s.intermediate() > 0 ? s.intermediate() : c.intermediateSize()).headDim(null).build();
   }
 
   /** {@code c} with a sliding attention window of {@code w} tokens (null: unchanged; 0: full attention). */

@@ -40,12 +40,12 @@ public final class YiLongReproduction extends TimedReproduction {
       int trials, int evalBatch, int evalTokens, long yardstickEvery) {
     static Preset of(String name) {
       return switch (name) {
-        // sized for about 10 minutes on 2 quiet cores (~0.12-0.15 s per step of 1,024 tokens at either length);
-        // the base's copy of the key's second mention rose at step 1,200-1,400 (seed 0) and 2,300-2,600 (seed 31,
-        // this one) of 3,000 at lr 1e-2 (T = 64, batch 16), never in 2,000-2,900 steps at lr 3e-3 and T = 128; the
-        // time cap only guards a loaded machine
-        case "quick" -> new Preset(3000, 16, 1e-2, 450, 400, 64, 4, 5, 8, Integer.MAX_VALUE, 100);
-        case "full" -> new Preset(6000, 16, 1e-2, Double.POSITIVE_INFINITY, 800, 64, 4, 10, 8, Integer.MAX_VALUE, 100);
+        // the base: 2 layers of width 64 (LmTrainOptions.Shape), 64 tokens x 32, lr 1e-2, 25% pass-key rows and 75%
+        // repeated tokens of the copy vocabulary at distances 8-32; in the probe of this shape (seed 32) the answer
+        // digits rose 0.23 -> 0.98 at steps 800-1,000 of 3,000 (246 s); the tiny preset's 4 x 128 shape on the old
+        // mixture copied only the key's fixed-distance second mention. The time cap only guards a loaded machine
+        case "quick" -> new Preset(3000, 32, 1e-2, 450, 400, 64, 4, 5, 8, Integer.MAX_VALUE, 100);
+        case "full" -> new Preset(6000, 32, 1e-2, Double.POSITIVE_INFINITY, 800, 64, 4, 10, 8, Integer.MAX_VALUE, 100);
         case "smoke" -> new Preset(3, 4, 1e-2, Double.POSITIVE_INFINITY, 2, 64, 2, 1, 2, 1200, 1); // plumbing check for tests only
         default -> throw new IllegalArgumentException("unknown preset '" + name + "' (quick, full or smoke)");
       };
@@ -65,8 +65,12 @@ public final class YiLongReproduction extends TimedReproduction {
   static final double ABF_THETA = 500_000;
   static final double PASSKEY_FRACTION = 0.25;
   static final double RECITE_FRACTION = 0; // passage-then-recital rows (Yi's recited QA); 0.5 left the base at the plateau
-  static final double REPEAT_FRACTION = 0.5; // repeated random tokens: the classic induction-head data, dense copy targets
-  static final int REPEAT_VOCAB = 0; // ids the repeated tokens are drawn from (a copy vocabulary with the key digits); 0 = all
+  static final double REPEAT_FRACTION = 0.75; // repeated random tokens: the classic induction-head data, dense copy targets
+  static final int REPEAT_VOCAB = 64; // ids the repeated tokens are drawn from: a copy vocabulary holding the key digits
+  static final int REPEAT_MIN = 8; // copy distance of the repeated tokens, drawn per row in [MIN, MAX]
+  static final int REPEAT_MAX = 32;
+  /** The base's shape: the 2-layer, 64-wide model in which content lookup formed (the preset's 4 heads, F = 128). */
+  static final LmTrainOptions.Shape BASE_SHAPE = new LmTrainOptions.Shape(2, 64, 128);
   static final int YARDSTICK_DOCS = 32;
   static final double COPIES = 0.5; // the base "copies" once its answer-digit accuracy passes this (chance 0.1)
   static final double[] DEPTHS = {0, 0.25, 0.5, 0.75, 1};
@@ -89,12 +93,13 @@ public final class YiLongReproduction extends TimedReproduction {
     TrainCheckpoint.deleteTree(work); // a reproduction starts from scratch
 
     LmTrainOptions.DataWrapper passkeys = (text, tokens) -> new PasskeyTrainData(text, tokens.train(),
-        new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, RECITE_FRACTION, REPEAT_FRACTION, REPEAT_VOCAB, SEED);
+        new Passkey(tokens.tokenizer()), PASSKEY_FRACTION, RECITE_FRACTION, REPEAT_FRACTION, REPEAT_VOCAB, REPEAT_MIN,
+        REPEAT_MAX, SEED);
     Path baseDir = work.resolve("base");
     // the copy yardstick on held-out pass-key documents during the base run: does it copy yet, and from when
     List<CopyYardstick.Score> yardstick = new ArrayList<>();
     LmTraining.Run base = LmTraining.train(LmTrainOptions.builder("tiny", p.baseSteps(), baseDir)
-        .optSeq(p.baseSeq()).optBatch(p.baseBatch()).optLr(p.baseLr()).optSeed(SEED).optEvalBatches(4)
+        .optShape(BASE_SHAPE).optSeq(p.baseSeq()).optBatch(p.baseBatch()).optLr(p.baseLr()).optSeed(SEED).optEvalBatches(4)
         .optTimeBudgetS(p.baseBudgetS())
         .optRopeTheta(BASE_THETA).optDataWrapper(passkeys)
         .optProbe(CopyYardstick.probe(p.baseSeq(), p.yardstickEvery(), YARDSTICK_DOCS, SEED + 2, yardstick)).build());
@@ -161,17 +166,18 @@ public final class YiLongReproduction extends TimedReproduction {
             + "second-mention digits %.3f, answer digits %.3f, repeated random tokens %.3f; answer digits first at "
             + "%.1f or more at step %s. Every run replaces %.0f%% of its training rows by synthetic pass-key documents, "
             + "%.0f%% by recitation documents (a KJV passage holding a pass-key sentence, then the passage again) and "
-            + "%.0f%% by repeated random tokens (a random span of 16-120 ids of %s, repeated); %.0f%% stay "
+            + "%.0f%% by repeated random tokens (a random span of %d-%d ids of %s, repeated); %.0f%% stay "
             + "plain KJV windows; perplexity is on real held-out text only. "
             + "Continual pretraining: %d steps at %d tokens x batch %d (same tokens per step as the base). "
-            + "Tiny LLaMA (~1M parameters), byte-level BPE 2048 on KJV. Load average at start %s.",
+            + "LLaMA of %d layers, width %d, MLP %d (%,d parameters), byte-level BPE 2048 on KJV. Load average at start %s.",
         p.longSeq(), abf.perplexity()[atLong], noAbf.perplexity()[atLong], abf.needle().meanAtLength(atLong),
         noAbf.needle().meanAtLength(atLong), arms.get(3).perplexity()[atLong], arms.get(3).needle().meanAtLength(atLong),
         base.result().steps(), p.baseSteps(), p.baseSeq(), p.baseBatch(), p.baseLr(), arms.get(0).needle().meanAtLength(0), YARDSTICK_DOCS, last.mention(),
         last.answer(), last.repeat(), COPIES, rise < 0 ? "never" : Long.toString(rise), 100 * PASSKEY_FRACTION,
-        100 * RECITE_FRACTION, 100 * REPEAT_FRACTION,
+        100 * RECITE_FRACTION, 100 * REPEAT_FRACTION, REPEAT_MIN, REPEAT_MAX,
         REPEAT_VOCAB == 0 ? "the whole vocabulary" : "a sub-vocabulary of " + REPEAT_VOCAB + " holding the key digits", 100 * (1 - PASSKEY_FRACTION - RECITE_FRACTION - REPEAT_FRACTION),
-        p.continueSteps(), p.longSeq(), longBatch, run.loadAtStart());
+        p.continueSteps(), p.longSeq(), longBatch, BASE_SHAPE.layers(), BASE_SHAPE.hidden(), BASE_SHAPE.intermediate(),
+        base.model().config().parameterCount(), run.loadAtStart());
     Result result = r.notes(notes).build();
     AtomicFiles.writeString(out.resolve("README.md"), readme(result, arms, p));
     return result;
@@ -228,7 +234,7 @@ public final class YiLongReproduction extends TimedReproduction {
     }
     s.append("\nPaper: Yi-34B-200K's needle-in-a-haystack test is near all green up to 200K tokens (Fig. 6); MMLU "
             + "after the 200K adaptation 63.24 → 61.73 (6B) and 76.32 → 75.56 (34B), with rope_theta 5,000,000 in the "
-            + "configs. Our lengths are tokens of a ~1M-parameter model, not the paper's scale.\n\n")
+            + "configs. Our lengths are tokens of a model of about 0.2M parameters, not the paper's scale.\n\n")
         .append("Plots: `perplexity_by_length.png`, `needle_by_length.png`, `needle_<model>.png` (depth × length).\n");
     return s.toString();
   }

@@ -15,6 +15,7 @@ import io.papers4j.core.train.LossLog;
 import io.papers4j.core.train.TrainCheckpoint;
 import io.papers4j.lm.cli.LmCommand;
 import io.papers4j.lm.llama.LlamaCheckpoint;
+import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -95,6 +96,34 @@ class LmTrainingTest {
     rc = cl.execute("eval", "--model", out.toString(), "--corpus", CORPUS, "--seq", "16", "--batch", "2", "--json");
     assertThat(rc).isZero();
     assertThat(ev.toString()).contains("\"val_ppl\"").contains("\"unigram_ppl\"");
+  }
+
+  @Test
+  void cli_shape_options_size_a_fresh_model_and_are_refused_with_init_from() throws Exception {
+    Path out = tmp.resolve("shaped");
+    CommandLine cl = new CommandLine(new LmCommand());
+    cl.setOut(new PrintWriter(new StringWriter()));
+    int rc = cl.execute("train", "--corpus", CORPUS, "--tokenizer", tokenizerFile.toString(), "--steps", "2",
+        "--batch", "2", "--seq", "16", "--eval-batches", "1", "--layers", "2", "--hidden", "64", "--intermediate", "128",
+        "--out", out.toString());
+    assertThat(rc).isZero();
+    LlamaConfig c = LlamaCheckpoint.readConfig(out);
+    assertThat(c.numHiddenLayers()).isEqualTo(2);
+    assertThat(c.hiddenSize()).isEqualTo(64);
+    assertThat(c.intermediateSize()).isEqualTo(128);
+    assertThat(java.nio.file.Files.readString(out.resolve("papers4j.json"))).contains("\"shape\"");
+
+    // the message the launcher prints: the exception's own, naming both options
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      cmd.getErr().println("error: " + ex.getMessage());
+      return 1;
+    });
+    rc = cl.execute("train", "--corpus", CORPUS, "--steps", "1", "--batch", "2", "--seq", "16", "--init-from",
+        out.toString(), "--layers", "3", "--out", tmp.resolve("shaped-again").toString());
+    assertThat(rc).isEqualTo(1);
+    assertThat(err.toString()).contains("--layers").contains("--init-from");
   }
 
   @Test

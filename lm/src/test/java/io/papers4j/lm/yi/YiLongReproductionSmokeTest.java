@@ -31,5 +31,13 @@ class YiLongReproductionSmokeTest {
     // the ABF run's config carries the raised base as transformers writes it
     Path abf = io.papers4j.core.data.Papers4jHome.resolve("runs", "yi-long-smoke", "abf", "config.json");
     assertThat(Files.readString(abf)).containsPattern("\"rope_theta\": *500000.0");
+    // the base has the 2-layer, 64-wide shape, and the continued arms keep it
+    for (String arm : new String[] {"base", "abf"}) {
+      var c = io.papers4j.lm.llama.LlamaCheckpoint.readConfig(
+          io.papers4j.core.data.Papers4jHome.resolve("runs", "yi-long-smoke", arm));
+      assertThat(c.numHiddenLayers()).as(arm).isEqualTo(2);
+      assertThat(c.hiddenSize()).as(arm).isEqualTo(64);
+      assertThat(c.intermediateSize()).as(arm).isEqualTo(128);
+    }
   }
 }
