@@ -12,10 +12,19 @@ class MlmFilterReproductionTest {
   @Test
   void smoke_preset_runs_end_to_end_and_writes_its_report(@TempDir Path dir) throws Exception {
     Result r = new MlmFilterReproduction().run("smoke", dir);
-    assertThat(Files.readString(dir.resolve("README.md"))).contains("| itm_and_odf |", "Claims", "CLIPScore vs oracle itm");
-    assertThat(Files.readString(dir.resolve("result.json"))).contains("mlm-filter", "down_clipscore_average", "claim_iii_rho_gap");
+    assertThat(Files.readString(dir.resolve("README.md"))).contains("| itm_and_odf |", "Claims", "CLIPScore vs oracle itm", "downstream check");
+    assertThat(Files.readString(dir.resolve("result.json"))).contains("mlm-filter", "down_clipscore_average", "claim_iii_rho_gap", "downstream_oracle_beats_random");
     assertThat(Files.exists(dir.resolve("histogram_itm.png"))).isTrue();
     assertThat(Files.exists(dir.resolve("downstream.png"))).isTrue();
     assertThat(r.metrics()).containsKey("malformed_outputs");
+  }
+
+  @Test
+  void a_filter_beats_a_baseline_only_in_every_seed_and_by_more_than_the_seed_spread() {
+    assertThat(MlmFilterReproduction.beatsClear(new double[] {3, 4, 5}, new double[] {1, 1, 1})).isTrue();
+    // one seed below the baseline
+    assertThat(MlmFilterReproduction.beatsClear(new double[] {3, 0.5, 5}, new double[] {1, 1, 1})).isFalse();
+    // above in every seed, but differences 0.1, 0.2, 4: mean 1.43 below their std 2.2
+    assertThat(MlmFilterReproduction.beatsClear(new double[] {1.1, 1.2, 5}, new double[] {1, 1, 1})).isFalse();
   }
 }
