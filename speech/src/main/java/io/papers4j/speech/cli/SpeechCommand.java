@@ -106,6 +106,9 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--timbre-from", defaultValue = "same", description = "Timbre vector of each training crop from the 'same' crop or 'other' utterances of its speaker (default ${DEFAULT-VALUE}).")
     String timbreFrom;
 
+    @Option(names = "--corpus", defaultValue = "config", description = "What makes an espeak-ng speaker: 'config' (voice variant × accent × pitch × speed) or 'timbre' (voice variant only; pitch and speed drawn per utterance) (default ${DEFAULT-VALUE}).")
+    String corpus;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -113,12 +116,15 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (!corpus.equals("config") && !corpus.equals("timbre")) {
+        throw new IllegalArgumentException("--corpus must be 'config' or 'timbre', got '" + corpus + "'");
+      }
       if (!timbreFrom.equals("other") && !timbreFrom.equals("same")) {
         throw new IllegalArgumentException("--timbre-from must be 'other' or 'same', got '" + timbreFrom + "'");
       }
       CodecTraining.Recipe recipe = new CodecTraining.Recipe(steps, batch, 112, 2e-3, grl, grlWarmup, timbreFrom.equals("other"));
       Engine.init();
-      SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed));
+      SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed, corpus.equals("timbre")));
       FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim);
       CodecTraining.Run r = CodecTraining.train(cfg, c.train, recipe, seed, "facodec",
           precision.get());

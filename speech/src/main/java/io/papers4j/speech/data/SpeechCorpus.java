@@ -14,9 +14,13 @@ import java.util.stream.IntStream;
 /**
  * Training and test speech synthesised with espeak-ng (6(e) step 1 of the spec).
  *
- * <p>A "speaker" is a fixed synthesis configuration: accent voice × voice variant (timbre) × base
- * pitch × pitch range × speed. Each utterance varies pitch (±8 of 99), range (±15) and speed
- * (±10%) around the speaker's values, so F0 varies independently of speaker and text. Audio is
+ * <p>Two kinds of speaker ({@link Config#timbreOnly()}). By default a "speaker" is a fixed synthesis
+ * configuration: accent voice × voice variant (timbre) × base pitch × pitch range × speed, and each
+ * utterance varies pitch (±8 of 99), range (±15) and speed (±10%) around the speaker's values; the
+ * utterance's pitch and speed then name its speaker (see docs/naturalspeech3.md, probe 4). In a
+ * timbre-only corpus a speaker is one espeak-ng voice variant of one accent ({@code en-us}), and
+ * every utterance draws pitch, range and speed from the same ranges whoever speaks, so prosody
+ * carries no speaker information beyond what the variant itself sets. Audio is
  * resampled from espeak-ng's 22,050 Hz to 16 kHz, peak-normalised to 0.8 and cut to a whole number
  * of codec frames (hop 200 = 12.5 ms). Per frame t (samples [200t, 200t+200)): the log-mel frame
  * centred at 200t, the phone whose espeak-ng phoneme event covers sample 200t+100 (0 = silence or
@@ -44,14 +48,35 @@ public final class SpeechCorpus {
    * @param uttsPerSpeaker training utterances per training speaker
    * @param testUttsPerSpeaker held-out-sentence utterances per speaker
    * @param seed everything random derives from it
+   * @param timbreOnly a speaker is a voice variant only; pitch, range and speed are drawn per
+   *     utterance independently of the speaker (one speaker per voice variant, so at most as many speakers as variants)
    */
-  public record Config(int trainSpeakers, int heldOutSpeakers, int uttsPerSpeaker, int testUttsPerSpeaker, long seed) {
+  public record Config(int trainSpeakers, int heldOutSpeakers, int uttsPerSpeaker, int testUttsPerSpeaker, long seed,
+      boolean timbreOnly) {
     public Config {
       if (trainSpeakers < 2 || heldOutSpeakers < 0 || uttsPerSpeaker < 1 || testUttsPerSpeaker < 1) {
         throw new IllegalArgumentException("corpus needs >= 2 training speakers and >= 1 utterance per speaker");
       }
+      if (timbreOnly && trainSpeakers + heldOutSpeakers > VARIANTS.length) {
+        throw new IllegalArgumentException("a timbre-only corpus has at most " + VARIANTS.length
+            + " speakers (one per espeak-ng voice variant), asked for " + (trainSpeakers + heldOutSpeakers));
+      }
+    }
+
+    /** Speakers that differ in voice, pitch and speed (the default corpus). */
+    public Config(int trainSpeakers, int heldOutSpeakers, int uttsPerSpeaker, int testUttsPerSpeaker, long seed) {
+      this(trainSpeakers, heldOutSpeakers, uttsPerSpeaker, testUttsPerSpeaker, seed, false);
+    }
+
+    public Config withTimbreOnly(boolean t) {
+      return new Config(trainSpeakers, heldOutSpeakers, uttsPerSpeaker, testUttsPerSpeaker, seed, t);
     }
   }
+
+  /** Accent of every speaker of a timbre-only corpus. */
+  static final String TIMBRE_ONLY_ACCENT = "en-us";
+  /** Per-utterance ranges of a timbre-only corpus: the spread the default corpus reaches over its speakers. */
+  static final int PITCH_MIN = 17, PITCH_MAX = 82, RANGE_MIN = 15, RANGE_MAX = 94, WPM_MIN = 126, WPM_MAX = 219;
 
   static final String[] ACCENTS = {"en", "en-us", "en-gb-scotland", "en-gb-x-rp", "en-us-nyc", "en-gb-x-gbclan"};
   static final String[] VARIANTS = {"m1", "m2", "m3", "m4", "m5", "m6", "m7", "f1", "f2", "f3", "f4", "f5",
@@ -80,8 +105,11 @@ public final class SpeechCorpus {
     for (int i = 0; i < VARIANTS.length; i++) variantOrder.add(i);
     java.util.Collections.shuffle(variantOrder, r);
     for (int s = 0; s < total; s++) {
-      String voice = ACCENTS[s % ACCENTS.length] + "+" + VARIANTS[variantOrder.get(s % VARIANTS.length)];
-      corpus.speakers.add(new Speaker(s, voice, 25 + r.nextInt(50), 30 + r.nextInt(50), 140 + r.nextInt(60)));
+      String variant = VARIANTS[variantOrder.get(s % VARIANTS.length)];
+      String voice = (c.timbreOnly() ? TIMBRE_ONLY_ACCENT : ACCENTS[s % ACCENTS.length]) + "+" + variant;
+      // a timbre-only speaker's pitch/range/speed are the centres of the per-utterance ranges (informative only)
+      corpus.speakers.add(c.timbreOnly() ? new Speaker(s, voice, (PITCH_MIN + PITCH_MAX) / 2, (RANGE_MIN + RANGE_MAX) / 2, (WPM_MIN + WPM_MAX) / 2)
+          : new Speaker(s, voice, 25 + r.nextInt(50), 30 + r.nextInt(50), 140 + r.nextInt(60)));
     }
     List<List<String>> pools = Sentences.pools(Math.max(40, c.uttsPerSpeaker() * 4), Math.max(20, c.testUttsPerSpeaker() * 4), c.seed() + 1);
     record Job(int speaker, String text, int split, long seed) {}
@@ -98,9 +126,16 @@ public final class SpeechCorpus {
     for (Job j : jobs) {
       Speaker sp = corpus.speakers.get(j.speaker());
       Random u = new Random(j.seed());
-      int pitch = clamp(sp.pitch() + u.nextInt(17) - 8, 0, 99);
-      int range = clamp(sp.range() + u.nextInt(31) - 15, 0, 100);
-      int wpm = (int) Math.round(sp.wpm() * (0.9 + 0.2 * u.nextDouble()));
+      int pitch, range, wpm;
+      if (c.timbreOnly()) {
+        pitch = PITCH_MIN + u.nextInt(PITCH_MAX - PITCH_MIN + 1);
+        range = RANGE_MIN + u.nextInt(RANGE_MAX - RANGE_MIN + 1);
+        wpm = WPM_MIN + u.nextInt(WPM_MAX - WPM_MIN + 1);
+      } else {
+        pitch = clamp(sp.pitch() + u.nextInt(17) - 8, 0, 99);
+        range = clamp(sp.range() + u.nextInt(31) - 15, 0, 100);
+        wpm = (int) Math.round(sp.wpm() * (0.9 + 0.2 * u.nextDouble()));
+      }
       raw.add(new Object[] {j, Espeak.synth(j.text(), sp.voice(), wpm, pitch, range)});
     }
     TreeSet<String> symbols = new TreeSet<>();

@@ -10,6 +10,7 @@ import io.papers4j.speech.audio.Pitch;
 import io.papers4j.speech.audio.Spectrogram;
 import io.papers4j.speech.audio.Wav;
 import io.papers4j.speech.data.AsteriskPrompts;
+import io.papers4j.speech.data.ProsodyProbe;
 import io.papers4j.speech.data.SpeechCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,10 @@ public final class NaturalSpeech3Reproduction implements Reproduction {
     metrics.put("train_speech_seconds", round(corpus.trainSeconds()));
     metrics.put("train_speakers", corpus.config.trainSpeakers());
     metrics.put("phones", corpus.phoneSet.size());
+    // the z_p speaker criterion can only hold where prosody itself does not name the speaker
+    metrics.put("speakers_differ_in", corpus.config.timbreOnly() ? "voice variant only" : "voice variant, accent, pitch and speed");
+    metrics.put("speaker_acc_from_prosody_alone", round(ProsodyProbe.speakerAccuracy(corpus.train, corpus.testSentences,
+        corpus.config.trainSpeakers())));
     metrics.put("codec_bitrate_bps", tr.facodec().config.bitrate());
     metrics.put("codec_seconds", Map.of("facodec", round(tr.facodecRun().seconds()), "facodec_dim" + tr.facodec().config.dim(),
         round(tr.wideRun().seconds()), "rvq_baseline", round(tr.plainRun().seconds())));

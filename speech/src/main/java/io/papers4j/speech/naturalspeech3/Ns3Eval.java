@@ -44,9 +44,14 @@ public final class Ns3Eval {
     }
   }
 
-  /** Voice-conversion results: target-speaker rate, cosine similarities, PERs. */
+  /**
+   * Voice-conversion results: target-speaker rate, cosine similarities, PERs, and how much the
+   * timbre swap changes the decoder's output at all: log-mel L1 between the source decoded with the
+   * target's timbre vector and with its own ({@code melChangeFromTimbre}), next to the L1 of that
+   * reconstruction against the source's ground truth ({@code melL1Reconstructed}).
+   */
   public record Vc(int pairs, double targetRate, double sourceRate, double simTarget, double simSource, double perConverted,
-      double perReconstructed) {
+      double perReconstructed, double melChangeFromTimbre, double melL1Reconstructed) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("pairs", pairs);
@@ -56,6 +61,8 @@ public final class Ns3Eval {
       m.put("embedding_cosine_to_source", r4(simSource));
       m.put("per_converted", r4(perConverted));
       m.put("per_reconstructed", r4(perReconstructed));
+      m.put("mel_l1_converted_vs_reconstructed", r4(melChangeFromTimbre));
+      m.put("mel_l1_reconstructed_vs_source", r4(melL1Reconstructed));
       return m;
     }
   }
@@ -73,7 +80,7 @@ public final class Ns3Eval {
 
   public static Vc voiceConversion(Facodec m, MelClassifier spk, MelClassifier rec, SpeechCorpus c, int n, long seed) {
     List<SpeechCorpus.Utt> test = c.testSentences;
-    double tgt = 0, src = 0, simT = 0, simS = 0, perC = 0, perR = 0;
+    double tgt = 0, src = 0, simT = 0, simS = 0, perC = 0, perR = 0, change = 0, recL1 = 0;
     List<int[]> ps = pairs(test, n, seed);
     for (int[] p : ps) {
       SpeechCorpus.Utt a = test.get(p[0]), b = test.get(p[1]);
@@ -87,9 +94,11 @@ public final class Ns3Eval {
       simS += MelClassifier.cosine(e, spk.embed(a.logMel()));
       perC += MelClassifier.phoneErrorRate(rec.predictPhones(conv), a.phones());
       perR += MelClassifier.phoneErrorRate(rec.predictPhones(recon), a.phones());
+      change += l1(conv, recon);
+      recL1 += l1(recon, a.logMel());
     }
     int k = ps.size();
-    return new Vc(k, tgt / k, src / k, simT / k, simS / k, perC / k, perR / k);
+    return new Vc(k, tgt / k, src / k, simT / k, simS / k, perC / k, perR / k, change / k, recL1 / k);
   }
 
   /** Generation results averaged over seeds. */

@@ -121,7 +121,10 @@ final class Ns3Report {
         r.preset(), r.seed(), r.runtimeS(), m.get("cores"), m.get("load_average_start"), m.get("load_average_end")));
     s.append("Training speech: espeak-ng, ").append(m.get("train_speakers")).append(" speakers, ")
         .append(m.get("train_speech_seconds")).append(" s; ").append(m.get("phones")).append(" phones; codec bitrate ")
-        .append(m.get("codec_bitrate_bps")).append(" bit/s. **Reproduced (all four criteria): ").append(r.reproduced()).append("**\n\n");
+        .append(m.get("codec_bitrate_bps")).append(" bit/s; speakers differ in ").append(m.get("speakers_differ_in"))
+        .append(" (pitch, pitch spread and speed alone name the speaker with accuracy ").append(m.get("speaker_acc_from_prosody_alone"))
+        .append(", chance ").append(String.format(Locale.ROOT, "%.3f", 1.0 / ((Number) m.get("train_speakers")).doubleValue()))
+        .append("). **Reproduced (all four criteria): ").append(r.reproduced()).append("**\n\n");
     s.append("Speaker and phone scores come from **in-project proxies** (a speaker classifier and a frame phone recogniser trained here on");
     s.append(" ground-truth mels), not from WavLM or an ASR model. Proxy sanity on real held-out espeak-ng speech: `")
         .append(m.get("proxies")).append("`.\n\n");

@@ -91,6 +91,11 @@ class SpeechCommandTest {
     // bad input: a missing file is a non-zero exit, not a crash
     assertThat(run("convert", "--model", m, "--source", dir.resolve("missing.wav").toString(), "--voice", b.toString(),
         "--out", dir.resolve("x.wav").toString())).isNotZero();
+    // an unknown corpus kind, and more timbre-only speakers than voice variants, are refused before any synthesis
+    assertThat(run("codec", "train", "--out", dir.resolve("c1").toString(), "--corpus", "voices")).isNotZero();
+    assertThat(run("codec", "train", "--out", dir.resolve("c2").toString(), "--corpus", "timbre", "--speakers", "99")).isNotZero();
+    assertThat(dir.resolve("c1")).doesNotExist();
+    assertThat(dir.resolve("c2")).doesNotExist();
   }
 
   private static double rms(float[] x) {

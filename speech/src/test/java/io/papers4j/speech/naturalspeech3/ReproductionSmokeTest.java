@@ -21,7 +21,7 @@ class ReproductionSmokeTest {
     Result r = new NaturalSpeech3Reproduction().run("smoke", dir);
     assertThat(r.system()).isEqualTo("naturalspeech3");
     Map<String, Object> m = r.metrics();
-    assertThat(m).containsKeys("probes", "vc_code_dim_8", "vc_code_dim_64", "detail_ablation", "generation", "asterisk_reconstruction");
+    assertThat(m).containsKeys("speaker_acc_from_prosody_alone", "probes", "vc_code_dim_8", "vc_code_dim_64", "detail_ablation", "generation", "asterisk_reconstruction");
     assertThat((Map<String, Object>) m.get("claims")).hasSize(4);
     for (String f : new String[] {"result.json", "README.md", "vc_mels.png", "tts_mels.png", "codec_loss.png", "audio/vc_converted_dim8.wav",
         "audio/tts_factorised.wav", "audio/tts_non_factorised.wav"}) {
