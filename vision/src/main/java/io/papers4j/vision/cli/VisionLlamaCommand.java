@@ -169,6 +169,10 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
     @Option(names = "--test-images", defaultValue = "0", description = "Test images (default: the whole test split).")
     int testImages;
 
+    @Option(names = "--scale-windows",
+        description = "Pyramid only, a diagnostic (not the paper's model): LSA windows grow with the test resolution, coordinates scaled back to the trained window.")
+    boolean scaleWindows;
+
     @Option(names = "--data", description = "fashion-mnist or mnist (default: the data set recorded in the checkpoint).")
     String data;
 
@@ -182,13 +186,17 @@ public final class VisionLlamaCommand extends ParentCommand implements CliComman
       Engine.init(threads);
       Precision p = precision.get();
       ImageClassifier m = VisionCheckpoint.load(model).positionRule(parseRule(rule));
+      if (scaleWindows) {
+        if (!(m instanceof PyramidVisionModel pm)) throw new IllegalArgumentException("--scale-windows needs a pyramid checkpoint, got " + m.arch());
+        pm.scaleWindows(true);
+      }
       String set = data != null ? ImageDataSets.check(data) : ImageDataSets.of(model);
       FashionMnist.Split test = ImageDataSets.test(set);
       int n = testImages > 0 ? Math.min(testImages, test.count()) : test.count();
       FashionMnistData d = new FashionMnistData(test, test, 128, n, 128, 0, 0);
       double acc = Accuracy.of(m, x -> logits(m, x, p), d, resolution);
-      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s, %s: top-1 %.4f on %d %s test images%n",
-          model, m.arch(), resolution, rule, p.id(), acc, n, set);
+      System.out.printf(Locale.ROOT, "%s (%s) at %d px, rule %s%s, %s: top-1 %.4f on %d %s test images%n",
+          model, m.arch(), resolution, rule, scaleWindows ? ", scaled windows" : "", p.id(), acc, n, set);
       return 0;
     }
   }

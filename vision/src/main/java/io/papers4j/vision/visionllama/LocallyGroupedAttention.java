@@ -8,6 +8,7 @@ import io.papers4j.core.nn.Params;
 import io.papers4j.core.nn.pos.GridRope;
 import io.papers4j.core.nn.pos.RotaryEmbedding;
 import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -31,6 +32,7 @@ final class LocallyGroupedAttention implements Parameterized {
   final Linear oProj;
   private final int heads;
   private final int ws;
+  private final GridRope rope;
   private final Tensor[] cosSin; // each (ws², D)
 
   LocallyGroupedAttention(int dim, int heads, int ws, double theta, Init init) {
@@ -45,14 +47,34 @@ final class LocallyGroupedAttention implements Parameterized {
     this.oProj = new Linear(dim, dim, true, init);
     this.heads = heads;
     this.ws = ws;
-    GridRope rope = new GridRope(kind, dim / heads, theta);
-    Tensor local = PyramidPositions.window(ws);
-    if (kind == GridRope.Kind.ROPE_1D) local = PyramidPositions.flatten(local, ws);
-    this.cosSin = rope.cosSin(local, torch.ScalarType.Float);
+    this.rope = new GridRope(kind, dim / heads, theta);
+    this.cosSin = windowCosSin(ws);
   }
 
-  /** x (B, H·W, C) → (B, H·W, C). */
+  /**
+   * cos/sin of a window of side {@code window}, its local coordinates scaled by ws / window so that
+   * they span the training window's range 0 … ws−1 (identity when window = ws).
+   */
+  private Tensor[] windowCosSin(int window) {
+    Tensor local = PyramidPositions.window(window).mul(new Scalar((double) ws / window));
+    if (rope.kind() == GridRope.Kind.ROPE_1D) local = PyramidPositions.flatten(local, ws);
+    return rope.cosSin(local, torch.ScalarType.Float);
+  }
+
+  /** x (B, H·W, C) → (B, H·W, C) with the trained window ws. */
   Tensor forward(Tensor x, int h, int w) {
+    return forward(x, h, w, ws);
+  }
+
+  /**
+   * As {@link #forward(Tensor, int, int)} with windows of side {@code window}: a diagnostic that
+   * enlarges the windows with the test resolution (their coordinates scaled back to 0 … ws−1), so
+   * each window covers the same part of an upsampled image as at training. Not the paper's model,
+   * whose windows never change.
+   */
+  Tensor forward(Tensor x, int h, int w, int window) {
+    Tensor[] cs = window == ws ? cosSin : windowCosSin(window);
+    int ws = window; // the window side in use from here on
     long b = x.size(0);
     long c = x.size(2);
     long d = c / heads;
@@ -70,11 +92,11 @@ final class LocallyGroupedAttention implements Parameterized {
     Tensor q = split(qProj.forward(g), d); // (B·n_win, heads, ws², D)
     Tensor k = split(kProj.forward(g), d);
     Tensor v = split(vProj.forward(g), d);
-    q = RotaryEmbedding.rotate(q, cosSin[0], cosSin[1]);
-    k = RotaryEmbedding.rotate(k, cosSin[0], cosSin[1]);
+    q = RotaryEmbedding.rotate(q, cs[0], cs[1]);
+    k = RotaryEmbedding.rotate(k, cs[0], cs[1]);
     Tensor mask = null;
     if (padB > 0 || padR > 0) {
-      mask = paddingMask(h, w, nh, nw).expand(b, nWin, 1, 1, win).reshape(b * nWin, 1, 1, win);
+      mask = paddingMask(h, w, nh, nw, ws).expand(b, nWin, 1, 1, win).reshape(b * nWin, 1, 1, win);
     }
     Tensor out = Attention.attendFused(q, k, v, mask, false); // (B·n_win, heads, ws², D)
     out = out.transpose(1, 2).reshape(b, nh, nw, ws, ws, c).permute(0, 1, 3, 2, 4, 5).reshape(b, hp, wp, c);
@@ -83,7 +105,7 @@ final class LocallyGroupedAttention implements Parameterized {
   }
 
   /** (1, n_win, 1, 1, ws²) bool: true where the window position is a real token, not padding. */
-  private Tensor paddingMask(int h, int w, int nh, int nw) {
+  private static Tensor paddingMask(int h, int w, int nh, int nw, int ws) {
     float[] valid = new float[nh * nw * ws * ws];
     for (int wi = 0; wi < nh; wi++) {
       for (int wj = 0; wj < nw; wj++) {

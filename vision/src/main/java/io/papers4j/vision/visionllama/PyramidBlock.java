@@ -44,10 +44,10 @@ final class PyramidBlock implements Parameterized {
     return lsa != null;
   }
 
-  /** x (B, H·W, C); for GSA the rope table and the query/key coordinates → (B, H·W, C). */
-  Tensor forward(Tensor x, int h, int w, GridRope rope, Tensor qPos, Tensor kPos) {
+  /** x (B, H·W, C); for LSA the window side, for GSA the rope table and the query/key coordinates → (B, H·W, C). */
+  Tensor forward(Tensor x, int h, int w, int window, GridRope rope, Tensor qPos, Tensor kPos) {
     Tensor n = norm1.forward(x);
-    Tensor a = lsa != null ? lsa.forward(n, h, w) : gsa.forward(n, h, w, rope, qPos, kPos);
+    Tensor a = lsa != null ? lsa.forward(n, h, w, window) : gsa.forward(n, h, w, rope, qPos, kPos);
     x = x.add(gamma1 == null ? a : a.mul(gamma1));
     Tensor m = mlp.forward(norm2.forward(x));
     return x.add(gamma2 == null ? m : m.mul(gamma2));

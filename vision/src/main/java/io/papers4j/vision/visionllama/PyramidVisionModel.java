@@ -39,6 +39,7 @@ public final class PyramidVisionModel implements ImageClassifier {
   private final LayerNorm norm;
   private final Linear head;
   private PositionRule positionRule = PositionRule.AUTO_SCALE;
+  private boolean scaleWindows = false;
 
   public PyramidVisionModel(PyramidConfig config, long seed) {
     this.config = config;
@@ -79,6 +80,16 @@ public final class PyramidVisionModel implements ImageClassifier {
     return positionRule;
   }
 
+  /**
+   * Diagnostic, not the paper's model: with {@code true}, LSA windows grow with the test grid
+   * (side ws·H_stage / H_train, coordinates scaled back to 0 … ws−1), so each window covers the
+   * same part of an upsampled image as in training. Identity at the training resolution.
+   */
+  public PyramidVisionModel scaleWindows(boolean on) {
+    this.scaleWindows = on;
+    return this;
+  }
+
   /** images (B, channels, H, W) → logits (B, classes). */
   @Override
   public Tensor forward(Tensor images) {
@@ -100,22 +111,24 @@ public final class PyramidVisionModel implements ImageClassifier {
       int w = (int) map.size(3);
       tokens = patchNorms.get(i).forward(PatchEmbed.tokens(map)); // (B, H_i·W_i, C_i)
       StagePositions sp = stagePositions(i, h, w);
-      for (PyramidBlock block : stages.get(i)) tokens = block.forward(tokens, h, w, sp.rope, sp.q, sp.k);
+      for (PyramidBlock block : stages.get(i)) tokens = block.forward(tokens, h, w, sp.window, sp.rope, sp.q, sp.k);
       x = tokens.transpose(1, 2).reshape(b, config.dims()[i], h, w); // (B, C_i, H_i, W_i) for the next merge
     }
     return head.forward(norm.forward(tokens).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())); // (B, classes)
   }
 
-  /** The GSA rope table and query/key coordinates of stage i at an h×w map under the current rule. */
-  record StagePositions(GridRope rope, Tensor q, Tensor k) {}
+  /** The LSA window side, the GSA rope table and query/key coordinates of stage i at an h×w map under the current rule. */
+  record StagePositions(int window, GridRope rope, Tensor q, Tensor k) {}
 
   StagePositions stagePositions(int i, int h, int w) {
+    int train = config.stageGrid(i, config.imageSize());
+    int window = scaleWindows ? Math.max(1, (int) Math.round((double) config.windowSize() * h / train)) : config.windowSize();
     int headDim = config.dims()[i] / config.heads()[i];
     double theta = positionRule.theta(config.ropeTheta());
     GridRope table = new GridRope(config.ropeKind(), headDim, theta);
     int sr = config.srRatios()[i];
     if (config.ropeKind() == GridRope.Kind.ROPE_1D) { // flat index on this map's width; no auto-scale for 1D (as in the plain model)
-      return new StagePositions(table, PyramidPositions.flatten(PyramidPositions.queries(h, w, 1, 1), w),
+      return new StagePositions(window, table, PyramidPositions.flatten(PyramidPositions.queries(h, w, 1, 1), w),
           PyramidPositions.flatten(PyramidPositions.keys(h, w, sr, config.keyPlacement(), 1, 1), w));
     }
     double sh = 1.0;
@@ -124,12 +137,11 @@ public final class PyramidVisionModel implements ImageClassifier {
       if (config.autoScaleBase() > 0) { // the code: s = base / H at every stage, one scale for both axes
         sh = sw = (double) config.autoScaleBase() / h;
       } else { // the paper's rule: training grid / test grid, 1 at the training resolution
-        int train = config.stageGrid(i, config.imageSize());
         sh = positionRule.scale(train, h);
         sw = positionRule.scale(train, w);
       }
     }
-    return new StagePositions(table, PyramidPositions.queries(h, w, sh, sw),
+    return new StagePositions(window, table, PyramidPositions.queries(h, w, sh, sw),
         PyramidPositions.keys(h, w, sr, config.keyPlacement(), sh, sw));
   }
 

@@ -310,6 +310,44 @@ class PyramidVisionModelTest {
   }
 
   @Test
+  void scaledWindowsAreTheIdentityAtTheTrainingResolutionAndGrowWithTheGrid() {
+    PyramidVisionModel m = new PyramidVisionModel(PyramidConfig.fashionMnist(), 5);
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor x = torch.randn(2, 1, 28, 28);
+      Tensor fixed = m.scaleWindows(false).forward(x);
+      assertThat(m.scaleWindows(true).forward(x).equal(fixed)).isTrue();
+      Tensor big = torch.randn(1, 1, 56, 56);
+      assertThat(maxDiff(m.scaleWindows(true).forward(big), m.scaleWindows(false).forward(big))).isGreaterThan(0.0);
+    }
+    // window side ws·H/H_train per stage: 44 px → 22 and 11 tokens → 11; 56 px → 14; 64 px → 32 and 16 → 16
+    m.scaleWindows(true);
+    assertThat(m.stagePositions(0, 22, 22).window()).isEqualTo(11);
+    assertThat(m.stagePositions(1, 11, 11).window()).isEqualTo(11);
+    assertThat(m.stagePositions(0, 28, 28).window()).isEqualTo(14);
+    assertThat(m.stagePositions(1, 16, 16).window()).isEqualTo(16);
+    assertThat(m.scaleWindows(false).stagePositions(0, 28, 28).window()).isEqualTo(7);
+    int dim = 32;
+    try (NoGradGuard g = new NoGradGuard()) {
+      LocallyGroupedAttention lsa = new LocallyGroupedAttention(dim, 1, 4, 10000, Init.normal(5, 0.2));
+      Tensor x = torch.randn(1, 64, dim); // 8×8 map
+      assertThat(lsa.forward(x, 8, 8, 4).equal(lsa.forward(x, 8, 8))).isTrue();
+      // one 8×8 window: token (7, 7) now reaches token (0, 0)
+      Tensor x2 = x.clone();
+      x2.select(1, 63).add_(torch.randn(dim));
+      assertThat(maxDiff(lsa.forward(x, 8, 8, 8).select(1, 0), lsa.forward(x2, 8, 8, 8).select(1, 0))).isGreaterThan(1e-4);
+      // its coordinates are the trained window's range: global attention with 2D RoPE on (i, j) × 4/8
+      Attention ref = new Attention(new Attention.Config(dim, 1, 1, dim, true, false, 0), new GridRope(GridRope.Kind.ROPE_2D, dim, 10000),
+          Init.normal(0, 0.02)).kernel(Attention.Kernel.NAIVE);
+      copy(ref.qProj, lsa.qProj);
+      copy(ref.kProj, lsa.kProj);
+      copy(ref.vProj, lsa.vProj);
+      copy(ref.oProj, lsa.oProj);
+      Tensor expected = ref.forward(x, GridPositions.of(GridRope.Kind.ROPE_2D, 8, 8, 0.5, 0.5, false));
+      assertThat(maxDiff(lsa.forward(x, 8, 8, 8), expected)).isLessThan(1e-5);
+    }
+  }
+
+  @Test
   void checkpointRoundTripsAndBadInputsFailClearly(@TempDir Path dir) throws Exception {
     PyramidVisionModel m = new PyramidVisionModel(PyramidConfig.fashionMnist().withKeyPlacement("code"), 9);
     Path out = dir.resolve("pyr");
