@@ -60,7 +60,8 @@ final class ReproduceCommand implements Callable<Integer> {
     TreeMap<String, Reproduction> all = new TreeMap<>();
     for (Reproduction r : ServiceLoader.load(Reproduction.class)) all.put(r.name(), r);
     if (list) {
-      all.values().forEach(r -> System.out.printf("  %-18s %s%s%n", r.name(), r.title(),
+      int width = all.keySet().stream().mapToInt(String::length).max().orElse(0); // names line up whatever their length
+      all.values().forEach(r -> System.out.printf("  %-" + width + "s  %s%s%n", r.name(), r.title(),
           r.parts().isEmpty() ? "" : " [parts: " + String.join(", ", r.parts()) + "]"));
       return 0;
     }
