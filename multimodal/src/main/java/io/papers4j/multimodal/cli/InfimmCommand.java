@@ -61,6 +61,10 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--square-curriculum", defaultValue = "1",
+        description = "Draw the documents' square this many times larger at the first step, shrinking to its real size by 60%% of the steps (1 = off; default ${DEFAULT-VALUE}).")
+    double squareCurriculum;
+
     @Option(names = "--data", defaultValue = "documents",
         description = "documents (Java2D), web (screenshots of Debian HTML pages, headless Chromium) or mix (half each) (default ${DEFAULT-VALUE}).")
     String data;
@@ -82,7 +86,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       Engine.seed(seed);
       InfimmModel model = initFrom != null ? InfimmModel.load(initFrom, null) : InfimmModel.fromScratch(config(size), seed);
       int side = model.config().tile();
-      InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid());
+      InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid(), squareCurriculum);
       InfimmTraining.Data source = InfimmTraining.documents(o.minSide(), o.maxSide());
       if (!data.equals("documents")) {
         List<Documents.Sample> web = webSamples(WebPages.pick(pages, seed, WebPages.Split.TRAIN));
@@ -97,6 +101,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       info.put("steps", steps);
       info.put("batch", batch);
       info.put("seed", seed);
+      info.put("square_curriculum", squareCurriculum);
       info.put("data", data);
       if (!data.equals("documents")) info.put("web_pages", pages);
       info.put("resolution", InfimmTraining.resolution(stage).name().toLowerCase(Locale.ROOT));

@@ -43,6 +43,17 @@ public final class Documents {
 
   /** The sample of a seed; {@code kinds} restricts the question kinds (null = all but CORNER). */
   public static Sample sample(long seed, int minSide, int maxSide, List<Kind> kinds) {
+    return sample(seed, minSide, maxSide, kinds, 1.0);
+  }
+
+  /**
+   * As above with the square's side multiplied by {@code squareScale} (≥ 1; at most half the page's
+   * shorter side), grown up and to the left from its bottom-right corner and drawn over the circles
+   * and the table: a curriculum starts with a large square and shrinks it to its real size. At 1 the
+   * page is the one of {@link #sample(long, int, int, List)}, pixel for pixel.
+   */
+  public static Sample sample(long seed, int minSide, int maxSide, List<Kind> kinds, double squareScale) {
+    if (!(squareScale >= 1)) throw new IllegalArgumentException("square scale must be >= 1, got " + squareScale);
     Random r = new Random(seed * 0x9E3779B97F4A7C15L + 17);
     int w = minSide + r.nextInt(maxSide - minSide + 1);
     int h = minSide + r.nextInt(maxSide - minSide + 1);
@@ -87,6 +98,11 @@ public final class Documents {
       if (c == 0) firstCircleX = x;
       g.setColor(COLOURS[(squareColour + 1 + c) % COLOURS.length]);
       g.fillOval(x, by, sz, sz);
+    }
+    int side = Math.max(sz, Math.min((int) Math.round(sz * squareScale), Math.min(w, h) / 2));
+    if (side > sz) { // the enlarged square over everything, so no circle hides part of it
+      g.setColor(COLOURS[squareColour]);
+      g.fillRect(Math.max(0, squareX + sz - side), Math.max(0, by + sz - side), side, side);
     }
     List<Kind> allowed = kinds == null ? List.of(Kind.READ, Kind.TABLE, Kind.COUNT, Kind.COLOUR, Kind.POSITION, Kind.GENERAL) : kinds;
     Kind kind = allowed.get(r.nextInt(allowed.size()));

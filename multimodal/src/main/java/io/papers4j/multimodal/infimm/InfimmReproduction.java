@@ -21,8 +21,8 @@ import java.util.Map;
  * resolution, tile PE or resampler only.
  */
 public final class InfimmReproduction extends TimedReproduction {
-  /** Sizes of a preset. */
-  record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds) {}
+  /** Sizes of a preset; stage 1 starts the documents' square {@code squareCurriculum} times larger (1 = off). */
+  record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, double squareCurriculum) {}
 
   public InfimmReproduction() {
     super("infimm-hd", "2403.01487", "InfiMM-HD: resolution ladder, tile 2-D PE, resampler cap, gate statistics",
@@ -33,14 +33,15 @@ public final class InfimmReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1);
+      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1.0);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
       // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
       // at 16 or 32 px, three at dynamic resolution): about 12 minutes at those rates (a first run of the
-      // older protocol took 0.7x its estimate).
-      case "quick" -> new Preset(InfimmConfig.quick(), new int[] {800, 400, 300, 300}, 8, 300, 1);
-      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3);
+      // older protocol took 0.7x its estimate). No square curriculum: a quick run with stage 1 starting the square
+      // 4x larger (the lever that makes a colour-only probe read the square) left colour at 20.9-32.6 in every arm.
+      case "quick" -> new Preset(InfimmConfig.quick(), new int[] {800, 400, 300, 300}, 8, 300, 1, 1.0);
+      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 1.0);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -125,8 +126,9 @@ public final class InfimmReproduction extends TimedReproduction {
         .reference("tab7_docvqa_448_without_with_resampler", List.of(44.9, 30.7));
     String notes = String.format(Locale.ROOT, "%d seed(s), stage steps %s at batch %d, %d held-out documents per arm; load at start %s. "
         + "Stage 1 trains the LM from scratch with the cross-attention and leaves the randomly initialised ViT frozen "
-        + "(no pretrained EVA-CLIP/Vicuna here); stages 2-3 train the ViT at a tenth of their rate.", p.seeds(), java.util.Arrays.toString(p.steps()),
-        p.batch(), p.eval(), run.loadAtStart());
+        + "(no pretrained EVA-CLIP/Vicuna here); stages 2-3 train the ViT at a tenth of their rate.%s", p.seeds(), java.util.Arrays.toString(p.steps()),
+        p.batch(), p.eval(), run.loadAtStart(), p.squareCurriculum() > 1 ? String.format(Locale.ROOT, " Stage 1 draws the documents' square "
+            + "%.1fx larger at its first step, shrinking to its real size by 60%% of its steps.", p.squareCurriculum()) : "");
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c2, c3, c4, notes, run));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
   }
@@ -140,7 +142,8 @@ public final class InfimmReproduction extends TimedReproduction {
   }
 
   private static void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
-    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null);
+    double curriculum = stage == 1 ? p.squareCurriculum() : 1.0;
+    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi, curriculum), res, null);
   }
 
   private static Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {

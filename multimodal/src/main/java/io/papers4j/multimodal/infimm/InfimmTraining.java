@@ -40,13 +40,32 @@ import org.bytedeco.pytorch.global.torch;
  * linear warm-up alone did not prevent it (0.06); a tenth of the rate for the ViT kept 0.40.
  */
 public final class InfimmTraining {
-  /** Options of one stage; {@code steps} of {@code batch} freshly rendered documents. */
-  public record Options(int stage, int steps, int batch, long seed, int minSide, int maxSide) {
+  /**
+   * Options of one stage; {@code steps} of {@code batch} freshly rendered documents. {@code
+   * squareCurriculum} S > 1 draws the documents' square S times larger at the first step and shrinks it
+   * linearly to its real size by 60% of the steps ({@link #squareScale}); 1 (the default) leaves it alone.
+   */
+  public record Options(int stage, int steps, int batch, long seed, int minSide, int maxSide, double squareCurriculum) {
     public Options {
       if (stage < 1 || stage > 4) throw new IllegalArgumentException("--stage must be 1, 2, 3 or 4, got " + stage);
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be >= 1");
       if (minSide < 8 || maxSide < minSide) throw new IllegalArgumentException("document sides must satisfy 8 <= min <= max");
+      if (!(squareCurriculum >= 1)) throw new IllegalArgumentException("--square-curriculum must be >= 1, got " + squareCurriculum);
     }
+
+    /** Without the square curriculum. */
+    public Options(int stage, int steps, int batch, long seed, int minSide, int maxSide) {
+      this(stage, steps, batch, seed, minSide, maxSide, 1.0);
+    }
+  }
+
+  /** Fraction of a stage's steps over which the square curriculum shrinks the square to its real size. */
+  static final double CURRICULUM_SPAN = 0.6;
+
+  /** The square's scale at {@code step} (0-based) of {@code steps}: {@code start} → 1 linearly, then 1. */
+  static double squareScale(double start, int step, int steps) {
+    double frac = step / (CURRICULUM_SPAN * steps);
+    return start <= 1 || frac >= 1 ? 1.0 : start + (1 - start) * frac;
   }
 
   /**
@@ -56,11 +75,26 @@ public final class InfimmTraining {
   @FunctionalInterface
   public interface Data {
     Documents.Sample sample(long seed, List<Documents.Kind> kinds);
+
+    /** The sample with its square enlarged {@code squareScale} times (the curriculum); data without a square ignore it. */
+    default Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+      return sample(seed, kinds);
+    }
   }
 
   /** The Java2D documents with sides in [minSide, maxSide]. */
   public static Data documents(int minSide, int maxSide) {
-    return (seed, kinds) -> Documents.sample(seed, minSide, maxSide, kinds);
+    return new Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return Documents.sample(seed, minSide, maxSide, kinds);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return Documents.sample(seed, minSide, maxSide, kinds, squareScale);
+      }
+    };
   }
 
   /** A fixed pool of samples (e.g. web screenshots with their questions), one drawn per seed; kinds are the pool's own. */
@@ -72,7 +106,17 @@ public final class InfimmTraining {
 
   /** Even seeds from {@code a}, odd seeds from {@code b}: half and half. */
   public static Data alternate(Data a, Data b) {
-    return (seed, kinds) -> (seed & 1) == 0 ? a.sample(seed, kinds) : b.sample(seed, kinds);
+    return new Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return (seed & 1) == 0 ? a.sample(seed, kinds) : b.sample(seed, kinds);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return (seed & 1) == 0 ? a.sample(seed, kinds, squareScale) : b.sample(seed, kinds, squareScale);
+      }
+    };
   }
 
   /** Called after every step with its 1-based index and loss. */
@@ -139,13 +183,14 @@ public final class InfimmTraining {
       double lr = learningRate(o.stage(), step, o.steps());
       opt.setLearningRate(lr);
       if (visionOpt != null) visionOpt.setLearningRate(lr * VISION_RATE);
+      double scale = squareScale(o.squareCurriculum(), step, o.steps());
       try (PointerScope scope = new PointerScope()) {
         List<Tensor> images = new ArrayList<>();
         long[] ids = new long[o.batch() * model.config().maxText()];
         long[] tg = new long[ids.length];
         for (int b = 0; b < o.batch(); b++) {
           long sampleSeed = o.seed() * 1_000_003L + (long) step * o.batch() + b;
-          Documents.Sample s = data.sample(sampleSeed, kinds);
+          Documents.Sample s = scale == 1 ? data.sample(sampleSeed, kinds) : data.sample(sampleSeed, kinds, scale);
           images.add(Images.toTensor(s.image()));
           long[][] enc = o.stage() == 1 ? model.encodeText("caption?", s.caption()) : model.encodeText(s.question(), s.answer());
           System.arraycopy(enc[0], 0, ids, b * model.config().maxText(), model.config().maxText());
