@@ -1,6 +1,7 @@
 package io.papers4j.vision.visionllama;
 
-import io.papers4j.core.data.Accuracy;
+import static io.papers4j.vision.visionllama.VisionLlamaReproduction.sweep;
+
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.data.FashionMnistData;
 import io.papers4j.core.io.AtomicFiles;
@@ -179,15 +180,6 @@ public final class VisionLlamaPyramidReproduction extends TimedReproduction {
             p.batch(), "lr", p.lr()))
         .reference("table12_pyramid_S_224_448_512", PAPER)
         .reproduced(v.claim()).notes(notes).build();
-  }
-
-  /** Top-1 at each of {@link #RESOLUTIONS}; {@code at28} is reused when already measured (not NaN). */
-  private static double[] sweep(ImageClassifier m, FashionMnistData data, double at28) {
-    double[] acc = new double[RESOLUTIONS.length];
-    for (int i = 0; i < RESOLUTIONS.length; i++) {
-      acc[i] = RESOLUTIONS[i] == 28 && !Double.isNaN(at28) ? at28 : Accuracy.of(m, m::forward, data, RESOLUTIONS[i]);
-    }
-    return acc;
   }
 
   private static String pp(double fraction) {

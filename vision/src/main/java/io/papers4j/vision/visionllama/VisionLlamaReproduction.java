@@ -258,7 +258,7 @@ public final class VisionLlamaReproduction extends TimedReproduction {
   }
 
   /** Top-1 at each of {@link #RESOLUTIONS}; {@code at28} is reused when already measured (not NaN). */
-  private static double[] sweep(ImageClassifier m, FashionMnistData data, double at28) {
+  static double[] sweep(ImageClassifier m, FashionMnistData data, double at28) {
     double[] acc = new double[RESOLUTIONS.length];
     for (int i = 0; i < RESOLUTIONS.length; i++) {
       acc[i] = RESOLUTIONS[i] == 28 && !Double.isNaN(at28) ? at28 : Accuracy.of(m, m::forward, data, RESOLUTIONS[i]);
