@@ -1,6 +1,7 @@
 package io.papers4j.vision.visionllama;
 
 import static io.papers4j.vision.visionllama.VisionLlamaReproduction.sweep;
+import static io.papers4j.vision.visionllama.VisionLlamaReproduction.table;
 
 import io.papers4j.core.data.FashionMnist;
 import io.papers4j.core.data.FashionMnistData;
@@ -151,19 +152,13 @@ public final class VisionLlamaPyramidReproduction extends TimedReproduction {
     chart.write(outDir.resolve("accuracy_vs_resolution.png"));
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(p, rows, v, rope2d, rope1d, runtime, loadBefore, loadAfter));
 
-    Map<String, Object> table = new LinkedHashMap<>();
-    for (Map.Entry<String, double[]> e : rows.entrySet()) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (int i = 0; i < RESOLUTIONS.length; i++) row.put(RESOLUTIONS[i] + "px", e.getValue()[i]);
-      table.put(e.getKey(), row);
-    }
     String notes = "Pyramid VisionLLaMA (PyramidConfig.fashionMnist: 28 px, patch 2, 14x14 then 7x7 tokens, C 32/64, depths 2/2, ws 7, "
         + "sr 2/1, paper key placement) on Fashion-MNIST, preset " + p.name() + ", seed " + SEED + ", one 2D-RoPE and one 1D-RoPE model. "
         + "Test images bilinearly upsampled, no retraining. Reproduced if at 56 px (2x) 2D RoPE and NTK each lose <= "
         + pp(GRACEFUL_DROP) + " pp and 2D RoPE is >= " + pp(COLLAPSE_GAP) + " pp above 1D RoPE. Load average (1/5/15 min) at start "
         + loadBefore + ", at end " + loadAfter + ".";
     return run.result().preset(p.name()).seed(SEED).runtimeS(runtime)
-        .metric("accuracy_by_resolution", table)
+        .metric("accuracy_by_resolution", table(rows))
         .metric("drop_2d_rope_at_56", v.drop2d())
         .metric("drop_ntk_at_56", v.dropNtk())
         .metric("gap_2d_minus_1d_at_56", v.gap1d())

@@ -221,7 +221,8 @@ public final class VisionLlamaReproduction extends TimedReproduction {
         vit.seconds());
   }
 
-  private static Map<String, Object> table(Map<String, double[]> arms) {
+  /** Rows of top-1 per resolution as {arm: {"28px": acc, ...}} for result.json. */
+  static Map<String, Object> table(Map<String, double[]> arms) {
     Map<String, Object> table = new LinkedHashMap<>();
     for (Map.Entry<String, double[]> e : arms.entrySet()) {
       Map<String, Object> row = new LinkedHashMap<>();
