@@ -38,8 +38,24 @@ public final class Downstream {
     return new Clip.Config(new VisionEncoder.Config(8, 64, 3, 4, 32), 64, 2, 4, 96, 64);
   }
 
-  /** Trains the recipe on {@code subset}: {@code steps} batches of {@code batch} pairs drawn without replacement per epoch. */
+  /**
+   * The recipe's learning-rate warm-up, fixed in steps whatever the step count: the warm-up of the 1,000-step training
+   * (a sixth) that first separated the oracle's ITM subset from a random one. With a sixth of 120-600 steps (20-100
+   * steps) the scene-only subsets a good filter keeps sit at the collapsed start (every embedding one vector, loss
+   * ln B) far longer, and at a higher peak rate never leave it; 166 warm-up steps separate them at 350 (docs/mlm-filter.md).
+   */
+  public static final int WARMUP_STEPS = 166;
+
+  /** Trains the recipe on {@code subset} with its fixed warm-up ({@link #WARMUP_STEPS}). */
   public static Clip train(List<WebPool.Pair> subset, int steps, int batch, long seed) {
+    return train(subset, steps, WARMUP_STEPS, batch, seed);
+  }
+
+  /**
+   * Trains the recipe on {@code subset}: {@code steps} batches of {@code batch} pairs drawn without replacement per epoch,
+   * the learning rate warmed up over {@code warmupSteps}.
+   */
+  public static Clip train(List<WebPool.Pair> subset, int steps, int warmupSteps, int batch, long seed) {
     if (subset.size() < 2) throw new IllegalArgumentException("a filtered subset needs >= 2 pairs, got " + subset.size());
     Clip clip = new Clip(recipe(), seed);
     Random r = new Random(seed);
@@ -61,7 +77,7 @@ public final class Downstream {
         caps.add(p.caption());
       }
       return new ClipTraining.Batch(MlmFilterModel.stack(imgs), caps);
-    }, steps, null);
+    }, steps, warmupSteps, null, io.papers4j.core.tensor.Precision.F32);
     return clip;
   }
 

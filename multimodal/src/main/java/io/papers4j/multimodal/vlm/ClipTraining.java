@@ -42,12 +42,21 @@ public final class ClipTraining {
    * gradients, AdamW state and loss).
    */
   public static double[] train(Clip clip, Data data, int steps, Progress progress, Precision precision) {
+    return train(clip, data, steps, defaultWarmup(steps), progress, precision);
+  }
+
+  /**
+   * As above with a warm-up of {@code warmupSteps} (at least 1; above {@code steps} the rate never reaches its
+   * peak). A recipe that must not collapse at any length fixes its warm-up in steps rather than as a sixth.
+   */
+  public static double[] train(Clip clip, Data data, int steps, int warmupSteps, Progress progress, Precision precision) {
     if (steps < 1) throw new IllegalArgumentException("steps must be >= 1");
+    if (warmupSteps < 1) throw new IllegalArgumentException("warm-up steps must be >= 1");
     AdamW opt = new AdamW(clip.namedParameters(), new AdamConfig(5e-4, 0.9, 0.98, 1e-6, 0.1),
         name -> !name.equals("logit_scale") && !name.endsWith("bias") && !name.contains("norm"));
     double[] losses = new double[steps];
     for (int s = 0; s < steps; s++) {
-      opt.setLearningRate(learningRate(s, steps));
+      opt.setLearningRate(learningRate(s, steps, warmupSteps));
       try (PointerScope scope = new PointerScope()) {
         Batch b = data.batch(s);
         Tensor loss;
@@ -64,9 +73,18 @@ public final class ClipTraining {
     return losses;
   }
 
+  /** The default warm-up: the first sixth of the steps. */
+  public static int defaultWarmup(int steps) {
+    return Math.max(1, steps / 6);
+  }
+
   /** The learning rate of step {@code s} of {@code steps}: linear warm-up over the first sixth, then cosine from 5e-4 to 5e-5. */
   static double learningRate(int s, int steps) {
-    int warm = Math.max(1, steps / 6);
+    return learningRate(s, steps, defaultWarmup(steps));
+  }
+
+  /** As above with a warm-up of {@code warm} steps: 5e-4 · min(1, (s + 1) / warm) · (0.1 + 0.9 · ½ (1 + cos(π s / steps))). */
+  static double learningRate(int s, int steps, int warm) {
     double cosine = 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * s / steps));
     return 5e-4 * Math.min(1.0, (s + 1.0) / warm) * cosine;
   }

@@ -1,6 +1,7 @@
 package io.papers4j.multimodal.vlm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import java.util.List;
@@ -95,6 +96,38 @@ class ClipTest {
     assertThat(ClipTraining.learningRate(0, 60)).isCloseTo(5e-4 / 10 * 1.0, offset(1e-6)); // step 1 of a 10-step warm-up
     assertThat(ClipTraining.learningRate(9, 60)).isLessThan(5e-4).isGreaterThan(4.5e-4);
     assertThat(ClipTraining.learningRate(59, 60)).isCloseTo(5e-5, offset(1e-6));
+  }
+
+  @Test
+  void aWarmUpFixedInStepsRampsOverThoseStepsWhateverTheLength() {
+    // the downstream recipe's 166 warm-up steps in a 350-step run: linear to the peak, then the same cosine to a tenth
+    assertThat(ClipTraining.learningRate(0, 350, 166)).isCloseTo(5e-4 / 166, offset(1e-9));
+    assertThat(ClipTraining.learningRate(82, 350, 166)).isCloseTo(5e-4 * 83 / 166 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * 82 / 350))), offset(1e-9));
+    assertThat(ClipTraining.learningRate(165, 350, 166)).isCloseTo(5e-4 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * 165 / 350))), offset(1e-9));
+    assertThat(ClipTraining.learningRate(349, 350, 166)).isCloseTo(5e-5, offset(1e-7));
+    // the default is a sixth
+    assertThat(ClipTraining.learningRate(40, 1000)).isEqualTo(ClipTraining.learningRate(40, 1000, 166));
+  }
+
+  @Test
+  void trainingWithAnExplicitWarmUpUsesIt() {
+    io.papers4j.core.tensor.Engine.init(1);
+    torch.manual_seed(5);
+    Tensor images = torch.rand(4, 3, 32, 32);
+    List<String> caps = List.of("a red square", "two blue circles", "a green triangle", "one star");
+    double[][] losses = new double[3][];
+    int[] warm = {-1, 1, 5}; // default (a sixth of 6 steps = 1), 1 given, 5 given
+    for (int i = 0; i < 3; i++) {
+      Clip clip = new Clip(Clip.Config.small(), 3);
+      ClipTraining.Data data = step -> new ClipTraining.Batch(images, caps);
+      losses[i] = warm[i] < 0 ? ClipTraining.train(clip, data, 6, null)
+          : ClipTraining.train(clip, data, 6, warm[i], null, io.papers4j.core.tensor.Precision.F32);
+    }
+    assertThat(losses[1]).containsExactly(losses[0]);
+    assertThat(losses[2][0]).isEqualTo(losses[0][0]); // same start
+    assertThat(losses[2][1]).isNotEqualTo(losses[0][1]); // a fifth of the first step's rate, not all of it
+    assertThatThrownBy(() -> ClipTraining.train(new Clip(Clip.Config.small(), 3), step -> new ClipTraining.Batch(images, caps), 6, 0, null,
+        io.papers4j.core.tensor.Precision.F32)).hasMessageContaining("warm-up");
   }
 
   @Test
