@@ -228,7 +228,9 @@ final class TrainCommand implements Callable<Integer> {
         .optShape(new LmTrainOptions.Shape(layers, hidden, intermediate))
         .optPrecision(precision.get())
         .optSaveDtype(saveDtype.get())
-        .optProbe(yardstickEvery > 0 ? CopyYardstick.probe(seq, yardstickEvery, 32, seed + 1) : null)
+        // repeat_train scores repeated tokens drawn as this run's rows: the pool of PasskeyTrainData, its distances
+        .optProbe(yardstickEvery > 0 ? CopyYardstick.probe(seq, yardstickEvery, 32, seed + 1,
+            new CopyYardstick.RepeatRows(repeatVocab, seed, copySpan[0], copySpan[1])) : null)
         .optDataWrapper(synthetic
             ? (text, tokens) -> new PasskeyTrainData(text, tokens.train(), new Passkey(tokens.tokenizer()), passkeyFraction,
                 reciteFraction, repeatFraction, repeatVocab, copySpan[0], copySpan[1], seed)

@@ -31,7 +31,12 @@ import org.bytedeco.pytorch.Tensor;
  *   <li>{@code answer}: the digits of the answer after the question, tens of tokens after the
  *       needle, whose depth varies from document to document;
  *   <li>{@code repeat}: the tokens of the second and later copies of a {@link
- *       Passkey#repeatedTokens} span (copy distance 16-120), chance 1/vocabulary.
+ *       Passkey#repeatedTokens} span of the whole vocabulary (copy distance 16-120), chance
+ *       1/vocabulary;
+ *   <li>{@code repeat_train}: the same on documents drawn as the run's own repeated-token rows
+ *       ({@link RepeatRows}: {@code --repeat-vocab}, {@code --repeat-span}). A model trained on a
+ *       64-id copy vocabulary copies those ids and scores ~0 on the whole vocabulary's, so only
+ *       this one says whether the copy the run trains has formed.
  * </ul>
  *
  * Chance on a digit is about 1/10; a model that learned the format but not the lookup writes a
@@ -40,10 +45,29 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class CopyYardstick {
   /** Accuracies at one step. */
-  public record Score(long step, double mention, double answer, double repeat) {
+  public record Score(long step, double mention, double answer, double repeat, double repeatTrain) {
     String json() {
-      return String.format(Locale.ROOT, "{\"step\":%d,\"mention\":%.4f,\"answer\":%.4f,\"repeat\":%.4f}", step, mention,
-          answer, repeat);
+      return String.format(Locale.ROOT,
+          "{\"step\":%d,\"mention\":%.4f,\"answer\":%.4f,\"repeat\":%.4f,\"repeat_train\":%.4f}", step, mention,
+          answer, repeat, repeatTrain);
+    }
+  }
+
+  /**
+   * How a run draws its repeated-token rows, as {@link PasskeyTrainData} does: ids from {@link
+   * Passkey#copyVocabulary}{@code (vocab, poolSeed)} (0 = the whole vocabulary), copy distance in
+   * [{@code minSpan}, {@code maxSpan}].
+   */
+  public record RepeatRows(int vocab, long poolSeed, int minSpan, int maxSpan) {
+    public RepeatRows {
+      if (vocab == 0) poolSeed = 0; // the seed picks nothing from the whole vocabulary
+    }
+
+    /** The defaults of {@code lm train}: the whole vocabulary at distances 16-120. */
+    public static final RepeatRows WHOLE_VOCABULARY = new RepeatRows(0, 0, Passkey.MIN_REPEAT, Passkey.MAX_REPEAT);
+
+    int[] pool(Passkey passkey) {
+      return vocab == 0 ? null : passkey.copyVocabulary(vocab, poolSeed);
     }
   }
 
@@ -51,10 +75,28 @@ public final class CopyYardstick {
   final boolean[] mentionAt; // input positions whose next token is a second-mention digit
   final boolean[] answerAt; // ... an answer digit
   final long[] passkeyNext; // the token after each input position
-  final long[] repeatDocs;
-  final boolean[] repeatAt;
-  final long[] repeatNext;
+  final RepeatDocs repeat; // the whole vocabulary at distances 16-120
+  final RepeatDocs repeatTrain; // drawn as the run's repeated-token rows; the same documents when those are the defaults
   private final int seq;
+
+  /** Repeated-token documents (n, seq) with the positions whose next token is a copy. */
+  record RepeatDocs(long[] docs, boolean[] at, long[] next) {
+    static RepeatDocs draw(Passkey passkey, int seq, int n, SplittableRandom rng, int[] pool, int minSpan, int maxSpan) {
+      long[] docs = new long[n * seq];
+      boolean[] at = new boolean[n * seq];
+      long[] next = new long[n * seq];
+      for (int r = 0; r < n; r++) {
+        int[] doc = passkey.repeatedTokens(seq + 1, rng, pool, minSpan, maxSpan);
+        int span = period(doc);
+        for (int i = 0; i < seq; i++) {
+          docs[r * seq + i] = doc[i];
+          next[r * seq + i] = doc[i + 1];
+          at[r * seq + i] = i + 1 >= span;
+        }
+      }
+      return new RepeatDocs(docs, at, next);
+    }
+  }
 
   // the arrays are package-private so that tests can check which positions are scored
   /**
@@ -62,6 +104,11 @@ public final class CopyYardstick {
    * depth and offset drawn from {@code seed}) and as many repeated-token documents.
    */
   public CopyYardstick(Passkey passkey, int[] hay, int seq, int docs, long seed) {
+    this(passkey, hay, seq, docs, seed, RepeatRows.WHOLE_VOCABULARY);
+  }
+
+  /** As above, with {@code repeat_train} scored on documents drawn as {@code rows}. */
+  public CopyYardstick(Passkey passkey, int[] hay, int seq, int docs, long seed, RepeatRows rows) {
     if (docs < 1) throw new IllegalArgumentException("the yardstick needs at least one document, got " + docs);
     this.seq = seq;
     SplittableRandom rng = new SplittableRandom(seed);
@@ -89,18 +136,10 @@ public final class CopyYardstick {
         passkeyNext[r * seq + i] = doc[i + 1];
       }
     }
-    repeatDocs = new long[docs * seq];
-    repeatAt = new boolean[docs * seq];
-    repeatNext = new long[docs * seq];
-    for (int r = 0; r < docs; r++) {
-      int[] doc = passkey.repeatedTokens(seq + 1, rng);
-      int span = period(doc);
-      for (int i = 0; i < seq; i++) {
-        repeatDocs[r * seq + i] = doc[i];
-        repeatNext[r * seq + i] = doc[i + 1];
-        repeatAt[r * seq + i] = i + 1 >= span;
-      }
-    }
+    repeat = RepeatDocs.draw(passkey, seq, docs, rng, null, Passkey.MIN_REPEAT, Passkey.MAX_REPEAT);
+    // drawn after the others, so the pass-key and whole-vocabulary documents stay those of earlier runs
+    repeatTrain = rows.equals(RepeatRows.WHOLE_VOCABULARY) ? repeat
+        : RepeatDocs.draw(passkey, seq, docs, rng, rows.pool(passkey), rows.minSpan(), rows.maxSpan());
   }
 
   /** Start index of the {@code n}-th (1-based) occurrence of {@code part} in {@code whole}. */
@@ -128,9 +167,9 @@ public final class CopyYardstick {
     try (PointerScope scope = new PointerScope();
         NoGradGuard noGrad = new NoGradGuard()) {
       long[] pk = predict(model, passkeyDocs);
-      long[] rp = predict(model, repeatDocs);
-      return new Score(step, accuracy(pk, passkeyNext, mentionAt), accuracy(pk, passkeyNext, answerAt),
-          accuracy(rp, repeatNext, repeatAt));
+      double rp = accuracy(predict(model, repeat.docs()), repeat.next(), repeat.at());
+      double rt = repeatTrain == repeat ? rp : accuracy(predict(model, repeatTrain.docs()), repeatTrain.next(), repeatTrain.at());
+      return new Score(step, accuracy(pk, passkeyNext, mentionAt), accuracy(pk, passkeyNext, answerAt), rp, rt);
     } finally {
       model.train(true); // called from inside training
     }
@@ -157,21 +196,22 @@ public final class CopyYardstick {
 
   /**
    * A training probe: every {@code every} updates (and at the first), the yardstick on {@code docs}
-   * documents over the validation text at the run's length, printed and appended to {@code
-   * yardstick.jsonl} in the run directory. Scores are also kept for the caller in {@code sink}.
+   * documents over the validation text at the run's length, with {@code repeat_train} drawn as the
+   * run's repeated-token {@code rows}; printed and appended to {@code yardstick.jsonl} in the run
+   * directory. Scores are also kept for the caller in {@code sink}.
    */
-  public static LmTrainOptions.Probe probe(int seq, long every, int docs, long seed, List<Score> sink) {
+  public static LmTrainOptions.Probe probe(int seq, long every, int docs, long seed, RepeatRows rows, List<Score> sink) {
     if (every < 1) throw new IllegalArgumentException("--yardstick-every must be >= 1, got " + every);
     return (model, tokens, out) -> {
-      CopyYardstick y = new CopyYardstick(new Passkey(tokens.tokenizer()), tokens.validation(), seq, docs, seed);
+      CopyYardstick y = new CopyYardstick(new Passkey(tokens.tokenizer()), tokens.validation(), seq, docs, seed, rows);
       Path log = out.resolve("yardstick.jsonl");
       AtomicFiles.writeString(log, ""); // a fresh run starts a fresh log
       Trainer.AfterStep hook = done -> {
         if (done % every != 0 && done != 1) return;
         Score s = y.score(model, done);
         if (sink != null) sink.add(s);
-        System.err.printf(Locale.ROOT, "yardstick step %d: mention %.3f, answer %.3f, repeat %.3f%n", done, s.mention(),
-            s.answer(), s.repeat());
+        System.err.printf(Locale.ROOT, "yardstick step %d: mention %.3f, answer %.3f, repeat %.3f, repeat_train %.3f%n",
+            done, s.mention(), s.answer(), s.repeat(), s.repeatTrain());
         try {
           Files.writeString(log, s.json() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -182,8 +222,13 @@ public final class CopyYardstick {
     };
   }
 
+  /** {@link #probe} with the default repeated-token rows (the whole vocabulary). */
+  public static LmTrainOptions.Probe probe(int seq, long every, int docs, long seed, List<Score> sink) {
+    return probe(seq, every, docs, seed, RepeatRows.WHOLE_VOCABULARY, sink);
+  }
+
   /** {@link #probe} without a sink. */
-  public static LmTrainOptions.Probe probe(int seq, long every, int docs, long seed) {
-    return probe(seq, every, docs, seed, new ArrayList<>());
+  public static LmTrainOptions.Probe probe(int seq, long every, int docs, long seed, RepeatRows rows) {
+    return probe(seq, every, docs, seed, rows, new ArrayList<>());
   }
 }

@@ -104,7 +104,8 @@ public final class YiLongReproduction extends TimedReproduction {
         .optShape(BASE_SHAPE).optSeq(p.baseSeq()).optBatch(p.baseBatch()).optLr(p.baseLr()).optSeed(SEED).optEvalBatches(4)
         .optTimeBudgetS(p.baseBudgetS())
         .optRopeTheta(BASE_THETA).optDataWrapper(passkeys)
-        .optProbe(CopyYardstick.probe(p.baseSeq(), p.yardstickEvery(), YARDSTICK_DOCS, SEED + 2, yardstick)).build());
+        .optProbe(CopyYardstick.probe(p.baseSeq(), p.yardstickEvery(), YARDSTICK_DOCS, SEED + 2,
+            new CopyYardstick.RepeatRows(REPEAT_VOCAB, SEED, REPEAT_MIN, REPEAT_MAX), yardstick)).build());
     CorpusTokens tokens = base.tokens();
 
     // the same tokens per step at factor x the length
@@ -144,9 +145,10 @@ public final class YiLongReproduction extends TimedReproduction {
     CopyYardstick.Score last = yardstick.get(yardstick.size() - 1);
     long rise = riseStep(yardstick);
     r.metric("base_copy_mention", last.mention()).metric("base_copy_answer", last.answer())
-        .metric("base_copy_repeat", last.repeat()).metric("base_copy_rise_step", rise)
+        .metric("base_copy_repeat", last.repeat()).metric("base_copy_repeat_train", last.repeatTrain())
+        .metric("base_copy_rise_step", rise)
         .metric("base_yardstick", yardstick.stream().map(y -> Map.of("step", y.step(), "mention", y.mention(),
-            "answer", y.answer(), "repeat", y.repeat())).toList());
+            "answer", y.answer(), "repeat", y.repeat(), "repeat_train", y.repeatTrain())).toList());
     for (Arm a : arms) {
       int[] lens = p.evalLengths();
       for (int i = 0; i < lens.length; i++) {
