@@ -131,14 +131,11 @@ public final class LmTraining {
     TrainConfig tc = TrainConfig.builder(o.steps(), o.batch(), o.lr(), o.seed(), out).optWarmup(o.resolvedWarmup())
         .optMinLrRatio(o.minLrRatio()).optClip(o.clip()).optEval(o.resolvedEvalEvery(), o.evalBatches())
         .optCheckpointEvery(o.resolvedCheckpointEvery()).build();
-    Map<String, Object> runConfig = describe(o);
+    // a fresh or resumed model records its shape when it is not the preset's; --init-from records its source
+    Map<String, Object> runConfig = init == null ? recordShape(describe(o), config, o.preset()) : describe(o);
     if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
     if (config.window() > 0) runConfig.put("sliding_window", config.window());
-    if (init == null && ckpt.isEmpty() && o.shape() != null && !o.shape().isPreset()) {
-      runConfig.put("shape", Map.of("layers", config.numHiddenLayers(), "hidden", config.hiddenSize(),
-          "intermediate", config.intermediateSize(), "heads", config.numAttentionHeads()));
-    }
     runConfig.put("precision", o.precision().id());
     runConfig.put("save_dtype", o.saveDtype().id());
     try {
@@ -235,6 +232,24 @@ public final class LmTraining {
     if (theta == null) return c;
     System.err.printf("rope: theta %.6g (was %.6g), context %d%n", theta, c.ropeTheta(), Math.max(seq, c.maxPositionEmbeddings()));
     return c.withRopeTheta(theta).withMaxPositionEmbeddings(Math.max(seq, c.maxPositionEmbeddings()));
+  }
+
+  /**
+   * The run record with what was trained: {@code preset} as it is when {@code trained} has the
+   * preset's shape; otherwise (--layers/--hidden/--intermediate now or in the run a resume continues)
+   * {@code base_preset} in its place and {@code shape} with the trained layers, widths and heads.
+   */
+  static Map<String, Object> recordShape(Map<String, Object> runConfig, LlamaConfig trained, String preset) {
+    LlamaConfig p = LlamaConfig.preset(preset);
+    if (trained.numHiddenLayers() == p.numHiddenLayers() && trained.hiddenSize() == p.hiddenSize()
+        && trained.intermediateSize() == p.intermediateSize() && trained.numAttentionHeads() == p.numAttentionHeads()) {
+      return runConfig;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    runConfig.forEach((k, v) -> m.put(k.equals("preset") ? "base_preset" : k, v));
+    m.put("shape", Map.of("layers", trained.numHiddenLayers(), "hidden", trained.hiddenSize(),
+        "intermediate", trained.intermediateSize(), "heads", trained.numAttentionHeads()));
+    return m;
   }
 
   static Map<String, Object> describe(LmTrainOptions o) {

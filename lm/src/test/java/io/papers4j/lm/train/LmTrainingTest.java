@@ -6,6 +6,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import io.papers4j.core.data.Corpora;
 import io.papers4j.core.data.TextCorpus;
+import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tokenize.BpeTokenizer;
 import io.papers4j.core.tokenize.BpeTrainer;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +101,7 @@ class LmTrainingTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void cli_shape_options_size_a_fresh_model_and_are_refused_with_init_from() throws Exception {
     Path out = tmp.resolve("shaped");
     CommandLine cl = new CommandLine(new LmCommand());
@@ -111,7 +114,17 @@ class LmTrainingTest {
     assertThat(c.numHiddenLayers()).isEqualTo(2);
     assertThat(c.hiddenSize()).isEqualTo(64);
     assertThat(c.intermediateSize()).isEqualTo(128);
-    assertThat(java.nio.file.Files.readString(out.resolve("papers4j.json"))).contains("\"shape\"");
+    // papers4j.json says what was trained: the preset only as the base of the shape, also after a resume
+    for (boolean resumed : new boolean[] {false, true}) {
+      if (resumed) {
+        assertThat(cl.execute("train", "--corpus", CORPUS, "--tokenizer", tokenizerFile.toString(), "--steps", "3",
+            "--batch", "2", "--seq", "16", "--eval-batches", "1", "--resume", "--out", out.toString())).isZero();
+      }
+      Map<String, Object> config = (Map<String, Object>) Checkpoint.readRunInfo(out).get("config");
+      assertThat(config).as("resumed: %s", resumed).doesNotContainKey("preset").containsEntry("base_preset", "tiny");
+      assertThat((Map<String, Object>) config.get("shape")).as("resumed: %s", resumed).containsEntry("layers", 2)
+          .containsEntry("hidden", 64).containsEntry("intermediate", 128);
+    }
 
     // the message the launcher prints: the exception's own, naming both options
     StringWriter err = new StringWriter();

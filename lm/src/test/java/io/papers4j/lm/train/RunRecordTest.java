@@ -2,6 +2,7 @@ package io.papers4j.lm.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.papers4j.lm.llama.LlamaConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,5 +25,24 @@ class RunRecordTest {
     assertThat(m.get("preset")).isEqualTo("tiny");
     m.put("optimizer", Map.of("name", "lora")); // the record is open for the run's extra keys
     assertThat(m).containsKey("optimizer");
+  }
+
+  @Test
+  void a_model_of_another_shape_than_its_preset_records_the_preset_as_its_base_and_the_shape() {
+    LmTrainOptions o = LmTrainOptions.builder("tiny", 200, Path.of("runs/x")).build();
+    LlamaConfig tiny = LmTraining.modelConfig("tiny", 300, 64);
+    // the preset's own shape: the record as before
+    assertThat(LmTraining.recordShape(LmTraining.describe(o), tiny, "tiny")).isEqualTo(LmTraining.describe(o))
+        .doesNotContainKeys("base_preset", "shape");
+    assertThat(LmTraining.recordShape(LmTraining.describe(o),
+        LmTraining.withShape(tiny, new LmTrainOptions.Shape(tiny.numHiddenLayers(), 0, 0)), "tiny")).containsKey("preset")
+        .doesNotContainKey("shape");
+
+    LlamaConfig shaped = LmTraining.withShape(tiny, new LmTrainOptions.Shape(2, 64, 128));
+    Map<String, Object> m = LmTraining.recordShape(LmTraining.describe(o), shaped, "tiny");
+    assertThat(m).doesNotContainKey("preset").containsEntry("base_preset", "tiny");
+    assertThat(List.copyOf(m.keySet()).subList(0, 2)).containsExactly("base_preset", "corpus"); // in the preset's place
+    assertThat(m.get("shape")).isEqualTo(Map.of("layers", 2, "hidden", 64, "intermediate", 128,
+        "heads", tiny.numAttentionHeads()));
   }
 }
