@@ -1,15 +1,8 @@
 package io.papers4j.lm.yi;
 
-import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.train.Trainer;
 import io.papers4j.lm.llama.LlamaModel;
 import io.papers4j.lm.train.LmTrainOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -197,26 +190,23 @@ public final class CopyYardstick {
   /**
    * A training probe: every {@code every} updates (and at the first), the yardstick on {@code docs}
    * documents over the validation text at the run's length, with {@code repeat_train} drawn as the
-   * run's repeated-token {@code rows}; printed and appended to {@code yardstick.jsonl} in the run
-   * directory. Scores are also kept for the caller in {@code sink}.
+   * run's repeated-token {@code rows}; printed and added to {@code yardstick.jsonl} in the run
+   * directory ({@link YardstickLog}: kept across {@code --resume}). Scores are also kept for the
+   * caller in {@code sink}.
    */
   public static LmTrainOptions.Probe probe(int seq, long every, int docs, long seed, RepeatRows rows, List<Score> sink) {
     if (every < 1) throw new IllegalArgumentException("--yardstick-every must be >= 1, got " + every);
     return (model, tokens, out) -> {
       CopyYardstick y = new CopyYardstick(new Passkey(tokens.tokenizer()), tokens.validation(), seq, docs, seed, rows);
-      Path log = out.resolve("yardstick.jsonl");
-      AtomicFiles.writeString(log, ""); // a fresh run starts a fresh log
+      YardstickLog log = new YardstickLog(out);
       Trainer.AfterStep hook = done -> {
+        log.at(done);
         if (done % every != 0 && done != 1) return;
         Score s = y.score(model, done);
         if (sink != null) sink.add(s);
         System.err.printf(Locale.ROOT, "yardstick step %d: mention %.3f, answer %.3f, repeat %.3f, repeat_train %.3f%n",
             done, s.mention(), s.answer(), s.repeat(), s.repeatTrain());
-        try {
-          Files.writeString(log, s.json() + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot append to " + log, e);
-        }
+        log.add(s);
       };
       return hook;
     };
