@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
@@ -118,7 +119,7 @@ public final class LmTraining {
       model.load(LlamaCheckpoint.load(init).namedParameters(), init.resolve(Checkpoint.WEIGHTS).toString());
       System.err.println("init: weights from " + init);
     }
-    System.err.printf("model: %s preset, %,d parameters%n", o.preset(), config.parameterCount());
+    System.err.printf("model: %s, %,d parameters%n", describeModel(config, o.preset(), init), config.parameterCount());
 
     Optimizer opt;
     if (choice == null) {
@@ -132,7 +133,7 @@ public final class LmTraining {
         .optMinLrRatio(o.minLrRatio()).optClip(o.clip()).optEval(o.resolvedEvalEvery(), o.evalBatches())
         .optCheckpointEvery(o.resolvedCheckpointEvery()).build();
     // a fresh or resumed model records its shape when it is not the preset's; --init-from records its source
-    Map<String, Object> runConfig = init == null ? recordShape(describe(o), config, o.preset()) : describe(o);
+    Map<String, Object> runConfig = init == null ? recordShape(describe(o), config, o.preset()) : recordInit(describe(o), config);
     if (choice != null) runConfig.put("optimizer", choice.describe());
     if (init != null) runConfig.put("init_from", init.toString());
     if (config.window() > 0) runConfig.put("sliding_window", config.window());
@@ -240,16 +241,41 @@ public final class LmTraining {
    * {@code base_preset} in its place and {@code shape} with the trained layers, widths and heads.
    */
   static Map<String, Object> recordShape(Map<String, Object> runConfig, LlamaConfig trained, String preset) {
-    LlamaConfig p = LlamaConfig.preset(preset);
-    if (trained.numHiddenLayers() == p.numHiddenLayers() && trained.hiddenSize() == p.hiddenSize()
-        && trained.intermediateSize() == p.intermediateSize() && trained.numAttentionHeads() == p.numAttentionHeads()) {
-      return runConfig;
-    }
+    if (sameShape(trained, LlamaConfig.preset(preset))) return runConfig;
     Map<String, Object> m = new LinkedHashMap<>();
     runConfig.forEach((k, v) -> m.put(k.equals("preset") ? "base_preset" : k, v));
-    m.put("shape", Map.of("layers", trained.numHiddenLayers(), "hidden", trained.hiddenSize(),
-        "intermediate", trained.intermediateSize(), "heads", trained.numAttentionHeads()));
+    m.put("shape", shape(trained));
     return m;
+  }
+
+  /**
+   * The run record of an {@code --init-from} run: the shape comes from the loaded model, so the
+   * preset option (unused) is left out and {@code shape} says what was trained.
+   */
+  static Map<String, Object> recordInit(Map<String, Object> runConfig, LlamaConfig trained) {
+    Map<String, Object> m = new LinkedHashMap<>(runConfig);
+    m.remove("preset");
+    m.put("shape", shape(trained));
+    return m;
+  }
+
+  /** The line the training log opens with: the shape, and where it came from. */
+  static String describeModel(LlamaConfig c, String preset, Path init) {
+    LlamaConfig p = LlamaConfig.preset(preset);
+    String source = init != null ? "weights of " + init
+        : sameShape(c, p) ? preset + " preset" : preset + " preset resized";
+    return String.format(Locale.ROOT, "%d layers, hidden %d, intermediate %d, %d heads (%s)",
+        c.numHiddenLayers(), c.hiddenSize(), c.intermediateSize(), c.numAttentionHeads(), source);
+  }
+
+  private static boolean sameShape(LlamaConfig a, LlamaConfig b) {
+    return a.numHiddenLayers() == b.numHiddenLayers() && a.hiddenSize() == b.hiddenSize()
+        && a.intermediateSize() == b.intermediateSize() && a.numAttentionHeads() == b.numAttentionHeads();
+  }
+
+  private static Map<String, Object> shape(LlamaConfig c) {
+    return Map.of("layers", c.numHiddenLayers(), "hidden", c.hiddenSize(),
+        "intermediate", c.intermediateSize(), "heads", c.numAttentionHeads());
   }
 
   static Map<String, Object> describe(LmTrainOptions o) {

@@ -45,4 +45,25 @@ class RunRecordTest {
     assertThat(m.get("shape")).isEqualTo(Map.of("layers", 2, "hidden", 64, "intermediate", 128,
         "heads", tiny.numAttentionHeads()));
   }
+
+  @Test
+  void an_init_from_run_records_the_loaded_shape_and_no_preset() {
+    LmTrainOptions o = LmTrainOptions.builder("tiny", 200, Path.of("runs/x")).build();
+    LlamaConfig loaded = LmTraining.withShape(LmTraining.modelConfig("tiny", 300, 64), new LmTrainOptions.Shape(2, 64, 128));
+    Map<String, Object> m = LmTraining.recordInit(LmTraining.describe(o), loaded);
+    assertThat(m).doesNotContainKeys("preset", "base_preset").containsKey("corpus");
+    assertThat(m.get("shape")).isEqualTo(Map.of("layers", 2, "hidden", 64, "intermediate", 128,
+        "heads", loaded.numAttentionHeads()));
+  }
+
+  @Test
+  void the_log_line_names_the_shape_and_where_it_came_from() {
+    LlamaConfig tiny = LmTraining.modelConfig("tiny", 300, 64);
+    LlamaConfig shaped = LmTraining.withShape(tiny, new LmTrainOptions.Shape(2, 64, 128));
+    assertThat(LmTraining.describeModel(tiny, "tiny", null)).endsWith("(tiny preset)")
+        .startsWith(tiny.numHiddenLayers() + " layers, hidden " + tiny.hiddenSize());
+    assertThat(LmTraining.describeModel(shaped, "tiny", null))
+        .isEqualTo("2 layers, hidden 64, intermediate 128, " + shaped.numAttentionHeads() + " heads (tiny preset resized)");
+    assertThat(LmTraining.describeModel(shaped, "tiny", Path.of("runs/base"))).endsWith("(weights of runs/base)");
+  }
 }
