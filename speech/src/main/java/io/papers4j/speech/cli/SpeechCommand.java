@@ -109,6 +109,10 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     @Option(names = "--corpus", defaultValue = "config", description = "What makes an espeak-ng speaker: 'config' (voice variant × accent × pitch × speed) or 'timbre' (voice variant only; pitch and speed drawn per utterance) (default ${DEFAULT-VALUE}).")
     String corpus;
 
+    @Option(names = "--quantiser-input", defaultValue = FacodecConfig.DEFAULT_QUANTISER_INPUT,
+        description = "What the prosody/content/detail quantisers read: 'h' (the encoder output) or 'instance-norm' (h normalised per utterance over time) (default ${DEFAULT-VALUE}).")
+    String quantiserInput;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -116,6 +120,10 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (!FacodecConfig.QUANTISER_INPUTS.contains(quantiserInput)) {
+        throw new IllegalArgumentException("--quantiser-input must be one of " + String.join(", ", FacodecConfig.QUANTISER_INPUTS)
+            + ", got '" + quantiserInput + "'");
+      }
       if (!corpus.equals("config") && !corpus.equals("timbre")) {
         throw new IllegalArgumentException("--corpus must be 'config' or 'timbre', got '" + corpus + "'");
       }
@@ -125,7 +133,7 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
       CodecTraining.Recipe recipe = new CodecTraining.Recipe(steps, batch, 112, 2e-3, grl, grlWarmup, timbreFrom.equals("other"));
       Engine.init();
       SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed, corpus.equals("timbre")));
-      FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim);
+      FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim).withQuantiserInput(quantiserInput);
       CodecTraining.Run r = CodecTraining.train(cfg, c.train, recipe, seed, "facodec",
           precision.get());
       new SpeechBundle(r.model(), c.phoneSet, null, null).save(out, seed, "espeak-ng corpus");

@@ -35,8 +35,18 @@ public final class SpeechCorpus {
 
   public record Speaker(int id, String voice, int pitch, int range, int wpm) {}
 
-  /** One utterance; every per-frame array has {@link #frames()} entries. */
-  public record Utt(int speaker, String text, float[] audio, float[][] logMel, int[] phones, float[] lf0, float[] uv) {
+  /** The espeak-ng settings an utterance was synthesised with (pitch and range 0-99, words per minute). */
+  public record Prosody(int pitch, int range, int wpm) {}
+
+  /**
+   * One utterance; every per-frame array has {@link #frames()} entries. {@code prosody}: its
+   * synthesis settings, or null for speech not synthesised here.
+   */
+  public record Utt(int speaker, String text, float[] audio, float[][] logMel, int[] phones, float[] lf0, float[] uv, Prosody prosody) {
+    public Utt(int speaker, String text, float[] audio, float[][] logMel, int[] phones, float[] lf0, float[] uv) {
+      this(speaker, text, audio, logMel, phones, lf0, uv, null);
+    }
+
     public int frames() {
       return phones.length;
     }
@@ -136,7 +146,7 @@ public final class SpeechCorpus {
         range = clamp(sp.range() + u.nextInt(31) - 15, 0, 100);
         wpm = (int) Math.round(sp.wpm() * (0.9 + 0.2 * u.nextDouble()));
       }
-      raw.add(new Object[] {j, Espeak.synth(j.text(), sp.voice(), wpm, pitch, range)});
+      raw.add(new Object[] {j, Espeak.synth(j.text(), sp.voice(), wpm, pitch, range), new Prosody(pitch, range, wpm)});
     }
     TreeSet<String> symbols = new TreeSet<>();
     for (Object[] o : raw) {
@@ -150,7 +160,7 @@ public final class SpeechCorpus {
     Utt[] utts = new Utt[raw.size()];
     IntStream.range(0, raw.size()).parallel().forEach(i -> {
       Job j = (Job) raw.get(i)[0];
-      utts[i] = features(j.speaker(), j.text(), (Espeak.Utterance) raw.get(i)[1], ids);
+      utts[i] = features(j.speaker(), j.text(), (Espeak.Utterance) raw.get(i)[1], ids, (Prosody) raw.get(i)[2]);
     });
     for (int i = 0; i < utts.length; i++) {
       int split = ((Job) raw.get(i)[0]).split();
@@ -168,7 +178,7 @@ public final class SpeechCorpus {
   }
 
   /** Resample, normalise, frame-align; phone ids from espeak-ng's events; mel and F0 per frame. */
-  static Utt features(int speaker, String text, Espeak.Utterance e, Map<String, Integer> ids) {
+  static Utt features(int speaker, String text, Espeak.Utterance e, Map<String, Integer> ids, Prosody prosody) {
     float[] a = Resample.resample(e.samples(), e.sampleRate(), RATE);
     float peak = 1e-6f;
     for (float v : a) peak = Math.max(peak, Math.abs(v));
@@ -188,7 +198,20 @@ public final class SpeechCorpus {
     }
     float[][] mel = java.util.Arrays.copyOf(Spectrogram.codec16k().logMel(audio), frames);
     float[][] f0 = Pitch.normalisedLogF0(java.util.Arrays.copyOf(Pitch.codec16k().track(audio), frames));
-    return new Utt(speaker, text, audio, mel, phones, f0[0], f0[1]);
+    return new Utt(speaker, text, audio, mel, phones, f0[0], f0[1], prosody);
+  }
+
+  /**
+   * The same sentence with the same pitch, range and speed, spoken by {@code speaker}'s voice: the
+   * parallel target of a voice conversion of {@code u} to that speaker.
+   */
+  public Utt parallel(Utt u, int speaker) {
+    if (u.prosody() == null) throw new IllegalArgumentException("utterance has no espeak-ng settings to re-synthesise it with");
+    if (speaker < 0 || speaker >= speakers.size()) throw new IllegalArgumentException("no speaker " + speaker);
+    Map<String, Integer> ids = new TreeMap<>();
+    for (int i = 0; i < phoneSet.size(); i++) ids.put(phoneSet.get(i), i);
+    Prosody p = u.prosody();
+    return features(speaker, u.text(), Espeak.synth(u.text(), speakers.get(speaker).voice(), p.wpm(), p.pitch(), p.range()), ids, p);
   }
 
   /** Total seconds of training speech. */

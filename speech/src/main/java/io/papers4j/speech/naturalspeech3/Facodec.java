@@ -23,8 +23,9 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * FACodec (NaturalSpeech 3, §3.2; spec 6(b)), in data-flow order: waveform → convolutional encoder
  * (strides 2·4·5·5 = hop 200) → h; timbre extractor (Transformer, mean over time) → h_t; three FVQ
- * groups on h — prosody (1 codebook) and content (2) in parallel, acoustic detail (3) on
- * h − sg(z_p + z_c); decoder input sg(z_p) + sg(z_c) + z_d (the released gradient routing), with
+ * groups on h, instance-normalised per utterance by default (FACodec normalises before its
+ * quantisers; without it a random quantiser already names the speaker, docs probe 8) — prosody
+ * (1 codebook) and content (2) in parallel, acoustic detail (3) on h − sg(z_p + z_c); decoder input sg(z_p) + sg(z_c) + z_d (the released gradient routing), with
  * the detail codes zeroed per utterance with probability {@code detailDropout}; LayerNorm without
  * affine then conditional LayerNorm x·γ(h_t) + β(h_t); a convolutional decoder that predicts the
  * 80-band log-mel at the code rate (turned into a waveform by Griffin-Lim, see docs).
@@ -48,6 +49,13 @@ public final class Facodec implements Parameterized {
   public final FacodecConfig config;
   /** The current gradient-reversal coefficient; {@link CodecTraining} anneals it per step. */
   double grlLambda = GRL_LAMBDA;
+
+  /**
+   * Whether the prosody, content and detail quantisers read h normalised per utterance and channel
+   * over time ({@link FacodecConfig#quantiserInput} "instance-norm"), so that nothing constant over
+   * an utterance (the spectral envelope, the speaker) reaches the codes, or h itself ("h", as released).
+   */
+  final boolean instanceNormInput;
   // encoder
   final Conv stem;
   final List<List<ResUnit>> encUnits = new ArrayList<>();
@@ -74,6 +82,7 @@ public final class Facodec implements Parameterized {
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
+    this.instanceNormInput = c.quantiserInput().equals("instance-norm");
     Init init = Init.normal(seed, 0.02);
     int d = c.dim();
     stem = new Conv(init, 1, c.ngf(), 7, 1, 1);
@@ -142,6 +151,14 @@ public final class Facodec implements Parameterized {
     return h.add(melIn.forward(logMel(wave))); // + projected log-mel of the input, (B, T, D)
   }
 
+  /** (B, T, D) normalised over T per utterance and channel, no affine. */
+  static Tensor instanceNorm(Tensor x) {
+    Tensor mu = x.mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    Tensor c = x.sub(mu);
+    Tensor var = c.mul(c).mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    return c.div(var.add(new Scalar(1e-5)).sqrt());
+  }
+
   /** The input's log-mel (B, T, mels), frame t centred on sample t·hop, scaled by (x + 5) / 4. */
   Tensor logMel(Tensor wave) {
     long b = wave.size(0), n = wave.size(1), t = n / config.hop();
@@ -179,18 +196,19 @@ public final class Facodec implements Parameterized {
   }
 
   public Encoded encode(Tensor wave) {
-    Tensor h = encoder(wave);
     if (!config.factorised()) {
+      Tensor h = encoder(wave);
       Fvq.Out q = plain.forward(h);
       return new Encoded(h, null, null, q.z(), null, q.codes(), q.loss());
     }
+    Tensor h = encoder(wave), qIn = instanceNormInput ? instanceNorm(h) : h;
     Tensor ht = timbre(h);
-    Fvq.Out p = prosody.forward(h);
-    Fvq.Out c = content.forward(h);
+    Fvq.Out p = prosody.forward(qIn);
+    Fvq.Out c = content.forward(qIn);
     Tensor loss = p.loss().add(c.loss());
     Tensor zd = null, codes = torch.cat(new org.bytedeco.pytorch.TensorVector(p.codes(), c.codes()), 2);
     if (detail != null) {
-      Fvq.Out r = detail.forward(h.sub(p.z().add(c.z()).detach()));
+      Fvq.Out r = detail.forward(qIn.sub(p.z().add(c.z()).detach()));
       zd = r.z();
       loss = loss.add(r.loss());
       codes = torch.cat(new org.bytedeco.pytorch.TensorVector(codes, r.codes()), 2);

@@ -25,12 +25,18 @@ import java.util.Map;
  * @param commitWeight VQ commitment weight (0.005 official)
  * @param grlProsodyPhone paper's phone-GRL on z_p, @param grlContentF0 F0-GRL on z_c,
  * @param grlDetail phone+F0 GRLs on z_d, @param grlSpeaker speaker-GRL on z_p+z_c+z_d
+ * @param quantiserInput what the prosody/content/detail quantisers read: {@code "h"} (the encoder
+ *     output, as released) or {@code "instance-norm"} (h normalised per utterance and channel over
+ *     time: nothing constant over an utterance, such as the spectral envelope, reaches the codes);
+ *     see docs/naturalspeech3.md, probe 8
  */
 public record FacodecConfig(
     boolean factorised, int ngf, int resUnits, int[] strides, int dim, int codeDim, int codebookSize,
     int prosodyCodebooks, int contentCodebooks, int detailCodebooks, int timbreLayers, int decoderChannels,
     int mels, int phones, int speakers, double detailDropout, double commitWeight,
-    boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker) {
+    boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker, String quantiserInput) {
+
+  public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
 
   public FacodecConfig {
     if (resUnits < 1 || resUnits > 3 || ngf < 1 || dim < 4 || dim % 4 != 0) throw new IllegalArgumentException("FACodec: ngf >= 1 and dim a multiple of 4 required");
@@ -40,12 +46,24 @@ public record FacodecConfig(
     if (prosodyCodebooks < 1 || contentCodebooks < 1 || detailCodebooks < 0) throw new IllegalArgumentException("FACodec: codebook counts");
     if (phones < 2 || speakers < 2) throw new IllegalArgumentException("FACodec: needs >= 2 phones and speakers");
     if (!(detailDropout >= 0 && detailDropout <= 1)) throw new IllegalArgumentException("FACodec: detail dropout in [0, 1]");
+    if (!QUANTISER_INPUTS.contains(quantiserInput)) {
+      throw new IllegalArgumentException("FACodec: quantiser input must be one of " + QUANTISER_INPUTS + ", got '" + quantiserInput + "'");
+    }
   }
 
   /** The 6(e) scale with the paper's four GRLs on. */
   public static FacodecConfig small(int phones, int speakers) {
     return new FacodecConfig(true, 8, 1, new int[] {2, 4, 5, 5}, 64, 8, 256, 1, 2, 3, 2, 96, 80, phones, speakers,
-        0.75, 0.005, true, true, true, true);
+        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT);
+  }
+
+  /** The preset's quantiser input; docs/naturalspeech3.md (probe 8) has the measurement that chose it. */
+  public static final String DEFAULT_QUANTISER_INPUT = "instance-norm";
+
+  public FacodecConfig withQuantiserInput(String q) {
+    return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
+        detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q);
   }
 
   public int hop() {
@@ -66,19 +84,19 @@ public record FacodecConfig(
   public FacodecConfig withFactorised(boolean f) {
     return new FacodecConfig(f, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput);
   }
 
   public FacodecConfig withCodeDim(int d) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, d, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput);
   }
 
   public FacodecConfig withWidth(int ngf, int dim, int decoderChannels) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, Math.min(codeDim, dim), codebookSize, prosodyCodebooks,
         contentCodebooks, detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout,
-        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker);
+        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput);
   }
 
   public Map<String, Object> toMap() {
@@ -104,6 +122,7 @@ public record FacodecConfig(
     m.put("grl_content_f0", grlContentF0);
     m.put("grl_detail", grlDetail);
     m.put("grl_speaker", grlSpeaker);
+    m.put("quantiser_input", quantiserInput);
     return m;
   }
 
@@ -117,7 +136,7 @@ public record FacodecConfig(
           num(m, "timbre_layers"), num(m, "decoder_channels"), num(m, "mels"), num(m, "phones"), num(m, "speakers"),
           ((Number) m.get("detail_dropout")).doubleValue(), ((Number) m.get("commit_weight")).doubleValue(),
           (Boolean) m.get("grl_prosody_phone"), (Boolean) m.get("grl_content_f0"), (Boolean) m.get("grl_detail"),
-          (Boolean) m.get("grl_speaker"));
+          (Boolean) m.get("grl_speaker"), m.get("quantiser_input") instanceof String q ? q : "h"); // models saved before the option read h
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("config.json is not a FACodec config: " + e.getMessage());
     }

@@ -84,8 +84,13 @@ public final class NaturalSpeech3Reproduction implements Reproduction {
     // 2. voice conversion with / without the bottleneck
     Ns3Eval.Vc vc8 = Ns3Eval.voiceConversion(tr.facodec(), tr.speakerClassifier(), tr.phoneRecognizer(), corpus, p.evalPairs(), SEED);
     Ns3Eval.Vc vcWide = Ns3Eval.voiceConversion(tr.wide(), tr.speakerClassifier(), tr.phoneRecognizer(), corpus, p.evalPairs(), SEED);
-    metrics.put("vc_code_dim_8", vc8.toMap());
-    metrics.put("vc_code_dim_" + tr.wide().config.codeDim(), vcWide.toMap());
+    // the same pairs scored against the source sentence re-synthesised in the target's voice
+    List<SpeechCorpus.Utt> parallel = Ns3Eval.parallelTargets(corpus, p.evalPairs(), SEED);
+    Map<String, Object> vc8Map = new LinkedHashMap<>(vc8.toMap()), vcWideMap = new LinkedHashMap<>(vcWide.toMap());
+    vc8Map.put("parallel_target", Ns3Eval.parallelTarget(tr.facodec(), tr.speakerClassifier(), corpus, parallel, p.evalPairs(), SEED).toMap());
+    vcWideMap.put("parallel_target", Ns3Eval.parallelTarget(tr.wide(), tr.speakerClassifier(), corpus, parallel, p.evalPairs(), SEED).toMap());
+    metrics.put("vc_code_dim_8", vc8Map);
+    metrics.put("vc_code_dim_" + tr.wide().config.codeDim(), vcWideMap);
     boolean claimVc = vc8.targetRate() >= 0.8 && vcWide.targetRate() <= vc8.targetRate() - 0.1
         && vc8.perConverted() <= vc8.perReconstructed() + 0.05;
 

@@ -101,6 +101,94 @@ public final class Ns3Eval {
     return new Vc(k, tgt / k, src / k, simT / k, simS / k, perC / k, perR / k, change / k, recL1 / k);
   }
 
+  /**
+   * Voice conversion scored against a parallel target: the source sentence re-synthesised with the
+   * target speaker's voice and the source's own pitch, range and speed, so it differs from the source
+   * in voice only. Distances are log-mel L1 between utterance-mean spectra (the static spectral
+   * envelope, free of time alignment) and frame by frame over the shorter length. If the converted
+   * speech is nearer the parallel target than the source's reconstruction is, the codec moved the
+   * voice and a low proxy score is the proxy's; if not, the codec keeps the source voice.
+   */
+  public record Parallel(int pairs, double proxyTargetRateOnParallel, double simConvertedToParallel,
+      double envConvertedToParallel, double envReconstructedToParallel, double envConvertedToSource, double envSourceToParallel,
+      double envParallelReconstructed, double frameConvertedToParallel, double frameReconstructedToParallel,
+      double frameSourceToParallel, double lengthRatio, double envResynthesisFloor, double frameResynthesisFloor) {
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("pairs", pairs);
+      m.put("proxy_classifies_parallel_target_as_target", r4(proxyTargetRateOnParallel));
+      m.put("embedding_cosine_converted_to_parallel_target", r4(simConvertedToParallel));
+      m.put("mean_spectrum_l1_converted_vs_parallel_target", r4(envConvertedToParallel));
+      m.put("mean_spectrum_l1_reconstructed_vs_parallel_target", r4(envReconstructedToParallel));
+      m.put("mean_spectrum_l1_converted_vs_source", r4(envConvertedToSource));
+      m.put("mean_spectrum_l1_source_vs_parallel_target", r4(envSourceToParallel));
+      m.put("mean_spectrum_l1_parallel_target_reconstructed", r4(envParallelReconstructed));
+      m.put("mel_l1_converted_vs_parallel_target", r4(frameConvertedToParallel));
+      m.put("mel_l1_reconstructed_vs_parallel_target", r4(frameReconstructedToParallel));
+      m.put("mel_l1_source_vs_parallel_target", r4(frameSourceToParallel));
+      m.put("frames_parallel_target_over_source", r4(lengthRatio));
+      // espeak-ng does not repeat itself exactly: the source re-synthesised in its own voice vs the source
+      m.put("mean_spectrum_l1_resynthesis_floor", r4(envResynthesisFloor));
+      m.put("mel_l1_resynthesis_floor", r4(frameResynthesisFloor));
+      return m;
+    }
+  }
+
+  /**
+   * For each voice-conversion pair of {@link #voiceConversion} (the same pairs for the same n and
+   * seed): the parallel target, then the source re-synthesised in its own voice (the floor).
+   */
+  public static List<SpeechCorpus.Utt> parallelTargets(SpeechCorpus c, int n, long seed) {
+    List<SpeechCorpus.Utt> out = new ArrayList<>();
+    for (int[] p : pairs(c.testSentences, n, seed)) {
+      SpeechCorpus.Utt a = c.testSentences.get(p[0]);
+      out.add(c.parallel(a, c.testSentences.get(p[1]).speaker()));
+      out.add(c.parallel(a, a.speaker()));
+    }
+    return out;
+  }
+
+  public static Parallel parallelTarget(Facodec m, MelClassifier spk, SpeechCorpus c, List<SpeechCorpus.Utt> targets, int n, long seed) {
+    List<SpeechCorpus.Utt> test = c.testSentences;
+    List<int[]> ps = pairs(test, n, seed);
+    double rate = 0, sim = 0, eCT = 0, eRT = 0, eCS = 0, eST = 0, eTT = 0, fCT = 0, fRT = 0, fST = 0, len = 0, eF = 0, fF = 0;
+    for (int i = 0; i < ps.size(); i++) {
+      SpeechCorpus.Utt a = test.get(ps.get(i)[0]), b = test.get(ps.get(i)[1]), t = targets.get(2 * i), again = targets.get(2 * i + 1);
+      eF += l1(meanSpectrum(again.logMel()), meanSpectrum(a.logMel()));
+      fF += l1(again.logMel(), a.logMel());
+      float[][] conv = convert(m, a.audio(), b.audio(), true);
+      float[][] recon = convert(m, a.audio(), null, true);
+      float[][] tRecon = convert(m, t.audio(), null, true);
+      if (spk.predictSpeaker(t.logMel()) == b.speaker()) rate++;
+      sim += MelClassifier.cosine(spk.embed(conv), spk.embed(t.logMel()));
+      float[] mc = meanSpectrum(conv), mr = meanSpectrum(recon), mt = meanSpectrum(t.logMel()), ms = meanSpectrum(a.logMel());
+      eCT += l1(mc, mt);
+      eRT += l1(mr, mt);
+      eCS += l1(mc, ms);
+      eST += l1(ms, mt);
+      eTT += l1(meanSpectrum(tRecon), mt);
+      fCT += l1(conv, t.logMel());
+      fRT += l1(recon, t.logMel());
+      fST += l1(a.logMel(), t.logMel());
+      len += t.frames() / (double) a.frames();
+    }
+    int k = ps.size();
+    return new Parallel(k, rate / k, sim / k, eCT / k, eRT / k, eCS / k, eST / k, eTT / k, fCT / k, fRT / k, fST / k, len / k,
+        eF / k, fF / k);
+  }
+
+  static float[] meanSpectrum(float[][] mel) {
+    float[] m = new float[mel[0].length];
+    for (float[] r : mel) for (int j = 0; j < m.length; j++) m[j] += r[j] / mel.length;
+    return m;
+  }
+
+  static double l1(float[] a, float[] b) {
+    double s = 0;
+    for (int j = 0; j < a.length; j++) s += Math.abs(a[j] - b[j]);
+    return s / a.length;
+  }
+
   /** Generation results averaged over seeds. */
   public record Gen(int pairs, int seeds, double factorisedSpeakerAcc, double baselineSpeakerAcc, double factorisedSim,
       double baselineSim, double factorisedPer, double baselinePer, double factorisedNoCfgSpeakerAcc, double factorisedNoCfgPer) {

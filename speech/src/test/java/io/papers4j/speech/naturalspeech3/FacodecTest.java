@@ -230,6 +230,37 @@ class FacodecTest {
   }
 
   @Test
+  void instanceNormalisedQuantiserInputIgnoresAnythingConstantOverTheUtterance() {
+    Engine.seed(5);
+    Tensor x = torch.randn(2, 40, 16);
+    // a per-utterance, per-channel offset and positive scale: what a static spectral envelope adds
+    Tensor shifted = x.mul(torch.rand(2, 1, 16).add(new Scalar(0.5))).add(torch.randn(2, 1, 16).mul(new Scalar(3)));
+    float[] a = values(Facodec.instanceNorm(x)), b = values(Facodec.instanceNorm(shifted));
+    for (int i = 0; i < a.length; i++) assertThat(b[i]).isCloseTo(a[i], org.assertj.core.api.Assertions.within(1e-3f));
+    float[] mu = values(Facodec.instanceNorm(shifted).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+    for (float m : mu) assertThat(m).isCloseTo(0f, org.assertj.core.api.Assertions.within(1e-4f));
+  }
+
+  @Test
+  void everyQuantiserInputEncodesAndDecodesAndIsSavedWithTheConfig() {
+    for (String q : FacodecConfig.QUANTISER_INPUTS) {
+      FacodecConfig c = tiny(true).withQuantiserInput(q);
+      Facodec m = new Facodec(c, 5);
+      try (NoGradGuard g = new NoGradGuard()) {
+        Facodec.Encoded e = m.encode(torch.randn(2, 6 * 200L));
+        assertThat(e.codes().shape()).containsExactly(2, 6, 6);
+        assertThat(m.decodeCodes(e.codes(), e.timbre()).shape()).containsExactly(2, 6, 80);
+      }
+      assertThat(FacodecConfig.fromMap(c.toMap()).quantiserInput()).isEqualTo(q);
+    }
+    // a model saved before the option existed read h
+    Map<String, Object> old = new java.util.LinkedHashMap<>(tiny(true).toMap());
+    old.remove("quantiser_input");
+    assertThat(FacodecConfig.fromMap(old).quantiserInput()).isEqualTo("h");
+    assertThatThrownBy(() -> tiny(true).withQuantiserInput("mel")).hasMessageContaining("quantiser input must be one of");
+  }
+
+  @Test
   void badConfigIsOneMessage() {
     assertThatThrownBy(() -> FacodecConfig.small(10, 4).withCodeDim(100)).hasMessageContaining("codeDim must be in 1..64");
     assertThatThrownBy(() -> FacodecConfig.small(1, 4)).hasMessageContaining("phones");
