@@ -23,8 +23,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * FACodec (NaturalSpeech 3, §3.2; spec 6(b)), in data-flow order: waveform → convolutional encoder
  * (strides 2·4·5·5 = hop 200) → h; timbre extractor (Transformer, mean over time) → h_t; three FVQ
- * groups on h, instance-normalised per utterance by default (FACodec normalises before its
- * quantisers; without it a random quantiser already names the speaker, docs probe 8) — prosody
+ * groups on h, instance-normalised per utterance by default (a departure: without it even an
+ * untrained quantiser names the speaker from the static spectral envelope, docs probe 8) — prosody
  * (1 codebook) and content (2) in parallel, acoustic detail (3) on h − sg(z_p + z_c); decoder input sg(z_p) + sg(z_c) + z_d (the released gradient routing), with
  * the detail codes zeroed per utterance with probability {@code detailDropout}; LayerNorm without
  * affine then conditional LayerNorm x·γ(h_t) + β(h_t); a convolutional decoder that predicts the
