@@ -151,8 +151,13 @@ public final class Facodec implements Parameterized {
     return h.add(melIn.forward(logMel(wave))); // + projected log-mel of the input, (B, T, D)
   }
 
-  /** (B, T, D) normalised over T per utterance and channel, no affine. */
-  static Tensor instanceNorm(Tensor x) {
+  /**
+   * (B, T, D) normalised over T per utterance and channel, no affine. The statistics are taken in
+   * float32 whatever the autocast precision (as autocast does for layer_norm): dividing by a small
+   * bfloat16 standard deviation would magnify its rounding.
+   */
+  static Tensor instanceNorm(Tensor in) {
+    Tensor x = in.to(torch.ScalarType.Float);
     Tensor mu = x.mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
     Tensor c = x.sub(mu);
     Tensor var = c.mul(c).mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
