@@ -21,8 +21,11 @@ import java.util.Map;
  * resolution, tile PE or resampler only.
  */
 public final class InfimmReproduction extends TimedReproduction {
-  /** Sizes of a preset; stage 1 starts the documents' square {@code squareCurriculum} times larger (1 = off). */
-  record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, double squareCurriculum) {}
+  /**
+   * Sizes of a preset. {@code colourSteps} > 0 adds the colour stage ({@link InfimmTraining#colourStage}) between
+   * stages 1 and 2 at each arm's own resolution, its square starting {@code squareCurriculum} times larger.
+   */
+  record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, int colourSteps, double squareCurriculum) {}
 
   public InfimmReproduction() {
     super("infimm-hd", "2403.01487", "InfiMM-HD: resolution ladder, tile 2-D PE, resampler cap, gate statistics",
@@ -33,15 +36,16 @@ public final class InfimmReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1.0);
+      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
       // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
       // at 16 or 32 px, three at dynamic resolution): about 12 minutes at those rates (a first run of the
-      // older protocol took 0.7x its estimate). No square curriculum: a quick run with stage 1 starting the square
-      // 4x larger (the lever that makes a colour-only probe read the square) left colour at 20.9-32.6 in every arm.
-      case "quick" -> new Preset(InfimmConfig.quick(), new int[] {800, 400, 300, 300}, 8, 300, 1, 1.0);
-      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 1.0);
+      // older protocol took 0.7x its estimate). No colour stage: a quick run with one (800 steps, square 4x larger
+      // at first, 671 s) left colour at 18.6-30.2 in every arm (a probe of the same stage had reached 46.5) and
+      // dropped the page-colour question from 100 to 30-95 (docs/infimm-hd.md, "The sixth quick run").
+      case "quick" -> new Preset(InfimmConfig.quick(), new int[] {800, 400, 300, 300}, 8, 300, 1, 0, 1.0);
+      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -67,14 +71,28 @@ public final class InfimmReproduction extends TimedReproduction {
       InfimmModel dense = InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
       stage(dense, 1, p, seed, lo, hi, base);
       gates.add(new double[] {dense.lm.fractionOfGatesBelow(0.05), m1.lm.fractionOfGatesBelow(0.05)});
-      // stage 2 at tile resolution: the common start of the fixed and dynamic arms
+      // the colour stage (if any) at each arm's own resolution: base (and its resampler arm), fixed, dynamic
+      boolean colour = p.colourSteps() > 0;
+      Path baseStart = tmp.resolve("m1");
+      if (colour) {
+        InfimmModel c = InfimmModel.load(tmp.resolve("m1"), null);
+        colourStage(c, p, seed, lo, hi, base);
+        baseStart = tmp.resolve("m1-colour-base");
+        c.save(baseStart, Map.of());
+        colourStage(m1, p, seed, lo, hi, dyn);
+      }
+      // stage 2 at tile resolution: the common start of the dynamic arms (and of the fixed arm without a colour stage)
       stage(m1, 2, p, seed, lo, hi, fixed);
       m1.save(tmp.resolve("m2"), Map.of());
       // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
-      InfimmModel atBase = InfimmModel.load(tmp.resolve("m1"), null);
+      InfimmModel atBase = InfimmModel.load(baseStart, null);
       for (int st = 2; st <= 4; st++) stage(atBase, st, p, seed, lo, hi, base);
       add(arms, "base", eval(atBase, base, p, seed, lo, hi));
-      InfimmModel atFixed = InfimmModel.load(tmp.resolve("m2"), null);
+      InfimmModel atFixed = InfimmModel.load(tmp.resolve(colour ? "m1" : "m2"), null);
+      if (colour) {
+        colourStage(atFixed, p, seed, lo, hi, fixed);
+        stage(atFixed, 2, p, seed, lo, hi, fixed);
+      }
       for (int st = 3; st <= 4; st++) stage(atFixed, st, p, seed, lo, hi, fixed);
       add(arms, "fixed", eval(atFixed, fixed, p, seed, lo, hi));
       for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
@@ -84,7 +102,7 @@ public final class InfimmReproduction extends TimedReproduction {
       for (int st = 3; st <= 4; st++) stage(noPe, st, p, seed, lo, hi, dyn);
       add(arms, "dynamic_no_pe", eval(noPe, dyn, p, seed, lo, hi));
       // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
-      InfimmModel prBase = InfimmModel.load(tmp.resolve("m1"), p.config().withResampler(16));
+      InfimmModel prBase = InfimmModel.load(baseStart, p.config().withResampler(16));
       for (int st = 2; st <= 4; st++) stage(prBase, st, p, seed, lo, hi, base);
       add(arms, "base_resampler", eval(prBase, base, p, seed, lo, hi));
       InfimmModel prDyn = InfimmModel.load(tmp.resolve("m2"), p.config().withResampler(16));
@@ -127,8 +145,10 @@ public final class InfimmReproduction extends TimedReproduction {
     String notes = String.format(Locale.ROOT, "%d seed(s), stage steps %s at batch %d, %d held-out documents per arm; load at start %s. "
         + "Stage 1 trains the LM from scratch with the cross-attention and leaves the randomly initialised ViT frozen "
         + "(no pretrained EVA-CLIP/Vicuna here); stages 2-3 train the ViT at a tenth of their rate.%s", p.seeds(), java.util.Arrays.toString(p.steps()),
-        p.batch(), p.eval(), run.loadAtStart(), p.squareCurriculum() > 1 ? String.format(Locale.ROOT, " Stage 1 draws the documents' square "
-            + "%.1fx larger at its first step, shrinking to its real size by 60%% of its steps.", p.squareCurriculum()) : "");
+        p.batch(), p.eval(), run.loadAtStart(), p.colourSteps() > 0 ? String.format(Locale.ROOT, " Between stages 1 and 2 every arm has a colour stage of %d steps "
+            + "at its own resolution (not in the paper): stage-1 settings with the square's colour as the caption, "
+            + "the square drawn %.1fx larger at its first step and shrinking to its real size by 60%% of its steps.",
+            p.colourSteps(), p.squareCurriculum()) : "");
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c2, c3, c4, notes, run));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
   }
@@ -142,8 +162,11 @@ public final class InfimmReproduction extends TimedReproduction {
   }
 
   private static void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
-    double curriculum = stage == 1 ? p.squareCurriculum() : 1.0;
-    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi, curriculum), res, null);
+    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null);
+  }
+
+  private static void colourStage(InfimmModel m, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+    InfimmTraining.colourStage(m, p.colourSteps(), p.batch(), seed * 31L + 5, lo, hi, p.squareCurriculum(), res);
   }
 
   private static Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {

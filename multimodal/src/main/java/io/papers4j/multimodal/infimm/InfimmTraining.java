@@ -119,6 +119,46 @@ public final class InfimmTraining {
     };
   }
 
+  /**
+   * {@code data} with every caption replaced by the square's colour alone ("red"): the captions of the
+   * colour stage. Measured (docs/infimm-hd.md, "The sixth round"): with the page colour kept in the caption
+   * ("grey page, red square") the stage left the colour question at its prior after stages 2-4; with the
+   * colour alone it rose to 46.5 (prior 25) in one probe, but not in a quick reproduction with other
+   * samples (23.3), and the page-colour question fell from 100 to 30-95.
+   */
+  public static Data colourCaptions(Data data) {
+    return new Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return squareColourCaption(data.sample(seed, kinds));
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return squareColourCaption(data.sample(seed, kinds, squareScale));
+      }
+    };
+  }
+
+  /** The caption "grey page, red square, 2 circles" becomes "red". */
+  private static Documents.Sample squareColourCaption(Documents.Sample s) {
+    String[] parts = s.caption().split(", ");
+    if (parts.length < 2 || !parts[1].endsWith(" square")) throw new IllegalArgumentException("not a document caption: " + s.caption());
+    return new Documents.Sample(s.image(), s.kind(), s.question(), s.answer(), parts[1].substring(0, parts[1].length() - " square".length()));
+  }
+
+  /**
+   * The colour stage (not in the paper): stage-1 settings (LM + cross-attention, ViT frozen), "caption?" →
+   * the square's colour ({@link #colourCaptions}) at {@code res}, the square drawn {@code squareCurriculum}
+   * times larger at first. Run
+   * between stages 1 and 2 at an arm's own resolution; see docs/infimm-hd.md "The sixth round" for why.
+   */
+  public static double[] colourStage(InfimmModel model, int steps, int batch, long seed, int minSide, int maxSide,
+      double squareCurriculum, InfimmModel.Resolution res) {
+    return train(model, new Options(1, steps, batch, seed, minSide, maxSide, squareCurriculum), res, null, Precision.F32,
+        colourCaptions(documents(minSide, maxSide)));
+  }
+
   /** Called after every step with its 1-based index and loss. */
   public interface Progress {
     void step(int step, double loss);

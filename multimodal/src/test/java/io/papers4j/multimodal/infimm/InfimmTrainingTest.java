@@ -113,6 +113,24 @@ class InfimmTrainingTest {
     }).get(Documents.Kind.COLOUR);
   }
 
+  /**
+   * The colour stage's caption is the square's colour alone, which is also the colour question's answer, and
+   * the square curriculum's scale reaches the page unchanged.
+   */
+  @Test
+  void colourCaptionsAreTheSquaresColourAndPassTheCurriculumOn() {
+    InfimmTraining.Data colour = InfimmTraining.colourCaptions(InfimmTraining.documents(32, 96));
+    for (long seed = 0; seed < 20; seed++) {
+      Documents.Sample full = Documents.sample(seed, 32, 96, null, 4.0), cut = colour.sample(seed, null, 4.0);
+      assertThat(cut.caption()).isIn((Object[]) Documents.COLOUR_NAMES).isEqualTo(Documents.sample(seed, 32, 96, List.of(Documents.Kind.COLOUR)).answer());
+      assertThat(full.caption()).contains(", " + cut.caption() + " square, ");
+      for (int y = 0; y < full.image().getHeight(); y++) {
+        for (int x = 0; x < full.image().getWidth(); x++) assertThat(cut.image().getRGB(x, y)).isEqualTo(full.image().getRGB(x, y));
+      }
+      assertThat(colour.sample(seed, null).caption()).isEqualTo(cut.caption());
+    }
+  }
+
   @Test
   void theSquareCurriculumShrinksToTheRealPage() {
     assertThat(InfimmTraining.squareScale(4, 0, 100)).isEqualTo(4.0);
