@@ -6,7 +6,6 @@ import io.papers4j.core.report.Result;
 import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.multimodal.vlm.Clip;
-import io.papers4j.multimodal.vlm.ClipTraining;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +38,7 @@ public final class MlmFilterReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 60, 0.3, 2, 2, 8, 1, 12, 16);
-      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 160, 32, 2e-3, 1000, 0.3, 150, 350, 32, 3, 150, 120);
+      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 160, 32, 2e-3, 1000, 0.3, 350, 350, 32, 3, 150, 120);
       case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
@@ -62,8 +61,9 @@ public final class MlmFilterReproduction extends TimedReproduction {
     log(run, "training the ablation filter (natural score distribution)");
     MlmFilterModel natural = MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), false, fo), sources, null);
     log(run, "training the CLIPScore model on the unfiltered pool");
-    // the CLIPScore model keeps CLIP training's default warm-up (a sixth): on the whole, mixed pool it does not collapse
-    Clip clipScorer = Downstream.train(pool, p.clipScoreSteps(), ClipTraining.defaultWarmup(p.clipScoreSteps()), p.downBatch(), 77);
+    // the CLIPScore model is the downstream recipe on the whole pool: trained 150 steps with a sixth as warm-up it kept
+    // mostly icons and emoji (33 scenes of 300) and agreed with the oracle at Pearson 0.079; 350 with the fixed warm-up, 0.263
+    Clip clipScorer = Downstream.train(pool, p.clipScoreSteps(), p.downBatch(), 77);
 
     log(run, "scoring the pool (4 metrics) and the baselines");
     Map<Metric, double[]> mlm = new LinkedHashMap<>();
