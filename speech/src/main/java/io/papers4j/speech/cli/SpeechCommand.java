@@ -113,6 +113,14 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
         description = "What the prosody/content/detail quantisers read: 'h' (the encoder output) or 'instance-norm' (h normalised per utterance over time) (default ${DEFAULT-VALUE}).")
     String quantiserInput;
 
+    @Option(names = "--speaker-adversary", defaultValue = "sum",
+        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released) or 'branches' (one per code group) (default ${DEFAULT-VALUE}).")
+    String speakerAdversary;
+
+    @Option(names = "--speaker-grl-scale", defaultValue = "1",
+        description = "The speaker adversary's reversal coefficient in units of --grl (default ${DEFAULT-VALUE}).")
+    double speakerGrlScale;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -120,6 +128,13 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (!FacodecConfig.SPEAKER_ADVERSARIES.contains(speakerAdversary)) {
+        throw new IllegalArgumentException("--speaker-adversary must be one of " + String.join(", ", FacodecConfig.SPEAKER_ADVERSARIES)
+            + ", got '" + speakerAdversary + "'");
+      }
+      if (!(speakerGrlScale >= 0) || Double.isInfinite(speakerGrlScale)) {
+        throw new IllegalArgumentException("--speaker-grl-scale must be a finite number >= 0, got " + speakerGrlScale);
+      }
       if (!FacodecConfig.QUANTISER_INPUTS.contains(quantiserInput)) {
         throw new IllegalArgumentException("--quantiser-input must be one of " + String.join(", ", FacodecConfig.QUANTISER_INPUTS)
             + ", got '" + quantiserInput + "'");
@@ -133,7 +148,8 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
       CodecTraining.Recipe recipe = new CodecTraining.Recipe(steps, batch, 112, 2e-3, grl, grlWarmup, timbreFrom.equals("other"));
       Engine.init();
       SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed, corpus.equals("timbre")));
-      FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim).withQuantiserInput(quantiserInput);
+      FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim).withQuantiserInput(quantiserInput)
+          .withSpeakerAdversary(speakerAdversary, speakerGrlScale);
       CodecTraining.Run r = CodecTraining.train(cfg, c.train, recipe, seed, "facodec",
           precision.get());
       new SpeechBundle(r.model(), c.phoneSet, null, null).save(out, seed, "espeak-ng corpus");

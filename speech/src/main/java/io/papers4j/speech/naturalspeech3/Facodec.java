@@ -35,7 +35,8 @@ import org.bytedeco.pytorch.global.torch;
  * speakers too slowly on 2 cores.
  *
  * <p>Supervision: z_p → z-scored log F0 and voicing; z_c → frame phone; h_t → speaker. Gradient
- * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d).
+ * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d) (or, with
+ * {@link FacodecConfig#speakerAdversary} "branches", on each group's mean separately).
  *
  * <p>With {@code factorised = false} it is the baseline codec: one residual group of the same six
  * codebooks on h, a plain (affine) LayerNorm, no timbre, no heads.
@@ -78,7 +79,9 @@ public final class Facodec implements Parameterized {
   final Conv decOut;
   // supervision and gradient-reversal heads
   final Head f0Head, phoneHead, grlPhoneP, grlF0C, grlPhoneD, grlF0D;
-  final Linear speakerHead, grlSpeaker;
+  final Linear speakerHead;
+  /** Speaker adversaries: one on the pooled sum ("sum") or one per code group ("branches"; detail may be null). */
+  final Linear grlSpeaker, grlSpeakerP, grlSpeakerC, grlSpeakerD;
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
@@ -121,7 +124,11 @@ public final class Facodec implements Parameterized {
       grlPhoneD = new Head(init, d, hid, c.phones());
       grlF0D = new Head(init, d, hid, 2);
       speakerHead = Layers.linear(init, d, c.speakers());
-      grlSpeaker = Layers.linear(init, d, c.speakers());
+      boolean branches = c.speakerAdversary().equals("branches");
+      grlSpeaker = branches ? null : Layers.linear(init, d, c.speakers());
+      grlSpeakerP = branches ? Layers.linear(init, d, c.speakers()) : null;
+      grlSpeakerC = branches ? Layers.linear(init, d, c.speakers()) : null;
+      grlSpeakerD = branches && detail != null ? Layers.linear(init, d, c.speakers()) : null;
     } else {
       timbreNorm = null;
       prosody = content = detail = null;
@@ -129,7 +136,7 @@ public final class Facodec implements Parameterized {
       gamma = beta = null;
       plainNorm = new LayerNorm(d, 1e-5, true, init);
       f0Head = phoneHead = grlPhoneP = grlF0C = grlPhoneD = grlF0D = null;
-      speakerHead = grlSpeaker = null;
+      speakerHead = grlSpeaker = grlSpeakerP = grlSpeakerC = grlSpeakerD = null;
     }
     decIn = new Conv(init, d, c.decoderChannels(), 7, 1, 1);
     for (int dil : new int[] {1, 3, 9}) decUnits.add(new ResUnit(init, c.decoderChannels(), 7, dil));
@@ -298,12 +305,7 @@ public final class Facodec implements Parameterized {
         Tensor rd = Layers.reverseGradient(e.zd(), grlLambda);
         grl = sum(grl, phoneLoss(grlPhoneD.forward(rd), b).add(f0Loss(grlF0D.forward(rd), b)));
       }
-      if (config.grlSpeaker()) {
-        Tensor z = e.zp().add(e.zc());
-        if (e.zd() != null) z = z.add(e.zd());
-        Tensor pooled = z.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
-        grl = sum(grl, torch.cross_entropy_loss(grlSpeaker.forward(Layers.reverseGradient(pooled, grlLambda)), b.speaker()));
-      }
+      if (config.grlSpeaker()) grl = sum(grl, speakerAdversaryLoss(e, b.speaker()));
       if (grl != null) m.put("grl", grl);
     }
     Tensor total = null;
@@ -312,6 +314,31 @@ public final class Facodec implements Parameterized {
     out.put("total", total);
     out.putAll(m);
     return out;
+  }
+
+  /**
+   * The speaker-GRL term: cross-entropy of the speaker from utterance means of the codes, through a
+   * gradient reversal of {@code speakerGrlScale} × λ. "sum": one head on mean_t(z_p + z_c + z_d) (the
+   * released design; the groups can carry the speaker in parts that cancel in the sum); "branches":
+   * a head on each group's mean, the losses added.
+   */
+  Tensor speakerAdversaryLoss(Encoded e, Tensor speaker) {
+    double lambda = grlLambda * config.speakerGrlScale();
+    if (grlSpeaker != null) {
+      Tensor z = e.zp().add(e.zc());
+      if (e.zd() != null) z = z.add(e.zd());
+      return torch.cross_entropy_loss(grlSpeaker.forward(Layers.reverseGradient(timeMean(z), lambda)), speaker);
+    }
+    Tensor loss = torch.cross_entropy_loss(grlSpeakerP.forward(Layers.reverseGradient(timeMean(e.zp()), lambda)), speaker)
+        .add(torch.cross_entropy_loss(grlSpeakerC.forward(Layers.reverseGradient(timeMean(e.zc()), lambda)), speaker));
+    if (grlSpeakerD != null && e.zd() != null) {
+      loss = loss.add(torch.cross_entropy_loss(grlSpeakerD.forward(Layers.reverseGradient(timeMean(e.zd()), lambda)), speaker));
+    }
+    return loss;
+  }
+
+  private static Tensor timeMean(Tensor z) { // (B, T, D) -> (B, D)
+    return z.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
   }
 
   private static Tensor sum(Tensor a, Tensor b) {
@@ -345,7 +372,10 @@ public final class Facodec implements Parameterized {
       p.add("decoder.cond_gamma", gamma).add("decoder.cond_beta", beta);
       p.add("heads.f0", f0Head).add("heads.phone", phoneHead).add("heads.speaker", speakerHead);
       p.add("grl.prosody_phone", grlPhoneP).add("grl.content_f0", grlF0C).add("grl.detail_phone", grlPhoneD)
-          .add("grl.detail_f0", grlF0D).add("grl.speaker", grlSpeaker);
+          .add("grl.detail_f0", grlF0D);
+      if (grlSpeaker != null) p.add("grl.speaker", grlSpeaker);
+      if (grlSpeakerP != null) p.add("grl.speaker_prosody", grlSpeakerP).add("grl.speaker_content", grlSpeakerC);
+      if (grlSpeakerD != null) p.add("grl.speaker_detail", grlSpeakerD);
     } else {
       p.add("fvq.residual", plain).add("decoder.norm", plainNorm);
     }

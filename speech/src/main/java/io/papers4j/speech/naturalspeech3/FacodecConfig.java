@@ -24,19 +24,25 @@ import java.util.Map;
  * @param detailDropout probability that an utterance's detail codes are zeroed in training (0.75)
  * @param commitWeight VQ commitment weight (0.005 official)
  * @param grlProsodyPhone paper's phone-GRL on z_p, @param grlContentF0 F0-GRL on z_c,
- * @param grlDetail phone+F0 GRLs on z_d, @param grlSpeaker speaker-GRL on z_p+z_c+z_d
+ * @param grlDetail phone+F0 GRLs on z_d, @param grlSpeaker the speaker GRL (on z_p+z_c+z_d, or per group)
  * @param quantiserInput what the prosody/content/detail quantisers read: {@code "h"} (the encoder
  *     output, as released) or {@code "instance-norm"} (h normalised per utterance and channel over
  *     time: nothing constant over an utterance, such as the spectral envelope, reaches the codes);
  *     see docs/naturalspeech3.md, probe 8
+ * @param speakerAdversary {@code "sum"}: one speaker adversary on mean_t(z_p + z_c + z_d) (as
+ *     released); {@code "branches"}: one on each group's utterance mean (docs/naturalspeech3.md, probe 9)
+ * @param speakerGrlScale the speaker adversary's gradient-reversal coefficient in units of the
+ *     other GRLs' λ (1: the same λ)
  */
 public record FacodecConfig(
     boolean factorised, int ngf, int resUnits, int[] strides, int dim, int codeDim, int codebookSize,
     int prosodyCodebooks, int contentCodebooks, int detailCodebooks, int timbreLayers, int decoderChannels,
     int mels, int phones, int speakers, double detailDropout, double commitWeight,
-    boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker, String quantiserInput) {
+    boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker, String quantiserInput,
+    String speakerAdversary, double speakerGrlScale) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
+  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches");
 
   public FacodecConfig {
     if (resUnits < 1 || resUnits > 3 || ngf < 1 || dim < 4 || dim % 4 != 0) throw new IllegalArgumentException("FACodec: ngf >= 1 and dim a multiple of 4 required");
@@ -49,12 +55,18 @@ public record FacodecConfig(
     if (!QUANTISER_INPUTS.contains(quantiserInput)) {
       throw new IllegalArgumentException("FACodec: quantiser input must be one of " + QUANTISER_INPUTS + ", got '" + quantiserInput + "'");
     }
+    if (!SPEAKER_ADVERSARIES.contains(speakerAdversary)) {
+      throw new IllegalArgumentException("FACodec: speaker adversary must be one of " + SPEAKER_ADVERSARIES + ", got '" + speakerAdversary + "'");
+    }
+    if (!(speakerGrlScale >= 0) || Double.isInfinite(speakerGrlScale)) {
+      throw new IllegalArgumentException("FACodec: speaker GRL scale must be a finite number >= 0, got " + speakerGrlScale);
+    }
   }
 
   /** The 6(e) scale with the paper's four GRLs on. */
   public static FacodecConfig small(int phones, int speakers) {
     return new FacodecConfig(true, 8, 1, new int[] {2, 4, 5, 5}, 64, 8, 256, 1, 2, 3, 2, 96, 80, phones, speakers,
-        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT);
+        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT, "sum", 1.0);
   }
 
   /** The preset's quantiser input; docs/naturalspeech3.md (probe 8) has the measurement that chose it. */
@@ -63,7 +75,19 @@ public record FacodecConfig(
   public FacodecConfig withQuantiserInput(String q) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q, speakerAdversary, speakerGrlScale);
+  }
+
+  /**
+   * The speaker adversary's form: {@code "sum"} (one head on mean_t(z_p + z_c + z_d), as released)
+   * or {@code "branches"} (one head per code group, each on its own utterance mean, so the groups
+   * cannot hide the speaker by cancelling in the sum), with its gradient-reversal coefficient
+   * {@code scale} × the other GRLs' λ.
+   */
+  public FacodecConfig withSpeakerAdversary(String mode, double scale) {
+    return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
+        detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, mode, scale);
   }
 
   public int hop() {
@@ -84,19 +108,19 @@ public record FacodecConfig(
   public FacodecConfig withFactorised(boolean f) {
     return new FacodecConfig(f, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale);
   }
 
   public FacodecConfig withCodeDim(int d) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, d, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale);
   }
 
   public FacodecConfig withWidth(int ngf, int dim, int decoderChannels) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, Math.min(codeDim, dim), codebookSize, prosodyCodebooks,
         contentCodebooks, detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout,
-        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput);
+        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale);
   }
 
   public Map<String, Object> toMap() {
@@ -123,6 +147,8 @@ public record FacodecConfig(
     m.put("grl_detail", grlDetail);
     m.put("grl_speaker", grlSpeaker);
     m.put("quantiser_input", quantiserInput);
+    m.put("speaker_adversary", speakerAdversary);
+    m.put("speaker_grl_scale", speakerGrlScale);
     return m;
   }
 
@@ -136,7 +162,9 @@ public record FacodecConfig(
           num(m, "timbre_layers"), num(m, "decoder_channels"), num(m, "mels"), num(m, "phones"), num(m, "speakers"),
           ((Number) m.get("detail_dropout")).doubleValue(), ((Number) m.get("commit_weight")).doubleValue(),
           (Boolean) m.get("grl_prosody_phone"), (Boolean) m.get("grl_content_f0"), (Boolean) m.get("grl_detail"),
-          (Boolean) m.get("grl_speaker"), m.get("quantiser_input") instanceof String q ? q : "h"); // models saved before the option read h
+          (Boolean) m.get("grl_speaker"), m.get("quantiser_input") instanceof String q ? q : "h", // models saved before the option read h
+          m.get("speaker_adversary") instanceof String a ? a : "sum", // and had the released pooled adversary
+          m.get("speaker_grl_scale") instanceof Number n ? n.doubleValue() : 1.0);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("config.json is not a FACodec config: " + e.getMessage());
     }

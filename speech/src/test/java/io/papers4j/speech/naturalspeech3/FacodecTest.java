@@ -263,6 +263,65 @@ class FacodecTest {
     assertThatThrownBy(() -> tiny(true).withQuantiserInput("mel")).hasMessageContaining("quantiser input must be one of");
   }
 
+  /**
+   * The per-group speaker adversary: each group's codes receive −scale·λ times the gradient its own
+   * head's loss would send (and nothing from the other heads), while each head itself learns with
+   * the plain gradient; with the pooled "sum" adversary every group receives the same gradient.
+   */
+  @Test
+  void speakerAdversaryPerGroupReversesTheGradientOfEachHead() {
+    Engine.seed(8);
+    Facodec m = new Facodec(tiny(true).withSpeakerAdversary("branches", 10), 8);
+    m.grlLambda = 0.05; // speaker λ = 10 × 0.05 = 0.5
+    Tensor[] z = {torch.randn(2, 5, 16).set_requires_grad(true), torch.randn(2, 5, 16).set_requires_grad(true),
+        torch.randn(2, 5, 16).set_requires_grad(true)};
+    Tensor spk = Batches.longs(new long[] {0, 2}, 2);
+    m.speakerAdversaryLoss(new Facodec.Encoded(null, z[0], z[1], z[2], null, null, null), spk).backward();
+    io.papers4j.core.nn.Linear[] heads = {m.grlSpeakerP, m.grlSpeakerC, m.grlSpeakerD};
+    for (int k = 0; k < 3; k++) {
+      float[] reversed = values(z[k].grad()), headGrad = values(heads[k].weight.grad());
+      // the same head's loss without the reversal
+      Tensor zk = z[k].detach().clone().set_requires_grad(true);
+      heads[k].weight.grad().zero_();
+      torch.cross_entropy_loss(heads[k].forward(zk.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())), spk).backward();
+      float[] plain = values(zk.grad()), plainHead = values(heads[k].weight.grad());
+      double norm = 0;
+      for (int i = 0; i < plain.length; i++) {
+        assertThat(reversed[i]).as("group " + k).isCloseTo(-0.5f * plain[i], org.assertj.core.data.Offset.offset(1e-6f));
+        norm += plain[i] * plain[i];
+      }
+      assertThat(norm).as("group %d receives a gradient", k).isGreaterThan(1e-8);
+      for (int i = 0; i < plainHead.length; i++) assertThat(headGrad[i]).isCloseTo(plainHead[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    assertThat(m.namedParameters()).containsKeys("grl.speaker_prosody.weight", "grl.speaker_content.weight", "grl.speaker_detail.weight")
+        .doesNotContainKey("grl.speaker.weight");
+
+    // the released pooled adversary: one head, the same gradient on every group
+    Facodec s = new Facodec(tiny(true), 8);
+    Tensor[] w = {z[0].detach().clone().set_requires_grad(true), z[1].detach().clone().set_requires_grad(true),
+        z[2].detach().clone().set_requires_grad(true)};
+    s.speakerAdversaryLoss(new Facodec.Encoded(null, w[0], w[1], w[2], null, null, null), spk).backward();
+    assertThat(values(w[1].grad())).containsExactly(values(w[0].grad()));
+    assertThat(values(w[2].grad())).containsExactly(values(w[0].grad()));
+    assertThat(s.namedParameters()).containsKey("grl.speaker.weight").doesNotContainKey("grl.speaker_prosody.weight");
+  }
+
+  @Test
+  void speakerAdversaryIsSavedWithTheConfigAndOldModelsPoolTheSum() {
+    Map<String, Object> saved = new java.util.LinkedHashMap<>(tiny(true).withSpeakerAdversary("branches", 10).toMap());
+    saved.put("strides", List.of(2, 4, 5, 5)); // as read back from config.json
+    FacodecConfig back = FacodecConfig.fromMap(saved);
+    assertThat(back.speakerAdversary()).isEqualTo("branches");
+    assertThat(back.speakerGrlScale()).isEqualTo(10.0);
+    saved.remove("speaker_adversary");
+    saved.remove("speaker_grl_scale");
+    FacodecConfig old = FacodecConfig.fromMap(saved);
+    assertThat(old.speakerAdversary()).isEqualTo("sum");
+    assertThat(old.speakerGrlScale()).isEqualTo(1.0);
+    assertThatThrownBy(() -> tiny(true).withSpeakerAdversary("mean", 1)).hasMessageContaining("speaker adversary must be one of");
+    assertThatThrownBy(() -> tiny(true).withSpeakerAdversary("sum", -1)).hasMessageContaining("speaker GRL scale");
+  }
+
   @Test
   void badConfigIsOneMessage() {
     assertThatThrownBy(() -> FacodecConfig.small(10, 4).withCodeDim(100)).hasMessageContaining("codeDim must be in 1..64");
