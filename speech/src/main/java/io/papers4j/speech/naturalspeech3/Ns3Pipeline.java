@@ -5,6 +5,7 @@ import io.papers4j.core.tensor.Precision;
 import io.papers4j.speech.data.SpeechCorpus;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Trains everything of one preset, in order: the espeak-ng corpus; FACodec (code dim 8), the same
@@ -30,11 +31,16 @@ public final class Ns3Pipeline {
    * speaker and phone proxies that score them always train in float32, so scores stay comparable.
    */
   public static Trained train(Ns3Preset p, long seed, Precision precision) {
+    return train(p, seed, precision, UnaryOperator.identity());
+  }
+
+  /** As above with the FACodec configuration changed by {@code codecConfig} (e.g. its quantiser input). */
+  public static Trained train(Ns3Preset p, long seed, Precision precision, UnaryOperator<FacodecConfig> codecConfig) {
     Engine.init();
     System.err.println("naturalspeech3: synthesising the espeak-ng corpus ...");
     SpeechCorpus corpus = SpeechCorpus.generate(p.corpus());
     int phones = corpus.phoneSet.size(), speakers = corpus.config.trainSpeakers();
-    FacodecConfig cfg = FacodecConfig.small(phones, speakers);
+    FacodecConfig cfg = codecConfig.apply(FacodecConfig.small(phones, speakers));
     CodecTraining.Run fa = CodecTraining.train(cfg, corpus.train, p.codec(), seed, "facodec", precision);
     CodecTraining.Run wide = CodecTraining.train(cfg.withCodeDim(cfg.dim()), corpus.train, p.codec(), seed, "facodec-dim" + cfg.dim(), precision);
     CodecTraining.Run plain = CodecTraining.train(cfg.withFactorised(false), corpus.train, p.codec(), seed, "rvq-codec", precision);

@@ -3,6 +3,7 @@ package io.papers4j.speech.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.papers4j.core.tensor.Precision;
 import io.papers4j.speech.audio.Wav;
 import io.papers4j.speech.data.SpeechCorpus;
 import io.papers4j.speech.naturalspeech3.Ns3Pipeline;
@@ -32,7 +33,10 @@ class SpeechCommandTest {
   @Test
   void convertTtsEncodeDecodeEvalFromTheCommandLine() throws Exception {
     assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1")), "libespeak-ng not installed");
-    Ns3Pipeline.Trained t = Ns3Pipeline.train(Ns3Preset.named("smoke"), 0);
+    // quantisers on h, as FacodecTest's bf16 test: in this 3-step codec bf16 rounding flips ~7% of the code choices
+    // with either input, and with instance-norm the loudness of the flipped conversion left the 0.8-1.25 band in a
+    // full-suite run (0.0724 vs 0.0532; it passed alone: the espeak-ng corpus depends on what ran before in the JVM)
+    Ns3Pipeline.Trained t = Ns3Pipeline.train(Ns3Preset.named("smoke"), 0, Precision.F32, c -> c.withQuantiserInput("h"));
     Path model = dir.resolve("model");
     new SpeechBundle(t.facodec(), t.corpus().phoneSet, t.tts(), t.phoneRecognizer()).save(model, 0, "smoke");
     SpeechCorpus.Utt u1 = t.corpus().testSentences.get(0), u2 = t.corpus().testSpeakers.get(0);
