@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
-import io.papers4j.core.data.Corpora;
-import io.papers4j.core.data.TextCorpus;
 import io.papers4j.core.io.Checkpoint;
 import io.papers4j.core.tensor.Engine;
-import io.papers4j.core.tokenize.BpeTokenizer;
-import io.papers4j.core.tokenize.BpeTrainer;
-import io.papers4j.core.tokenize.PreTokenizer;
 import io.papers4j.core.train.Batch;
 import io.papers4j.core.train.LossLog;
 import io.papers4j.core.train.TrainCheckpoint;
@@ -22,7 +17,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,20 +29,10 @@ class LmTrainingTest {
   @TempDir static Path tmp;
   static Path tokenizerFile;
 
-  /** 400 short lines of a counting text: enough structure to learn in a few steps. */
   @BeforeAll
   static void setUp() {
     Engine.init(1);
-    List<String> units = new ArrayList<>();
-    String[] words = {"and", "the", "lord", "said", "unto", "moses", "in", "the", "beginning"};
-    for (int i = 0; i < 400; i++) {
-      units.add(words[i % words.length] + " " + words[(i * 7) % words.length] + " verse " + (i % 50) + ".");
-    }
-    TextCorpus c = TextCorpus.of(CORPUS, "synthetic test text", units);
-    Corpora.register(CORPUS, () -> c);
-    BpeTokenizer tok = BpeTrainer.train(String.join("\n", units), 300, List.of(), PreTokenizer.GPT2);
-    tokenizerFile = tmp.resolve("tok.json");
-    tok.save(tokenizerFile);
+    tokenizerFile = CountingText.register(CORPUS, tmp);
   }
 
   private static LmTrainOptions options(Path out, long steps, boolean resume) {

@@ -3,13 +3,9 @@ package io.papers4j.lm.yi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.papers4j.core.data.Corpora;
-import io.papers4j.core.data.TextCorpus;
 import io.papers4j.core.tensor.Engine;
-import io.papers4j.core.tokenize.BpeTokenizer;
-import io.papers4j.core.tokenize.BpeTrainer;
-import io.papers4j.core.tokenize.PreTokenizer;
 import io.papers4j.core.train.TrainCheckpoint;
+import io.papers4j.lm.train.CountingText;
 import io.papers4j.lm.train.LmTrainOptions;
 import io.papers4j.lm.train.LmTraining;
 import java.nio.file.Files;
@@ -31,16 +27,7 @@ class YardstickLogTest {
   @BeforeAll
   static void setUp() {
     Engine.init(1);
-    List<String> units = new ArrayList<>();
-    String[] words = {"and", "the", "lord", "said", "unto", "moses", "in", "the", "beginning"};
-    for (int i = 0; i < 400; i++) {
-      units.add(words[i % words.length] + " " + words[(i * 7) % words.length] + " verse " + (i % 50) + ".");
-    }
-    TextCorpus c = TextCorpus.of(CORPUS, "synthetic test text", units);
-    Corpora.register(CORPUS, () -> c);
-    BpeTokenizer tok = BpeTrainer.train(String.join("\n", units), 300, List.of(), PreTokenizer.GPT2);
-    tokenizerFile = tmp.resolve("tok.json");
-    tok.save(tokenizerFile);
+    tokenizerFile = CountingText.register(CORPUS, tmp);
   }
 
   /** A 2-layer model, 128 tokens x 2 (a pass-key document of this small BPE needs ~90), checkpoints every 2 steps, the yardstick (2 documents) after every step. */
