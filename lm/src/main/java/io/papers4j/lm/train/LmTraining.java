@@ -119,7 +119,9 @@ public final class LmTraining {
       model.load(LlamaCheckpoint.load(init).namedParameters(), init.resolve(Checkpoint.WEIGHTS).toString());
       System.err.println("init: weights from " + init);
     }
-    System.err.printf("model: %s, %,d parameters%n", describeModel(config, o.preset(), init), config.parameterCount());
+    // a resumed --init-from run keeps naming its source: the checkpoint's record says where it began
+    Path source = init != null ? init : ckpt.map(LmTraining::recordedInit).orElse(null);
+    System.err.printf("model: %s, %,d parameters%n", describeModel(config, o.preset(), source), config.parameterCount());
 
     Optimizer opt;
     if (choice == null) {
@@ -133,9 +135,9 @@ public final class LmTraining {
         .optMinLrRatio(o.minLrRatio()).optClip(o.clip()).optEval(o.resolvedEvalEvery(), o.evalBatches())
         .optCheckpointEvery(o.resolvedCheckpointEvery()).build();
     // a fresh or resumed model records its shape when it is not the preset's; --init-from records its source
-    Map<String, Object> runConfig = init == null ? recordShape(describe(o), config, o.preset()) : recordInit(describe(o), config);
+    Map<String, Object> runConfig = source == null ? recordShape(describe(o), config, o.preset()) : recordInit(describe(o), config);
     if (choice != null) runConfig.put("optimizer", choice.describe());
-    if (init != null) runConfig.put("init_from", init.toString());
+    if (source != null) runConfig.put("init_from", source.toString());
     if (config.window() > 0) runConfig.put("sliding_window", config.window());
     runConfig.put("precision", o.precision().id());
     runConfig.put("save_dtype", o.saveDtype().id());
@@ -159,6 +161,13 @@ public final class LmTraining {
     System.err.printf("optimizer state %.3f MB, peak RSS %.0f MB%n", opt.stateBytes() / 1048576.0,
         PeakRss.bytes() / 1048576.0);
     return new Run(model, tokens, result, out);
+  }
+
+  /** The {@code init_from} a checkpoint's run record names, or null (a fresh run, or no record). */
+  static Path recordedInit(Path checkpoint) {
+    Object config = Checkpoint.readRunInfo(checkpoint).get("config");
+    Object from = config instanceof Map<?, ?> m ? m.get("init_from") : null;
+    return from == null ? null : Path.of(from.toString());
   }
 
   /** {@code c} with the rope variant {@code rope} for training length {@code seq} (null: unchanged). */

@@ -68,6 +68,24 @@ class LmTrainingTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void a_resumed_init_from_run_still_records_its_source() {
+    Path base = tmp.resolve("init-base");
+    LmTraining.train(options(base, 2, false));
+    Path out = tmp.resolve("init-continued");
+    LmTrainOptions fromBase = LmTrainOptions.builder("tiny", 4, out).optCorpus(CORPUS).optBatch(2).optSeq(16)
+        .optWarmup(1).optEvalEvery(2).optEvalBatches(1).optCheckpointEvery(2).optSeed(5).optInitFrom(base).build();
+    LmTraining.train(fromBase);
+    TrainCheckpoint.deleteTree(TrainCheckpoint.dirFor(out, 4));
+    // resumed without repeating --init-from: the checkpoint's record names where the weights began
+    LmTrainOptions resumed = LmTrainOptions.builder("tiny", 4, out).optCorpus(CORPUS).optBatch(2).optSeq(16)
+        .optWarmup(1).optEvalEvery(2).optEvalBatches(1).optCheckpointEvery(2).optSeed(5).optResume(true).build();
+    assertThat(LmTraining.train(resumed).result().startStep()).isEqualTo(2);
+    Map<String, Object> config = (Map<String, Object>) Checkpoint.readRunInfo(out).get("config");
+    assertThat(config).containsEntry("init_from", base.toString()).doesNotContainKey("preset").containsKey("shape");
+  }
+
+  @Test
   void cli_train_then_eval() {
     Path out = tmp.resolve("cli");
     StringWriter sw = new StringWriter();
