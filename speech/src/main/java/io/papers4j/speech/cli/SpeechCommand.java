@@ -114,7 +114,7 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     String quantiserInput;
 
     @Option(names = "--speaker-adversary", defaultValue = "sum",
-        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released) or 'branches' (one per code group) (default ${DEFAULT-VALUE}).")
+        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released), 'branches' (one per code group on its mean) or 'frames' (one per code group on every frame) (default ${DEFAULT-VALUE}).")
     String speakerAdversary;
 
     @Option(names = "--speaker-grl-scale", defaultValue = "1",

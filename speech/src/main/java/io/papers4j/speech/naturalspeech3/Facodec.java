@@ -36,7 +36,8 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>Supervision: z_p → z-scored log F0 and voicing; z_c → frame phone; h_t → speaker. Gradient
  * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d) (or, with
- * {@link FacodecConfig#speakerAdversary} "branches", on each group's mean separately).
+ * {@link FacodecConfig#speakerAdversary} "branches", on each group's mean separately; "frames", on
+ * every frame of each group).
  *
  * <p>With {@code factorised = false} it is the baseline codec: one residual group of the same six
  * codebooks on h, a plain (affine) LayerNorm, no timbre, no heads.
@@ -82,6 +83,8 @@ public final class Facodec implements Parameterized {
   final Linear speakerHead;
   /** Speaker adversaries: one on the pooled sum ("sum") or one per code group ("branches"; detail may be null). */
   final Linear grlSpeaker, grlSpeakerP, grlSpeakerC, grlSpeakerD;
+  /** Frame-level speaker adversaries, one per code group ("frames"; detail may be null). */
+  final Head grlSpeakerFrameP, grlSpeakerFrameC, grlSpeakerFrameD;
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
@@ -124,11 +127,14 @@ public final class Facodec implements Parameterized {
       grlPhoneD = new Head(init, d, hid, c.phones());
       grlF0D = new Head(init, d, hid, 2);
       speakerHead = Layers.linear(init, d, c.speakers());
-      boolean branches = c.speakerAdversary().equals("branches");
-      grlSpeaker = branches ? null : Layers.linear(init, d, c.speakers());
+      boolean branches = c.speakerAdversary().equals("branches"), frames = c.speakerAdversary().equals("frames");
+      grlSpeaker = c.speakerAdversary().equals("sum") ? Layers.linear(init, d, c.speakers()) : null;
       grlSpeakerP = branches ? Layers.linear(init, d, c.speakers()) : null;
       grlSpeakerC = branches ? Layers.linear(init, d, c.speakers()) : null;
       grlSpeakerD = branches && detail != null ? Layers.linear(init, d, c.speakers()) : null;
+      grlSpeakerFrameP = frames ? new Head(init, d, hid, c.speakers()) : null;
+      grlSpeakerFrameC = frames ? new Head(init, d, hid, c.speakers()) : null;
+      grlSpeakerFrameD = frames && detail != null ? new Head(init, d, hid, c.speakers()) : null;
     } else {
       timbreNorm = null;
       prosody = content = detail = null;
@@ -137,6 +143,7 @@ public final class Facodec implements Parameterized {
       plainNorm = new LayerNorm(d, 1e-5, true, init);
       f0Head = phoneHead = grlPhoneP = grlF0C = grlPhoneD = grlF0D = null;
       speakerHead = grlSpeaker = grlSpeakerP = grlSpeakerC = grlSpeakerD = null;
+      grlSpeakerFrameP = grlSpeakerFrameC = grlSpeakerFrameD = null;
     }
     decIn = new Conv(init, d, c.decoderChannels(), 7, 1, 1);
     for (int dil : new int[] {1, 3, 9}) decUnits.add(new ResUnit(init, c.decoderChannels(), 7, dil));
@@ -317,24 +324,47 @@ public final class Facodec implements Parameterized {
   }
 
   /**
-   * The speaker-GRL term: cross-entropy of the speaker from utterance means of the codes, through a
-   * gradient reversal of {@code speakerGrlScale} × λ. "sum": one head on mean_t(z_p + z_c + z_d) (the
-   * released design; the groups can carry the speaker in parts that cancel in the sum); "branches":
-   * a head on each group's mean, the losses added.
+   * The speaker-GRL term: cross-entropy of the speaker from the codes, through a gradient reversal
+   * of {@code speakerGrlScale} × λ, summed over the adversaries of {@link #speakerAdversaryLogits}.
+   * A frame head's cross-entropy is taken over every frame, each labelled with its utterance's speaker.
    */
   Tensor speakerAdversaryLoss(Encoded e, Tensor speaker) {
+    Tensor loss = null;
+    for (Tensor logits : speakerAdversaryLogits(e).values()) {
+      Tensor l = logits.dim() == 3
+          ? torch.cross_entropy_loss(logits.reshape(-1, logits.size(2)), speaker.view(-1, 1).expand(logits.size(0), logits.size(1)).reshape(-1))
+          : torch.cross_entropy_loss(logits, speaker);
+      loss = sum(loss, l);
+    }
+    return loss;
+  }
+
+  /**
+   * The speaker adversaries' logits by head name, each read through a gradient reversal of
+   * {@code speakerGrlScale} × λ (the identity forward). "sum": one linear head on
+   * mean_t(z_p + z_c + z_d), (B, S) (the released design; the groups can carry the speaker in parts
+   * that cancel in the sum); "branches": a linear head on each group's utterance mean, (B, S) each;
+   * "frames": a convolutional head (the phone/F0 adversaries' form) on every frame of each group,
+   * (B, T, S) each — the speaker that is left varies within the utterance (formants per phone), which
+   * a head on the utterance mean sees only on average.
+   */
+  Map<String, Tensor> speakerAdversaryLogits(Encoded e) {
     double lambda = grlLambda * config.speakerGrlScale();
+    Map<String, Tensor> out = new LinkedHashMap<>();
     if (grlSpeaker != null) {
       Tensor z = e.zp().add(e.zc());
       if (e.zd() != null) z = z.add(e.zd());
-      return torch.cross_entropy_loss(grlSpeaker.forward(Layers.reverseGradient(timeMean(z), lambda)), speaker);
+      out.put("sum", grlSpeaker.forward(Layers.reverseGradient(timeMean(z), lambda)));
+    } else if (grlSpeakerP != null) {
+      out.put("z_p", grlSpeakerP.forward(Layers.reverseGradient(timeMean(e.zp()), lambda)));
+      out.put("z_c", grlSpeakerC.forward(Layers.reverseGradient(timeMean(e.zc()), lambda)));
+      if (grlSpeakerD != null && e.zd() != null) out.put("z_d", grlSpeakerD.forward(Layers.reverseGradient(timeMean(e.zd()), lambda)));
+    } else {
+      out.put("z_p", grlSpeakerFrameP.forward(Layers.reverseGradient(e.zp(), lambda)));
+      out.put("z_c", grlSpeakerFrameC.forward(Layers.reverseGradient(e.zc(), lambda)));
+      if (grlSpeakerFrameD != null && e.zd() != null) out.put("z_d", grlSpeakerFrameD.forward(Layers.reverseGradient(e.zd(), lambda)));
     }
-    Tensor loss = torch.cross_entropy_loss(grlSpeakerP.forward(Layers.reverseGradient(timeMean(e.zp()), lambda)), speaker)
-        .add(torch.cross_entropy_loss(grlSpeakerC.forward(Layers.reverseGradient(timeMean(e.zc()), lambda)), speaker));
-    if (grlSpeakerD != null && e.zd() != null) {
-      loss = loss.add(torch.cross_entropy_loss(grlSpeakerD.forward(Layers.reverseGradient(timeMean(e.zd()), lambda)), speaker));
-    }
-    return loss;
+    return out;
   }
 
   private static Tensor timeMean(Tensor z) { // (B, T, D) -> (B, D)
@@ -376,6 +406,8 @@ public final class Facodec implements Parameterized {
       if (grlSpeaker != null) p.add("grl.speaker", grlSpeaker);
       if (grlSpeakerP != null) p.add("grl.speaker_prosody", grlSpeakerP).add("grl.speaker_content", grlSpeakerC);
       if (grlSpeakerD != null) p.add("grl.speaker_detail", grlSpeakerD);
+      if (grlSpeakerFrameP != null) p.add("grl.speaker_frames_prosody", grlSpeakerFrameP).add("grl.speaker_frames_content", grlSpeakerFrameC);
+      if (grlSpeakerFrameD != null) p.add("grl.speaker_frames_detail", grlSpeakerFrameD);
     } else {
       p.add("fvq.residual", plain).add("decoder.norm", plainNorm);
     }

@@ -30,7 +30,8 @@ import java.util.Map;
  *     time: nothing constant over an utterance, such as the spectral envelope, reaches the codes);
  *     see docs/naturalspeech3.md, probe 8
  * @param speakerAdversary {@code "sum"}: one speaker adversary on mean_t(z_p + z_c + z_d) (as
- *     released); {@code "branches"}: one on each group's utterance mean (docs/naturalspeech3.md, probe 9)
+ *     released); {@code "branches"}: one on each group's utterance mean (docs/naturalspeech3.md, probe 9);
+ *     {@code "frames"}: one convolutional head per group on every frame (probe 10)
  * @param speakerGrlScale the speaker adversary's gradient-reversal coefficient in units of the
  *     other GRLs' λ (1: the same λ)
  */
@@ -42,7 +43,7 @@ public record FacodecConfig(
     String speakerAdversary, double speakerGrlScale) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
-  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches");
+  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames");
 
   public FacodecConfig {
     if (resUnits < 1 || resUnits > 3 || ngf < 1 || dim < 4 || dim % 4 != 0) throw new IllegalArgumentException("FACodec: ngf >= 1 and dim a multiple of 4 required");
@@ -79,9 +80,10 @@ public record FacodecConfig(
   }
 
   /**
-   * The speaker adversary's form: {@code "sum"} (one head on mean_t(z_p + z_c + z_d), as released)
-   * or {@code "branches"} (one head per code group, each on its own utterance mean, so the groups
-   * cannot hide the speaker by cancelling in the sum), with its gradient-reversal coefficient
+   * The speaker adversary's form: {@code "sum"} (one head on mean_t(z_p + z_c + z_d), as released),
+   * {@code "branches"} (one head per code group, each on its own utterance mean, so the groups
+   * cannot hide the speaker by cancelling in the sum) or {@code "frames"} (one convolutional head per
+   * group on every frame, for the speaker cues that vary within the utterance), with its gradient-reversal coefficient
    * {@code scale} × the other GRLs' λ.
    */
   public FacodecConfig withSpeakerAdversary(String mode, double scale) {

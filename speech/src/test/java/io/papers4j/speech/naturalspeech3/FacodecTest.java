@@ -306,6 +306,46 @@ class FacodecTest {
     assertThat(s.namedParameters()).containsKey("grl.speaker.weight").doesNotContainKey("grl.speaker_prosody.weight");
   }
 
+  /**
+   * The frame-level speaker adversary ("frames"): each group's frames reach the encoder with −λ_spk
+   * × the gradient of its head's frame cross-entropy (every frame labelled with its utterance's
+   * speaker), the head itself learns with the plain gradient, and frames of one utterance receive
+   * different gradients (an adversary on the utterance mean gives every frame the same one).
+   */
+  @Test
+  void frameSpeakerAdversaryReversesTheGradientOfEveryFrame() {
+    Engine.seed(9);
+    Facodec m = new Facodec(tiny(true).withSpeakerAdversary("frames", 10), 9);
+    m.grlLambda = 0.05; // speaker λ = 10 × 0.05 = 0.5
+    Tensor[] z = {torch.randn(2, 5, 16).set_requires_grad(true), torch.randn(2, 5, 16).set_requires_grad(true),
+        torch.randn(2, 5, 16).set_requires_grad(true)};
+    m.speakerAdversaryLoss(new Facodec.Encoded(null, z[0], z[1], z[2], null, null, null), Batches.longs(new long[] {0, 2}, 2)).backward();
+    Layers.Head[] heads = {m.grlSpeakerFrameP, m.grlSpeakerFrameC, m.grlSpeakerFrameD};
+    Tensor frameSpeakers = Batches.longs(new long[] {0, 0, 0, 0, 0, 2, 2, 2, 2, 2}, 10);
+    for (int k = 0; k < 3; k++) {
+      float[] reversed = values(z[k].grad()), headGrad = values(heads[k].out.weight.grad());
+      Tensor zk = z[k].detach().clone().set_requires_grad(true);
+      heads[k].out.weight.grad().zero_();
+      torch.cross_entropy_loss(heads[k].forward(zk).reshape(10, 3), frameSpeakers).backward();
+      float[] plain = values(zk.grad()), plainHead = values(heads[k].out.weight.grad());
+      double norm = 0, frameDiff = 0;
+      for (int i = 0; i < plain.length; i++) {
+        assertThat(reversed[i]).as("group " + k).isCloseTo(-0.5f * plain[i], org.assertj.core.data.Offset.offset(1e-6f));
+        norm += plain[i] * plain[i];
+      }
+      for (int t = 1; t < 5; t++) for (int j = 0; j < 16; j++) frameDiff += Math.abs(reversed[t * 16 + j] - reversed[j]);
+      assertThat(norm).as("group %d receives a gradient", k).isGreaterThan(1e-8);
+      assertThat(frameDiff).as("group %d: frames of one utterance get their own gradients", k).isGreaterThan(1e-4);
+      for (int i = 0; i < plainHead.length; i++) assertThat(headGrad[i]).isCloseTo(plainHead[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
+    assertThat(m.namedParameters()).containsKeys("grl.speaker_frames_prosody.out.weight", "grl.speaker_frames_content.out.weight",
+        "grl.speaker_frames_detail.out.weight").doesNotContainKeys("grl.speaker.weight", "grl.speaker_prosody.weight");
+    try (NoGradGuard g = new NoGradGuard()) {
+      assertThat(m.speakerAdversaryLogits(new Facodec.Encoded(null, z[0], z[1], z[2], null, null, null)).get("z_c").sizes().vec().get())
+          .containsExactly(2, 5, 3);
+    }
+  }
+
   @Test
   void speakerAdversaryIsSavedWithTheConfigAndOldModelsPoolTheSum() {
     Map<String, Object> saved = new java.util.LinkedHashMap<>(tiny(true).withSpeakerAdversary("branches", 10).toMap());
