@@ -1,7 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.nn.Init;
@@ -369,26 +368,61 @@ class FacodecTest {
   }
 
   /**
-   * bf16 autocast: the first loss comes from the same weights and batch as in float32, so only
-   * bfloat16 rounding (8 significant bits) separates them; the weights stay float32.
-   *
-   * <p>Pinned to the quantiser input "h": rounding flips some code choices of this random tiny
-   * codec (6-7% of them with either input; one batch of 2 x 8 frames, no detail dropout), and the
-   * heads' losses move with them (phone CE 3.66 vs 2.80 with "h"); the 3% bound on the total holds
-   * for "h" (1.9%, partly by cancelling terms) while "instance-norm" gives 4.8% at about the same
-   * flip rate (92.7% vs 93.8% of codes equal). docs/naturalspeech3.md, "What is not done".
+   * bf16 autocast, with the default quantiser input, on what does not pass through a code choice:
+   * the encoder output h, the timbre vector, and the decoder given fixed codes and timbre, each within
+   * 2% (relative L2) of float32 from the same weights; the instance norm before the quantisers adds
+   * no rounding of its own (its statistics are float32, so under autocast it equals the float32 norm
+   * of the bf16 h). Its output is not bounded like the others: it divides out each channel's mean over
+   * the utterance, most of h, so h's rounding weighs more against what is left (2.4% where h is at
+   * 1.4%, docs/naturalspeech3.md). Losses are not compared: rounding flips 6-7% of the code choices of
+   * a random tiny codec (with either quantiser input), and every loss downstream of the codes moves
+   * with them (phone CE 3.66 vs 2.80), so a bound on them tested the flips, not bf16. Then two bf16
+   * training steps give finite losses and leave the weights float32.
    */
   @Test
-  void bf16TrainingTracksFloat32() {
-    List<SpeechCorpus.Utt> data = fakeUtts(6, 12, 0);
+  void bf16TracksFloat32BeforeAndAfterTheCodeChoices() {
+    FacodecConfig c = tiny(true);
+    assertThat(c.quantiserInput()).isEqualTo(FacodecConfig.DEFAULT_QUANTISER_INPUT);
+    Facodec m = new Facodec(c, 11);
+    List<SpeechCorpus.Utt> data = fakeUtts(2, 24, 3);
+    try (NoGradGuard g = new NoGradGuard()) {
+      Tensor wave = torch.cat(new org.bytedeco.pytorch.TensorVector(Batches.whole(data.get(0)).wave(), Batches.whole(data.get(1)).wave()), 0);
+      Facodec.Encoded e32 = m.encode(wave);
+      Tensor mel32 = m.decodeCodes(e32.codes(), e32.timbre());
+      Tensor h16, qIn16, ht16, mel16;
+      try (Precision.Region cast = Precision.BF16.autocast()) {
+        h16 = m.encoder(wave);
+        qIn16 = Facodec.instanceNorm(h16);
+        ht16 = m.timbre(h16);
+        mel16 = m.decodeCodes(e32.codes(), e32.timbre());
+      }
+      assertThat(h16.scalar_type().intern()).as("autocast ran the encoder in bf16").isEqualTo(torch.ScalarType.BFloat16);
+      assertThat(qIn16.scalar_type().intern()).isEqualTo(torch.ScalarType.Float);
+      float[] q = values(qIn16), qRef = values(Facodec.instanceNorm(h16.to(torch.ScalarType.Float)));
+      for (int i = 0; i < q.length; i++) assertThat(q[i]).isCloseTo(qRef[i], org.assertj.core.data.Offset.offset(1e-5f));
+      System.out.printf("bf16 vs float32, instance-normalised quantiser input: relative L2 error %.4f%n",
+          relativeError(qIn16, Facodec.instanceNorm(e32.h())));
+      double[] err = {relativeError(h16, e32.h()), relativeError(ht16, e32.timbre()), relativeError(mel16, mel32)};
+      String[] what = {"encoder output h", "timbre vector", "decoder on fixed codes"};
+      for (int i = 0; i < err.length; i++) {
+        System.out.printf("bf16 vs float32, %s: relative L2 error %.4f%n", what[i], err[i]);
+        assertThat(err[i]).as(what[i]).isGreaterThan(0).isLessThan(0.02);
+      }
+    }
     CodecTraining.Recipe r = new CodecTraining.Recipe(2, 2, 8, 1e-3);
-    FacodecConfig c = tiny(true).withQuantiserInput("h");
-    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
-    CodecTraining.Run f32 = CodecTraining.train(c, data, r, 11, "t", Precision.F32);
-    org.bytedeco.pytorch.global.torch.manual_seed(21); // the same noise draws in both runs
-    CodecTraining.Run bf16 = CodecTraining.train(c, data, r, 11, "t", Precision.BF16);
-    assertThat(bf16.lossCurve()).allMatch(Double::isFinite);
-    assertThat(bf16.lossCurve().get(0)).isNotEqualTo(f32.lossCurve().get(0)).isCloseTo(f32.lossCurve().get(0), withinPercentage(3));
-    bf16.model().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
+    CodecTraining.Run bf16 = CodecTraining.train(c, fakeUtts(6, 12, 0), r, 11, "t", Precision.BF16);
+    assertThat(bf16.lossCurve()).hasSize(2).allMatch(Double::isFinite);
+    bf16.model().namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(torch.ScalarType.Float));
+  }
+
+  /** ‖a − b‖ / ‖b‖ over all elements, in float32. */
+  static double relativeError(Tensor a, Tensor b) {
+    float[] x = values(a.to(torch.ScalarType.Float)), y = values(b.to(torch.ScalarType.Float));
+    double d = 0, n = 0;
+    for (int i = 0; i < y.length; i++) {
+      d += (x[i] - y[i]) * (double) (x[i] - y[i]);
+      n += y[i] * (double) y[i];
+    }
+    return Math.sqrt(d / n);
   }
 }
