@@ -17,6 +17,16 @@ class MlmFilterReproductionTest {
     assertThat(Files.exists(dir.resolve("histogram_itm.png"))).isTrue();
     assertThat(Files.exists(dir.resolve("downstream.png"))).isTrue();
     assertThat(r.metrics()).containsKey("malformed_outputs");
+    // the smoke and quick presets train downstream only the filters a claim compares
+    assertThat(Files.readString(dir.resolve("README.md"))).doesNotContain("| basic |").contains("Not trained downstream at this size (no claim compares them): basic.");
+    assertThat(r.metrics()).containsKey("down_oracle_itm_average").doesNotContainKey("down_basic_average");
+  }
+
+  @Test
+  void the_quick_preset_trains_downstream_every_filter_a_claim_reads() {
+    assertThat(MlmFilterReproduction.preset("quick").downstream())
+        .containsExactlyInAnyOrder("no_filter", "oracle_itm", "clipscore", "itm", "odf", "itm_and_odf", "ctq", "su");
+    assertThat(MlmFilterReproduction.preset("full").downstream()).isEqualTo(MlmFilterReproduction.FILTERS);
   }
 
   @Test
