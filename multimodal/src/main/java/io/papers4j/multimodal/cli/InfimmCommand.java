@@ -65,6 +65,21 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
         description = "Draw the documents' square this many times larger at the first step, shrinking to its real size by 60%% of the steps (1 = off; default ${DEFAULT-VALUE}).")
     double squareCurriculum;
 
+    @Option(names = "--cross-rate", defaultValue = "1",
+        description = "Multiply the cross-attention's learning rate by this from --cross-rate-from on (1 = the stage's rate; default ${DEFAULT-VALUE}).")
+    double crossRate;
+
+    @Option(names = "--cross-rate-from", defaultValue = "0", description = "Step from which --cross-rate applies (default ${DEFAULT-VALUE}).")
+    int crossRateFrom;
+
+    @Option(names = "--cross-rate-warmup", defaultValue = "0",
+        description = "Steps over which the multiple rises linearly from 1 to --cross-rate (0 = at once; default ${DEFAULT-VALUE}).")
+    int crossRateWarmup;
+
+    @Option(names = "--cross-rate-decay-from", defaultValue = "-1",
+        description = "Step from which the multiple falls linearly back to 1 at the last step (-1 = never; default ${DEFAULT-VALUE}).")
+    int crossRateDecayFrom;
+
     @Option(names = "--data", defaultValue = "documents",
         description = "documents (Java2D), web (screenshots of Debian HTML pages, headless Chromium) or mix (half each) (default ${DEFAULT-VALUE}).")
     String data;
@@ -82,11 +97,12 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       if (!data.equals("documents") && !data.equals("web") && !data.equals("mix")) {
         throw new IllegalArgumentException("--data must be documents, web or mix, got " + data);
       }
+      InfimmTraining.CrossRate rate = new InfimmTraining.CrossRate(crossRate, crossRateFrom, crossRateWarmup, crossRateDecayFrom); // bad values fail before any work
       Engine.init(threads);
       Engine.seed(seed);
       InfimmModel model = initFrom != null ? InfimmModel.load(initFrom, null) : InfimmModel.fromScratch(config(size), seed);
       int side = model.config().tile();
-      InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid(), squareCurriculum);
+      InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid(), squareCurriculum, rate);
       InfimmTraining.Data source = InfimmTraining.documents(o.minSide(), o.maxSide());
       if (!data.equals("documents")) {
         List<Documents.Sample> web = webSamples(WebPages.pick(pages, seed, WebPages.Split.TRAIN));
@@ -102,6 +118,12 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       info.put("batch", batch);
       info.put("seed", seed);
       info.put("square_curriculum", squareCurriculum);
+      Map<String, Object> rateInfo = new LinkedHashMap<>();
+      rateInfo.put("times", crossRate);
+      rateInfo.put("from", crossRateFrom);
+      rateInfo.put("warmup", crossRateWarmup);
+      rateInfo.put("decay_from", crossRateDecayFrom);
+      info.put("cross_rate", rateInfo);
       info.put("data", data);
       if (!data.equals("documents")) info.put("web_pages", pages);
       info.put("resolution", InfimmTraining.resolution(stage).name().toLowerCase(Locale.ROOT));

@@ -44,18 +44,68 @@ public final class InfimmTraining {
    * Options of one stage; {@code steps} of {@code batch} freshly rendered documents. {@code
    * squareCurriculum} S > 1 draws the documents' square S times larger at the first step and shrinks it
    * linearly to its real size by 60% of the steps ({@link #squareScale}); 1 (the default) leaves it alone.
+   * {@code crossRate} raises the cross-attention's learning rate above the stage's from a given step
+   * ({@link CrossRate}); {@link CrossRate#NONE} (the default) leaves it at the stage's.
    */
-  public record Options(int stage, int steps, int batch, long seed, int minSide, int maxSide, double squareCurriculum) {
+  public record Options(int stage, int steps, int batch, long seed, int minSide, int maxSide, double squareCurriculum,
+      CrossRate crossRate) {
     public Options {
       if (stage < 1 || stage > 4) throw new IllegalArgumentException("--stage must be 1, 2, 3 or 4, got " + stage);
       if (steps < 1 || batch < 1) throw new IllegalArgumentException("steps and batch must be >= 1");
       if (minSide < 8 || maxSide < minSide) throw new IllegalArgumentException("document sides must satisfy 8 <= min <= max");
       if (!(squareCurriculum >= 1)) throw new IllegalArgumentException("--square-curriculum must be >= 1, got " + squareCurriculum);
+      if (crossRate == null) throw new IllegalArgumentException("the cross-attention rate must be given (CrossRate.NONE for the stage's)");
+    }
+
+    /** With the square curriculum, the cross-attention at the stage's rate. */
+    public Options(int stage, int steps, int batch, long seed, int minSide, int maxSide, double squareCurriculum) {
+      this(stage, steps, batch, seed, minSide, maxSide, squareCurriculum, CrossRate.NONE);
     }
 
     /** Without the square curriculum. */
     public Options(int stage, int steps, int batch, long seed, int minSide, int maxSide) {
       this(stage, steps, batch, seed, minSide, maxSide, 1.0);
+    }
+
+    /** These options with the cross-attention's rate {@code rate}. */
+    public Options withCrossRate(CrossRate rate) {
+      return new Options(stage, steps, batch, seed, minSide, maxSide, squareCurriculum, rate);
+    }
+  }
+
+  /**
+   * The cross-attention's learning rate as a multiple of the stage's: 1 before step {@code from} (0-based),
+   * then rising linearly to {@code times} over {@code warmup} steps (0: at once); from step {@code decayFrom}
+   * (−1: never) it falls linearly back to 1 at the stage's last step. Why (not in the paper): from scratch the
+   * LM fits the answer prior long before a cross-attention that starts uniform over ~170 visual tokens
+   * concentrates on a detail that moves a few of them; a raised rate once the prior is fitted lets it
+   * concentrate, and lowering it again lets the answer settle on what the attention found (docs/infimm-hd.md,
+   * "The seventh round" and "The eighth round").
+   */
+  public record CrossRate(double times, int from, int warmup, int decayFrom) {
+    /** The stage's own rate throughout. */
+    public static final CrossRate NONE = new CrossRate(1, 0, 0, -1);
+
+    public CrossRate {
+      if (!(times > 0) || Double.isInfinite(times)) throw new IllegalArgumentException("--cross-rate must be a positive number, got " + times);
+      if (from < 0) throw new IllegalArgumentException("--cross-rate-from must be >= 0, got " + from);
+      if (warmup < 0) throw new IllegalArgumentException("--cross-rate-warmup must be >= 0, got " + warmup);
+      if (decayFrom < -1 || (decayFrom >= 0 && decayFrom < from)) {
+        throw new IllegalArgumentException("--cross-rate-decay-from must be -1 (never) or >= --cross-rate-from (" + from + "), got " + decayFrom);
+      }
+    }
+
+    /** Without a decay. */
+    public CrossRate(double times, int from, int warmup) {
+      this(times, from, warmup, -1);
+    }
+
+    /** The multiple at {@code step} (0-based) of {@code steps}. */
+    public double at(int step, int steps) {
+      if (step < from) return 1.0;
+      if (decayFrom >= 0 && step >= decayFrom) return times + (1 - times) * (step - decayFrom + 1) / (double) (steps - decayFrom);
+      if (warmup == 0) return times;
+      return 1 + (times - 1) * Math.min(1.0, (step - from + 1) / (double) warmup);
     }
   }
 
@@ -203,25 +253,29 @@ public final class InfimmTraining {
 
   /** As above with the samples drawn from {@code data} (Java2D documents, web screenshots or a mix). */
   public static double[] train(InfimmModel model, Options o, InfimmModel.Resolution res, Progress progress, Precision precision, Data data) {
-    Map<String, Tensor> trainable = new LinkedHashMap<>();
+    Map<String, Tensor> trainable = new LinkedHashMap<>(), cross = new LinkedHashMap<>();
     model.namedParameters().forEach((k, v) -> v.requires_grad_(false));
-    model.lm.crossAttentionParameters().forEach((k, v) -> trainable.put("language_model." + k, v));
+    model.lm.crossAttentionParameters().forEach((k, v) -> cross.put("language_model." + k, v));
     Map<String, Tensor> vision = new LinkedHashMap<>(); // frozen in stage 1 (paper PT), a tenth of the rate in 2-3
     if (o.stage() == 2 || o.stage() == 3) model.vision.namedParameters().forEach((k, v) -> vision.put("vision_model." + k, v));
     if (o.stage() == 1 || o.stage() == 4) model.lm.lm.namedParameters().forEach((k, v) -> trainable.put("language_model." + k, v));
     if (model.resampler != null) model.resampler.namedParameters().forEach((k, v) -> trainable.put("perceiver." + k, v));
     trainable.values().forEach(v -> v.requires_grad_(true));
+    cross.values().forEach(v -> v.requires_grad_(true));
     vision.values().forEach(v -> v.requires_grad_(true));
     AdamConfig adam = new AdamConfig(peakRate(o.stage()), 0.9, o.stage() == 1 ? 0.95 : 0.999, o.stage() == 1 ? 1e-8 : 1e-5, 0.1);
-    AdamW opt = new AdamW(trainable, adam);
+    AdamW opt = trainable.isEmpty() ? null : new AdamW(trainable, adam); // AdamW is per tensor: one optimiser per rate
+    AdamW crossOpt = new AdamW(cross, adam);
     AdamW visionOpt = vision.isEmpty() ? null : new AdamW(vision, adam);
-    Map<String, Tensor> all = new LinkedHashMap<>(trainable);
+    Map<String, Tensor> all = new LinkedHashMap<>(cross);
+    all.putAll(trainable);
     all.putAll(vision);
     List<Documents.Kind> kinds = kinds(o.stage());
     double[] losses = new double[o.steps()];
     for (int step = 0; step < o.steps(); step++) {
       double lr = learningRate(o.stage(), step, o.steps());
-      opt.setLearningRate(lr);
+      if (opt != null) opt.setLearningRate(lr);
+      crossOpt.setLearningRate(lr * o.crossRate().at(step, o.steps()));
       if (visionOpt != null) visionOpt.setLearningRate(lr * VISION_RATE);
       double scale = squareScale(o.squareCurriculum(), step, o.steps());
       try (PointerScope scope = new PointerScope()) {
@@ -242,11 +296,13 @@ public final class InfimmTraining {
           Tensor[] vis = model.encodeImages(images, res);
           loss = model.lm.loss(x, vis[0], vis[0].size(1), vis[1], y);
         }
-        opt.zeroGrad();
+        if (opt != null) opt.zeroGrad();
+        crossOpt.zeroGrad();
         if (visionOpt != null) visionOpt.zeroGrad();
         NativeExit.backward(loss, precision);
         clip(all, 1.0);
-        opt.step();
+        if (opt != null) opt.step();
+        crossOpt.step();
         if (visionOpt != null) visionOpt.step();
         losses[step] = loss.item_double();
       }

@@ -44,6 +44,10 @@ class InfimmCommandTest {
     assertThat(lines).hasSize(2);
     assertThat(new ObjectMapper().readTree(lines.get(0)).get("image").asText()).isEqualTo("000.png");
 
+    assertThat(ok("train", "--stage", "1", "--init-from", model.toString(), "--out", dir.resolve("raised").toString(), "--steps", "2", "--batch", "2",
+        "--cross-rate", "10", "--cross-rate-from", "1", "--cross-rate-warmup", "1", "--cross-rate-decay-from", "1")).contains("stage 1: 2 steps");
+    assertThat(new ObjectMapper().readTree(dir.resolve("raised/papers4j.json").toFile()).toString()).contains("\"cross_rate\"").contains("\"times\":10.0");
+    assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--cross-rate", "0")).contains("--cross-rate must be a positive number, got 0.0");
     assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--data", "pdf")).contains("--data must be documents, web or mix, got pdf");
     assertThat(fails("eval", "--model", model.toString(), "--data", "mix")).contains("--data must be documents or web, got mix");
     assertThat(fails("eval", "--model", model.toString(), "--n", "0")).contains("--n must be >= 1");

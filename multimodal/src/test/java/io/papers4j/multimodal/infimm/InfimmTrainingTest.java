@@ -154,6 +154,64 @@ class InfimmTrainingTest {
   }
 
   /**
+   * A raised cross-attention rate changes nothing before its step, then scales the cross-attention's
+   * update and only that: two 3-step stage-1 runs from the same weights, one at the stage's rate and one
+   * with the cross-attention's rate ×10 from step 2, equal each other after 2 steps (the model of a 2-step
+   * run), and in the third step the cross-attention tensors move 10 times as far (AdamW's step, weight
+   * decay included, is linear in the rate) while every LM tensor moves the same.
+   */
+  @Test
+  void aCrossRateScalesTheCrossAttentionsStepFromItsStep() {
+    InfimmTraining.Options plain = new InfimmTraining.Options(1, 3, 2, 7, 16, 16);
+    InfimmTraining.Options raised = plain.withCrossRate(new InfimmTraining.CrossRate(10, 2, 0));
+    InfimmModel twoSteps = InfimmModel.fromScratch(tiny(), 3), a = InfimmModel.fromScratch(tiny(), 3), b = InfimmModel.fromScratch(tiny(), 3);
+    InfimmTraining.train(twoSteps, new InfimmTraining.Options(1, 2, 2, 7, 16, 16), null); // same rate: warm-up max(1, steps / 20) = 1
+    double[] la = InfimmTraining.train(a, plain, null), lb = InfimmTraining.train(b, raised, null);
+    assertThat(lb).as("the losses of the first three steps come before the raised update").containsExactly(la);
+    Map<String, Tensor> start = twoSteps.namedParameters(), pa = a.namedParameters(), pb = b.namedParameters();
+    int crossTensors = 0;
+    for (String k : start.keySet()) {
+      Tensor da = pa.get(k).sub(start.get(k)), db = pb.get(k).sub(start.get(k));
+      if (k.startsWith("language_model.cross_attn.")) {
+        crossTensors++;
+        double moved = da.norm().item_double();
+        assertThat(moved).as("the plain run moves " + k).isGreaterThan(0);
+        assertThat(db.sub(da.mul(new org.bytedeco.pytorch.Scalar(10))).norm().item_double()).as(k + " moves 10x as far")
+            .isLessThan(1e-3 * 10 * moved);
+      } else {
+        assertThat(pb.get(k).equal(pa.get(k))).as(k + " moves as at the stage's rate").isTrue();
+      }
+    }
+    assertThat(crossTensors).isEqualTo(tiny().lmLayers() / tiny().crossEvery() * 11);
+  }
+
+  @Test
+  void theCrossRateRisesFromItsStepOverItsWarmUpAndFallsBackFromItsDecayStep() {
+    assertThat(InfimmTraining.CrossRate.NONE.at(0, 10)).isEqualTo(1.0);
+    assertThat(InfimmTraining.CrossRate.NONE.at(4999, 5000)).isEqualTo(1.0);
+    InfimmTraining.CrossRate atOnce = new InfimmTraining.CrossRate(10, 100, 0), ramp = new InfimmTraining.CrossRate(10, 100, 200);
+    assertThat(atOnce.at(99, 1000)).isEqualTo(1.0);
+    assertThat(atOnce.at(100, 1000)).isEqualTo(10.0);
+    assertThat(atOnce.at(999, 1000)).isEqualTo(10.0);
+    assertThat(ramp.at(99, 1000)).isEqualTo(1.0);
+    assertThat(ramp.at(100, 1000)).isCloseTo(1 + 9 / 200.0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(ramp.at(199, 1000)).isCloseTo(5.5, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(ramp.at(299, 1000)).isEqualTo(10.0);
+    assertThat(ramp.at(999, 1000)).isEqualTo(10.0);
+    InfimmTraining.CrossRate decayed = new InfimmTraining.CrossRate(10, 100, 0, 500);
+    assertThat(decayed.at(499, 1000)).isEqualTo(10.0);
+    assertThat(decayed.at(500, 1000)).isCloseTo(10 - 9 / 500.0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(decayed.at(749, 1000)).isCloseTo(5.5, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(decayed.at(999, 1000)).as("back to the stage's rate at the last step").isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(new InfimmTraining.Options(1, 1, 1, 0, 16, 16).crossRate()).isEqualTo(InfimmTraining.CrossRate.NONE);
+    assertThatThrownBy(() -> new InfimmTraining.CrossRate(0, 0, 0)).hasMessageContaining("--cross-rate must be a positive number");
+    assertThatThrownBy(() -> new InfimmTraining.CrossRate(Double.NaN, 0, 0)).hasMessageContaining("--cross-rate must be a positive number");
+    assertThatThrownBy(() -> new InfimmTraining.CrossRate(10, -1, 0)).hasMessageContaining("--cross-rate-from must be >= 0");
+    assertThatThrownBy(() -> new InfimmTraining.CrossRate(10, 0, -5)).hasMessageContaining("--cross-rate-warmup must be >= 0");
+    assertThatThrownBy(() -> new InfimmTraining.CrossRate(10, 100, 0, 50)).hasMessageContaining("--cross-rate-decay-from must be -1 (never) or >= --cross-rate-from (100), got 50");
+  }
+
+  /**
    * Training keeps the vision encoder's output image-dependent. Recolouring the one square of a document
    * changes its most affected visual token by about half the token RMS in a fresh quick model. When stage
    * 1 trained the ViT at 1e-3 and stages 2-3 at 5e-4, that change fell to a tenth after 300 stage-1 steps

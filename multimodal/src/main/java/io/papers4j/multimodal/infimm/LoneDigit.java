@@ -1,0 +1,68 @@
+package io.papers4j.multimodal.infimm;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The simplest reading task: a 96-px page in one of the documents' three background colours holding
+ * one digit in their 8-px bold type at a fixed place (where the documents' first table cell sits),
+ * captioned with the digit ("caption?" → "7"). A linear probe of a frozen random ViT's tokens reads
+ * it 100%, so a model that does not is failing to move its cross-attention onto the digit, not failing
+ * to see it (docs/infimm-hd.md, "The sixth round" onwards).
+ *
+ * <p>A curriculum scale s ≥ 1 draws the digit s times larger about the 8-px digit's centre, so the large
+ * digit covers the small one's place; {@link InfimmTraining.Options#squareCurriculum} passes it on.
+ */
+public final class LoneDigit {
+  /** Page side. */
+  public static final int SIDE = 96;
+  /** The 8-px digit's left edge and baseline, and the centre the curriculum scales about. */
+  static final float LEFT = 17, BASELINE = 43, CENTRE_X = 19.5f, CENTRE_Y = 40;
+
+  private LoneDigit() {}
+
+  /** The page of {@code seed}: its background and digit are drawn from the seed; the digit {@code scale} times its real size. */
+  public static Documents.Sample sample(long seed, double scale) {
+    if (!(scale >= 1)) throw new IllegalArgumentException("digit scale must be >= 1, got " + scale);
+    Random r = new Random(seed * 0x9E3779B97F4A7C15L + 5);
+    int background = r.nextInt(Documents.BACKGROUNDS.length), digit = r.nextInt(10);
+    String d = Integer.toString(digit);
+    return new Documents.Sample(page(background, digit, scale), Documents.Kind.READ, "caption?", d, d);
+  }
+
+  /** A page with the given background (index into the documents' backgrounds) and digit (0-9, or -1 for none). */
+  static BufferedImage page(int background, int digit, double scale) {
+    BufferedImage img = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Documents.BACKGROUNDS[background]);
+    g.fillRect(0, 0, SIDE, SIDE);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 8).deriveFont((float) (8 * scale)));
+    g.setColor(Color.BLACK);
+    if (digit >= 0) {
+      g.drawString(Integer.toString(digit), (float) (CENTRE_X - (CENTRE_X - LEFT) * scale), (float) (CENTRE_Y + (BASELINE - CENTRE_Y) * scale));
+    }
+    g.dispose();
+    return img;
+  }
+
+  /** The pages as a stage's data, the curriculum's scale passed on; the question kinds asked for are ignored. */
+  public static InfimmTraining.Data data() {
+    return new InfimmTraining.Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return LoneDigit.sample(seed, 1.0);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return LoneDigit.sample(seed, squareScale);
+      }
+    };
+  }
+}
