@@ -2,7 +2,9 @@ package io.papers4j.multimodal.mlmfilter;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -25,6 +27,40 @@ public final class Instructions {
       for (Metric m : Metric.values()) {
         int s = Oracle.noisy(p.truth().score(m), sigma, r);
         out.add(new Instruction(p.image(), p.caption(), m.tag(), s + "\n" + p.truth().why()[m.ordinal()], s));
+      }
+    }
+    return out;
+  }
+
+  /** The metrics whose scores depend on the image; contrast instructions teach these two. */
+  static final List<Metric> IMAGE_METRICS = List.of(Metric.ITM, Metric.ODF);
+
+  /**
+   * Contrast instructions, which only the image can answer: {@code captions} captions of {@code source}, each
+   * asked on ITM and ODF twice, with its own image and with another image of the same source, both scored by the
+   * teacher from the oracle ({@link WebPool#truthWith}). The two copies share their text, so a filter that reads
+   * only the caption cannot fit both scores. 4 instructions per caption, in (own, other) order per metric.
+   */
+  public static List<Instruction> contrast(List<WebPool.Pair> source, int captions, double sigma, long seed) {
+    if (captions < 0) throw new IllegalArgumentException("contrast captions must be >= 0, got " + captions);
+    Random r = new Random(seed + 0x5EEDL); // its own stream: the scored instructions of the same seed stay as they were
+    List<WebPool.Pair> candidates = source.stream().filter(WebPool::contrastable).toList();
+    Map<String, List<WebPool.Pair>> bySource = source.stream().collect(Collectors.groupingBy(WebPool.Pair::source));
+    List<Instruction> out = new ArrayList<>();
+    if (captions == 0) return out;
+    if (candidates.isEmpty()) throw new IllegalArgumentException("no caption of the source pool can be scored with another image");
+    for (int i = 0; i < captions; i++) {
+      WebPool.Pair p = candidates.get(r.nextInt(candidates.size()));
+      List<WebPool.Pair> sameSource = bySource.get(p.source());
+      if (sameSource.size() < 2) throw new IllegalArgumentException("the source pool holds one " + p.source() + " pair only: no other image to pair with");
+      WebPool.Pair q;
+      do q = sameSource.get(r.nextInt(sameSource.size())); while (q == p);
+      Oracle.Truth other = WebPool.truthWith(p, q);
+      for (Metric m : IMAGE_METRICS) {
+        int own = Oracle.noisy(p.truth().score(m), sigma, r);
+        int swapped = Oracle.noisy(other.score(m), sigma, r);
+        out.add(new Instruction(p.image(), p.caption(), m.tag(), own + "\n" + p.truth().why()[m.ordinal()], own));
+        out.add(new Instruction(q.image(), p.caption(), m.tag(), swapped + "\n" + other.why()[m.ordinal()], swapped));
       }
     }
     return out;

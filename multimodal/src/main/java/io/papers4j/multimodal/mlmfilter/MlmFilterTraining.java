@@ -37,12 +37,26 @@ public final class MlmFilterTraining {
    * The whole recipe: a source pool of {@code sourcePairs} (seeds disjoint from any filtered pool),
    * the teacher (oracle + N(0, σ²)) scores it on the four metrics, {@code scoredKept} instructions are
    * re-balanced score-uniformly ({@code uniform}) or drawn at random (the ablation), and mixed with
-   * {@code generic} visual questions.
+   * {@code generic} visual questions. A share {@code contrastShare} of the {@code scoredKept} instructions (rounded
+   * down to whole captions of 4) are {@link Instructions#contrast} instructions instead: ITM and ODF of one caption
+   * with its own image and with another, which a filter reading only the caption cannot fit. 0 = none (the default).
    */
-  public record Recipe(int sourcePairs, int scoredKept, int generic, double teacherSigma, boolean uniform, Options options) {
+  public record Recipe(int sourcePairs, int scoredKept, int generic, double teacherSigma, boolean uniform, Options options,
+      double contrastShare) {
     public Recipe {
       if (sourcePairs < 1 || scoredKept < 1 || generic < 0) throw new IllegalArgumentException("recipe sizes must be positive");
       if (teacherSigma < 0) throw new IllegalArgumentException("--teacher-noise must be >= 0");
+      if (!(contrastShare >= 0 && contrastShare < 1)) throw new IllegalArgumentException("contrast share must be in [0, 1), got " + contrastShare);
+    }
+
+    /** The recipe without contrast instructions. */
+    public Recipe(int sourcePairs, int scoredKept, int generic, double teacherSigma, boolean uniform, Options options) {
+      this(sourcePairs, scoredKept, generic, teacherSigma, uniform, options, 0);
+    }
+
+    /** Captions asked with their own and another image: 4 instructions each, taken out of the scored budget. */
+    public int contrastCaptions() {
+      return (int) Math.floor(contrastShare * scoredKept / 4);
     }
   }
 
@@ -51,9 +65,12 @@ public final class MlmFilterTraining {
     long seed = r.options().seed();
     List<WebPool.Pair> source = WebPool.build(r.sourcePairs(), 7_000_000L + seed, sources);
     List<Instructions.Instruction> scored = Instructions.scored(source, r.teacherSigma(), seed);
+    int kept = r.scoredKept() - 4 * r.contrastCaptions();
     List<Instructions.Instruction> data = new ArrayList<>(r.uniform()
-        ? ScoreUniform.sample(scored, Instructions.Instruction::score, r.scoredKept(), 10, seed)
-        : ScoreUniform.natural(scored, r.scoredKept(), seed));
+        ? ScoreUniform.sample(scored, Instructions.Instruction::score, kept, 10, seed)
+        : ScoreUniform.natural(scored, kept, seed));
+    // the contrast pairs stay out of the re-balancing: sampled by score, the two copies of a caption would be split
+    data.addAll(Instructions.contrast(source, r.contrastCaptions(), r.teacherSigma(), seed));
     data.addAll(Instructions.generic(source, r.generic(), seed));
     return data;
   }

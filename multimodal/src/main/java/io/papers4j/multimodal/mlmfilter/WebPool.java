@@ -18,8 +18,18 @@ import org.bytedeco.pytorch.Tensor;
  * Every pair carries the {@link Oracle}'s noise-free scores.
  */
 public final class WebPool {
-  /** One image-text pair: image (3, 32, 32) in [0, 1]; scene is null for real pairs. */
-  public record Pair(String id, Tensor image, String caption, Oracle.Truth truth, Scene scene, String source, String defect) {}
+  /**
+   * One image-text pair: image (3, 32, 32) in [0, 1]; scene is null for real pairs; structure is the scene caption's
+   * grammar (what it mentions, its text quality), kept so the oracle can score the caption against another scene,
+   * null for real pairs.
+   */
+  public record Pair(String id, Tensor image, String caption, Oracle.Truth truth, Scene scene, String source, String defect,
+      Captions.Caption structure) {
+    /** A pair without a caption structure (real pairs). */
+    public Pair(String id, Tensor image, String caption, Oracle.Truth truth, Scene scene, String source, String defect) {
+      this(id, image, caption, truth, scene, source, defect, null);
+    }
+  }
 
   /**
    * Where the real pairs come from and their shares of the pool; a source whose files are not installed
@@ -77,7 +87,7 @@ public final class WebPool {
       Scene s = Scene.random(r.nextLong(), false);
       Captions.Defect d = Captions.Defect.values()[pick(MIX, r.nextDouble())];
       Captions.Caption c = Captions.make(s, d, Scene.random(r.nextLong(), false), r);
-      out.add(new Pair(id, Images.toTensor(s.render()), c.text(), Oracle.scene(s, c), s, "scene", d.name().toLowerCase(java.util.Locale.ROOT)));
+      out.add(new Pair(id, Images.toTensor(s.render()), c.text(), Oracle.scene(s, c), s, "scene", d.name().toLowerCase(java.util.Locale.ROOT), c));
     }
     return out;
   }
@@ -133,6 +143,38 @@ public final class WebPool {
     int words = text.split("\\s+").length;
     Oracle.Truth truth = src.noun().equals("emoji") ? Oracle.emoji(matching, q, words) : Oracle.icon(matching, q, words);
     return new Pair(id, img, text, truth, null, src.source(), defect);
+  }
+
+  /**
+   * Whether {@link #truthWith} can score {@code caption}'s text with another image of its source: a scene caption
+   * with its structure (any but alt-text junk, which scores 0 with every image), or a real pair's own name (clean,
+   * truncated or misspelt), which stops matching on another icon or emoji. A shuffled real name is left out: it
+   * names an unknown other image, so its score with a third image is not known exactly.
+   */
+  public static boolean contrastable(Pair caption) {
+    if (caption.scene() != null) return caption.structure() != null && caption.structure().quality() != Captions.Text.JUNK;
+    return caption.defect().equals("clean") || caption.defect().equals("truncated") || caption.defect().equals("noisy");
+  }
+
+  /**
+   * The oracle's scores of {@code caption}'s text shown with {@code image}'s picture, both from one source: a scene
+   * caption scored against the other scene graph; a real pair's own name against another icon or emoji scores as a
+   * name that does not match (the same picture keeps the caption's own scores).
+   */
+  public static Oracle.Truth truthWith(Pair caption, Pair image) {
+    if (!contrastable(caption)) throw new IllegalArgumentException("caption of " + caption.id() + " cannot be scored with another image");
+    if (!caption.source().equals(image.source())) {
+      throw new IllegalArgumentException("caption of " + caption.source() + " pair " + caption.id() + " scored with a " + image.source() + " image");
+    }
+    if (caption.scene() != null) return Oracle.scene(image.scene(), caption.structure());
+    if (caption.image().equal(image.image())) return caption.truth();
+    Captions.Text q = switch (caption.defect()) {
+      case "truncated" -> Captions.Text.TRUNCATED;
+      case "noisy" -> Captions.Text.NOISY;
+      default -> Captions.Text.FLUENT;
+    };
+    int words = caption.caption().split("\\s+").length;
+    return caption.source().equals("emoji") ? Oracle.emoji(false, q, words) : Oracle.icon(false, q, words);
   }
 
   /** "weather-storm" / "x-office-document" → "weather storm" / "office document". */
