@@ -1,6 +1,7 @@
 package io.papers4j.multimodal.mlmfilter;
 
 import io.papers4j.core.io.AtomicFiles;
+import io.papers4j.core.report.Machine;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Result;
 import io.papers4j.core.report.TimedReproduction;
@@ -63,7 +64,7 @@ public final class MlmFilterReproduction extends TimedReproduction {
     Downstream.Tasks tasks = Downstream.tasks(p.evalPerTask(), 424_242L);
     List<WebPool.Pair> heldOut = WebPool.build(p.ablationPairs(), 2_000_000L, sources);
 
-    int workers = io.papers4j.core.report.Machine.cores();
+    int workers = Machine.cores();
     log(run, "training the filter (score-uniform instructions), the ablation filter (natural score distribution) and the CLIPScore model, "
         + Math.min(workers, 3) + " at a time");
     MlmFilterTraining.Options fo = new MlmFilterTraining.Options(p.filterSteps(), p.filterBatch(), p.lr(), 0);

@@ -211,7 +211,7 @@ public final class Facodec implements Parameterized {
   public Tensor timbre(Tensor h) {
     Tensor x = h;
     for (TransformerLayer l : timbre) x = l.forward(x, null);
-    return timbreNorm.forward(x).mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+    return timeMean(timbreNorm.forward(x));
   }
 
   public Encoded encode(Tensor wave) {
