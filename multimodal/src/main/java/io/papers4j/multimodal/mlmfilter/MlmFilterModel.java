@@ -91,7 +91,11 @@ public final class MlmFilterModel implements Parameterized {
 
   /** Mean cross entropy over the answer tokens of a batch: images (B, 3, S, S), ids and targets (B, T). */
   public Tensor loss(Tensor images, Tensor ids, Tensor targets) {
-    Tensor visual = encodeImages(images); // (B, L, Cv)
+    return answerLoss(encodeImages(images), ids, targets);
+  }
+
+  /** As {@link #loss} from visual tokens (B, L, Cv) already computed (e.g. by a frozen ViT). */
+  public Tensor answerLoss(Tensor visual, Tensor ids, Tensor targets) {
     return lm.loss(ids, visual, visual.size(1), null, targets);
   }
 

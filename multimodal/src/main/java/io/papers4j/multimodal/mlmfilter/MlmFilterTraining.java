@@ -6,7 +6,9 @@ import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.tensor.Precision;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -19,12 +21,30 @@ import org.bytedeco.pytorch.Tensor;
  * trains from scratch with a larger lr (1e-3) over several epochs; gradient clipping 1.0; AdamW.
  */
 public final class MlmFilterTraining {
-  /** {@code steps} of {@code batch} instructions, epochs reshuffled from {@code seed}. */
-  public record Options(int steps, int batch, double lr, long seed) {
+  /**
+   * {@code steps} of {@code batch} instructions, epochs reshuffled from {@code seed}. The ViT trains at {@code
+   * visionLrScale} times the learning rate: 1 = like the rest of the model, 0 = frozen at its initialisation (no
+   * gradient is computed through it). The paper's LLaVA keeps its (pretrained) vision tower frozen in every stage; here
+   * the ViT is a random initialisation, and training it at the full rate collapses its tokens (docs/mlm-filter.md).
+   */
+  public record Options(int steps, int batch, double lr, long seed, double visionLrScale) {
     public Options {
       if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
       if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+      if (!(visionLrScale >= 0 && visionLrScale <= 1)) {
+        throw new IllegalArgumentException("--vision-lr-scale must be in [0, 1], got " + visionLrScale);
+      }
+    }
+
+    /** The ViT trained at the same learning rate as the rest. */
+    public Options(int steps, int batch, double lr, long seed) {
+      this(steps, batch, lr, seed, 1);
+    }
+
+    /** Whether the ViT stays at its initialisation. */
+    public boolean visionFrozen() {
+      return visionLrScale == 0;
     }
   }
 
@@ -46,7 +66,7 @@ public final class MlmFilterTraining {
     public Recipe {
       if (sourcePairs < 1 || scoredKept < 1 || generic < 0) throw new IllegalArgumentException("recipe sizes must be positive");
       if (teacherSigma < 0) throw new IllegalArgumentException("--teacher-noise must be >= 0");
-      if (!(contrastShare >= 0 && contrastShare < 1)) throw new IllegalArgumentException("contrast share must be in [0, 1), got " + contrastShare);
+      if (!(contrastShare >= 0 && contrastShare < 1)) throw new IllegalArgumentException("--contrast-share must be in [0, 1), got " + contrastShare);
     }
 
     /** The recipe without contrast instructions. */
@@ -87,6 +107,9 @@ public final class MlmFilterTraining {
     return m;
   }
 
+  /** Names of the ViT's tensors in {@link MlmFilterModel#namedParameters()}. */
+  static final String VISION_PREFIX = "vision_model.";
+
   private MlmFilterTraining() {}
 
   public static double[] train(MlmFilterModel model, List<Instructions.Instruction> data, Options o, Progress progress) {
@@ -96,7 +119,11 @@ public final class MlmFilterTraining {
   /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
   public static double[] train(MlmFilterModel model, List<Instructions.Instruction> data, Options o, Progress progress, Precision precision) {
     if (data.isEmpty()) throw new IllegalArgumentException("no instructions to train on");
-    AdamW opt = new AdamW(model.namedParameters(), new AdamConfig(o.lr(), 0.9, 0.999, 1e-8, 0.0));
+    // two optimizers, so the ViT can run at its own rate; AdamW's update of one tensor does not depend on the others
+    Map<String, Tensor> visionParams = new LinkedHashMap<>(), restParams = new LinkedHashMap<>();
+    model.namedParameters().forEach((k, v) -> (k.startsWith(VISION_PREFIX) ? visionParams : restParams).put(k, v));
+    AdamW opt = new AdamW(restParams, new AdamConfig(o.lr(), 0.9, 0.999, 1e-8, 0.0));
+    AdamW visionOpt = o.visionFrozen() ? null : new AdamW(visionParams, new AdamConfig(o.lr() * o.visionLrScale(), 0.9, 0.999, 1e-8, 0.0));
     Random r = new Random(o.seed());
     List<Integer> order = new ArrayList<>();
     int at = 0;
@@ -107,6 +134,7 @@ public final class MlmFilterTraining {
       double lr = step < warm ? o.lr() * (step + 1) / warm
           : o.lr() * 0.5 * (1 + Math.cos(Math.PI * (step - warm) / Math.max(1, o.steps() - warm)));
       opt.setLearningRate(lr);
+      if (visionOpt != null) visionOpt.setLearningRate(lr * o.visionLrScale());
       try (PointerScope scope = new PointerScope()) {
         List<Tensor> images = new ArrayList<>();
         long[] ids = new long[o.batch() * t], tg = new long[o.batch() * t];
@@ -125,17 +153,28 @@ public final class MlmFilterTraining {
         }
         Tensor loss;
         try (Precision.Region cast = precision.autocast()) {
-          loss = model.loss(MlmFilterModel.stack(images), Tensor.create(ids).view(o.batch(), t), Tensor.create(tg).view(o.batch(), t));
+          Tensor visual = visualTokens(model, MlmFilterModel.stack(images), o.visionFrozen()); // (B, L, Cv)
+          loss = model.answerLoss(visual, Tensor.create(ids).view(o.batch(), t), Tensor.create(tg).view(o.batch(), t));
         }
         opt.zeroGrad();
+        if (visionOpt != null) visionOpt.zeroGrad();
         NativeExit.backward(loss, precision);
         clip(model, 1.0);
         opt.step();
+        if (visionOpt != null) visionOpt.step();
         losses[step] = loss.item_double();
       }
       if (progress != null) progress.step(step + 1, losses[step]);
     }
     return losses;
+  }
+
+  /** The ViT's tokens; a frozen ViT runs without recording, so the backward pass stops at its output. */
+  private static Tensor visualTokens(MlmFilterModel model, Tensor images, boolean frozen) {
+    if (!frozen) return model.encodeImages(images);
+    try (NoGradGuard ng = new NoGradGuard()) {
+      return model.encodeImages(images);
+    }
   }
 
   private static void clip(MlmFilterModel model, double maxNorm) {

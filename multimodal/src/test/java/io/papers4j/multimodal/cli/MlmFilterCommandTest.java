@@ -26,6 +26,11 @@ class MlmFilterCommandTest {
     assertThat(Files.readAllLines(scores)).hasSize(20);
     ok("score", "--model", model.toString(), "--pairs", pool.resolve("pairs.jsonl").toString(), "--metric", "itm", "--out", scores.toString());
     assertThat(Files.readAllLines(scores)).hasSize(20); // nothing rescored
+    // a frozen ViT and contrast pairs: the options reach the recipe the model records
+    Path frozen = dir.resolve("frozen");
+    ok("train", "--out", frozen.toString(), "--size", "tiny", "--steps", "2", "--batch", "4", "--source", "10", "--scored", "20", "--generic", "4",
+        "--vision-lr-scale", "0", "--contrast-share", "0.5");
+    assertThat(Files.readString(frozen.resolve("papers4j.json"))).contains("visionLrScale=0.0", "contrastShare=0.5");
     // bf16 autocast: training and scoring run, and every pair gets a line
     Path model16 = dir.resolve("model16"), scores16 = dir.resolve("scores16.jsonl");
     ok("train", "--out", model16.toString(), "--size", "tiny", "--steps", "2", "--batch", "4", "--source", "10", "--scored", "20", "--generic", "4",
@@ -59,5 +64,7 @@ class MlmFilterCommandTest {
     assertThat(fails("filter", "--scores", bad.toString(), "--keep", "0.5", "--out", kept.toString())).contains("written by mlmfilter score");
     assertThat(fails("train", "--out", model.toString(), "--sampling", "sorted")).contains("--sampling must be uniform or natural");
     assertThat(fails("train", "--out", model.toString(), "--size", "huge")).contains("--size must be quick, full or tiny");
+    assertThat(fails("train", "--out", model.toString(), "--vision-lr-scale", "2")).contains("--vision-lr-scale must be in [0, 1], got 2.0");
+    assertThat(fails("train", "--out", model.toString(), "--contrast-share", "1")).contains("--contrast-share must be in [0, 1), got 1.0");
   }
 }

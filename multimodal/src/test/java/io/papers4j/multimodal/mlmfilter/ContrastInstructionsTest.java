@@ -111,8 +111,8 @@ class ContrastInstructionsTest {
     assertThat(m.subList(72, 100)).extracting(Instructions.Instruction::tag).containsOnly("itm", "odf");
     for (int i = 72; i < 100; i += 2) assertThat(m.get(i + 1).field()).isEqualTo(m.get(i).field());
     assertThat(m.stream().filter(x -> x.tag().equals("vqa")).count()).isEqualTo(10);
-    assertThatThrownBy(() -> new MlmFilterTraining.Recipe(80, 100, 10, 5, true, o, 1.0)).hasMessageContaining("contrast share");
-    assertThatThrownBy(() -> new MlmFilterTraining.Recipe(80, 100, 10, 5, true, o, -0.1)).hasMessageContaining("contrast share");
+    assertThatThrownBy(() -> new MlmFilterTraining.Recipe(80, 100, 10, 5, true, o, 1.0)).hasMessageContaining("--contrast-share must be in [0, 1)");
+    assertThatThrownBy(() -> new MlmFilterTraining.Recipe(80, 100, 10, 5, true, o, -0.1)).hasMessageContaining("--contrast-share must be in [0, 1)");
     assertThatThrownBy(() -> Instructions.contrast(scenes(10, 1), -1, 0, 0)).hasMessageContaining(">= 0");
   }
 }
