@@ -114,12 +114,16 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     String quantiserInput;
 
     @Option(names = "--speaker-adversary", defaultValue = "sum",
-        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released), 'branches' (one per code group on its mean) or 'frames' (one per code group on every frame) (default ${DEFAULT-VALUE}).")
+        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released), 'branches' (one per code group on its mean), 'frames' (one per code group on every frame) or 'voicing' (two per code group, on its mean over voiced and over unvoiced frames) (default ${DEFAULT-VALUE}).")
     String speakerAdversary;
 
     @Option(names = "--speaker-grl-scale", defaultValue = "1",
         description = "The speaker adversary's reversal coefficient in units of --grl (default ${DEFAULT-VALUE}).")
     double speakerGrlScale;
+
+    @Option(names = "--speaker-objective", defaultValue = FacodecConfig.DEFAULT_SPEAKER_OBJECTIVE,
+        description = "How the speaker adversaries act on the codes: 'reversal' (reversed cross-entropy, the paper) or 'confusion' (heads on standardised, detached codes; the codes pushed to the heads' uniform output with a gradient clipped apart, weight --grl × --speaker-grl-scale) (default ${DEFAULT-VALUE}).")
+    String speakerObjective;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -135,6 +139,10 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
       if (!(speakerGrlScale >= 0) || Double.isInfinite(speakerGrlScale)) {
         throw new IllegalArgumentException("--speaker-grl-scale must be a finite number >= 0, got " + speakerGrlScale);
       }
+      if (!FacodecConfig.SPEAKER_OBJECTIVES.contains(speakerObjective)) {
+        throw new IllegalArgumentException("--speaker-objective must be one of " + String.join(", ", FacodecConfig.SPEAKER_OBJECTIVES)
+            + ", got '" + speakerObjective + "'");
+      }
       if (!FacodecConfig.QUANTISER_INPUTS.contains(quantiserInput)) {
         throw new IllegalArgumentException("--quantiser-input must be one of " + String.join(", ", FacodecConfig.QUANTISER_INPUTS)
             + ", got '" + quantiserInput + "'");
@@ -149,7 +157,7 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
       Engine.init();
       SpeechCorpus c = SpeechCorpus.generate(new SpeechCorpus.Config(speakers, 0, utterances, 1, seed, corpus.equals("timbre")));
       FacodecConfig cfg = FacodecConfig.small(c.phoneSet.size(), speakers).withCodeDim(codeDim).withQuantiserInput(quantiserInput)
-          .withSpeakerAdversary(speakerAdversary, speakerGrlScale);
+          .withSpeakerAdversary(speakerAdversary, speakerGrlScale).withSpeakerObjective(speakerObjective);
       CodecTraining.Run r = CodecTraining.train(cfg, c.train, recipe, seed, "facodec",
           precision.get());
       new SpeechBundle(r.model(), c.phoneSet, null, null).save(out, seed, "espeak-ng corpus");

@@ -58,7 +58,13 @@ public final class CodecTraining {
   /** Default timbre source: see docs/naturalspeech3.md for the memorisation probe that chose it. */
   public static final boolean DEFAULT_TIMBRE_ELSEWHERE = false;
 
-  public record Run(Facodec model, List<Double> lossCurve, Map<String, Double> finalLosses, double seconds) {}
+  /**
+   * @param lossCurve the total loss per step
+   * @param partCurves every named loss of {@link Facodec#losses} per step (including the diagnostics
+   *     outside the total, such as each speaker head's own cross-entropy)
+   */
+  public record Run(Facodec model, List<Double> lossCurve, Map<String, List<Double>> partCurves, Map<String, Double> finalLosses,
+      double seconds) {}
 
   private CodecTraining() {}
 
@@ -72,6 +78,12 @@ public final class CodecTraining {
     Engine.seed(seed);
     Facodec model = new Facodec(config, seed);
     AdamW opt = new AdamW(model.namedParameters(), new AdamConfig(r.lr(), 0.9, 0.99, 1e-8, 0.0));
+    // under the confusion objective the codec, the speaker heads and the confusion gradient are clipped apart
+    boolean apart = config.factorised() && config.grlSpeaker() && config.speakerObjective().equals("confusion");
+    java.util.Set<String> headNames = model.speakerAdversaryParameterNames();
+    List<Tensor> codecParams = new ArrayList<>(), headParams = new ArrayList<>();
+    model.namedParameters().forEach((k, v) -> (headNames.contains(k) ? headParams : codecParams).add(v));
+    Map<String, List<Double>> partCurves = new java.util.LinkedHashMap<>();
     Random rnd = new Random(seed);
     List<Double> curve = new ArrayList<>();
     Map<String, Double> tail = new java.util.LinkedHashMap<>();
@@ -94,8 +106,17 @@ public final class CodecTraining {
           try (Precision.Region cast = precision.autocast()) {
             losses = model.losses(b, keep);
           }
+          Tensor confusion = losses.get(Facodec.SPEAKER_CONFUSION);
+          org.bytedeco.pytorch.TensorVector confusionGrads = apart && confusion != null
+              ? gradients(confusion, codecParams, precision) : null; // before the main pass frees the graph
           NativeExit.backward(losses.get("total"), precision);
-          GradClip.clipGlobalNorm(model.namedParameters().values(), 1.0);
+          if (apart) {
+            GradClip.clipGlobalNorm(codecParams, 1.0);
+            GradClip.clipGlobalNorm(headParams, 1.0);
+            if (confusionGrads != null) addClipped(codecParams, confusionGrads, model.speakerConfusionWeight());
+          } else {
+            GradClip.clipGlobalNorm(model.namedParameters().values(), 1.0);
+          }
           opt.step();
           double total = losses.get("total").item_float();
           if (!Double.isFinite(total)) {
@@ -104,6 +125,9 @@ public final class CodecTraining {
             throw new IllegalStateException(label + ": loss became " + total + " at step " + step + " (" + parts.toString().trim() + ")");
           }
           curve.add(total);
+          for (Map.Entry<String, Tensor> e : losses.entrySet()) {
+            partCurves.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((double) e.getValue().item_float());
+          }
           if (step >= tailFrom) {
             for (Map.Entry<String, Tensor> e : losses.entrySet()) {
               tail.merge(e.getKey(), (double) e.getValue().item_float() / (r.steps() - tailFrom), Double::sum);
@@ -114,7 +138,42 @@ public final class CodecTraining {
         }
       }
     }
-    return new Run(model, curve, tail, (System.nanoTime() - t0) / 1e9);
+    return new Run(model, curve, partCurves, tail, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** d loss / d params without touching their .grad, keeping the graph for the main backward pass (undefined where unused). */
+  static org.bytedeco.pytorch.TensorVector gradients(Tensor loss, List<Tensor> params, Precision precision) {
+    try (NativeExit.Step gate = NativeExit.step();
+        io.papers4j.core.tensor.Engine.OneDnn k = precision == Precision.BF16 ? io.papers4j.core.tensor.Engine.oneDnn() : null) {
+      return torch.grad(new org.bytedeco.pytorch.TensorVector(loss), new org.bytedeco.pytorch.TensorVector(params.toArray(new Tensor[0])),
+          new org.bytedeco.pytorch.TensorVector(), new org.bytedeco.pytorch.BoolOptional(true), false, true);
+    }
+  }
+
+  /**
+   * Adds {@code weight} × g to each parameter's gradient, with g clipped on its own to global norm 1:
+   * the confusion gradient can then move the codes at most {@code weight} times as far as the codec's
+   * own clipped gradient, and cannot starve the other losses under a shared clip (docs probe 11).
+   *
+   * @return ‖g‖ before clipping
+   */
+  static double addClipped(List<Tensor> params, org.bytedeco.pytorch.TensorVector grads, double weight) {
+    double sq = 0;
+    for (long i = 0; i < grads.size(); i++) {
+      Tensor g = grads.get(i);
+      if (g.defined()) sq += Math.pow(g.norm().item_double(), 2);
+    }
+    double norm = Math.sqrt(sq), coef = weight * Math.min(1.0, 1.0 / (norm + 1e-6));
+    try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      for (int i = 0; i < params.size(); i++) {
+        Tensor g = grads.get(i);
+        if (!g.defined()) continue;
+        Tensor p = params.get(i).mutable_grad();
+        if (p.defined()) p.add_(g.mul(new org.bytedeco.pytorch.Scalar(coef)));
+        else params.get(i).mutable_grad().put(g.mul(new org.bytedeco.pytorch.Scalar(coef)));
+      }
+    }
+    return norm;
   }
 
   /** Mean mel L1 over whole utterances, with or without detail codes (no gradient). */

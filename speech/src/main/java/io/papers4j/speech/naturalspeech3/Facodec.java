@@ -37,7 +37,10 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Supervision: z_p → z-scored log F0 and voicing; z_c → frame phone; h_t → speaker. Gradient
  * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d) (or, with
  * {@link FacodecConfig#speakerAdversary} "branches", on each group's mean separately; "frames", on
- * every frame of each group).
+ * every frame of each group). With {@link FacodecConfig#speakerObjective} "confusion" the speaker
+ * adversaries are not reversed: each head reads standardised, detached codes and learns its own
+ * cross-entropy, and the codes are pushed towards the heads' uniform output by a separate term
+ * ({@link #SPEAKER_CONFUSION}) whose gradient {@link CodecTraining} clips apart from the codec's.
  *
  * <p>With {@code factorised = false} it is the baseline codec: one residual group of the same six
  * codebooks on h, a plain (affine) LayerNorm, no timbre, no heads.
@@ -85,6 +88,8 @@ public final class Facodec implements Parameterized {
   final Linear grlSpeaker, grlSpeakerP, grlSpeakerC, grlSpeakerD;
   /** Frame-level speaker adversaries, one per code group ("frames"; detail may be null). */
   final Head grlSpeakerFrameP, grlSpeakerFrameC, grlSpeakerFrameD;
+  /** Speaker adversaries on each group's mean over voiced and over unvoiced frames ("voicing"), by head name. */
+  final Map<String, Linear> grlSpeakerVoicing = new LinkedHashMap<>();
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
@@ -135,6 +140,11 @@ public final class Facodec implements Parameterized {
       grlSpeakerFrameP = frames ? new Head(init, d, hid, c.speakers()) : null;
       grlSpeakerFrameC = frames ? new Head(init, d, hid, c.speakers()) : null;
       grlSpeakerFrameD = frames && detail != null ? new Head(init, d, hid, c.speakers()) : null;
+      if (c.speakerAdversary().equals("voicing")) {
+        for (String g : detail != null ? new String[] {"z_p", "z_c", "z_d"} : new String[] {"z_p", "z_c"}) {
+          for (String v : new String[] {"voiced", "unvoiced"}) grlSpeakerVoicing.put(g + "/" + v, Layers.linear(init, d, c.speakers()));
+        }
+      }
     } else {
       timbreNorm = null;
       prosody = content = detail = null;
@@ -293,6 +303,7 @@ public final class Facodec implements Parameterized {
    */
   public Map<String, Tensor> losses(Batch b, Tensor keep) {
     Map<String, Tensor> m = new LinkedHashMap<>();
+    SpeakerAdversary adversary = null;
     Encoded e = encode(b.wave());
     Tensor ht = b.timbreWave() != null && config.factorised() ? timbre(encoder(b.timbreWave())) : e.timbre();
     Tensor mel = decode(e.zp(), e.zc(), e.zd(), keep, ht);
@@ -312,7 +323,10 @@ public final class Facodec implements Parameterized {
         Tensor rd = Layers.reverseGradient(e.zd(), grlLambda);
         grl = sum(grl, phoneLoss(grlPhoneD.forward(rd), b).add(f0Loss(grlF0D.forward(rd), b)));
       }
-      if (config.grlSpeaker()) grl = sum(grl, speakerAdversaryLoss(e, b.speaker()));
+      if (config.grlSpeaker()) {
+        adversary = speakerAdversary(e, b.speaker(), b.uv(), true);
+        grl = sum(grl, adversary.loss());
+      }
       if (grl != null) m.put("grl", grl);
     }
     Tensor total = null;
@@ -320,7 +334,109 @@ public final class Facodec implements Parameterized {
     Map<String, Tensor> out = new LinkedHashMap<>();
     out.put("total", total);
     out.putAll(m);
+    if (adversary != null) {
+      adversary.headCe().forEach((k, v) -> out.put(HEAD_CE + k, v.detach())); // diagnostics, not in the total
+      if (adversary.confusion() != null) out.put(SPEAKER_CONFUSION, adversary.confusion());
+    }
     return out;
+  }
+
+  /** Key of the speaker-confusion term in {@link #losses}: not in the total, {@link CodecTraining} clips its gradient apart. */
+  public static final String SPEAKER_CONFUSION = "speaker_confusion";
+  /** Prefix of each speaker adversary head's own cross-entropy in {@link #losses} (a diagnostic, not in the total). */
+  public static final String HEAD_CE = "speaker_head_ce_";
+
+  /**
+   * The speaker adversaries' terms: {@code loss} goes into the total (reversal: the reversed
+   * cross-entropy; confusion: the heads' own cross-entropy on detached codes, which trains the heads
+   * only), {@code confusion} (confusion objective only, else null) is the cross-entropy of each head's
+   * output against the uniform distribution, to be minimised by the codes alone, and {@code headCe} is
+   * each head's own cross-entropy by head name.
+   */
+  record SpeakerAdversary(Tensor loss, Tensor confusion, Map<String, Tensor> headCe) {}
+
+  /**
+   * {@link SpeakerAdversary}; {@code uv} (B, T) the frames' voicing (read by the "voicing" adversary only, else may be null);
+   * {@code training}: whether this batch updates the confusion heads' running input statistics.
+   */
+  SpeakerAdversary speakerAdversary(Encoded e, Tensor speaker, Tensor uv, boolean training) {
+    Map<String, Tensor> ce = new LinkedHashMap<>();
+    if (!config.speakerObjective().equals("confusion")) {
+      Tensor loss = null;
+      for (Map.Entry<String, Tensor> h : speakerAdversaryLogits(e, uv).entrySet()) {
+        Tensor l = speakerCe(h.getValue(), speaker);
+        ce.put(h.getKey(), l);
+        loss = sum(loss, l);
+      }
+      return new SpeakerAdversary(loss, null, ce);
+    }
+    Tensor loss = null, confusion = null;
+    for (Map.Entry<String, Tensor> in : speakerAdversaryInputs(e, uv).entrySet()) {
+      Tensor x = standardise(in.getKey(), in.getValue(), training);
+      Tensor own = speakerCe(speakerAdversaryHead(in.getKey()).apply(x.detach()), speaker); // the head's best response
+      ce.put(in.getKey(), own);
+      loss = sum(loss, own);
+      // the codes' side: cross-entropy against the uniform distribution, minimal (ln S) when the head cannot tell
+      Tensor logp = speakerAdversaryHead(in.getKey()).apply(x).log_softmax(-1);
+      confusion = sum(confusion, logp.mean().neg());
+    }
+    return new SpeakerAdversary(loss, confusion, ce);
+  }
+
+  /** Cross-entropy of (B, S) logits, or of (B, T, S) logits with every frame labelled with its utterance's speaker. */
+  private static Tensor speakerCe(Tensor logits, Tensor speaker) {
+    return logits.dim() == 3
+        ? torch.cross_entropy_loss(logits.reshape(-1, logits.size(2)), speaker.view(-1, 1).expand(logits.size(0), logits.size(1)).reshape(-1))
+        : torch.cross_entropy_loss(logits, speaker);
+  }
+
+  /**
+   * Running per-feature mean and variance of each confusion head's input (float arrays, so that they
+   * outlive each training step's native scope): set from the first batch, then updated with momentum
+   * {@link #STATS_MOMENTUM}. Not saved with the model: only training reads them.
+   */
+  private final Map<String, float[][]> adversaryStats = new LinkedHashMap<>();
+  static final double STATS_MOMENTUM = 0.05;
+
+  /**
+   * x (B, D) or (B, T, D) shifted and scaled per feature by the running statistics of the head's
+   * inputs, which are constants to autograd: the codes cannot shrink out of the head's sight, as they
+   * did with a raw input (docs probe 11), because the statistics follow them.
+   */
+  Tensor standardise(String head, Tensor x, boolean update) {
+    int d = (int) x.size(-1);
+    if (update) {
+      float[][] rows = Batches.rows(x.detach().to(torch.ScalarType.Float).reshape(-1, d));
+      float[] mu = new float[d], var = new float[d];
+      for (float[] r : rows) for (int j = 0; j < d; j++) mu[j] += r[j] / rows.length;
+      for (float[] r : rows) for (int j = 0; j < d; j++) var[j] += (r[j] - mu[j]) * (r[j] - mu[j]) / rows.length;
+      float[][] st = adversaryStats.get(head);
+      if (st == null) {
+        adversaryStats.put(head, new float[][] {mu, var});
+      } else {
+        for (int j = 0; j < d; j++) {
+          st[0][j] += (float) (STATS_MOMENTUM * (mu[j] - st[0][j]));
+          st[1][j] += (float) (STATS_MOMENTUM * (var[j] - st[1][j]));
+        }
+      }
+    }
+    float[][] st = adversaryStats.get(head);
+    if (st == null) return x; // never trained: no statistics yet
+    float[] sd = new float[d];
+    for (int j = 0; j < d; j++) sd[j] = (float) Math.sqrt(st[1][j] + 1e-5);
+    return x.sub(Batches.floats(st[0], d)).div(Batches.floats(sd, d));
+  }
+
+  /** Parameters of the speaker adversary heads (trained on their own loss only; clipped apart under "confusion"). */
+  public java.util.Set<String> speakerAdversaryParameterNames() {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String k : namedParameters().keySet()) if (k.startsWith("grl.speaker")) out.add(k);
+    return out;
+  }
+
+  /** Weight of the speaker-confusion gradient after it has been clipped to norm 1: λ × {@code speakerGrlScale}. */
+  public double speakerConfusionWeight() {
+    return grlLambda * config.speakerGrlScale();
   }
 
   /**
@@ -330,12 +446,7 @@ public final class Facodec implements Parameterized {
    */
   Tensor speakerAdversaryLoss(Encoded e, Tensor speaker) {
     Tensor loss = null;
-    for (Tensor logits : speakerAdversaryLogits(e).values()) {
-      Tensor l = logits.dim() == 3
-          ? torch.cross_entropy_loss(logits.reshape(-1, logits.size(2)), speaker.view(-1, 1).expand(logits.size(0), logits.size(1)).reshape(-1))
-          : torch.cross_entropy_loss(logits, speaker);
-      loss = sum(loss, l);
-    }
+    for (Tensor logits : speakerAdversaryLogits(e).values()) loss = sum(loss, speakerCe(logits, speaker));
     return loss;
   }
 
@@ -346,25 +457,76 @@ public final class Facodec implements Parameterized {
    * that cancel in the sum); "branches": a linear head on each group's utterance mean, (B, S) each;
    * "frames": a convolutional head (the phone/F0 adversaries' form) on every frame of each group,
    * (B, T, S) each — the speaker that is left varies within the utterance (formants per phone), which
-   * a head on the utterance mean sees only on average.
+   * a head on the utterance mean sees only on average. Under the "confusion" objective the heads read
+   * their standardised input (no reversal; the statistics are not updated here).
    */
   Map<String, Tensor> speakerAdversaryLogits(Encoded e) {
+    return speakerAdversaryLogits(e, null);
+  }
+
+  /** As {@link #speakerAdversaryLogits(Encoded)}, with the frames' voicing (B, T) for the "voicing" adversary. */
+  Map<String, Tensor> speakerAdversaryLogits(Encoded e, Tensor uv) {
     double lambda = grlLambda * config.speakerGrlScale();
+    boolean confusion = config.speakerObjective().equals("confusion");
     Map<String, Tensor> out = new LinkedHashMap<>();
-    if (grlSpeaker != null) {
-      Tensor z = e.zp().add(e.zc());
-      if (e.zd() != null) z = z.add(e.zd());
-      out.put("sum", grlSpeaker.forward(Layers.reverseGradient(timeMean(z), lambda)));
-    } else if (grlSpeakerP != null) {
-      out.put("z_p", grlSpeakerP.forward(Layers.reverseGradient(timeMean(e.zp()), lambda)));
-      out.put("z_c", grlSpeakerC.forward(Layers.reverseGradient(timeMean(e.zc()), lambda)));
-      if (grlSpeakerD != null && e.zd() != null) out.put("z_d", grlSpeakerD.forward(Layers.reverseGradient(timeMean(e.zd()), lambda)));
-    } else {
-      out.put("z_p", grlSpeakerFrameP.forward(Layers.reverseGradient(e.zp(), lambda)));
-      out.put("z_c", grlSpeakerFrameC.forward(Layers.reverseGradient(e.zc(), lambda)));
-      if (grlSpeakerFrameD != null && e.zd() != null) out.put("z_d", grlSpeakerFrameD.forward(Layers.reverseGradient(e.zd(), lambda)));
+    for (Map.Entry<String, Tensor> in : speakerAdversaryInputs(e, uv).entrySet()) {
+      Tensor x = confusion ? standardise(in.getKey(), in.getValue(), false) : Layers.reverseGradient(in.getValue(), lambda);
+      out.put(in.getKey(), speakerAdversaryHead(in.getKey()).apply(x));
     }
     return out;
+  }
+
+  /**
+   * What each speaker adversary reads, by head name: utterance means (B, D), frames (B, T, D), or
+   * ("voicing") each group's mean over its voiced and over its unvoiced frames (B, D), which needs
+   * {@code uv} (B, T). The last because the speaker left in the codes is read from such means far
+   * better than from the utterance mean (docs probe 12): the quantisers' instance norm removes the
+   * utterance mean from their input, not the contrast between kinds of frame.
+   */
+  Map<String, Tensor> speakerAdversaryInputs(Encoded e, Tensor uv) {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    if (!grlSpeakerVoicing.isEmpty()) {
+      if (uv == null) throw new IllegalArgumentException("the voicing speaker adversary needs the frames' voicing");
+      Tensor on = uv.to(torch.ScalarType.Float).unsqueeze(2), off = on.neg().add(new Scalar(1)); // (B, T, 1)
+      Tensor[] z = {e.zp(), e.zc(), e.zd()};
+      String[] g = {"z_p", "z_c", "z_d"};
+      for (int k = 0; k < 3; k++) {
+        if (z[k] == null || !grlSpeakerVoicing.containsKey(g[k] + "/voiced")) continue;
+        out.put(g[k] + "/voiced", maskedMean(z[k], on));
+        out.put(g[k] + "/unvoiced", maskedMean(z[k], off));
+      }
+    } else if (grlSpeaker != null) {
+      Tensor z = e.zp().add(e.zc());
+      if (e.zd() != null) z = z.add(e.zd());
+      out.put("sum", timeMean(z));
+    } else if (grlSpeakerP != null) {
+      out.put("z_p", timeMean(e.zp()));
+      out.put("z_c", timeMean(e.zc()));
+      if (grlSpeakerD != null && e.zd() != null) out.put("z_d", timeMean(e.zd()));
+    } else {
+      out.put("z_p", e.zp());
+      out.put("z_c", e.zc());
+      if (grlSpeakerFrameD != null && e.zd() != null) out.put("z_d", e.zd());
+    }
+    return out;
+  }
+
+  /** Mean over the frames where {@code mask} (B, T, 1) is 1: (B, T, D) → (B, D); zeros for an utterance without such frames. */
+  private static Tensor maskedMean(Tensor z, Tensor mask) {
+    Tensor n = mask.sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).clamp_min(new Scalar(1));
+    return z.mul(mask).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).div(n);
+  }
+
+  /** The speaker adversary head named as in {@link #speakerAdversaryInputs}. */
+  java.util.function.UnaryOperator<Tensor> speakerAdversaryHead(String name) {
+    if (!grlSpeakerVoicing.isEmpty()) return grlSpeakerVoicing.get(name)::forward;
+    if (grlSpeaker != null) return grlSpeaker::forward;
+    if (grlSpeakerP != null) {
+      Linear l = name.equals("z_p") ? grlSpeakerP : name.equals("z_c") ? grlSpeakerC : grlSpeakerD;
+      return l::forward;
+    }
+    Head h = name.equals("z_p") ? grlSpeakerFrameP : name.equals("z_c") ? grlSpeakerFrameC : grlSpeakerFrameD;
+    return h::forward;
   }
 
   private static Tensor timeMean(Tensor z) { // (B, T, D) -> (B, D)
@@ -408,6 +570,8 @@ public final class Facodec implements Parameterized {
       if (grlSpeakerD != null) p.add("grl.speaker_detail", grlSpeakerD);
       if (grlSpeakerFrameP != null) p.add("grl.speaker_frames_prosody", grlSpeakerFrameP).add("grl.speaker_frames_content", grlSpeakerFrameC);
       if (grlSpeakerFrameD != null) p.add("grl.speaker_frames_detail", grlSpeakerFrameD);
+      grlSpeakerVoicing.forEach((k, v) -> p.add("grl.speaker_voicing." + k.replace("z_p", "prosody").replace("z_c", "content")
+          .replace("z_d", "detail").replace('/', '_'), v));
     } else {
       p.add("fvq.residual", plain).add("decoder.norm", plainNorm);
     }

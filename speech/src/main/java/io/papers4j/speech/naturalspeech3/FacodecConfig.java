@@ -31,19 +31,24 @@ import java.util.Map;
  *     see docs/naturalspeech3.md, probe 8
  * @param speakerAdversary {@code "sum"}: one speaker adversary on mean_t(z_p + z_c + z_d) (as
  *     released); {@code "branches"}: one on each group's utterance mean (docs/naturalspeech3.md, probe 9);
- *     {@code "frames"}: one convolutional head per group on every frame (probe 10)
+ *     {@code "frames"}: one convolutional head per group on every frame (probe 10); {@code "voicing"}: two
+ *     per group, on its mean over the voiced and over the unvoiced frames (probe 12)
  * @param speakerGrlScale the speaker adversary's gradient-reversal coefficient in units of the
  *     other GRLs' λ (1: the same λ)
+ * @param speakerObjective {@code "reversal"}: the speaker adversaries' cross-entropy reversed into the
+ *     codes (the paper); {@code "confusion"}: heads on standardised, detached input, codes pushed to
+ *     the heads' uniform output with a gradient clipped apart (docs/naturalspeech3.md, probe 12)
  */
 public record FacodecConfig(
     boolean factorised, int ngf, int resUnits, int[] strides, int dim, int codeDim, int codebookSize,
     int prosodyCodebooks, int contentCodebooks, int detailCodebooks, int timbreLayers, int decoderChannels,
     int mels, int phones, int speakers, double detailDropout, double commitWeight,
     boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker, String quantiserInput,
-    String speakerAdversary, double speakerGrlScale) {
+    String speakerAdversary, double speakerGrlScale, String speakerObjective) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
-  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames");
+  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing");
+  public static final java.util.List<String> SPEAKER_OBJECTIVES = java.util.List.of("reversal", "confusion");
 
   public FacodecConfig {
     if (resUnits < 1 || resUnits > 3 || ngf < 1 || dim < 4 || dim % 4 != 0) throw new IllegalArgumentException("FACodec: ngf >= 1 and dim a multiple of 4 required");
@@ -62,21 +67,39 @@ public record FacodecConfig(
     if (!(speakerGrlScale >= 0) || Double.isInfinite(speakerGrlScale)) {
       throw new IllegalArgumentException("FACodec: speaker GRL scale must be a finite number >= 0, got " + speakerGrlScale);
     }
+    if (!SPEAKER_OBJECTIVES.contains(speakerObjective)) {
+      throw new IllegalArgumentException("FACodec: speaker objective must be one of " + SPEAKER_OBJECTIVES + ", got '" + speakerObjective + "'");
+    }
   }
 
   /** The 6(e) scale with the paper's four GRLs on. */
   public static FacodecConfig small(int phones, int speakers) {
     return new FacodecConfig(true, 8, 1, new int[] {2, 4, 5, 5}, 64, 8, 256, 1, 2, 3, 2, 96, 80, phones, speakers,
-        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT, "sum", 1.0);
+        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT, "sum", 1.0, DEFAULT_SPEAKER_OBJECTIVE);
   }
 
   /** The preset's quantiser input; docs/naturalspeech3.md (probe 8) has the measurement that chose it. */
   public static final String DEFAULT_QUANTISER_INPUT = "instance-norm";
 
+  /** The preset's speaker-adversary objective; docs/naturalspeech3.md (probe 12) has the measurement behind it. */
+  public static final String DEFAULT_SPEAKER_OBJECTIVE = "reversal";
+
+  /**
+   * How the speaker adversaries act on the codes: {@code "reversal"} (the paper's gradient reversal of
+   * the adversary's cross-entropy) or {@code "confusion"} (each head reads its input standardised by
+   * running batch statistics and learns on detached codes; the codes are pushed towards the head's
+   * uniform output, a gradient that {@link CodecTraining} clips on its own; docs probe 12).
+   */
+  public FacodecConfig withSpeakerObjective(String o) {
+    return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
+        detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, o);
+  }
+
   public FacodecConfig withQuantiserInput(String q) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q, speakerAdversary, speakerGrlScale);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q, speakerAdversary, speakerGrlScale, speakerObjective);
   }
 
   /**
@@ -89,7 +112,7 @@ public record FacodecConfig(
   public FacodecConfig withSpeakerAdversary(String mode, double scale) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, mode, scale);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, mode, scale, speakerObjective);
   }
 
   public int hop() {
@@ -110,19 +133,19 @@ public record FacodecConfig(
   public FacodecConfig withFactorised(boolean f) {
     return new FacodecConfig(f, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective);
   }
 
   public FacodecConfig withCodeDim(int d) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, d, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective);
   }
 
   public FacodecConfig withWidth(int ngf, int dim, int decoderChannels) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, Math.min(codeDim, dim), codebookSize, prosodyCodebooks,
         contentCodebooks, detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout,
-        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale);
+        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective);
   }
 
   public Map<String, Object> toMap() {
@@ -151,6 +174,7 @@ public record FacodecConfig(
     m.put("quantiser_input", quantiserInput);
     m.put("speaker_adversary", speakerAdversary);
     m.put("speaker_grl_scale", speakerGrlScale);
+    m.put("speaker_objective", speakerObjective);
     return m;
   }
 
@@ -166,7 +190,8 @@ public record FacodecConfig(
           (Boolean) m.get("grl_prosody_phone"), (Boolean) m.get("grl_content_f0"), (Boolean) m.get("grl_detail"),
           (Boolean) m.get("grl_speaker"), m.get("quantiser_input") instanceof String q ? q : "h", // models saved before the option read h
           m.get("speaker_adversary") instanceof String a ? a : "sum", // and had the released pooled adversary
-          m.get("speaker_grl_scale") instanceof Number n ? n.doubleValue() : 1.0);
+          m.get("speaker_grl_scale") instanceof Number n ? n.doubleValue() : 1.0,
+          m.get("speaker_objective") instanceof String o ? o : "reversal"); // models saved before the option reversed
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("config.json is not a FACodec config: " + e.getMessage());
     }

@@ -100,8 +100,11 @@ class SpeechCommandTest {
     // an unknown corpus kind, and more timbre-only speakers than voice variants, are refused before any synthesis
     assertThat(run("codec", "train", "--out", dir.resolve("c1").toString(), "--corpus", "voices")).isNotZero();
     assertThat(run("codec", "train", "--out", dir.resolve("c2").toString(), "--corpus", "timbre", "--speakers", "99")).isNotZero();
+    // so is an unknown speaker objective
+    assertThat(run("codec", "train", "--out", dir.resolve("c3").toString(), "--speaker-objective", "uniform")).isNotZero();
     assertThat(dir.resolve("c1")).doesNotExist();
     assertThat(dir.resolve("c2")).doesNotExist();
+    assertThat(dir.resolve("c3")).doesNotExist();
   }
 
   private static double rms(float[] x) {
