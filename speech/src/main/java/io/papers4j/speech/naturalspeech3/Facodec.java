@@ -11,13 +11,19 @@ import io.papers4j.speech.naturalspeech3.Layers.ResUnit;
 import io.papers4j.speech.naturalspeech3.Layers.Snake;
 import io.papers4j.speech.naturalspeech3.Layers.TransformerLayer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -182,9 +188,9 @@ public final class Facodec implements Parameterized {
    */
   static Tensor instanceNorm(Tensor in) {
     Tensor x = in.to(torch.ScalarType.Float);
-    Tensor mu = x.mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    Tensor mu = x.mean(new long[] {1}, true, new ScalarTypeOptional());
     Tensor c = x.sub(mu);
-    Tensor var = c.mul(c).mean(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
+    Tensor var = c.mul(c).mean(new long[] {1}, true, new ScalarTypeOptional());
     return c.div(var.add(new Scalar(1e-5)).sqrt());
   }
 
@@ -196,7 +202,7 @@ public final class Facodec implements Parameterized {
     io.papers4j.speech.audio.Spectrogram spec = io.papers4j.speech.audio.Spectrogram.codec16k();
     float[] out = new float[(int) (b * t * config.mels())];
     for (int i = 0; i < b; i++) {
-      float[][] m = spec.logMel(java.util.Arrays.copyOfRange(all, (int) (i * n), (int) ((i + 1) * n)));
+      float[][] m = spec.logMel(Arrays.copyOfRange(all, (int) (i * n), (int) ((i + 1) * n)));
       for (int f = 0; f < t; f++) {
         for (int k = 0; k < config.mels(); k++) out[(int) ((i * t + f) * config.mels() + k)] = (m[f][k] + 5f) / 4f;
       }
@@ -235,12 +241,12 @@ public final class Facodec implements Parameterized {
     Fvq.Out p = prosody.forward(qIn);
     Fvq.Out c = content.forward(qIn);
     Tensor loss = p.loss().add(c.loss());
-    Tensor zd = null, codes = torch.cat(new org.bytedeco.pytorch.TensorVector(p.codes(), c.codes()), 2);
+    Tensor zd = null, codes = torch.cat(new TensorVector(p.codes(), c.codes()), 2);
     if (detail != null) {
       Fvq.Out r = detail.forward(qIn.sub(p.z().add(c.z()).detach()));
       zd = r.z();
       loss = loss.add(r.loss());
-      codes = torch.cat(new org.bytedeco.pytorch.TensorVector(codes, r.codes()), 2);
+      codes = torch.cat(new TensorVector(codes, r.codes()), 2);
     }
     return new Encoded(h, p.z(), c.z(), zd, ht, codes, loss);
   }
@@ -428,8 +434,8 @@ public final class Facodec implements Parameterized {
   }
 
   /** Parameters of the speaker adversary heads (trained on their own loss only; clipped apart under "confusion"). */
-  public java.util.Set<String> speakerAdversaryParameterNames() {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+  public Set<String> speakerAdversaryParameterNames() {
+    Set<String> out = new LinkedHashSet<>();
     for (String k : namedParameters().keySet()) if (k.startsWith("grl.speaker")) out.add(k);
     return out;
   }
@@ -513,12 +519,12 @@ public final class Facodec implements Parameterized {
 
   /** Mean over the frames where {@code mask} (B, T, 1) is 1: (B, T, D) → (B, D); zeros for an utterance without such frames. */
   private static Tensor maskedMean(Tensor z, Tensor mask) {
-    Tensor n = mask.sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).clamp_min(new Scalar(1));
-    return z.mul(mask).sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).div(n);
+    Tensor n = mask.sum(new long[] {1}, false, new ScalarTypeOptional()).clamp_min(new Scalar(1));
+    return z.mul(mask).sum(new long[] {1}, false, new ScalarTypeOptional()).div(n);
   }
 
   /** The speaker adversary head named as in {@link #speakerAdversaryInputs}. */
-  java.util.function.UnaryOperator<Tensor> speakerAdversaryHead(String name) {
+  UnaryOperator<Tensor> speakerAdversaryHead(String name) {
     if (!grlSpeakerVoicing.isEmpty()) return grlSpeakerVoicing.get(name)::forward;
     if (grlSpeaker != null) return grlSpeaker::forward;
     if (grlSpeakerP != null) {
@@ -530,7 +536,7 @@ public final class Facodec implements Parameterized {
   }
 
   private static Tensor timeMean(Tensor z) { // (B, T, D) -> (B, D)
-    return z.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
+    return z.mean(new long[] {1}, false, new ScalarTypeOptional());
   }
 
   private static Tensor sum(Tensor a, Tensor b) {
