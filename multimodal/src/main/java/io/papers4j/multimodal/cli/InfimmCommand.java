@@ -87,6 +87,10 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     @Option(names = "--pages", defaultValue = "32", description = "Training web pages for --data web|mix (rendered once, cached) (default ${DEFAULT-VALUE}).")
     int pages;
 
+    @Option(names = "--mask-cls",
+        description = "Drop every crop's ViT CLS token from the cross-attention's keys (not in the paper; kept in config.json; a model from --init-from keeps its own setting unless this turns it on).")
+    boolean maskCls;
+
     @Mixin PrecisionOption precision;
 
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
@@ -100,7 +104,8 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       InfimmTraining.CrossRate rate = new InfimmTraining.CrossRate(crossRate, crossRateFrom, crossRateWarmup, crossRateDecayFrom); // bad values fail before any work
       Engine.init(threads);
       Engine.seed(seed);
-      InfimmModel model = initFrom != null ? InfimmModel.load(initFrom, null) : InfimmModel.fromScratch(config(size), seed);
+      InfimmModel model = initFrom != null ? InfimmModel.load(initFrom, null) : InfimmModel.fromScratch(config(size).withMaskCls(maskCls), seed);
+      if (maskCls && !model.config().maskCls()) model = InfimmModel.load(initFrom, model.config().withMaskCls(true)); // same weights, CLS keys dropped
       int side = model.config().tile();
       InfimmTraining.Options o = new InfimmTraining.Options(stage, steps, batch, seed, side, side * model.config().maxGrid(), squareCurriculum, rate);
       InfimmTraining.Data source = InfimmTraining.documents(o.minSide(), o.maxSide());

@@ -19,13 +19,27 @@ package io.papers4j.multimodal.infimm;
  * @param tilePositions add the 2-D tile position embedding (paper yes; Tab. 6 removes it)
  * @param resamplerLatents 0 = no resampler (paper); R = a Perceiver resampler to R tokens (Tab. 7)
  * @param maxText longest token sequence
+ * @param maskCls drop every crop's ViT CLS token from the cross-attention's keys (not in the paper; off by default).
+ *     The paper's ViT is a pretrained EVA-CLIP whose CLS token summarises the crop; ours starts random, and the
+ *     cross-attention can park its weight on the CLS tokens (10 with a thumbnail and 3×3 tiles) and never find
+ *     the patch that holds the answer (docs/infimm-hd.md, tenth round: the fixed table cell read 99.0 / 80.2 /
+ *     11.5% at seeds 0/1/2 without, 55.2 / 100.0 / 100.0% with the CLS keys masked). A config.json without the
+ *     key loads with it off.
  */
 public record InfimmConfig(
     int patch, int visionDim, int visionLayers, int visionHeads, int baseResolution, int tile, int maxGrid,
     int lmDim, int lmLayers, int lmHeads, int crossEvery, int crossHeads, int crossHeadDim,
-    boolean tilePositions, int resamplerLatents, int maxText) {
+    boolean tilePositions, int resamplerLatents, int maxText, boolean maskCls) {
   /** Byte tokens 0-255, then the special tokens. */
   public static final int IMAGE_TOKEN = 256, END_OF_CHUNK = 257, PAD = 258, VOCAB = 259;
+
+  /** A config with the CLS keys kept (the paper's). */
+  public InfimmConfig(int patch, int visionDim, int visionLayers, int visionHeads, int baseResolution, int tile, int maxGrid,
+      int lmDim, int lmLayers, int lmHeads, int crossEvery, int crossHeads, int crossHeadDim,
+      boolean tilePositions, int resamplerLatents, int maxText) {
+    this(patch, visionDim, visionLayers, visionHeads, baseResolution, tile, maxGrid, lmDim, lmLayers, lmHeads, crossEvery,
+        crossHeads, crossHeadDim, tilePositions, resamplerLatents, maxText, false);
+  }
 
   public InfimmConfig {
     if (tile % patch != 0 || baseResolution % patch != 0) {
@@ -50,16 +64,21 @@ public record InfimmConfig(
 
   public InfimmConfig withTilePositions(boolean on) {
     return new InfimmConfig(patch, visionDim, visionLayers, visionHeads, baseResolution, tile, maxGrid, lmDim, lmLayers,
-        lmHeads, crossEvery, crossHeads, crossHeadDim, on, resamplerLatents, maxText);
+        lmHeads, crossEvery, crossHeads, crossHeadDim, on, resamplerLatents, maxText, maskCls);
   }
 
   public InfimmConfig withResampler(int latents) {
     return new InfimmConfig(patch, visionDim, visionLayers, visionHeads, baseResolution, tile, maxGrid, lmDim, lmLayers,
-        lmHeads, crossEvery, crossHeads, crossHeadDim, tilePositions, latents, maxText);
+        lmHeads, crossEvery, crossHeads, crossHeadDim, tilePositions, latents, maxText, maskCls);
   }
 
   public InfimmConfig withCrossEvery(int n) {
     return new InfimmConfig(patch, visionDim, visionLayers, visionHeads, baseResolution, tile, maxGrid, lmDim, lmLayers,
-        lmHeads, n, crossHeads, crossHeadDim, tilePositions, resamplerLatents, maxText);
+        lmHeads, n, crossHeads, crossHeadDim, tilePositions, resamplerLatents, maxText, maskCls);
+  }
+
+  public InfimmConfig withMaskCls(boolean on) {
+    return new InfimmConfig(patch, visionDim, visionLayers, visionHeads, baseResolution, tile, maxGrid, lmDim, lmLayers,
+        lmHeads, crossEvery, crossHeads, crossHeadDim, tilePositions, resamplerLatents, maxText, on);
   }
 }

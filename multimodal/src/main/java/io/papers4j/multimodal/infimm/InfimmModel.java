@@ -28,6 +28,7 @@ import org.bytedeco.pytorch.global.torch;
  * <pre>BASE:    x → pad square → resize base → ViT                           (L tokens)
  * FIXED:   x → pad square → resize tile (interpolated ViT positions) → ViT  (L' tokens)
  * DYNAMIC: x → [thumbnail; n×n tiles] → ViT each; tile (r, c) += PE2d(r, c) → concat ((1 + n²)·L' tokens)
+ * (option)  maskCls: every crop's CLS token dropped (L = patches only)
  * (ablation) visual → Perceiver resampler → R tokens
  * text: <image> question \n answer <|endofchunk|>  → FlamingoLm (x-attn every N layers)</pre>
  *
@@ -98,7 +99,7 @@ public final class InfimmModel implements Parameterized {
         crops.add(t.thumbnail().unsqueeze(0));
         crops.add(t.tiles());
       }
-      Tensor feats = vision.forward(torch.cat(new TensorVector(crops.toArray(new Tensor[0])))); // (Σ(1+n²), L, Cv)
+      Tensor feats = withoutCls(vision.forward(torch.cat(new TensorVector(crops.toArray(new Tensor[0]))))); // (Σ(1+n²), L, Cv)
       long at = 0;
       for (Tiling.Tiles t : tiles) {
         int n2 = t.grid() * t.grid();
@@ -115,7 +116,7 @@ public final class InfimmModel implements Parameterized {
       int side = res == Resolution.BASE ? config.baseResolution() : config.tile();
       List<Tensor> squares = new ArrayList<>();
       for (Tensor img : images) squares.add(Tiling.resize(Tiling.padToSquare(checked(img)), side).unsqueeze(0));
-      Tensor feats = vision.forward(torch.cat(new TensorVector(squares.toArray(new Tensor[0])))); // (B, L, Cv)
+      Tensor feats = withoutCls(vision.forward(torch.cat(new TensorVector(squares.toArray(new Tensor[0]))))); // (B, L, Cv)
       for (int i = 0; i < images.size(); i++) perImage.add(feats.select(0, i));
     }
     if (resampler != null) {
@@ -136,6 +137,15 @@ public final class InfimmModel implements Parameterized {
     }
     visual = torch.stack(new TensorVector(padded.toArray(new Tensor[0]))); // (B, M, Cv)
     return new Tensor[] {visual, valid};
+  }
+
+  /**
+   * The ViT's tokens (crops, 1 + P, Cv) less each crop's CLS token (row 0) when {@link InfimmConfig#maskCls}:
+   * dropping a key gives the cross-attention the same output as masking it, and the resampler (Tab. 7) then
+   * sees the same tokens as the cross-attention does.
+   */
+  private Tensor withoutCls(Tensor feats) {
+    return config.maskCls() ? feats.narrow(1, 1, feats.size(1) - 1) : feats;
   }
 
   private Tensor[] positions(Tiling.Tiles t) {

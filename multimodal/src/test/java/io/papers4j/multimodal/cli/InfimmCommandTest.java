@@ -47,6 +47,11 @@ class InfimmCommandTest {
     assertThat(ok("train", "--stage", "1", "--init-from", model.toString(), "--out", dir.resolve("raised").toString(), "--steps", "2", "--batch", "2",
         "--cross-rate", "10", "--cross-rate-from", "1", "--cross-rate-warmup", "1", "--cross-rate-decay-from", "1")).contains("stage 1: 2 steps");
     assertThat(new ObjectMapper().readTree(dir.resolve("raised/papers4j.json").toFile()).toString()).contains("\"cross_rate\"").contains("\"times\":10.0");
+    JsonNode keptCls = new ObjectMapper().readTree(dir.resolve("raised/config.json").toFile());
+    assertThat(keptCls.get("maskCls").asBoolean()).as("off unless asked").isFalse();
+    ok("train", "--stage", "1", "--init-from", model.toString(), "--out", dir.resolve("masked").toString(), "--steps", "1", "--batch", "2", "--mask-cls");
+    assertThat(new ObjectMapper().readTree(dir.resolve("masked/config.json").toFile()).get("maskCls").asBoolean()).as("recorded in config.json").isTrue();
+    assertThat(InfimmModel.load(dir.resolve("masked"), null).config().maskCls()).isTrue();
     assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--cross-rate", "0")).contains("--cross-rate must be a positive number, got 0.0");
     assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--data", "pdf")).contains("--data must be documents, web or mix, got pdf");
     assertThat(fails("eval", "--model", model.toString(), "--data", "mix")).contains("--data must be documents or web, got mix");
