@@ -102,6 +102,10 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
         + "its initialisation, as the paper's LLaVA keeps its vision tower frozen; in [0, 1] (default ${DEFAULT-VALUE}).")
     double visionLrScale;
 
+    @Option(names = "--gate-init", defaultValue = "0", description = "Starting value of every cross-attention gate (before tanh): 0 closes "
+        + "them, as Flamingo does, so no gradient reaches the ViT in the first step; 1 opens them to tanh 1 = 0.76 (default ${DEFAULT-VALUE}).")
+    double gateInit;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -117,7 +121,7 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
         default -> throw new IllegalArgumentException("--size must be quick, full or tiny, got " + size);
       };
       MlmFilterTraining.Recipe r = new MlmFilterTraining.Recipe(source, scored, generic, sigma, sampling.equals("uniform"),
-          new MlmFilterTraining.Options(steps, batch, lr, seed, visionLrScale), contrastShare);
+          new MlmFilterTraining.Options(steps, batch, lr, seed, visionLrScale, gateInit), contrastShare);
       Engine.init(2);
       Engine.seed(seed);
       double[] last = new double[2];

@@ -7,6 +7,7 @@ import io.papers4j.core.nn.Params;
 import io.papers4j.lm.llama.LlamaConfig;
 import io.papers4j.lm.llama.LlamaModel;
 import io.papers4j.multimodal.vlm.FlamingoLm;
+import io.papers4j.multimodal.vlm.GatedCrossAttention;
 import io.papers4j.multimodal.vlm.VisionEncoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +135,20 @@ public final class MlmFilterModel implements Parameterized {
     List<String> texts = new ArrayList<>(b);
     for (ByteArrayOutputStream o : out) texts.add(o.toString(StandardCharsets.UTF_8));
     return texts;
+  }
+
+  /**
+   * Sets every element of every cross-attention gate (attention and feed-forward, before tanh) to {@code value}. New
+   * blocks start at 0, where each is the identity and passes no gradient to the ViT or to its own attention.
+   */
+  public void setCrossAttentionGates(double value) {
+    try (NoGradGuard ng = new NoGradGuard()) {
+      for (GatedCrossAttention x : lm.crossAttn) {
+        x.namedParameters().forEach((k, v) -> {
+          if (k.equals("attn_gate") || k.equals("ff_gate")) v.fill_(new org.bytedeco.pytorch.Scalar(value));
+        });
+      }
+    }
   }
 
   /** Stacks (3, S, S) images into (B, 3, S, S). */

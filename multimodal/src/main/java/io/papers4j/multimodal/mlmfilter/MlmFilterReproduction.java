@@ -28,7 +28,7 @@ import org.bytedeco.pytorch.Tensor;
 public final class MlmFilterReproduction extends TimedReproduction {
   /** Sizes of a preset. */
   record Preset(MlmFilterConfig config, int sourcePairs, int scoredKept, int generic, double sigma, int filterSteps, int filterBatch,
-      double lr, double visionLrScale, int pool, double keep, int clipScoreSteps, int downSteps, int downBatch, int seeds, int evalPerTask, int ablationPairs,
+      double lr, double visionLrScale, double gateInit, int pool, double keep, int clipScoreSteps, int downSteps, int downBatch, int seeds, int evalPerTask, int ablationPairs,
       List<String> downstream) {}
 
   static final List<String> FILTERS = List.of("no_filter", "basic", "clipscore", "itm", "odf", "ctq", "su", "itm_and_odf", "oracle_itm");
@@ -46,9 +46,9 @@ public final class MlmFilterReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 0.1, 60, 0.3, 2, 2, 8, 1, 12, 16, CLAIM_FILTERS);
-      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 400, 32, 2e-3, 1, 1000, 0.3, 350, 350, 32, 3, 150, 120, CLAIM_FILTERS);
-      case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 1, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000, FILTERS);
+      case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 0.1, 1.0, 60, 0.3, 2, 2, 8, 1, 12, 16, CLAIM_FILTERS);
+      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 400, 32, 2e-3, 1, 0, 1000, 0.3, 350, 350, 32, 3, 150, 120, CLAIM_FILTERS);
+      case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 1, 0, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000, FILTERS);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -67,7 +67,7 @@ public final class MlmFilterReproduction extends TimedReproduction {
     int workers = Machine.cores();
     log(run, "training the filter (score-uniform instructions), the ablation filter (natural score distribution) and the CLIPScore model, "
         + Math.min(workers, 3) + " at a time");
-    MlmFilterTraining.Options fo = new MlmFilterTraining.Options(p.filterSteps(), p.filterBatch(), p.lr(), 0, p.visionLrScale());
+    MlmFilterTraining.Options fo = new MlmFilterTraining.Options(p.filterSteps(), p.filterBatch(), p.lr(), 0, p.visionLrScale(), p.gateInit());
     List<Callable<Object>> models = List.of(
         () -> MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), true, fo), sources, null),
         () -> MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), false, fo), sources, null),
@@ -183,12 +183,12 @@ public final class MlmFilterReproduction extends TimedReproduction {
         .reference("datacomp_medium_avg38_su_gpt4v", 24.0).reference("datacomp_medium_avg38_itm_and_odf_gpt4v", 34.5)
         .reference("datacomp_medium_avg38_basic", 28.5).reference("datacomp_medium_avg38_no_filter", 25.8)
         .reference("human_pearson_clipscore", 0.164).reference("human_pearson_itm_gpt4v", 0.328).reference("human_pearson_odf_gpt4v", 0.368);
-    String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons, 15%% Noto emoji), keep %.0f%%, filter %d steps × %d (its ViT at %s× the learning rate) from %d source pairs "
+    String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons, 15%% Noto emoji), keep %.0f%%, filter %d steps × %d (its ViT at %s× the learning rate, cross-attention gates starting at %s) from %d source pairs "
         + "(%d scored instructions kept + %d generic, teacher σ %.0f), CLIPScore model %d steps on the whole pool, downstream CLIP %d steps × %d, "
         + "%d seed(s), %d held-out images per task; %d malformed outputs of %d scored prompts; load at start %s, %d cores "
         + "(trainings and scoring side by side, %d at a time on one intra-op thread each). "
         + "Nothing is pretrained: the filter and every CLIP train from scratch; one teacher noise level (σ %.0f) was run.",
-        run.preset(), p.pool(), 100 * p.keep(), p.filterSteps(), p.filterBatch(), p.visionLrScale(), p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(),
+        run.preset(), p.pool(), 100 * p.keep(), p.filterSteps(), p.filterBatch(), p.visionLrScale(), p.gateInit(), p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(),
         p.clipScoreSteps(), p.downSteps(), p.downBatch(), p.seeds(), p.evalPerTask(), malformed, pool.size() * 4, run.loadAtStart(),
         workers, workers, p.sigma());
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(down, avg, corr, ablation, pu, pn, tvu, tvn, beats, c1, c2, c3, c4, rhoGap, separates, notes));

@@ -26,8 +26,11 @@ public final class MlmFilterTraining {
    * visionLrScale} times the learning rate: 1 = like the rest of the model, 0 = frozen at its initialisation (no
    * gradient is computed through it). The paper's LLaVA keeps its (pretrained) vision tower frozen in every stage; here
    * the ViT is a random initialisation, and training it at the full rate collapses its tokens (docs/mlm-filter.md).
+   * Every cross-attention gate of a new filter starts at {@code gateInit} (0 = Flamingo's closed gates, the default):
+   * closed gates pass no gradient to the ViT or the cross-attention in the first step, and at 0 most of them were still
+   * below 0.01 after 400 steps (docs/mlm-filter.md).
    */
-  public record Options(int steps, int batch, double lr, long seed, double visionLrScale) {
+  public record Options(int steps, int batch, double lr, long seed, double visionLrScale, double gateInit) {
     public Options {
       if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
       if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
@@ -35,9 +38,15 @@ public final class MlmFilterTraining {
       if (!(visionLrScale >= 0 && visionLrScale <= 1)) {
         throw new IllegalArgumentException("--vision-lr-scale must be in [0, 1], got " + visionLrScale);
       }
+      if (!Double.isFinite(gateInit)) throw new IllegalArgumentException("--gate-init must be a finite number, got " + gateInit);
     }
 
-    /** The ViT trained at the same learning rate as the rest. */
+    /** The cross-attention gates closed at the start. */
+    public Options(int steps, int batch, double lr, long seed, double visionLrScale) {
+      this(steps, batch, lr, seed, visionLrScale, 0);
+    }
+
+    /** The ViT trained at the same learning rate as the rest, the gates closed at the start. */
     public Options(int steps, int batch, double lr, long seed) {
       this(steps, batch, lr, seed, 1);
     }
@@ -95,7 +104,7 @@ public final class MlmFilterTraining {
     return data;
   }
 
-  /** Builds the instruction data and trains a new filter on it. */
+  /** Builds the instruction data and trains a new filter on it, its gates set to {@link Options#gateInit()}. */
   public static MlmFilterModel train(MlmFilterConfig config, Recipe r, WebPool.Sources sources, Progress progress) {
     return train(config, r, sources, progress, Precision.F32);
   }
@@ -103,6 +112,7 @@ public final class MlmFilterTraining {
   /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
   public static MlmFilterModel train(MlmFilterConfig config, Recipe r, WebPool.Sources sources, Progress progress, Precision precision) {
     MlmFilterModel m = new MlmFilterModel(config, r.options().seed());
+    m.setCrossAttentionGates(r.options().gateInit());
     train(m, instructions(r, sources), r.options(), progress, precision);
     return m;
   }

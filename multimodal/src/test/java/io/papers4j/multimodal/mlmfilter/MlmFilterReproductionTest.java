@@ -20,7 +20,7 @@ class MlmFilterReproductionTest {
     // the smoke and quick presets train downstream only the filters a claim compares
     assertThat(Files.readString(dir.resolve("README.md"))).doesNotContain("| basic |").contains("Not trained downstream at this size (no claim compares them): basic.");
     assertThat(r.metrics()).containsKey("down_oracle_itm_average").doesNotContainKey("down_basic_average");
-    assertThat(r.notes()).contains("its ViT at 0.1× the learning rate");
+    assertThat(r.notes()).contains("its ViT at 0.1× the learning rate, cross-attention gates starting at 1.0");
   }
 
   @Test
