@@ -47,7 +47,7 @@ public final class MlmFilterReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 0.1, 1.0, 60, 0.3, 2, 2, 8, 1, 12, 16, CLAIM_FILTERS);
-      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 400, 32, 2e-3, 1, 0, 1000, 0.3, 350, 350, 32, 3, 150, 120, CLAIM_FILTERS);
+      case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 400, 32, 2e-3, 0.1, 1.0, 1000, 0.3, 350, 350, 32, 3, 150, 120, CLAIM_FILTERS);
       case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 1, 0, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000, FILTERS);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };

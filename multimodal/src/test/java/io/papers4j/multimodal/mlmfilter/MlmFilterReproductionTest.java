@@ -31,6 +31,16 @@ class MlmFilterReproductionTest {
   }
 
   @Test
+  void the_quick_filter_trains_its_vit_at_a_tenth_of_the_rate_with_the_gates_opened() {
+    MlmFilterReproduction.Preset quick = MlmFilterReproduction.preset("quick"), full = MlmFilterReproduction.preset("full");
+    assertThat(quick.visionLrScale()).isEqualTo(0.1);
+    assertThat(quick.gateInit()).isEqualTo(1.0);
+    // the full preset keeps the recipe it was last run with
+    assertThat(full.visionLrScale()).isEqualTo(1);
+    assertThat(full.gateInit()).isZero();
+  }
+
+  @Test
   void a_filter_beats_a_baseline_only_in_every_seed_and_by_more_than_the_seed_spread() {
     assertThat(MlmFilterReproduction.beatsClear(new double[] {3, 4, 5}, new double[] {1, 1, 1})).isTrue();
     // one seed below the baseline
