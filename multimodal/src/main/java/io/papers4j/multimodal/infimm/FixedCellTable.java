@@ -60,16 +60,6 @@ public final class FixedCellTable {
 
   /** The pages as a stage's data, the curriculum's scale passed on; the question kinds asked for are ignored. */
   public static InfimmTraining.Data data() {
-    return new InfimmTraining.Data() {
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return FixedCellTable.sample(seed, 1.0);
-      }
-
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
-        return FixedCellTable.sample(seed, squareScale);
-      }
-    };
+    return InfimmTraining.scaledPages(FixedCellTable::sample);
   }
 }

@@ -132,6 +132,27 @@ public final class InfimmTraining {
     }
   }
 
+  /** A page source drawn at a curriculum scale (1 = real size) whatever the question kinds asked for. */
+  @FunctionalInterface
+  public interface ScaledPages {
+    Documents.Sample sample(long seed, double scale);
+  }
+
+  /** {@code pages} as a stage's data, the curriculum's scale passed on; the question kinds asked for are ignored. */
+  public static Data scaledPages(ScaledPages pages) {
+    return new Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return pages.sample(seed, 1.0);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return pages.sample(seed, squareScale);
+      }
+    };
+  }
+
   /** The Java2D documents with sides in [minSide, maxSide]. */
   public static Data documents(int minSide, int maxSide) {
     return new Data() {

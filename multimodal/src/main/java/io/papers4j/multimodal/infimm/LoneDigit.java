@@ -5,7 +5,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -53,16 +52,6 @@ public final class LoneDigit {
 
   /** The pages as a stage's data, the curriculum's scale passed on; the question kinds asked for are ignored. */
   public static InfimmTraining.Data data() {
-    return new InfimmTraining.Data() {
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return LoneDigit.sample(seed, 1.0);
-      }
-
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
-        return LoneDigit.sample(seed, squareScale);
-      }
-    };
+    return InfimmTraining.scaledPages(LoneDigit::sample);
   }
 }
