@@ -43,7 +43,8 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Supervision: z_p → z-scored log F0 and voicing; z_c → frame phone; h_t → speaker. Gradient
  * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d) (or, with
  * {@link FacodecConfig#speakerAdversary} "branches", on each group's mean separately; "frames", on
- * every frame of each group). With {@link FacodecConfig#speakerObjective} "confusion" the speaker
+ * every frame of each group; "voicing", on its means over voiced and unvoiced frames; "phones", on its
+ * mean over each phone's frames, with weights per phone). With {@link FacodecConfig#speakerObjective} "confusion" the speaker
  * adversaries are not reversed: each head reads standardised, detached codes and learns its own
  * cross-entropy, and the codes are pushed towards the heads' uniform output by a separate term
  * ({@link #SPEAKER_CONFUSION}) whose gradient {@link CodecTraining} clips apart from the codec's.
@@ -96,6 +97,8 @@ public final class Facodec implements Parameterized {
   final Head grlSpeakerFrameP, grlSpeakerFrameC, grlSpeakerFrameD;
   /** Speaker adversaries on each group's mean over voiced and over unvoiced frames ("voicing"), by head name. */
   final Map<String, Linear> grlSpeakerVoicing = new LinkedHashMap<>();
+  /** Speaker adversaries conditioned on the phone, one per code group ("phones"), by group name. */
+  final Map<String, PhoneSpeakerHead> grlSpeakerPhones = new LinkedHashMap<>();
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
@@ -149,6 +152,11 @@ public final class Facodec implements Parameterized {
       if (c.speakerAdversary().equals("voicing")) {
         for (String g : detail != null ? new String[] {"z_p", "z_c", "z_d"} : new String[] {"z_p", "z_c"}) {
           for (String v : new String[] {"voiced", "unvoiced"}) grlSpeakerVoicing.put(g + "/" + v, Layers.linear(init, d, c.speakers()));
+        }
+      }
+      if (c.speakerAdversary().equals("phones")) {
+        for (String g : detail != null ? new String[] {"z_p", "z_c", "z_d"} : new String[] {"z_p", "z_c"}) {
+          grlSpeakerPhones.put(g, new PhoneSpeakerHead(init, c.phones(), d, c.speakers()));
         }
       }
     } else {
@@ -330,7 +338,7 @@ public final class Facodec implements Parameterized {
         grl = sum(grl, phoneLoss(grlPhoneD.forward(rd), b).add(f0Loss(grlF0D.forward(rd), b)));
       }
       if (config.grlSpeaker()) {
-        adversary = speakerAdversary(e, b.speaker(), b.uv(), true);
+        adversary = speakerAdversary(e, b.speaker(), b.uv(), b.phones(), true);
         grl = sum(grl, adversary.loss());
       }
       if (grl != null) m.put("grl", grl);
@@ -366,6 +374,12 @@ public final class Facodec implements Parameterized {
    * {@code training}: whether this batch updates the confusion heads' running input statistics.
    */
   SpeakerAdversary speakerAdversary(Encoded e, Tensor speaker, Tensor uv, boolean training) {
+    return speakerAdversary(e, speaker, uv, null, training);
+  }
+
+  /** As above, with the frames' phones (B, T), which the "phones" adversary reads (else may be null). */
+  SpeakerAdversary speakerAdversary(Encoded e, Tensor speaker, Tensor uv, Tensor phones, boolean training) {
+    if (!grlSpeakerPhones.isEmpty()) return phoneSpeakerAdversary(e, speaker, phones, training);
     Map<String, Tensor> ce = new LinkedHashMap<>();
     if (!config.speakerObjective().equals("confusion")) {
       Tensor loss = null;
@@ -385,6 +399,42 @@ public final class Facodec implements Parameterized {
       // the codes' side: cross-entropy against the uniform distribution, minimal (ln S) when the head cannot tell
       Tensor logp = speakerAdversaryHead(in.getKey()).apply(x).log_softmax(-1);
       confusion = sum(confusion, logp.mean().neg());
+    }
+    return new SpeakerAdversary(loss, confusion, ce);
+  }
+
+  /**
+   * The "phones" adversary: per code group, a {@link PhoneSpeakerHead} on the group's mean over each
+   * phone's frames in each utterance (silence left out), every row labelled with its utterance's
+   * speaker. Reversal: the rows reach the head through a gradient reversal of {@code speakerGrlScale}
+   * × λ. Confusion: the head reads the rows standardised per phone, detached for its own loss, and the
+   * codes minimise the cross-entropy of its output against the uniform distribution, as for the other forms.
+   */
+  SpeakerAdversary phoneSpeakerAdversary(Encoded e, Tensor speaker, Tensor phones, boolean training) {
+    if (phones == null) throw new IllegalArgumentException("the phones speaker adversary needs the frames' phones");
+    boolean confusionObjective = config.speakerObjective().equals("confusion");
+    double lambda = grlLambda * config.speakerGrlScale();
+    Map<String, Tensor> ce = new LinkedHashMap<>();
+    Tensor loss = null, confusion = null;
+    Tensor[] z = {e.zp(), e.zc(), e.zd()};
+    String[] g = {"z_p", "z_c", "z_d"};
+    for (int k = 0; k < 3; k++) {
+      PhoneSpeakerHead head = grlSpeakerPhones.get(g[k]);
+      if (z[k] == null || head == null) continue;
+      PhoneSpeakerHead.Rows r = PhoneSpeakerHead.rows(z[k], phones, config.phones());
+      if (r == null) continue; // no speech frame in the batch
+      Tensor y = speaker.index_select(0, r.utt());
+      if (!confusionObjective) {
+        Tensor l = speakerCe(head.forward(Layers.reverseGradient(r.x(), lambda), r.phone()), y);
+        ce.put(g[k], l);
+        loss = sum(loss, l);
+        continue;
+      }
+      Tensor x = head.standardise(r.x(), r.phoneIds(), training);
+      Tensor own = speakerCe(head.forward(x.detach(), r.phone()), y); // the head's best response
+      ce.put(g[k], own);
+      loss = sum(loss, own);
+      confusion = sum(confusion, head.forward(x, r.phone()).log_softmax(-1).mean().neg());
     }
     return new SpeakerAdversary(loss, confusion, ce);
   }
@@ -490,6 +540,7 @@ public final class Facodec implements Parameterized {
    * utterance mean from their input, not the contrast between kinds of frame.
    */
   Map<String, Tensor> speakerAdversaryInputs(Encoded e, Tensor uv) {
+    if (!grlSpeakerPhones.isEmpty()) throw new IllegalArgumentException("the phones speaker adversary reads per-phone rows: see phoneSpeakerAdversary");
     Map<String, Tensor> out = new LinkedHashMap<>();
     if (!grlSpeakerVoicing.isEmpty()) {
       if (uv == null) throw new IllegalArgumentException("the voicing speaker adversary needs the frames' voicing");
@@ -578,6 +629,8 @@ public final class Facodec implements Parameterized {
       if (grlSpeakerFrameD != null) p.add("grl.speaker_frames_detail", grlSpeakerFrameD);
       grlSpeakerVoicing.forEach((k, v) -> p.add("grl.speaker_voicing." + k.replace("z_p", "prosody").replace("z_c", "content")
           .replace("z_d", "detail").replace('/', '_'), v));
+      grlSpeakerPhones.forEach((k, v) -> p.add("grl.speaker_phones." + k.replace("z_p", "prosody").replace("z_c", "content")
+          .replace("z_d", "detail"), v));
     } else {
       p.add("fvq.residual", plain).add("decoder.norm", plainNorm);
     }

@@ -32,7 +32,8 @@ import java.util.Map;
  * @param speakerAdversary {@code "sum"}: one speaker adversary on mean_t(z_p + z_c + z_d) (as
  *     released); {@code "branches"}: one on each group's utterance mean (docs/naturalspeech3.md, probe 9);
  *     {@code "frames"}: one convolutional head per group on every frame (probe 10); {@code "voicing"}: two
- *     per group, on its mean over the voiced and over the unvoiced frames (probe 12)
+ *     per group, on its mean over the voiced and over the unvoiced frames (probe 12); {@code "phones"}: one per
+ *     group on its mean over the frames of each phone in each utterance, with weights per phone (probe 13)
  * @param speakerGrlScale the speaker adversary's gradient-reversal coefficient in units of the
  *     other GRLs' λ (1: the same λ)
  * @param speakerObjective {@code "reversal"}: the speaker adversaries' cross-entropy reversed into the
@@ -47,7 +48,7 @@ public record FacodecConfig(
     String speakerAdversary, double speakerGrlScale, String speakerObjective) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
-  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing");
+  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing", "phones");
   public static final java.util.List<String> SPEAKER_OBJECTIVES = java.util.List.of("reversal", "confusion");
 
   public FacodecConfig {
@@ -105,8 +106,10 @@ public record FacodecConfig(
   /**
    * The speaker adversary's form: {@code "sum"} (one head on mean_t(z_p + z_c + z_d), as released),
    * {@code "branches"} (one head per code group, each on its own utterance mean, so the groups
-   * cannot hide the speaker by cancelling in the sum) or {@code "frames"} (one convolutional head per
-   * group on every frame, for the speaker cues that vary within the utterance), with its gradient-reversal coefficient
+   * cannot hide the speaker by cancelling in the sum), {@code "frames"} (one convolutional head per
+   * group on every frame, for the speaker cues that vary within the utterance), {@code "voicing"} (two per
+   * group, on its means over voiced and unvoiced frames) or {@code "phones"} (one per group on its mean over
+   * each phone's frames, weights per phone), with its gradient-reversal coefficient
    * {@code scale} × the other GRLs' λ.
    */
   public FacodecConfig withSpeakerAdversary(String mode, double scale) {
