@@ -9,6 +9,7 @@ import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
+import io.papers4j.multimodal.mlmfilter.ClipPretraining;
 import io.papers4j.multimodal.mlmfilter.Filtering;
 import io.papers4j.multimodal.mlmfilter.Metric;
 import io.papers4j.multimodal.mlmfilter.MlmFilterConfig;
@@ -17,6 +18,7 @@ import io.papers4j.multimodal.mlmfilter.MlmFilterTraining;
 import io.papers4j.multimodal.mlmfilter.Pairs;
 import io.papers4j.multimodal.mlmfilter.PoolScorer;
 import io.papers4j.multimodal.mlmfilter.WebPool;
+import io.papers4j.multimodal.vlm.Clip;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Option;
     name = "mlmfilter",
     mixinStandardHelpOptions = true,
     description = "MLM-Filter (arXiv 2403.02677): a vision-language model fine-tuned to score image-text pairs (ITM, ODF, CTQ, SU) as a data filter.",
-    subcommands = {MlmFilterCommand.Pool.class, MlmFilterCommand.Train.class, MlmFilterCommand.Score.class, MlmFilterCommand.Filter.class})
+    subcommands = {MlmFilterCommand.Pool.class, MlmFilterCommand.PretrainClip.class, MlmFilterCommand.Train.class, MlmFilterCommand.Score.class, MlmFilterCommand.Filter.class})
 public final class MlmFilterCommand extends ParentCommand implements CliCommand {
 
   @Command(name = "pool", mixinStandardHelpOptions = true, description = "Write a noisy web-crawl pool with known truth (PNGs + pairs.jsonl with the oracle's scores).")
@@ -53,6 +55,51 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
       Engine.init(2);
       Path f = Pairs.write(WebPool.build(n, seed, WebPool.Sources.standard()), out);
       System.out.println("mlmfilter pool: " + n + " pairs in " + f);
+      return 0;
+    }
+  }
+
+  @Command(name = "pretrain-clip", mixinStandardHelpOptions = true, description = {
+      "Pretrain a CLIP on clean scene captions apart from any pool (fresh scenes, every batch new pairs), for CLIPScore and as "
+          + "the filter's ViT ('train --vision-from-clip').",
+      "The defaults are the CLIP of 'reproduce mlm-filter --quick' (1,000 batches of 64 in shape groups of 4)."})
+  static final class PretrainClip implements Callable<Integer> {
+    @Option(names = "--out", required = true, description = "CLIP directory to write.")
+    Path out;
+
+    @Option(names = "--size", defaultValue = "quick", description = "The filter size whose ViT the tower fits: quick, full or tiny (default ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "Optimiser steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Pairs per step (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--group", defaultValue = "4", description = "Scenes per shape group, differing only in the main object's shape; 1 = plain draws (default ${DEFAULT-VALUE}).")
+    int group;
+
+    @Option(names = "--seed", defaultValue = "7004", description = "Seed of the CLIP and of its scenes (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+      MlmFilterConfig c = Train.config(size);
+      ClipPretraining.Options o = new ClipPretraining.Options(steps, batch, group, seed);
+      Engine.init(2);
+      double[] last = new double[2];
+      Clip clip;
+      try (ProgressBar bar = new ProgressBar("mlmfilter pretrain-clip", steps, "pairs")) {
+        clip = ClipPretraining.pretrain(ClipPretraining.config(c.vision()), o, java.util.Set.of(), (s, loss) -> {
+          if (s == 1) last[0] = loss;
+          last[1] = loss;
+          bar.update(s, loss, batch);
+        });
+      }
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("pretraining", o.toString() + ", clean scene captions apart from any pool");
+      clip.save(out, info);
+      System.out.printf(Locale.ROOT, "mlmfilter pretrain-clip: %d steps × %d, loss %.3f → %.3f; saved %s%n", steps, batch, last[0], last[1], out);
       return 0;
     }
   }
@@ -106,23 +153,38 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
         + "them, as Flamingo does, so no gradient reaches the ViT in the first step; 1 opens them to tanh 1 = 0.76 (default ${DEFAULT-VALUE}).")
     double gateInit;
 
+    @Option(names = "--vision-from-clip", paramLabel = "DIR", description = "Start the ViT from the vision tower of this CLIP "
+        + "directory (written by 'mlmfilter pretrain-clip'; its tower must have the --size's ViT config), as LLaVA's ViT is a "
+        + "pretrained CLIP's; with --vision-lr-scale 0 it stays frozen.")
+    Path visionFromClip;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
+
+    static MlmFilterConfig config(String size) {
+      return switch (size) {
+        case "quick" -> MlmFilterConfig.quick();
+        case "full" -> MlmFilterConfig.full();
+        case "tiny" -> MlmFilterConfig.tiny();
+        default -> throw new IllegalArgumentException("--size must be quick, full or tiny, got " + size);
+      };
+    }
 
     @Override
     public Integer call() {
       if (!sampling.equals("uniform") && !sampling.equals("natural")) {
         throw new IllegalArgumentException("--sampling must be uniform or natural, got " + sampling);
       }
-      MlmFilterConfig c = switch (size) {
-        case "quick" -> MlmFilterConfig.quick();
-        case "full" -> MlmFilterConfig.full();
-        case "tiny" -> MlmFilterConfig.tiny();
-        default -> throw new IllegalArgumentException("--size must be quick, full or tiny, got " + size);
-      };
+      MlmFilterConfig c = config(size);
       MlmFilterTraining.Recipe r = new MlmFilterTraining.Recipe(source, scored, generic, sigma, sampling.equals("uniform"),
           new MlmFilterTraining.Options(steps, batch, lr, seed, visionLrScale, gateInit), contrastShare);
       Engine.init(2);
+      // read (and checked against the filter's ViT) before any training starts: a bad directory fails at once
+      Clip tower = null;
+      if (visionFromClip != null) {
+        tower = ClipPretraining.load(visionFromClip);
+        ClipPretraining.checkFits(tower, c, visionFromClip.toString());
+      }
       Engine.seed(seed);
       double[] last = new double[2];
       MlmFilterModel m;
@@ -131,10 +193,11 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
           if (s == 1) last[0] = loss;
           last[1] = loss;
           bar.update(s, loss, batch);
-        }, precision.get());
+        }, precision.get(), tower);
       }
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("recipe", r.toString());
+      info.put("vision_from_clip", visionFromClip == null ? "none (a random ViT)" : visionFromClip.toAbsolutePath().toString());
       info.put("seed", seed);
       info.put("precision", precision.get().id());
       info.put("first_loss", last[0]);

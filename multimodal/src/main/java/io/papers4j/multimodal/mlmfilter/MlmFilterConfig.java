@@ -48,6 +48,11 @@ public record MlmFilterConfig(int patch, int visionDim, int visionLayers, int vi
     return new MlmFilterConfig(8, 16, 2, 2, 32, 32, 2, 2, 1, 2, 8, 24, 8);
   }
 
+  /** The ViT's config (a CLIP whose vision tower has this config fits the filter: {@link ClipPretraining#copyTower}). */
+  public io.papers4j.multimodal.vlm.VisionEncoder.Config vision() {
+    return new io.papers4j.multimodal.vlm.VisionEncoder.Config(patch, visionDim, visionLayers, visionHeads, side);
+  }
+
   /** Prompt length: <image>, caption field, "\n", three-byte tag, ":". */
   public int promptLength() {
     return 1 + captionBytes + 1 + 3 + 1;

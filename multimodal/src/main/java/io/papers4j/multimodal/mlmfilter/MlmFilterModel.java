@@ -43,7 +43,7 @@ public final class MlmFilterModel implements Parameterized {
   public MlmFilterModel(MlmFilterConfig c, long seed) {
     Init init = Init.normal(seed, 0.02);
     this.config = c;
-    this.vision = new VisionEncoder(new VisionEncoder.Config(c.patch(), c.visionDim(), c.visionLayers(), c.visionHeads(), c.side()), init);
+    this.vision = new VisionEncoder(c.vision(), init);
     LlamaConfig lc = LlamaConfig.llama(MlmFilterConfig.VOCAB, c.lmDim(), 3 * c.lmDim(), c.lmLayers(), c.lmHeads(), c.lmHeads(),
         c.sequenceLength(), 1e-5, 10000, false);
     this.lm = new FlamingoLm(new LlamaModel(lc, Init.normal(seed + 1, 0.02), null), c.visionDim(), c.crossEvery(),

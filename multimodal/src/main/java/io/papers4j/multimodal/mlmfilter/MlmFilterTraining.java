@@ -4,6 +4,7 @@ import io.papers4j.core.tensor.NativeExit;
 import io.papers4j.core.optim.AdamConfig;
 import io.papers4j.core.optim.AdamW;
 import io.papers4j.core.tensor.Precision;
+import io.papers4j.multimodal.vlm.Clip;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,9 +18,10 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Instruction tuning of the filter, as a script (paper: 2 epochs, lr 2e-5, cosine, 3% warm-up, weight
- * decay 0, from a projector-pretrained LLaVA). Nothing pretrained exists here, so the whole model
- * trains from scratch with a larger lr (2e-3 in the quick preset and `mlmfilter train`) over several
- * epochs; gradient clipping 1.0; AdamW.
+ * decay 0, from a projector-pretrained LLaVA). No pretrained language model exists here, so the decoder and the
+ * cross-attention train from scratch with a larger lr (2e-3 in the quick preset and `mlmfilter train`) over several
+ * epochs; gradient clipping 1.0; AdamW. The ViT can start from a CLIP's vision tower (the quick preset: a CLIP pretrained
+ * apart from the pool, {@link ClipPretraining}), frozen as LLaVA keeps it.
  */
 public final class MlmFilterTraining {
   /**
@@ -112,7 +114,17 @@ public final class MlmFilterTraining {
 
   /** As above with the forward passes in {@code precision} (weights and optimizer state stay float32). */
   public static MlmFilterModel train(MlmFilterConfig config, Recipe r, WebPool.Sources sources, Progress progress, Precision precision) {
+    return train(config, r, sources, progress, precision, null);
+  }
+
+  /**
+   * As above with the ViT copied from {@code tower}'s vision tower before training ({@link ClipPretraining#copyTower}; null =
+   * the filter's own random ViT). With {@link Options#visionLrScale()} 0 it stays that CLIP's tower, as LLaVA's does.
+   */
+  public static MlmFilterModel train(MlmFilterConfig config, Recipe r, WebPool.Sources sources, Progress progress, Precision precision,
+      Clip tower) {
     MlmFilterModel m = new MlmFilterModel(config, r.options().seed());
+    if (tower != null) ClipPretraining.copyTower(tower, m, "the pretrained CLIP");
     m.setCrossAttentionGates(r.options().gateInit());
     train(m, instructions(r, sources), r.options(), progress, precision);
     return m;

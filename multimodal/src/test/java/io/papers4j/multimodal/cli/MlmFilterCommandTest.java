@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import io.papers4j.multimodal.mlmfilter.MlmFilterModel;
+import io.papers4j.multimodal.vlm.Clip;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,5 +75,41 @@ class MlmFilterCommandTest {
     assertThat(fails("train", "--out", model.toString(), "--vision-lr-scale", "2")).contains("--vision-lr-scale must be in [0, 1], got 2.0");
     assertThat(fails("train", "--out", model.toString(), "--contrast-share", "1")).contains("--contrast-share must be in [0, 1), got 1.0");
     assertThat(fails("train", "--out", model.toString(), "--gate-init", "NaN")).contains("--gate-init must be a finite number, got NaN");
+  }
+
+  @Test
+  void a_filter_trained_from_a_pretrained_clip_holds_its_tower_and_bad_clip_directories_give_one_message(@TempDir Path dir) throws Exception {
+    Path clip = dir.resolve("clip"), model = dir.resolve("model");
+    ok("pretrain-clip", "--out", clip.toString(), "--size", "tiny", "--steps", "2", "--batch", "8");
+    ok("train", "--out", model.toString(), "--size", "tiny", "--steps", "2", "--batch", "4", "--source", "10", "--scored", "20", "--generic", "4",
+        "--vision-from-clip", clip.toString(), "--vision-lr-scale", "0", "--gate-init", "1");
+    // the saved filter's ViT is the CLIP's tower, tensor for tensor (frozen through training)
+    Map<String, Tensor> tower = Clip.load(clip).vision.namedParameters(), vit = MlmFilterModel.load(model).vision.namedParameters();
+    assertThat(vit.keySet()).isEqualTo(tower.keySet());
+    tower.forEach((k, v) -> assertThat(vit.get(k).equal(v)).as(k).isTrue());
+    assertThat(Files.readString(model.resolve("papers4j.json"))).contains("vision_from_clip").contains(clip.getFileName().toString());
+
+    Path quickClip = dir.resolve("quick-clip");
+    ok("pretrain-clip", "--out", quickClip.toString(), "--steps", "1", "--batch", "4");
+    String tinyTrain = "--size tiny --steps 1 --batch 4 --source 10 --scored 20 --generic 4";
+    List<String> base = List.of(tinyTrain.split(" "));
+    assertThat(fails(args("train", "--out", dir.resolve("x").toString(), base, "--vision-from-clip", dir.resolve("absent").toString())))
+        .contains("CLIP directory not found: " + dir.resolve("absent")).contains("mlmfilter pretrain-clip");
+    assertThat(fails(args("train", "--out", dir.resolve("x").toString(), base, "--vision-from-clip", quickClip.toString())))
+        .contains("the CLIP's vision tower (patch 8, width 64, 3 layers, 4 heads, 32 px) does not fit the filter's ViT (patch 8, width 16, 2 layers, 2 heads, 32 px)");
+    assertThat(fails(args("train", "--out", dir.resolve("x").toString(), base, "--vision-from-clip", model.toString())))
+        .contains("not the config of a CLIP model");
+    assertThat(fails(args("train", "--out", dir.resolve("x").toString(), base, "--vision-from-clip", dir.toString())))
+        .contains("is not a CLIP model (needs config.json and model.safetensors");
+    assertThat(Files.exists(dir.resolve("x"))).as("nothing written by a refused training").isFalse();
+    assertThat(fails("pretrain-clip", "--out", dir.resolve("y").toString(), "--group", "9")).contains("shape groups must hold 1-5 scenes, got 9");
+  }
+
+  private static String[] args(String cmd, String outFlag, String out, List<String> base, String flag, String value) {
+    List<String> a = new java.util.ArrayList<>(List.of(cmd, outFlag, out));
+    a.addAll(base);
+    a.add(flag);
+    a.add(value);
+    return a.toArray(String[]::new);
   }
 }

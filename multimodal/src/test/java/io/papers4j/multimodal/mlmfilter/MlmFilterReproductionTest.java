@@ -20,7 +20,10 @@ class MlmFilterReproductionTest {
     // the smoke and quick presets train downstream only the filters a claim compares
     assertThat(Files.readString(dir.resolve("README.md"))).doesNotContain("| basic |").contains("Not trained downstream at this size (no claim compares them): basic.");
     assertThat(r.metrics()).containsKey("down_oracle_itm_average").doesNotContainKey("down_basic_average");
-    assertThat(r.notes()).contains("its ViT at 0.1× the learning rate, cross-attention gates starting at 1.0");
+    // CLIPScore and both filters' ViT come from a CLIP pretrained apart from the pool (frozen in the filters)
+    assertThat(r.notes()).contains("its ViT the pretrained CLIP's tower at 0.0× the learning rate, cross-attention gates starting at 1.0",
+        "CLIPScore from a CLIP pretrained on 24 clean scene captions apart from the pool (3 steps × 8 in shape groups of 4, seed 7004");
+    assertThat(r.metrics()).containsEntry("clipscore_model", "pretrained apart from the pool").containsKeys("pretrained_clip_shape", "pretrained_clip_average");
   }
 
   @Test
@@ -31,11 +34,15 @@ class MlmFilterReproductionTest {
   }
 
   @Test
-  void the_quick_filter_trains_its_vit_at_a_tenth_of_the_rate_with_the_gates_opened() {
+  void the_quick_preset_scores_with_a_pretrained_clip_and_keeps_its_tower_frozen_in_the_filter() {
     MlmFilterReproduction.Preset quick = MlmFilterReproduction.preset("quick"), full = MlmFilterReproduction.preset("full");
-    assertThat(quick.visionLrScale()).isEqualTo(0.1);
+    assertThat(quick.pretrainedClip()).isEqualTo(new ClipPretraining.Options(1000, 64, 4, 7004));
+    assertThat(quick.visionLrScale()).isZero();
     assertThat(quick.gateInit()).isEqualTo(1.0);
+    // the recipe's CLIP has the filter's ViT: the pretrained CLIP is both CLIPScore's model and the filter's tower
+    assertThat(ClipPretraining.config(quick.config().vision())).isEqualTo(Downstream.recipe());
     // the full preset keeps the recipe it was last run with
+    assertThat(full.pretrainedClip()).isNull();
     assertThat(full.visionLrScale()).isEqualTo(1);
     assertThat(full.gateInit()).isZero();
   }
