@@ -99,6 +99,8 @@ public final class Facodec implements Parameterized {
   final Map<String, Linear> grlSpeakerVoicing = new LinkedHashMap<>();
   /** Speaker adversaries conditioned on the phone, one per code group ("phones"), by group name. */
   final Map<String, PhoneSpeakerHead> grlSpeakerPhones = new LinkedHashMap<>();
+  /** Beside them ("phones+mean"): one head per code group on its phone-centred utterance mean, by group name. */
+  final Map<String, Linear> grlSpeakerCentredMean = new LinkedHashMap<>();
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
@@ -154,9 +156,10 @@ public final class Facodec implements Parameterized {
           for (String v : new String[] {"voiced", "unvoiced"}) grlSpeakerVoicing.put(g + "/" + v, Layers.linear(init, d, c.speakers()));
         }
       }
-      if (c.speakerAdversary().equals("phones")) {
+      if (c.speakerAdversary().startsWith("phones")) {
         for (String g : detail != null ? new String[] {"z_p", "z_c", "z_d"} : new String[] {"z_p", "z_c"}) {
           grlSpeakerPhones.put(g, new PhoneSpeakerHead(init, c.phones(), d, c.speakers()));
+          if (c.speakerAdversary().equals("phones+mean")) grlSpeakerCentredMean.put(g, Layers.linear(init, d, c.speakers()));
         }
       }
     } else {
@@ -409,6 +412,10 @@ public final class Facodec implements Parameterized {
    * speaker. Reversal: the rows reach the head through a gradient reversal of {@code speakerGrlScale}
    * × λ. Confusion: the head reads the rows standardised per phone, detached for its own loss, and the
    * codes minimise the cross-entropy of its output against the uniform distribution, as for the other forms.
+   * "phones+mean" adds per group a linear head (named "z_c/mean" etc.) on the utterance's mean over its speech
+   * frames, each frame minus its phone's running mean: the shift shared by all phones, which a head reading
+   * one phone at a time cannot see and which the composition of phones no longer hides (docs probe 13);
+   * the same objective, its input standardised per feature by running statistics under confusion.
    */
   SpeakerAdversary phoneSpeakerAdversary(Encoded e, Tensor speaker, Tensor phones, boolean training) {
     if (phones == null) throw new IllegalArgumentException("the phones speaker adversary needs the frames' phones");
@@ -418,10 +425,12 @@ public final class Facodec implements Parameterized {
     Tensor loss = null, confusion = null;
     Tensor[] z = {e.zp(), e.zc(), e.zd()};
     String[] g = {"z_p", "z_c", "z_d"};
+    PhoneSpeakerHead.Rows[] rows = new PhoneSpeakerHead.Rows[3];
     for (int k = 0; k < 3; k++) {
       PhoneSpeakerHead head = grlSpeakerPhones.get(g[k]);
       if (z[k] == null || head == null) continue;
       PhoneSpeakerHead.Rows r = PhoneSpeakerHead.rows(z[k], phones, config.phones());
+      rows[k] = r;
       if (r == null) continue; // no speech frame in the batch
       Tensor y = speaker.index_select(0, r.utt());
       if (!confusionObjective) {
@@ -435,6 +444,25 @@ public final class Facodec implements Parameterized {
       ce.put(g[k], own);
       loss = sum(loss, own);
       confusion = sum(confusion, head.forward(x, r.phone()).log_softmax(-1).mean().neg());
+    }
+    for (int k = 0; k < 3; k++) {
+      Linear meanHead = grlSpeakerCentredMean.get(g[k]);
+      PhoneSpeakerHead.Rows r = rows[k];
+      if (meanHead == null || r == null) continue;
+      // centred after the phone head has taken this batch into its statistics (above)
+      Tensor m = PhoneSpeakerHead.utteranceMean(grlSpeakerPhones.get(g[k]).centre(r.x(), r.phoneIds()), r, (int) z[k].size(0));
+      String name = g[k] + "/mean";
+      if (!confusionObjective) {
+        Tensor l = speakerCe(meanHead.forward(Layers.reverseGradient(m, lambda)), speaker);
+        ce.put(name, l);
+        loss = sum(loss, l);
+        continue;
+      }
+      Tensor x = standardise(name, m, training);
+      Tensor own = speakerCe(meanHead.forward(x.detach()), speaker);
+      ce.put(name, own);
+      loss = sum(loss, own);
+      confusion = sum(confusion, meanHead.forward(x).log_softmax(-1).mean().neg());
     }
     return new SpeakerAdversary(loss, confusion, ce);
   }
@@ -630,6 +658,8 @@ public final class Facodec implements Parameterized {
       grlSpeakerVoicing.forEach((k, v) -> p.add("grl.speaker_voicing." + k.replace("z_p", "prosody").replace("z_c", "content")
           .replace("z_d", "detail").replace('/', '_'), v));
       grlSpeakerPhones.forEach((k, v) -> p.add("grl.speaker_phones." + k.replace("z_p", "prosody").replace("z_c", "content")
+          .replace("z_d", "detail"), v));
+      grlSpeakerCentredMean.forEach((k, v) -> p.add("grl.speaker_centred_mean." + k.replace("z_p", "prosody").replace("z_c", "content")
           .replace("z_d", "detail"), v));
     } else {
       p.add("fvq.residual", plain).add("decoder.norm", plainNorm);

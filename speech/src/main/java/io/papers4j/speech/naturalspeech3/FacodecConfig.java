@@ -33,7 +33,8 @@ import java.util.Map;
  *     released); {@code "branches"}: one on each group's utterance mean (docs/naturalspeech3.md, probe 9);
  *     {@code "frames"}: one convolutional head per group on every frame (probe 10); {@code "voicing"}: two
  *     per group, on its mean over the voiced and over the unvoiced frames (probe 12); {@code "phones"}: one per
- *     group on its mean over the frames of each phone in each utterance, with weights per phone (probe 13)
+ *     group on its mean over the frames of each phone in each utterance, with weights per phone (probe 13);
+ *     {@code "phones+mean"}: those, and beside them one per group on its phone-centred utterance mean (probe 14)
  * @param speakerGrlScale the speaker adversary's gradient-reversal coefficient in units of the
  *     other GRLs' λ (1: the same λ)
  * @param speakerObjective {@code "reversal"}: the speaker adversaries' cross-entropy reversed into the
@@ -48,7 +49,7 @@ public record FacodecConfig(
     String speakerAdversary, double speakerGrlScale, String speakerObjective) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
-  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing", "phones");
+  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing", "phones", "phones+mean");
   public static final java.util.List<String> SPEAKER_OBJECTIVES = java.util.List.of("reversal", "confusion");
 
   public FacodecConfig {
@@ -109,7 +110,8 @@ public record FacodecConfig(
    * cannot hide the speaker by cancelling in the sum), {@code "frames"} (one convolutional head per
    * group on every frame, for the speaker cues that vary within the utterance), {@code "voicing"} (two per
    * group, on its means over voiced and unvoiced frames) or {@code "phones"} (one per group on its mean over
-   * each phone's frames, weights per phone), with its gradient-reversal coefficient
+   * each phone's frames, weights per phone) or {@code "phones+mean"} (those and one per group on its utterance
+   * mean of speech frames, each frame minus its phone's running mean), with its gradient-reversal coefficient
    * {@code scale} × the other GRLs' λ.
    */
   public FacodecConfig withSpeakerAdversary(String mode, double scale) {

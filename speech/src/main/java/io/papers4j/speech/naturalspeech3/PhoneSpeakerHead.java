@@ -41,9 +41,10 @@ final class PhoneSpeakerHead implements Parameterized {
   /**
    * The rows a head reads: {@code x} (K, D), one per (utterance, phone) pair present, the mean of the
    * group's frames of that phone; {@code phone} (K) and {@code utt} (K) int64; {@code phoneIds} the
-   * same phones as Java ints. Silence (phone 0) is left out.
+   * same phones as Java ints; {@code uttIds} and {@code frames} (how many frames each row averages) as Java
+   * ints, for a mean over the utterance's speech frames built from the rows. Silence (phone 0) is left out.
    */
-  record Rows(Tensor x, Tensor phone, Tensor utt, int[] phoneIds) {}
+  record Rows(Tensor x, Tensor phone, Tensor utt, int[] phoneIds, int[] uttIds, int[] frames) {}
 
   /** Per-phone means of z (B, T, D) over the frames labelled by {@code phones} (B, T'); null when no frame is speech. */
   static Rows rows(Tensor z, Tensor phones, int phoneCount) {
@@ -58,16 +59,18 @@ final class PhoneSpeakerHead implements Parameterized {
     for (int i = 0; i < n.length; i++) if (n[i] > 0 && i % phoneCount != 0) idx.add(i);
     if (idx.isEmpty()) return null;
     long[] flat = new long[idx.size()], phone = new long[idx.size()], utt = new long[idx.size()];
-    int[] ids = new int[idx.size()];
+    int[] ids = new int[idx.size()], uttIds = new int[idx.size()], frames = new int[idx.size()];
     for (int k = 0; k < flat.length; k++) {
       flat[k] = idx.get(k);
       phone[k] = idx.get(k) % phoneCount;
       utt[k] = idx.get(k) / phoneCount;
       ids[k] = (int) phone[k];
+      uttIds[k] = (int) utt[k];
+      frames[k] = Math.round(n[idx.get(k)]);
     }
     Tensor sel = Batches.longs(flat, flat.length);
     Tensor x = sums.reshape(b * phoneCount, d).index_select(0, sel).div(counts.reshape(-1).index_select(0, sel).unsqueeze(1));
-    return new Rows(x, Batches.longs(phone, phone.length), Batches.longs(utt, utt.length), ids);
+    return new Rows(x, Batches.longs(phone, phone.length), Batches.longs(utt, utt.length), ids, uttIds, frames);
   }
 
   /** Logits (K, S) of rows x (K, D) of the phones {@code phone} (K). */
@@ -124,6 +127,33 @@ final class PhoneSpeakerHead implements Parameterized {
     }
     for (int j = 0; j < dim; j++) sd[j] = (float) Math.sqrt(spread[j] + 1e-5);
     return x.sub(Batches.floats(mu, rows.length, dim)).div(Batches.floats(sd, dim));
+  }
+
+  /**
+   * x (K, D) minus each row's phone running mean (constants; a phone never seen in training: the row
+   * itself, no deviation known). The statistics are those {@link #standardise} keeps; x unchanged before any.
+   */
+  Tensor centre(Tensor x, int[] phoneIds) {
+    if (spread == null) return x;
+    float[][] rows = Batches.rows(x.detach().to(torch.ScalarType.Float));
+    float[] mu = new float[rows.length * dim];
+    for (int k = 0; k < rows.length; k++) {
+      float[] m = phoneMean[phoneIds[k]];
+      System.arraycopy(m != null ? m : rows[k], 0, mu, k * dim, dim);
+    }
+    return x.sub(Batches.floats(mu, rows.length, dim));
+  }
+
+  /**
+   * Each utterance's mean over its speech frames built from its rows (B, D): rows weighted by the frames
+   * they average; an utterance of the batch without speech gives zeros.
+   */
+  static Tensor utteranceMean(Tensor rows, Rows r, int batch) {
+    float[] w = new float[batch * r.frames().length];
+    int[] total = new int[batch];
+    for (int k = 0; k < r.frames().length; k++) total[r.uttIds()[k]] += r.frames()[k];
+    for (int k = 0; k < r.frames().length; k++) w[r.uttIds()[k] * r.frames().length + k] = r.frames()[k] / (float) total[r.uttIds()[k]];
+    return Batches.floats(w, batch, r.frames().length).to(rows.scalar_type()).mm(rows);
   }
 
   @Override

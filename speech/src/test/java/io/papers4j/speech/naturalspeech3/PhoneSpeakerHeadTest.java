@@ -159,4 +159,89 @@ class PhoneSpeakerHeadTest {
     saved.put("strides", List.of(2, 4, 5, 5));
     assertThat(FacodecConfig.fromMap(saved).speakerAdversary()).isEqualTo("phones");
   }
+
+  /**
+   * The "phones+mean" head's input: each utterance's mean over its speech frames of z minus each frame's
+   * phone running mean, i.e. the rows centred by {@link PhoneSpeakerHead#centre} and weighted by their frames.
+   */
+  @Test
+  void centredUtteranceMeanIsTheSpeechMeanOfFramesMinusTheirPhoneMeans() {
+    Engine.seed(6);
+    PhoneSpeakerHead h = new PhoneSpeakerHead(Init.normal(6, 0.02), 7, 16, 3);
+    int n = 40;
+    int[] ids = new int[n];
+    for (int k = 0; k < n; k++) ids[k] = 1 + k % 4;
+    float[] off = new float[n];
+    for (int k = 0; k < n; k++) off[k] = 3 * ids[k];
+    Tensor train = torch.randn(n, 16).add(Batches.floats(off, n, 1));
+    Tensor z = torch.randn(2, 5, 16);
+    PhoneSpeakerHead.Rows r = PhoneSpeakerHead.rows(z, phones(), 7);
+    assertThat(r.frames()).containsExactly(3, 1, 3);
+    assertThat(r.uttIds()).containsExactly(0, 0, 1);
+    float[] zv = values(z);
+    float[] plain = values(PhoneSpeakerHead.utteranceMean(h.centre(r.x(), r.phoneIds()), r, 2));
+    for (int j = 0; j < 16; j++) {
+      assertThat(plain[j]).as("no statistics yet: the plain speech mean")
+          .isCloseTo((zv[j] + zv[16 + j] + zv[48 + j] + zv[64 + j]) / 4, offset(1e-5f));
+    }
+    h.standardise(train, ids, true);
+    float[][] mu = new float[4][];
+    for (int p = 1; p <= 3; p++) mu[p] = values(h.centre(torch.zeros(1, 16), new int[] {p}).neg());
+    assertThat(mu[3][0]).as("phone 3's running mean").isCloseTo(9, offset(1.0f));
+    float[] m = values(PhoneSpeakerHead.utteranceMean(h.centre(r.x(), r.phoneIds()), r, 2));
+    int[][] frames = {{0, 0, 1}, {1, 0, 1}, {3, 0, 2}, {4, 0, 1}, {0, 1, 3}, {1, 1, 3}, {2, 1, 3}}; // t, utterance, phone
+    for (int j = 0; j < 16; j++) {
+      double[] expect = new double[2];
+      for (int[] f : frames) expect[f[1]] += (zv[(f[1] * 5 + f[0]) * 16 + j] - mu[f[2]][j]) / (f[1] == 0 ? 4 : 3);
+      assertThat(m[j]).isCloseTo((float) expect[0], offset(1e-4f));
+      assertThat(m[16 + j]).isCloseTo((float) expect[1], offset(1e-4f));
+    }
+  }
+
+  /**
+   * "phones+mean" joins the per-phone heads and a head per group on the phone-centred utterance mean:
+   * both kinds learn on their own loss (which reaches no code), and each pushes the codes; the mean head's
+   * push is the same on every speech frame of an utterance (it reads their mean) and nothing on silence.
+   * The default and the plain "phones" form have no mean heads.
+   */
+  @Test
+  void phonesAndCentredMeanHeadsTogether() {
+    assertThat(FacodecConfig.small(7, 3).speakerAdversary()).isEqualTo("sum");
+    assertThat(new Facodec(tiny(true).withSpeakerAdversary("phones", 1), 4).namedParameters().keySet())
+        .noneMatch(k -> k.startsWith("grl.speaker_centred_mean"));
+    Engine.seed(4);
+    Facodec m = new Facodec(tiny(true).withSpeakerAdversary("phones+mean", 1).withSpeakerObjective("confusion"), 4);
+    assertThat(m.namedParameters()).containsKeys("grl.speaker_phones.content.weight", "grl.speaker_centred_mean.content.weight",
+        "grl.speaker_centred_mean.detail.bias");
+    assertThat(m.speakerAdversaryParameterNames()).hasSize(12);
+    Tensor[] z = {torch.randn(2, 5, 16).set_requires_grad(true), torch.randn(2, 5, 16).set_requires_grad(true),
+        torch.randn(2, 5, 16).set_requires_grad(true)};
+    Facodec.Encoded e = new Facodec.Encoded(null, z[0], z[1], z[2], null, null, null);
+    Tensor spk = Batches.longs(new long[] {0, 2}, 2);
+    Facodec.SpeakerAdversary a = m.speakerAdversary(e, spk, null, phones(), true);
+    assertThat(a.headCe()).containsOnlyKeys("z_p", "z_c", "z_d", "z_p/mean", "z_c/mean", "z_d/mean");
+    a.loss().backward();
+    for (Tensor t : z) assertThat(t.grad().defined()).as("the heads' own loss reaches no code").isFalse();
+    assertThat(values(m.grlSpeakerPhones.get("z_c").weight.grad().abs().sum())[0]).isGreaterThan(0f);
+    assertThat(values(m.grlSpeakerCentredMean.get("z_c").weight.grad().abs().sum())[0]).isGreaterThan(0f);
+    TensorVector both = torch.grad(new TensorVector(a.confusion()), new TensorVector(z[1]));
+    // the per-phone heads silenced (constant logits): what still reaches the codes comes from the mean heads
+    try (NoGradGuard g = new NoGradGuard()) {
+      for (PhoneSpeakerHead h : m.grlSpeakerPhones.values()) {
+        h.weight.zero_();
+        h.bias.zero_();
+      }
+    }
+    Tensor meanOnly = torch.grad(new TensorVector(m.speakerAdversary(e, spk, null, phones(), false).confusion()), new TensorVector(z[1])).get(0);
+    float[] g = values(meanOnly), gb = values(both.get(0));
+    assertThat(values(meanOnly.abs().sum())[0]).as("the mean head pushes z_c").isGreaterThan(0f);
+    for (int j = 0; j < 16; j++) {
+      for (int t : new int[] {1, 3, 4}) assertThat(g[t * 16 + j]).isCloseTo(g[j], offset(1e-6f)); // utterance 0's speech frames
+      for (int t : new int[] {1, 2}) assertThat(g[(5 + t) * 16 + j]).isCloseTo(g[5 * 16 + j], offset(1e-6f)); // utterance 1's
+      for (int t : new int[] {2, 8, 9}) assertThat(g[t * 16 + j]).as("silence").isEqualTo(0f);
+    }
+    boolean phoneHeadsPushed = false;
+    for (int k = 0; k < g.length; k++) phoneHeadsPushed |= Math.abs(gb[k] - g[k]) > 1e-6f;
+    assertThat(phoneHeadsPushed).as("with their weights the per-phone heads add their own push").isTrue();
+  }
 }
