@@ -14,6 +14,8 @@ import io.papers4j.multimodal.infimm.InfimmConfig;
 import io.papers4j.multimodal.infimm.InfimmModel;
 import io.papers4j.multimodal.infimm.InfimmServer;
 import io.papers4j.multimodal.infimm.InfimmTraining;
+import io.papers4j.multimodal.infimm.LoneDigit;
+import io.papers4j.multimodal.infimm.VisionPretraining;
 import io.papers4j.multimodal.infimm.WebPages;
 import io.papers4j.multimodal.vlm.Images;
 import java.nio.file.Files;
@@ -91,6 +93,11 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
         description = "Drop every crop's ViT CLS token from the cross-attention's keys (not in the paper; kept in config.json; a model from --init-from keeps its own setting unless this turns it on).")
     boolean maskCls;
 
+    @Option(names = "--vision-pretrain-steps", defaultValue = "0",
+        description = "Before the stage, train the ViT with a linear head to classify a lone digit drawn at a random place on a 96-px page, "
+            + "at dynamic resolution, for this many steps of --batch pages (not in the paper; 0 = off; default ${DEFAULT-VALUE}).")
+    int visionPretrainSteps;
+
     @Mixin PrecisionOption precision;
 
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
@@ -98,6 +105,9 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
 
     @Override
     public Integer call() {
+      if (visionPretrainSteps < 0) throw new IllegalArgumentException("--vision-pretrain-steps must be >= 0, got " + visionPretrainSteps);
+      VisionPretraining.Options pretrain = visionPretrainSteps == 0 ? null
+          : new VisionPretraining.Options(visionPretrainSteps, batch, seed, VisionPretraining.DEFAULT_RATE);
       if (!data.equals("documents") && !data.equals("web") && !data.equals("mix")) {
         throw new IllegalArgumentException("--data must be documents, web or mix, got " + data);
       }
@@ -112,6 +122,13 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       if (!data.equals("documents")) {
         List<Documents.Sample> web = webSamples(WebPages.pick(pages, seed, WebPages.Split.TRAIN));
         source = data.equals("web") ? InfimmTraining.pool(web) : InfimmTraining.alternate(source, InfimmTraining.pool(web));
+      }
+      double[] pretrainLosses = null;
+      if (pretrain != null) {
+        try (ProgressBar bar = new ProgressBar("infimm vision pretraining", pretrain.steps(), "page")) {
+          pretrainLosses = VisionPretraining.train(model, pretrain, InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(),
+              (s, loss) -> bar.update(s, loss, batch)).losses();
+        }
       }
       double[] losses;
       try (ProgressBar bar = new ProgressBar("infimm stage " + stage, steps, "doc")) {
@@ -131,6 +148,14 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       info.put("cross_rate", rateInfo);
       info.put("data", data);
       if (!data.equals("documents")) info.put("web_pages", pages);
+      if (pretrain != null) {
+        Map<String, Object> vp = new LinkedHashMap<>();
+        vp.put("steps", pretrain.steps());
+        vp.put("rate", pretrain.rate());
+        vp.put("data", "lone digit at a random place");
+        vp.put("final_loss", pretrainLosses[pretrainLosses.length - 1]);
+        info.put("vision_pretrain", vp);
+      }
       info.put("resolution", InfimmTraining.resolution(stage).name().toLowerCase(Locale.ROOT));
       info.put("final_loss", losses[losses.length - 1]);
       model.save(out, info);

@@ -34,8 +34,32 @@ public final class LoneDigit {
     return new Documents.Sample(page(background, digit, scale), Documents.Kind.READ, "caption?", d, d);
   }
 
+  /**
+   * The page of {@code seed} with its digit at a random place: centre x in [12, 84], y in [16, 80] (whole
+   * pixels), so the 8-px digit lies inside the page and falls on any patch at any offset inside it; the
+   * curriculum's scale grows it about that centre. The frozen random ViT gives this digit's identity linearly
+   * from its tokens only at 24% (100% at the fixed place; docs/infimm-hd.md, "The tenth round"), and after {@link
+   * VisionPretraining} on these pages at 66% ("The eleventh round").
+   */
+  public static Documents.Sample anywhere(long seed, double scale) {
+    if (!(scale >= 1)) throw new IllegalArgumentException("digit scale must be >= 1, got " + scale);
+    Random r = new Random(seed * 0x9E3779B97F4A7C15L + 13);
+    int background = r.nextInt(Documents.BACKGROUNDS.length), digit = r.nextInt(10);
+    int cx = ANYWHERE_X0 + r.nextInt(ANYWHERE_SPAN_X), cy = ANYWHERE_Y0 + r.nextInt(ANYWHERE_SPAN_Y);
+    String d = Integer.toString(digit);
+    return new Documents.Sample(page(background, digit, cx, cy, scale), Documents.Kind.READ, "caption?", d, d);
+  }
+
+  /** The random place's range: centre x in [12, 84], y in [16, 80]. */
+  static final int ANYWHERE_X0 = 12, ANYWHERE_SPAN_X = 73, ANYWHERE_Y0 = 16, ANYWHERE_SPAN_Y = 65;
+
   /** A page with the given background (index into the documents' backgrounds) and digit (0-9, or -1 for none). */
   static BufferedImage page(int background, int digit, double scale) {
+    return page(background, digit, CENTRE_X, CENTRE_Y, scale);
+  }
+
+  /** As above with the digit centred at ({@code cx}, {@code cy}): its left edge 2.5 px and baseline 3 px from it at real size. */
+  static BufferedImage page(int background, int digit, double cx, double cy, double scale) {
     BufferedImage img = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -44,7 +68,7 @@ public final class LoneDigit {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 8).deriveFont((float) (8 * scale)));
     g.setColor(Color.BLACK);
     if (digit >= 0) {
-      g.drawString(Integer.toString(digit), (float) (CENTRE_X - (CENTRE_X - LEFT) * scale), (float) (CENTRE_Y + (BASELINE - CENTRE_Y) * scale));
+      g.drawString(Integer.toString(digit), (float) (cx - (CENTRE_X - LEFT) * scale), (float) (cy + (BASELINE - CENTRE_Y) * scale));
     }
     g.dispose();
     return img;
@@ -53,5 +77,10 @@ public final class LoneDigit {
   /** The pages as a stage's data, the curriculum's scale passed on; the question kinds asked for are ignored. */
   public static InfimmTraining.Data data() {
     return InfimmTraining.scaledPages(LoneDigit::sample);
+  }
+
+  /** The pages with the digit at a random place ({@link #anywhere}) as a stage's data, the curriculum's scale passed on. */
+  public static InfimmTraining.Data anywhereData() {
+    return InfimmTraining.scaledPages(LoneDigit::anywhere);
   }
 }

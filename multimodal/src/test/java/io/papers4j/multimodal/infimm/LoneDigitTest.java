@@ -55,6 +55,41 @@ class LoneDigitTest {
     assertThatThrownBy(() -> LoneDigit.sample(1, 0.5)).hasMessageContaining("digit scale must be >= 1, got 0.5");
   }
 
+  @Test
+  void theDigitAnywhereLiesInsideThePageAtPlacesSpreadOverIt() {
+    java.util.Set<Integer> columns = new java.util.HashSet<>(), rows = new java.util.HashSet<>();
+    int[] seen = new int[10];
+    for (long seed = 0; seed < 300; seed++) {
+      Documents.Sample s = LoneDigit.anywhere(seed, 1.0);
+      assertThat(s.caption()).matches("[0-9]").isEqualTo(s.answer()).isEqualTo(LoneDigit.anywhere(seed, 1.0).answer());
+      assertThat(s.question()).isEqualTo("caption?");
+      seen[Integer.parseInt(s.answer())]++;
+      int[] small = ink(s.image());
+      assertThat(small[4]).as("seed %d: the 8-px digit is drawn", seed).isGreaterThan(5);
+      assertThat(small[2] - small[0]).as("8-px type is narrow").isLessThan(8);
+      assertThat(small[3] - small[1]).as("and short").isLessThan(9);
+      assertThat(small[0]).as("inside the page").isGreaterThanOrEqualTo(8);
+      assertThat(small[1]).isGreaterThanOrEqualTo(8);
+      assertThat(small[2]).isLessThan(LoneDigit.SIDE - 6);
+      assertThat(small[3]).isLessThan(LoneDigit.SIDE - 10);
+      columns.add(small[0] / 8);
+      rows.add(small[1] / 8);
+      int[] big = ink(LoneDigit.anywhere(seed, 4.0).image());
+      assertThat(big[4]).as("4x: many times the ink").isGreaterThan(8 * small[4]);
+      int cx = (small[0] + small[2]) / 2, cy = (small[1] + small[3]) / 2;
+      assertThat(big[0]).as("the large digit covers the small one's centre").isLessThanOrEqualTo(cx);
+      assertThat(big[2]).isGreaterThanOrEqualTo(cx);
+      assertThat(big[1]).isLessThanOrEqualTo(cy);
+      assertThat(big[3]).isGreaterThanOrEqualTo(cy);
+    }
+    assertThat(columns).as("the digit's left edge falls in most 8-px patch columns").hasSizeGreaterThanOrEqualTo(9);
+    assertThat(rows).as("and its top in most patch rows").hasSizeGreaterThanOrEqualTo(8);
+    for (int d = 0; d < 10; d++) assertThat(seen[d]).as("digit %d drawn about equally often (30 of 300)", d).isBetween(12, 50);
+    assertThat(ink(LoneDigit.anywhereData().sample(3, List.of(Documents.Kind.TABLE), 2.0).image())).isEqualTo(ink(LoneDigit.anywhere(3, 2.0).image()));
+    assertThat(ink(LoneDigit.anywhereData().sample(3, null).image())).isEqualTo(ink(LoneDigit.anywhere(3, 1.0).image()));
+    assertThatThrownBy(() -> LoneDigit.anywhere(1, 0.5)).hasMessageContaining("digit scale must be >= 1, got 0.5");
+  }
+
   /**
    * The recipe of docs/infimm-hd.md's "The eighth round" reads the lone digit: a fresh quick model, stage-1
    * settings at dynamic resolution, 1,000 steps of batch 8, the digit 4× larger at first and real size from
