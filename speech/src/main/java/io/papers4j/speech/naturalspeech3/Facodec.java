@@ -655,17 +655,19 @@ public final class Facodec implements Parameterized {
       if (grlSpeakerD != null) p.add("grl.speaker_detail", grlSpeakerD);
       if (grlSpeakerFrameP != null) p.add("grl.speaker_frames_prosody", grlSpeakerFrameP).add("grl.speaker_frames_content", grlSpeakerFrameC);
       if (grlSpeakerFrameD != null) p.add("grl.speaker_frames_detail", grlSpeakerFrameD);
-      grlSpeakerVoicing.forEach((k, v) -> p.add("grl.speaker_voicing." + k.replace("z_p", "prosody").replace("z_c", "content")
-          .replace("z_d", "detail").replace('/', '_'), v));
-      grlSpeakerPhones.forEach((k, v) -> p.add("grl.speaker_phones." + k.replace("z_p", "prosody").replace("z_c", "content")
-          .replace("z_d", "detail"), v));
-      grlSpeakerCentredMean.forEach((k, v) -> p.add("grl.speaker_centred_mean." + k.replace("z_p", "prosody").replace("z_c", "content")
-          .replace("z_d", "detail"), v));
+      grlSpeakerVoicing.forEach((k, v) -> p.add("grl.speaker_voicing." + groupName(k).replace('/', '_'), v));
+      grlSpeakerPhones.forEach((k, v) -> p.add("grl.speaker_phones." + groupName(k), v));
+      grlSpeakerCentredMean.forEach((k, v) -> p.add("grl.speaker_centred_mean." + groupName(k), v));
     } else {
       p.add("fvq.residual", plain).add("decoder.norm", plainNorm);
     }
     p.add("decoder.in", decIn);
     for (int i = 0; i < decUnits.size(); i++) p.add("decoder.res." + i, decUnits.get(i));
     return p.add("decoder.act", decAct).add("decoder.out", decOut).map();
+  }
+
+  /** A head key's code groups ("z_p", "z_c", "z_d") spelled as in checkpoint names ("prosody", "content", "detail"). */
+  private static String groupName(String key) {
+    return key.replace("z_p", "prosody").replace("z_c", "content").replace("z_d", "detail");
   }
 }

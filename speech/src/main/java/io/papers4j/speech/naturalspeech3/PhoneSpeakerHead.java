@@ -119,14 +119,9 @@ final class PhoneSpeakerHead implements Parameterized {
       }
     }
     if (spread == null) return x;
-    float[] mu = new float[rows.length * dim], sd = new float[dim];
-    for (int k = 0; k < rows.length; k++) {
-      float[] m = phoneMean[phoneIds[k]];
-      if (m != null) System.arraycopy(m, 0, mu, k * dim, dim);
-      else System.arraycopy(rows[k], 0, mu, k * dim, dim); // a phone never seen in training: no deviation known
-    }
+    float[] sd = new float[dim];
     for (int j = 0; j < dim; j++) sd[j] = (float) Math.sqrt(spread[j] + 1e-5);
-    return x.sub(Batches.floats(mu, rows.length, dim)).div(Batches.floats(sd, dim));
+    return centre(x, phoneIds).div(Batches.floats(sd, dim));
   }
 
   /**
