@@ -22,12 +22,27 @@ class SpeechCommandTest {
   @TempDir Path dir;
 
   int run(String... args) {
-    CommandLine cl = new CommandLine(new SpeechCommand());
     StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    int rc = cl.execute(args);
+    int rc = cli(err).execute(args);
     if (rc != 0) System.err.println(err);
     return rc;
+  }
+
+  /** Asserts a non-zero exit and returns the one-line message (the CLI's error handler prints no stack trace either). */
+  String fails(String... args) {
+    StringWriter err = new StringWriter();
+    assertThat(cli(err).execute(args)).as(String.join(" ", args)).isNotZero();
+    return err.toString();
+  }
+
+  private static CommandLine cli(StringWriter err) {
+    CommandLine cl = new CommandLine(new SpeechCommand());
+    cl.setErr(new PrintWriter(err));
+    cl.setExecutionExceptionHandler((e, c, p) -> {
+      c.getErr().println("error: " + e.getMessage());
+      return 1;
+    });
+    return cl;
   }
 
   @Test
@@ -94,14 +109,15 @@ class SpeechCommandTest {
     assertThat(Double.parseDouble(l1.group(1))).as(eval16).isFinite().isPositive();
     // a decoded file has as many frames as the source (hop 200)
     assertThat(Wav.read(dir.resolve("d.wav")).frames()).isEqualTo(u1.audio().length);
-    // bad input: a missing file is a non-zero exit, not a crash
-    assertThat(run("convert", "--model", m, "--source", dir.resolve("missing.wav").toString(), "--voice", b.toString(),
-        "--out", dir.resolve("x.wav").toString())).isNotZero();
+    // bad input: a missing file is one message naming it, not a crash
+    assertThat(fails("convert", "--model", m, "--source", dir.resolve("missing.wav").toString(), "--voice", b.toString(),
+        "--out", dir.resolve("x.wav").toString())).contains("missing.wav");
+    assertThat(dir.resolve("x.wav")).doesNotExist();
     // an unknown corpus kind, and more timbre-only speakers than voice variants, are refused before any synthesis
-    assertThat(run("codec", "train", "--out", dir.resolve("c1").toString(), "--corpus", "voices")).isNotZero();
-    assertThat(run("codec", "train", "--out", dir.resolve("c2").toString(), "--corpus", "timbre", "--speakers", "99")).isNotZero();
+    assertThat(fails("codec", "train", "--out", dir.resolve("c1").toString(), "--corpus", "voices")).contains("voices");
+    assertThat(fails("codec", "train", "--out", dir.resolve("c2").toString(), "--corpus", "timbre", "--speakers", "99")).contains("99");
     // so is an unknown speaker objective
-    assertThat(run("codec", "train", "--out", dir.resolve("c3").toString(), "--speaker-objective", "uniform")).isNotZero();
+    assertThat(fails("codec", "train", "--out", dir.resolve("c3").toString(), "--speaker-objective", "uniform")).contains("uniform");
     assertThat(dir.resolve("c1")).doesNotExist();
     assertThat(dir.resolve("c2")).doesNotExist();
     assertThat(dir.resolve("c3")).doesNotExist();
