@@ -114,7 +114,7 @@ public final class SpeechCommand extends ParentCommand implements CliCommand {
     String quantiserInput;
 
     @Option(names = "--speaker-adversary", defaultValue = "sum",
-        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released), 'branches' (one per code group on its mean), 'frames' (one per code group on every frame) 'voicing' (two per code group, on its mean over voiced and over unvoiced frames) 'phones' (one per code group on its mean over each phone's frames, with weights per phone) or 'phones+mean' (those and one per code group on its phone-centred utterance mean) (default ${DEFAULT-VALUE}).")
+        description = "Speaker gradient-reversal adversary: 'sum' (one on the mean of z_p + z_c + z_d, as released), 'branches' (one per code group on its mean), 'frames' (one per code group on every frame) 'voicing' (two per code group, on its mean over voiced and over unvoiced frames) 'phones' (one per code group on its mean over each phone's frames, with weights per phone) 'phones+mean' (those and one per code group on its phone-centred utterance mean) or 'probe' (the speaker probe of the criterion, a logistic regression on whole-utterance code means, refitted every 25 steps on the current codec and read on each crop's means) (default ${DEFAULT-VALUE}).")
     String speakerAdversary;
 
     @Option(names = "--speaker-grl-scale", defaultValue = "1",

@@ -96,6 +96,8 @@ public final class CodecTraining {
             : r.lr() * 0.5 * (1 + Math.cos(Math.PI * (step - warm) / Math.max(1, r.steps() - warm)));
         opt.setLearningRate(lr);
         model.grlLambda = r.grlLambda(step);
+        // the probe adversary's classifier is refitted on whole utterances of the current codec, outside the step's graph
+        if (model.speakerProbe != null && config.grlSpeaker() && model.speakerProbe.due(step)) model.speakerProbe.refit(model, train, step, seed);
         try (PointerScope scope = new PointerScope()) {
           Facodec.Batch b = Batches.crops(train, r.batch(), r.cropFrames(), rnd, r.timbreElsewhere() && config.factorised());
           float[] keepV = new float[r.batch()];

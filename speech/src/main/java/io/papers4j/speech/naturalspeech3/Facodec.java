@@ -44,7 +44,8 @@ import org.bytedeco.pytorch.global.torch;
  * reversal: phone on z_p, F0 on z_c, phone + F0 on z_d, speaker on mean_t(z_p + z_c + z_d) (or, with
  * {@link FacodecConfig#speakerAdversary} "branches", on each group's mean separately; "frames", on
  * every frame of each group; "voicing", on its means over voiced and unvoiced frames; "phones", on its
- * mean over each phone's frames, with weights per phone). With {@link FacodecConfig#speakerObjective} "confusion" the speaker
+ * mean over each phone's frames, with weights per phone; "probe", through the criterion's speaker probe refitted during
+ * training on whole-utterance means, {@link SpeakerProbeAdversary}). With {@link FacodecConfig#speakerObjective} "confusion" the speaker
  * adversaries are not reversed: each head reads standardised, detached codes and learns its own
  * cross-entropy, and the codes are pushed towards the heads' uniform output by a separate term
  * ({@link #SPEAKER_CONFUSION}) whose gradient {@link CodecTraining} clips apart from the codec's.
@@ -101,10 +102,13 @@ public final class Facodec implements Parameterized {
   final Map<String, PhoneSpeakerHead> grlSpeakerPhones = new LinkedHashMap<>();
   /** Beside them ("phones+mean"): one head per code group on its phone-centred utterance mean, by group name. */
   final Map<String, Linear> grlSpeakerCentredMean = new LinkedHashMap<>();
+  /** The criterion's speaker probe refitted during training ("probe"), or null; no parameters. */
+  final SpeakerProbeAdversary speakerProbe;
 
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
     this.instanceNormInput = c.quantiserInput().equals("instance-norm");
+    this.speakerProbe = c.factorised() && c.speakerAdversary().equals("probe") ? new SpeakerProbeAdversary(c.speakers()) : null;
     Init init = Init.normal(seed, 0.02);
     int d = c.dim();
     stem = new Conv(init, 1, c.ngf(), 7, 1, 1);
@@ -342,7 +346,7 @@ public final class Facodec implements Parameterized {
       }
       if (config.grlSpeaker()) {
         adversary = speakerAdversary(e, b.speaker(), b.uv(), b.phones(), true);
-        grl = sum(grl, adversary.loss());
+        if (adversary.loss() != null) grl = sum(grl, adversary.loss()); // null: the probe adversary before its first fit
       }
       if (grl != null) m.put("grl", grl);
     }
@@ -383,6 +387,7 @@ public final class Facodec implements Parameterized {
   /** As above, with the frames' phones (B, T), which the "phones" adversary reads (else may be null). */
   SpeakerAdversary speakerAdversary(Encoded e, Tensor speaker, Tensor uv, Tensor phones, boolean training) {
     if (!grlSpeakerPhones.isEmpty()) return phoneSpeakerAdversary(e, speaker, phones, training);
+    if (speakerProbe != null) return probeSpeakerAdversary(e, speaker);
     Map<String, Tensor> ce = new LinkedHashMap<>();
     if (!config.speakerObjective().equals("confusion")) {
       Tensor loss = null;
@@ -463,6 +468,31 @@ public final class Facodec implements Parameterized {
       ce.put(name, own);
       loss = sum(loss, own);
       confusion = sum(confusion, meanHead.forward(x).log_softmax(-1).mean().neg());
+    }
+    return new SpeakerAdversary(loss, confusion, ce);
+  }
+
+  /**
+   * The "probe" adversary ({@link SpeakerProbeAdversary}): each code group's crop mean through the classifier
+   * last refitted on whole-utterance means. Reversal: its cross-entropy through a gradient reversal of
+   * {@code speakerGrlScale} × λ, into the total. Confusion: no loss into the total (the classifier is fit
+   * apart, not by gradient), and the codes minimise the cross-entropy of its output against the uniform
+   * distribution. Before the first refit: no term. {@code headCe}: the classifier's cross-entropy on the
+   * batch with the true speakers, detached (how well it reads the current crops).
+   */
+  SpeakerAdversary probeSpeakerAdversary(Encoded e, Tensor speaker) {
+    boolean confusionObjective = config.speakerObjective().equals("confusion");
+    double lambda = grlLambda * config.speakerGrlScale();
+    Encoded in = confusionObjective ? e
+        : new Encoded(e.h(), Layers.reverseGradient(e.zp(), lambda), Layers.reverseGradient(e.zc(), lambda),
+            e.zd() == null ? null : Layers.reverseGradient(e.zd(), lambda), e.timbre(), e.codes(), e.vqLoss());
+    Map<String, Tensor> ce = new LinkedHashMap<>();
+    Tensor loss = null, confusion = null;
+    for (Map.Entry<String, Tensor> l : speakerProbe.logits(in).entrySet()) {
+      Tensor own = speakerCe(l.getValue(), speaker);
+      ce.put(l.getKey(), own.detach());
+      if (confusionObjective) confusion = sum(confusion, l.getValue().log_softmax(-1).mean().neg());
+      else loss = sum(loss, own);
     }
     return new SpeakerAdversary(loss, confusion, ce);
   }
@@ -569,6 +599,7 @@ public final class Facodec implements Parameterized {
    */
   Map<String, Tensor> speakerAdversaryInputs(Encoded e, Tensor uv) {
     if (!grlSpeakerPhones.isEmpty()) throw new IllegalArgumentException("the phones speaker adversary reads per-phone rows: see phoneSpeakerAdversary");
+    if (speakerProbe != null) throw new IllegalArgumentException("the probe speaker adversary has no heads of its own: see probeSpeakerAdversary");
     Map<String, Tensor> out = new LinkedHashMap<>();
     if (!grlSpeakerVoicing.isEmpty()) {
       if (uv == null) throw new IllegalArgumentException("the voicing speaker adversary needs the frames' voicing");

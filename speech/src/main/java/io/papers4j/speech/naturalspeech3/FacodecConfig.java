@@ -34,7 +34,9 @@ import java.util.Map;
  *     {@code "frames"}: one convolutional head per group on every frame (probe 10); {@code "voicing"}: two
  *     per group, on its mean over the voiced and over the unvoiced frames (probe 12); {@code "phones"}: one per
  *     group on its mean over the frames of each phone in each utterance, with weights per phone (probe 13);
- *     {@code "phones+mean"}: those, and beside them one per group on its phone-centred utterance mean (probe 14)
+ *     {@code "phones+mean"}: those, and beside them one per group on its phone-centred utterance mean (probe 14);
+ *     {@code "probe"}: the criterion's speaker probe refitted every few steps on whole-utterance means of the
+ *     current codec, read on each group's crop means ({@link SpeakerProbeAdversary}, probe 15)
  * @param speakerGrlScale the speaker adversary's gradient-reversal coefficient in units of the
  *     other GRLs' λ (1: the same λ)
  * @param speakerObjective {@code "reversal"}: the speaker adversaries' cross-entropy reversed into the
@@ -49,7 +51,7 @@ public record FacodecConfig(
     String speakerAdversary, double speakerGrlScale, String speakerObjective) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
-  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing", "phones", "phones+mean");
+  public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing", "phones", "phones+mean", "probe");
   public static final java.util.List<String> SPEAKER_OBJECTIVES = java.util.List.of("reversal", "confusion");
 
   public FacodecConfig {
@@ -111,7 +113,8 @@ public record FacodecConfig(
    * group on every frame, for the speaker cues that vary within the utterance), {@code "voicing"} (two per
    * group, on its means over voiced and unvoiced frames) or {@code "phones"} (one per group on its mean over
    * each phone's frames, weights per phone) or {@code "phones+mean"} (those and one per group on its utterance
-   * mean of speech frames, each frame minus its phone's running mean), with its gradient-reversal coefficient
+   * mean of speech frames, each frame minus its phone's running mean) or {@code "probe"} (the criterion's logistic
+   * probe refitted on whole-utterance means during training, {@link SpeakerProbeAdversary}), with its gradient-reversal coefficient
    * {@code scale} × the other GRLs' λ.
    */
   public FacodecConfig withSpeakerAdversary(String mode, double scale) {

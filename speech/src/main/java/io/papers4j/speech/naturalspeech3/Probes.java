@@ -163,9 +163,54 @@ public final class Probes {
 
   /** Accuracy of a multinomial logistic regression fit on (xtr, ytr), scored on (xte, yte). */
   static double classify(List<float[]> xtr, List<Integer> ytr, List<float[]> xte, List<Integer> yte, int classes) {
+    return fitLogistic(xtr, ytr, classes).accuracy(xte, yte);
+  }
+
+  /**
+   * A multinomial logistic regression on features standardised with the fitting set's mean and
+   * standard deviation: logits = ((x − mu) / sd)·w + b, w (D, S) row-major. Plain floats, so it
+   * outlives the native scope it was fit in (the in-training speaker probe keeps one between steps).
+   */
+  record Logistic(float[] mu, float[] sd, float[] w, float[] b) {
+    int dim() {
+      return mu.length;
+    }
+
+    int classes() {
+      return b.length;
+    }
+
+    /** Logits (N, S) of x (N, D); mu, sd, w and b are constants to autograd, so x receives the gradient. */
+    Tensor logits(Tensor x) {
+      Tensor z = x.sub(Batches.floats(mu, dim()).to(x.scalar_type())).div(Batches.floats(sd, dim()).to(x.scalar_type()));
+      return z.matmul(Batches.floats(w, dim(), classes()).to(x.scalar_type())).add(Batches.floats(b, classes()).to(x.scalar_type()));
+    }
+
+    /** Fraction of rows whose argmax logit is their label. */
+    double accuracy(List<float[]> x, List<Integer> y) {
+      try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        int n = x.size();
+        Tensor logits = matrix(x, mu, sd).matmul(Batches.floats(w, dim(), classes())).add(Batches.floats(b, classes()));
+        Tensor pred = logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+        long[] p = new long[n];
+        pred.contiguous().data_ptr_long().get(p);
+        int ok = 0;
+        for (int i = 0; i < n; i++) if (p[i] == y.get(i)) ok++;
+        return ok / (double) n;
+      }
+    }
+  }
+
+  /** The speaker (or phone) probe's fit: full-batch AdamW (lr 0.05), 300 steps from zero weights; deterministic. */
+  static Logistic fitLogistic(List<float[]> xtr, List<Integer> ytr, int classes) {
+    return fitLogistic(xtr, ytr, classes, 0);
+  }
+
+  /** As above with {@code l2} × the sum of the squared weights added to the loss (0: the criterion's probe). */
+  static Logistic fitLogistic(List<float[]> xtr, List<Integer> ytr, int classes, double l2) {
     float[][] st = stats(xtr);
     try (PointerScope scope = new PointerScope()) {
-      Tensor x = matrix(xtr, st[0], st[1]), xt = matrix(xte, st[0], st[1]);
+      Tensor x = matrix(xtr, st[0], st[1]);
       long[] y = ytr.stream().mapToLong(Integer::longValue).toArray();
       Tensor yt = Batches.longs(y, y.length);
       int d = (int) x.size(1);
@@ -178,18 +223,15 @@ public final class Probes {
         try (PointerScope inner = new PointerScope()) {
           opt.zeroGrad();
           Tensor loss = torch.cross_entropy_loss(x.matmul(w).add(b), yt);
+          if (l2 > 0) loss = loss.add(w.pow(new Scalar(2)).sum().mul(new Scalar(l2)));
           NativeExit.backward(loss);
           opt.step();
         }
       }
-      try (NoGradGuard g = new NoGradGuard()) {
-        Tensor pred = xt.matmul(w).add(b).argmax(new org.bytedeco.pytorch.LongOptional(1), false);
-        long[] p = new long[(int) pred.size(0)];
-        pred.contiguous().data_ptr_long().get(p);
-        int ok = 0;
-        for (int i = 0; i < p.length; i++) if (p[i] == yte.get(i)) ok++;
-        return ok / (double) p.length;
-      }
+      float[] wv = new float[d * classes], bv = new float[classes];
+      w.detach().contiguous().data_ptr_float().get(wv);
+      b.detach().contiguous().data_ptr_float().get(bv);
+      return new Logistic(st[0], st[1], wv, bv);
     }
   }
 
