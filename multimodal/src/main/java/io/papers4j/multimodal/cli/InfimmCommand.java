@@ -98,6 +98,10 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
             + "at dynamic resolution, for this many steps of --batch pages (not in the paper; 0 = off; default ${DEFAULT-VALUE}).")
     int visionPretrainSteps;
 
+    @Option(names = "--vision-pretrain-cycles", defaultValue = "" + VisionPretraining.DEFAULT_CYCLES,
+        description = "Cosine cycles the vision pretraining's steps are split into, each with its own warm-up (default ${DEFAULT-VALUE}).")
+    int visionPretrainCycles;
+
     @Mixin PrecisionOption precision;
 
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
@@ -107,7 +111,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
     public Integer call() {
       if (visionPretrainSteps < 0) throw new IllegalArgumentException("--vision-pretrain-steps must be >= 0, got " + visionPretrainSteps);
       VisionPretraining.Options pretrain = visionPretrainSteps == 0 ? null
-          : new VisionPretraining.Options(visionPretrainSteps, batch, seed, VisionPretraining.DEFAULT_RATE);
+          : new VisionPretraining.Options(visionPretrainSteps, batch, seed, VisionPretraining.DEFAULT_RATE, visionPretrainCycles);
       if (!data.equals("documents") && !data.equals("web") && !data.equals("mix")) {
         throw new IllegalArgumentException("--data must be documents, web or mix, got " + data);
       }
@@ -152,6 +156,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
         Map<String, Object> vp = new LinkedHashMap<>();
         vp.put("steps", pretrain.steps());
         vp.put("rate", pretrain.rate());
+        vp.put("cycles", pretrain.cycles());
         vp.put("data", "lone digit at a random place");
         vp.put("final_loss", pretrainLosses[pretrainLosses.length - 1]);
         info.put("vision_pretrain", vp);

@@ -9,6 +9,7 @@ import io.papers4j.core.tensor.Engine;
 import io.papers4j.multimodal.infimm.ChromiumScreenshot;
 import io.papers4j.multimodal.infimm.InfimmConfig;
 import io.papers4j.multimodal.infimm.InfimmModel;
+import io.papers4j.multimodal.infimm.VisionPretraining;
 import io.papers4j.multimodal.infimm.WebPages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,11 +56,14 @@ class InfimmCommandTest {
     ok("train", "--stage", "1", "--init-from", model.toString(), "--out", dir.resolve("pretrained").toString(), "--steps", "1", "--batch", "2",
         "--vision-pretrain-steps", "2");
     JsonNode pretrained = new ObjectMapper().readTree(dir.resolve("pretrained/papers4j.json").toFile());
-    assertThat(pretrained.toString()).as("the pretraining recorded").contains("\"vision_pretrain\"").contains("\"steps\":2");
+    assertThat(pretrained.toString()).as("the pretraining recorded").contains("\"vision_pretrain\"").contains("\"steps\":2")
+        .contains("\"cycles\":" + VisionPretraining.DEFAULT_CYCLES);
     assertThat(InfimmModel.load(dir.resolve("pretrained"), null).vision.namedParameters().get("post_layernorm.weight")
         .equal(InfimmModel.load(model, null).vision.namedParameters().get("post_layernorm.weight"))).as("the ViT was trained").isFalse();
     assertThat(new ObjectMapper().readTree(dir.resolve("raised/papers4j.json").toFile()).toString()).as("absent unless asked").doesNotContain("vision_pretrain");
     assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--vision-pretrain-steps", "-1")).contains("--vision-pretrain-steps must be >= 0, got -1");
+    assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--vision-pretrain-steps", "4", "--vision-pretrain-cycles", "5"))
+        .contains("the vision pretraining cycles must be between 1 and the steps (4), got 5");
     assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--cross-rate", "0")).contains("--cross-rate must be a positive number, got 0.0");
     assertThat(fails("train", "--stage", "1", "--out", dir.resolve("x").toString(), "--data", "pdf")).contains("--data must be documents, web or mix, got pdf");
     assertThat(fails("eval", "--model", model.toString(), "--data", "mix")).contains("--data must be documents or web, got mix");

@@ -97,6 +97,31 @@ class VisionPretrainingTest {
     assertThatThrownBy(() -> new VisionPretraining.Options(5, 2, 0, 0)).hasMessageContaining("the vision pretraining rate must be a positive number, got 0.0");
   }
 
+  /**
+   * The schedule: one cycle is the 5% warm-up and cosine to a tenth over all the steps; with two, each half repeats the
+   * one-cycle schedule of its own length (warm-up from near 0 again at the second cycle's first step).
+   */
+  @Test
+  void cyclesRepeatTheWarmUpAndCosineOfTheirOwnLength() {
+    VisionPretraining.Options one = new VisionPretraining.Options(200, 16, 0, 3e-3), two = new VisionPretraining.Options(200, 16, 0, 3e-3, 2),
+        half = new VisionPretraining.Options(100, 16, 0, 3e-3);
+    assertThat(one.cycles()).isEqualTo(1);
+    assertThat(VisionPretraining.rateAt(one, 0)).isCloseTo(3e-3 / 10, within(1e-12)); // warm-up of 10 steps
+    assertThat(VisionPretraining.rateAt(one, 9)).isCloseTo(3e-3, within(1e-12));
+    assertThat(VisionPretraining.rateAt(one, 199)).isCloseTo(3e-4, within(1e-6));
+    for (int s = 0; s < 100; s++) {
+      assertThat(VisionPretraining.rateAt(two, s)).as("step %d", s).isEqualTo(VisionPretraining.rateAt(half, s));
+      assertThat(VisionPretraining.rateAt(two, 100 + s)).as("step %d", 100 + s).isEqualTo(VisionPretraining.rateAt(half, s));
+    }
+    assertThat(VisionPretraining.rateAt(two, 99)).isCloseTo(3e-4, within(1e-6));
+    assertThat(VisionPretraining.rateAt(two, 100)).isCloseTo(3e-3 / 5, within(1e-12)); // warm-up of 5 steps again
+    VisionPretraining.Options odd = new VisionPretraining.Options(7, 1, 0, 1e-3, 2); // cycles of 3 and 4 steps
+    assertThat(VisionPretraining.rateAt(odd, 3)).isEqualTo(VisionPretraining.rateAt(new VisionPretraining.Options(4, 1, 0, 1e-3), 0));
+    assertThat(VisionPretraining.rateAt(odd, 6)).isEqualTo(VisionPretraining.rateAt(new VisionPretraining.Options(4, 1, 0, 1e-3), 3));
+    assertThatThrownBy(() -> new VisionPretraining.Options(5, 2, 0, 1e-3, 0)).hasMessageContaining("the vision pretraining cycles must be between 1 and the steps (5), got 0");
+    assertThatThrownBy(() -> new VisionPretraining.Options(5, 2, 0, 1e-3, 6)).hasMessageContaining("got 6");
+  }
+
   private static Map<String, Tensor> snapshot(InfimmModel m) {
     Map<String, Tensor> copy = new java.util.LinkedHashMap<>();
     m.namedParameters().forEach((k, v) -> copy.put(k, v.detach().clone()));
