@@ -89,10 +89,7 @@ public final class ClipPretraining {
       Collections.shuffle(shapes, r);
       shapes.add(0, own);
       for (int v = 0; v < group && b + v < batch; v++) {
-        List<Scene.Obj> objs = new ArrayList<>(base.objects());
-        Scene.Obj m = objs.get(0);
-        objs.set(0, new Scene.Obj(shapes.get(v), m.colour(), m.size(), m.position()));
-        Scene s = new Scene(List.copyOf(objs), false, seed);
+        Scene s = base.withMainShape(shapes.get(v));
         scenes.add(s);
         captions.add(Captions.make(s, Captions.Defect.CLEAN, s, new Random(r.nextLong())));
       }

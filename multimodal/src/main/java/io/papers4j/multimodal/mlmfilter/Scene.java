@@ -70,6 +70,18 @@ public record Scene(List<Obj> objects, boolean shifted, long seed) {
     return new Scene(List.of(o), shifted, seed);
   }
 
+  /**
+   * The same scene with the main (first) object's shape replaced: same seed, so the same clutter and the same jitter of
+   * every object; colour, size and place kept.
+   */
+  public Scene withMainShape(int shape) {
+    if (shape < 0 || shape >= SHAPES.size()) throw new IllegalArgumentException("shape index " + shape + " outside 0-" + (SHAPES.size() - 1));
+    List<Obj> objs = new ArrayList<>(objects);
+    Obj m = objs.get(0);
+    objs.set(0, new Obj(shape, m.colour(), m.size(), m.position()));
+    return new Scene(List.copyOf(objs), shifted, seed);
+  }
+
   /** Renders the scene: dark clutter background (light, with stripes, when shifted), objects on top. */
   public BufferedImage render() {
     Random r = new Random(seed ^ 0x5DEECE66DL);
