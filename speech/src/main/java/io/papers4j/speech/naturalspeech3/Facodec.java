@@ -404,9 +404,7 @@ public final class Facodec implements Parameterized {
       Tensor own = speakerCe(speakerAdversaryHead(in.getKey()).apply(x.detach()), speaker); // the head's best response
       ce.put(in.getKey(), own);
       loss = sum(loss, own);
-      // the codes' side: cross-entropy against the uniform distribution, minimal (ln S) when the head cannot tell
-      Tensor logp = speakerAdversaryHead(in.getKey()).apply(x).log_softmax(-1);
-      confusion = sum(confusion, logp.mean().neg());
+      confusion = sum(confusion, uniformCe(speakerAdversaryHead(in.getKey()).apply(x))); // the codes' side
     }
     return new SpeakerAdversary(loss, confusion, ce);
   }
@@ -448,7 +446,7 @@ public final class Facodec implements Parameterized {
       Tensor own = speakerCe(head.forward(x.detach(), r.phone()), y); // the head's best response
       ce.put(g[k], own);
       loss = sum(loss, own);
-      confusion = sum(confusion, head.forward(x, r.phone()).log_softmax(-1).mean().neg());
+      confusion = sum(confusion, uniformCe(head.forward(x, r.phone())));
     }
     for (int k = 0; k < 3; k++) {
       Linear meanHead = grlSpeakerCentredMean.get(g[k]);
@@ -467,7 +465,7 @@ public final class Facodec implements Parameterized {
       Tensor own = speakerCe(meanHead.forward(x.detach()), speaker);
       ce.put(name, own);
       loss = sum(loss, own);
-      confusion = sum(confusion, meanHead.forward(x).log_softmax(-1).mean().neg());
+      confusion = sum(confusion, uniformCe(meanHead.forward(x)));
     }
     return new SpeakerAdversary(loss, confusion, ce);
   }
@@ -491,10 +489,18 @@ public final class Facodec implements Parameterized {
     for (Map.Entry<String, Tensor> l : speakerProbe.logits(in).entrySet()) {
       Tensor own = speakerCe(l.getValue(), speaker);
       ce.put(l.getKey(), own.detach());
-      if (confusionObjective) confusion = sum(confusion, l.getValue().log_softmax(-1).mean().neg());
+      if (confusionObjective) confusion = sum(confusion, uniformCe(l.getValue()));
       else loss = sum(loss, own);
     }
     return new SpeakerAdversary(loss, confusion, ce);
+  }
+
+  /**
+   * The confusion objective's term: the cross-entropy of the logits' softmax against the uniform distribution over
+   * the S speakers, averaged over rows; minimal (ln S) when the head cannot tell the speakers apart.
+   */
+  private static Tensor uniformCe(Tensor logits) {
+    return logits.log_softmax(-1).mean().neg();
   }
 
   /** Cross-entropy of (B, S) logits, or of (B, T, S) logits with every frame labelled with its utterance's speaker. */
