@@ -23,12 +23,14 @@ import java.util.Random;
  *   <li>GENERAL — the background colour (needs no resolution);
  *   <li>CORNER — InfiMM-HD's augmentation: two random strings pasted at the top-left and bottom-right,
  *       asked back ("what characters are at the top-left?").
+ *   <li>DIGIT — not drawn here: one 8-px digit at a random place on a 96-px page ({@link LoneDigit#question}),
+ *       the reading question the quick model has been measured to learn (docs/infimm-hd.md, "The thirteenth round").
  * </ul>
  *
  * Every sample is a pure function of its seed.
  */
 public final class Documents {
-  public enum Kind { READ, TABLE, COUNT, COLOUR, POSITION, GENERAL, CORNER }
+  public enum Kind { READ, TABLE, COUNT, COLOUR, POSITION, GENERAL, CORNER, DIGIT }
 
   /** One rendered document with one question and its short answer. */
   public record Sample(BufferedImage image, Kind kind, String question, String answer, String caption) {}
@@ -54,6 +56,7 @@ public final class Documents {
    */
   public static Sample sample(long seed, int minSide, int maxSide, List<Kind> kinds, double squareScale) {
     if (!(squareScale >= 1)) throw new IllegalArgumentException("square scale must be >= 1, got " + squareScale);
+    if (kinds != null && kinds.contains(Kind.DIGIT)) throw new IllegalArgumentException("DIGIT questions are drawn by LoneDigit.question, not on documents");
     Random r = new Random(seed * 0x9E3779B97F4A7C15L + 17);
     int w = minSide + r.nextInt(maxSide - minSide + 1);
     int h = minSide + r.nextInt(maxSide - minSide + 1);

@@ -23,9 +23,19 @@ import java.util.Map;
 public final class InfimmReproduction extends TimedReproduction {
   /**
    * Sizes of a preset. {@code colourSteps} > 0 adds the colour stage ({@link InfimmTraining#colourStage}) between
-   * stages 1 and 2 at each arm's own resolution, its square starting {@code squareCurriculum} times larger.
+   * stages 1 and 2 at each arm's own resolution, its square starting {@code squareCurriculum} times larger. {@code
+   * pretrainSteps} > 0 pretrains each seed's ViT ({@link VisionPretraining}, two cosine cycles) before stage 1, one ViT
+   * shared by every arm of the seed as a pretrained EVA-CLIP is; {@code digitSteps} > 0 adds the digit stage ({@link
+   * InfimmTraining#digitStage}) at each arm's own resolution after the colour stage's place, puts one digit question
+   * ({@link LoneDigit#question}) in {@code digitOneIn} samples of stages 2-4 and scores {@code digitEval} held-out
+   * digit pages per arm.
    */
-  record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, int colourSteps, double squareCurriculum) {}
+  record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, int colourSteps, double squareCurriculum,
+      int pretrainSteps, int digitSteps, int digitOneIn, int digitEval) {
+    boolean ownStage() {
+      return colourSteps > 0 || digitSteps > 0;
+    }
+  }
 
   public InfimmReproduction() {
     super("infimm-hd", "2403.01487", "InfiMM-HD: resolution ladder, tile 2-D PE, resampler cap, gate statistics",
@@ -36,7 +46,7 @@ public final class InfimmReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0);
+      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0, 2, 2, 2, 8);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
       // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
@@ -44,14 +54,25 @@ public final class InfimmReproduction extends TimedReproduction {
       // older protocol took 0.7x its estimate). No colour stage: a quick run with one (800 steps, square 4x larger
       // at first, 671 s) left colour at 18.6-30.2 in every arm (a probe of the same stage had reached 46.5) and
       // dropped the page-colour question from 100 to 30-95 (docs/infimm-hd.md, "The sixth quick run").
-      case "quick" -> new Preset(InfimmConfig.quick(), new int[] {800, 400, 300, 300}, 8, 300, 1, 0, 1.0);
-      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0);
+      // The moving digit is the reading question: from one ViT pretrained 6,000 steps (about 6 minutes here) with
+      // the CLS keys dropped, the digit stage reads it at dynamic resolution and not at 16 px ("The thirteenth round").
+      case "quick" -> new Preset(InfimmConfig.quick().withMaskCls(true), new int[] {800, 400, 300, 300}, 8, 300, 1, 0, 1.0,
+          6000, 1000, 7, 96);
+      // full: the §4(e) sizes, without the vision pretraining and the digit (measured on the quick model only)
+      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0, 0, 0, 0, 0);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
 
   static final List<Documents.Kind> EVAL_KINDS = List.of(Documents.Kind.READ, Documents.Kind.TABLE, Documents.Kind.COUNT,
       Documents.Kind.COLOUR, Documents.Kind.POSITION, Documents.Kind.GENERAL);
+  private static final List<Documents.Kind> EVAL_KINDS_AND_DIGIT;
+
+  static {
+    List<Documents.Kind> k = new ArrayList<>(EVAL_KINDS);
+    k.add(Documents.Kind.DIGIT);
+    EVAL_KINDS_AND_DIGIT = List.copyOf(k);
+  }
 
   @Override
   protected Result reproduce(String presetName, Path outDir, Context run) throws Exception {
@@ -64,22 +85,27 @@ public final class InfimmReproduction extends TimedReproduction {
       Engine.seed(seed);
       InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
       InfimmModel m1 = InfimmModel.fromScratch(p.config(), seed);
+      if (p.pretrainSteps() > 0) {
+        VisionPretraining.train(m1, new VisionPretraining.Options(p.pretrainSteps(), 16, seed, VisionPretraining.DEFAULT_RATE,
+            VisionPretraining.DEFAULT_CYCLES), dyn, LoneDigit.anywhereData(), null);
+      }
       stage(m1, 1, p, seed, lo, hi, base); // captions only: no arm is scored before stages 2-4 taught it to answer
       Path tmp = Files.createTempDirectory("infimm-repro");
       m1.save(tmp.resolve("m1"), Map.of());
       // (iv) gates after stage 1 for two spacings
       InfimmModel dense = InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
+      if (p.pretrainSteps() > 0) copyVision(m1, dense); // stage 1 leaves the ViT as pretraining left it
       stage(dense, 1, p, seed, lo, hi, base);
       gates.add(new double[] {dense.lm.fractionOfGatesBelow(0.05), m1.lm.fractionOfGatesBelow(0.05)});
-      // the colour stage (if any) at each arm's own resolution: base (and its resampler arm), fixed, dynamic
-      boolean colour = p.colourSteps() > 0;
+      // the colour and digit stages (if any) at each arm's own resolution: base (and its resampler arm), fixed, dynamic
+      boolean own = p.ownStage();
       Path baseStart = tmp.resolve("m1");
-      if (colour) {
+      if (own) {
         InfimmModel c = InfimmModel.load(tmp.resolve("m1"), null);
-        colourStage(c, p, seed, lo, hi, base);
-        baseStart = tmp.resolve("m1-colour-base");
+        ownStages(c, p, seed, lo, hi, base);
+        baseStart = tmp.resolve("m1-own-base");
         c.save(baseStart, Map.of());
-        colourStage(m1, p, seed, lo, hi, dyn);
+        ownStages(m1, p, seed, lo, hi, dyn);
       }
       // stage 2 at tile resolution: the common start of the dynamic arms (and of the fixed arm without a colour stage)
       stage(m1, 2, p, seed, lo, hi, fixed);
@@ -88,9 +114,9 @@ public final class InfimmReproduction extends TimedReproduction {
       InfimmModel atBase = InfimmModel.load(baseStart, null);
       for (int st = 2; st <= 4; st++) stage(atBase, st, p, seed, lo, hi, base);
       add(arms, "base", eval(atBase, base, p, seed, lo, hi));
-      InfimmModel atFixed = InfimmModel.load(tmp.resolve(colour ? "m1" : "m2"), null);
-      if (colour) {
-        colourStage(atFixed, p, seed, lo, hi, fixed);
+      InfimmModel atFixed = InfimmModel.load(tmp.resolve(own ? "m1" : "m2"), null);
+      if (own) {
+        ownStages(atFixed, p, seed, lo, hi, fixed);
         stage(atFixed, 2, p, seed, lo, hi, fixed);
       }
       for (int st = 3; st <= 4; st++) stage(atFixed, st, p, seed, lo, hi, fixed);
@@ -113,43 +139,53 @@ public final class InfimmReproduction extends TimedReproduction {
     Map<String, Map<String, Double>> mean = new LinkedHashMap<>();
     for (var e : arms.entrySet()) {
       Map<String, Double> m = new LinkedHashMap<>();
-      for (Documents.Kind k : EVAL_KINDS) {
+      for (Documents.Kind k : EVAL_KINDS_AND_DIGIT) {
+        if (k == Documents.Kind.DIGIT && p.digitEval() == 0) continue;
         m.put(k.name().toLowerCase(Locale.ROOT), e.getValue().stream().mapToDouble(x -> x.getOrDefault(k, Double.NaN)).average().orElse(Double.NaN));
       }
       mean.put(e.getKey(), m);
     }
     double denseGates = gates.stream().mapToDouble(g -> g[0]).average().orElse(Double.NaN);
     double sparseGates = gates.stream().mapToDouble(g -> g[1]).average().orElse(Double.NaN);
-    double readGap = mean.get("dynamic").get("read") - mean.get("base").get("read");
-    double generalChange = mean.get("dynamic").get("general") - mean.get("base").get("general");
-    boolean c1 = mean.get("base").get("read") <= mean.get("fixed").get("read") && mean.get("fixed").get("read") <= mean.get("dynamic").get("read")
-        && readGap >= 10 && Math.abs(generalChange) <= 3;
+    // (i) on the reading question the model is taught: the moving digit where the preset scores it, else the title
+    String reading = p.digitEval() > 0 ? "digit" : "read";
+    boolean c1 = ladder(mean, reading);
+    boolean c1Title = ladder(mean, "read");
     double tableDrop = mean.get("dynamic").get("table") - mean.get("dynamic_no_pe").get("table");
     double otherDrop = 0;
-    for (String k : List.of("read", "count", "colour", "position", "general")) otherDrop += mean.get("dynamic").get(k) - mean.get("dynamic_no_pe").get(k);
-    otherDrop /= 5;
+    List<String> others = new ArrayList<>(List.of("read", "count", "colour", "position", "general"));
+    if (p.digitEval() > 0) others.add("digit");
+    for (String k : others) otherDrop += mean.get("dynamic").get(k) - mean.get("dynamic_no_pe").get(k);
+    otherDrop /= others.size();
     boolean c2 = tableDrop > 0 && tableDrop >= 2 * Math.max(otherDrop, 0);
     double prLossDyn = avg(mean.get("dynamic")) - avg(mean.get("dynamic_resampler"));
     double prLossBase = avg(mean.get("base")) - avg(mean.get("base_resampler"));
     boolean c3 = prLossDyn >= 5 && prLossBase <= 2;
     boolean c4 = denseGates > sparseGates;
     Result.Builder r = run.result().seed(0);
-    mean.forEach((arm, m) -> m.forEach((k, v) -> r.metric(arm + "_" + k + "_acc", v)));
+    mean.forEach((arm, m) -> m.forEach((k, v) -> { if (!Double.isNaN(v)) r.metric(arm + "_" + k + "_acc", v); }));
     r.metric("gates_below_0.05_every_" + Math.max(1, p.config().crossEvery() / 2), denseGates);
     r.metric("gates_below_0.05_every_" + p.config().crossEvery(), sparseGates);
-    r.metric("claim_i_resolution_ladder", c1).metric("claim_ii_tile_pe_table_drop", c2)
+    r.metric("claim_i_resolution_ladder", c1).metric("claim_i_reading_question", reading).metric("claim_i_on_title_read", c1Title).metric("claim_ii_tile_pe_table_drop", c2)
         .metric("claim_iii_resampler_cap", c3).metric("claim_iv_denser_more_idle_gates", c4);
     r.reference("tab5_textvqa_224_448_dynamic", List.of(50.0, 64.1, 70.7)).reference("tab5_gqa_224_448_dynamic", List.of(60.7, 61.3, 63.5))
         .reference("tab6_docvqa_with_without_pe", List.of(55.1, 53.0))
         .reference("tab7_docvqa_448_without_with_resampler", List.of(44.9, 30.7));
     String notes = String.format(Locale.ROOT, "%d seed(s), stage steps %s at batch %d, %d held-out documents per arm; load at start %s. "
-        + "Stage 1 trains the LM from scratch with the cross-attention and leaves the randomly initialised ViT frozen "
+        + "Stage 1 trains the LM from scratch with the cross-attention and leaves the ViT frozen "
         + "(no pretrained EVA-CLIP/Vicuna here); stages 2-3 train the ViT at a tenth of their rate.%s", p.seeds(), java.util.Arrays.toString(p.steps()),
         p.batch(), p.eval(), run.loadAtStart(), p.colourSteps() > 0 ? String.format(Locale.ROOT, " Between stages 1 and 2 every arm has a colour stage of %d steps "
             + "at its own resolution (not in the paper): stage-1 settings with the square's colour as the caption, "
             + "the square drawn %.1fx larger at its first step and shrinking to its real size by 60%% of its steps.",
-            p.colourSteps(), p.squareCurriculum()) : "");
-    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c2, c3, c4, notes, run));
+            p.colourSteps(), p.squareCurriculum()) : "")
+        + (p.pretrainSteps() > 0 ? String.format(Locale.ROOT, " Before stage 1 the seed's ViT is pretrained (not in the paper; it stands in for "
+            + "EVA-CLIP) for %d steps of batch 16 in two cosine cycles to classify a lone 8-px digit at a random place on a 96-px page, "
+            + "and every arm of the seed starts from it; the CLS keys are dropped from the cross-attention.", p.pretrainSteps()) : "")
+        + (p.digitSteps() > 0 ? String.format(Locale.ROOT, " Between stages 1 and 2 every arm has a digit stage of %d steps at its own "
+            + "resolution (not in the paper): stage-1 settings, the digit as the caption, 4x larger at first, the cross-attention's rate x10 "
+            + "from a tenth of the steps and back to x1 from half; one sample in %d of stages 2-4 asks 'digit?' of such a page, and %d "
+            + "held-out digit pages are scored per arm (column digit; claim (i) is computed on it).", p.digitSteps(), p.digitOneIn(), p.digitEval()) : "");
+    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
   }
 
@@ -161,35 +197,64 @@ public final class InfimmReproduction extends TimedReproduction {
     arms.computeIfAbsent(arm, k -> new ArrayList<>()).add(acc);
   }
 
+  /** (i): reading base ≤ fixed ≤ dynamic with a gap of at least 10 points, and general questions within 3. */
+  static boolean ladder(Map<String, Map<String, Double>> mean, String reading) {
+    double b = mean.get("base").get(reading), f = mean.get("fixed").get(reading), d = mean.get("dynamic").get(reading);
+    double generalChange = mean.get("dynamic").get("general") - mean.get("base").get("general");
+    return b <= f && f <= d && d - b >= 10 && Math.abs(generalChange) <= 3;
+  }
+
+  /** Stages 2-4 put the digit questions among the documents' (stage 1 stays on captions). */
   private static void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
-    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null);
+    InfimmTraining.Data docs = InfimmTraining.documents(lo, hi);
+    InfimmTraining.Data data = stage > 1 && p.digitOneIn() > 0 ? LoneDigit.mixedInto(docs, p.digitOneIn()) : docs;
+    InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null,
+        io.papers4j.core.tensor.Precision.F32, data);
   }
 
-  private static void colourStage(InfimmModel m, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
-    InfimmTraining.colourStage(m, p.colourSteps(), p.batch(), seed * 31L + 5, lo, hi, p.squareCurriculum(), res);
+  /** The stages an arm gets at its own resolution between stages 1 and 2: the colour stage, then the digit stage. */
+  private static void ownStages(InfimmModel m, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+    if (p.colourSteps() > 0) InfimmTraining.colourStage(m, p.colourSteps(), p.batch(), seed * 31L + 5, lo, hi, p.squareCurriculum(), res);
+    if (p.digitSteps() > 0) InfimmTraining.digitStage(m, p.digitSteps(), p.batch(), seed * 31L + 6, res);
   }
 
+  /** Copies the pretrained ViT of {@code from} into {@code to} (models of one config apart from the cross-attention). */
+  private static void copyVision(InfimmModel from, InfimmModel to) {
+    Map<String, org.bytedeco.pytorch.Tensor> src = from.namedParameters();
+    try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      to.namedParameters().forEach((k, v) -> { if (k.startsWith("vision_model.")) v.copy_(src.get(k)); });
+    }
+  }
+
+  /** Held-out digit pages: the seeds of the probes' held-out pages (-9000 on), never a training page's (those are >= 0). */
   private static Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
     Map<Documents.Kind, Double> out = new LinkedHashMap<>();
     InfimmTraining.evaluate(m, res, p.eval(), 1000 + seed, lo, hi, EVAL_KINDS).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
+    if (p.digitEval() > 0) {
+      InfimmTraining.evaluate(m, res, p.digitEval(), i -> LoneDigit.question(-(9000L + i), 1.0)).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
+    }
     return out;
   }
 
-  private static String readme(Map<String, Map<String, Double>> mean, double dense, double sparse, Preset p, boolean c1, boolean c2,
+  private static String readme(Map<String, Map<String, Double>> mean, double dense, double sparse, Preset p, boolean c1, boolean c1Title, boolean c2,
       boolean c3, boolean c4, String notes, Context run) {
     StringBuilder b = new StringBuilder("# InfiMM-HD (arXiv 2403.01487) — small-scale reproduction\n\n");
     b.append("Exact-match accuracy (%) on held-out rendered documents, by question kind, preset `").append(run.preset()).append("`.\n\n");
-    b.append("| arm | read | table | count | colour | position | general |\n|---|---|---|---|---|---|---|\n");
+    boolean digit = p.digitEval() > 0;
+    b.append("| arm | read | table | count | colour | position | general |").append(digit ? " digit |" : "")
+        .append("\n|---|---|---|---|---|---|---|").append(digit ? "---|" : "").append("\n");
+    List<String> cols = new ArrayList<>(List.of("read", "table", "count", "colour", "position", "general"));
+    if (digit) cols.add("digit");
     mean.forEach((arm, m) -> {
       b.append("| ").append(arm);
-      for (String k : List.of("read", "table", "count", "colour", "position", "general")) b.append(String.format(Locale.ROOT, " | %.1f", m.get(k)));
+      for (String k : cols) b.append(String.format(Locale.ROOT, " | %.1f", m.get(k)));
       b.append(" |\n");
     });
     b.append("\nPaper (Vicuna-13B): Tab. 5 TextVQA 50.0 / 64.1 / 70.7 and GQA 60.7 / 61.3 / 63.5 at 224 / 448 / dynamic; ")
         .append("Tab. 6 DocVQA 55.1 with vs 53.0 without tile PE; Tab. 7 DocVQA at 448 44.9 without vs 30.7 with the resampler.\n\n");
     b.append(String.format(Locale.ROOT, "Gates with |tanh g| < 0.05 after stage 1 (they start at |tanh g| = %.2f, trained from scratch): every %d layers %.3f, every %d layers %.3f (paper §3.1, gates from 0: every 2 left ~50%% near 0).%n%n",
         Math.tanh(InfimmModel.SCRATCH_GATE), Math.max(1, p.config().crossEvery() / 2), dense, p.config().crossEvery(), sparse));
-    b.append("Claims (§4(e) pass criteria): (i) ").append(c1).append(", (ii) ").append(c2).append(", (iii) ").append(c3)
+    b.append("Claims (§4(e) pass criteria): (i) ").append(c1).append(digit ? " (on the moving digit; on the title string: " + c1Title + ")" : "").append(", (ii) ").append(c2).append(", (iii) ").append(c3)
         .append(", (iv) ").append(c4).append(".\n\n").append(notes).append("\n");
     return b.toString();
   }

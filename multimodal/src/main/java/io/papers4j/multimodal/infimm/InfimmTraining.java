@@ -230,6 +230,23 @@ public final class InfimmTraining {
         colourCaptions(documents(minSide, maxSide)));
   }
 
+  /**
+   * The digit stage (not in the paper): recipe F of docs/infimm-hd.md ("The eighth round" on) at {@code res}: stage-1
+   * settings (LM + cross-attention, ViT frozen), "caption?" → the digit of a {@link LoneDigit#anywhere} page, the
+   * digit 4× larger at first and real size from 60% of the steps, the cross-attention's rate ×10 from a tenth of the
+   * steps, falling back to ×1 from half of them. From a pretrained ViT ({@link VisionPretraining}) with the CLS keys
+   * dropped it reads the moving digit 58-67% at dynamic resolution ("The eleventh round"); run at each arm's own
+   * resolution it is the reading ladder of "The thirteenth round".
+   */
+  public static double[] digitStage(InfimmModel model, int steps, int batch, long seed, InfimmModel.Resolution res) {
+    Options o = new Options(1, steps, batch, seed, LoneDigit.SIDE, LoneDigit.SIDE, DIGIT_CURRICULUM)
+        .withCrossRate(new CrossRate(10, steps / 10, 0, steps / 2));
+    return train(model, o, res, null, Precision.F32, LoneDigit.anywhereData());
+  }
+
+  /** The digit stage's curriculum: the digit this many times larger at its first step. */
+  static final double DIGIT_CURRICULUM = 4.0;
+
   /** Called after every step with its 1-based index and loss. */
   public interface Progress {
     void step(int step, double loss);
@@ -243,7 +260,10 @@ public final class InfimmTraining {
   }
 
   static List<Documents.Kind> kinds(int stage) {
-    if (stage == 4) return List.of(Documents.Kind.values());
+    if (stage == 4) {
+      return List.of(Documents.Kind.READ, Documents.Kind.TABLE, Documents.Kind.COUNT, Documents.Kind.COLOUR,
+          Documents.Kind.POSITION, Documents.Kind.GENERAL, Documents.Kind.CORNER);
+    }
     return List.of(Documents.Kind.READ, Documents.Kind.TABLE, Documents.Kind.COUNT, Documents.Kind.COLOUR,
         Documents.Kind.POSITION, Documents.Kind.GENERAL);
   }

@@ -5,6 +5,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -77,6 +78,45 @@ public final class LoneDigit {
   /** The pages as a stage's data, the curriculum's scale passed on; the question kinds asked for are ignored. */
   public static InfimmTraining.Data data() {
     return InfimmTraining.scaledPages(LoneDigit::sample);
+  }
+
+  /** The question asked of a digit page in the question-answering stages and the evaluation. */
+  public static final String QUESTION = "digit?";
+
+  /**
+   * The page of {@link #anywhere} as a {@link Documents.Kind#DIGIT} question ("digit?" → "7"; the caption stays the
+   * digit): the reading question of {@code reproduce infimm-hd}, its own kind so that READ (the title string, which
+   * no quick model has read) keeps meaning what it meant in every earlier run.
+   */
+  public static Documents.Sample question(long seed, double scale) {
+    Documents.Sample s = anywhere(seed, scale);
+    return new Documents.Sample(s.image(), Documents.Kind.DIGIT, QUESTION, s.answer(), s.caption());
+  }
+
+  /**
+   * {@code documents} with one sample in {@code oneIn} (chosen by the seed) replaced by a digit question ({@link
+   * #question}, the curriculum's scale passed on): the digit pages in the question-answering stages, so that they do
+   * not train the reading away.
+   */
+  public static InfimmTraining.Data mixedInto(InfimmTraining.Data documents, int oneIn) {
+    if (oneIn < 1) throw new IllegalArgumentException("one digit question in N samples needs N >= 1, got " + oneIn);
+    return new InfimmTraining.Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return sample(seed, kinds, 1.0);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double scale) {
+        if (isDigit(seed, oneIn)) return question(seed, scale);
+        return scale == 1 ? documents.sample(seed, kinds) : documents.sample(seed, kinds, scale);
+      }
+    };
+  }
+
+  /** Whether {@link #mixedInto} asks a digit question at {@code seed}. */
+  static boolean isDigit(long seed, int oneIn) {
+    return new Random(seed * 0x9E3779B97F4A7C15L + 41).nextInt(oneIn) == 0;
   }
 
   /** The pages with the digit at a random place ({@link #anywhere}) as a stage's data, the curriculum's scale passed on. */

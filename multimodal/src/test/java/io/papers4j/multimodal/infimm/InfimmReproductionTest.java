@@ -12,8 +12,10 @@ class InfimmReproductionTest {
   @Test
   void smokePresetRunsEndToEndAndWritesItsReport(@TempDir Path dir) throws Exception {
     Result r = new InfimmReproduction().run("smoke", dir);
-    assertThat(Files.readString(dir.resolve("README.md"))).contains("| dynamic_no_pe |").contains("Claims");
+    assertThat(Files.readString(dir.resolve("README.md"))).contains("| dynamic_no_pe |").contains("Claims").contains("| digit |")
+        .contains("on the moving digit").contains("digit stage");
     assertThat(Files.exists(dir.resolve("result.json"))).isTrue();
-    assertThat(Files.readString(dir.resolve("result.json"))).contains("dynamic_resampler_table_acc").contains("infimm-hd");
+    assertThat(Files.readString(dir.resolve("result.json"))).contains("dynamic_resampler_table_acc").contains("infimm-hd")
+        .contains("base_digit_acc").contains("claim_i_on_title_read");
   }
 }

@@ -90,6 +90,71 @@ class LoneDigitTest {
     assertThatThrownBy(() -> LoneDigit.anywhere(1, 0.5)).hasMessageContaining("digit scale must be >= 1, got 0.5");
   }
 
+  @Test
+  void theDigitQuestionIsItsOwnKindAndOneSampleInNOfTheMixAsksIt() {
+    for (long seed = 0; seed < 20; seed++) {
+      Documents.Sample q = LoneDigit.question(seed, 1.0), page = LoneDigit.anywhere(seed, 1.0);
+      assertThat(q.kind()).isEqualTo(Documents.Kind.DIGIT);
+      assertThat(q.question()).isEqualTo("digit?");
+      assertThat(q.answer()).isEqualTo(page.answer()).isEqualTo(q.caption());
+      assertThat(ink(q.image())).isEqualTo(ink(page.image()));
+      assertThat(ink(LoneDigit.question(seed, 3.0).image())).isEqualTo(ink(LoneDigit.anywhere(seed, 3.0).image()));
+    }
+    InfimmTraining.Data docs = InfimmTraining.documents(32, 96), mix = LoneDigit.mixedInto(docs, 7);
+    List<Documents.Kind> kinds = InfimmTraining.kinds(2);
+    int digits = 0, n = 1400;
+    for (long seed = 0; seed < n; seed++) {
+      Documents.Sample s = mix.sample(seed, kinds);
+      if (s.kind() == Documents.Kind.DIGIT) {
+        digits++;
+        assertThat(s.answer()).isEqualTo(LoneDigit.question(seed, 1.0).answer());
+        assertThat(ink(mix.sample(seed, kinds, 4.0).image())).as("the curriculum's scale reaches the digit").isEqualTo(ink(LoneDigit.anywhere(seed, 4.0).image()));
+      } else {
+        Documents.Sample d = docs.sample(seed, kinds);
+        assertThat(s.question()).isEqualTo(d.question());
+        assertThat(s.answer()).isEqualTo(d.answer());
+        assertThat(s.image().getRGB(0, 0, s.image().getWidth(), s.image().getHeight(), null, 0, s.image().getWidth()))
+            .as("every other sample is the document of its seed").isEqualTo(d.image().getRGB(0, 0, d.image().getWidth(), d.image().getHeight(), null, 0, d.image().getWidth()));
+      }
+    }
+    assertThat(digits).as("about one in seven of %d", n).isBetween(150, 250);
+    assertThat(LoneDigit.mixedInto(docs, 1).sample(5, kinds).kind()).isEqualTo(Documents.Kind.DIGIT);
+    assertThatThrownBy(() -> LoneDigit.mixedInto(docs, 0)).hasMessageContaining("N >= 1, got 0");
+    assertThat(InfimmTraining.kinds(4)).as("stage 4 asks every document kind, the corner strings too, and no digit").contains(Documents.Kind.CORNER)
+        .doesNotContain(Documents.Kind.DIGIT);
+    assertThatThrownBy(() -> Documents.sample(1, 32, 96, List.of(Documents.Kind.DIGIT))).hasMessageContaining("LoneDigit.question");
+  }
+
+  /** The digit stage trains what stage 1 trains (the LM and the cross-attention), never the ViT, on digit captions. */
+  @Test
+  void theDigitStageLeavesThePretrainedVitAsItIs() {
+    Engine.seed(2);
+    InfimmModel m = InfimmModel.fromScratch(VisionPretrainingTest.tinyDynamic(), 2);
+    java.util.Map<String, float[]> before = new java.util.LinkedHashMap<>();
+    m.namedParameters().forEach((k, v) -> before.put(k, values(v)));
+    double[] losses = InfimmTraining.digitStage(m, 4, 2, 3, InfimmModel.Resolution.DYNAMIC);
+    assertThat(losses).hasSize(4);
+    int vision = 0, moved = 0;
+    for (var e : m.namedParameters().entrySet()) {
+      boolean same = java.util.Arrays.equals(before.get(e.getKey()), values(e.getValue()));
+      if (e.getKey().startsWith("vision_model.")) {
+        vision++;
+        assertThat(same).as("%s unchanged", e.getKey()).isTrue();
+      } else if (!same) {
+        moved++;
+      }
+    }
+    assertThat(vision).isPositive();
+    assertThat(moved).as("the LM and the cross-attention train").isPositive();
+  }
+
+  private static float[] values(org.bytedeco.pytorch.Tensor t) {
+    org.bytedeco.pytorch.Tensor c = t.detach().contiguous().to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+    float[] out = new float[(int) c.numel()];
+    c.data_ptr_float().get(out);
+    return out;
+  }
+
   /**
    * The recipe of docs/infimm-hd.md's "The eighth round" reads the lone digit: a fresh quick model, stage-1
    * settings at dynamic resolution, 1,000 steps of batch 8, the digit 4× larger at first and real size from
