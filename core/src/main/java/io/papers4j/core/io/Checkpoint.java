@@ -145,6 +145,26 @@ public final class Checkpoint {
     }
   }
 
+  /**
+   * config.json parsed, after checking that its {@code model_type} is {@code modelType}: one message naming the file
+   * when it is not valid JSON, and one naming the directory and both types when it holds another kind of model
+   * ({@code kind} names the expected kind in that message, e.g. "flow").
+   */
+  public static JsonNode readConfigOfType(Path dir, String modelType, String kind) {
+    JsonNode m;
+    try {
+      m = JSON.readTree(readConfigJson(dir));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(dir.resolve(CONFIG) + ": not valid JSON: " + e.getOriginalMessage());
+    }
+    String found = m.path("model_type").asText("(none)");
+    if (!m.isObject() || !modelType.equals(found)) {
+      throw new IllegalArgumentException(dir + " is not a " + kind + " checkpoint: config.json has model_type " + found
+          + ", expected " + modelType);
+    }
+    return m;
+  }
+
   /** papers4j.json as a map; empty when the directory is a plain Hugging Face download. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readRunInfo(Path dir) {

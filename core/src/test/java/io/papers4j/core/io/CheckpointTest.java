@@ -132,4 +132,18 @@ class CheckpointTest {
     assertThatThrownBy(() -> Checkpoint.readConfigJson(tmp))
         .isInstanceOf(CheckpointException.class).hasMessageContaining("config.json");
   }
+
+  @Test
+  void a_config_of_another_model_type_or_not_json_is_named() throws IOException {
+    Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"papers4j-flow\", \"x\": 1}");
+    assertThat(Checkpoint.readConfigOfType(tmp, "papers4j-flow", "flow").get("x").asInt()).isEqualTo(1);
+    assertThatThrownBy(() -> Checkpoint.readConfigOfType(tmp, "papers4j-pixart", "PixArt"))
+        .hasMessage(tmp + " is not a PixArt checkpoint: config.json has model_type papers4j-flow, expected papers4j-pixart");
+    Files.writeString(tmp.resolve("config.json"), "[1, 2]");
+    assertThatThrownBy(() -> Checkpoint.readConfigOfType(tmp, "papers4j-flow", "flow"))
+        .hasMessage(tmp + " is not a flow checkpoint: config.json has model_type (none), expected papers4j-flow");
+    Files.writeString(tmp.resolve("config.json"), "{\"model_type\": ");
+    assertThatThrownBy(() -> Checkpoint.readConfigOfType(tmp, "papers4j-flow", "flow"))
+        .hasMessageStartingWith(tmp.resolve("config.json") + ": not valid JSON");
+  }
 }

@@ -141,17 +141,8 @@ public final class FlowCheckpoint {
 
   /** The config of a flow checkpoint; one message when the directory holds another kind of model. */
   public static FlowConfig readConfig(Path dir) {
-    String text = Checkpoint.readConfigJson(dir);
-    Map<?, ?> m;
-    try {
-      m = JSON.readValue(text, Map.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": not valid JSON: " + e.getOriginalMessage());
-    }
-    if (!MODEL_TYPE.equals(m.get("model_type"))) {
-      throw new IllegalArgumentException(dir + " is not a flow checkpoint: config.json has model_type "
-          + m.get("model_type") + ", expected " + MODEL_TYPE);
-    }
+    com.fasterxml.jackson.databind.JsonNode m = Checkpoint.readConfigOfType(dir, MODEL_TYPE, "flow");
+    if (!m.hasNonNull("papers4j_config")) throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": missing papers4j_config");
     try {
       return JSON.convertValue(m.get("papers4j_config"), FlowConfig.class);
     } catch (IllegalArgumentException e) {

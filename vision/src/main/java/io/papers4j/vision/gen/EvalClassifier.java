@@ -250,10 +250,7 @@ public final class EvalClassifier implements Parameterized {
     Path file = dir.resolve(Checkpoint.CONFIG);
     Config config;
     try {
-      JsonNode c = JSON.readTree(Checkpoint.readConfigJson(dir));
-      if (!MODEL_TYPE.equals(c.path("model_type").asText())) {
-        throw new IllegalArgumentException(file + ": model_type is '" + c.path("model_type").asText() + "', expected " + MODEL_TYPE);
-      }
+      JsonNode c = Checkpoint.readConfigOfType(dir, MODEL_TYPE, "classifier");
       List<String> heads = new ArrayList<>();
       c.get("heads").forEach(h -> heads.add(h.asText()));
       List<List<String>> classes = new ArrayList<>();
@@ -263,7 +260,7 @@ public final class EvalClassifier implements Parameterized {
         classes.add(names);
       });
       config = new Config(c.get("dataset").asText(), c.get("in_channels").asInt(), c.get("image_size").asInt(), heads, classes);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | NullPointerException e) {
+    } catch (NullPointerException e) {
       throw new IllegalArgumentException(file + ": invalid classifier config: " + e.getMessage(), e);
     }
     EvalClassifier model = new EvalClassifier(config, 0);

@@ -31,18 +31,11 @@ public final class IwmCheckpoint {
   }
 
   public static IwmModel load(Path dir) {
-    String text = Checkpoint.readConfigJson(dir);
+    com.fasterxml.jackson.databind.JsonNode m = Checkpoint.readConfigOfType(dir, "iwm", "IWM");
     IwmConfig config;
     try {
-      Map<?, ?> m = JSON.readValue(text, Map.class);
-      if (!"iwm".equals(m.get("model_type"))) {
-        throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": model_type is " + m.get("model_type") + ", expected iwm");
-      }
       config = JSON.convertValue(m, IwmConfig.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": invalid IWM config: " + e.getOriginalMessage(), e);
     } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().contains("model_type")) throw e;
       throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": invalid IWM config: " + e.getMessage(), e);
     }
     IwmModel model = new IwmModel(config, 0);

@@ -62,17 +62,8 @@ public final class PixArtCheckpoint {
 
   /** The config of a PixArt checkpoint; one message when the directory holds another kind of model. */
   public static PixArtConfig readConfig(Path dir) {
-    String text = Checkpoint.readConfigJson(dir);
-    Map<?, ?> m;
-    try {
-      m = JSON.readValue(text, Map.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": not valid JSON: " + e.getOriginalMessage());
-    }
-    if (!MODEL_TYPE.equals(m.get("model_type"))) {
-      throw new IllegalArgumentException(dir + " is not a PixArt checkpoint: config.json has model_type " + m.get("model_type")
-          + ", expected " + MODEL_TYPE);
-    }
+    com.fasterxml.jackson.databind.JsonNode m = Checkpoint.readConfigOfType(dir, MODEL_TYPE, "PixArt");
+    if (!m.hasNonNull("papers4j_config")) throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": missing papers4j_config");
     try {
       return JSON.convertValue(m.get("papers4j_config"), PixArtConfig.class);
     } catch (IllegalArgumentException e) {

@@ -51,17 +51,7 @@ public final class TryOnCheckpoint {
   /** The config of a try-on checkpoint; one message for a missing directory or another kind of model. */
   public static TryOnConfig readConfig(Path dir) {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException("no checkpoint directory at " + dir);
-    String text = Checkpoint.readConfigJson(dir);
-    com.fasterxml.jackson.databind.JsonNode m;
-    try {
-      m = JSON.readTree(text);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": not valid JSON: " + e.getOriginalMessage());
-    }
-    if (!MODEL_TYPE.equals(m.path("model_type").asText(null))) {
-      throw new IllegalArgumentException(dir + " is not a try-on checkpoint: config.json has model_type "
-          + m.path("model_type").asText("(none)") + ", expected " + MODEL_TYPE);
-    }
+    com.fasterxml.jackson.databind.JsonNode m = Checkpoint.readConfigOfType(dir, MODEL_TYPE, "try-on");
     for (String k : List.of("arm", "block_out_channels", "attention_heads", "norm_num_groups", "context_dim", "garment_encoder_width",
         "num_train_timesteps")) {
       if (!m.hasNonNull(k)) throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": missing " + k);

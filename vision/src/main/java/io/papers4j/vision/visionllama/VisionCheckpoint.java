@@ -36,19 +36,11 @@ public final class VisionCheckpoint {
 
   /** The config record of a checkpoint: {@link PyramidConfig} when {@code arch} is pyramid, else {@link VisionConfig}. */
   public static Object readConfig(Path dir) {
-    String text = Checkpoint.readConfigJson(dir);
+    com.fasterxml.jackson.databind.JsonNode m = Checkpoint.readConfigOfType(dir, "visionllama", "VisionLLaMA");
     try {
-      Map<?, ?> m = JSON.readValue(text, Map.class);
-      if (!"visionllama".equals(m.get("model_type"))) {
-        throw new IllegalArgumentException(
-            dir.resolve(Checkpoint.CONFIG) + ": model_type is " + m.get("model_type") + ", expected visionllama");
-      }
-      if ("pyramid".equals(m.get("arch"))) return JSON.convertValue(m, PyramidConfig.class);
+      if ("pyramid".equals(m.path("arch").asText())) return JSON.convertValue(m, PyramidConfig.class);
       return JSON.convertValue(m, VisionConfig.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-      if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().contains("model_type")) {
-        throw iae;
-      }
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG) + ": invalid VisionLLaMA config: " + e.getMessage(), e);
     }
   }

@@ -235,6 +235,8 @@ class FlowModelTest {
     FlowCheckpoint.save(dir.resolve("ck"), m, Map.of());
     Files.writeString(dir.resolve("ck/config.json"), "{\"model_type\": \"visionllama\"}");
     assertThatThrownBy(() -> FlowCheckpoint.load(dir.resolve("ck"))).hasMessageContaining("is not a flow checkpoint");
+    Files.writeString(dir.resolve("ck/config.json"), "{\"model_type\": \"" + FlowCheckpoint.MODEL_TYPE + "\"}");
+    assertThatThrownBy(() -> FlowCheckpoint.load(dir.resolve("ck"))).hasMessageEndingWith("config.json: missing papers4j_config");
     assertThatThrownBy(() -> tiny("dit", "class").withPosEmbed("rope")).hasMessageContaining("dit-llama uses pos_embed rope");
   }
 }

@@ -52,7 +52,7 @@ class EvaluatorTest {
     assertThat(back.featuresOf(x).sub(clf.featuresOf(x)).abs().max().item_double()).isEqualTo(0.0);
     assertThat(back.config().classes().get(1)).containsExactly(CaptionedShapes.COLOURS);
     Files.writeString(dir.resolve("clf/config.json"), "{\"model_type\": \"llama\"}");
-    assertThatThrownBy(() -> EvalClassifier.load(dir.resolve("clf"))).hasMessageContaining("model_type is 'llama', expected papers4j-eval-classifier");
+    assertThatThrownBy(() -> EvalClassifier.load(dir.resolve("clf"))).hasMessageContaining("is not a classifier checkpoint: config.json has model_type llama, expected papers4j-eval-classifier");
     assertThatThrownBy(() -> EvalClassifier.load(dir.resolve("none"))).hasMessageContaining("config.json");
     assertThatThrownBy(() -> clf.features(torch.rand(2, 3, 28, 28))).hasMessageContaining("takes images (B, 3, 32, 32)");
   }
