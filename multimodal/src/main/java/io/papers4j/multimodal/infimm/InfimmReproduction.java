@@ -28,10 +28,11 @@ public final class InfimmReproduction extends TimedReproduction {
    * shared by every arm of the seed as a pretrained EVA-CLIP is; {@code digitSteps} > 0 adds the digit stage ({@link
    * InfimmTraining#digitStage}) at each arm's own resolution after the colour stage's place, puts one digit question
    * ({@link LoneDigit#question}) in {@code digitOneIn} samples of stages 2-4 and scores {@code digitEval} held-out
-   * digit pages per arm.
+   * digit pages per arm; {@code digitDocsOneIn} > 0 puts a document (its caption the target) in one sample of that many
+   * of the digit stage, so that the LM keeps its words.
    */
   record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, int colourSteps, double squareCurriculum,
-      int pretrainSteps, int digitSteps, int digitOneIn, int digitEval) {
+      int pretrainSteps, int digitSteps, int digitOneIn, int digitEval, int digitDocsOneIn) {
     boolean ownStage() {
       return colourSteps > 0 || digitSteps > 0;
     }
@@ -46,7 +47,7 @@ public final class InfimmReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0, 2, 2, 2, 8);
+      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0, 2, 2, 2, 8, 2);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
       // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
@@ -56,10 +57,12 @@ public final class InfimmReproduction extends TimedReproduction {
       // dropped the page-colour question from 100 to 30-95 (docs/infimm-hd.md, "The sixth quick run").
       // The moving digit is the reading question: from one ViT pretrained 6,000 steps (about 6 minutes here) with
       // the CLS keys dropped, the digit stage reads it at dynamic resolution and not at 16 px ("The thirteenth round").
+      // A document caption in one digit-stage sample of four keeps the LM's words: without them every question was
+      // answered with a digit ("The seventh quick run").
       case "quick" -> new Preset(InfimmConfig.quick().withMaskCls(true), new int[] {800, 400, 300, 300}, 8, 300, 1, 0, 1.0,
-          6000, 1000, 7, 96);
+          6000, 1000, 7, 96, 4);
       // full: the §4(e) sizes, without the vision pretraining and the digit (measured on the quick model only)
-      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0, 0, 0, 0, 0);
+      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0, 0, 0, 0, 0, 0);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -184,7 +187,8 @@ public final class InfimmReproduction extends TimedReproduction {
         + (p.digitSteps() > 0 ? String.format(Locale.ROOT, " Between stages 1 and 2 every arm has a digit stage of %d steps at its own "
             + "resolution (not in the paper): stage-1 settings, the digit as the caption, 4x larger at first, the cross-attention's rate x10 "
             + "from a tenth of the steps and back to x1 from half; one sample in %d of stages 2-4 asks 'digit?' of such a page, and %d "
-            + "held-out digit pages are scored per arm (column digit; claim (i) is computed on it).", p.digitSteps(), p.digitOneIn(), p.digitEval()) : "");
+            + "held-out digit pages are scored per arm (column digit; claim (i) is computed on it).%s", p.digitSteps(), p.digitOneIn(), p.digitEval(),
+            p.digitDocsOneIn() > 0 ? String.format(Locale.ROOT, " One sample in %d of the digit stage is a document with its caption as the target.", p.digitDocsOneIn()) : "") : "");
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
   }
@@ -215,7 +219,11 @@ public final class InfimmReproduction extends TimedReproduction {
   /** The stages an arm gets at its own resolution between stages 1 and 2: the colour stage, then the digit stage. */
   private static void ownStages(InfimmModel m, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
     if (p.colourSteps() > 0) InfimmTraining.colourStage(m, p.colourSteps(), p.batch(), seed * 31L + 5, lo, hi, p.squareCurriculum(), res);
-    if (p.digitSteps() > 0) InfimmTraining.digitStage(m, p.digitSteps(), p.batch(), seed * 31L + 6, res);
+    if (p.digitSteps() > 0) {
+      InfimmTraining.Data pages = p.digitDocsOneIn() > 0 ? LoneDigit.withDocuments(InfimmTraining.documents(lo, hi), p.digitDocsOneIn())
+          : LoneDigit.anywhereData();
+      InfimmTraining.digitStage(m, p.digitSteps(), p.batch(), seed * 31L + 6, res, pages);
+    }
   }
 
   /** Copies the pretrained ViT of {@code from} into {@code to} (models of one config apart from the cross-attention). */

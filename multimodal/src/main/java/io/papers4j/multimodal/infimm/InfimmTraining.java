@@ -239,9 +239,14 @@ public final class InfimmTraining {
    * resolution it is the reading ladder of "The thirteenth round".
    */
   public static double[] digitStage(InfimmModel model, int steps, int batch, long seed, InfimmModel.Resolution res) {
+    return digitStage(model, steps, batch, seed, res, LoneDigit.anywhereData());
+  }
+
+  /** As above on {@code pages} (e.g. {@link LoneDigit#withDocuments}: digit pages with document captions among them). */
+  public static double[] digitStage(InfimmModel model, int steps, int batch, long seed, InfimmModel.Resolution res, Data pages) {
     Options o = new Options(1, steps, batch, seed, LoneDigit.SIDE, LoneDigit.SIDE, DIGIT_CURRICULUM)
         .withCrossRate(new CrossRate(10, steps / 10, 0, steps / 2));
-    return train(model, o, res, null, Precision.F32, LoneDigit.anywhereData());
+    return train(model, o, res, null, Precision.F32, pages);
   }
 
   /** The digit stage's curriculum: the digit this many times larger at its first step. */

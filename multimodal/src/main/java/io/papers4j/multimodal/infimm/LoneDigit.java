@@ -114,6 +114,27 @@ public final class LoneDigit {
     };
   }
 
+  /**
+   * The digit stage's pages ({@link #anywhere}, the curriculum's scale passed on) with one sample in {@code oneIn}
+   * (chosen by the seed) a document of {@code documents} at its real size instead: in a stage-1 loop the document's
+   * caption stays a target, so the LM that learns to name the digit does not forget how to caption a document
+   * (docs/infimm-hd.md, "The seventh quick run": without them every question was answered with a digit).
+   */
+  public static InfimmTraining.Data withDocuments(InfimmTraining.Data documents, int oneIn) {
+    if (oneIn < 1) throw new IllegalArgumentException("one document in N samples needs N >= 1, got " + oneIn);
+    return new InfimmTraining.Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return sample(seed, kinds, 1.0);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double scale) {
+        return isDigit(seed, oneIn) ? documents.sample(seed, kinds) : anywhere(seed, scale);
+      }
+    };
+  }
+
   /** Whether {@link #mixedInto} asks a digit question at {@code seed}. */
   static boolean isDigit(long seed, int oneIn) {
     return new Random(seed * 0x9E3779B97F4A7C15L + 41).nextInt(oneIn) == 0;

@@ -125,6 +125,29 @@ class LoneDigitTest {
     assertThatThrownBy(() -> Documents.sample(1, 32, 96, List.of(Documents.Kind.DIGIT))).hasMessageContaining("LoneDigit.question");
   }
 
+  /** The digit stage's pages with documents among them: each sample is its seed's digit page or its seed's document. */
+  @Test
+  void digitStagePagesCarryADocumentInOneSampleOfN() {
+    InfimmTraining.Data docs = InfimmTraining.documents(32, 96), pages = LoneDigit.withDocuments(docs, 4);
+    List<Documents.Kind> kinds = InfimmTraining.kinds(1);
+    int documents = 0, n = 800;
+    for (long seed = 0; seed < n; seed++) {
+      Documents.Sample s = pages.sample(seed, kinds, 4.0);
+      Documents.Sample d = docs.sample(seed, kinds);
+      if (s.caption().equals(d.caption()) && s.image().getWidth() == d.image().getWidth() && s.image().getHeight() == d.image().getHeight()) {
+        documents++;
+        assertThat(s.image().getRGB(0, 0, s.image().getWidth(), s.image().getHeight(), null, 0, s.image().getWidth()))
+            .as("the document at its real size, not the curriculum's").isEqualTo(d.image().getRGB(0, 0, d.image().getWidth(), d.image().getHeight(), null, 0, d.image().getWidth()));
+      } else {
+        Documents.Sample digit = LoneDigit.anywhere(seed, 4.0);
+        assertThat(s.caption()).isEqualTo(digit.caption());
+        assertThat(ink(s.image())).as("the curriculum's scale reaches the digit").isEqualTo(ink(digit.image()));
+      }
+    }
+    assertThat(documents).as("about one in four of %d", n).isBetween(160, 240);
+    assertThatThrownBy(() -> LoneDigit.withDocuments(docs, 0)).hasMessageContaining("N >= 1, got 0");
+  }
+
   /** The digit stage trains what stage 1 trains (the LM and the cross-attention), never the ViT, on digit captions. */
   @Test
   void theDigitStageLeavesThePretrainedVitAsItIs() {
