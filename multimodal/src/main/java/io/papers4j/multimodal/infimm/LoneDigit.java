@@ -99,19 +99,7 @@ public final class LoneDigit {
    * not train the reading away.
    */
   public static InfimmTraining.Data mixedInto(InfimmTraining.Data documents, int oneIn) {
-    if (oneIn < 1) throw new IllegalArgumentException("one digit question in N samples needs N >= 1, got " + oneIn);
-    return new InfimmTraining.Data() {
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return sample(seed, kinds, 1.0);
-      }
-
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double scale) {
-        if (isDigit(seed, oneIn)) return question(seed, scale);
-        return scale == 1 ? documents.sample(seed, kinds) : documents.sample(seed, kinds, scale);
-      }
-    };
+    return oneIn(oneIn, "digit question", InfimmTraining.scaledPages(LoneDigit::question), documents);
   }
 
   /**
@@ -121,7 +109,13 @@ public final class LoneDigit {
    * (docs/infimm-hd.md, "The seventh quick run": without them every question was answered with a digit).
    */
   public static InfimmTraining.Data withDocuments(InfimmTraining.Data documents, int oneIn) {
-    if (oneIn < 1) throw new IllegalArgumentException("one document in N samples needs N >= 1, got " + oneIn);
+    InfimmTraining.Data atRealSize = documents::sample; // the curriculum's scale is for the digit only
+    return oneIn(oneIn, "document", atRealSize, anywhereData());
+  }
+
+  /** {@code chosen} in one sample of {@code n} (by the seed, {@link #isDigit}), {@code rest} otherwise; the scale goes to both. */
+  private static InfimmTraining.Data oneIn(int n, String what, InfimmTraining.Data chosen, InfimmTraining.Data rest) {
+    if (n < 1) throw new IllegalArgumentException("one " + what + " in N samples needs N >= 1, got " + n);
     return new InfimmTraining.Data() {
       @Override
       public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
@@ -130,12 +124,12 @@ public final class LoneDigit {
 
       @Override
       public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double scale) {
-        return isDigit(seed, oneIn) ? documents.sample(seed, kinds) : anywhere(seed, scale);
+        return (isDigit(seed, n) ? chosen : rest).sample(seed, kinds, scale);
       }
     };
   }
 
-  /** Whether {@link #mixedInto} asks a digit question at {@code seed}. */
+  /** Whether {@link #mixedInto} asks a digit question (and {@link #withDocuments} draws a document) at {@code seed}. */
   static boolean isDigit(long seed, int oneIn) {
     return new Random(seed * 0x9E3779B97F4A7C15L + 41).nextInt(oneIn) == 0;
   }
