@@ -175,6 +175,29 @@ public final class InfimmTraining {
     return (seed, kinds) -> copy.get(new java.util.Random(seed * 0x9E3779B97F4A7C15L + 29).nextInt(copy.size()));
   }
 
+  /**
+   * {@code data} with every caption dropped, so that a caption stage (stage 1, the digit stage) trains on the sample's
+   * question and answer instead: e.g. general questions among the digit stage's pages, so the LM learns to answer them
+   * at the arm's resolution before stage 4 (docs/infimm-hd.md, "The fourteenth round").
+   */
+  public static Data asQuestions(Data data) {
+    return new Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return withoutCaption(data.sample(seed, kinds));
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return withoutCaption(data.sample(seed, kinds, squareScale));
+      }
+    };
+  }
+
+  private static Documents.Sample withoutCaption(Documents.Sample s) {
+    return new Documents.Sample(s.image(), s.kind(), s.question(), s.answer(), null);
+  }
+
   /** Even seeds from {@code a}, odd seeds from {@code b}: half and half. */
   public static Data alternate(Data a, Data b) {
     return new Data() {
@@ -332,7 +355,7 @@ public final class InfimmTraining {
           long sampleSeed = o.seed() * 1_000_003L + (long) step * o.batch() + b;
           Documents.Sample s = scale == 1 ? data.sample(sampleSeed, kinds) : data.sample(sampleSeed, kinds, scale);
           images.add(Images.toTensor(s.image()));
-          long[][] enc = o.stage() == 1 ? model.encodeText("caption?", s.caption()) : model.encodeText(s.question(), s.answer());
+          long[][] enc = encode(model, o.stage(), s);
           System.arraycopy(enc[0], 0, ids, b * model.config().maxText(), model.config().maxText());
           System.arraycopy(enc[1], 0, tg, b * model.config().maxText(), model.config().maxText());
         }
@@ -356,6 +379,14 @@ public final class InfimmTraining {
     }
     model.namedParameters().forEach((k, v) -> v.requires_grad_(true));
     return losses;
+  }
+
+  /**
+   * The text a stage trains on: "caption?" → the caption in stage 1 (and the colour and digit stages), the question and
+   * its answer in stages 2-4 and for a sample without a caption ({@link #asQuestions}) in any stage.
+   */
+  static long[][] encode(InfimmModel model, int stage, Documents.Sample s) {
+    return stage == 1 && s.caption() != null ? model.encodeText("caption?", s.caption()) : model.encodeText(s.question(), s.answer());
   }
 
   /** The ViT's learning rate in stages 2 and 3 as a fraction of the stage's (see the class comment). */

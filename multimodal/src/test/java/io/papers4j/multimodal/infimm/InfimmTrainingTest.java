@@ -337,4 +337,30 @@ class InfimmTrainingTest {
     assertThat(bf16[0]).isNotEqualTo(f32[0]).isCloseTo(f32[0], withinPercentage(3));
     b.namedParameters().forEach((k, v) -> assertThat(v.scalar_type().intern()).as(k).isEqualTo(org.bytedeco.pytorch.global.torch.ScalarType.Float));
   }
+
+  /**
+   * A caption stage trains "caption?" → the caption; a sample whose caption {@code asQuestions} dropped is trained on its
+   * question and answer there too (the general questions among the digit stage's pages), as stages 2-4 train every sample.
+   */
+  @Test
+  void aSampleWithoutACaptionIsTrainedOnItsQuestionInACaptionStage() {
+    InfimmModel m = new InfimmModel(tiny(), 1);
+    InfimmTraining.Data docs = InfimmTraining.documents(16, 40), asked = InfimmTraining.asQuestions(docs);
+    List<Documents.Kind> general = List.of(Documents.Kind.GENERAL);
+    for (long seed = 0; seed < 20; seed++) {
+      Documents.Sample d = docs.sample(seed, general, 2.0), q = asked.sample(seed, general, 2.0);
+      assertThat(q.caption()).isNull();
+      assertThat(q.question()).isEqualTo(d.question()).isEqualTo("background?");
+      assertThat(q.answer()).isEqualTo(d.answer());
+      assertThat(q.kind()).isEqualTo(Documents.Kind.GENERAL);
+      assertThat(q.image().getRGB(0, 0, q.image().getWidth(), q.image().getHeight(), null, 0, q.image().getWidth()))
+          .as("the image and the curriculum's scale are passed on").isEqualTo(d.image().getRGB(0, 0, d.image().getWidth(), d.image().getHeight(), null, 0, d.image().getWidth()));
+      assertThat(InfimmTraining.encode(m, 1, d)).isDeepEqualTo(m.encodeText("caption?", d.caption()));
+      assertThat(InfimmTraining.encode(m, 1, q)).isDeepEqualTo(m.encodeText(d.question(), d.answer()));
+      for (int stage = 2; stage <= 4; stage++) {
+        assertThat(InfimmTraining.encode(m, stage, d)).isDeepEqualTo(m.encodeText(d.question(), d.answer()));
+        assertThat(InfimmTraining.encode(m, stage, q)).isDeepEqualTo(m.encodeText(d.question(), d.answer()));
+      }
+    }
+  }
 }
