@@ -20,7 +20,6 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -83,9 +82,7 @@ public record PipelineConfig(
   }
 
   private static void merge(ObjectNode into, ObjectNode from, String prefix, String where) {
-    Iterator<Map.Entry<String, JsonNode>> it = from.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : from.properties()) {
       String key = prefix + e.getKey();
       if (!into.has(e.getKey())) {
         throw new IllegalArgumentException("config " + where + ": unknown key '" + key + "'");

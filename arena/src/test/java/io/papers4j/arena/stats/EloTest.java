@@ -51,7 +51,7 @@ class EloTest {
     JsonNode ref =
         new ObjectMapper().readTree(getClass().getResourceAsStream("/arena/arena-hard-reference.json"));
     Map<String, Double> r = Elo.FASTCHAT.ratings(BattleLog.read(file));
-    ref.get("elo_ratings").fields().forEachRemaining(e ->
+    ref.get("elo_ratings").properties().forEach(e ->
         assertThat(r.get(e.getKey())).as(e.getKey()).isCloseTo(e.getValue().asDouble(), within(1e-9)));
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -282,8 +281,7 @@ public final class Checkpoint {
       throw CheckpointException.of(index, "missing object 'weight_map'");
     }
     TreeMap<String, Path> shards = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : map.properties()) {
       String name = e.getValue().asText("");
       Path shard = dir.resolve(name);
       if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +100,7 @@ public record SafetensorsHeader(
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
       if (e.getKey().equals("__metadata__")) {
         parseMetadata(file, e.getValue(), metadata);
       } else {
@@ -117,8 +115,7 @@ public record SafetensorsHeader(
     if (!node.isObject()) {
       throw CheckpointException.of(file, "__metadata__ is not a JSON object");
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!e.getValue().isTextual()) {
         throw CheckpointException.of(
             file, "__metadata__ key '" + e.getKey() + "' is not a string");

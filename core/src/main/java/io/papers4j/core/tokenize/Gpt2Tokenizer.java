@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +38,7 @@ public final class Gpt2Tokenizer {
     Map<String, Integer> vocab = new LinkedHashMap<>();
     try {
       JsonNode root = new ObjectMapper().readTree(encoderJson.toFile());
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : root.properties()) {
         vocab.put(e.getKey(), e.getValue().intValue());
       }
     } catch (IOException e) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,8 +146,7 @@ final class TokenizerJson {
     JsonNode v = model.path("vocab");
     if (!v.isObject()) throw new IllegalArgumentException("model.vocab is missing or not an object");
     Map<String, Integer> vocab = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
       if (!e.getValue().canConvertToInt()) {
         throw new IllegalArgumentException("model.vocab['" + e.getKey() + "'] is not an integer id");
       }

@@ -50,9 +50,7 @@ class DiffusionProcessTest {
   void alphas_cumprod_match_the_diffusers_formulas() throws Exception {
     int cases = 0;
     double worst = 0;
-    var it = golden().get("alphas_cumprod").fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : golden().get("alphas_cumprod").properties()) {
       double[] want = doubles(e.getValue());
       double[] got = schedule(e.getKey(), Prediction.V).alphasCumprod();
       assertThat(got).hasSize(1000);

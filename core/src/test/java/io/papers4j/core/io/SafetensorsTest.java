@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -44,8 +43,7 @@ class SafetensorsTest {
     JsonNode expected = referenceValues();
     Map<String, Tensor> tensors = Safetensors.read(file);
     assertThat(tensors).hasSize(expected.size());
-    for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : expected.properties()) {
       Tensor t = tensors.get(e.getKey());
       DType dtype = DType.valueOf(e.getValue().get("dtype").asText());
       assertThat(DType.of(t.scalar_type())).as(e.getKey()).isEqualTo(dtype);

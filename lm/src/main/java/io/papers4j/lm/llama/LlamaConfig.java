@@ -8,7 +8,6 @@ import io.papers4j.core.io.JsonReader;
 import io.papers4j.core.nn.pos.RopeParameters;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -268,8 +267,7 @@ public record LlamaConfig(
     }
 
     Map<String, Object> extra = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
       if (!KNOWN.contains(e.getKey())) extra.put(e.getKey(), ConfigJson.plain(e.getValue()));
     }
     String dtype = r.str("torch_dtype");
@@ -316,9 +314,9 @@ public record LlamaConfig(
         Set.of("rope_type", "type", "rope_theta", "factor", "original_max_position_embeddings",
             "beta_fast", "beta_slow", "attention_factor", "low_freq_factor", "high_freq_factor");
     Map<String, Object> extra = new LinkedHashMap<>();
-    o.fields().forEachRemaining(e -> {
+    for (Map.Entry<String, JsonNode> e : o.properties()) {
       if (!modelled.contains(e.getKey())) extra.put(e.getKey(), ConfigJson.plain(e.getValue()));
-    });
+    }
     try {
       return new RopeParameters(
           type, theta, r.dbl("factor"), r.integer("original_max_position_embeddings"),

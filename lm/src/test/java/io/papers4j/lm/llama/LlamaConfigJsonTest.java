@@ -109,7 +109,7 @@ class LlamaConfigJsonTest {
       JsonNode original = m.readTree(resource(f));
       JsonNode written = m.readTree(c.toJson());
       // Every key of the original comes back with an equal value (numbers compared as numbers).
-      original.fields().forEachRemaining(e -> {
+      original.properties().forEach(e -> {
         JsonNode w = written.get(e.getKey());
         assertThat(w).as(f + " key " + e.getKey()).isNotNull();
         if (e.getValue().isNumber()) {

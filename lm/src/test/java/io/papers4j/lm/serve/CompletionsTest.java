@@ -135,7 +135,7 @@ class CompletionsTest {
     assertThat(lp.get("text_offset").get(0).asInt()).isEqualTo(prompt.length()); // offsets into prompt + completion
     for (int i = 0; i < 10; i++) { // greedy: each token is the most likely one
       double chosen = lp.get("token_logprobs").get(i).asDouble();
-      lp.get("top_logprobs").get(i).fields().forEachRemaining(e -> assertThat(e.getValue().asDouble()).isLessThanOrEqualTo(chosen));
+      lp.get("top_logprobs").get(i).properties().forEach(e -> assertThat(e.getValue().asDouble()).isLessThanOrEqualTo(chosen));
     }
 
     HttpResponse<String> s = post(app, "/v1/completions", "{\"prompt\":\"" + prompt + "\",\"max_tokens\":10,"

@@ -108,7 +108,7 @@ public final class Facodec implements Parameterized {
   public Facodec(FacodecConfig c, long seed) {
     this.config = c;
     this.instanceNormInput = c.quantiserInput().equals("instance-norm");
-    this.speakerProbe = c.factorised() && c.speakerAdversary().equals("probe") ? new SpeakerProbeAdversary(c.speakers()) : null;
+    this.speakerProbe = c.factorised() && c.speakerAdversary().equals("probe") ? new SpeakerProbeAdversary(c.speakers(), c.speakerProbeL2()) : null;
     Init init = Init.normal(seed, 0.02);
     int d = c.dim();
     stem = new Conv(init, 1, c.ngf(), 7, 1, 1);

@@ -42,13 +42,15 @@ import java.util.Map;
  * @param speakerObjective {@code "reversal"}: the speaker adversaries' cross-entropy reversed into the
  *     codes (the paper); {@code "confusion"}: heads on standardised, detached input, codes pushed to
  *     the heads' uniform output with a gradient clipped apart (docs/naturalspeech3.md, probe 12)
+ * @param speakerProbeL2 under the {@code "probe"} adversary, the L2 penalty (× the sum of the squared weights) of
+ *     each refit of its classifiers; 0 fits exactly as the criterion's probe does (docs/naturalspeech3.md, probe 15)
  */
 public record FacodecConfig(
     boolean factorised, int ngf, int resUnits, int[] strides, int dim, int codeDim, int codebookSize,
     int prosodyCodebooks, int contentCodebooks, int detailCodebooks, int timbreLayers, int decoderChannels,
     int mels, int phones, int speakers, double detailDropout, double commitWeight,
     boolean grlProsodyPhone, boolean grlContentF0, boolean grlDetail, boolean grlSpeaker, String quantiserInput,
-    String speakerAdversary, double speakerGrlScale, String speakerObjective) {
+    String speakerAdversary, double speakerGrlScale, String speakerObjective, double speakerProbeL2) {
 
   public static final java.util.List<String> QUANTISER_INPUTS = java.util.List.of("h", "instance-norm");
   public static final java.util.List<String> SPEAKER_ADVERSARIES = java.util.List.of("sum", "branches", "frames", "voicing", "phones", "phones+mean", "probe");
@@ -74,12 +76,15 @@ public record FacodecConfig(
     if (!SPEAKER_OBJECTIVES.contains(speakerObjective)) {
       throw new IllegalArgumentException("FACodec: speaker objective must be one of " + SPEAKER_OBJECTIVES + ", got '" + speakerObjective + "'");
     }
+    if (!(speakerProbeL2 >= 0) || Double.isInfinite(speakerProbeL2)) {
+      throw new IllegalArgumentException("FACodec: speaker probe L2 must be a finite number >= 0, got " + speakerProbeL2);
+    }
   }
 
   /** The 6(e) scale with the paper's four GRLs on. */
   public static FacodecConfig small(int phones, int speakers) {
     return new FacodecConfig(true, 8, 1, new int[] {2, 4, 5, 5}, 64, 8, 256, 1, 2, 3, 2, 96, 80, phones, speakers,
-        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT, "sum", 1.0, DEFAULT_SPEAKER_OBJECTIVE);
+        0.75, 0.005, true, true, true, true, DEFAULT_QUANTISER_INPUT, "sum", 1.0, DEFAULT_SPEAKER_OBJECTIVE, 0.0);
   }
 
   /** The preset's quantiser input; docs/naturalspeech3.md (probe 8) has the measurement that chose it. */
@@ -97,13 +102,13 @@ public record FacodecConfig(
   public FacodecConfig withSpeakerObjective(String o) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, o);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, o, speakerProbeL2);
   }
 
   public FacodecConfig withQuantiserInput(String q) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q, speakerAdversary, speakerGrlScale, speakerObjective);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, q, speakerAdversary, speakerGrlScale, speakerObjective, speakerProbeL2);
   }
 
   /**
@@ -120,7 +125,14 @@ public record FacodecConfig(
   public FacodecConfig withSpeakerAdversary(String mode, double scale) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, mode, scale, speakerObjective);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, mode, scale, speakerObjective, speakerProbeL2);
+  }
+
+  /** The L2 penalty of the {@code "probe"} speaker adversary's refits (0, the default: the criterion's own fit). */
+  public FacodecConfig withSpeakerProbeL2(double l2) {
+    return new FacodecConfig(factorised, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
+        detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective, l2);
   }
 
   public int hop() {
@@ -141,19 +153,19 @@ public record FacodecConfig(
   public FacodecConfig withFactorised(boolean f) {
     return new FacodecConfig(f, ngf, resUnits, strides, dim, codeDim, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective, speakerProbeL2);
   }
 
   public FacodecConfig withCodeDim(int d) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, d, codebookSize, prosodyCodebooks, contentCodebooks,
         detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout, commitWeight,
-        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective);
+        grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective, speakerProbeL2);
   }
 
   public FacodecConfig withWidth(int ngf, int dim, int decoderChannels) {
     return new FacodecConfig(factorised, ngf, resUnits, strides, dim, Math.min(codeDim, dim), codebookSize, prosodyCodebooks,
         contentCodebooks, detailCodebooks, timbreLayers, decoderChannels, mels, phones, speakers, detailDropout,
-        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective);
+        commitWeight, grlProsodyPhone, grlContentF0, grlDetail, grlSpeaker, quantiserInput, speakerAdversary, speakerGrlScale, speakerObjective, speakerProbeL2);
   }
 
   public Map<String, Object> toMap() {
@@ -183,6 +195,7 @@ public record FacodecConfig(
     m.put("speaker_adversary", speakerAdversary);
     m.put("speaker_grl_scale", speakerGrlScale);
     m.put("speaker_objective", speakerObjective);
+    m.put("speaker_probe_l2", speakerProbeL2);
     return m;
   }
 
@@ -199,7 +212,8 @@ public record FacodecConfig(
           (Boolean) m.get("grl_speaker"), m.get("quantiser_input") instanceof String q ? q : "h", // models saved before the option read h
           m.get("speaker_adversary") instanceof String a ? a : "sum", // and had the released pooled adversary
           m.get("speaker_grl_scale") instanceof Number n ? n.doubleValue() : 1.0,
-          m.get("speaker_objective") instanceof String o ? o : "reversal"); // models saved before the option reversed
+          m.get("speaker_objective") instanceof String o ? o : "reversal", // models saved before the option reversed
+          m.get("speaker_probe_l2") instanceof Number l2 ? l2.doubleValue() : 0.0); // and fit the probe without L2
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("config.json is not a FACodec config: " + e.getMessage());
     }

@@ -36,12 +36,8 @@ final class SpeakerProbeAdversary {
   record Refit(int step, Map<String, Double> heldAccuracy, Map<String, Double> bankAccuracy) {}
 
   final int refitEvery, perRefit, bankSize, speakers;
-  /**
-   * L2 penalty of the classifiers' fit for adversaries built from now on (0: exactly the criterion's probe, which
-   * overfits its bank, docs probe 15); a knob for probes, not part of the model's config.
-   */
-  static double fitL2 = 0;
-  final double l2 = fitL2;
+  /** L2 penalty of the classifiers' fit (0: exactly the criterion's probe, which overfits its bank, docs probe 15). */
+  final double l2;
   private final Map<String, Deque<float[]>> bank = new LinkedHashMap<>();
   private final Deque<Integer> bankSpeakers = new ArrayDeque<>();
   private final Map<String, Probes.Logistic> classifier = new LinkedHashMap<>();
@@ -49,19 +45,27 @@ final class SpeakerProbeAdversary {
   private List<SpeechCorpus.Utt> order;
   private int next;
 
-  /** @param speakers classes the classifiers name (the codec's training speakers) */
-  SpeakerProbeAdversary(int speakers, int refitEvery, int perRefit, int bankSize) {
-    if (speakers < 2 || refitEvery < 1 || perRefit < 1 || bankSize < perRefit) {
-      throw new IllegalArgumentException("speaker probe adversary: >= 2 speakers, refit every >= 1 step, >= 1 utterance per refit, bank >= per refit");
+  /**
+   * @param speakers classes the classifiers name (the codec's training speakers)
+   * @param l2 L2 penalty of each refit (a probe setting, not part of the model's config)
+   */
+  SpeakerProbeAdversary(int speakers, int refitEvery, int perRefit, int bankSize, double l2) {
+    if (speakers < 2 || refitEvery < 1 || perRefit < 1 || bankSize < perRefit || !(l2 >= 0)) {
+      throw new IllegalArgumentException("speaker probe adversary: >= 2 speakers, refit every >= 1 step, >= 1 utterance per refit, bank >= per refit, L2 >= 0");
     }
     this.speakers = speakers;
     this.refitEvery = refitEvery;
     this.perRefit = perRefit;
     this.bankSize = bankSize;
+    this.l2 = l2;
   }
 
-  SpeakerProbeAdversary(int speakers) {
-    this(speakers, REFIT_EVERY, PER_REFIT, BANK_SIZE);
+  SpeakerProbeAdversary(int speakers, int refitEvery, int perRefit, int bankSize) {
+    this(speakers, refitEvery, perRefit, bankSize, 0);
+  }
+
+  SpeakerProbeAdversary(int speakers, double l2) {
+    this(speakers, REFIT_EVERY, PER_REFIT, BANK_SIZE, l2);
   }
 
   boolean due(int step) {

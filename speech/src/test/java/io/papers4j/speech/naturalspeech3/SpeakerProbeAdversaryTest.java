@@ -106,6 +106,21 @@ class SpeakerProbeAdversaryTest {
     assertThat(Probes.classify(x, y, test, ytest, 3)).isEqualTo(plain.accuracy(test, ytest));
   }
 
+  @Test
+  void theL2PenaltyIsSavedWithTheConfigAndReachesTheAdversary() {
+    FacodecConfig c = tiny(true).withSpeakerAdversary("probe", 3).withSpeakerProbeL2(0.01);
+    assertThat(new Facodec(c, 3).speakerProbe.l2).isEqualTo(0.01);
+    assertThat(new Facodec(tiny(true).withSpeakerAdversary("probe", 3), 3).speakerProbe.l2).isZero();
+    Map<String, Object> saved = new LinkedHashMap<>(c.toMap());
+    saved.put("strides", List.of(2, 4, 5, 5)); // as read back from config.json
+    assertThat(FacodecConfig.fromMap(saved).speakerProbeL2()).isEqualTo(0.01);
+    saved.remove("speaker_probe_l2"); // a model saved before the option
+    assertThat(FacodecConfig.fromMap(saved).speakerProbeL2()).isZero();
+    assertThatThrownBy(() -> c.withSpeakerProbeL2(-1)).hasMessageContaining("speaker probe L2 must be a finite number >= 0");
+    assertThatThrownBy(() -> c.withSpeakerProbeL2(Double.NaN)).hasMessageContaining("speaker probe L2");
+    assertThatThrownBy(() -> new SpeakerProbeAdversary(3, 25, 12, 24, -0.5)).hasMessageContaining("L2 >= 0");
+  }
+
   static Tensor[] codes(long seed) {
     Engine.seed(seed);
     return new Tensor[] {torch.randn(4, 5, 16).set_requires_grad(true), torch.randn(4, 5, 16).set_requires_grad(true),
