@@ -29,10 +29,11 @@ public final class InfimmReproduction extends TimedReproduction {
    * InfimmTraining#digitStage}) at each arm's own resolution after the colour stage's place, puts one digit question
    * ({@link LoneDigit#question}) in {@code digitOneIn} samples of stages 2-4 and scores {@code digitEval} held-out
    * digit pages per arm; {@code digitDocsOneIn} > 0 puts a document (its caption the target) in one sample of that many
-   * of the digit stage, so that the LM keeps its words.
+   * of the digit stage, so that the LM keeps its words; {@code digitGeneral} asks every second of those documents its
+   * general question ("background?") instead, so that the LM answers it before stage 4.
    */
   record Preset(InfimmConfig config, int[] steps, int batch, int eval, int seeds, int colourSteps, double squareCurriculum,
-      int pretrainSteps, int digitSteps, int digitOneIn, int digitEval, int digitDocsOneIn) {
+      int pretrainSteps, int digitSteps, int digitOneIn, int digitEval, int digitDocsOneIn, boolean digitGeneral) {
     boolean ownStage() {
       return colourSteps > 0 || digitSteps > 0;
     }
@@ -47,7 +48,7 @@ public final class InfimmReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0, 2, 2, 2, 8, 2);
+      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0, 2, 2, 2, 8, 2, true);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
       // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
@@ -59,10 +60,13 @@ public final class InfimmReproduction extends TimedReproduction {
       // the CLS keys dropped, the digit stage reads it at dynamic resolution and not at 16 px ("The thirteenth round").
       // A document caption in one digit-stage sample of four keeps the LM's words: without them every question was
       // answered with a digit ("The seventh quick run").
+      // The general answer is first learnt in stage 4 in every arm, unevenly (55.0 at 32 px against 90.8 at dynamic
+      // resolution); a general question in every second digit-stage document raised the 32-px arm to 70.0
+      // ("The fourteenth round").
       case "quick" -> new Preset(InfimmConfig.quick().withMaskCls(true), new int[] {800, 400, 300, 300}, 8, 300, 1, 0, 1.0,
-          6000, 1000, 7, 96, 4);
+          6000, 1000, 7, 96, 4, true);
       // full: the §4(e) sizes, without the vision pretraining and the digit (measured on the quick model only)
-      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0, 0, 0, 0, 0, 0);
+      case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0, 0, 0, 0, 0, 0, false);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -80,6 +84,7 @@ public final class InfimmReproduction extends TimedReproduction {
   @Override
   protected Result reproduce(String presetName, Path outDir, Context run) throws Exception {
     Engine.init(2);
+    seconds.clear();
     Preset p = preset(presetName);
     int lo = p.config().tile(), hi = p.config().tile() * p.config().maxGrid();
     Map<String, List<Map<Documents.Kind, Double>>> arms = new LinkedHashMap<>();
@@ -89,8 +94,10 @@ public final class InfimmReproduction extends TimedReproduction {
       InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
       InfimmModel m1 = InfimmModel.fromScratch(p.config(), seed);
       if (p.pretrainSteps() > 0) {
+        long t = System.nanoTime();
         VisionPretraining.train(m1, new VisionPretraining.Options(p.pretrainSteps(), 16, seed, VisionPretraining.DEFAULT_RATE,
             VisionPretraining.DEFAULT_CYCLES), dyn, LoneDigit.anywhereData(), null);
+        took("vision pretraining", t);
       }
       stage(m1, 1, p, seed, lo, hi, base); // captions only: no arm is scored before stages 2-4 taught it to answer
       Path tmp = Files.createTempDirectory("infimm-repro");
@@ -188,9 +195,17 @@ public final class InfimmReproduction extends TimedReproduction {
             + "resolution (not in the paper): stage-1 settings, the digit as the caption, 4x larger at first, the cross-attention's rate x10 "
             + "from a tenth of the steps and back to x1 from half; one sample in %d of stages 2-4 asks 'digit?' of such a page, and %d "
             + "held-out digit pages are scored per arm (column digit; claim (i) is computed on it).%s", p.digitSteps(), p.digitOneIn(), p.digitEval(),
-            p.digitDocsOneIn() > 0 ? String.format(Locale.ROOT, " One sample in %d of the digit stage is a document with its caption as the target.", p.digitDocsOneIn()) : "") : "");
-    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run));
+            p.digitDocsOneIn() > 0 ? String.format(Locale.ROOT, " One sample in %d of the digit stage is a document with %s as the target.", p.digitDocsOneIn(),
+                p.digitGeneral() ? "its caption or (every second one) the answer to 'background?'" : "its caption") : "") : "");
+    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run) + timeTable());
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
+  }
+
+  /** Where the run's wall time went, by part (all seeds and arms together). */
+  private String timeTable() {
+    StringBuilder b = new StringBuilder("\n| part | calls | seconds |\n|---|---|---|\n");
+    seconds.forEach((part, a) -> b.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", part, a[1], a[0])));
+    return b.toString();
   }
 
   private static double avg(Map<String, Double> m) {
@@ -209,21 +224,43 @@ public final class InfimmReproduction extends TimedReproduction {
   }
 
   /** Stages 2-4 put the digit questions among the documents' (stage 1 stays on captions). */
-  private static void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+  private void stage(InfimmModel m, int stage, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+    long t = System.nanoTime();
     InfimmTraining.Data docs = InfimmTraining.documents(lo, hi);
     InfimmTraining.Data data = stage > 1 && p.digitOneIn() > 0 ? LoneDigit.mixedInto(docs, p.digitOneIn()) : docs;
     InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null,
         io.papers4j.core.tensor.Precision.F32, data);
+    took("stage " + stage + " " + res, t);
+  }
+
+  /** Wall seconds and calls by part of the run (pretraining, each stage at each resolution, scoring), in order of first use. */
+  private final Map<String, double[]> seconds = new LinkedHashMap<>();
+
+  private void took(String part, long startNanos) {
+    double s = (System.nanoTime() - startNanos) / 1e9;
+    double[] a = seconds.computeIfAbsent(part, k -> new double[2]);
+    a[0] += s;
+    a[1]++;
+    System.err.printf(Locale.ROOT, "infimm-hd: %s %.0f s%n", part, s);
   }
 
   /** The stages an arm gets at its own resolution between stages 1 and 2: the colour stage, then the digit stage. */
-  private static void ownStages(InfimmModel m, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+  private void ownStages(InfimmModel m, Preset p, int seed, int lo, int hi, InfimmModel.Resolution res) {
+    long t = System.nanoTime();
     if (p.colourSteps() > 0) InfimmTraining.colourStage(m, p.colourSteps(), p.batch(), seed * 31L + 5, lo, hi, p.squareCurriculum(), res);
-    if (p.digitSteps() > 0) {
-      InfimmTraining.Data pages = p.digitDocsOneIn() > 0 ? LoneDigit.withDocuments(InfimmTraining.documents(lo, hi), p.digitDocsOneIn())
-          : LoneDigit.anywhereData();
-      InfimmTraining.digitStage(m, p.digitSteps(), p.batch(), seed * 31L + 6, res, pages);
+    if (p.digitSteps() > 0) InfimmTraining.digitStage(m, p.digitSteps(), p.batch(), seed * 31L + 6, res, digitPages(p, lo, hi));
+    took("colour/digit stage " + res, t);
+  }
+
+  /** The digit stage's pages: moving digits, with documents (captioned, or every second one asked "background?") among them. */
+  static InfimmTraining.Data digitPages(Preset p, int lo, int hi) {
+    if (p.digitDocsOneIn() == 0) return LoneDigit.anywhereData();
+    InfimmTraining.Data docs = InfimmTraining.documents(lo, hi);
+    if (p.digitGeneral()) {
+      InfimmTraining.Data general = (seed, kinds) -> Documents.sample(seed, lo, hi, List.of(Documents.Kind.GENERAL));
+      docs = InfimmTraining.alternate(docs, InfimmTraining.asQuestions(general));
     }
+    return LoneDigit.withDocuments(docs, p.digitDocsOneIn());
   }
 
   /** Copies the pretrained ViT of {@code from} into {@code to} (models of one config apart from the cross-attention). */
@@ -235,12 +272,14 @@ public final class InfimmReproduction extends TimedReproduction {
   }
 
   /** Held-out digit pages: the seeds of the probes' held-out pages (-9000 on), never a training page's (those are >= 0). */
-  private static Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
+  private Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
+    long t = System.nanoTime();
     Map<Documents.Kind, Double> out = new LinkedHashMap<>();
     InfimmTraining.evaluate(m, res, p.eval(), 1000 + seed, lo, hi, EVAL_KINDS).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
     if (p.digitEval() > 0) {
       InfimmTraining.evaluate(m, res, p.digitEval(), i -> LoneDigit.question(-(9000L + i), 1.0)).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
     }
+    took("scoring", t);
     return out;
   }
 
