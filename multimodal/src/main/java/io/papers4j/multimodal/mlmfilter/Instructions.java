@@ -19,14 +19,19 @@ public final class Instructions {
 
   private Instructions() {}
 
-  /** The teacher's scored instructions: 4 per pair, teacher = oracle + N(0, σ²). */
+  /** The teacher's scored instructions: 4 per pair, teacher = oracle + N(0, σ²), answers written {@link AnswerFormat#PLAIN}. */
   public static List<Instruction> scored(List<WebPool.Pair> source, double sigma, long seed) {
+    return scored(source, sigma, seed, AnswerFormat.PLAIN);
+  }
+
+  /** As above with the answers written in {@code format}; the teacher's scores do not depend on it. */
+  public static List<Instruction> scored(List<WebPool.Pair> source, double sigma, long seed, AnswerFormat format) {
     Random r = new Random(seed);
     List<Instruction> out = new ArrayList<>();
     for (WebPool.Pair p : source) {
       for (Metric m : Metric.values()) {
         int s = Oracle.noisy(p.truth().score(m), sigma, r);
-        out.add(new Instruction(p.image(), p.caption(), m.tag(), s + "\n" + p.truth().why()[m.ordinal()], s));
+        out.add(new Instruction(p.image(), p.caption(), m.tag(), format.answer(m, s, WebPool.present(p, p), p.truth().why()[m.ordinal()]), s));
       }
     }
     return out;
@@ -42,6 +47,11 @@ public final class Instructions {
    * only the caption cannot fit both scores. 4 instructions per caption, in (own, other) order per metric.
    */
   public static List<Instruction> contrast(List<WebPool.Pair> source, int captions, double sigma, long seed) {
+    return contrast(source, captions, sigma, seed, AnswerFormat.PLAIN);
+  }
+
+  /** As above with the answers written in {@code format}. */
+  public static List<Instruction> contrast(List<WebPool.Pair> source, int captions, double sigma, long seed, AnswerFormat format) {
     if (captions < 0) throw new IllegalArgumentException("contrast captions must be >= 0, got " + captions);
     Random r = new Random(seed + 0x5EEDL); // its own stream: the scored instructions of the same seed stay as they were
     List<WebPool.Pair> candidates = source.stream().filter(WebPool::contrastable).toList();
@@ -59,8 +69,8 @@ public final class Instructions {
       for (Metric m : IMAGE_METRICS) {
         int own = Oracle.noisy(p.truth().score(m), sigma, r);
         int swapped = Oracle.noisy(other.score(m), sigma, r);
-        out.add(new Instruction(p.image(), p.caption(), m.tag(), own + "\n" + p.truth().why()[m.ordinal()], own));
-        out.add(new Instruction(q.image(), p.caption(), m.tag(), swapped + "\n" + other.why()[m.ordinal()], swapped));
+        out.add(new Instruction(p.image(), p.caption(), m.tag(), format.answer(m, own, WebPool.present(p, p), p.truth().why()[m.ordinal()]), own));
+        out.add(new Instruction(q.image(), p.caption(), m.tag(), format.answer(m, swapped, WebPool.present(p, q), other.why()[m.ordinal()]), swapped));
       }
     }
     return out;

@@ -24,6 +24,8 @@ public record MlmFilterConfig(int patch, int visionDim, int visionLayers, int vi
   public static final int IMAGE = 256, END_OF_CHUNK = 257, PAD = 258, VOCAB = 259;
   /** New tokens decoded for a score: up to three digits and the newline that ends it. */
   public static final int SCORE_TOKENS = 4;
+  /** Further tokens decoded after a first line "yes\n" / "no\n" ({@link AnswerFormat#PRESENCE}; decoding stays within the answer field). */
+  public static final int PRESENCE_TOKENS = 4;
 
   public MlmFilterConfig {
     if (side % patch != 0) throw new IllegalArgumentException("image side " + side + " must be a multiple of the patch " + patch);

@@ -30,7 +30,8 @@ import org.bytedeco.pytorch.global.torch;
  * <pre>image (B, 3, S, S) → ViT → visual (B, L, Cv)                   L = 1 + (S/p)²
  * prompt = <image> caption[:Lc] PAD* "\n" tag ":"                   fixed length P (one layout for a whole batch)
  * answer = score "\n" explanation <|endofchunk|> PAD*               loss on the answer only
- * score  = greedy decode of ≤ 4 tokens after the prompt, stop at "\n" → {@link ScoreParser}</pre>
+ * score  = greedy decode of ≤ 4 tokens after the prompt, stop at "\n" → {@link ScoreParser}
+ *          (after a first line "yes" / "no", {@link AnswerFormat#PRESENCE}, ≤ 4 more for the score's line)</pre>
  *
  * Tensor names: {@code vision_model.…} (CLIP-vision style) and {@code language_model.model.layers.…},
  * {@code language_model.cross_attn.{j}.…}.
@@ -101,21 +102,26 @@ public final class MlmFilterModel implements Parameterized {
   }
 
   /**
-   * Greedy generation of up to {@link MlmFilterConfig#SCORE_TOKENS} tokens after each prompt, stopping
-   * a row at "\n" or a special token: the raw texts the {@link ScoreParser} reads.
+   * Greedy generation of up to {@link MlmFilterConfig#SCORE_TOKENS} tokens after each prompt, stopping a row at "\n" or
+   * a special token: the raw texts the {@link ScoreParser} reads. A row whose first line is "yes" or "no" (an {@link
+   * AnswerFormat#PRESENCE} answer) goes on to its second line, up to {@link MlmFilterConfig#PRESENCE_TOKENS} more tokens
+   * within the answer field.
    */
   public List<String> generate(Tensor images, List<long[]> prompts) {
     int b = prompts.size(), p = config.promptLength();
-    long[] flat = new long[b * (p + MlmFilterConfig.SCORE_TOKENS)];
+    int max = Math.min(MlmFilterConfig.SCORE_TOKENS + MlmFilterConfig.PRESENCE_TOKENS, config.answerBytes());
+    long[] flat = new long[b * (p + max)];
     Arrays.fill(flat, MlmFilterConfig.PAD);
-    for (int i = 0; i < b; i++) System.arraycopy(prompts.get(i), 0, flat, i * (p + MlmFilterConfig.SCORE_TOKENS), p);
-    Tensor ids = Tensor.create(flat).view(b, p + MlmFilterConfig.SCORE_TOKENS); // (B, P + k)
+    for (int i = 0; i < b; i++) System.arraycopy(prompts.get(i), 0, flat, i * (p + max), p);
+    Tensor ids = Tensor.create(flat).view(b, p + max); // (B, P + max)
     ByteArrayOutputStream[] out = new ByteArrayOutputStream[b];
     boolean[] done = new boolean[b];
+    int[] limit = new int[b]; // tokens a row may still decode: SCORE_TOKENS, more after a presence line
+    Arrays.fill(limit, MlmFilterConfig.SCORE_TOKENS);
     for (int i = 0; i < b; i++) out[i] = new ByteArrayOutputStream();
     try (NoGradGuard ng = new NoGradGuard()) {
       Tensor visual = encodeImages(images); // (B, L, Cv)
-      for (int k = 0; k < MlmFilterConfig.SCORE_TOKENS; k++) {
+      for (int k = 0; k < max; k++) {
         Tensor prefix = ids.narrow(1, 0, p + k); // (B, P + k); causal, so later positions do not matter
         Tensor logits = lm.forward(prefix, visual, visual.size(1)); // (B, P + k, V)
         long[] next = new long[b];
@@ -125,9 +131,14 @@ public final class MlmFilterModel implements Parameterized {
           if (done[i]) continue;
           if (next[i] >= 256) { done[i] = true; continue; }
           out[i].write((int) next[i]);
-          if (next[i] == '\n') done[i] = true;
-          else all = false;
           ids.select(0, i).select(0, p + k).fill_(new org.bytedeco.pytorch.Scalar(next[i]));
+          if (next[i] == '\n') {
+            boolean presence = k < MlmFilterConfig.PRESENCE_TOKENS && ScoreParser.isPresence(out[i].toString(StandardCharsets.UTF_8).strip());
+            if (presence) limit[i] = k + 1 + MlmFilterConfig.SCORE_TOKENS;
+            else done[i] = true;
+          }
+          if (!done[i] && k + 1 >= limit[i]) done[i] = true;
+          if (!done[i]) all = false;
         }
         if (all) break;
       }

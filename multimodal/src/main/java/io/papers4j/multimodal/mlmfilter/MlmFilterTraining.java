@@ -72,13 +72,20 @@ public final class MlmFilterTraining {
    * {@code generic} visual questions. A share {@code contrastShare} of the {@code scoredKept} instructions (rounded
    * down to whole captions of 4) are {@link Instructions#contrast} instructions instead: ITM and ODF of one caption
    * with its own image and with another, which a filter reading only the caption cannot fit. 0 = none (the default).
+   * {@code format}: how the scored answers are written ({@link AnswerFormat}; PLAIN unless given).
    */
   public record Recipe(int sourcePairs, int scoredKept, int generic, double teacherSigma, boolean uniform, Options options,
-      double contrastShare) {
+      double contrastShare, AnswerFormat format) {
     public Recipe {
       if (sourcePairs < 1 || scoredKept < 1 || generic < 0) throw new IllegalArgumentException("recipe sizes must be positive");
       if (teacherSigma < 0) throw new IllegalArgumentException("--teacher-noise must be >= 0");
       if (!(contrastShare >= 0 && contrastShare < 1)) throw new IllegalArgumentException("--contrast-share must be in [0, 1), got " + contrastShare);
+      if (format == null) throw new IllegalArgumentException("the recipe needs an answer format");
+    }
+
+    /** The recipe with plain scores. */
+    public Recipe(int sourcePairs, int scoredKept, int generic, double teacherSigma, boolean uniform, Options options, double contrastShare) {
+      this(sourcePairs, scoredKept, generic, teacherSigma, uniform, options, contrastShare, AnswerFormat.PLAIN);
     }
 
     /** The recipe without contrast instructions. */
@@ -96,13 +103,13 @@ public final class MlmFilterTraining {
   public static List<Instructions.Instruction> instructions(Recipe r, WebPool.Sources sources) {
     long seed = r.options().seed();
     List<WebPool.Pair> source = WebPool.build(r.sourcePairs(), 7_000_000L + seed, sources);
-    List<Instructions.Instruction> scored = Instructions.scored(source, r.teacherSigma(), seed);
+    List<Instructions.Instruction> scored = Instructions.scored(source, r.teacherSigma(), seed, r.format());
     int kept = r.scoredKept() - 4 * r.contrastCaptions();
     List<Instructions.Instruction> data = new ArrayList<>(r.uniform()
         ? ScoreUniform.sample(scored, Instructions.Instruction::score, kept, 10, seed)
         : ScoreUniform.natural(scored, kept, seed));
     // the contrast pairs stay out of the re-balancing: sampled by score, the two copies of a caption would be split
-    data.addAll(Instructions.contrast(source, r.contrastCaptions(), r.teacherSigma(), seed));
+    data.addAll(Instructions.contrast(source, r.contrastCaptions(), r.teacherSigma(), seed, r.format()));
     data.addAll(Instructions.generic(source, r.generic(), seed));
     return data;
   }

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reads the score from a filter model's generated text: the first line, trimmed, must start with an
  * integer 0-100 (trailing text on that line such as "/100" or "." is allowed, as the paper's outputs
- * carry). Anything else is malformed: counted here, returned as empty, never thrown, so one bad
+ * carry). A first line that is exactly "yes" or "no" ({@link AnswerFormat#PRESENCE}) is skipped: the score is then
+ * on the second line. Leading zeros are read ("095" = 95, {@link AnswerFormat#PADDED}). Anything else is malformed: counted here, returned as empty, never thrown, so one bad
  * generation cannot stop a long scoring run.
  */
 public final class ScoreParser {
@@ -23,6 +24,8 @@ public final class ScoreParser {
   public static OptionalInt read(String generated) {
     if (generated == null) return OptionalInt.empty();
     String line = generated.strip();
+    int first = line.indexOf('\n');
+    if (first >= 0 && isPresence(line.substring(0, first).strip())) line = line.substring(first + 1).strip();
     int nl = line.indexOf('\n');
     if (nl >= 0) line = line.substring(0, nl).strip();
     int i = 0;
@@ -31,6 +34,11 @@ public final class ScoreParser {
     if (i < line.length() && Character.isLetterOrDigit(line.charAt(i))) return OptionalInt.empty(); // "7a", "12x"
     int v = Integer.parseInt(line.substring(0, i));
     return v <= 100 ? OptionalInt.of(v) : OptionalInt.empty();
+  }
+
+  /** Whether {@code line} is the presence answer of {@link AnswerFormat#PRESENCE}, which comes before the score. */
+  public static boolean isPresence(String line) {
+    return line.equals("yes") || line.equals("no");
   }
 
   public long parsed() {

@@ -157,6 +157,21 @@ public final class WebPool {
   }
 
   /**
+   * Whether the object {@code caption} names is in {@code image}'s picture (the first line of an {@link AnswerFormat#PRESENCE}
+   * ITM answer): for a scene caption, the shape of its first mention is drawn in the scene (alt-text junk names nothing);
+   * for an icon or emoji, the caption is the picture's own name (clean, truncated or misspelt) and the picture is its own.
+   */
+  public static boolean present(Pair caption, Pair image) {
+    if (caption.scene() != null) {
+      if (image.scene() == null) throw new IllegalArgumentException("caption of scene pair " + caption.id() + " asked about a " + image.source() + " image");
+      List<Captions.Mention> ms = caption.structure().mentions();
+      return !ms.isEmpty() && Captions.present(image.scene(), ms.get(0).shape());
+    }
+    boolean ownName = caption.defect().equals("clean") || caption.defect().equals("truncated") || caption.defect().equals("noisy");
+    return ownName && caption.image().equal(image.image());
+  }
+
+  /**
    * The oracle's scores of {@code caption}'s text shown with {@code image}'s picture, both from one source: a scene
    * caption scored against the other scene graph; a real pair's own name against another icon or emoji scores as a
    * name that does not match (the same picture keeps the caption's own scores).

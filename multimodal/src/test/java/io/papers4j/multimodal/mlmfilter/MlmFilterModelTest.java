@@ -55,6 +55,24 @@ class MlmFilterModelTest {
   }
 
   @Test
+  void a_presence_first_answer_is_decoded_through_its_score_line() {
+    Engine.init(2);
+    Engine.seed(0);
+    MlmFilterModel m = new MlmFilterModel(MlmFilterConfig.tiny(), 0);
+    Tensor black = torch.zeros(3, 32, 32), white = torch.ones(3, 32, 32);
+    String yes = AnswerFormat.PRESENCE.answer(Metric.ITM, 91, true, "ok"), no = AnswerFormat.PRESENCE.answer(Metric.ITM, 12, false, "ok");
+    List<Instructions.Instruction> data = List.of(new Instructions.Instruction(black, "a dark picture", "itm", yes, 91),
+        new Instructions.Instruction(white, "a dark picture", "itm", no, 12));
+    double[] l = MlmFilterTraining.train(m, data, new MlmFilterTraining.Options(80, 2, 1e-2, 0), null);
+    assertThat(l[79]).isLessThan(l[0] * 0.3);
+    List<String> out = m.generate(MlmFilterModel.stack(List.of(black, white)),
+        List.of(m.prompt("a dark picture", "itm"), m.prompt("a dark picture", "itm")));
+    // the tiny answer field (8 bytes) cuts "yes\n091\nok" to "yes\n091" before its end token; "no\n012\n" fits
+    assertThat(out).containsExactly("yes\n091", "no\n012\n");
+    assertThat(out.stream().map(ScoreParser::read).map(java.util.OptionalInt::getAsInt)).containsExactly(91, 12);
+  }
+
+  @Test
   void a_directory_that_is_not_a_model_says_so(@TempDir Path dir) throws Exception {
     assertThatThrownBy(() -> MlmFilterModel.load(dir.resolve("nope"))).hasMessageContaining("model directory not found");
     assertThatThrownBy(() -> MlmFilterModel.load(dir)).hasMessageContaining("is not an MLM-filter model");
