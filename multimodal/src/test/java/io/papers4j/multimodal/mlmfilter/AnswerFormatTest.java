@@ -15,6 +15,8 @@ class AnswerFormatTest {
   void each_format_writes_the_score_as_documented_and_the_parser_reads_it_back() {
     assertThat(AnswerFormat.PLAIN.answer(Metric.ITM, 95, false, "matches")).isEqualTo("95\nmatches");
     assertThat(AnswerFormat.PADDED.answer(Metric.ITM, 95, false, "matches")).isEqualTo("095\nmatches");
+    assertThat(AnswerFormat.TWO_DIGITS.answer(Metric.ITM, 100, true, "matches")).isEqualTo("99\nmatches");
+    assertThat(AnswerFormat.TWO_DIGITS.answer(Metric.CTQ, 7, true, "errors")).isEqualTo("7\nerrors");
     assertThat(AnswerFormat.PRESENCE.answer(Metric.ITM, 10, false, "other things")).isEqualTo("no\n010\nother things");
     assertThat(AnswerFormat.PRESENCE.answer(Metric.ITM, 100, true, "matches")).isEqualTo("yes\n100\nmatches");
     assertThat(AnswerFormat.PRESENCE.answer(Metric.ODF, 40, true, "1 right")).isEqualTo("040\n1 right"); // ITM only
@@ -22,14 +24,16 @@ class AnswerFormatTest {
       for (Metric m : Metric.values()) {
         for (int s = 0; s <= 100; s++) {
           String a = f.answer(m, s, s % 2 == 0, "why");
-          assertThat(ScoreParser.read(a)).as(f + " " + m + " " + s).isEqualTo(OptionalInt.of(s));
+          int expected = f == AnswerFormat.TWO_DIGITS ? Math.min(99, s) : s;
+          assertThat(ScoreParser.read(a)).as(f + " " + m + " " + s).isEqualTo(OptionalInt.of(expected));
           if (f == AnswerFormat.PADDED) assertThat(a.indexOf('\n')).as("the score always ends at the fourth token").isEqualTo(3);
+          if (f == AnswerFormat.TWO_DIGITS) assertThat(a.indexOf('\n')).as("never a third digit").isBetween(1, 2);
         }
       }
     }
     assertThatThrownBy(() -> AnswerFormat.PADDED.answer(Metric.ITM, 101, true, "x")).hasMessageContaining("0-100");
     assertThat(AnswerFormat.parse(" Presence ")).isEqualTo(AnswerFormat.PRESENCE);
-    assertThatThrownBy(() -> AnswerFormat.parse("fixed")).hasMessage("unknown --answer-format 'fixed' (plain, padded, presence)");
+    assertThatThrownBy(() -> AnswerFormat.parse("fixed")).hasMessage("unknown --answer-format 'fixed' (plain, padded, two_digits, presence)");
   }
 
   @Test
