@@ -85,6 +85,7 @@ public final class InfimmReproduction extends TimedReproduction {
   protected Result reproduce(String presetName, Path outDir, Context run) throws Exception {
     Engine.init(2);
     seconds.clear();
+    digitControls.clear();
     Preset p = preset(presetName);
     int lo = p.config().tile(), hi = p.config().tile() * p.config().maxGrid();
     Map<String, List<Map<Documents.Kind, Double>>> arms = new LinkedHashMap<>();
@@ -123,27 +124,27 @@ public final class InfimmReproduction extends TimedReproduction {
       // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
       InfimmModel atBase = InfimmModel.load(baseStart, null);
       for (int st = 2; st <= 4; st++) stage(atBase, st, p, seed, lo, hi, base);
-      add(arms, "base", eval(atBase, base, p, seed, lo, hi));
+      add(arms, "base", eval("base", atBase, base, p, seed, lo, hi));
       InfimmModel atFixed = InfimmModel.load(tmp.resolve(own ? "m1" : "m2"), null);
       if (own) {
         ownStages(atFixed, p, seed, lo, hi, fixed);
         stage(atFixed, 2, p, seed, lo, hi, fixed);
       }
       for (int st = 3; st <= 4; st++) stage(atFixed, st, p, seed, lo, hi, fixed);
-      add(arms, "fixed", eval(atFixed, fixed, p, seed, lo, hi));
+      add(arms, "fixed", eval("fixed", atFixed, fixed, p, seed, lo, hi));
       for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
-      add(arms, "dynamic", eval(m1, dyn, p, seed, lo, hi));
+      add(arms, "dynamic", eval("dynamic", m1, dyn, p, seed, lo, hi));
       // (ii) no tile 2-D PE (Tab. 6)
       InfimmModel noPe = InfimmModel.load(tmp.resolve("m2"), p.config().withTilePositions(false));
       for (int st = 3; st <= 4; st++) stage(noPe, st, p, seed, lo, hi, dyn);
-      add(arms, "dynamic_no_pe", eval(noPe, dyn, p, seed, lo, hi));
+      add(arms, "dynamic_no_pe", eval("dynamic_no_pe", noPe, dyn, p, seed, lo, hi));
       // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
       InfimmModel prBase = InfimmModel.load(baseStart, p.config().withResampler(16));
       for (int st = 2; st <= 4; st++) stage(prBase, st, p, seed, lo, hi, base);
-      add(arms, "base_resampler", eval(prBase, base, p, seed, lo, hi));
+      add(arms, "base_resampler", eval("base_resampler", prBase, base, p, seed, lo, hi));
       InfimmModel prDyn = InfimmModel.load(tmp.resolve("m2"), p.config().withResampler(16));
       for (int st = 3; st <= 4; st++) stage(prDyn, st, p, seed, lo, hi, dyn);
-      add(arms, "dynamic_resampler", eval(prDyn, dyn, p, seed, lo, hi));
+      add(arms, "dynamic_resampler", eval("dynamic_resampler", prDyn, dyn, p, seed, lo, hi));
       System.err.printf(Locale.ROOT, "infimm-hd: seed %d done at %.0f s%n", seed, run.seconds());
     }
     Map<String, Map<String, Double>> mean = new LinkedHashMap<>();
@@ -174,6 +175,8 @@ public final class InfimmReproduction extends TimedReproduction {
     boolean c4 = denseGates > sparseGates;
     Result.Builder r = run.result().seed(0);
     mean.forEach((arm, m) -> m.forEach((k, v) -> { if (!Double.isNaN(v)) r.metric(arm + "_" + k + "_acc", v); }));
+    digitControls.forEach((arm, l) -> r.metric(arm + "_digit_another_page_acc", l.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN))
+        .metric(arm + "_digit_black_image_acc", l.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN)));
     r.metric("gates_below_0.05_every_" + Math.max(1, p.config().crossEvery() / 2), denseGates);
     r.metric("gates_below_0.05_every_" + p.config().crossEvery(), sparseGates);
     r.metric("claim_i_resolution_ladder", c1).metric("claim_i_reading_question", reading).metric("claim_i_on_title_read", c1Title).metric("claim_ii_tile_pe_table_drop", c2)
@@ -197,7 +200,7 @@ public final class InfimmReproduction extends TimedReproduction {
             + "held-out digit pages are scored per arm (column digit; claim (i) is computed on it).%s", p.digitSteps(), p.digitOneIn(), p.digitEval(),
             p.digitDocsOneIn() > 0 ? String.format(Locale.ROOT, " One sample in %d of the digit stage is a document with %s as the target.", p.digitDocsOneIn(),
                 p.digitGeneral() ? "its caption or (every second one) the answer to 'background?'" : "its caption") : "") : "");
-    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run) + timeTable());
+    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run) + digitControlTable(mean) + timeTable());
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
   }
 
@@ -231,6 +234,27 @@ public final class InfimmReproduction extends TimedReproduction {
     InfimmTraining.train(m, new InfimmTraining.Options(stage, p.steps()[stage - 1], p.batch(), seed * 31L + stage, lo, hi), res, null,
         io.papers4j.core.tensor.Precision.F32, data);
     took("stage " + stage + " " + res, t);
+  }
+
+  /** Per arm and seed: the held-out digit questions' accuracy (%) with another page's image and with a black image. */
+  private final Map<String, List<double[]>> digitControls = new LinkedHashMap<>();
+
+  /** Accuracy (%) on the held-out digit questions (seeds -9000 on) asked with {@code image.apply(i)} in place of their own page. */
+  static double digitAccuracy(InfimmModel m, InfimmModel.Resolution res, int n, java.util.function.IntFunction<java.awt.image.BufferedImage> image) {
+    double[] a = InfimmTraining.evaluate(m, res, n, i -> {
+      Documents.Sample s = LoneDigit.question(-(9000L + i), 1.0);
+      return new Documents.Sample(image.apply(i), s.kind(), s.question(), s.answer(), s.caption());
+    }).get(Documents.Kind.DIGIT);
+    return 100 * a[0] / a[1];
+  }
+
+  /** The digit column's controls: own image against another page's and a black one, per arm (mean over seeds). */
+  private String digitControlTable(Map<String, Map<String, Double>> mean) {
+    if (digitControls.isEmpty()) return "";
+    StringBuilder b = new StringBuilder("\n| arm | digit, own image | another page's image | black image |\n|---|---|---|---|\n");
+    digitControls.forEach((arm, l) -> b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", arm, mean.get(arm).get("digit"),
+        l.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN), l.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN))));
+    return b.toString();
   }
 
   /** Wall seconds and calls by part of the run (pretraining, each stage at each resolution, scoring), in order of first use. */
@@ -272,12 +296,17 @@ public final class InfimmReproduction extends TimedReproduction {
   }
 
   /** Held-out digit pages: the seeds of the probes' held-out pages (-9000 on), never a training page's (those are >= 0). */
-  private Map<Documents.Kind, Double> eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
+  private Map<Documents.Kind, Double> eval(String arm, InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
     long t = System.nanoTime();
     Map<Documents.Kind, Double> out = new LinkedHashMap<>();
     InfimmTraining.evaluate(m, res, p.eval(), 1000 + seed, lo, hi, EVAL_KINDS).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
     if (p.digitEval() > 0) {
       InfimmTraining.evaluate(m, res, p.digitEval(), i -> LoneDigit.question(-(9000L + i), 1.0)).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
+      // controls: the same questions and answers with another page's image (seeds -19000 on) and with a black one
+      double another = digitAccuracy(m, res, p.digitEval(), i -> LoneDigit.question(-(19000L + i), 1.0).image());
+      double black = digitAccuracy(m, res, p.digitEval(), i -> new java.awt.image.BufferedImage(LoneDigit.SIDE, LoneDigit.SIDE,
+          java.awt.image.BufferedImage.TYPE_INT_RGB));
+      digitControls.computeIfAbsent(arm, k -> new ArrayList<>()).add(new double[] {another, black});
     }
     took("scoring", t);
     return out;

@@ -13,10 +13,10 @@ class InfimmReproductionTest {
   void smokePresetRunsEndToEndAndWritesItsReport(@TempDir Path dir) throws Exception {
     Result r = new InfimmReproduction().run("smoke", dir);
     assertThat(Files.readString(dir.resolve("README.md"))).contains("| dynamic_no_pe |").contains("Claims").contains("| digit |")
-        .contains("on the moving digit").contains("digit stage").contains("| part | calls | seconds |").contains("| stage 3 DYNAMIC | 3 |");
+        .contains("on the moving digit").contains("digit stage").contains("| part | calls | seconds |").contains("| arm | digit, own image | another page's image | black image |").contains("| stage 3 DYNAMIC | 3 |");
     assertThat(Files.exists(dir.resolve("result.json"))).isTrue();
     assertThat(Files.readString(dir.resolve("result.json"))).contains("dynamic_resampler_table_acc").contains("infimm-hd")
-        .contains("base_digit_acc").contains("claim_i_on_title_read");
+        .contains("base_digit_acc").contains("dynamic_digit_another_page_acc").contains("fixed_digit_black_image_acc").contains("claim_i_on_title_read");
   }
 
   /** The quick preset's digit stage: about one sample in four a document, half of those asked "background?", the rest digit pages. */
