@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -181,17 +183,7 @@ public final class InfimmTraining {
    * at the arm's resolution before stage 4 (docs/infimm-hd.md, "The fourteenth round").
    */
   public static Data asQuestions(Data data) {
-    return new Data() {
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return withoutCaption(data.sample(seed, kinds));
-      }
-
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
-        return withoutCaption(data.sample(seed, kinds, squareScale));
-      }
-    };
+    return mapped(data, InfimmTraining::withoutCaption);
   }
 
   private static Documents.Sample withoutCaption(Documents.Sample s) {
@@ -200,15 +192,35 @@ public final class InfimmTraining {
 
   /** Even seeds from {@code a}, odd seeds from {@code b}: half and half. */
   public static Data alternate(Data a, Data b) {
+    return bySeed(seed -> (seed & 1) == 0 ? a : b);
+  }
+
+  /** {@code data} with {@code f} applied to every sample it draws, the curriculum's scale passed on. */
+  public static Data mapped(Data data, UnaryOperator<Documents.Sample> f) {
     return new Data() {
       @Override
       public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return (seed & 1) == 0 ? a.sample(seed, kinds) : b.sample(seed, kinds);
+        return f.apply(data.sample(seed, kinds));
       }
 
       @Override
       public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
-        return (seed & 1) == 0 ? a.sample(seed, kinds, squareScale) : b.sample(seed, kinds, squareScale);
+        return f.apply(data.sample(seed, kinds, squareScale));
+      }
+    };
+  }
+
+  /** Each seed's sample drawn from the source {@code pick} names for that seed, the curriculum's scale passed on. */
+  public static Data bySeed(LongFunction<Data> pick) {
+    return new Data() {
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
+        return pick.apply(seed).sample(seed, kinds);
+      }
+
+      @Override
+      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
+        return pick.apply(seed).sample(seed, kinds, squareScale);
       }
     };
   }
@@ -221,17 +233,7 @@ public final class InfimmTraining {
    * samples (23.3), and the page-colour question fell from 100 to 30-95.
    */
   public static Data colourCaptions(Data data) {
-    return new Data() {
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return squareColourCaption(data.sample(seed, kinds));
-      }
-
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double squareScale) {
-        return squareColourCaption(data.sample(seed, kinds, squareScale));
-      }
-    };
+    return mapped(data, InfimmTraining::squareColourCaption);
   }
 
   /** The caption "grey page, red square, 2 circles" becomes "red". */

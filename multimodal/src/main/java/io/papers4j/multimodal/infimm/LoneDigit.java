@@ -5,7 +5,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -116,17 +115,7 @@ public final class LoneDigit {
   /** {@code chosen} in one sample of {@code n} (by the seed, {@link #isDigit}), {@code rest} otherwise; the scale goes to both. */
   private static InfimmTraining.Data oneIn(int n, String what, InfimmTraining.Data chosen, InfimmTraining.Data rest) {
     if (n < 1) throw new IllegalArgumentException("one " + what + " in N samples needs N >= 1, got " + n);
-    return new InfimmTraining.Data() {
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds) {
-        return sample(seed, kinds, 1.0);
-      }
-
-      @Override
-      public Documents.Sample sample(long seed, List<Documents.Kind> kinds, double scale) {
-        return (isDigit(seed, n) ? chosen : rest).sample(seed, kinds, scale);
-      }
-    };
+    return InfimmTraining.bySeed(seed -> isDigit(seed, n) ? chosen : rest);
   }
 
   /** Whether {@link #mixedInto} asks a digit question (and {@link #withDocuments} draws a document) at {@code seed}. */
