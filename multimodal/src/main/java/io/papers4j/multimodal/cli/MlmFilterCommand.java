@@ -9,6 +9,7 @@ import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.tensor.Engine;
 import io.papers4j.core.tensor.Precision;
 import io.papers4j.core.train.ProgressBar;
+import io.papers4j.multimodal.mlmfilter.AnswerFormat;
 import io.papers4j.multimodal.mlmfilter.ClipPretraining;
 import io.papers4j.multimodal.mlmfilter.Filtering;
 import io.papers4j.multimodal.mlmfilter.Metric;
@@ -145,6 +146,11 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
         + "(default ${DEFAULT-VALUE}: none).")
     double contrastShare;
 
+    @Option(names = "--answer-format", defaultValue = "plain", description = "How the scored answers are written: plain (\"95\"), "
+        + "padded (\"095\"), two_digits (100 written 99, so no decoded number runs past a score) or presence (ITM answers \"yes\"/\"no\" "
+        + "whether the caption's object is in the image, then the padded score); scoring reads every format (default ${DEFAULT-VALUE}).")
+    String answerFormat;
+
     @Option(names = "--vision-lr-scale", defaultValue = "1", description = "The ViT's learning rate as a fraction of --lr: 0 keeps it frozen at "
         + "its initialisation, as the paper's LLaVA keeps its vision tower frozen; in [0, 1] (default ${DEFAULT-VALUE}).")
     double visionLrScale;
@@ -175,9 +181,10 @@ public final class MlmFilterCommand extends ParentCommand implements CliCommand 
       if (!sampling.equals("uniform") && !sampling.equals("natural")) {
         throw new IllegalArgumentException("--sampling must be uniform or natural, got " + sampling);
       }
+      AnswerFormat format = AnswerFormat.parse(answerFormat);
       MlmFilterConfig c = config(size);
       MlmFilterTraining.Recipe r = new MlmFilterTraining.Recipe(source, scored, generic, sigma, sampling.equals("uniform"),
-          new MlmFilterTraining.Options(steps, batch, lr, seed, visionLrScale, gateInit), contrastShare);
+          new MlmFilterTraining.Options(steps, batch, lr, seed, visionLrScale, gateInit), contrastShare, format);
       Engine.init(2);
       // read (and checked against the filter's ViT) before any training starts: a bad directory fails at once
       Clip tower = null;

@@ -33,9 +33,9 @@ class MlmFilterCommandTest {
     // a frozen ViT and contrast pairs: the options reach the recipe the model records
     Path frozen = dir.resolve("frozen");
     ok("train", "--out", frozen.toString(), "--size", "tiny", "--steps", "2", "--batch", "4", "--source", "10", "--scored", "20", "--generic", "4",
-        "--vision-lr-scale", "0", "--contrast-share", "0.5", "--gate-init", "1.5");
-    assertThat(Files.readString(frozen.resolve("papers4j.json"))).contains("visionLrScale=0.0", "gateInit=1.5", "contrastShare=0.5");
-    assertThat(Files.readString(model.resolve("papers4j.json"))).contains("visionLrScale=1.0", "gateInit=0.0");
+        "--vision-lr-scale", "0", "--contrast-share", "0.5", "--gate-init", "1.5", "--answer-format", "two_digits");
+    assertThat(Files.readString(frozen.resolve("papers4j.json"))).contains("visionLrScale=0.0", "gateInit=1.5", "contrastShare=0.5", "format=TWO_DIGITS");
+    assertThat(Files.readString(model.resolve("papers4j.json"))).contains("visionLrScale=1.0", "gateInit=0.0", "format=PLAIN");
     // the saved filter starts with its gates open (tanh 1.5 = 0.91, two steps move them by about 1e-3 each)
     assertThat(io.papers4j.multimodal.mlmfilter.MlmFilterModel.load(frozen).lm.fractionOfGatesBelow(0.9)).isZero();
     assertThat(io.papers4j.multimodal.mlmfilter.MlmFilterModel.load(model).lm.fractionOfGatesBelow(0.01)).isEqualTo(1);
@@ -75,6 +75,7 @@ class MlmFilterCommandTest {
     assertThat(fails("train", "--out", model.toString(), "--vision-lr-scale", "2")).contains("--vision-lr-scale must be in [0, 1], got 2.0");
     assertThat(fails("train", "--out", model.toString(), "--contrast-share", "1")).contains("--contrast-share must be in [0, 1), got 1.0");
     assertThat(fails("train", "--out", model.toString(), "--gate-init", "NaN")).contains("--gate-init must be a finite number, got NaN");
+    assertThat(fails("train", "--out", model.toString(), "--answer-format", "fixed")).contains("unknown --answer-format 'fixed'");
   }
 
   @Test
