@@ -109,6 +109,7 @@ public final class NaturalSpeech3Reproduction implements Reproduction {
     // 4. factorised vs non-factorised generation
     Ns3Eval.Gen gen = Ns3Eval.generation(tr, p, SEED);
     metrics.put("generation", gen.toMap());
+    metrics.put("generation_against_codecs", Ns3Eval.generationAgainstCodecs(tr, gen));
     boolean claimGen = gen.factorisedSpeakerAcc() > gen.baselineSpeakerAcc() && gen.factorisedPer() < gen.baselinePer();
 
     // 5. real speech

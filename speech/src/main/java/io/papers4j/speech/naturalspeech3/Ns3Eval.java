@@ -33,6 +33,34 @@ public final class Ns3Eval {
     return s / utts.size();
   }
 
+  /** Mean phone error rate of {@code codec}'s own reconstruction (its codes decoded with its own timbre) of each utterance. */
+  public static double reconstructionPer(Facodec codec, MelClassifier rec, List<SpeechCorpus.Utt> utts) {
+    double s = 0;
+    for (SpeechCorpus.Utt u : utts) {
+      s += MelClassifier.phoneErrorRate(rec.predictPhones(convert(codec, u.audio(), null, true)), u.phones());
+    }
+    return s / utts.size();
+  }
+
+  /**
+   * The generation PERs against what each codec's own reconstruction of the held-out sentences scores: generated speech
+   * is decoded by its codec, so it is rarely more intelligible than that codec's reconstruction; the PER generation adds
+   * above it separates the diffusion model from its codec (docs/naturalspeech3.md, probe 18).
+   */
+  public static Map<String, Object> generationAgainstCodecs(Ns3Pipeline.Trained tr, Gen gen) {
+    List<SpeechCorpus.Utt> test = tr.corpus().testSentences;
+    double fa = reconstructionPer(tr.facodec(), tr.phoneRecognizer(), test);
+    double rvq = reconstructionPer(tr.plain(), tr.phoneRecognizer(), test);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("held_out_sentences", test.size());
+    m.put("per_ground_truth", r4(meanPer(tr.phoneRecognizer(), test)));
+    m.put("per_facodec_reconstruction", r4(fa));
+    m.put("per_rvq_reconstruction", r4(rvq));
+    m.put("factorised_per_above_its_codec", r4(gen.factorisedPer() - fa));
+    m.put("non_factorised_per_above_its_codec", r4(gen.baselinePer() - rvq));
+    return m;
+  }
+
   /** Decoded log-mel (T, M) of {@code source} with the timbre of {@code voice} (null = its own). */
   public static float[][] convert(Facodec m, float[] source, float[] voice, boolean withDetail) {
     try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {

@@ -25,7 +25,7 @@ public record Ns3Preset(
   public static Ns3Preset named(String name) {
     return switch (name) {
       case "quick" -> new Ns3Preset("quick", new SpeechCorpus.Config(24, 4, 12, 3, 0, true),
-          new CodecTraining.Recipe(300, 4, 112, 2e-3), 150, 120, 128, 2, 16, 8, 1, 12);
+          new CodecTraining.Recipe(300, 4, 112, 2e-3), 150, 120, 128, 2, 16, 8, 3, 12);
       case "full" -> new Ns3Preset("full", new SpeechCorpus.Config(28, 6, 40, 6, 0, true),
           new CodecTraining.Recipe(3000, 8, 160, 1e-3), 800, 1500, 128, 3, 64, 12, 3, 64);
       case "smoke" -> new Ns3Preset("smoke", new SpeechCorpus.Config(4, 2, 3, 2, 0, true),

@@ -139,6 +139,8 @@ final class Ns3Report {
     s.append("| 4 factorisation helps generation | factorised beats non-factorised on prompt-speaker accuracy and PER | `")
         .append(m.get("generation")).append("` → **").append(claims.get("4_factorisation_helps_generation"))
         .append("** | Sim-O 0.67 vs 0.55, WER 1.81 vs 2.49 |\n");
+    s.append("| 4, PER against each codec's own reconstruction | (not a criterion: what generation adds above its codec) | `")
+        .append(m.get("generation_against_codecs")).append("` | — |\n");
     s.append("| real speech (Asterisk, never trained on) | mel L1 (log-mel, natural log) | `").append(m.get("asterisk_reconstruction"))
         .append("` | FACodec MCD 2.59 |\n\n");
     s.append("## Figures\n\n![voice conversion](vc_mels.png)\n\n![F0](vc_f0.png)\n\n![generation](tts_mels.png)\n\n");
