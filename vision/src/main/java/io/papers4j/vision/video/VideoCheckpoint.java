@@ -46,21 +46,10 @@ public final class VideoCheckpoint {
     }
   }
 
-  /** The model type and config of a checkpoint directory. */
+  /** The config of a checkpoint directory, after checking its model type. */
   static JsonNode config(Path dir, String expectedType) {
     if (!Files.isDirectory(dir)) throw new IllegalArgumentException("model directory not found: " + dir);
-    JsonNode j;
-    try {
-      j = JSON.readTree(Checkpoint.readConfigJson(dir));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(dir.resolve("config.json") + ": not valid JSON: " + e.getMessage(), e);
-    }
-    String type = j.path("model_type").asText("");
-    if (!type.equals(expectedType)) {
-      throw new IllegalArgumentException(dir + " holds a '" + (type.isEmpty() ? "unknown" : type) + "' model, expected " + expectedType
-          + (expectedType.equals(VIDEO_TYPE) ? " (train one with papers4j video train)" : ""));
-    }
-    return j;
+    return Checkpoint.readConfigOfType(dir, expectedType, expectedType.equals(VIDEO_TYPE) ? "video-model" : "image-model");
   }
 
   public static ImageModel loadImage(Path dir) {

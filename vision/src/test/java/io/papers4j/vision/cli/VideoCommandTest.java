@@ -66,7 +66,7 @@ class VideoCommandTest {
     assertThat(run("animate", "--model", model.toString(), "--image", png.toString(), "--out", dir.resolve("x.mp4").toString())).isNotZero();
     assertThat(run("eval", "--model", dir.resolve("a-image").toString())).isNotZero();
     assertThat(err.toString()).contains("--arm must be a, b or c", "model directory not found", "no such image", "unknown motion 'sideways'",
-        "--out must be a .gif file", "holds a 'papers4j-video-image' model, expected papers4j-atomovideo");
+        "--out must be a .gif file", "is not a video-model checkpoint: config.json has model_type papers4j-video-image, expected papers4j-atomovideo");
   }
 
   /** Real motion: train on the Muybridge cat and skimage's GIF, animate the cat's first frame; eval refuses (no known trajectories). */
