@@ -30,11 +30,12 @@ public final class MlmFilterReproduction extends TimedReproduction {
    * Sizes of a preset. {@code pretrainedClip}: a CLIP pretrained on clean scene captions apart from the pool
    * ({@link ClipPretraining}) gives CLIPScore and both filters' ViT, as OpenAI's CLIP gives the paper's CLIPScore and
    * LLaVA's vision tower; null = the CLIPScore model is the downstream recipe trained {@code clipScoreSteps} on the pool it
-   * then scores, and each filter's ViT starts from its own random initialisation.
+   * then scores, and each filter's ViT starts from its own random initialisation. {@code format}: how both filters' scored
+   * answers are written ({@link AnswerFormat}).
    */
   record Preset(MlmFilterConfig config, int sourcePairs, int scoredKept, int generic, double sigma, int filterSteps, int filterBatch,
       double lr, double visionLrScale, double gateInit, int pool, double keep, int clipScoreSteps, int downSteps, int downBatch, int seeds, int evalPerTask, int ablationPairs,
-      List<String> downstream, ClipPretraining.Options pretrainedClip) {}
+      List<String> downstream, ClipPretraining.Options pretrainedClip, AnswerFormat format) {}
 
   static final List<String> FILTERS = List.of("no_filter", "basic", "clipscore", "itm", "odf", "ctq", "su", "itm_and_odf", "oracle_itm");
   /**
@@ -52,12 +53,12 @@ public final class MlmFilterReproduction extends TimedReproduction {
   static Preset preset(String name) {
     return switch (name) {
       case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 0, 1.0, 60, 0.3, 2, 2, 8, 1, 12, 16, CLAIM_FILTERS,
-          new ClipPretraining.Options(3, 8, 4, 7004));
+          new ClipPretraining.Options(3, 8, 4, 7004), AnswerFormat.PLAIN);
       // the CLIP: 1,000 batches of 64 in shape groups of 4 (64,000 new pairs, 188 s on one thread), the one of four
       // pretrainings that read shape best zero-shot (47.3%; docs/mlm-filter.md); the filters keep its tower frozen
       case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 400, 32, 2e-3, 0, 1.0, 1000, 0.3, 350, 350, 32, 3, 150, 120, CLAIM_FILTERS,
-          new ClipPretraining.Options(1000, 64, 4, 7004));
-      case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 1, 0, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000, FILTERS, null);
+          new ClipPretraining.Options(1000, 64, 4, 7004), AnswerFormat.PLAIN);
+      case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 1, 0, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000, FILTERS, null, AnswerFormat.PLAIN);
       default -> throw new IllegalArgumentException("unknown preset " + name + " (quick, full)");
     };
   }
@@ -114,9 +115,9 @@ public final class MlmFilterReproduction extends TimedReproduction {
         + (tower == null ? " and the CLIPScore model" : ", both with the pretrained CLIP's tower") + ", " + workers + " at a time");
     MlmFilterTraining.Options fo = new MlmFilterTraining.Options(p.filterSteps(), p.filterBatch(), p.lr(), 0, p.visionLrScale(), p.gateInit());
     List<Callable<Object>> models = new ArrayList<>(List.of(
-        () -> MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), true, fo), sources, null,
+        () -> MlmFilterTraining.train(p.config(), recipe(p, true, fo), sources, null,
             io.papers4j.core.tensor.Precision.F32, tower),
-        () -> MlmFilterTraining.train(p.config(), new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), false, fo), sources, null,
+        () -> MlmFilterTraining.train(p.config(), recipe(p, false, fo), sources, null,
             io.papers4j.core.tensor.Precision.F32, tower)));
     // without a pretrained CLIP, the CLIPScore model is the downstream recipe on the whole pool: trained 150 steps with a
     // sixth as warm-up it kept mostly icons and emoji (33 scenes of 300) and agreed with the oracle at Pearson 0.079; 350
@@ -132,9 +133,11 @@ public final class MlmFilterReproduction extends TimedReproduction {
     List<Callable<PoolScorer.Scores>> scoring = new ArrayList<>();
     for (Metric m : Metric.values()) scoring.add(() -> scoreAll(filter, pool, m)); // the model is only read: one copy serves all
     List<PoolScorer.Scores> scored = SideBySide.run(scoring, workers);
+    Map<Metric, Long> malformedBy = new LinkedHashMap<>();
     for (Metric m : Metric.values()) {
       mlm.put(m, values(scored.get(m.ordinal())));
       malformed += scored.get(m.ordinal()).malformed();
+      malformedBy.put(m, scored.get(m.ordinal()).malformed());
     }
     double[] clipScore = Downstream.clipScores(clipScorer, pool.stream().map(WebPool.Pair::image).toList(), pool.stream().map(WebPool.Pair::caption).toList(), 128);
     scores.put("clipscore", clipScore);
@@ -212,6 +215,8 @@ public final class MlmFilterReproduction extends TimedReproduction {
         .metric("downstream_oracle_beats_random", separates).metric("claim_i_mlm_beats_clipscore", c1).metric("claim_ii_ctq_su_below_clipscore", c2)
         .metric("clipscore_model", pretrained != null ? "pretrained apart from the pool" : "trained on the pool")
         .metric("claim_iii_rho_gap", rhoGap).metric("claim_iii_oracle_agreement", c3).metric("claim_iv_uniform_less_bias", c4);
+    malformedBy.forEach((m, n) -> r.metric("malformed_" + key(m), n));
+    r.metric("answer_format", p.format().name().toLowerCase(Locale.ROOT));
     beats.forEach((f, b) -> r.metric("claim_i_" + f, b));
     if (pretrainedZeroShot != null) pretrainedZeroShot.forEach((t, v) -> r.metric("pretrained_clip_" + t, v));
     r.reference("datacomp_medium_avg38_clipscore", 32.8).reference("datacomp_medium_avg38_itm_gpt4v", 34.2)
@@ -228,16 +233,21 @@ public final class MlmFilterReproduction extends TimedReproduction {
             p.pretrainedClip().steps(), p.pretrainedClip().batch(), p.pretrainedClip().group(), p.pretrainedClip().seed(), pretrainedZeroShot.get("shape"),
             pretrainedZeroShot.get("colour"), pretrainedZeroShot.get("average"))
         : String.format(Locale.ROOT, "CLIPScore model %d steps on the whole pool it scores (nothing pretrained)", p.clipScoreSteps());
-    String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons, 15%% Noto emoji), keep %.0f%%, filter %d steps × %d (%s, cross-attention gates starting at %s) from %d source pairs "
+    String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons, 15%% Noto emoji), keep %.0f%%, filter %d steps × %d (%s, cross-attention gates starting at %s, %s scores) from %d source pairs "
         + "(%d scored instructions kept + %d generic, teacher σ %.0f), %s, downstream CLIP %d steps × %d, "
         + "%d seed(s), %d held-out images per task; %d malformed outputs of %d scored prompts; load at start %s, %d cores "
         + "(trainings and scoring side by side, %d at a time on one intra-op thread each). "
         + "The filter's decoder and every downstream CLIP train from scratch; one teacher noise level (σ %.0f) was run.",
-        run.preset(), p.pool(), 100 * p.keep(), p.filterSteps(), p.filterBatch(), vision, p.gateInit(), p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(),
+        run.preset(), p.pool(), 100 * p.keep(), p.filterSteps(), p.filterBatch(), vision, p.gateInit(), p.format().name().toLowerCase(Locale.ROOT), p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(),
         clipScoreModel, p.downSteps(), p.downBatch(), p.seeds(), p.evalPerTask(), malformed, pool.size() * 4, run.loadAtStart(),
         workers, workers, p.sigma());
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(down, avg, corr, ablation, pu, pn, tvu, tvn, beats, c1, c2, c3, c4, rhoGap, separates, notes));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
+  }
+
+  /** A filter's recipe in preset {@code p}: score-uniform ({@code uniform}) or natural instructions, answers in the preset's format. */
+  static MlmFilterTraining.Recipe recipe(Preset p, boolean uniform, MlmFilterTraining.Options fo) {
+    return new MlmFilterTraining.Recipe(p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(), uniform, fo, 0, p.format());
   }
 
   /** The downstream recipe on the top {@code keep} of the pool by {@code score}, seed {@code seed}, evaluated. */

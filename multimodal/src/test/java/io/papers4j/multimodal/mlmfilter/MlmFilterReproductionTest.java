@@ -16,7 +16,9 @@ class MlmFilterReproductionTest {
     assertThat(Files.readString(dir.resolve("result.json"))).contains("mlm-filter", "down_clipscore_average", "claim_iii_rho_gap", "downstream_oracle_beats_random");
     assertThat(Files.exists(dir.resolve("histogram_itm.png"))).isTrue();
     assertThat(Files.exists(dir.resolve("downstream.png"))).isTrue();
-    assertThat(r.metrics()).containsKey("malformed_outputs");
+    assertThat(r.metrics()).containsKeys("malformed_outputs", "malformed_itm", "malformed_odf", "malformed_ctq", "malformed_su")
+        .containsEntry("answer_format", "plain");
+    assertThat(r.notes()).contains("cross-attention gates starting at 1.0, plain scores)");
     // the smoke and quick presets train downstream only the filters a claim compares
     assertThat(Files.readString(dir.resolve("README.md"))).doesNotContain("| basic |").contains("Not trained downstream at this size (no claim compares them): basic.");
     assertThat(r.metrics()).containsKey("down_oracle_itm_average").doesNotContainKey("down_basic_average");
@@ -39,12 +41,24 @@ class MlmFilterReproductionTest {
     assertThat(quick.pretrainedClip()).isEqualTo(new ClipPretraining.Options(1000, 64, 4, 7004));
     assertThat(quick.visionLrScale()).isZero();
     assertThat(quick.gateInit()).isEqualTo(1.0);
+    // plain scores: two-digit ones lowered the ITM, ODF and ITM AND ODF subsets downstream (docs/mlm-filter.md)
+    assertThat(quick.format()).isEqualTo(AnswerFormat.PLAIN);
     // the recipe's CLIP has the filter's ViT: the pretrained CLIP is both CLIPScore's model and the filter's tower
     assertThat(ClipPretraining.config(quick.config().vision())).isEqualTo(Downstream.recipe());
     // the full preset keeps the recipe it was last run with
     assertThat(full.pretrainedClip()).isNull();
     assertThat(full.visionLrScale()).isEqualTo(1);
     assertThat(full.gateInit()).isZero();
+    assertThat(full.format()).isEqualTo(AnswerFormat.PLAIN);
+    // both filters (score-uniform and natural) are trained on answers in the preset's format
+    MlmFilterTraining.Options o = new MlmFilterTraining.Options(4, 2, 1e-3, 0, 0, 1.0);
+    MlmFilterReproduction.Preset two = new MlmFilterReproduction.Preset(quick.config(), quick.sourcePairs(), quick.scoredKept(), quick.generic(), quick.sigma(),
+        quick.filterSteps(), quick.filterBatch(), quick.lr(), quick.visionLrScale(), quick.gateInit(), quick.pool(), quick.keep(), quick.clipScoreSteps(),
+        quick.downSteps(), quick.downBatch(), quick.seeds(), quick.evalPerTask(), quick.ablationPairs(), quick.downstream(), quick.pretrainedClip(), AnswerFormat.TWO_DIGITS);
+    assertThat(MlmFilterReproduction.recipe(two, true, o).format()).isEqualTo(AnswerFormat.TWO_DIGITS);
+    assertThat(MlmFilterReproduction.recipe(two, false, o)).extracting(MlmFilterTraining.Recipe::format, MlmFilterTraining.Recipe::uniform)
+        .containsExactly(AnswerFormat.TWO_DIGITS, false);
+    assertThat(MlmFilterReproduction.recipe(quick, true, o).format()).isEqualTo(AnswerFormat.PLAIN);
   }
 
   @Test
