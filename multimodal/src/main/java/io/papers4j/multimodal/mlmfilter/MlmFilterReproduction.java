@@ -6,6 +6,7 @@ import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Result;
 import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.SideBySide;
 import io.papers4j.multimodal.vlm.Clip;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,17 +1,17 @@
 package io.papers4j.multimodal.mlmfilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.SideBySide;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
-class SideBySideTest {
+/** The reproduction's downstream trainings, run side by side ({@link SideBySide}), equal the same trainings one by one. */
+class DownstreamSideBySideTest {
   @Test
   void downstream_trainings_side_by_side_equal_the_same_trainings_one_by_one() throws Exception {
     Engine.init(2);
@@ -27,26 +27,5 @@ class SideBySideTest {
     List<Map<String, Double>> twoAtOnce = SideBySide.run(jobs, 2);
     assertThat(twoAtOnce).isEqualTo(oneByOne); // each training draws only from its own seed
     assertThat(oneByOne.get(0)).isNotEqualTo(oneByOne.get(1)); // and the jobs are not all one result
-    assertThat(torch.get_num_threads()).isEqualTo(2); // the intra-op thread count comes back
-  }
-
-  @Test
-  void results_come_in_job_order_and_a_failing_job_is_rethrown() throws Exception {
-    Engine.init(2);
-    List<Callable<Integer>> jobs = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      int k = i;
-      jobs.add(() -> {
-        Thread.sleep(6 - k); // later jobs finish first
-        return k * k;
-      });
-    }
-    assertThat(SideBySide.run(jobs, 2)).containsExactly(0, 1, 4, 9, 16, 25);
-    List<Callable<Integer>> bad = List.of(() -> 1, () -> {
-      throw new IllegalArgumentException("subset too small");
-    });
-    assertThatThrownBy(() -> SideBySide.run(bad, 2)).isInstanceOf(IllegalArgumentException.class).hasMessage("subset too small");
-    assertThatThrownBy(() -> SideBySide.run(bad, 0)).hasMessageContaining("workers must be >= 1");
-    assertThat(torch.get_num_threads()).isEqualTo(2);
   }
 }
