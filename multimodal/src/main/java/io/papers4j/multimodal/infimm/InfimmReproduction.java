@@ -4,6 +4,8 @@ import io.papers4j.core.io.AtomicFiles;
 import io.papers4j.core.report.Result;
 import io.papers4j.core.report.TimedReproduction;
 import io.papers4j.core.tensor.Engine;
+import io.papers4j.core.train.SideBySide;
+import io.papers4j.core.train.TrainCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code papers4j reproduce infimm-hd}: claims (i)-(iv) of the research note's §4(e) on rendered
@@ -103,64 +106,36 @@ public final class InfimmReproduction extends TimedReproduction {
     digitControls.clear();
     generalSet.clear();
     Preset p = preset(presetName);
-    int lo = p.config().tile(), hi = p.config().tile() * p.config().maxGrid();
     Map<String, List<Map<Documents.Kind, Double>>> arms = new LinkedHashMap<>();
     List<double[]> gates = new ArrayList<>();
     for (int seed = 0; seed < p.seeds(); seed++) {
       Engine.seed(seed);
-      InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
       InfimmModel m1 = InfimmModel.fromScratch(p.config(), seed);
       if (p.pretrainSteps() > 0) {
         long t = System.nanoTime();
         VisionPretraining.train(m1, new VisionPretraining.Options(p.pretrainSteps(), 16, seed, VisionPretraining.DEFAULT_RATE,
-            VisionPretraining.DEFAULT_CYCLES), dyn, LoneDigit.anywhereData(), null);
+            VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null);
         took("vision pretraining", t);
       }
-      stage(m1, 1, p, seed, lo, hi, base); // captions only: no arm is scored before stages 2-4 taught it to answer
-      Path tmp = Files.createTempDirectory("infimm-repro");
-      m1.save(tmp.resolve("m1"), Map.of());
-      // (iv) gates after stage 1 for two spacings
+      // (iv) gates after stage 1 for two spacings: a second model with the cross-attention twice as dense; stage 1 leaves
+      // the ViT frozen, so the pretrained ViT copied now is the one m1 has after its stage 1
       InfimmModel dense = InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
-      if (p.pretrainSteps() > 0) copyVision(m1, dense); // stage 1 leaves the ViT as pretraining left it
-      stage(dense, 1, p, seed, lo, hi, base);
-      gates.add(new double[] {dense.lm.fractionOfGatesBelow(0.05), m1.lm.fractionOfGatesBelow(0.05)});
-      // the colour and digit stages (if any) at each arm's own resolution: base (and its resampler arm), fixed, dynamic
-      boolean own = p.ownStage();
-      Path baseStart = tmp.resolve("m1");
-      if (own) {
-        InfimmModel c = InfimmModel.load(tmp.resolve("m1"), null);
-        ownStages(c, p, seed, lo, hi, base);
-        baseStart = tmp.resolve("m1-own-base");
-        c.save(baseStart, Map.of());
-        ownStages(m1, p, seed, lo, hi, dyn);
+      if (p.pretrainSteps() > 0) copyVision(m1, dense);
+      Path tmp = Files.createTempDirectory("infimm-repro");
+      SeedRun r;
+      try {
+        r = trainArms(p, seed, m1, dense, tmp);
+      } finally {
+        TrainCheckpoint.deleteTree(tmp);
       }
-      // stage 2 at tile resolution: the common start of the dynamic arms (and of the fixed arm without a colour stage)
-      stage(m1, 2, p, seed, lo, hi, fixed);
-      m1.save(tmp.resolve("m2"), Map.of());
-      // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
-      InfimmModel atBase = InfimmModel.load(baseStart, null);
-      for (int st = 2; st <= 4; st++) stage(atBase, st, p, seed, lo, hi, base);
-      add(arms, "base", eval("base", atBase, base, p, seed, lo, hi));
-      InfimmModel atFixed = InfimmModel.load(tmp.resolve(own ? "m1" : "m2"), null);
-      if (own) {
-        ownStages(atFixed, p, seed, lo, hi, fixed);
-        stage(atFixed, 2, p, seed, lo, hi, fixed);
+      gates.add(new double[] {r.denseGates(), r.sparseGates()});
+      for (int i = 0; i < ARMS.size(); i++) {
+        String arm = ARMS.get(i);
+        Scored sc = r.arms().get(i);
+        add(arms, arm, sc.accuracy());
+        if (!Double.isNaN(sc.general())) generalSet.computeIfAbsent(arm, k -> new ArrayList<>()).add(sc.general());
+        if (sc.digitControls() != null) digitControls.computeIfAbsent(arm, k -> new ArrayList<>()).add(sc.digitControls());
       }
-      for (int st = 3; st <= 4; st++) stage(atFixed, st, p, seed, lo, hi, fixed);
-      add(arms, "fixed", eval("fixed", atFixed, fixed, p, seed, lo, hi));
-      for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
-      add(arms, "dynamic", eval("dynamic", m1, dyn, p, seed, lo, hi));
-      // (ii) no tile 2-D PE (Tab. 6)
-      InfimmModel noPe = InfimmModel.load(tmp.resolve("m2"), p.config().withTilePositions(false));
-      for (int st = 3; st <= 4; st++) stage(noPe, st, p, seed, lo, hi, dyn);
-      add(arms, "dynamic_no_pe", eval("dynamic_no_pe", noPe, dyn, p, seed, lo, hi));
-      // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
-      InfimmModel prBase = InfimmModel.load(baseStart, p.config().withResampler(16));
-      for (int st = 2; st <= 4; st++) stage(prBase, st, p, seed, lo, hi, base);
-      add(arms, "base_resampler", eval("base_resampler", prBase, base, p, seed, lo, hi));
-      InfimmModel prDyn = InfimmModel.load(tmp.resolve("m2"), p.config().withResampler(16));
-      for (int st = 3; st <= 4; st++) stage(prDyn, st, p, seed, lo, hi, dyn);
-      add(arms, "dynamic_resampler", eval("dynamic_resampler", prDyn, dyn, p, seed, lo, hi));
       System.err.printf(Locale.ROOT, "infimm-hd: seed %d done at %.0f s%n", seed, run.seconds());
     }
     Map<String, Map<String, Double>> mean = new LinkedHashMap<>();
@@ -224,7 +199,9 @@ public final class InfimmReproduction extends TimedReproduction {
 
   /** Where the run's wall time went, by part (all seeds and arms together). */
   private String timeTable() {
-    StringBuilder b = new StringBuilder("\n| part | calls | seconds |\n|---|---|---|\n");
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "\nAfter the vision pretraining, trainings run %d at a time on one thread each; each part's "
+        + "seconds are its own wall time, so together they exceed the run's.%n", workers));
+    b.append("\n| part | calls | seconds |\n|---|---|---|\n");
     seconds.forEach((part, a) -> b.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", part, a[1], a[0])));
     return b.toString();
   }
@@ -315,7 +292,7 @@ public final class InfimmReproduction extends TimedReproduction {
   /** Wall seconds and calls by part of the run (pretraining, each stage at each resolution, scoring), in order of first use. */
   private final Map<String, double[]> seconds = new LinkedHashMap<>();
 
-  private void took(String part, long startNanos) {
+  private synchronized void took(String part, long startNanos) {
     double s = (System.nanoTime() - startNanos) / 1e9;
     double[] a = seconds.computeIfAbsent(part, k -> new double[2]);
     a[0] += s;
@@ -350,25 +327,119 @@ public final class InfimmReproduction extends TimedReproduction {
     }
   }
 
+  /** How many trainings run at a time after pretraining (one thread each); the arms' numbers do not depend on it. */
+  int workers = 2;
+
+  /** The scored arms, in the order of the report's rows. */
+  static final List<String> ARMS = List.of("base", "fixed", "dynamic", "dynamic_no_pe", "base_resampler", "dynamic_resampler");
+
+  /** One arm's scores: accuracy (%) by kind, on the held-out general set (NaN if not scored), the digit's controls (null if not scored). */
+  record Scored(Map<Documents.Kind, Double> accuracy, double general, double[] digitControls) {}
+
+  /** A seed's arms in the order of {@link #ARMS}, and the fractions of idle gates after stage 1 (every crossEvery/2 and every crossEvery). */
+  record SeedRun(List<Scored> arms, double denseGates, double sparseGates) {}
+
+  /**
+   * Stage 1 of {@code m1} (the arms' start) and of {@code dense} (for (iv)), then every arm's own stages and stages 2-4,
+   * two trainings at a time, one thread each ({@link SideBySide}): after pretraining, the run is a tree of independent
+   * small trainings, and two threads run one of them no faster than one (docs/infimm-hd.md, "Trainings side by side").
+   * Each training draws only from its seed and stage, so the arms do not depend on the order they run in. Checkpoints in
+   * {@code tmp} hand a model to the arms that start from it: m1 after stage 1, the 16-px start after its own stages, and
+   * m2 (stage 2 at tile resolution after the dynamic arm's own stages), the common start of the dynamic arms.
+   */
+  private SeedRun trainArms(Preset p, int seed, InfimmModel m1, InfimmModel dense, Path tmp) throws Exception {
+    InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
+    int lo = p.config().tile(), hi = p.config().tile() * p.config().maxGrid();
+    boolean own = p.ownStage();
+    Path m1Path = tmp.resolve("m1"), m2Path = tmp.resolve("m2");
+    return SideBySide.plan(workers, pool -> {
+      // captions only: no arm is scored before stages 2-4 taught it to answer
+      CompletableFuture<Double> stage1 = CompletableFuture.supplyAsync(() -> {
+        stage(m1, 1, p, seed, lo, hi, base);
+        m1.save(m1Path, Map.of());
+        return m1.lm.fractionOfGatesBelow(0.05);
+      }, pool);
+      CompletableFuture<Double> denseStage1 = CompletableFuture.supplyAsync(() -> {
+        stage(dense, 1, p, seed, lo, hi, base);
+        return dense.lm.fractionOfGatesBelow(0.05);
+      }, pool);
+      // the dynamic arms' common start: the own stages at dynamic resolution, then stage 2 at tile resolution
+      CompletableFuture<Void> m2 = stage1.thenRunAsync(() -> {
+        if (own) ownStages(m1, p, seed, lo, hi, dyn);
+        stage(m1, 2, p, seed, lo, hi, fixed);
+        m1.save(m2Path, Map.of());
+      }, pool);
+      // the 16-px arms' start: the own stages at 16 px (and its resampler arm's)
+      CompletableFuture<Path> baseStart = stage1.thenApplyAsync(g -> {
+        if (!own) return m1Path;
+        InfimmModel c = InfimmModel.load(m1Path, null);
+        ownStages(c, p, seed, lo, hi, base);
+        c.save(tmp.resolve("m1-own-base"), Map.of());
+        return tmp.resolve("m1-own-base");
+      }, pool);
+      // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
+      CompletableFuture<Scored> atBase = baseStart.thenApplyAsync(start -> {
+        InfimmModel m = InfimmModel.load(start, null);
+        for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
+        return eval(m, base, p, seed, lo, hi);
+      }, pool);
+      CompletableFuture<Scored> atFixed = (own ? stage1.thenApply(g -> m1Path) : m2.thenApply(v -> m2Path)).thenApplyAsync(start -> {
+        InfimmModel m = InfimmModel.load(start, null);
+        if (own) {
+          ownStages(m, p, seed, lo, hi, fixed);
+          stage(m, 2, p, seed, lo, hi, fixed);
+        }
+        for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, fixed);
+        return eval(m, fixed, p, seed, lo, hi);
+      }, pool);
+      CompletableFuture<Scored> atDynamic = m2.thenApplyAsync(v -> {
+        for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
+        return eval(m1, dyn, p, seed, lo, hi);
+      }, pool);
+      // (ii) no tile 2-D PE (Tab. 6)
+      CompletableFuture<Scored> noPe = m2.thenApplyAsync(v -> {
+        InfimmModel m = InfimmModel.load(m2Path, p.config().withTilePositions(false));
+        for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
+        return eval(m, dyn, p, seed, lo, hi);
+      }, pool);
+      // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
+      CompletableFuture<Scored> baseResampler = baseStart.thenApplyAsync(start -> {
+        InfimmModel m = InfimmModel.load(start, p.config().withResampler(16));
+        for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
+        return eval(m, base, p, seed, lo, hi);
+      }, pool);
+      CompletableFuture<Scored> dynamicResampler = m2.thenApplyAsync(v -> {
+        InfimmModel m = InfimmModel.load(m2Path, p.config().withResampler(16));
+        for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
+        return eval(m, dyn, p, seed, lo, hi);
+      }, pool);
+      List<CompletableFuture<Scored>> all = List.of(atBase, atFixed, atDynamic, noPe, baseResampler, dynamicResampler);
+      return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCombine(denseStage1.thenCombine(stage1, (d, s) -> new double[] {d, s}),
+          (v, g) -> new SeedRun(all.stream().map(CompletableFuture::join).toList(), g[0], g[1]));
+    });
+  }
+
   /** Held-out digit pages: the seeds of the probes' held-out pages (-9000 on), never a training page's (those are >= 0). */
-  private Map<Documents.Kind, Double> eval(String arm, InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
+  private Scored eval(InfimmModel m, InfimmModel.Resolution res, Preset p, int seed, int lo, int hi) {
     long t = System.nanoTime();
     Map<Documents.Kind, Double> out = new LinkedHashMap<>();
     InfimmTraining.evaluate(m, res, p.eval(), 1000 + seed, lo, hi, EVAL_KINDS).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
+    double general = Double.NaN;
     if (p.generalEval() > 0) {
       double[] g = InfimmTraining.evaluate(m, res, p.generalEval(), i -> generalQuestion(i, lo, hi)).get(Documents.Kind.GENERAL);
-      generalSet.computeIfAbsent(arm, k -> new ArrayList<>()).add(100 * g[0] / g[1]);
+      general = 100 * g[0] / g[1];
     }
+    double[] controls = null;
     if (p.digitEval() > 0) {
       InfimmTraining.evaluate(m, res, p.digitEval(), i -> LoneDigit.question(-(9000L + i), 1.0)).forEach((k, a) -> out.put(k, 100 * a[0] / a[1]));
       // controls: the same questions and answers with another page's image (seeds -19000 on) and with a black one
       double another = digitAccuracy(m, res, p.digitEval(), i -> LoneDigit.question(-(19000L + i), 1.0).image());
       double black = digitAccuracy(m, res, p.digitEval(), i -> new java.awt.image.BufferedImage(LoneDigit.SIDE, LoneDigit.SIDE,
           java.awt.image.BufferedImage.TYPE_INT_RGB));
-      digitControls.computeIfAbsent(arm, k -> new ArrayList<>()).add(new double[] {another, black});
+      controls = new double[] {another, black};
     }
     took("scoring", t);
-    return out;
+    return new Scored(out, general, controls);
   }
 
   private static String readme(Map<String, Map<String, Double>> mean, double dense, double sparse, Preset p, boolean c1, boolean c1Title, boolean c2,

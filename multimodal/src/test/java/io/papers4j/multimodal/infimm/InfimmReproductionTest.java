@@ -23,6 +23,17 @@ class InfimmReproductionTest {
         .contains("base_general_set_acc").contains("dynamic_resampler_general_set_acc").contains("claim_i_general_question");
   }
 
+  /** The arms train two at a time; each draws only from its seed and stage, so every number equals a one-at-a-time run's. */
+  @Test
+  void theArmsTrainedTwoAtATimeEqualTheArmsTrainedOneAtATime(@TempDir Path dir) throws Exception {
+    InfimmReproduction oneAtATime = new InfimmReproduction();
+    oneAtATime.workers = 1;
+    Result one = oneAtATime.run("smoke", dir.resolve("one"));
+    Result two = new InfimmReproduction().run("smoke", dir.resolve("two"));
+    assertThat(two.metrics()).isEqualTo(one.metrics());
+    assertThat(one.metrics()).containsKeys("base_read_acc", "dynamic_resampler_digit_acc", "gates_below_0.05_every_1");
+  }
+
   /** Claim (i)'s "general within 3" is computed on the held-out general set where it was scored, else on the documents'. */
   @Test
   void theLadderJudgesGeneralOnTheHeldOutSetWhenThereIsOne() {
