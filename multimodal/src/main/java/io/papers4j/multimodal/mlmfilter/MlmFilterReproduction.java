@@ -56,7 +56,8 @@ public final class MlmFilterReproduction extends TimedReproduction {
       case "smoke" -> new Preset(MlmFilterConfig.tiny(), 40, 80, 20, 5, 3, 8, 1e-3, 0, 1.0, 60, 0.3, 2, 2, 8, 1, 12, 16, CLAIM_FILTERS,
           new ClipPretraining.Options(3, 8, 4, 7004), AnswerFormat.PLAIN);
       // the CLIP: 1,000 batches of 64 in shape groups of 4 (64,000 new pairs, 188 s on one thread), the one of four
-      // pretrainings that read shape best zero-shot (47.3%; docs/mlm-filter.md); the filters keep its tower frozen
+      // pretrainings that read shape best zero-shot (47.3% with libtorch's AVX2 kernels, 46.0% with its AVX-512 ones;
+      // docs/mlm-filter.md); the filters keep its tower frozen
       case "quick" -> new Preset(MlmFilterConfig.quick(), 1000, 2400, 600, 5, 400, 32, 2e-3, 0, 1.0, 1000, 0.3, 350, 350, 32, 3, 150, 120, CLAIM_FILTERS,
           new ClipPretraining.Options(1000, 64, 4, 7004), AnswerFormat.PLAIN);
       case "full" -> new Preset(MlmFilterConfig.full(), 10000, 4000, 4600, 5, 4000, 32, 5e-4, 1, 0, 20000, 0.3, 2000, 1500, 64, 3, 500, 2000, FILTERS, null, AnswerFormat.PLAIN);
@@ -218,6 +219,8 @@ public final class MlmFilterReproduction extends TimedReproduction {
         .metric("claim_iii_rho_gap", rhoGap).metric("claim_iii_oracle_agreement", c3).metric("claim_iv_uniform_less_bias", c4);
     malformedBy.forEach((m, n) -> r.metric("malformed_" + key(m), n));
     r.metric("answer_format", p.format().name().toLowerCase(Locale.ROOT));
+    // the same seeds train to other low bits, and other numbers, on another kernel mix: the report says which it ran on
+    r.metric("cpu", Machine.cpu());
     beats.forEach((f, b) -> r.metric("claim_i_" + f, b));
     if (pretrainedZeroShot != null) pretrainedZeroShot.forEach((t, v) -> r.metric("pretrained_clip_" + t, v));
     r.reference("datacomp_medium_avg38_clipscore", 32.8).reference("datacomp_medium_avg38_itm_gpt4v", 34.2)
@@ -236,12 +239,12 @@ public final class MlmFilterReproduction extends TimedReproduction {
         : String.format(Locale.ROOT, "CLIPScore model %d steps on the whole pool it scores (nothing pretrained)", p.clipScoreSteps());
     String notes = String.format(Locale.ROOT, "preset %s: pool %d pairs (15%% Tango icons, 15%% Noto emoji), keep %.0f%%, filter %d steps × %d (%s, cross-attention gates starting at %s, %s scores) from %d source pairs "
         + "(%d scored instructions kept + %d generic, teacher σ %.0f), %s, downstream CLIP %d steps × %d, "
-        + "%d seed(s), %d held-out images per task; %d malformed outputs of %d scored prompts; load at start %s, %d cores "
+        + "%d seed(s), %d held-out images per task; %d malformed outputs of %d scored prompts; load at start %s, %d cores of %s "
         + "(trainings and scoring side by side, %d at a time on one intra-op thread each). "
         + "The filter's decoder and every downstream CLIP train from scratch; one teacher noise level (σ %.0f) was run.",
         run.preset(), p.pool(), 100 * p.keep(), p.filterSteps(), p.filterBatch(), vision, p.gateInit(), p.format().name().toLowerCase(Locale.ROOT), p.sourcePairs(), p.scoredKept(), p.generic(), p.sigma(),
         clipScoreModel, p.downSteps(), p.downBatch(), p.seeds(), p.evalPerTask(), malformed, pool.size() * 4, run.loadAtStart(),
-        workers, workers, p.sigma());
+        workers, Machine.cpu(), workers, p.sigma());
     AtomicFiles.writeString(outDir.resolve("README.md"), readme(down, avg, corr, ablation, pu, pn, tvu, tvn, beats, c1, c2, c3, c4, rhoGap, separates, notes));
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
   }

@@ -18,6 +18,9 @@ class MlmFilterReproductionTest {
     assertThat(Files.exists(dir.resolve("downstream.png"))).isTrue();
     assertThat(r.metrics()).containsKeys("malformed_outputs", "malformed_itm", "malformed_odf", "malformed_ctq", "malformed_su")
         .containsEntry("answer_format", "plain");
+    // the processor and kernel choice the numbers depend on, in the report and its notes
+    assertThat(r.metrics()).containsEntry("cpu", io.papers4j.core.report.Machine.cpu());
+    assertThat(r.notes()).contains(" cores of " + io.papers4j.core.report.Machine.cpu() + " (trainings");
     assertThat(r.notes()).contains("cross-attention gates starting at 1.0, plain scores)");
     // the smoke and quick presets train downstream only the filters a claim compares
     assertThat(Files.readString(dir.resolve("README.md"))).doesNotContain("| basic |").contains("Not trained downstream at this size (no claim compares them): basic.");
