@@ -114,7 +114,7 @@ public final class InfimmReproduction extends TimedReproduction {
       if (p.pretrainSteps() > 0) {
         long t = System.nanoTime();
         VisionPretraining.train(m1, new VisionPretraining.Options(p.pretrainSteps(), 16, seed, VisionPretraining.DEFAULT_RATE,
-            VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null);
+            VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, workers);
         took("vision pretraining", t);
       }
       // (iv) gates after stage 1 for two spacings: a second model with the cross-attention twice as dense; stage 1 leaves
@@ -199,7 +199,7 @@ public final class InfimmReproduction extends TimedReproduction {
 
   /** Where the run's wall time went, by part (all seeds and arms together). */
   private String timeTable() {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "\nAfter the vision pretraining, trainings run %d at a time on one thread each; each part's "
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "\nThe vision pretraining splits each batch over %1$d threads; then trainings run %1$d at a time on one thread each; each part's "
         + "seconds are its own wall time, so together they exceed the run's.%n", workers));
     b.append("\n| part | calls | seconds |\n|---|---|---|\n");
     seconds.forEach((part, a) -> b.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", part, a[1], a[0])));
@@ -327,7 +327,10 @@ public final class InfimmReproduction extends TimedReproduction {
     }
   }
 
-  /** How many trainings run at a time after pretraining (one thread each); the arms' numbers do not depend on it. */
+  /**
+   * How many threads train at once: the vision pretraining's batch split over them, then as many trainings at a time (one
+   * thread each). The arms do not depend on it after the pretraining, which differs only in the order of floating-point sums.
+   */
   int workers = 2;
 
   /** The scored arms, in the order of the report's rows. */

@@ -48,6 +48,36 @@ class VisionPretrainingTest {
   }
 
   /**
+   * A batch split over two threads takes the whole batch's step: over 4 steps of batch 5 (parts of 2 and 3 pages) the
+   * losses and the trained ViT and head equal one thread's up to the order of floating-point sums.
+   */
+  @Test
+  void aBatchSplitOverTwoThreadsTrainsAsTheWholeBatch() {
+    Engine.init(2);
+    VisionPretraining.Options o = new VisionPretraining.Options(4, 5, 7, 3e-3);
+    InfimmModel one = InfimmModel.fromScratch(tinyDynamic(), 7), two = InfimmModel.fromScratch(tinyDynamic(), 7);
+    VisionPretraining.Result r1 = VisionPretraining.train(one, o, InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null);
+    VisionPretraining.Result r2 = VisionPretraining.train(two, o, InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, 2);
+    assertThat(r2.losses()).hasSize(4);
+    for (int i = 0; i < 4; i++) assertThat(r2.losses()[i]).isCloseTo(r1.losses()[i], within(1e-5));
+    assertThat(r1.losses()[3]).isNotEqualTo(r1.losses()[0]); // the steps train
+    Map<String, Tensor> a = one.namedParameters(), b = two.namedParameters();
+    // a step moves a weight by up to the rate (3e-3); the order of sums moved none by more than 4e-6 here
+    a.forEach((k, v) -> assertThat(v.allclose(b.get(k), 0, 1e-5, false)).as(k).isTrue());
+    List<BufferedImage> pages = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) pages.add(LoneDigit.anywhere(-(9000L + i), 1.0).image());
+    try (org.bytedeco.pytorch.NoGradGuard ng = new org.bytedeco.pytorch.NoGradGuard()) {
+      Tensor l1 = VisionPretraining.logits(one, r1.head(), pages, InfimmModel.Resolution.DYNAMIC);
+      Tensor l2 = VisionPretraining.logits(two, r2.head(), pages, InfimmModel.Resolution.DYNAMIC);
+      assertThat(l1.allclose(l2, 1e-4, 1e-5, false)).as("the two models' logits on held-out pages").isTrue();
+    }
+    assertThat(r1.head().namedParameters().get("weight").allclose(r2.head().namedParameters().get("weight"), 1e-4, 1e-6, false)).isTrue();
+    assertThat(b.get("vision_model.embeddings.patch_embedding.proj.weight").requires_grad()).isTrue(); // every tensor trainable again afterwards
+    assertThatThrownBy(() -> VisionPretraining.train(two, o, InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, 0))
+        .hasMessageContaining("workers must be >= 1");
+  }
+
+  /**
    * The pooling weights: a 4×4 black square on a white 96-px page at (40, 72) lies in tile (2, 1), patch
    * (1, 1) of it, and in the thumbnail's patch (3, 1); the tile's token holds 16 of its 64 pixels' ink, the
    * thumbnail's 16/9 (area-averaged to a third of the side), so the shares are 0.9 and 0.1, every other token 0.
