@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * {@code papers4j reproduce infimm-hd}: claims (i)-(iv) of the research note's §4(e) on rendered
@@ -27,8 +28,8 @@ public final class InfimmReproduction extends TimedReproduction {
   /**
    * Sizes of a preset. {@code colourSteps} > 0 adds the colour stage ({@link InfimmTraining#colourStage}) between
    * stages 1 and 2 at each arm's own resolution, its square starting {@code squareCurriculum} times larger. {@code
-   * pretrainSteps} > 0 pretrains each seed's ViT ({@link VisionPretraining}, two cosine cycles) before stage 1, one ViT
-   * shared by every arm of the seed as a pretrained EVA-CLIP is; {@code digitSteps} > 0 adds the digit stage ({@link
+   * pretrainSteps} > 0 pretrains one ViT ({@link VisionPretraining}, two cosine cycles, seed 0) before stage 1, shared by
+   * every arm of every seed as one pretrained EVA-CLIP starts every model of the paper; {@code digitSteps} > 0 adds the digit stage ({@link
    * InfimmTraining#digitStage}) at each arm's own resolution after the colour stage's place, puts one digit question
    * ({@link LoneDigit#question}) in {@code digitOneIn} samples of stages 2-4 and scores {@code digitEval} held-out
    * digit pages per arm; {@code digitDocsOneIn} > 0 puts a document (its caption the target) in one sample of that many
@@ -57,7 +58,7 @@ public final class InfimmReproduction extends TimedReproduction {
 
   static Preset preset(String name) {
     return switch (name) {
-      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 1, 1, 4.0, 2, 2, 2, 8, 2, true, 8, true, 4);
+      case "smoke" -> new Preset(new InfimmConfig(8, 32, 2, 2, 16, 16, 2, 32, 2, 2, 1, 2, 8, true, 0, 48), new int[] {2, 1, 1, 1}, 2, 8, 2, 1, 4.0, 2, 2, 2, 8, 2, true, 8, true, 4);
       // quick: sized from step rates measured under the shared lock (load average about 4.6; batch 8, quick
       // model): stage 1 0.17 s, stage 2 0.07 s, stages 3 and 4 0.12 s per step, evaluation 0.01-0.02 s per
       // document. Per seed stage 1 runs twice, stage 2 three times, stages 3 and 4 six times each (three arms
@@ -81,7 +82,8 @@ public final class InfimmReproduction extends TimedReproduction {
       // (86.0 after stage 3, 82.5 after stage 4); with it 91.0, the spread over the three arms 8.5 points against 17.5, and
       // over three stage-4 draws 88.3 against 82.3 with the digit 45.8 against 46.5 (one seed; "The sixteenth round").
       // Every second sample gave 92.3 but cost the digit 3.4 points and count 4-12. No quick run has measured it yet.
-      case "quick" -> new Preset(InfimmConfig.quick().withMaskCls(true), new int[] {800, 400, 300, 300}, 8, 300, 1, 0, 1.0,
+      // Two seeds from one pretrained ViT, both seeds' trainings side by side: 1 seed took 537 s ("Trainings side by side").
+      case "quick" -> new Preset(InfimmConfig.quick().withMaskCls(true), new int[] {800, 400, 300, 300}, 8, 300, 2, 0, 1.0,
           6000, 1000, 7, 96, 4, true, 200, true, 4);
       // full: the §4(e) sizes, without the vision pretraining and the digit (measured on the quick model only)
       case "full" -> new Preset(InfimmConfig.paperScale(), new int[] {3000, 1000, 1000, 1000}, 16, 600, 3, 0, 1.0, 0, 0, 0, 0, 0, false, 200, false, 0);
@@ -108,26 +110,40 @@ public final class InfimmReproduction extends TimedReproduction {
     Preset p = preset(presetName);
     Map<String, List<Map<Documents.Kind, Double>>> arms = new LinkedHashMap<>();
     List<double[]> gates = new ArrayList<>();
-    for (int seed = 0; seed < p.seeds(); seed++) {
-      Engine.seed(seed);
-      InfimmModel m1 = InfimmModel.fromScratch(p.config(), seed);
-      if (p.pretrainSteps() > 0) {
-        long t = System.nanoTime();
-        VisionPretraining.train(m1, new VisionPretraining.Options(p.pretrainSteps(), 16, seed, VisionPretraining.DEFAULT_RATE,
-            VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, workers);
-        took("vision pretraining", t);
+    Engine.seed(0);
+    // one pretrained ViT for every seed, as one pretrained EVA-CLIP starts all of the paper's models
+    InfimmModel pretrained = null;
+    if (p.pretrainSteps() > 0) {
+      pretrained = InfimmModel.fromScratch(p.config(), 0);
+      long t = System.nanoTime();
+      VisionPretraining.train(pretrained, new VisionPretraining.Options(p.pretrainSteps(), 16, 0, VisionPretraining.DEFAULT_RATE,
+          VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, workers);
+      took("vision pretraining", t);
+    }
+    List<InfimmModel> starts = new ArrayList<>(), denses = new ArrayList<>();
+    List<Path> tmps = new ArrayList<>();
+    List<SeedRun> runs;
+    try {
+      for (int seed = 0; seed < p.seeds(); seed++) {
+        starts.add(InfimmModel.fromScratch(p.config(), seed));
+        // (iv) gates after stage 1 for two spacings: a second model with the cross-attention twice as dense
+        denses.add(InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed));
+        if (pretrained != null) {
+          copyVision(pretrained, starts.get(seed));
+          copyVision(pretrained, denses.get(seed));
+        }
+        tmps.add(Files.createTempDirectory("infimm-repro"));
       }
-      // (iv) gates after stage 1 for two spacings: a second model with the cross-attention twice as dense; stage 1 leaves
-      // the ViT frozen, so the pretrained ViT copied now is the one m1 has after its stage 1
-      InfimmModel dense = InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed);
-      if (p.pretrainSteps() > 0) copyVision(m1, dense);
-      Path tmp = Files.createTempDirectory("infimm-repro");
-      SeedRun r;
-      try {
-        r = trainArms(p, seed, m1, dense, tmp);
-      } finally {
-        TrainCheckpoint.deleteTree(tmp);
-      }
+      // every seed's trainings in one plan, so that one seed's last arms run beside the next seed's first stages
+      runs = SideBySide.plan(workers, pool -> {
+        List<CompletableFuture<SeedRun>> seeds = new ArrayList<>();
+        for (int seed = 0; seed < p.seeds(); seed++) seeds.add(trainArms(pool, p, seed, starts.get(seed), denses.get(seed), tmps.get(seed)));
+        return CompletableFuture.allOf(seeds.toArray(new CompletableFuture<?>[0])).thenApply(v -> seeds.stream().map(CompletableFuture::join).toList());
+      });
+    } finally {
+      tmps.forEach(TrainCheckpoint::deleteTree);
+    }
+    for (SeedRun r : runs) {
       gates.add(new double[] {r.denseGates(), r.sparseGates()});
       for (int i = 0; i < ARMS.size(); i++) {
         String arm = ARMS.get(i);
@@ -136,8 +152,8 @@ public final class InfimmReproduction extends TimedReproduction {
         if (!Double.isNaN(sc.general())) generalSet.computeIfAbsent(arm, k -> new ArrayList<>()).add(sc.general());
         if (sc.digitControls() != null) digitControls.computeIfAbsent(arm, k -> new ArrayList<>()).add(sc.digitControls());
       }
-      System.err.printf(Locale.ROOT, "infimm-hd: seed %d done at %.0f s%n", seed, run.seconds());
     }
+    System.err.printf(Locale.ROOT, "infimm-hd: %d seed(s) done at %.0f s%n", p.seeds(), run.seconds());
     Map<String, Map<String, Double>> mean = new LinkedHashMap<>();
     for (var e : arms.entrySet()) {
       Map<String, Double> m = new LinkedHashMap<>();
@@ -168,6 +184,11 @@ public final class InfimmReproduction extends TimedReproduction {
     boolean c4 = denseGates > sparseGates;
     Result.Builder r = run.result().seed(0);
     mean.forEach((arm, m) -> m.forEach((k, v) -> { if (!Double.isNaN(v)) r.metric(arm + "_" + k + "_acc", v); }));
+    if (p.seeds() > 1) {
+      for (String kind : PER_SEED) {
+        arms.forEach((arm, l) -> r.metric(arm + "_" + kind + "_acc_per_seed", perSeed(arm, kind, l)));
+      }
+    }
     digitControls.forEach((arm, l) -> r.metric(arm + "_digit_another_page_acc", l.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN))
         .metric(arm + "_digit_black_image_acc", l.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN)));
     r.metric("gates_below_0.05_every_" + Math.max(1, p.config().crossEvery() / 2), denseGates);
@@ -184,17 +205,44 @@ public final class InfimmReproduction extends TimedReproduction {
             + "at its own resolution (not in the paper): stage-1 settings with the square's colour as the caption, "
             + "the square drawn %.1fx larger at its first step and shrinking to its real size by 60%% of its steps.",
             p.colourSteps(), p.squareCurriculum()) : "")
-        + (p.pretrainSteps() > 0 ? String.format(Locale.ROOT, " Before stage 1 the seed's ViT is pretrained (not in the paper; it stands in for "
+        + (p.pretrainSteps() > 0 ? String.format(Locale.ROOT, " Before stage 1 one ViT is pretrained (not in the paper; it stands in for "
             + "EVA-CLIP) for %d steps of batch 16 in two cosine cycles to classify a lone 8-px digit at a random place on a 96-px page, "
-            + "and every arm of the seed starts from it; the CLS keys are dropped from the cross-attention.", p.pretrainSteps()) : "")
+            + "and every arm of every seed starts from it; the CLS keys are dropped from the cross-attention.", p.pretrainSteps()) : "")
         + (p.digitSteps() > 0 ? String.format(Locale.ROOT, " Between stages 1 and 2 every arm has a digit stage of %d steps at its own "
             + "resolution (not in the paper): stage-1 settings, the digit as the caption, 4x larger at first, the cross-attention's rate x10 "
             + "from a tenth of the steps and back to x1 from half; one sample in %d of stages 2-4 asks 'digit?' of such a page, and %d "
             + "held-out digit pages are scored per arm (column digit; claim (i) is computed on it).%s", p.digitSteps(), p.digitOneIn(), p.digitEval(),
             p.digitDocsOneIn() > 0 ? String.format(Locale.ROOT, " One sample in %d of the digit stage is a document with %s as the target.", p.digitDocsOneIn(),
                 p.digitGeneral() ? "its caption or (every second one) the answer to 'background?'" : "its caption") : "") : "");
-    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run) + digitControlTable(mean) + timeTable());
+    AtomicFiles.writeString(outDir.resolve("README.md"), readme(mean, denseGates, sparseGates, p, c1, c1Title, c2, c3, c4, notes, run) + perSeedTable(arms, p) + digitControlTable(mean) + timeTable());
     return r.reproduced(c1 && c2 && c3 && c4).notes(notes).build();
+  }
+
+  /** The columns the report also gives seed by seed: the claims' reading, table and general questions. */
+  private static final List<String> PER_SEED = List.of("digit", "table", InfimmReproduction.GENERAL_SET);
+
+  /** An arm's accuracy (%) on {@code kind} ({@link #GENERAL_SET} or a question kind's name) in each seed. */
+  private List<Double> perSeed(String arm, String kind, List<Map<Documents.Kind, Double>> bySeed) {
+    if (kind.equals(GENERAL_SET)) return generalSet.getOrDefault(arm, List.of());
+    Documents.Kind k = Documents.Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+    return bySeed.stream().map(m -> m.getOrDefault(k, Double.NaN)).toList();
+  }
+
+  /** The per-seed columns, one row per arm (values seed 0 / seed 1 / ...). */
+  private String perSeedTable(Map<String, List<Map<Documents.Kind, Double>>> arms, Preset p) {
+    if (p.seeds() < 2) return "";
+    StringBuilder b = new StringBuilder("\n| arm, per seed |");
+    for (String kind : PER_SEED) b.append(' ').append(kind.equals(GENERAL_SET) ? "general, held-out" : kind).append(" |");
+    b.append("\n|---|").append("---|".repeat(PER_SEED.size())).append('\n');
+    arms.forEach((arm, l) -> {
+      b.append("| ").append(arm).append(" |");
+      for (String kind : PER_SEED) {
+        List<Double> v = perSeed(arm, kind, l);
+        b.append(' ').append(String.join(" / ", v.stream().map(x -> String.format(Locale.ROOT, "%.1f", x)).toList())).append(" |");
+      }
+      b.append('\n');
+    });
+    return b.toString();
   }
 
   /** Where the run's wall time went, by part (all seeds and arms together). */
@@ -343,83 +391,82 @@ public final class InfimmReproduction extends TimedReproduction {
   record SeedRun(List<Scored> arms, double denseGates, double sparseGates) {}
 
   /**
-   * Stage 1 of {@code m1} (the arms' start) and of {@code dense} (for (iv)), then every arm's own stages and stages 2-4,
-   * two trainings at a time, one thread each ({@link SideBySide}): after pretraining, the run is a tree of independent
-   * small trainings, and two threads run one of them no faster than one (docs/infimm-hd.md, "Trainings side by side").
+   * Starts, on {@code pool}, stage 1 of {@code m1} (the arms' start) and of {@code dense} (for (iv)), then every arm's own
+   * stages and stages 2-4, each training once the one it starts from is done; the pool runs them two at a time, one thread
+   * each ({@link SideBySide}): after pretraining, a seed is a tree of independent small trainings, and two threads run one
+   * of them no faster than one (docs/infimm-hd.md, "Trainings side by side").
    * Each training draws only from its seed and stage, so the arms do not depend on the order they run in. Checkpoints in
    * {@code tmp} hand a model to the arms that start from it: m1 after stage 1, the 16-px start after its own stages, and
    * m2 (stage 2 at tile resolution after the dynamic arm's own stages), the common start of the dynamic arms.
    */
-  private SeedRun trainArms(Preset p, int seed, InfimmModel m1, InfimmModel dense, Path tmp) throws Exception {
+  private CompletableFuture<SeedRun> trainArms(Executor pool, Preset p, int seed, InfimmModel m1, InfimmModel dense, Path tmp) {
     InfimmModel.Resolution base = InfimmModel.Resolution.BASE, fixed = InfimmModel.Resolution.FIXED, dyn = InfimmModel.Resolution.DYNAMIC;
     int lo = p.config().tile(), hi = p.config().tile() * p.config().maxGrid();
     boolean own = p.ownStage();
     Path m1Path = tmp.resolve("m1"), m2Path = tmp.resolve("m2");
-    return SideBySide.plan(workers, pool -> {
-      // captions only: no arm is scored before stages 2-4 taught it to answer
-      CompletableFuture<Double> stage1 = CompletableFuture.supplyAsync(() -> {
-        stage(m1, 1, p, seed, lo, hi, base);
-        m1.save(m1Path, Map.of());
-        return m1.lm.fractionOfGatesBelow(0.05);
-      }, pool);
-      CompletableFuture<Double> denseStage1 = CompletableFuture.supplyAsync(() -> {
-        stage(dense, 1, p, seed, lo, hi, base);
-        return dense.lm.fractionOfGatesBelow(0.05);
-      }, pool);
-      // the dynamic arms' common start: the own stages at dynamic resolution, then stage 2 at tile resolution
-      CompletableFuture<Void> m2 = stage1.thenRunAsync(() -> {
-        if (own) ownStages(m1, p, seed, lo, hi, dyn);
-        stage(m1, 2, p, seed, lo, hi, fixed);
-        m1.save(m2Path, Map.of());
-      }, pool);
-      // the 16-px arms' start: the own stages at 16 px (and its resampler arm's)
-      CompletableFuture<Path> baseStart = stage1.thenApplyAsync(g -> {
-        if (!own) return m1Path;
-        InfimmModel c = InfimmModel.load(m1Path, null);
-        ownStages(c, p, seed, lo, hi, base);
-        c.save(tmp.resolve("m1-own-base"), Map.of());
-        return tmp.resolve("m1-own-base");
-      }, pool);
-      // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
-      CompletableFuture<Scored> atBase = baseStart.thenApplyAsync(start -> {
-        InfimmModel m = InfimmModel.load(start, null);
-        for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
-        return eval(m, base, p, seed, lo, hi);
-      }, pool);
-      CompletableFuture<Scored> atFixed = (own ? stage1.thenApply(g -> m1Path) : m2.thenApply(v -> m2Path)).thenApplyAsync(start -> {
-        InfimmModel m = InfimmModel.load(start, null);
-        if (own) {
-          ownStages(m, p, seed, lo, hi, fixed);
-          stage(m, 2, p, seed, lo, hi, fixed);
-        }
-        for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, fixed);
-        return eval(m, fixed, p, seed, lo, hi);
-      }, pool);
-      CompletableFuture<Scored> atDynamic = m2.thenApplyAsync(v -> {
-        for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
-        return eval(m1, dyn, p, seed, lo, hi);
-      }, pool);
-      // (ii) no tile 2-D PE (Tab. 6)
-      CompletableFuture<Scored> noPe = m2.thenApplyAsync(v -> {
-        InfimmModel m = InfimmModel.load(m2Path, p.config().withTilePositions(false));
-        for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
-        return eval(m, dyn, p, seed, lo, hi);
-      }, pool);
-      // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
-      CompletableFuture<Scored> baseResampler = baseStart.thenApplyAsync(start -> {
-        InfimmModel m = InfimmModel.load(start, p.config().withResampler(16));
-        for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
-        return eval(m, base, p, seed, lo, hi);
-      }, pool);
-      CompletableFuture<Scored> dynamicResampler = m2.thenApplyAsync(v -> {
-        InfimmModel m = InfimmModel.load(m2Path, p.config().withResampler(16));
-        for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
-        return eval(m, dyn, p, seed, lo, hi);
-      }, pool);
-      List<CompletableFuture<Scored>> all = List.of(atBase, atFixed, atDynamic, noPe, baseResampler, dynamicResampler);
-      return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCombine(denseStage1.thenCombine(stage1, (d, s) -> new double[] {d, s}),
-          (v, g) -> new SeedRun(all.stream().map(CompletableFuture::join).toList(), g[0], g[1]));
-    });
+    // captions only: no arm is scored before stages 2-4 taught it to answer
+    CompletableFuture<Double> stage1 = CompletableFuture.supplyAsync(() -> {
+      stage(m1, 1, p, seed, lo, hi, base);
+      m1.save(m1Path, Map.of());
+      return m1.lm.fractionOfGatesBelow(0.05);
+    }, pool);
+    CompletableFuture<Double> denseStage1 = CompletableFuture.supplyAsync(() -> {
+      stage(dense, 1, p, seed, lo, hi, base);
+      return dense.lm.fractionOfGatesBelow(0.05);
+    }, pool);
+    // the dynamic arms' common start: the own stages at dynamic resolution, then stage 2 at tile resolution
+    CompletableFuture<Void> m2 = stage1.thenRunAsync(() -> {
+      if (own) ownStages(m1, p, seed, lo, hi, dyn);
+      stage(m1, 2, p, seed, lo, hi, fixed);
+      m1.save(m2Path, Map.of());
+    }, pool);
+    // the 16-px arms' start: the own stages at 16 px (and its resampler arm's)
+    CompletableFuture<Path> baseStart = stage1.thenApplyAsync(g -> {
+      if (!own) return m1Path;
+      InfimmModel c = InfimmModel.load(m1Path, null);
+      ownStages(c, p, seed, lo, hi, base);
+      c.save(tmp.resolve("m1-own-base"), Map.of());
+      return tmp.resolve("m1-own-base");
+    }, pool);
+    // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
+    CompletableFuture<Scored> atBase = baseStart.thenApplyAsync(start -> {
+      InfimmModel m = InfimmModel.load(start, null);
+      for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
+      return eval(m, base, p, seed, lo, hi);
+    }, pool);
+    CompletableFuture<Scored> atFixed = (own ? stage1.thenApply(g -> m1Path) : m2.thenApply(v -> m2Path)).thenApplyAsync(start -> {
+      InfimmModel m = InfimmModel.load(start, null);
+      if (own) {
+        ownStages(m, p, seed, lo, hi, fixed);
+        stage(m, 2, p, seed, lo, hi, fixed);
+      }
+      for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, fixed);
+      return eval(m, fixed, p, seed, lo, hi);
+    }, pool);
+    CompletableFuture<Scored> atDynamic = m2.thenApplyAsync(v -> {
+      for (int st = 3; st <= 4; st++) stage(m1, st, p, seed, lo, hi, dyn);
+      return eval(m1, dyn, p, seed, lo, hi);
+    }, pool);
+    // (ii) no tile 2-D PE (Tab. 6)
+    CompletableFuture<Scored> noPe = m2.thenApplyAsync(v -> {
+      InfimmModel m = InfimmModel.load(m2Path, p.config().withTilePositions(false));
+      for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
+      return eval(m, dyn, p, seed, lo, hi);
+    }, pool);
+    // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
+    CompletableFuture<Scored> baseResampler = baseStart.thenApplyAsync(start -> {
+      InfimmModel m = InfimmModel.load(start, p.config().withResampler(16));
+      for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
+      return eval(m, base, p, seed, lo, hi);
+    }, pool);
+    CompletableFuture<Scored> dynamicResampler = m2.thenApplyAsync(v -> {
+      InfimmModel m = InfimmModel.load(m2Path, p.config().withResampler(16));
+      for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
+      return eval(m, dyn, p, seed, lo, hi);
+    }, pool);
+    List<CompletableFuture<Scored>> all = List.of(atBase, atFixed, atDynamic, noPe, baseResampler, dynamicResampler);
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCombine(denseStage1.thenCombine(stage1, (d, s) -> new double[] {d, s}),
+        (v, g) -> new SeedRun(all.stream().map(CompletableFuture::join).toList(), g[0], g[1]));
   }
 
   /** Held-out digit pages: the seeds of the probes' held-out pages (-9000 on), never a training page's (those are >= 0). */

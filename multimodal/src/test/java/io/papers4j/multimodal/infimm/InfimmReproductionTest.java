@@ -15,12 +15,15 @@ class InfimmReproductionTest {
   void smokePresetRunsEndToEndAndWritesItsReport(@TempDir Path dir) throws Exception {
     Result r = new InfimmReproduction().run("smoke", dir);
     assertThat(Files.readString(dir.resolve("README.md"))).contains("| dynamic_no_pe |").contains("Claims").contains("| digit |")
-        .contains("on the moving digit").contains("digit stage").contains("| part | calls | seconds |").contains("| arm | digit, own image | another page's image | black image |").contains("| stage 3 DYNAMIC | 3 |")
-        .contains(" general, 8 held-out |").contains("general within 3 on the 8 held-out general questions");
+        .contains("on the moving digit").contains("digit stage").contains("| part | calls | seconds |").contains("| arm | digit, own image | another page's image | black image |").contains("| stage 3 DYNAMIC | 6 |").contains("| vision pretraining | 1 |")
+        .contains(" general, 8 held-out |").contains("general within 3 on the 8 held-out general questions")
+        .contains("| arm, per seed | digit | table | general, held-out |").contains("every arm of every seed starts from it");
     assertThat(Files.exists(dir.resolve("result.json"))).isTrue();
     assertThat(Files.readString(dir.resolve("result.json"))).contains("dynamic_resampler_table_acc").contains("infimm-hd")
         .contains("base_digit_acc").contains("dynamic_digit_another_page_acc").contains("fixed_digit_black_image_acc").contains("claim_i_on_title_read")
-        .contains("base_general_set_acc").contains("dynamic_resampler_general_set_acc").contains("claim_i_general_question");
+        .contains("base_general_set_acc").contains("dynamic_resampler_general_set_acc").contains("claim_i_general_question")
+        .contains("fixed_digit_acc_per_seed").contains("dynamic_general_set_acc_per_seed");
+    assertThat((java.util.List<?>) r.metrics().get("dynamic_table_acc_per_seed")).hasSize(2); // the smoke preset's two seeds
   }
 
   /** The arms train two at a time; each draws only from its seed and stage, so every number equals a one-at-a-time run's. */
