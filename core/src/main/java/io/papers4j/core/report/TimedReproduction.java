@@ -148,11 +148,13 @@ public abstract class TimedReproduction implements Reproduction {
     }
 
     /**
-     * A builder with system, paper, claim, preset and the start time filled in; for a run of chosen
-     * parts also {@code metrics.parts} (the parts measured) and {@code metrics.parts_measured_at}.
+     * A builder with system, paper, claim, preset and the start time filled in, and {@code metrics.cpu} (the processor
+     * and vector kernels the numbers were measured with, {@link Machine#cpu}); for a run of chosen parts also {@code
+     * metrics.parts} (the parts measured) and {@code metrics.parts_measured_at}.
      */
     public Result.Builder result() {
-      Result.Builder b = Result.builder(name, paper).claim(claim).preset(preset).startedAt(startNanos);
+      // the same command and seeds train to other low bits, and other numbers, on another kernel mix
+      Result.Builder b = Result.builder(name, paper).claim(claim).preset(preset).startedAt(startNanos).metric("cpu", Machine.cpu());
       if (!parts.isEmpty()) b.metric(PARTS_KEY, parts).metric("parts_measured_at", startedAtUtc());
       return b;
     }

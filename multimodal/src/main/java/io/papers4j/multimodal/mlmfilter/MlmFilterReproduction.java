@@ -219,8 +219,6 @@ public final class MlmFilterReproduction extends TimedReproduction {
         .metric("claim_iii_rho_gap", rhoGap).metric("claim_iii_oracle_agreement", c3).metric("claim_iv_uniform_less_bias", c4);
     malformedBy.forEach((m, n) -> r.metric("malformed_" + key(m), n));
     r.metric("answer_format", p.format().name().toLowerCase(Locale.ROOT));
-    // the same seeds train to other low bits, and other numbers, on another kernel mix: the report says which it ran on
-    r.metric("cpu", Machine.cpu());
     beats.forEach((f, b) -> r.metric("claim_i_" + f, b));
     if (pretrainedZeroShot != null) pretrainedZeroShot.forEach((t, v) -> r.metric("pretrained_clip_" + t, v));
     r.reference("datacomp_medium_avg38_clipscore", 32.8).reference("datacomp_medium_avg38_itm_gpt4v", 34.2)
