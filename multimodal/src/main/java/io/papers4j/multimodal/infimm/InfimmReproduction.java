@@ -110,39 +110,7 @@ public final class InfimmReproduction extends TimedReproduction {
     Preset p = preset(presetName);
     Map<String, List<Map<Documents.Kind, Double>>> arms = new LinkedHashMap<>();
     List<double[]> gates = new ArrayList<>();
-    Engine.seed(0);
-    // one pretrained ViT for every seed, as one pretrained EVA-CLIP starts all of the paper's models
-    InfimmModel pretrained = null;
-    if (p.pretrainSteps() > 0) {
-      pretrained = InfimmModel.fromScratch(p.config(), 0);
-      long t = System.nanoTime();
-      VisionPretraining.train(pretrained, new VisionPretraining.Options(p.pretrainSteps(), 16, 0, VisionPretraining.DEFAULT_RATE,
-          VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, workers);
-      took("vision pretraining", t);
-    }
-    List<InfimmModel> starts = new ArrayList<>(), denses = new ArrayList<>();
-    List<Path> tmps = new ArrayList<>();
-    List<SeedRun> runs;
-    try {
-      for (int seed = 0; seed < p.seeds(); seed++) {
-        starts.add(InfimmModel.fromScratch(p.config(), seed));
-        // (iv) gates after stage 1 for two spacings: a second model with the cross-attention twice as dense
-        denses.add(InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed));
-        if (pretrained != null) {
-          copyVision(pretrained, starts.get(seed));
-          copyVision(pretrained, denses.get(seed));
-        }
-        tmps.add(Files.createTempDirectory("infimm-repro"));
-      }
-      // every seed's trainings in one plan, so that one seed's last arms run beside the next seed's first stages
-      runs = SideBySide.plan(workers, pool -> {
-        List<CompletableFuture<SeedRun>> seeds = new ArrayList<>();
-        for (int seed = 0; seed < p.seeds(); seed++) seeds.add(trainArms(pool, p, seed, starts.get(seed), denses.get(seed), tmps.get(seed)));
-        return CompletableFuture.allOf(seeds.toArray(new CompletableFuture<?>[0])).thenApply(v -> seeds.stream().map(CompletableFuture::join).toList());
-      });
-    } finally {
-      tmps.forEach(TrainCheckpoint::deleteTree);
-    }
+    List<SeedRun> runs = trainSeeds(p);
     for (SeedRun r : runs) {
       gates.add(new double[] {r.denseGates(), r.sparseGates()});
       for (int i = 0; i < ARMS.size(); i++) {
@@ -380,6 +348,45 @@ public final class InfimmReproduction extends TimedReproduction {
    * thread each). The arms do not depend on it after the pretraining, which differs only in the order of floating-point sums.
    */
   int workers = 2;
+
+  /**
+   * Every seed's arms: one ViT pretrained (if the preset has a vision pretraining) and copied into every seed's two stage-1
+   * models, then all the seeds' trainings in one plan ({@link #trainArms}), so that one seed's last arms run beside the next
+   * seed's first stages; the temporary checkpoints are deleted when it ends, however it ends.
+   */
+  private List<SeedRun> trainSeeds(Preset p) throws Exception {
+    Engine.seed(0);
+    // one pretrained ViT for every seed, as one pretrained EVA-CLIP starts all of the paper's models
+    InfimmModel pretrained = null;
+    if (p.pretrainSteps() > 0) {
+      pretrained = InfimmModel.fromScratch(p.config(), 0);
+      long t = System.nanoTime();
+      VisionPretraining.train(pretrained, new VisionPretraining.Options(p.pretrainSteps(), 16, 0, VisionPretraining.DEFAULT_RATE,
+          VisionPretraining.DEFAULT_CYCLES), InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(), null, workers);
+      took("vision pretraining", t);
+    }
+    List<InfimmModel> starts = new ArrayList<>(), denses = new ArrayList<>();
+    List<Path> tmps = new ArrayList<>();
+    try {
+      for (int seed = 0; seed < p.seeds(); seed++) {
+        starts.add(InfimmModel.fromScratch(p.config(), seed));
+        // (iv) gates after stage 1 for two spacings: a second model with the cross-attention twice as dense
+        denses.add(InfimmModel.fromScratch(p.config().withCrossEvery(Math.max(1, p.config().crossEvery() / 2)), seed));
+        if (pretrained != null) {
+          copyVision(pretrained, starts.get(seed));
+          copyVision(pretrained, denses.get(seed));
+        }
+        tmps.add(Files.createTempDirectory("infimm-repro"));
+      }
+      return SideBySide.plan(workers, pool -> {
+        List<CompletableFuture<SeedRun>> seeds = new ArrayList<>();
+        for (int seed = 0; seed < p.seeds(); seed++) seeds.add(trainArms(pool, p, seed, starts.get(seed), denses.get(seed), tmps.get(seed)));
+        return CompletableFuture.allOf(seeds.toArray(new CompletableFuture<?>[0])).thenApply(v -> seeds.stream().map(CompletableFuture::join).toList());
+      });
+    } finally {
+      tmps.forEach(TrainCheckpoint::deleteTree);
+    }
+  }
 
   /** The scored arms, in the order of the report's rows. */
   static final List<String> ARMS = List.of("base", "fixed", "dynamic", "dynamic_no_pe", "base_resampler", "dynamic_resampler");
