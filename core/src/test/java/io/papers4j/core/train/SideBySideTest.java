@@ -45,6 +45,8 @@ class SideBySideTest {
   @Test
   void trainings_side_by_side_equal_the_same_trainings_one_by_one() throws Exception {
     Engine.init(2);
+    int before = torch.get_num_threads(); // another test of this JVM may have set its own count
+    torch.set_num_threads(2); // a count the jobs' one thread differs from, to see it come back
     List<Callable<double[]>> jobs = new ArrayList<>();
     for (int j = 0; j < 4; j++) {
       long seed = 100 + j;
@@ -55,11 +57,13 @@ class SideBySideTest {
     for (int j = 0; j < 4; j++) assertThat(twoAtOnce.get(j)).containsExactly(oneByOne.get(j)); // each draws only from its own seed
     assertThat(oneByOne.get(0)).isNotEqualTo(oneByOne.get(1)); // and the jobs are not all one result
     assertThat(torch.get_num_threads()).isEqualTo(2); // the intra-op thread count comes back
+    torch.set_num_threads(before);
   }
 
   @Test
   void results_come_in_job_order_and_a_failing_job_is_rethrown() throws Exception {
     Engine.init(2);
+    int threads = torch.get_num_threads(); // another test of this JVM may have set its own count
     List<Callable<Integer>> jobs = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       int k = i;
@@ -74,12 +78,13 @@ class SideBySideTest {
     });
     assertThatThrownBy(() -> SideBySide.run(bad, 2)).isInstanceOf(IllegalArgumentException.class).hasMessage("subset too small");
     assertThatThrownBy(() -> SideBySide.run(bad, 0)).hasMessageContaining("workers must be >= 1");
-    assertThat(torch.get_num_threads()).isEqualTo(2);
+    assertThat(torch.get_num_threads()).isEqualTo(threads);
   }
 
   @Test
   void a_plan_runs_each_job_after_the_jobs_it_starts_from_and_rethrows_a_failure() throws Exception {
     Engine.init(2);
+    int threads = torch.get_num_threads(); // another test of this JVM may have set its own count
     // a diamond: two jobs from the first one's result, then one from both of theirs
     int sum = SideBySide.plan(2, pool -> {
       CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> 3, pool);
@@ -92,6 +97,6 @@ class SideBySideTest {
           if (v == 1) throw new IllegalStateException("stage 2 failed");
           return v;
         }, pool).thenApplyAsync(v -> v + 1, pool))).isInstanceOf(IllegalStateException.class).hasMessage("stage 2 failed");
-    assertThat(torch.get_num_threads()).isEqualTo(2);
+    assertThat(torch.get_num_threads()).isEqualTo(threads);
   }
 }
