@@ -1,5 +1,6 @@
 package io.papers4j.speech.naturalspeech3;
 
+import io.papers4j.core.report.Machine;
 import io.papers4j.core.report.Plot;
 import io.papers4j.core.report.Reproduction;
 import io.papers4j.core.report.Result;
@@ -48,10 +49,12 @@ public final class NaturalSpeech3Reproduction implements Reproduction {
     Ns3Preset p = Ns3Preset.named(preset);
     Engine.init(2);
     long t0 = System.nanoTime();
-    String loadStart = loadAverage();
+    String loadStart = Machine.loadAverage();
     Ns3Pipeline.Trained tr = Ns3Pipeline.train(p, SEED);
     SpeechCorpus corpus = tr.corpus();
     Map<String, Object> metrics = new LinkedHashMap<>();
+    // the same seeds train to other low bits, and other numbers, on another kernel mix
+    metrics.put("cpu", Machine.cpu());
     metrics.put("train_speech_seconds", round(corpus.trainSeconds()));
     metrics.put("train_speakers", corpus.config.trainSpeakers());
     metrics.put("phones", corpus.phoneSet.size());
@@ -119,7 +122,7 @@ public final class NaturalSpeech3Reproduction implements Reproduction {
 
     double runtime = (System.nanoTime() - t0) / 1e9;
     metrics.put("load_average_start", loadStart);
-    metrics.put("load_average_end", loadAverage());
+    metrics.put("load_average_end", Machine.loadAverage());
     metrics.put("cores", Runtime.getRuntime().availableProcessors());
     metrics.put("claims", Map.of("1_disentanglement", claimProbe, "2_voice_conversion_needs_bottleneck", claimVc,
         "3_detail_codebooks_matter", claimDetail, "4_factorisation_helps_generation", claimGen));
@@ -166,13 +169,5 @@ public final class NaturalSpeech3Reproduction implements Reproduction {
     Map<String, Double> out = new LinkedHashMap<>();
     m.forEach((k, v) -> out.put(k, round(v)));
     return out;
-  }
-
-  static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (Exception e) {
-      return "unknown";
-    }
   }
 }

@@ -22,6 +22,7 @@ class ReproductionSmokeTest {
     Result r = new NaturalSpeech3Reproduction().run("smoke", dir);
     assertThat(r.system()).isEqualTo("naturalspeech3");
     Map<String, Object> m = r.metrics();
+    assertThat(m).containsEntry("cpu", io.papers4j.core.report.Machine.cpu()); // the kernels the numbers were measured with
     assertThat(m).containsKeys("speaker_acc_from_prosody_alone", "probes", "vc_code_dim_8", "vc_code_dim_64", "detail_ablation", "generation", "asterisk_reconstruction");
     assertThat((Map<String, Object>) m.get("claims")).hasSize(4);
     // what each model's generation adds above its own codec's reconstruction is the difference of two reported PERs
