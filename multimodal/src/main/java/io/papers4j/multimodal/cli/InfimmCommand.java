@@ -104,7 +104,7 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
 
     @Mixin PrecisionOption precision;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads, and the parts the vision pretraining splits each batch into (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Override
@@ -130,8 +130,10 @@ public final class InfimmCommand extends ParentCommand implements CliCommand {
       double[] pretrainLosses = null;
       if (pretrain != null) {
         try (ProgressBar bar = new ProgressBar("infimm vision pretraining", pretrain.steps(), "page")) {
+          // each batch split over the threads: two threads run one batch of these small models no faster than one
+          int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
           pretrainLosses = VisionPretraining.train(model, pretrain, InfimmModel.Resolution.DYNAMIC, LoneDigit.anywhereData(),
-              (s, loss) -> bar.update(s, loss, batch)).losses();
+              (s, loss) -> bar.update(s, loss, batch), workers).losses();
         }
       }
       double[] losses;
