@@ -81,7 +81,7 @@ public final class InfimmReproduction extends TimedReproduction {
       // One sample in four of stage 4 a general question too: stage 4 took the general answer down at dynamic resolution
       // (86.0 after stage 3, 82.5 after stage 4); with it 91.0, the spread over the three arms 8.5 points against 17.5, and
       // over three stage-4 draws 88.3 against 82.3 with the digit 45.8 against 46.5 (one seed; "The sixteenth round").
-      // Every second sample gave 92.3 but cost the digit 3.4 points and count 4-12. No quick run has measured it yet.
+      // Every second sample gave 92.3 but cost the digit 3.4 points and count 4-12. Measured by "The eleventh quick run".
       // Two seeds from one pretrained ViT, both seeds' trainings side by side: 1 seed took 537 s ("Trainings side by side").
       case "quick" -> new Preset(InfimmConfig.quick().withMaskCls(true), new int[] {800, 400, 300, 300}, 8, 300, 2, 0, 1.0,
           6000, 1000, 7, 96, 4, true, 200, true, 4);
@@ -436,11 +436,7 @@ public final class InfimmReproduction extends TimedReproduction {
       return tmp.resolve("m1-own-base");
     }, pool);
     // (i) ladder (Tab. 5): the same stages 2-4 at each resolution, so every arm is instruction-tuned
-    CompletableFuture<Scored> atBase = baseStart.thenApplyAsync(start -> {
-      InfimmModel m = InfimmModel.load(start, null);
-      for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
-      return eval(m, base, p, seed, lo, hi);
-    }, pool);
+    CompletableFuture<Scored> atBase = baseStart.thenApplyAsync(start -> arm(start, null, 2, base, p, seed), pool);
     CompletableFuture<Scored> atFixed = (own ? stage1.thenApply(g -> m1Path) : m2.thenApply(v -> m2Path)).thenApplyAsync(start -> {
       InfimmModel m = InfimmModel.load(start, null);
       if (own) {
@@ -455,25 +451,21 @@ public final class InfimmReproduction extends TimedReproduction {
       return eval(m1, dyn, p, seed, lo, hi);
     }, pool);
     // (ii) no tile 2-D PE (Tab. 6)
-    CompletableFuture<Scored> noPe = m2.thenApplyAsync(v -> {
-      InfimmModel m = InfimmModel.load(m2Path, p.config().withTilePositions(false));
-      for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
-      return eval(m, dyn, p, seed, lo, hi);
-    }, pool);
+    CompletableFuture<Scored> noPe = m2.thenApplyAsync(v -> arm(m2Path, p.config().withTilePositions(false), 3, dyn, p, seed), pool);
     // (iii) resampler (16 latents) at base and dynamic resolution (Tab. 7), the same stages as its arm
-    CompletableFuture<Scored> baseResampler = baseStart.thenApplyAsync(start -> {
-      InfimmModel m = InfimmModel.load(start, p.config().withResampler(16));
-      for (int st = 2; st <= 4; st++) stage(m, st, p, seed, lo, hi, base);
-      return eval(m, base, p, seed, lo, hi);
-    }, pool);
-    CompletableFuture<Scored> dynamicResampler = m2.thenApplyAsync(v -> {
-      InfimmModel m = InfimmModel.load(m2Path, p.config().withResampler(16));
-      for (int st = 3; st <= 4; st++) stage(m, st, p, seed, lo, hi, dyn);
-      return eval(m, dyn, p, seed, lo, hi);
-    }, pool);
+    CompletableFuture<Scored> baseResampler = baseStart.thenApplyAsync(start -> arm(start, p.config().withResampler(16), 2, base, p, seed), pool);
+    CompletableFuture<Scored> dynamicResampler = m2.thenApplyAsync(v -> arm(m2Path, p.config().withResampler(16), 3, dyn, p, seed), pool);
     List<CompletableFuture<Scored>> all = List.of(atBase, atFixed, atDynamic, noPe, baseResampler, dynamicResampler);
     return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenCombine(denseStage1.thenCombine(stage1, (d, s) -> new double[] {d, s}),
         (v, g) -> new SeedRun(all.stream().map(CompletableFuture::join).toList(), g[0], g[1]));
+  }
+
+  /** The arm that loads {@code start} (with {@code config} if not null), trains stages {@code from} to 4 at {@code res} and is scored. */
+  private Scored arm(Path start, InfimmConfig config, int from, InfimmModel.Resolution res, Preset p, int seed) {
+    int lo = p.config().tile(), hi = p.config().tile() * p.config().maxGrid();
+    InfimmModel m = InfimmModel.load(start, config);
+    for (int st = from; st <= 4; st++) stage(m, st, p, seed, lo, hi, res);
+    return eval(m, res, p, seed, lo, hi);
   }
 
   /** Held-out digit pages: the seeds of the probes' held-out pages (-9000 on), never a training page's (those are >= 0). */
